@@ -1,0 +1,147 @@
+package dev.sockerless.aca.config;
+
+import dev.sockerless.aca.errors.DockerApiException;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The application's settings: environment variables (= Azure app settings), overridden by Java system
+ * properties of the same name (the local host sets {@code AzureWebJobsStorage} that way). Every setting is
+ * read and validated at first use; a missing or malformed value is an error naming the setting, never a
+ * failure at class load.
+ */
+public final class Settings {
+
+    /** Every setting the app reads, with its default ({@code null} when it has none). */
+    public enum Key {
+        SOCKERLESS_LISTEN("127.0.0.1:7071"),
+        AzureWebJobsStorage(null),
+        SOCKERLESS_STATE_STORAGE(null),
+        SOCKERLESS_INSECURE_REGISTRIES(""),
+        SOCKERLESS_REGISTRY_MIRRORS(""),
+        SOCKERLESS_DEFAULT_PLATFORM("linux/amd64"),
+        SOCKERLESS_REGISTRY_TIMEOUT_SECONDS("30");
+
+        private final String defaultValue;
+
+        Key(String defaultValue) {
+            this.defaultValue = defaultValue;
+        }
+
+        public Optional<String> defaultValue() {
+            return Optional.ofNullable(defaultValue);
+        }
+    }
+
+    private final Function<String, String> source;
+
+    private Settings(Function<String, String> source) {
+        this.source = source;
+    }
+
+    /** Settings from system properties, then the environment. */
+    public static Settings fromEnvironment() {
+        return new Settings(name -> {
+            String property = System.getProperty(name);
+            return property != null ? property : System.getenv(name);
+        });
+    }
+
+    /** Settings from a fixed map (tests); keys absent from the map take their defaults. */
+    public static Settings of(Map<String, String> values) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        return new Settings(copy::get);
+    }
+
+    /** The raw value, or the default, or empty. Blank values count as unset. */
+    public Optional<String> find(Key key) {
+        String value = source.apply(key.name());
+        if (value == null || value.isBlank()) {
+            return key.defaultValue();
+        }
+        return Optional.of(value.trim());
+    }
+
+    /** The value, or a configuration error naming the setting. */
+    public String require(Key key) {
+        return find(key).orElseThrow(() -> missing(key, "is not set"));
+    }
+
+    /** The storage connection for the state tables: {@code SOCKERLESS_STATE_STORAGE}, else {@code AzureWebJobsStorage}. */
+    public String stateStorageConnection() {
+        return find(Key.SOCKERLESS_STATE_STORAGE)
+                .or(() -> find(Key.AzureWebJobsStorage))
+                .orElseThrow(() -> missing(Key.AzureWebJobsStorage,
+                        "is not set (nor SOCKERLESS_STATE_STORAGE): the state tables need a storage connection"));
+    }
+
+    /** Comma-separated list, trimmed, empty entries dropped. */
+    public List<String> list(Key key) {
+        List<String> out = new ArrayList<>();
+        for (String part : find(key).orElse("").split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    /** {@code SOCKERLESS_REGISTRY_MIRRORS}: registry name → endpoint URI ({@code docker.io=http://127.0.0.1:5001}). */
+    public Map<String, URI> registryMirrors() {
+        Map<String, URI> mirrors = new LinkedHashMap<>();
+        for (String entry : list(Key.SOCKERLESS_REGISTRY_MIRRORS)) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw malformed(Key.SOCKERLESS_REGISTRY_MIRRORS, entry, "expected name=url");
+            }
+            String name = entry.substring(0, eq).trim().toLowerCase();
+            String url = entry.substring(eq + 1).trim();
+            URI uri;
+            try {
+                uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            } catch (IllegalArgumentException e) {
+                throw malformed(Key.SOCKERLESS_REGISTRY_MIRRORS, entry, "not a URL");
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw malformed(Key.SOCKERLESS_REGISTRY_MIRRORS, entry, "the URL must be http:// or https:// with a host");
+            }
+            if ("index.docker.io".equals(name) || "registry-1.docker.io".equals(name)) {
+                name = "docker.io";
+            }
+            mirrors.put(name, uri);
+        }
+        return mirrors;
+    }
+
+    /** A positive number of seconds. */
+    public Duration seconds(Key key) {
+        String raw = require(key);
+        try {
+            long value = Long.parseLong(raw);
+            if (value <= 0) {
+                throw malformed(key, raw, "must be a positive number of seconds");
+            }
+            return Duration.ofSeconds(value);
+        } catch (NumberFormatException e) {
+            throw malformed(key, raw, "must be a whole number of seconds");
+        }
+    }
+
+    /** A configuration error for a missing setting. */
+    public static DockerApiException missing(Key key, String why) {
+        return DockerApiException.system("configuration: " + key.name() + " " + why, null);
+    }
+
+    /** A configuration error for a malformed setting. */
+    public static DockerApiException malformed(Key key, String value, String why) {
+        return DockerApiException.system(
+                "configuration: " + key.name() + " has a malformed entry '" + value + "': " + why, null);
+    }
+}

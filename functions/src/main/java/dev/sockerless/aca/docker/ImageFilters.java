@@ -1,0 +1,140 @@
+package dev.sockerless.aca.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.images.ImageLookup.FoundImage;
+import dev.sockerless.aca.images.ImageRef;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code filters} of {@code GET /images/json}: JSON {@code {"reference":{"alpine":true},"dangling":{"true":true}}}
+ * (or the legacy {@code {"reference":["alpine"]}}). Supported: {@code reference} (glob on the familiar name and
+ * name:tag, as {@code reference.FamiliarMatch}), {@code dangling}, {@code label}.
+ */
+public record ImageFilters(Map<String, List<String>> values) {
+
+    private static final Set<String> DOCKER_FILTERS = Set.of("dangling", "label", "label!", "before", "since",
+            "reference", "until");
+    private static final Set<String> SUPPORTED = Set.of("dangling", "label", "reference");
+
+    public ImageFilters {
+        values = Map.copyOf(values);
+    }
+
+    public static ImageFilters parse(String json) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        if (json == null || json.isBlank()) {
+            return new ImageFilters(values);
+        }
+        JsonNode root;
+        try {
+            root = ApiResponse.MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw DockerApiException.invalid("invalid filter: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) {
+            throw DockerApiException.invalid("invalid filter: filters must be a JSON object");
+        }
+        var fields = root.fields();
+        while (fields.hasNext()) {
+            var e = fields.next();
+            String name = e.getKey();
+            if (!DOCKER_FILTERS.contains(name)) {
+                throw DockerApiException.invalid("invalid filter '" + name + "'");
+            }
+            if (!SUPPORTED.contains(name)) {
+                throw new DockerApiException(DockerApiException.Kind.NOT_IMPLEMENTED,
+                        "filter '" + name + "' is not supported by this server");
+            }
+            List<String> list = new ArrayList<>();
+            if (e.getValue().isObject()) {
+                e.getValue().fields().forEachRemaining(v -> {
+                    if (v.getValue().asBoolean()) {
+                        list.add(v.getKey());
+                    }
+                });
+            } else if (e.getValue().isArray()) {
+                e.getValue().forEach(v -> list.add(v.asText()));
+            }
+            values.put(name, list);
+        }
+        List<String> dangling = values.getOrDefault("dangling", List.of());
+        for (String d : dangling) {
+            if (!d.equalsIgnoreCase("true") && !d.equalsIgnoreCase("false") && !d.equals("1") && !d.equals("0")) {
+                throw DockerApiException.invalid("invalid filter 'dangling=" + d + "'");
+            }
+        }
+        return new ImageFilters(values);
+    }
+
+    public boolean matches(FoundImage found, JsonNode labels) {
+        List<ImageRef> tags = found.refs().stream().filter(ImageRef::isTag).toList();
+        List<String> dangling = values.getOrDefault("dangling", List.of());
+        if (!dangling.isEmpty()) {
+            boolean wantDangling = dangling.get(0).equalsIgnoreCase("true") || dangling.get(0).equals("1");
+            if (wantDangling != tags.isEmpty()) {
+                return false;
+            }
+        }
+        List<String> references = values.getOrDefault("reference", List.of());
+        if (!references.isEmpty()) {
+            boolean any = false;
+            for (String pattern : references) {
+                Pattern glob = glob(pattern);
+                for (ImageRef ref : found.refs()) {
+                    if (glob.matcher(ref.reference().familiar()).matches()
+                            || glob.matcher(ref.reference().familiarName()).matches()) {
+                        any = true;
+                    }
+                }
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        for (String label : values.getOrDefault("label", List.of())) {
+            int eq = label.indexOf('=');
+            String key = eq < 0 ? label : label.substring(0, eq);
+            JsonNode value = labels == null ? null : labels.get(key);
+            if (value == null || (eq >= 0 && !value.asText().equals(label.substring(eq + 1)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Go's {@code path.Match} pattern as a regex: {@code *} and {@code ?} stop at '/', classes pass through. */
+    static Pattern glob(String pattern) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            switch (c) {
+                case '*' -> re.append("[^/]*");
+                case '?' -> re.append("[^/]");
+                case '[' -> {
+                    int end = pattern.indexOf(']', i + 1);
+                    if (end < 0) {
+                        re.append("\\[");
+                    } else {
+                        String cls = pattern.substring(i + 1, end).replace("\\", "\\\\");
+                        re.append('[').append(cls.startsWith("^") ? "^" + cls.substring(1) : cls).append(']');
+                        i = end;
+                    }
+                }
+                case '\\' -> {
+                    if (i + 1 < pattern.length()) {
+                        re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
+                    }
+                }
+                default -> re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+}

@@ -1,0 +1,134 @@
+package dev.sockerless.aca.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.images.ImageLookup;
+import dev.sockerless.aca.images.ImageLookup.FoundImage;
+import dev.sockerless.aca.images.ImagePuller;
+import dev.sockerless.aca.images.ImageRecord;
+import dev.sockerless.aca.images.ImageRef;
+import dev.sockerless.aca.images.ImageStore;
+import dev.sockerless.aca.registry.Digest;
+import dev.sockerless.aca.registry.ImageReference;
+import dev.sockerless.aca.registry.Platform;
+import dev.sockerless.aca.registry.RegistryCredentials;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The image routes: pull ({@code POST /images/create}), inspect ({@code GET /images/{name}/json}), list. */
+public final class ImageHandlers {
+
+    private final ImagePuller puller;
+    private final ImageLookup lookup;
+    private final ImageStore store;
+    private final Platform defaultPlatform;
+
+    public ImageHandlers(ImagePuller puller, ImageLookup lookup, ImageStore store, Platform defaultPlatform) {
+        this.puller = puller;
+        this.lookup = lookup;
+        this.store = store;
+        this.defaultPlatform = defaultPlatform;
+    }
+
+    /** {@code POST /images/create?fromImage=&tag=&platform=}: a pull of manifest and config, never layers. */
+    public ApiResponse create(ApiRequest request) {
+        if (request.param("fromSrc").filter(s -> !s.isEmpty()).isPresent()) {
+            throw new DockerApiException(DockerApiException.Kind.NOT_IMPLEMENTED, "image import (fromSrc) is not supported");
+        }
+        ImageReference reference = pullReference(request.param("fromImage").orElse(""), request.param("tag").orElse(""));
+        Platform platform = request.param("platform").filter(p -> !p.isBlank()).map(ImageHandlers::parsePlatform)
+                .orElse(defaultPlatform);
+        RegistryCredentials credentials;
+        try {
+            credentials = RegistryAuthHeader.decode(request.header("X-Registry-Auth").orElse(null));
+        } catch (DockerApiException e) {
+            credentials = RegistryCredentials.ANONYMOUS; // dockerd ignores an undecodable header on pull
+        }
+        ImagePuller.PullRequest pull = new ImagePuller.PullRequest(reference, platform, credentials);
+        try {
+            return JsonMessages.run(messages -> puller.pull(pull, messages));
+        } catch (DockerApiException e) {
+            if (e.kind() == DockerApiException.Kind.UNAUTHORIZED) {
+                // A 401 makes the docker CLI prompt for a login and hang: report it as Docker does a denied pull.
+                throw DockerApiException.notFound("pull access denied for " + reference.familiarName()
+                        + ", repository does not exist or may require 'docker login': " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The reference to pull from {@code fromImage} and {@code tag}, as moby's {@code postImagesCreate}: a digest may
+     * travel in {@code tag}; {@code fromImage} may carry its own tag or digest; a trailing ':' is dropped; with
+     * neither, {@code latest} (dockerd would pull every tag, which this server does not do).
+     */
+    static ImageReference pullReference(String fromImage, String tag) {
+        String image = fromImage.endsWith(":") ? fromImage.substring(0, fromImage.length() - 1) : fromImage;
+        if (image.isEmpty()) {
+            throw DockerApiException.invalid("invalid reference format: repository name must have at least one component");
+        }
+        ImageReference ref = ImageReference.parse(image);
+        if (!tag.isEmpty()) {
+            if (Digest.isDigest(tag)) {
+                ref = ref.repositoryOnly().withDigest(Digest.parse(tag));
+            } else if (ImageReference.isValidTag(tag)) {
+                ref = ref.digest() != null ? ref : ref.withTag(tag);
+            } else {
+                throw DockerApiException.invalid("invalid reference format: " + image + ":" + tag);
+            }
+        }
+        if (ref.tag() != null && ref.digest() != null) {
+            ref = ref.repositoryOnly().withDigest(ref.digest());
+        }
+        return ref.tag() == null && ref.digest() == null ? ref.withTag(ImageReference.DEFAULT_TAG) : ref;
+    }
+
+    /** {@code os/arch[/variant]}, or the JSON form {@code {"os":..,"architecture":..,"variant":..}}. */
+    static Platform parsePlatform(String text) {
+        String t = text.trim();
+        if (t.startsWith("{")) {
+            try {
+                JsonNode node = ApiResponse.MAPPER.readTree(t);
+                return Platform.of(node.path("os").asText(""), node.path("architecture").asText(""),
+                        node.path("variant").asText(""));
+            } catch (Exception e) {
+                throw DockerApiException.invalid("invalid platform: " + text);
+            }
+        }
+        return Platform.parse(t);
+    }
+
+    /** {@code GET /images/{name}/json}. */
+    public ApiResponse inspect(ApiRequest request, String name) {
+        if (request.flag("manifests") && request.param("platform").filter(p -> !p.isEmpty()).isPresent()) {
+            throw DockerApiException.invalid("conflicting options: manifests and platform options cannot both be set");
+        }
+        return ApiResponse.json(200, ImageJson.inspect(lookup.get(name), request.version()));
+    }
+
+    /** {@code GET /images/json?filters=&all=}. */
+    public ApiResponse list(ApiRequest request) {
+        ImageFilters filters = ImageFilters.parse(request.param("filters").orElse(null));
+        if (request.param("filter").filter(s -> !s.isEmpty()).isPresent()) { // API < 1.41 spelling of reference
+            filters = ImageFilters.parse("{\"reference\":{\"" + request.param("filter").get().replace("\"", "") + "\":true}}");
+        }
+        Map<Digest, List<ImageRef>> refsByImage = store.listRefs().stream()
+                .collect(Collectors.groupingBy(ImageRef::imageId));
+        List<ImageRecord> images = new ArrayList<>(store.listImages());
+        images.sort(Comparator.comparing(ImageRecord::storedAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        ArrayNode out = ApiResponse.MAPPER.createArrayNode();
+        for (ImageRecord image : images) {
+            FoundImage found = new FoundImage(image, refsByImage.getOrDefault(image.id(), List.of()));
+            JsonNode labels = ImageJson.parse(image.config()).path("config").path("Labels");
+            if (filters.matches(found, labels)) {
+                out.add(ImageJson.summary(found, request.version()));
+            }
+        }
+        return ApiResponse.json(200, out);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.sockerless.aca.functions;
+
+import dev.sockerless.aca.config.Settings;
+import dev.sockerless.aca.config.Settings.Key;
+import dev.sockerless.aca.docker.ImageHandlers;
+import dev.sockerless.aca.images.ContentCache;
+import dev.sockerless.aca.images.ImageLookup;
+import dev.sockerless.aca.images.ImagePuller;
+import dev.sockerless.aca.images.ImageStore;
+import dev.sockerless.aca.registry.Platform;
+import dev.sockerless.aca.registry.Registries;
+import dev.sockerless.aca.registry.RegistryEndpoints;
+import dev.sockerless.aca.registry.RegistryTransport;
+import dev.sockerless.aca.state.TableStorageImageStore;
+import dev.sockerless.aca.state.Tables;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The composition root: builds the object graph on first use, once per process, from the settings. A failure
+ * (a missing setting, unreachable storage) is not memoised, so the next request tries again; nothing here runs at
+ * class load. The Functions worker constructs function classes per invocation, so they only hold this.
+ */
+public final class AppServices {
+
+    private static final Object LOCK = new Object();
+    private static volatile AppServices instance;
+
+    private final ImageHandlers images;
+
+    AppServices(Settings settings, ImageStore store) {
+        Duration timeout = settings.seconds(Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS);
+        RegistryEndpoints endpoints = new RegistryEndpoints(settings.registryMirrors(),
+                settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
+        Registries registries = new Registries(new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
+                endpoints, Clock.systemUTC());
+        Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));
+        ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
+        this.images = new ImageHandlers(puller, new ImageLookup(store), store, platform);
+    }
+
+    /** The process-wide services, built on first call. */
+    public static AppServices get() {
+        AppServices current = instance;
+        if (current == null) {
+            synchronized (LOCK) {
+                current = instance;
+                if (current == null) {
+                    Settings settings = Settings.fromEnvironment();
+                    current = new AppServices(settings,
+                            new TableStorageImageStore(Tables.serviceClient(settings.stateStorageConnection())));
+                    instance = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    /** Forgets the services (tests that change settings between runs). */
+    static void reset() {
+        synchronized (LOCK) {
+            instance = null;
+        }
+    }
+
+    public ImageHandlers images() {
+        return images;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sockerless.aca.functions;
+
+/**
+ * Route templates and function names. Every Engine API route is served twice, as Docker serves it: bare and under
+ * a {@code /vX.Y/} prefix ({@value #VERSIONED}); the version itself is checked by {@link Http}.
+ */
+final class Routes {
+
+    /** The version prefix, as an ASP.NET route template segment with a regex constraint. */
+    static final String VERSIONED = "{apiVersion:regex(^v[0-9]+[.][0-9]+$)}/";
+    /** Suffix of the function name of the versioned twin of each route. */
+    static final String V = "Versioned";
+
+    static final String PING = "_ping";
+    static final String VERSION = "version";
+    static final String IMAGES_CREATE = "images/create";
+    static final String IMAGES_LIST = "images/json";
+    static final String IMAGES_ANY = "images/{*path}";
+
+    private Routes() {
+    }
+}

@@ -1,0 +1,53 @@
+package dev.sockerless.aca.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.HttpTrigger;
+import dev.sockerless.aca.docker.SystemHandlers;
+
+import java.util.Optional;
+
+/** {@code /_ping} and {@code /version}. */
+public final class SystemApi {
+
+    public static final String SYSTEM_PING = "SystemPing";
+    public static final String SYSTEM_VERSION = "SystemVersion";
+    /** Stateless and free to build: ping must answer even when storage or settings are broken. */
+    private static final SystemHandlers SYSTEM = new SystemHandlers();
+
+    @FunctionName(SYSTEM_PING)
+    public HttpResponseMessage ping(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.HEAD}, route = Routes.PING,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return Http.serve(request, context, r -> SYSTEM.ping(r));
+    }
+
+    @FunctionName(SYSTEM_PING + Routes.V)
+    public HttpResponseMessage pingVersioned(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.HEAD}, route = Routes.VERSIONED + Routes.PING,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return ping(request, context);
+    }
+
+    @FunctionName(SYSTEM_VERSION)
+    public HttpResponseMessage version(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSION,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return Http.serve(request, context, r -> SYSTEM.version(r));
+    }
+
+    @FunctionName(SYSTEM_VERSION + Routes.V)
+    public HttpResponseMessage versionVersioned(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.VERSION,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return version(request, context);
+    }
+}

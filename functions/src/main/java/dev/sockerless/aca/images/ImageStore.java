@@ -1,0 +1,37 @@
+package dev.sockerless.aca.images;
+
+import dev.sockerless.aca.registry.Digest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The image table: images by ID and the references naming them. Implementations must store any config up to
+ * {@link #MAX_CONFIG_BYTES} and keep state across restarts.
+ */
+public interface ImageStore {
+
+    /** Configs larger than this are refused at pull or load. */
+    long MAX_CONFIG_BYTES = 8L * 1024 * 1024;
+
+    Optional<ImageRecord> findImage(Digest id);
+
+    /** Images whose ID hex starts with {@code hexPrefix}. */
+    List<ImageRecord> findImagesByIdPrefix(String hexPrefix);
+
+    List<ImageRecord> listImages();
+
+    /** Writes (or rewrites) an image; an existing record's {@code lastTagTime} is kept when the new one has none. */
+    void saveImage(ImageRecord image);
+
+    Optional<ImageRef> findRef(String fullyQualifiedReference);
+
+    List<ImageRef> listRefs();
+
+    /** Points a reference at an image, replacing what it pointed at before. */
+    void saveRef(ImageRef ref);
+
+    /** Sets an image's {@code lastTagTime}, safe against concurrent writers. */
+    void touchLastTagTime(Digest id, Instant time);
+}

@@ -1,0 +1,243 @@
+package dev.sockerless.aca.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.errors.DockerApiException.Kind;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The project's OCI Distribution client for one repository and one set of credentials: anonymous, Basic and the
+ * Bearer challenge flow (distribution {@code token.md}), with tokens and challenges cached across requests so a
+ * repeat pull needs no {@code /v2/} probe. Used for Docker Hub, any OCI registry, and ACR with user name and
+ * password.
+ */
+public final class OciRegistryClient implements RegistryApi {
+
+    /** Manifests larger than this are refused (distribution's and the ACR SDK's limit). */
+    public static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
+    static final int MAX_TOKEN_BODY_BYTES = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryTransport transport;
+    private final URI base;
+    private final ImageReference repository;
+    private final RegistryCredentials credentials;
+    private final TokenCache tokens;
+    private final ConcurrentMap<URI, AuthChallenge> challenges;
+
+    OciRegistryClient(RegistryTransport transport, URI base, ImageReference repository,
+                      RegistryCredentials credentials, TokenCache tokens, ConcurrentMap<URI, AuthChallenge> challenges) {
+        this.transport = transport;
+        this.base = base;
+        this.repository = repository.repositoryOnly();
+        this.credentials = credentials;
+        this.tokens = tokens;
+        this.challenges = challenges;
+    }
+
+    @Override
+    public Optional<ManifestHead> head(String reference) {
+        RegistryTransport.Response r = call("HEAD", manifestUri(reference), Map.of("Accept", MediaType.MANIFEST_ACCEPT),
+                null, 0, "head manifest", "pull");
+        expect(r, 200);
+        String digest = r.header("Docker-Content-Digest");
+        if (digest == null || !Digest.isDigest(digest)) {
+            return Optional.empty();
+        }
+        long size = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        return Optional.of(new ManifestHead(Digest.parse(digest), MediaType.essence(r.header("Content-Type")), size));
+    }
+
+    @Override
+    public FetchedManifest manifest(String reference) {
+        RegistryTransport.Response r = call("GET", manifestUri(reference), Map.of("Accept", MediaType.MANIFEST_ACCEPT),
+                null, MAX_MANIFEST_BYTES, "fetch manifest", "pull");
+        expect(r, 200);
+        byte[] bytes = r.body();
+        Digest computed = Digest.of(bytes);
+        if (Digest.isDigest(reference) && !computed.equals(Digest.parse(reference))) {
+            throw DockerApiException.invalid("manifest verification failed for digest " + reference
+                    + ": the registry sent content with digest " + computed);
+        }
+        String announced = r.header("Docker-Content-Digest");
+        if (announced != null && Digest.isDigest(announced) && !computed.equals(Digest.parse(announced))) {
+            throw DockerApiException.invalid("manifest verification failed: the registry announced " + announced
+                    + " but sent content with digest " + computed);
+        }
+        return new FetchedManifest(bytes, Manifests.mediaTypeOf(bytes, r.header("Content-Type")), computed);
+    }
+
+    @Override
+    public byte[] blob(Descriptor descriptor, long maxBytes) {
+        if (descriptor.size() > maxBytes) {
+            throw DockerApiException.invalid("blob " + descriptor.digest() + " is " + descriptor.size()
+                    + " bytes, over the limit of " + maxBytes);
+        }
+        RegistryTransport.Response r = call("GET", base.resolve("/v2/" + repository.repository() + "/blobs/"
+                + descriptor.digest()), Map.of(), null, descriptor.size(), "fetch blob", "pull");
+        expect(r, 200);
+        byte[] bytes = r.body();
+        Digest computed = Digest.of(bytes);
+        if (bytes.length != descriptor.size() || !computed.equals(descriptor.digest())) {
+            throw DockerApiException.invalid("blob verification failed for " + descriptor.digest() + ": got "
+                    + bytes.length + " bytes with digest " + computed);
+        }
+        return bytes;
+    }
+
+    private URI manifestUri(String reference) {
+        return base.resolve("/v2/" + repository.repository() + "/manifests/" + reference);
+    }
+
+    private static void expect(RegistryTransport.Response r, int status) {
+        if (r.status() != status) {
+            throw RegistryErrors.toException(r.status(), r.body());
+        }
+    }
+
+    /**
+     * Sends with the best authorization known for this endpoint; on a 401 learns the challenge, authenticates and
+     * retries once. A Bearer token refused with {@code insufficient_scope} means access is denied.
+     */
+    RegistryTransport.Response call(String method, URI uri, Map<String, String> headers, byte[] body,
+                                    long maxBytes, String what, String actions) {
+        String scope = repository.scope(actions);
+        AuthChallenge known = challenges.get(base);
+        String authorization = known == null ? null : authorization(known, scope, false);
+        RegistryTransport.Response response = transport.send(request(method, uri, headers, body, authorization),
+                maxBytes, what);
+        if (response.status() != 401) {
+            return response;
+        }
+        AuthChallenge challenge = AuthChallenge.parse(response.header("WWW-Authenticate")).orElse(null);
+        if (challenge == null) {
+            return response;
+        }
+        challenges.put(base, challenge);
+        deniedIfInsufficientScope(authorization, challenge);
+        if (authorization != null && !"invalid_token".equals(challenge.error())
+                && known != null && known.scheme().equals(challenge.scheme()) && !challenge.isBearer()) {
+            return response; // Basic credentials were refused: nothing else to try.
+        }
+        String retry = authorization(challenge, scope, true);
+        if (retry == null) {
+            return response;
+        }
+        response = transport.send(request(method, uri, headers, body, retry), maxBytes, what);
+        if (response.status() == 401) {
+            AuthChallenge again = AuthChallenge.parse(response.header("WWW-Authenticate")).orElse(challenge);
+            deniedIfInsufficientScope(retry, again);
+        }
+        return response;
+    }
+
+    private static void deniedIfInsufficientScope(String authorization, AuthChallenge challenge) {
+        if (authorization != null && authorization.startsWith("Bearer ") && "insufficient_scope".equals(challenge.error())) {
+            throw DockerApiException.forbidden("denied: requested access to the resource is denied");
+        }
+    }
+
+    private static RegistryTransport.Request request(String method, URI uri, Map<String, String> headers, byte[] body,
+                                                     String authorization) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        if (authorization != null) {
+            all.put("Authorization", authorization);
+        }
+        return new RegistryTransport.Request(method, uri, all, body);
+    }
+
+    /** The Authorization value for a challenge, or null when nothing can be sent. */
+    private String authorization(AuthChallenge challenge, String scope, boolean fresh) {
+        if (challenge.isBasic()) {
+            return credentials instanceof RegistryCredentials.Basic basic ? basic.header() : null;
+        }
+        if (!challenge.isBearer() || challenge.realm().isEmpty()) {
+            return null;
+        }
+        TokenCache.Key key = new TokenCache.Key(challenge.realm(), challenge.service(), scope, credentials.cacheIdentity());
+        if (!fresh) {
+            Optional<String> cached = tokens.find(key);
+            if (cached.isPresent()) {
+                return "Bearer " + cached.get();
+            }
+        }
+        return "Bearer " + fetchToken(challenge, scope, key);
+    }
+
+    private String fetchToken(AuthChallenge challenge, String scope, TokenCache.Key key) {
+        URI realm = realmUri(challenge.realm());
+        RegistryTransport.Response r;
+        if (credentials instanceof RegistryCredentials.IdentityToken identity) {
+            String form = "grant_type=refresh_token&refresh_token=" + enc(identity.token()) + "&service="
+                    + enc(challenge.service()) + "&scope=" + enc(scope) + "&client_id=sockerless";
+            r = transport.send(new RegistryTransport.Request("POST", realm,
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"), form.getBytes(StandardCharsets.UTF_8)),
+                    MAX_TOKEN_BODY_BYTES, "fetch token");
+        } else {
+            StringBuilder query = new StringBuilder();
+            if (!challenge.service().isEmpty()) {
+                query.append("service=").append(enc(challenge.service()));
+            }
+            query.append(query.length() > 0 ? "&" : "").append("scope=").append(enc(scope));
+            Map<String, String> headers = new LinkedHashMap<>();
+            if (credentials instanceof RegistryCredentials.Basic basic) {
+                query.append("&account=").append(enc(basic.username()));
+                headers.put("Authorization", basic.header());
+            }
+            String sep = realm.getRawQuery() == null ? "?" : "&";
+            r = transport.send(new RegistryTransport.Request("GET", URI.create(realm + sep + query), headers, null),
+                    MAX_TOKEN_BODY_BYTES, "fetch token");
+        }
+        if (r.status() == 401 || r.status() == 403) {
+            throw DockerApiException.unauthorized("unauthorized: incorrect username or password");
+        }
+        if (r.status() != 200) {
+            throw new DockerApiException(r.status() >= 500 ? Kind.UNAVAILABLE : Kind.UNAUTHORIZED,
+                    "token server " + realm.getAuthority() + ": " + RegistryErrors.describe(r.status(),
+                            RegistryErrors.parse(r.body()), r.body()));
+        }
+        try {
+            JsonNode json = JSON.readTree(r.body());
+            String token = json.path("token").asText("");
+            if (token.isEmpty()) {
+                token = json.path("access_token").asText("");
+            }
+            if (token.isEmpty()) {
+                throw DockerApiException.unavailable("token server " + realm.getAuthority() + " returned no token", null);
+            }
+            tokens.put(key, token, json.path("expires_in").asLong(0));
+            return token;
+        } catch (IOException e) {
+            throw DockerApiException.unavailable("token server " + realm.getAuthority() + " returned malformed JSON", e);
+        }
+    }
+
+    /** The realm must be https, or http when the registry itself is reached over http (an insecure registry). */
+    private URI realmUri(String realm) {
+        URI uri;
+        try {
+            uri = URI.create(realm);
+        } catch (IllegalArgumentException e) {
+            throw DockerApiException.unavailable("registry " + base.getAuthority() + " sent an invalid token realm", e);
+        }
+        boolean allowed = "https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && "http".equals(base.getScheme()));
+        if (!allowed || uri.getHost() == null) {
+            throw DockerApiException.unavailable("registry " + base.getAuthority()
+                    + " sent a token realm that is not https: " + uri.getScheme() + "://" + uri.getHost(), null);
+        }
+        return uri;
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

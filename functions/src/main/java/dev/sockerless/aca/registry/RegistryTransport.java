@@ -1,0 +1,149 @@
+package dev.sockerless.aca.registry;
+
+import dev.sockerless.aca.errors.DockerApiException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The registry client's one I/O seam: sends a request over {@code java.net.http}, follows redirects itself
+ * (dropping {@code Authorization} whenever the host changes — the JDK client would forward it), and reads bodies
+ * with a size cap. Knows nothing of authentication or registry semantics.
+ */
+public final class RegistryTransport {
+
+    static final int MAX_REDIRECTS = 5;
+    /** Registry error bodies are small; read at most this much of one. */
+    public static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public RegistryTransport(HttpClient http, Duration timeout) {
+        this.http = Objects.requireNonNull(http);
+        this.timeout = Objects.requireNonNull(timeout);
+    }
+
+    /** A shared client that never follows redirects on its own. */
+    public static HttpClient newHttpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .build();
+    }
+
+    /** One request: method, URL, headers (may include Authorization) and an optional body. */
+    public record Request(String method, URI uri, Map<String, String> headers, byte[] body) {
+        public Request {
+            headers = Map.copyOf(headers);
+        }
+    }
+
+    /** A response with its body read (up to the cap given to {@link #send}). */
+    public record Response(int status, HttpHeaders headers, byte[] body, URI uri) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    /**
+     * Sends {@code request}, following up to {@value #MAX_REDIRECTS} redirects for GET and HEAD. A body longer than
+     * {@code maxBodyBytes} fails with {@code tooLarge} as the message of an invalid-parameter error; error bodies
+     * (status ≥ 400) are cut at {@value #MAX_ERROR_BODY_BYTES}.
+     */
+    public Response send(Request request, long maxBodyBytes, String what) {
+        Request current = request;
+        for (int hop = 0; ; hop++) {
+            Response response = sendOnce(current, maxBodyBytes, what);
+            if (!isRedirect(response.status()) || !("GET".equals(current.method()) || "HEAD".equals(current.method()))) {
+                return response;
+            }
+            String location = response.header("Location");
+            if (location == null) {
+                return response;
+            }
+            if (hop >= MAX_REDIRECTS) {
+                throw DockerApiException.unavailable(what + ": too many redirects", null);
+            }
+            URI next = current.uri().resolve(location);
+            if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme())) {
+                throw DockerApiException.unavailable(what + ": redirect to an unsupported URL scheme", null);
+            }
+            Map<String, String> headers = new java.util.LinkedHashMap<>(current.headers());
+            if (!sameAuthority(current.uri(), next)) {
+                headers.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
+            }
+            current = new Request(current.method(), next, headers, null);
+        }
+    }
+
+    static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    static boolean sameAuthority(URI a, URI b) {
+        return Objects.equals(a.getScheme(), b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && effectivePort(a) == effectivePort(b);
+    }
+
+    private static int effectivePort(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equals(uri.getScheme()) ? 443 : 80;
+    }
+
+    private Response sendOnce(Request request, long maxBodyBytes, String what) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(timeout);
+        if ("http".equals(request.uri().getScheme())) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        request.headers().forEach(builder::header);
+        HttpRequest.BodyPublisher publisher = request.body() == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(request.body());
+        builder.method(request.method(), publisher);
+        try {
+            HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            long cap = response.statusCode() >= 400 ? MAX_ERROR_BODY_BYTES : maxBodyBytes;
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = "HEAD".equals(request.method()) ? new byte[0] : readCapped(in, cap, response.statusCode() >= 400, what);
+            }
+            return new Response(response.statusCode(), response.headers(), body, request.uri());
+        } catch (HttpTimeoutException e) {
+            throw DockerApiException.unavailable(what + ": registry " + request.uri().getAuthority()
+                    + " did not answer in time", e);
+        } catch (IOException e) {
+            throw DockerApiException.unavailable(what + ": cannot reach registry " + request.uri().getAuthority()
+                    + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DockerApiException.unavailable(what + ": interrupted", e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName().toLowerCase(Locale.ROOT) : message;
+    }
+
+    /** Reads at most {@code cap} bytes; more is an error unless {@code truncate} (error bodies are just cut). */
+    static byte[] readCapped(InputStream in, long cap, boolean truncate, String what) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap));
+        if (!truncate && in.read() >= 0) {
+            throw DockerApiException.invalid(what + ": response exceeds the limit of " + cap + " bytes");
+        }
+        return bytes;
+    }
+}

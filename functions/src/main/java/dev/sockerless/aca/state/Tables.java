@@ -1,0 +1,77 @@
+package dev.sockerless.aca.state;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableServiceException;
+import dev.sockerless.aca.errors.DockerApiException;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Table Storage helpers shared by the stores: client creation, point reads, and error translation. */
+public final class Tables {
+
+    private Tables() {
+    }
+
+    /** A service client for a storage connection string (Azurite's or an account's). */
+    public static TableServiceClient serviceClient(String connectionString) {
+        try {
+            return new TableServiceClientBuilder().connectionString(connectionString).buildClient();
+        } catch (IllegalArgumentException e) {
+            // Never echo the connection string: it may hold an account key.
+            throw DockerApiException.system("configuration: the storage connection string is malformed", null);
+        }
+    }
+
+    /** The table, created when missing. */
+    public static TableClient ensure(TableServiceClient service, String name) {
+        return call(() -> {
+            service.createTableIfNotExists(name);
+            return service.getTableClient(name);
+        });
+    }
+
+    static Optional<TableEntity> get(TableClient table, String partition, String row) {
+        try {
+            return Optional.of(table.getEntity(partition, row));
+        } catch (TableServiceException e) {
+            if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable(e);
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    static void call(Runnable action) {
+        call(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    static <T> T call(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (DockerApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    static DockerApiException unavailable(RuntimeException e) {
+        String status = e instanceof TableServiceException t && t.getResponse() != null
+                ? " (status " + t.getResponse().getStatusCode() + ")" : "";
+        return DockerApiException.unavailable("table storage is unavailable" + status + ": "
+                + firstLine(e.getMessage()), e);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
+    }
+}
