@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Azurite (blob, queue and table) from the project's pinned npm dependency ({@code azurite} 3.35.0 in the root
  * {@code package.json}), in memory on pre-picked free loopback ports. {@code node_modules} is found by walking up
- * from the working directory. Ready when {@code GET /} on the table port answers 403. Killed on {@link #close()}
+ * from the working directory. Ready when an unauthenticated
+ * {@code GET /devstoreaccount1/Tables} answers 403 ({@code GET /} answers 400 on 3.35.0). Killed on {@link #close()}
  * and, as a fallback, by a JVM shutdown hook.
  */
 public final class Azurite implements AutoCloseable {
@@ -50,7 +51,8 @@ public final class Azurite implements AutoCloseable {
                 "--tableHost", "127.0.0.1", "--tablePort", String.valueOf(tablePort),
                 "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"), dir);
         try {
-            process.awaitHttp(tableEndpoint().replace("/" + ACCOUNT_NAME, "/"), s -> s == 403, START_TIMEOUT);
+            // GET / answers 400 on 3.35.0; an unauthenticated table query answers 403 AuthorizationFailure once up
+            process.awaitHttp(tableEndpoint() + "/Tables", s -> s == 403, START_TIMEOUT);
             process.awaitHttp("http://127.0.0.1:" + blobPort + "/", s -> s > 0, START_TIMEOUT);
             process.awaitHttp("http://127.0.0.1:" + queuePort + "/", s -> s > 0, START_TIMEOUT);
         } catch (RuntimeException e) {

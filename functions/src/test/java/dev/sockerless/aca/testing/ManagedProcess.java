@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 final class ManagedProcess implements AutoCloseable {
 
     private static final int MAX_OUTPUT = 64 * 1024;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
