@@ -35,7 +35,7 @@ class RegistryServerTest {
         RegistryServer registry = SharedServices.anonymousRegistry();
         RegistryPusher pusher = new RegistryPusher(registry.baseUrl());
         for (Format format : Format.values()) {
-            TestIndex index = TestImages.multiArch(format, format == Format.OCI,
+            TestIndex index = TestImages.multiArch(format, true,
                     Platform.LINUX_AMD64, Platform.LINUX_ARM64);
             String repo = "infra/multi-" + format.name().toLowerCase();
             assertThat(pusher.push(repo, "latest", index)).isEqualTo(index.index().digest());
