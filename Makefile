@@ -1,0 +1,33 @@
+# sockerless ACA functions — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+MVN ?= mvn -B -q
+LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
+
+.PHONY: run test build deps deps-node deps-registry package clean
+
+## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
+run: deps-node package
+	exec java -cp "localhost/target/classes:$$(cat localhost/target/classpath.txt)" dev.sockerless.aca.localhost.LocalHost
+
+## test: install what the tests need (Azurite from npm, docker-registry from apt) and run every test
+test: deps
+	$(MVN) verify
+
+## package: the function app (functions/target/azure-functions/...) and the local host, without tests
+package:
+	$(MVN) package -DskipTests
+
+deps: deps-node deps-registry
+
+deps-node:
+	@if [ ! -x node_modules/.bin/azurite ]; then echo "installing Azurite (npm ci)"; npm ci --no-audit --no-fund; fi
+
+deps-registry:
+	@if ! command -v docker-registry >/dev/null 2>&1; then \
+	  echo "installing docker-registry (apt)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends docker-registry; \
+	fi
+
+clean:
+	$(MVN) clean
