@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -107,33 +106,44 @@ public final class Azurite implements AutoCloseable {
         return azurite;
     }
 
+    /**
+     * Waits until blob, queue and table each answer HTTP (the table endpoint answers {@code GET /} with 403 when
+     * running alone, 400 inside the combined {@code azurite}; any status means it is up).
+     */
     private void awaitReady(Path log) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        URL url = new URL("http://127.0.0.1:" + tablePort + "/");
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("Azurite exited with status " + process.exitValue() + "; output:\n"
-                        + tail(log));
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) url.openConnection();
-                c.setConnectTimeout(500);
-                c.setReadTimeout(2000);
-                int code = c.getResponseCode();
-                c.disconnect();
-                if (code > 0) {
-                    if (code != 403) {
-                        LOG.warning("Azurite table endpoint answered " + code + " (expected 403); continuing");
-                    }
-                    return;
+        for (int port : new int[] {tablePort, blobPort, queuePort}) {
+            URL url = new URL("http://127.0.0.1:" + port + "/");
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IOException("Azurite exited with status " + process.exitValue() + "; output:\n"
+                            + tail(log));
                 }
-            } catch (IOException notYet) {
-                // not listening yet
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("Azurite did not answer on port " + port + " within "
+                            + STARTUP_TIMEOUT.toSeconds() + " s; output:\n" + tail(log));
+                }
+                if (answers(url)) {
+                    break;
+                }
+                Thread.sleep(100);
             }
-            Thread.sleep(100);
         }
-        throw new IOException("Azurite did not answer on port " + tablePort + " within " + STARTUP_TIMEOUT.toSeconds()
-                + " s; output:\n" + tail(log));
+    }
+
+    private static boolean answers(URL url) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) url.openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            try {
+                return c.getResponseCode() > 0;
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     private static String tail(Path log) {

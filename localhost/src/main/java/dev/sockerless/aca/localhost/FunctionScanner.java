@@ -20,6 +20,7 @@ import java.lang.reflect.Type;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.URLConnection;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -240,7 +241,50 @@ public final class FunctionScanner {
                 LOG.log(Level.WARNING, "cannot scan " + url + " for functions: " + e);
             }
         }
+        // jars built without directory entries are invisible to getResources(package): scan the class path's jars too
+        for (Path jar : classPathJars(loader)) {
+            try (JarFile jf = new JarFile(jar.toFile())) {
+                scanJar(jf, prefix, names);
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "cannot scan " + jar + " for functions: " + e);
+            }
+        }
         return names;
+    }
+
+    private static Set<Path> classPathJars(ClassLoader loader) {
+        Set<Path> jars = new LinkedHashSet<>();
+        for (ClassLoader l = loader; l != null; l = l.getParent()) {
+            if (l instanceof URLClassLoader ucl) {
+                for (URL u : ucl.getURLs()) {
+                    if ("file".equals(u.getProtocol()) && u.getPath().endsWith(".jar")) {
+                        try {
+                            jars.add(Paths.get(u.toURI()));
+                        } catch (URISyntaxException | IllegalArgumentException ignored) {
+                            // not a local file
+                        }
+                    }
+                }
+            }
+        }
+        if (loader == ClassLoader.getSystemClassLoader() || isAncestor(loader, ClassLoader.getSystemClassLoader())) {
+            String cp = System.getProperty("java.class.path", "");
+            for (String entry : cp.split(File.pathSeparator)) {
+                if (entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
+                    jars.add(Path.of(entry));
+                }
+            }
+        }
+        return jars;
+    }
+
+    private static boolean isAncestor(ClassLoader child, ClassLoader ancestor) {
+        for (ClassLoader l = child; l != null; l = l.getParent()) {
+            if (l == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void scanJar(JarFile jar, String prefix, Set<String> names) {

@@ -27,6 +27,14 @@ public final class LocalHost implements AutoCloseable {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 104_857_600L;
     static final int THREADS = 32;
 
+    static {
+        // one line per record unless the user configured logging; must precede the first Logger use
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null
+                && System.getProperty("java.util.logging.config.file") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(LocalHost.class.getName());
 
     private final HttpServer server;
@@ -132,6 +140,7 @@ public final class LocalHost implements AutoCloseable {
             LocalHost host = start(address, functions, limit);
             Azurite started = azurite;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.err.println("sockerless local host stopping");
                 host.close();
                 if (started != null) {
                     started.close();
