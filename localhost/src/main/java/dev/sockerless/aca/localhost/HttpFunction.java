@@ -1,0 +1,52 @@
+package dev.sockerless.aca.localhost;
+
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One discovered HTTP-triggered function: a public method annotated {@code @FunctionName} with an {@code @HttpTrigger}
+ * parameter.
+ *
+ * @param name      the function name ({@code @FunctionName})
+ * @param type      the declaring class (instantiated per invocation with its no-arg constructor)
+ * @param method    the function method
+ * @param route     the parsed route template (the function name when the trigger declares no route)
+ * @param methods   allowed HTTP methods in upper case; empty means every method
+ * @param dataType  the trigger's {@code dataType} ("" when not set)
+ * @param params    how to bind each method parameter, in order
+ */
+public record HttpFunction(String name, Class<?> type, Method method, RouteTemplate route, Set<String> methods,
+                           String dataType, List<Param> params) {
+
+    /** What a method parameter receives. */
+    public enum ParamKind { REQUEST, CONTEXT, BINDING }
+
+    /**
+     * Binding of one parameter.
+     *
+     * @param kind        request, execution context or a {@code @BindingName} value
+     * @param bindingName the {@code @BindingName} value (BINDING only)
+     * @param type        the parameter's raw type
+     * @param bodyType    for REQUEST: {@code byte[].class} or {@code String.class}
+     * @param optionalBody for REQUEST: whether the body is wrapped in {@code Optional}
+     */
+    public record Param(ParamKind kind, String bindingName, Class<?> type, Class<?> bodyType, boolean optionalBody) {
+    }
+
+    /** Whether the function accepts the given HTTP method. */
+    public boolean allows(String httpMethod) {
+        return methods.isEmpty() || methods.contains(httpMethod.toUpperCase(Locale.ROOT));
+    }
+
+    /** The trigger is binary: the request body is handed over as bytes. */
+    public boolean binary() {
+        return "binary".equalsIgnoreCase(dataType);
+    }
+
+    @Override
+    public String toString() {
+        return (methods.isEmpty() ? "*" : String.join(",", methods)) + " /" + route.text() + " -> " + name;
+    }
+}

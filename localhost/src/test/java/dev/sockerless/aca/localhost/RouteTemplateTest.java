@@ -1,0 +1,112 @@
+package dev.sockerless.aca.localhost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouteTemplateTest {
+
+    private static final String V = "{apiVersion:regex(^v[0-9]+[.][0-9]+$)}";
+
+    @Test
+    void literalsMatchCaseInsensitively() {
+        RouteTemplate t = RouteTemplate.parse("images/json");
+        assertThat(t.match("/images/json")).isEmpty();
+        assertThat(t.match("/IMAGES/Json")).isEmpty();
+        assertThat(t.match("/images/json/")).isEmpty();
+        assertThat(t.match("/images")).isNull();
+        assertThat(t.match("/images/json/x")).isNull();
+    }
+
+    @Test
+    void regexConstraintMayContainColonsAndParentheses() {
+        RouteTemplate t = RouteTemplate.parse(V + "/images/create");
+        assertThat(t.match("/v1.50/images/create")).containsExactly(Map.entry("apiVersion", "v1.50"));
+        assertThat(t.match("/V1.24/images/create")).containsEntry("apiVersion", "V1.24");
+        assertThat(t.match("/vX/images/create")).isNull();
+        assertThat(t.match("/v1.50.1/images/create")).isNull();
+        RouteTemplate colon = RouteTemplate.parse("x/{a:regex(^sha256:(a|b)+$)}");
+        assertThat(colon.match("/x/sha256:abba")).containsEntry("a", "sha256:abba");
+        assertThat(colon.match("/x/sha256:c")).isNull();
+        // like ASP.NET's parser, a ')' followed by ':' ends the argument, so this regex is cut short
+        assertThatThrownBy(() -> RouteTemplate.parse("x/{a:regex(^(a|b):c$)}"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void catchAllTakesTheRestIncludingSlashes() {
+        RouteTemplate t = RouteTemplate.parse("images/{*path}");
+        assertThat(t.match("/images/myreg:5000/foo/bar:v1/json")).containsEntry("path", "myreg:5000/foo/bar:v1/json");
+        assertThat(t.match("/images/alpine@sha256:abc/json")).containsEntry("path", "alpine@sha256:abc/json");
+        assertThat(t.match("/images/a%20b/json")).containsEntry("path", "a b/json");
+        assertThat(t.match("/images")).isEmpty(); // zero segments: matches, no value
+        assertThat(t.match("/other/x")).isNull();
+    }
+
+    @Test
+    void optionalAndDefaultParameters() {
+        RouteTemplate t = RouteTemplate.parse("items/{id:int}/{name?}");
+        assertThat(t.match("/items/5")).containsExactly(Map.entry("id", "5"));
+        assertThat(t.match("/items/5/bob")).containsEntry("name", "bob");
+        assertThat(t.match("/items/x")).isNull();
+        RouteTemplate d = RouteTemplate.parse("a/{b=dflt}");
+        assertThat(d.match("/a")).containsEntry("b", "dflt");
+        assertThat(d.match("/a/z")).containsEntry("b", "z");
+    }
+
+    @Test
+    void parametersDoNotMatchEmptySegments() {
+        RouteTemplate t = RouteTemplate.parse("containers/{id}/json");
+        assertThat(t.match("/containers//json")).isNull();
+        assertThat(t.match("/containers/abc/json")).containsEntry("id", "abc");
+    }
+
+    @Test
+    void complexSegments() {
+        RouteTemplate t = RouteTemplate.parse("files/{name}.{ext}");
+        assertThat(t.match("/files/a.b.tar")).containsEntry("name", "a.b").containsEntry("ext", "tar");
+        assertThat(t.match("/files/noext")).isNull();
+    }
+
+    @Test
+    void precedenceDigitsFollowAspNetCore() {
+        assertThat(RouteTemplate.parse("images/json").precedence()).containsExactly(1, 1);
+        assertThat(RouteTemplate.parse(V + "/images/{*path}").precedence()).containsExactly(2, 1, 5);
+        assertThat(RouteTemplate.parse("items/{id}/{n:int}").precedence()).containsExactly(1, 3, 2);
+        assertThat(RouteTemplate.parse("a/{*r:minlength(2)}").precedence()).containsExactly(1, 4);
+        assertThat(RouteTemplate.comparePrecedence(RouteTemplate.parse("images/create"),
+                RouteTemplate.parse("images/{*path}"))).isNegative();
+        assertThat(RouteTemplate.comparePrecedence(RouteTemplate.parse(V + "/images/json"),
+                RouteTemplate.parse("{x}/images/json"))).isNegative();
+    }
+
+    @Test
+    void malformedTemplatesAreRejected() {
+        assertThatThrownBy(() -> RouteTemplate.parse("a/{*rest}/b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RouteTemplate.parse("a/{x:nosuch}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RouteTemplate.parse("a/{x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RouteTemplate.parse("a/{x}/{X}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RouteTemplate.parse("a/{x?}/b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void listenAddresses() {
+        assertThat(ListenAddress.parse(null).getPort()).isEqualTo(7071);
+        assertThat(ListenAddress.parse(null).getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(ListenAddress.parse(":8080").getAddress().isLoopbackAddress()).isTrue();
+        assertThat(ListenAddress.parse("0.0.0.0:1").getPort()).isEqualTo(1);
+        assertThat(ListenAddress.parse("[::1]:9000").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+        assertThatThrownBy(() -> ListenAddress.parse("nope")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ListenAddress.parse("::1:80")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void azuriteConnectionString() {
+        assertThat(Azurite.connectionString(1, 2, 3)).isEqualTo("DefaultEndpointsProtocol=http;"
+                + "AccountName=devstoreaccount1;AccountKey=" + Azurite.ACCOUNT_KEY
+                + ";BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:2/devstoreaccount1;"
+                + "TableEndpoint=http://127.0.0.1:3/devstoreaccount1;");
+    }
+}
