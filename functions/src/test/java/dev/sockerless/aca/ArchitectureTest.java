@@ -1,0 +1,61 @@
+package dev.sockerless.aca;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * The dependency rules of the design: the Functions and Durable Task libraries are used only by the thin adapters
+ * in {@code functions}; the plain-Java core never depends on the adapters, and each concept package only on the
+ * ones below it.
+ */
+class ArchitectureTest {
+
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void load() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.sockerless.aca");
+    }
+
+    @Test
+    void onlyTheAdaptersUseTheFunctionsAndDurableLibraries() {
+        noClasses().that().resideOutsideOfPackage("dev.sockerless.aca.functions..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.microsoft.azure.functions..", "com.microsoft.durabletask..")
+                .check(classes);
+    }
+
+    @Test
+    void theCoreNeverDependsOnTheAdapters() {
+        noClasses().that().resideOutsideOfPackage("dev.sockerless.aca.functions..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sockerless.aca.functions..")
+                .check(classes);
+    }
+
+    @Test
+    void useCasesDependOnStorePortsNotOnTableStorage() {
+        noClasses().that().resideInAnyPackage("dev.sockerless.aca.images..", "dev.sockerless.aca.registry..",
+                        "dev.sockerless.aca.docker..", "dev.sockerless.aca.config..", "dev.sockerless.aca.errors..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.sockerless.aca.state..", "com.azure.data.tables..")
+                .check(classes);
+    }
+
+    @Test
+    void theRegistryClientKnowsNothingOfImagesOrTheEngineApi() {
+        noClasses().that().resideInAPackage("dev.sockerless.aca.registry..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.sockerless.aca.images..", "dev.sockerless.aca.docker..")
+                .check(classes);
+    }
+
+    @Test
+    void imagesDoNotDependOnTheEngineApiFormats() {
+        noClasses().that().resideInAPackage("dev.sockerless.aca.images..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sockerless.aca.docker..")
+                .check(classes);
+    }
+}
