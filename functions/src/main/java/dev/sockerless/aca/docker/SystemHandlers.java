@@ -45,6 +45,7 @@ public final class SystemHandlers {
         out.put("GitCommit", "");
         out.put("GoVersion", "");
         out.put("BuildTime", "");
+        out.put("Experimental", false);
         return ApiResponse.json(200, out);
     }
 }

@@ -1,0 +1,58 @@
+package dev.sockerless.aca.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sockerless.aca.errors.DockerApiException;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsTest {
+
+    @Test
+    void everySettingIsListedInTheExampleWithItsDefault() throws Exception {
+        JsonNode values = new ObjectMapper().readTree(Path.of("..", "local.settings.json.example").toFile()).path("Values");
+        for (Settings.Key key : Settings.Key.values()) {
+            assertThat(values.has(key.name())).as(key.name()).isTrue();
+            key.defaultValue().filter(d -> !d.isEmpty())
+                    .ifPresent(d -> assertThat(values.path(key.name()).asText()).as(key.name()).isEqualTo(d));
+        }
+    }
+
+    @Test
+    void missingStorageNamesTheSettingAtFirstUse() {
+        Settings settings = Settings.of(Map.of());
+        assertThatThrownBy(settings::stateStorageConnection)
+                .isInstanceOf(DockerApiException.class)
+                .hasMessageStartingWith("configuration: AzureWebJobsStorage is not set");
+        assertThat(Settings.of(Map.of("AzureWebJobsStorage", "a", "SOCKERLESS_STATE_STORAGE", "b"))
+                .stateStorageConnection()).isEqualTo("b");
+    }
+
+    @Test
+    void mirrorsParseAndNormaliseDockerHubNames() {
+        Settings settings = Settings.of(Map.of("SOCKERLESS_REGISTRY_MIRRORS",
+                " index.docker.io=http://127.0.0.1:5001/ , ghcr.io=https://mirror.example.com"));
+        assertThat(settings.registryMirrors()).containsExactly(
+                Map.entry("docker.io", URI.create("http://127.0.0.1:5001")),
+                Map.entry("ghcr.io", URI.create("https://mirror.example.com")));
+        assertThatThrownBy(() -> Settings.of(Map.of("SOCKERLESS_REGISTRY_MIRRORS", "docker.io")).registryMirrors())
+                .hasMessageContaining("SOCKERLESS_REGISTRY_MIRRORS");
+        assertThatThrownBy(() -> Settings.of(Map.of("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=ftp://x")).registryMirrors())
+                .hasMessageContaining("http:// or https://");
+    }
+
+    @Test
+    void secondsMustBePositiveWholeNumbers() {
+        assertThat(Settings.of(Map.of()).seconds(Settings.Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS).getSeconds()).isEqualTo(30);
+        assertThatThrownBy(() -> Settings.of(Map.of("SOCKERLESS_REGISTRY_TIMEOUT_SECONDS", "-1"))
+                .seconds(Settings.Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS)).hasMessageContaining("positive");
+        assertThatThrownBy(() -> Settings.of(Map.of("SOCKERLESS_REGISTRY_TIMEOUT_SECONDS", "x"))
+                .seconds(Settings.Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS)).hasMessageContaining("whole number");
+    }
+}
