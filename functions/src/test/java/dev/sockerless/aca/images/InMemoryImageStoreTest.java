@@ -1,0 +1,9 @@
+package dev.sockerless.aca.images;
+
+class InMemoryImageStoreTest extends ImageStoreContract {
+
+    @Override
+    protected ImageStore createStore() {
+        return new InMemoryImageStore();
+    }
+}
