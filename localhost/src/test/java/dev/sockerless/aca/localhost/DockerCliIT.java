@@ -10,6 +10,8 @@ import dev.sockerless.aca.testing.TestImages.Format;
 import dev.sockerless.aca.testing.TestImages.Platform;
 import dev.sockerless.aca.testing.TestIndex;
 import dev.sockerless.aca.testing.TokenServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,10 +53,12 @@ class DockerCliIT {
 
     static final Path DOCKER_BINARY = Path.of("/usr/local/bin/docker");
     static final long TIMEOUT_SECONDS = 60;
+    static final String CREATED = "2025-02-14T03:28:36Z";
     static final String HUB_SERVER = "https://index.docker.io/v1/";
     static final String[] SETTINGS = {"AzureWebJobsStorage", "SOCKERLESS_INSECURE_REGISTRIES",
             "SOCKERLESS_REGISTRY_MIRRORS"};
 
+    static final ObjectMapper JSON = new ObjectMapper();
     static String docker;
     static CountingProxy proxy;
     static TokenServer tokens;
@@ -154,7 +158,8 @@ class DockerCliIT {
     /** A one-layer image whose config carries {@code name}, so that every fixture has its own image ID. */
     static TestImage image(Format format, Platform platform, String name) {
         TestImages.Layer layer = TestImages.layer(format, "app/hello", "hello from " + name + " on " + platform + "\n");
-        return TestImages.image(format, platform, c -> c.label("dev.sockerless.e2e", name), List.of(layer));
+        return TestImages.image(format, platform, c -> c.label("dev.sockerless.e2e", name).created(CREATED),
+                List.of(layer));
     }
 
     static String findDocker() {
@@ -205,6 +210,7 @@ class DockerCliIT {
         env.put("DOCKER_HOST", "tcp://127.0.0.1:" + port);
         env.put("DOCKER_CONFIG", config.toString());
         env.put("DOCKER_CLI_HINTS", "false");
+        env.put("TZ", "UTC"); // CREATED columns are rendered in the CLI's time zone
         if (stdin == null) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         } else {
@@ -261,6 +267,15 @@ class DockerCliIT {
         assertThat(docker("image", "inspect", "--format", "{{.Id}} {{.Os}}/{{.Architecture}} {{json .RepoDigests}}",
                 name + ":v1").ok().out().trim())
                 .isEqualTo(single.config().digest() + " linux/amd64 [\"" + name + "@" + single.manifest().digest() + "\"]");
+        JsonNode inspect = JSON.readTree(docker("image", "inspect", name + ":v1").ok().out());
+        assertThat(inspect).hasSize(1);
+        JsonNode image = inspect.get(0);
+        assertThat(image.path("Id").asText()).isEqualTo(single.config().digest());
+        assertThat(image.path("RepoTags").toString()).isEqualTo("[\"" + name + ":v1\"]");
+        assertThat(image.path("Created").asText()).isEqualTo(CREATED);
+        assertThat(image.path("Size").asLong()).isEqualTo(single.layers().get(0).blob().size());
+        assertThat(image.path("Config").path("Labels").path("dev.sockerless.e2e").asText()).isEqualTo("single");
+        assertThat(image.path("RootFS").path("Layers").toString()).isEqualTo("[\"" + single.layers().get(0).diffId() + "\"]");
     }
 
     @Test
@@ -332,6 +347,8 @@ class DockerCliIT {
 
         assertThat(docker("images", "--format", "{{.Repository}}:{{.Tag}}").ok().lines())
                 .contains(listedName + ":v1", "busybox:latest");
+        assertThat(docker("images", "--format", "{{.CreatedAt}} {{.Size}}", listedName).ok().lines())
+                .containsExactly("2025-02-14 03:28:36 +0000 UTC " + listed.layers().get(0).blob().size() + "B");
         assertThat(docker("images", "--no-trunc", "--format", "{{.ID}}").ok().lines())
                 .contains(listed.config().digest(), busybox.config().digest(), loose.config().digest());
         assertThat(docker("images", "--digests", "--format", "{{.Repository}} {{.Digest}}", "busybox").ok().lines())
