@@ -83,7 +83,12 @@ public final class ImagePuller {
                     }
                     top = fetchManifest(registry, head.get().digest());
                 } else {
+                    // The registry (or client) cannot HEAD: GET the tag, then compare digests.
                     top = registry.manifest(ref.tag());
+                    Optional<PullResult> upToDate = upToDate(known, top.digest(), ref, progress);
+                    if (upToDate.isPresent()) {
+                        return upToDate.get();
+                    }
                 }
                 resolved = top.digest();
             } else {

@@ -1,0 +1,145 @@
+package dev.sockerless.aca.registry;
+
+import com.azure.containers.containerregistry.ContainerRegistryContentClient;
+import com.azure.containers.containerregistry.ContainerRegistryContentClientBuilder;
+import com.azure.containers.containerregistry.models.ContainerRegistryAudience;
+import com.azure.containers.containerregistry.models.GetManifestResult;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
+import dev.sockerless.aca.errors.DockerApiException;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * An Azure Container Registry repository reached with the app's managed identity through
+ * {@code azure-containers-containerregistry}, which performs ACR's Entra ID token exchange
+ * ({@code /oauth2/exchange}). Used for {@code *.azurecr.io} when the caller sent no user name and password.
+ */
+public final class AcrRegistryApi implements RegistryApi {
+
+    /** A bounded retry budget: the SDK's default retries a refused token exchange for over a minute. */
+    public static final RetryOptions RETRIES = new RetryOptions(new ExponentialBackoffOptions()
+            .setMaxRetries(2).setBaseDelay(Duration.ofMillis(200)).setMaxDelay(Duration.ofSeconds(2)));
+
+    private final ContainerRegistryContentClient client;
+
+    public AcrRegistryApi(ContainerRegistryContentClient client) {
+        this.client = client;
+    }
+
+    /** A content client for {@code https://<registry>} and {@code repository}, authenticating with {@code credential}. */
+    public static ContainerRegistryContentClient client(String registry, String repository, TokenCredential credential) {
+        return new ContainerRegistryContentClientBuilder()
+                .endpoint("https://" + registry)
+                .repositoryName(repository)
+                .credential(credential)
+                .audience(ContainerRegistryAudience.AZURE_RESOURCE_MANAGER_PUBLIC_CLOUD)
+                .retryOptions(RETRIES)
+                .buildClient();
+    }
+
+    /** The SDK has no manifest HEAD: the puller then GETs the tag, which is one request too. */
+    @Override
+    public Optional<ManifestHead> head(String reference) {
+        return Optional.empty();
+    }
+
+    @Override
+    public FetchedManifest manifest(String reference) {
+        GetManifestResult result = call(() -> client.getManifest(reference));
+        byte[] bytes = result.getManifest().toBytes();
+        Digest computed = Digest.of(bytes);
+        if (Digest.isDigest(reference) && !computed.equals(Digest.parse(reference))) {
+            throw DockerApiException.invalid("manifest verification failed for digest " + reference);
+        }
+        String served = result.getManifestMediaType() == null ? null : result.getManifestMediaType().toString();
+        return new FetchedManifest(bytes, Manifests.mediaTypeOf(bytes, served), computed);
+    }
+
+    @Override
+    public byte[] blob(Descriptor descriptor, long maxBytes) {
+        if (descriptor.size() > maxBytes) {
+            throw DockerApiException.invalid("blob " + descriptor.digest() + " is " + descriptor.size()
+                    + " bytes, over the limit of " + maxBytes);
+        }
+        CappedChannel sink = new CappedChannel(descriptor.size());
+        call(() -> {
+            client.downloadStream(descriptor.digest().toString(), sink);
+            return null;
+        });
+        byte[] bytes = sink.bytes();
+        if (bytes.length != descriptor.size() || !Digest.of(bytes).equals(descriptor.digest())) {
+            throw DockerApiException.invalid("blob verification failed for " + descriptor.digest());
+        }
+        return bytes;
+    }
+
+    private <T> T call(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (ClientAuthenticationException e) {
+            throw DockerApiException.unauthorized("unauthorized: " + firstLine(e.getMessage()));
+        } catch (HttpResponseException e) {
+            int status = e.getResponse() == null ? 500 : e.getResponse().getStatusCode();
+            byte[] body = e.getResponse() == null ? new byte[0]
+                    : Optional.ofNullable(e.getResponse().getBodyAsBinaryData()).map(b -> b.toBytes()).orElse(new byte[0]);
+            if (status == 404 && RegistryErrors.parse(body).isEmpty()) {
+                // The SDK consumes the error body; a 404 from the data plane is an unknown manifest or blob.
+                throw DockerApiException.notFound("manifest unknown: " + firstLine(e.getMessage()));
+            }
+            throw RegistryErrors.toException(status, body);
+        } catch (RuntimeException e) {
+            if (e instanceof DockerApiException d) {
+                throw d;
+            }
+            throw DockerApiException.unavailable("cannot reach registry " + client.getEndpoint() + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
+    }
+
+    /** Collects a download, refusing more than the expected size. */
+    private static final class CappedChannel implements WritableByteChannel {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final long cap;
+
+        CappedChannel(long cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = src.remaining();
+            if (out.size() + (long) n > cap) {
+                throw DockerApiException.invalid("blob is larger than its descriptor says");
+            }
+            byte[] chunk = new byte[n];
+            src.get(chunk);
+            out.writeBytes(chunk);
+            return n;
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
