@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
-.PHONY: run test build deps deps-node deps-registry package clean
+.PHONY: run test bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
@@ -29,5 +29,16 @@ deps-registry:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends docker-registry; \
 	fi
 
+deps-skopeo:
+	@if ! command -v skopeo >/dev/null 2>&1; then \
+	  echo "installing skopeo (apt), the benchmark's peer"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends skopeo; \
+	fi
+
 clean:
 	$(MVN) clean
+
+## bench: registry requests per pull and warm-pull wall time through the local host (one table)
+bench: deps deps-skopeo package
+	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.PullBenchmark

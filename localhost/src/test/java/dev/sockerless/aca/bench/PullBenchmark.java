@@ -1,0 +1,116 @@
+package dev.sockerless.aca.bench;
+
+import dev.sockerless.aca.localhost.LocalHost;
+import dev.sockerless.aca.testing.Azurite;
+import dev.sockerless.aca.testing.CountingProxy;
+import dev.sockerless.aca.testing.RegistryPusher;
+import dev.sockerless.aca.testing.RegistryServer;
+import dev.sockerless.aca.testing.TestImages;
+import dev.sockerless.aca.testing.TestImages.Format;
+import dev.sockerless.aca.testing.TokenServer;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code make bench}: registry requests per pull (cold single-platform, cold multi-platform, repeat of an unchanged
+ * tag) through the local host against a token-auth registry posing as Docker Hub, next to skopeo's
+ * {@code inspect --config} of the same images when skopeo is installed, and the wall time of a warm pull through
+ * the local host. Prints one Markdown table. Not a test: figures are recorded, not asserted.
+ */
+public final class PullBenchmark {
+
+    private static final int WARM_RUNS = 30;
+
+    public static void main(String[] args) throws Exception {
+        try (TokenServer tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
+                .user("bench", "bench").start();
+             RegistryServer registry = RegistryServer.tokenAuth(tokens);
+             CountingProxy proxy = new CountingProxy(registry.baseUrl());
+             Azurite azurite = new Azurite()) {
+            RegistryPusher push = new RegistryPusher(registry.baseUrl(), "bench", "bench");
+            push.push("library/single", "latest", TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));
+            push.push("library/multi", "latest", TestImages.multiArch(Format.DOCKER, true,
+                    TestImages.Platform.LINUX_AMD64, TestImages.Platform.LINUX_ARM64));
+
+            System.setProperty("AzureWebJobsStorage", azurite.connectionString());
+            System.setProperty("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + proxy.baseUrl());
+            try (LocalHost host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), "dev.sockerless.aca.functions")) {
+                HttpClient http = HttpClient.newHttpClient();
+                String base = "http://127.0.0.1:" + host.port();
+                List<String[]> rows = new ArrayList<>();
+
+                int[] cold = measure(http, base, "single", proxy, tokens);
+                rows.add(row("cold pull, single platform", cold, skopeo(proxy, tokens, "single")));
+                int[] coldMulti = measure(http, base, "multi", proxy, tokens);
+                rows.add(row("cold pull, multi platform", coldMulti, skopeo(proxy, tokens, "multi")));
+                int[] repeat = measure(http, base, "single", proxy, tokens);
+                rows.add(row("repeat pull, unchanged tag (token cached)", repeat, "n/a"));
+
+                List<Long> times = new ArrayList<>();
+                for (int i = 0; i < WARM_RUNS; i++) {
+                    long t0 = System.nanoTime();
+                    pull(http, base, "single");
+                    times.add(System.nanoTime() - t0);
+                }
+                Collections.sort(times);
+                System.out.println();
+                System.out.println("| pull | registry requests (+ token) | skopeo inspect --config |");
+                System.out.println("|---|---|---|");
+                rows.forEach(r -> System.out.println("| " + String.join(" | ", r) + " |"));
+                System.out.printf("%nwarm pull through the local host: median %.1f ms, p90 %.1f ms over %d runs "
+                                + "(java %s, %d cores)%n", times.get(times.size() / 2) / 1e6,
+                        times.get(times.size() * 9 / 10) / 1e6, WARM_RUNS, System.getProperty("java.version"),
+                        Runtime.getRuntime().availableProcessors());
+            }
+        }
+        System.exit(0);
+    }
+
+    private static String[] row(String what, int[] counts, String skopeo) {
+        return new String[]{what, (counts[0] + counts[1]) + " (" + counts[0] + " + " + counts[1] + ")", skopeo};
+    }
+
+    private static int[] measure(HttpClient http, String base, String repo, CountingProxy proxy, TokenServer tokens)
+            throws Exception {
+        proxy.reset();
+        tokens.reset();
+        pull(http, base, repo);
+        return new int[]{proxy.requestCount(), tokens.requestCount()};
+    }
+
+    private static void pull(HttpClient http, String base, String repo) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base
+                        + "/v1.51/images/create?fromImage=docker.io%2Flibrary%2F" + repo + "&tag=latest"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200 || r.body().contains("errorDetail")) {
+            throw new IllegalStateException("pull failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    /** skopeo's requests for the same image (its own token handling), or why it was not measured. */
+    private static String skopeo(CountingProxy proxy, TokenServer tokens, String repo) throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/skopeo"))) {
+            return "not installed";
+        }
+        proxy.reset();
+        tokens.reset();
+        Process p = new ProcessBuilder("/usr/bin/skopeo", "inspect", "--config", "--tls-verify=false",
+                "docker://" + proxy.hostPort() + "/library/" + repo + ":latest")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            return "failed";
+        }
+        return (proxy.requestCount() + tokens.requestCount()) + " (" + proxy.requestCount() + " + " + tokens.requestCount() + ")";
+    }
+}
