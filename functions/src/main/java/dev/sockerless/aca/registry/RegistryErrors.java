@@ -85,10 +85,6 @@ public final class RegistryErrors {
     /** An error for a registry response. */
     public static DockerApiException toException(int status, byte[] body) {
         List<Diagnostic> diagnostics = parse(body);
-        Kind kind = kindOf(status, diagnostics);
-        if (kind == Kind.TOO_MANY_REQUESTS) {
-            return new DockerApiException(kind, describe(status, diagnostics, body));
-        }
-        return new DockerApiException(kind, describe(status, diagnostics, body));
+        return new DockerApiException(kindOf(status, diagnostics), describe(status, diagnostics, body));
     }
 }
