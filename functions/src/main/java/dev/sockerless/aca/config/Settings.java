@@ -62,11 +62,16 @@ public final class Settings {
 
     /** The raw value, or the default, or empty. Blank values count as unset. */
     public Optional<String> find(Key key) {
-        String value = source.apply(key.name());
-        if (value == null || value.isBlank()) {
-            return key.defaultValue();
-        }
-        return Optional.of(value.trim());
+        return findRaw(key.name()).or(key::defaultValue);
+    }
+
+    /**
+     * A setting that is not the app's own (the local host's), read with the same precedence; empty when unset or
+     * blank.
+     */
+    public Optional<String> findRaw(String name) {
+        String value = source.apply(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
     /** The value, or a configuration error naming the setting. */

@@ -3,7 +3,6 @@ package dev.sockerless.aca.docker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,17 +29,4 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body) 
         }
     }
 
-    public static ApiResponse empty(int status) {
-        return new ApiResponse(status, Map.of(), new byte[0]);
-    }
-
-    public static ApiResponse text(int status, String contentType, String text) {
-        return new ApiResponse(status, Map.of("Content-Type", contentType), text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    public ApiResponse withHeader(String name, String value) {
-        Map<String, String> h = new LinkedHashMap<>(headers);
-        h.put(name, value);
-        return new ApiResponse(status, h, body);
-    }
 }

@@ -124,9 +124,9 @@ public final class ImageHandlers {
         ArrayNode out = ApiResponse.MAPPER.createArrayNode();
         for (ImageRecord image : images) {
             FoundImage found = new FoundImage(image, refsByImage.getOrDefault(image.id(), List.of()));
-            JsonNode labels = ImageJson.parse(image.config()).path("config").path("Labels");
-            if (filters.matches(found, labels)) {
-                out.add(ImageJson.summary(found, request.version()));
+            JsonNode config = ImageJson.parse(image.config());
+            if (filters.matches(found, config.path("config").path("Labels"))) {
+                out.add(ImageJson.summary(found, config, request.version()));
             }
         }
         return ApiResponse.json(200, out);

@@ -79,8 +79,12 @@ public final class ImageJson {
 
     /** An element of the image list. */
     public static ObjectNode summary(FoundImage found, ApiVersion version) {
+        return summary(found, parse(found.image().config()), version);
+    }
+
+    /** An element of the image list, from the image's already parsed config. */
+    static ObjectNode summary(FoundImage found, JsonNode config, ApiVersion version) {
         ImageRecord image = found.image();
-        JsonNode config = parse(image.config());
         ObjectNode out = F.objectNode();
         out.put("Containers", version.atLeast(1, 51) ? 0 : -1);
         out.put("Created", createdSeconds(config));

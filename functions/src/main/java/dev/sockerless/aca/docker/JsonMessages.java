@@ -24,11 +24,6 @@ public final class JsonMessages implements PullProgress {
         write(line);
     }
 
-    /** A {@code {"stream": text}} line (used by image load). */
-    public void stream(String text) {
-        write(ApiResponse.MAPPER.createObjectNode().put("stream", text));
-    }
-
     /** The in-band error line. */
     public void error(String message) {
         ObjectNode line = ApiResponse.MAPPER.createObjectNode();

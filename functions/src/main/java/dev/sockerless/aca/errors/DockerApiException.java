@@ -57,9 +57,4 @@ public final class DockerApiException extends RuntimeException {
     public static DockerApiException system(String message, Throwable cause) {
         return new DockerApiException(Kind.SYSTEM, message, cause);
     }
-
-    /** Returns a copy with {@code prefix} put before the message, keeping kind and cause. */
-    public DockerApiException withPrefix(String prefix) {
-        return new DockerApiException(kind, prefix + getMessage(), getCause());
-    }
 }

@@ -27,15 +27,15 @@ public final class ContentCache {
 
     /** Adds a manifest whose bytes are known to hash to its digest. */
     public synchronized void put(FetchedManifest manifest) {
-        if (manifest.bytes().length > maxBytes || entries.containsKey(manifest.digest())) {
+        if (manifest.size() > maxBytes || entries.containsKey(manifest.digest())) {
             return;
         }
         entries.put(manifest.digest(), manifest);
-        bytes += manifest.bytes().length;
+        bytes += manifest.size();
         var it = entries.entrySet().iterator();
         while (bytes > maxBytes && it.hasNext()) {
             Map.Entry<Digest, FetchedManifest> eldest = it.next();
-            bytes -= eldest.getValue().bytes().length;
+            bytes -= eldest.getValue().size();
             it.remove();
         }
     }

@@ -54,11 +54,6 @@ public record Digest(String hex) {
         return new Digest(HexFormat.of().formatHex(md.digest()));
     }
 
-    /** The first 12 hex characters, as Docker shows short IDs. */
-    public String shortHex() {
-        return hex.substring(0, 12);
-    }
-
     @Override
     public String toString() {
         return ALGORITHM + ":" + hex;

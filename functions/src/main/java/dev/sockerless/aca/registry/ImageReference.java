@@ -3,7 +3,6 @@ package dev.sockerless.aca.registry;
 import dev.sockerless.aca.errors.DockerApiException;
 
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -134,14 +133,6 @@ public record ImageReference(String registry, String repository, String tag, Dig
     /** The repository without tag or digest. */
     public ImageReference repositoryOnly() {
         return new ImageReference(registry, repository, null, null);
-    }
-
-    public Optional<String> findTag() {
-        return Optional.ofNullable(tag);
-    }
-
-    public Optional<Digest> findDigest() {
-        return Optional.ofNullable(digest);
     }
 
     /** What to ask the registry for: the digest when present, else the tag. */

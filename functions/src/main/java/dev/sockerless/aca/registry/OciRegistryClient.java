@@ -124,8 +124,7 @@ public final class OciRegistryClient implements RegistryApi {
         }
         challenges.put(base, challenge);
         deniedIfInsufficientScope(authorization, challenge);
-        if (authorization != null && !"invalid_token".equals(challenge.error())
-                && known != null && known.scheme().equals(challenge.scheme()) && !challenge.isBearer()) {
+        if (authorization != null && !authorization.startsWith("Bearer ") && challenge.isBasic()) {
             return response; // Basic credentials were refused: nothing else to try.
         }
         String retry = authorization(challenge, scope, true);

@@ -6,7 +6,6 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 
 import java.net.URI;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -73,12 +72,4 @@ public final class Registries {
         return registry.toLowerCase(java.util.Locale.ROOT).matches("[a-z0-9]+\\.azurecr\\.io");
     }
 
-    public RegistryEndpoints endpoints() {
-        return endpoints;
-    }
-
-    /** Learnt challenges, by endpoint (tests and diagnostics). */
-    Map<URI, AuthChallenge> challenges() {
-        return Map.copyOf(challenges);
-    }
 }

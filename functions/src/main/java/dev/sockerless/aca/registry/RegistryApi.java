@@ -31,5 +31,10 @@ public interface RegistryApi {
         public byte[] bytes() {
             return bytes.clone();
         }
+
+        /** The manifest's length in bytes, without copying it. */
+        public int size() {
+            return bytes.length;
+        }
     }
 }

@@ -84,7 +84,6 @@ public final class TableStorageImageStore implements ImageStore {
         if (config.length > MAX_CONFIG_BYTES) {
             throw DockerApiException.invalid("image config is " + config.length + " bytes, over the limit of " + MAX_CONFIG_BYTES);
         }
-        Optional<TableEntity> existing = Tables.get(images, IMAGE_PARTITION, image.id().hex());
         TableEntity entity = new TableEntity(IMAGE_PARTITION, image.id().hex());
         List<byte[]> parts = split(config);
         if (parts.size() <= PARTS_PER_ENTITY) {
@@ -105,16 +104,23 @@ public final class TableStorageImageStore implements ImageStore {
         putIfNotNull(entity, "Platform", image.platform() == null ? null : image.platform().toString());
         entity.addProperty("Size", image.size());
         putIfNotNull(entity, "Location", image.location());
-        Instant lastTag = image.lastTagTime() != null ? image.lastTagTime()
-                : existing.map(e -> toInstant(e.getProperty("LastTagTime"))).orElse(null);
-        if (lastTag != null) {
-            entity.addProperty("LastTagTime", lastTag.atOffset(ZoneOffset.UTC));
+        if (image.lastTagTime() != null) {
+            entity.addProperty("LastTagTime", image.lastTagTime().atOffset(ZoneOffset.UTC));
         }
-        Instant storedAt = existing.map(e -> toInstant(e.getProperty("StoredAt"))).orElse(image.storedAt());
-        if (storedAt != null) {
-            entity.addProperty("StoredAt", storedAt.atOffset(ZoneOffset.UTC));
+        if (image.storedAt() != null) {
+            entity.addProperty("StoredAt", image.storedAt().atOffset(ZoneOffset.UTC));
         }
-        Tables.call(() -> images.upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, Context.NONE));
+        try {
+            images.createEntity(entity);
+        } catch (TableServiceException e) {
+            if (e.getResponse() == null || e.getResponse().getStatusCode() != 409) {
+                throw Tables.unavailable(e);
+            }
+            // Already stored (same ID, so the same config): merge the rest, keeping the first StoredAt and, when
+            // this record has none, the LastTagTime a concurrent tag may have just written.
+            entity.getProperties().remove("StoredAt");
+            Tables.call(() -> images.updateEntityWithResponse(entity, TableEntityUpdateMode.MERGE, false, null, Context.NONE));
+        }
     }
 
     @Override
@@ -143,16 +149,18 @@ public final class TableStorageImageStore implements ImageStore {
     @Override
     public void touchLastTagTime(Digest id, Instant time) {
         for (int attempt = 0; attempt < MAX_ETAG_RETRIES; attempt++) {
-            TableEntity current = Tables.get(images, IMAGE_PARTITION, id.hex())
+            TableEntity current = Tables.get(images, IMAGE_PARTITION, id.hex(), List.of("LastTagTime"))
                     .orElseThrow(() -> DockerApiException.notFound("No such image: " + id));
             Instant previous = toInstant(current.getProperty("LastTagTime"));
             if (previous != null && !previous.isBefore(time)) {
                 return;
             }
-            // The entity read carries its ETag: a conditional merge fails with 412 if anyone wrote it since.
-            current.addProperty("LastTagTime", time.atOffset(ZoneOffset.UTC));
+            // A conditional merge of the one property, with the ETag read: 412 if anyone wrote the entity since.
+            TableEntity update = new TableEntity(IMAGE_PARTITION, id.hex())
+                    .addProperty("LastTagTime", time.atOffset(ZoneOffset.UTC))
+                    .addProperty("odata.etag", current.getETag());
             try {
-                images.updateEntityWithResponse(current, TableEntityUpdateMode.MERGE, true, null, Context.NONE);
+                images.updateEntityWithResponse(update, TableEntityUpdateMode.MERGE, true, null, Context.NONE);
                 return;
             } catch (TableServiceException e) {
                 if (e.getResponse() == null || e.getResponse().getStatusCode() != 412) {

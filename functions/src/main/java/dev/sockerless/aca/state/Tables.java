@@ -35,8 +35,14 @@ public final class Tables {
     }
 
     static Optional<TableEntity> get(TableClient table, String partition, String row) {
+        return get(table, partition, row, null);
+    }
+
+    /** A point read of the entity, or of only the properties {@code select} names (null: all). */
+    static Optional<TableEntity> get(TableClient table, String partition, String row, java.util.List<String> select) {
         try {
-            return Optional.of(table.getEntity(partition, row));
+            return Optional.of(table.getEntityWithResponse(partition, row, select, null, com.azure.core.util.Context.NONE)
+                    .getValue());
         } catch (TableServiceException e) {
             if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
                 return Optional.empty();

@@ -5,7 +5,8 @@ import java.net.InetSocketAddress;
 /** Parses {@code SOCKERLESS_LISTEN}: {@code host:port}, {@code :port} (loopback) or {@code [v6]:port}. */
 public final class ListenAddress {
 
-    public static final String DEFAULT = "127.0.0.1:7071";
+    /** The app's own default for the setting. */
+    public static final String DEFAULT = dev.sockerless.aca.config.Settings.Key.SOCKERLESS_LISTEN.defaultValue().orElseThrow();
 
     private ListenAddress() {
     }

@@ -126,7 +126,8 @@ public final class LocalHost implements AutoCloseable {
         PrintStream err = System.err;
         Azurite azurite = null;
         try {
-            InetSocketAddress address = ListenAddress.parse(Settings.get("SOCKERLESS_LISTEN").orElse(null));
+            InetSocketAddress address = ListenAddress.parse(dev.sockerless.aca.config.Settings.fromEnvironment()
+                    .require(dev.sockerless.aca.config.Settings.Key.SOCKERLESS_LISTEN));
             String pkg = Settings.get("SOCKERLESS_FUNCTIONS_PACKAGE").orElse(DEFAULT_PACKAGE);
             long limit = Settings.getLong("SOCKERLESS_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES);
             List<HttpFunction> functions = FunctionScanner.scan(pkg);

@@ -2,7 +2,10 @@ package dev.sockerless.aca.localhost;
 
 import java.util.Optional;
 
-/** App settings as the function app reads them: Java system properties first, then environment variables. */
+/**
+ * Settings as the function app reads them ({@link dev.sockerless.aca.config.Settings}: Java system properties first,
+ * then environment variables), so the host and the app cannot disagree on where a value comes from.
+ */
 public final class Settings {
 
     private Settings() {
@@ -10,11 +13,7 @@ public final class Settings {
 
     /** The non-blank value of {@code name}, system property winning over the environment. */
     public static Optional<String> get(String name) {
-        String v = System.getProperty(name);
-        if (v == null || v.isBlank()) {
-            v = System.getenv(name);
-        }
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        return dev.sockerless.aca.config.Settings.fromEnvironment().findRaw(name);
     }
 
     static long getLong(String name, long defaultValue) {
