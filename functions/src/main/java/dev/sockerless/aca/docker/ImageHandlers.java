@@ -9,6 +9,7 @@ import dev.sockerless.aca.images.ImagePuller;
 import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.ImageStore;
+import dev.sockerless.aca.images.ImageTagger;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
@@ -26,13 +27,22 @@ public final class ImageHandlers {
     private final ImagePuller puller;
     private final ImageLookup lookup;
     private final ImageStore store;
+    private final ImageTagger tagger;
     private final Platform defaultPlatform;
 
-    public ImageHandlers(ImagePuller puller, ImageLookup lookup, ImageStore store, Platform defaultPlatform) {
+    public ImageHandlers(ImagePuller puller, ImageLookup lookup, ImageStore store, ImageTagger tagger,
+                         Platform defaultPlatform) {
         this.puller = puller;
         this.lookup = lookup;
         this.store = store;
+        this.tagger = tagger;
         this.defaultPlatform = defaultPlatform;
+    }
+
+    /** {@code POST /images/{name}/tag?repo=&tag=}: 201 with an empty body. */
+    public ApiResponse tag(ApiRequest request, String name) {
+        tagger.tag(name, request.param("repo").orElse(""), request.param("tag").orElse(""));
+        return new ApiResponse(201, Map.of(), new byte[0]);
     }
 
     /** {@code POST /images/create?fromImage=&tag=&platform=}: a pull of manifest and config, never layers. */

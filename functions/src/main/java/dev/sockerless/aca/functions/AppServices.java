@@ -7,6 +7,7 @@ import dev.sockerless.aca.images.ContentCache;
 import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.images.ImagePuller;
 import dev.sockerless.aca.images.ImageStore;
+import dev.sockerless.aca.images.ImageTagger;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryEndpoints;
@@ -37,7 +38,8 @@ public final class AppServices {
                 endpoints, Clock.systemUTC());
         Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
-        this.images = new ImageHandlers(puller, new ImageLookup(store), store, platform);
+        ImageLookup lookup = new ImageLookup(store);
+        this.images = new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()), platform);
     }
 
     /** The process-wide services, built on first call. */

@@ -23,6 +23,8 @@ public final class ImagesApi {
     public static final String IMAGE_CREATE = "ImageCreate";
     public static final String IMAGE_LIST = "ImageList";
     public static final String IMAGE_GET = "ImageGet";
+    /** {@code POST images/{*path}}: tag (the only POST under an image name). */
+    public static final String IMAGE_POST = "ImagePost";
 
     @FunctionName(IMAGE_CREATE)
     public HttpResponseMessage create(
@@ -71,6 +73,28 @@ public final class ImagesApi {
                     authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
             HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
         return get(request, context);
+    }
+
+    /** {@code POST /images/{name}/tag}. */
+    @FunctionName(IMAGE_POST)
+    public HttpResponseMessage post(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.IMAGES_ANY,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return Http.serve(request, context, ImagesApi::dispatchPost);
+    }
+
+    @FunctionName(IMAGE_POST + Routes.V)
+    public HttpResponseMessage postVersioned(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.IMAGES_ANY,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return post(request, context);
+    }
+
+    static ApiResponse dispatchPost(ApiRequest r) {
+        String name = CatchAll.nameBefore(r.path(), "/images/", "/tag");
+        return AppServices.get().images().tag(r, name);
     }
 
     static ApiResponse dispatchGet(ApiRequest r) {

@@ -113,7 +113,8 @@ class ImagePullIT {
                 new RegistryEndpoints(settings.registryMirrors(), settings.list(Settings.Key.SOCKERLESS_INSECURE_REGISTRIES)),
                 Clock.systemUTC());
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(1 << 20), Clock.systemUTC());
-        return new ImageHandlers(puller, new ImageLookup(store), store, Platform.LINUX_AMD64);
+        ImageLookup lookup = new ImageLookup(store);
+        return new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()), Platform.LINUX_AMD64);
     }
 
     static ApiRequest request(String method, String path, Map<String, String> query, String auth) {
@@ -264,6 +265,66 @@ class ImagePullIT {
         assertThatThrownBy(() -> inspect(name + ":nope")).isInstanceOf(DockerApiException.class)
                 .hasMessage("No such image: " + name + ":nope");
         assertThatThrownBy(() -> inspect("nosuch")).hasMessage("No such image: nosuch:latest");
+    }
+
+    @Test
+    void tagAddsANameWithoutRefetchingAndKeepsTheRepoDigests() throws Exception {
+        String name = proxy.hostPort() + "/pull/single";
+        pull(name, "v1", null, null);
+        proxy.reset();
+
+        ApiResponse tagged = handlers.tag(request("POST", "/images/" + name + ":v1/tag",
+                Map.of("repo", "docker.io/team/renamed", "tag", "v2"), null), name + ":v1");
+
+        assertThat(tagged.status()).isEqualTo(201);
+        assertThat(tagged.body()).isEmpty();
+        assertThat(proxy.requestCount()).isZero();
+        JsonNode inspect = inspect("team/renamed:v2");
+        assertThat(inspect.path("Id").asText()).isEqualTo(single.config().digest());
+        assertThat(inspect.path("RepoTags").toString()).isEqualTo("[\"" + name + ":v1\",\"team/renamed:v2\"]");
+        assertThat(inspect.path("RepoDigests").toString()).isEqualTo("[\"" + name + "@" + single.manifest().digest() + "\"]");
+        assertThat(inspect.path("Metadata").path("LastTagTime").asText()).isNotEqualTo("0001-01-01T00:00:00Z");
+    }
+
+    @Test
+    void twentyConcurrentTagsOfOneImageAllLand() throws Exception {
+        String name = proxy.hostPort() + "/pull/single";
+        pull(name, "v1", null, null);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<ApiResponse>> futures = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String tag = "t" + i;
+                futures.add(pool.submit(() -> handlers.tag(request("POST", "/images/x/tag",
+                        Map.of("repo", "parallel/app", "tag", tag), null), name + ":v1")));
+            }
+            for (var f : futures) {
+                assertThat(f.get().status()).isEqualTo(201);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        JsonNode tags = inspect(name + ":v1").path("RepoTags");
+        assertThat(tags).hasSize(21);
+        for (int i = 0; i < 20; i++) {
+            assertThat(tags.toString()).contains("\"parallel/app:t" + i + "\"");
+        }
+    }
+
+    @Test
+    void tagErrorsUseDockersTextsAndChangeNothing() throws Exception {
+        String name = proxy.hostPort() + "/pull/single";
+        pull(name, "v1", null, null);
+        assertThatThrownBy(() -> handlers.tag(request("POST", "/images/nosuch/tag", Map.of("repo", "x"), null), "nosuch"))
+                .hasMessage("No such image: nosuch:latest");
+        assertThatThrownBy(() -> handlers.tag(request("POST", "/images/x/tag", Map.of("repo", "x", "tag", "sha256:" + "a".repeat(64)), null), name + ":v1"))
+                .hasMessage("invalid tag format");
+        assertThatThrownBy(() -> handlers.tag(request("POST", "/images/x/tag", Map.of("repo", "sha256"), null), name + ":v1"))
+                .hasMessage("refusing to create an ambiguous tag using digest algorithm as name");
+        assertThatThrownBy(() -> handlers.tag(request("POST", "/images/x/tag", Map.of("repo", "Bad/Name"), null), name + ":v1"))
+                .isInstanceOf(DockerApiException.class)
+                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
+        assertThat(inspect(name + ":v1").path("RepoTags")).hasSize(1);
     }
 
     @Test
