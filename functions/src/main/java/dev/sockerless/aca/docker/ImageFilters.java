@@ -82,21 +82,8 @@ public record ImageFilters(Map<String, List<String>> values) {
                 return false;
             }
         }
-        List<String> references = values.getOrDefault("reference", List.of());
-        if (!references.isEmpty()) {
-            boolean any = false;
-            for (String pattern : references) {
-                Pattern glob = glob(pattern);
-                for (ImageRef ref : found.refs()) {
-                    if (glob.matcher(ref.reference().familiar()).matches()
-                            || glob.matcher(ref.reference().familiarName()).matches()) {
-                        any = true;
-                    }
-                }
-            }
-            if (!any) {
-                return false;
-            }
+        if (values.containsKey("reference") && visibleRefs(found.refs()).isEmpty()) {
+            return false;
         }
         for (String label : values.getOrDefault("label", List.of())) {
             int eq = label.indexOf('=');
@@ -107,6 +94,21 @@ public record ImageFilters(Map<String, List<String>> values) {
             }
         }
         return true;
+    }
+
+    /**
+     * The references a listed image shows: with a {@code reference} filter only the matching ones, as dockerd
+     * builds {@code RepoTags} and {@code RepoDigests} from the references that passed the filter.
+     */
+    public List<ImageRef> visibleRefs(List<ImageRef> refs) {
+        List<String> references = values.getOrDefault("reference", List.of());
+        if (references.isEmpty()) {
+            return refs;
+        }
+        List<Pattern> globs = references.stream().map(ImageFilters::glob).toList();
+        return refs.stream().filter(ref -> globs.stream().anyMatch(glob ->
+                glob.matcher(ref.reference().familiar()).matches()
+                        || glob.matcher(ref.reference().familiarName()).matches())).toList();
     }
 
     /** Go's {@code path.Match} pattern as a regex: {@code *} and {@code ?} stop at '/', classes pass through. */

@@ -136,7 +136,8 @@ public final class ImageHandlers {
             FoundImage found = new FoundImage(image, refsByImage.getOrDefault(image.id(), List.of()));
             JsonNode config = ImageJson.parse(image.config());
             if (filters.matches(found, config.path("config").path("Labels"))) {
-                out.add(ImageJson.summary(found, config, request.version()));
+                out.add(ImageJson.summary(new FoundImage(image, filters.visibleRefs(found.refs())), config,
+                        request.version()));
             }
         }
         return ApiResponse.json(200, out);

@@ -3,6 +3,7 @@ package dev.sockerless.aca.functions;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
 import dev.sockerless.aca.docker.ImageHandlers;
+import dev.sockerless.aca.docker.LoginHandler;
 import dev.sockerless.aca.images.ContentCache;
 import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.images.ImagePuller;
@@ -11,6 +12,7 @@ import dev.sockerless.aca.images.ImageTagger;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryEndpoints;
+import dev.sockerless.aca.registry.RegistryLogin;
 import dev.sockerless.aca.registry.RegistryTransport;
 import dev.sockerless.aca.state.TableStorageImageStore;
 import dev.sockerless.aca.state.Tables;
@@ -29,13 +31,15 @@ public final class AppServices {
     private static volatile AppServices instance;
 
     private final ImageHandlers images;
+    private final LoginHandler login;
 
     AppServices(Settings settings, ImageStore store) {
         Duration timeout = settings.seconds(Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS);
         RegistryEndpoints endpoints = new RegistryEndpoints(settings.registryMirrors(),
                 settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
-        Registries registries = new Registries(new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
-                endpoints, Clock.systemUTC());
+        RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout);
+        Registries registries = new Registries(transport, endpoints, Clock.systemUTC());
+        this.login = new LoginHandler(new RegistryLogin(transport, endpoints));
         Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);
@@ -68,5 +72,9 @@ public final class AppServices {
 
     public ImageHandlers images() {
         return images;
+    }
+
+    public LoginHandler login() {
+        return login;
     }
 }

@@ -13,6 +13,7 @@ final class Routes {
 
     static final String PING = "_ping";
     static final String VERSION = "version";
+    static final String AUTH = "auth";
     static final String IMAGES_CREATE = "images/create";
     static final String IMAGES_LIST = "images/json";
     static final String IMAGES_ANY = "images/{*path}";

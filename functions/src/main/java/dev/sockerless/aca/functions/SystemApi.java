@@ -16,6 +16,7 @@ public final class SystemApi {
 
     public static final String SYSTEM_PING = "SystemPing";
     public static final String SYSTEM_VERSION = "SystemVersion";
+    public static final String SYSTEM_AUTH = "SystemAuth";
     /** Stateless and free to build: ping must answer even when storage or settings are broken. */
     private static final SystemHandlers SYSTEM = new SystemHandlers();
 
@@ -49,5 +50,22 @@ public final class SystemApi {
                     authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
             HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
         return version(request, context);
+    }
+
+    /** {@code POST /auth} ({@code docker login}). */
+    @FunctionName(SYSTEM_AUTH)
+    public HttpResponseMessage auth(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.AUTH,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return Http.serve(request, context, r -> AppServices.get().login().auth(r));
+    }
+
+    @FunctionName(SYSTEM_AUTH + Routes.V)
+    public HttpResponseMessage authVersioned(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.AUTH,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return auth(request, context);
     }
 }

@@ -311,18 +311,16 @@ class DockerCliIT {
         assertThat(denied.err()).contains("Error response from daemon: pull access denied for alice/secret, "
                 + "repository does not exist or may require 'docker login'");
 
+        Result wrong = dockerOn(host.port(), "not-the-password\n", "login", "-u", "alice", "--password-stdin");
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.err()).contains("unauthorized: incorrect username or password");
+        assertThat(config.resolve("config.json")).satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(Files.readString(p)).doesNotContain("auths\": {\n"));
+
         Result login = dockerOn(host.port(), "wonderland\n", "login", "-u", "alice", "--password-stdin");
-        if (login.exit() != 0) {
-            // POST /auth is not implemented by the app yet: write what `docker login` stores on success instead
-            // (config.json "auths" keyed by the Docker Hub server address, base64 user:password); the CLI then
-            // sends it in X-Registry-Auth exactly as after a real login.
-            assertThat(login.err()).as("docker login failed for another reason than the missing route")
-                    .containsAnyOf("page not found", "404");
-            writeAuth("alice", "wonderland");
-        } else {
-            assertThat(login.out()).contains("Login Succeeded");
-            assertThat(Files.readString(config.resolve("config.json"))).contains(HUB_SERVER);
-        }
+        assertThat(login.exit()).as(login.err()).isZero();
+        assertThat(login.out()).contains("Login Succeeded");
+        assertThat(Files.readString(config.resolve("config.json"))).contains(HUB_SERVER);
 
         Result allowed = docker("pull", "alice/secret:v1").ok();
         assertThat(allowed.out()).contains("Status: Downloaded newer image for alice/secret:v1");
@@ -360,6 +358,23 @@ class DockerCliIT {
 
         assertThat(docker("images", "busybox", "--format", "{{.Repository}}:{{.Tag}}").ok().lines())
                 .containsExactly("busybox:latest");
+    }
+
+    @Test
+    void tagAddsANameThatInspectAndImagesShow() throws Exception {
+        String name = proxy.hostPort() + "/e2e/listed:v1";
+        docker("pull", name).ok();
+        proxy.reset();
+
+        docker("tag", name, "team/tagged:v2").ok();
+
+        assertThat(proxy.requestCount()).as("tag touches no registry").isZero();
+        assertThat(docker("image", "inspect", "--format", "{{.Id}} {{.Metadata.LastTagTime}}", "team/tagged:v2").ok().out())
+                .startsWith(docker("image", "inspect", "--format", "{{.Id}}", name).ok().out().trim())
+                .doesNotContain("0001-01-01");
+        assertThat(docker("images", "team/tagged", "--format", "{{.Repository}}:{{.Tag}}").ok().lines())
+                .containsExactly("team/tagged:v2");
+        assertThat(docker("tag", "nosuch:v9", "team/x").failed().err()).contains("No such image: nosuch:v9");
     }
 
     @Test
