@@ -77,8 +77,10 @@ public record ImageFilters(Map<String, List<String>> values) {
         List<ImageRef> tags = found.refs().stream().filter(ImageRef::isTag).toList();
         List<String> dangling = values.getOrDefault("dangling", List.of());
         if (!dangling.isEmpty()) {
+            // As dockerd: dangling=true lists images without tags (digest-only ones too); dangling=false drops only
+            // images without any name.
             boolean wantDangling = dangling.get(0).equalsIgnoreCase("true") || dangling.get(0).equals("1");
-            if (wantDangling != tags.isEmpty()) {
+            if (wantDangling ? !tags.isEmpty() : found.refs().isEmpty()) {
                 return false;
             }
         }

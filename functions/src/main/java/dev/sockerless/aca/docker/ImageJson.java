@@ -94,11 +94,9 @@ public final class ImageJson {
         out.put("ParentId", "");
         ArrayNode digests = repoDigests(found.refs());
         ArrayNode tags = repoTags(found.refs());
-        if (version.below(1, 43) && tags.isEmpty()) {
+        if (version.below(1, 43) && tags.isEmpty() && digests.isEmpty()) {
             tags.add("<none>:<none>");
-            if (digests.isEmpty()) {
-                digests.add("<none>@<none>");
-            }
+            digests.add("<none>@<none>");
         }
         out.set("RepoDigests", digests);
         out.set("RepoTags", tags);

@@ -34,7 +34,8 @@ class ImageFiltersTest {
     static final FoundImage USER_APP = image("user-app", "docker.io/user/app:v1");
     static final FoundImage PRIVATE = image("private", "myreg:5000/team/app:v2");
     static final FoundImage UNTAGGED = image("untagged");
-    static final FoundImage[] ALL = {ALPINE, USER_APP, PRIVATE, UNTAGGED};
+    static final FoundImage DIGEST_ONLY = image("digest-only", "docker.io/library/busybox@sha256:" + "e".repeat(64));
+    static final FoundImage[] ALL = {ALPINE, USER_APP, PRIVATE, UNTAGGED, DIGEST_ONLY};
 
     static List<FoundImage> matching(String filters) {
         ImageFilters parsed = ImageFilters.parse(filters);
@@ -50,6 +51,14 @@ class ImageFiltersTest {
         assertThat(matching(null)).containsExactly(ALL);
         assertThat(matching("")).containsExactly(ALL);
         assertThat(matching("{}")).containsExactly(ALL);
+    }
+
+    @Test
+    void aReferenceFilterShowsOnlyTheMatchingNamesOfAnImage() {
+        ImageFilters filters = ImageFilters.parse("{\"reference\":{\"alpine:3*\":true}}");
+        assertThat(filters.visibleRefs(ALPINE.refs())).extracting(r -> r.reference().familiar())
+                .containsExactly("alpine:3.19");
+        assertThat(ImageFilters.parse(null).visibleRefs(ALPINE.refs())).hasSize(2);
     }
 
     @Test
@@ -71,7 +80,7 @@ class ImageFiltersTest {
     @Test
     void referenceStarDoesNotCrossASlash() {
         assertThat(matching("{\"reference\":{\"*/*\":true}}")).containsExactly(USER_APP);
-        assertThat(matching("{\"reference\":{\"*\":true}}")).containsExactly(ALPINE);
+        assertThat(matching("{\"reference\":{\"*\":true}}")).containsExactly(ALPINE, DIGEST_ONLY);
     }
 
     @Test
@@ -90,9 +99,9 @@ class ImageFiltersTest {
     }
 
     @Test
-    void danglingTrueMatchesOnlyUntaggedImagesAndFalseOnlyTaggedOnes() {
-        assertThat(matching("{\"dangling\":{\"true\":true}}")).containsExactly(UNTAGGED);
-        assertThat(matching("{\"dangling\":{\"false\":true}}")).containsExactly(ALPINE, USER_APP, PRIVATE);
+    void danglingTrueMatchesImagesWithoutTagsAndFalseImagesWithAnyName() {
+        assertThat(matching("{\"dangling\":{\"true\":true}}")).containsExactly(UNTAGGED, DIGEST_ONLY);
+        assertThat(matching("{\"dangling\":{\"false\":true}}")).containsExactly(ALPINE, USER_APP, PRIVATE, DIGEST_ONLY);
     }
 
     @Test
