@@ -228,8 +228,9 @@ public final class ImageJson {
         }
     }
 
+    /** An absent member is Go's nil (null); an empty list or object stays empty, as Go encodes a non-nil slice. */
     private static JsonNode orNull(JsonNode value) {
-        return value == null || isEmpty(value) ? F.nullNode() : value;
+        return value == null ? F.nullNode() : value;
     }
 
     private static boolean isEmpty(JsonNode value) {

@@ -278,4 +278,14 @@ class ImageJsonTest {
         assertSameDocument(ImageJson.summary(found, new ApiVersion(1, 42)), at142);
         assertSameDocument(ImageJson.summary(found, new ApiVersion(1, 43)), at143);
     }
+
+    @Test
+    void legacyConfigKeepsEmptyListsAndMapsButNullsAbsentMembers() {
+        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[],\"Labels\":{}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+        com.fasterxml.jackson.databind.JsonNode legacy = ImageJson.inspect(new FoundImage(record(config, null), List.of()),
+                new ApiVersion(1, 44)).path("Config");
+        assertThat(legacy.path("Env").toString()).isEqualTo("[]");
+        assertThat(legacy.path("Labels").toString()).isEqualTo("{}");
+        assertThat(legacy.path("Cmd").isNull()).isTrue();
+    }
 }
