@@ -118,7 +118,15 @@ public final class OciRegistryClient implements RegistryApi {
      * token scope {@code repository:<this repository>:<actions>} ({@code pull}, or {@code pull,push}).
      */
     RegistryTransport.Response call(RegistryTransport.Request request, long maxBytes, String what, String actions) {
-        String scope = repository.scope(actions);
+        return callWithScope(request, maxBytes, what, repository.scope(actions));
+    }
+
+    /**
+     * Sends with a token for {@code scope}: one or more space-separated scopes (a cross-repository mount also needs
+     * {@code repository:<from>:pull}), requested as repeated {@code scope} parameters.
+     */
+    RegistryTransport.Response callWithScope(RegistryTransport.Request request, long maxBytes, String what,
+                                             String scope) {
         AuthChallenge known = challenges.get(base);
         String authorization = known == null ? null : authorization(known, scope, false);
         RegistryTransport.Response response = transport.send(authorized(request, authorization), maxBytes, what);
@@ -203,7 +211,11 @@ public final class OciRegistryClient implements RegistryApi {
             if (!challenge.service().isEmpty()) {
                 query.append("service=").append(enc(challenge.service()));
             }
-            query.append(query.length() > 0 ? "&" : "").append("scope=").append(enc(scope));
+            for (String part : scope.split(" ")) {
+                if (!part.isEmpty()) {
+                    query.append(query.length() > 0 ? "&" : "").append("scope=").append(enc(part));
+                }
+            }
             Map<String, String> headers = new LinkedHashMap<>();
             if (credentials instanceof RegistryCredentials.Basic basic) {
                 query.append("&account=").append(enc(basic.username()));

@@ -50,19 +50,14 @@ public final class OciRegistryPusher implements RegistryPush {
 
     @Override
     public void mountOrUpload(Digest digest, long size, BlobSource source, String fromRepository) {
-        URI location;
+        URI location = null;
         if (fromRepository != null && !fromRepository.equals(path())) {
-            URI mount = client.base().resolve("/v2/" + path() + "/blobs/uploads/?mount=" + enc(digest.toString())
-                    + "&from=" + enc(fromRepository));
-            RegistryTransport.Response r = client.call("POST", mount, Map.of(), null, 0, "mount blob " + digest, PUSH);
-            if (r.status() == 201) {
+            location = mount(digest, fromRepository);
+            if (location == MOUNTED) {
                 return;
             }
-            if (r.status() != 202) {
-                throw failure("mount blob " + digest, r);
-            }
-            location = location(r, "mount blob " + digest);
-        } else {
+        }
+        if (location == null) {
             RegistryTransport.Response r = client.call("POST", client.base().resolve("/v2/" + path() + "/blobs/uploads/"),
                     Map.of(), null, 0, "start upload of " + digest, PUSH);
             if (r.status() != 202) {
@@ -80,6 +75,39 @@ public final class OciRegistryPusher implements RegistryPush {
         if (announced != null && Digest.isDigest(announced) && !Digest.parse(announced).equals(digest)) {
             throw DockerApiException.invalid("upload blob " + digest + ": the registry stored digest " + announced);
         }
+    }
+
+    private static final URI MOUNTED = URI.create("mounted:blob");
+
+    /**
+     * Tries a cross-repository mount: {@link #MOUNTED} when done (201), the session's Location when the registry
+     * opened an ordinary upload instead (202), null when the mount was refused (no pull access to
+     * {@code from}: distribution answers 401 insufficient_scope), so the caller uploads.
+     */
+    private URI mount(Digest digest, String from) {
+        URI mount = client.base().resolve("/v2/" + path() + "/blobs/uploads/?mount=" + enc(digest.toString())
+                + "&from=" + enc(from));
+        String scope = client.repository().scope(PUSH) + " repository:" + from + ":pull";
+        RegistryTransport.Response r;
+        try {
+            r = client.callWithScope(new RegistryTransport.Request("POST", mount, Map.of(), null), 0,
+                    "mount blob " + digest, scope);
+        } catch (DockerApiException e) {
+            if (e.kind() == DockerApiException.Kind.FORBIDDEN || e.kind() == DockerApiException.Kind.UNAUTHORIZED) {
+                return null;
+            }
+            throw e;
+        }
+        if (r.status() == 201) {
+            return MOUNTED;
+        }
+        if (r.status() == 202) {
+            return location(r, "mount blob " + digest);
+        }
+        if (r.status() == 401 || r.status() == 403) {
+            return null;
+        }
+        throw failure("mount blob " + digest, r);
     }
 
     @Override
