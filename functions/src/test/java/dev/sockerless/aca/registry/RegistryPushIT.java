@@ -113,12 +113,14 @@ class RegistryPushIT {
         RegistryPush pa = registries.forPush(ImageReference.parse(proxy.hostPort() + "/" + a), RegistryCredentials.ANONYMOUS);
         proxy.reset();
         pushImage(pa, image, null);
+        awaitExchanges(6);
         assertThat(proxy.exchanges()).filteredOn(e -> e.method().equals("PUT"))
                 .allSatisfy(e -> assertThat(e.path()).contains("_state=").contains("&digest=sha256%3A"))
                 .hasSize(2);
         RegistryPush pb = registries.forPush(ImageReference.parse(proxy.hostPort() + "/" + b), RegistryCredentials.ANONYMOUS);
         proxy.reset();
         pushImage(pb, image, a);
+        awaitExchanges(4); // 2 HEAD + 2 POST; the proxy records an exchange just after answering it
         assertThat(proxy.exchanges()).filteredOn(e -> e.method().equals("POST"))
                 .allSatisfy(e -> assertThat(e.status()).isEqualTo(201)).hasSize(2);
         assertThat(proxy.exchanges()).noneMatch(e -> e.method().equals("PUT"));
@@ -146,6 +148,13 @@ class RegistryPushIT {
                 .isEqualTo("http://h:5000/v2/x/blobs/uploads/u1?_state=a%2Bb%3D&digest=sha256%3Aab");
         assertThat(OciRegistryPusher.withQuery(URI.create("http://h/v2/x/blobs/uploads/u2"), "digest=d").toString())
                 .isEqualTo("http://h/v2/x/blobs/uploads/u2?digest=d");
+    }
+
+    static void awaitExchanges(int n) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (proxy.exchanges().size() < n && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 
     static final AtomicInteger COUNTER = new AtomicInteger();
