@@ -110,11 +110,26 @@ public final class OciRegistryClient implements RegistryApi {
      */
     RegistryTransport.Response call(String method, URI uri, Map<String, String> headers, byte[] body,
                                     long maxBytes, String what, String actions) {
-        String scope = repository.scope(actions);
+        return call(new RegistryTransport.Request(method, uri, headers, body), maxBytes, what, actions);
+    }
+
+    /**
+     * Sends {@code request} (its headers without Authorization; a streamed body is re-opened for the retry) with
+     * token scope {@code repository:<this repository>:<actions>} ({@code pull}, or {@code pull,push}).
+     */
+    RegistryTransport.Response call(RegistryTransport.Request request, long maxBytes, String what, String actions) {
+        return callWithScope(request, maxBytes, what, repository.scope(actions));
+    }
+
+    /**
+     * Sends with a token for {@code scope}: one or more space-separated scopes (a cross-repository mount also needs
+     * {@code repository:<from>:pull}), requested as repeated {@code scope} parameters.
+     */
+    RegistryTransport.Response callWithScope(RegistryTransport.Request request, long maxBytes, String what,
+                                             String scope) {
         AuthChallenge known = challenges.get(base);
         String authorization = known == null ? null : authorization(known, scope, false);
-        RegistryTransport.Response response = transport.send(request(method, uri, headers, body, authorization),
-                maxBytes, what);
+        RegistryTransport.Response response = transport.send(authorized(request, authorization), maxBytes, what);
         if (response.status() != 401) {
             return response;
         }
@@ -131,12 +146,22 @@ public final class OciRegistryClient implements RegistryApi {
         if (retry == null) {
             return response;
         }
-        response = transport.send(request(method, uri, headers, body, retry), maxBytes, what);
+        response = transport.send(authorized(request, retry), maxBytes, what);
         if (response.status() == 401) {
             AuthChallenge again = AuthChallenge.parse(response.header("WWW-Authenticate")).orElse(challenge);
             deniedIfInsufficientScope(retry, again);
         }
         return response;
+    }
+
+    /** The registry's base URI ({@code http://127.0.0.1:5000}). */
+    URI base() {
+        return base;
+    }
+
+    /** The repository this client acts on (no tag or digest). */
+    ImageReference repository() {
+        return repository;
     }
 
     private static void deniedIfInsufficientScope(String authorization, AuthChallenge challenge) {
@@ -145,13 +170,13 @@ public final class OciRegistryClient implements RegistryApi {
         }
     }
 
-    private static RegistryTransport.Request request(String method, URI uri, Map<String, String> headers, byte[] body,
-                                                     String authorization) {
-        Map<String, String> all = new LinkedHashMap<>(headers);
+    private static RegistryTransport.Request authorized(RegistryTransport.Request request, String authorization) {
+        Map<String, String> all = new LinkedHashMap<>(request.headers());
+        all.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
         if (authorization != null) {
             all.put("Authorization", authorization);
         }
-        return new RegistryTransport.Request(method, uri, all, body);
+        return request.withHeaders(all);
     }
 
     /** The Authorization value for a challenge, or null when nothing can be sent. */
@@ -186,7 +211,11 @@ public final class OciRegistryClient implements RegistryApi {
             if (!challenge.service().isEmpty()) {
                 query.append("service=").append(enc(challenge.service()));
             }
-            query.append(query.length() > 0 ? "&" : "").append("scope=").append(enc(scope));
+            for (String part : scope.split(" ")) {
+                if (!part.isEmpty()) {
+                    query.append(query.length() > 0 ? "&" : "").append("scope=").append(enc(part));
+                }
+            }
             Map<String, String> headers = new LinkedHashMap<>();
             if (credentials instanceof RegistryCredentials.Basic basic) {
                 query.append("&account=").append(enc(basic.username()));

@@ -67,6 +67,15 @@ public final class Registries {
                 tokens, challenges);
     }
 
+    /**
+     * The push side of {@code reference}'s repository with {@code credentials}, always through the project's OCI
+     * client (token scope {@code pull,push}).
+     */
+    public RegistryPush forPush(ImageReference reference, RegistryCredentials credentials) {
+        return new OciRegistryPusher(new OciRegistryClient(transport, endpoints.baseFor(reference.registry()),
+                reference, credentials, tokens, challenges));
+    }
+
     /** ACR's public-cloud login servers ({@code <name>.azurecr.io}). */
     static boolean isAzureContainerRegistry(String registry) {
         return registry.toLowerCase(java.util.Locale.ROOT).matches("[a-z0-9]+\\.azurecr\\.io");

@@ -42,10 +42,36 @@ public final class RegistryTransport {
                 .build();
     }
 
-    /** One request: method, URL, headers (may include Authorization) and an optional body. */
-    public record Request(String method, URI uri, Map<String, String> headers, byte[] body) {
+    /**
+     * One request: method, URL, headers (may include Authorization) and an optional body, given either as bytes or
+     * as a re-openable {@code stream} of exactly {@code streamLength} bytes (sent with that {@code Content-Length};
+     * opened again when the request is repeated, e.g. after an authentication challenge).
+     */
+    public record Request(String method, URI uri, Map<String, String> headers, byte[] body, BlobSource stream,
+                          long streamLength) {
         public Request {
             headers = Map.copyOf(headers);
+            if (body != null && stream != null) {
+                throw new IllegalArgumentException("a request has either a byte[] body or a stream");
+            }
+            if (stream != null && streamLength < 0) {
+                throw new IllegalArgumentException("a streamed body needs its length");
+            }
+        }
+
+        public Request(String method, URI uri, Map<String, String> headers, byte[] body) {
+            this(method, uri, headers, body, null, -1);
+        }
+
+        /** A request whose body is streamed from {@code source}, {@code length} bytes long. */
+        public static Request streaming(String method, URI uri, Map<String, String> headers, BlobSource source,
+                                        long length) {
+            return new Request(method, uri, headers, null, Objects.requireNonNull(source), length);
+        }
+
+        /** The same request with other headers. */
+        public Request withHeaders(Map<String, String> newHeaders) {
+            return new Request(method, uri, newHeaders, body, stream, streamLength);
         }
     }
 
@@ -110,8 +136,7 @@ public final class RegistryTransport {
             builder.version(HttpClient.Version.HTTP_1_1);
         }
         request.headers().forEach(builder::header);
-        HttpRequest.BodyPublisher publisher = request.body() == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(request.body());
+        HttpRequest.BodyPublisher publisher = publisher(request);
         builder.method(request.method(), publisher);
         try {
             HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -131,6 +156,24 @@ public final class RegistryTransport {
             Thread.currentThread().interrupt();
             throw DockerApiException.unavailable(what + ": interrupted", e);
         }
+    }
+
+    private static HttpRequest.BodyPublisher publisher(Request request) {
+        if (request.stream() != null) {
+            if (request.streamLength() == 0) {
+                return HttpRequest.BodyPublishers.ofByteArray(new byte[0]);
+            }
+            BlobSource source = request.stream();
+            return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                try {
+                    return source.open();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }), request.streamLength());
+        }
+        return request.body() == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(request.body());
     }
 
     private static String describe(IOException e) {

@@ -59,6 +59,7 @@ public final class CountingProxy implements AutoCloseable {
             .build();
     private final AtomicInteger count = new AtomicInteger();
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.BiPredicate<String, String> failing = (method, path) -> false;
 
     /** Starts a proxy forwarding to {@code targetBaseUrl} (e.g. {@link RegistryServer#baseUrl()}). */
     public CountingProxy(String targetBaseUrl) {
@@ -94,6 +95,14 @@ public final class CountingProxy implements AutoCloseable {
         return List.copyOf(exchanges);
     }
 
+    /**
+     * Answers requests matching {@code when(method, pathAndQuery)} with 500 (a registry failing midway) instead of
+     * forwarding them; {@code null} forwards everything again.
+     */
+    public void failWhen(java.util.function.BiPredicate<String, String> when) {
+        failing = when == null ? (method, path) -> false : when;
+    }
+
     /** Clears the counter and the recorded exchanges. */
     public void reset() {
         count.set(0);
@@ -108,6 +117,15 @@ public final class CountingProxy implements AutoCloseable {
         int status = 502;
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
+            if (failing.test(method, pathAndQuery)) {
+                status = 500;
+                byte[] msg = "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected failure\"}]}"
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(500, msg.length);
+                ex.getResponseBody().write(msg);
+                return;
+            }
             HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + pathAndQuery))
                     .timeout(Duration.ofSeconds(60))
                     .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()

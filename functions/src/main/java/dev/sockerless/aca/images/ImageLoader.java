@@ -1,0 +1,364 @@
+package dev.sockerless.aca.images;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.registry.BlobSource;
+import dev.sockerless.aca.registry.Digest;
+import dev.sockerless.aca.registry.ImageReference;
+import dev.sockerless.aca.registry.MediaType;
+import dev.sockerless.aca.registry.Platform;
+import dev.sockerless.aca.registry.Registries;
+import dev.sockerless.aca.registry.RegistryPush;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * {@code docker load}: reads a {@code docker save} archive ({@link DockerArchive}), verifies every layer against
+ * the config's {@code rootfs.diff_ids} while streaming it, pushes each image to the staging registry
+ * ({@code <staging>/<repository path of its name>}) and records it in the image table under its original names.
+ *
+ * <p>Nothing is half done: all blobs and manifests (by digest) of every image are pushed first; tags are put only
+ * when all of that succeeded, and the image table is written only after the tags. A failed load leaves no tag and
+ * no record, and its retry re-uploads nothing the registry already holds (blobs are HEADed first; gzip output is
+ * deterministic: mtime 0, fixed level).
+ *
+ * <p>Layers: an uncompressed layer is gzipped (unless {@link LoadOptions#compressLayers()} is off) into a temporary
+ * file while its uncompressed digest is checked; a compressed layer of an OCI layout is pushed byte for byte. The
+ * config is pushed byte for byte, so the image ID is kept. OCI-layout sources give OCI manifests (the original
+ * bytes when every layer is pushed as stored), {@code manifest.json} sources Docker schema 2 manifests.
+ */
+public final class ImageLoader {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Repository (under the staging namespace) for images the archive does not name. */
+    static final String UNTAGGED_REPOSITORY = "untagged";
+
+    private final Registries registries;
+    private final ImageStore store;
+    private final Clock clock;
+
+    /** @param store the image table to record loaded images in; null to only stage them */
+    public ImageLoader(Registries registries, ImageStore store, Clock clock) {
+        this.registries = registries;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    private enum Kind { GZIP, RAW, ORIGINAL }
+
+    /** A blob ready to push: its digest and size are known, its bytes re-openable. */
+    private record Prepared(Digest digest, long size, String mediaType, BlobSource source, Digest uncompressed) {
+    }
+
+    /** One image's push plan. */
+    private record Plan(ArchiveImage image, Platform platform, byte[] manifest, String manifestMediaType,
+                        Digest manifestDigest, List<Prepared> blobs, long layersSize,
+                        List<ImageReference> repositories) {
+    }
+
+    /** Loads {@code body}; returns the staged images in archive order. */
+    public List<LoadedImage> load(byte[] body, LoadOptions options, LoadProgress progress) {
+        if (body.length > options.maxBodyBytes()) {
+            throw DockerApiException.invalid("invalid archive: the request body is " + body.length
+                    + " bytes, over the limit of " + options.maxBodyBytes());
+        }
+        if (body.length == 0) {
+            throw DockerApiException.invalid("invalid archive: the request body is empty");
+        }
+        Staging staging = Staging.parse(options.stagingRegistry());
+        List<Path> temps = new ArrayList<>();
+        try (DockerArchive archive = DockerArchive.open(body, options.maxExpandedBytes(), options.tempDir(),
+                options.platform())) {
+            // 1. Verify every layer and prepare every blob before anything is pushed.
+            Map<String, Prepared> preparedByPath = new HashMap<>();
+            List<Plan> plans = new ArrayList<>();
+            for (ArchiveImage image : archive.images()) {
+                plans.add(plan(image, staging, options, preparedByPath, temps, progress));
+            }
+            // 2. Blobs, then manifests by digest, of every image in every repository.
+            Map<String, Set<Digest>> present = new HashMap<>();
+            Map<Digest, String> anyRepository = new HashMap<>();
+            for (Plan plan : plans) {
+                for (ImageReference repository : plan.repositories()) {
+                    RegistryPush push = registries.forPush(repository, options.credentials());
+                    Set<Digest> here = present.computeIfAbsent(repository.repository(), k -> new HashSet<>());
+                    for (Prepared blob : plan.blobs()) {
+                        if (here.contains(blob.digest())) {
+                            continue;
+                        }
+                        if (!push.blobExists(blob.digest())) {
+                            progress.status("Pushing", shortId(blob.digest()));
+                            push.mountOrUpload(blob.digest(), blob.size(), blob.source(),
+                                    anyRepository.get(blob.digest()));
+                        }
+                        here.add(blob.digest());
+                        anyRepository.putIfAbsent(blob.digest(), repository.repository());
+                    }
+                    push.putManifest(plan.manifestDigest().toString(), plan.manifest(), plan.manifestMediaType());
+                }
+            }
+            // 3. Tags, only once all content is in place.
+            for (Plan plan : plans) {
+                for (ImageReference name : plan.image().names()) {
+                    registries.forPush(staging.repositoryFor(name), options.credentials())
+                            .putManifest(name.tag(), plan.manifest(), plan.manifestMediaType());
+                }
+            }
+            // 4. The image table, last.
+            List<LoadedImage> out = new ArrayList<>();
+            for (Plan plan : plans) {
+                LoadedImage loaded = new LoadedImage(plan.image().configDigest(), plan.image().names(),
+                        plan.repositories().get(0), plan.manifestDigest(), plan.manifestMediaType(), plan.layersSize(),
+                        plan.platform(), plan.image().config());
+                record(loaded);
+                out.add(loaded);
+            }
+            return out;
+        } finally {
+            for (Path temp : temps) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    /** Records an image under its original names: location = the staging repository, no registry digest. */
+    private void record(LoadedImage loaded) {
+        if (store == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        store.saveImage(new ImageRecord(loaded.id(), loaded.config(), loaded.manifestDigest(),
+                loaded.manifestMediaType(), loaded.platform(), loaded.size(), loaded.stagingRepository().name(),
+                null, now));
+        for (ImageReference name : loaded.names()) {
+            store.saveRef(new ImageRef(name, loaded.id(), null, loaded.platform().toString(), now));
+        }
+    }
+
+    private Plan plan(ArchiveImage image, Staging staging, LoadOptions options, Map<String, Prepared> preparedByPath,
+                      List<Path> temps, LoadProgress progress) {
+        Platform platform = ImagePuller.platformOf(image.config(), options.platform());
+        boolean oci = image.isOciLayout();
+        List<Prepared> layers = new ArrayList<>();
+        boolean allAsStored = oci;
+        for (int i = 0; i < image.layers().size(); i++) {
+            ArchiveLayer layer = image.layers().get(i);
+            Digest diffId = image.diffIds().get(i);
+            progress.status("Loading layer", shortId(diffId));
+            Kind kind = kindFor(layer, oci, options.compressLayers());
+            String key = layer.path() + "|" + kind + "|" + oci;
+            Prepared prepared = preparedByPath.get(key);
+            if (prepared == null) {
+                prepared = prepare(layer, diffId, kind, oci, options, temps);
+                preparedByPath.put(key, prepared);
+            } else {
+                checkDiffId(layer, diffId, prepared.uncompressed()); // shared layer: hashed once already
+            }
+            if (layer.declaredDigest() == null || !layer.declaredDigest().equals(prepared.digest())) {
+                allAsStored = false;
+            }
+            layers.add(prepared);
+        }
+        byte[] config = image.config();
+        Prepared configBlob = new Prepared(image.configDigest(), config.length, image.configMediaType(),
+                BlobSource.of(config), null);
+        byte[] manifest;
+        String mediaType;
+        if (oci && allAsStored) {
+            manifest = image.sourceManifest().bytes();
+            mediaType = image.sourceManifest().mediaType();
+        } else {
+            mediaType = oci ? MediaType.OCI_MANIFEST : MediaType.DOCKER_MANIFEST;
+            manifest = manifest(mediaType, configBlob, layers);
+        }
+        List<Prepared> blobs = new ArrayList<>();
+        blobs.add(configBlob);
+        blobs.addAll(layers);
+        Set<ImageReference> repositories = new LinkedHashSet<>();
+        for (ImageReference name : image.names()) {
+            repositories.add(staging.repositoryFor(name));
+        }
+        if (repositories.isEmpty()) {
+            repositories.add(staging.untagged());
+        }
+        long size = layers.stream().mapToLong(Prepared::size).sum();
+        return new Plan(image, platform, manifest, mediaType, Digest.of(manifest), blobs, size,
+                List.copyOf(repositories));
+    }
+
+    /** How a layer is pushed: gzip what is stored uncompressed (when asked), keep gzip, keep zstd for OCI. */
+    private static Kind kindFor(ArchiveLayer layer, boolean oci, boolean compress) {
+        return switch (layer.compression()) {
+            case NONE -> compress ? Kind.GZIP : Kind.RAW;
+            case GZIP -> Kind.ORIGINAL;
+            case ZSTD -> oci ? Kind.ORIGINAL : Kind.GZIP;
+            case BZIP2, XZ -> Kind.GZIP;
+        };
+    }
+
+    private static String layerType(Kind kind, Compression stored, boolean oci) {
+        if (kind == Kind.RAW) {
+            return oci ? MediaType.OCI_LAYER : MediaType.DOCKER_LAYER;
+        }
+        if (kind == Kind.ORIGINAL && stored == Compression.ZSTD) {
+            return MediaType.OCI_LAYER_ZSTD;
+        }
+        return oci ? MediaType.OCI_LAYER_GZIP : MediaType.DOCKER_LAYER_GZIP;
+    }
+
+    /**
+     * Streams a layer once: checks its uncompressed digest against {@code diffId} and computes the digest and
+     * size of what will be pushed (spooling a gzip to a temporary file when the layer is recompressed).
+     */
+    private Prepared prepare(ArchiveLayer layer, Digest diffId, Kind kind, boolean oci, LoadOptions options,
+                             List<Path> temps) {
+        String type = layerType(kind, layer.compression(), oci);
+        try {
+            if (kind == Kind.GZIP) {
+                Path temp = Files.createTempFile(options.tempDir(), "layer-", ".tar.gz");
+                temps.add(temp);
+                MessageDigest uncompressed = Digest.sha256();
+                MessageDigest compressed = Digest.sha256();
+                try (InputStream in = new DigestInputStream(layer.openUncompressed(options.maxExpandedBytes()),
+                        uncompressed);
+                     OutputStream file = Files.newOutputStream(temp);
+                     OutputStream gzip = new DeterministicGzip(new DigestOutputStream(file, compressed),
+                             options.gzipLevel())) {
+                    in.transferTo(gzip);
+                }
+                checkDiffId(layer, diffId, Digest.from(uncompressed));
+                return new Prepared(Digest.from(compressed), Files.size(temp), type, () -> Files.newInputStream(temp),
+                        diffId);
+            }
+            MessageDigest stored = Digest.sha256();
+            MessageDigest uncompressed = Digest.sha256();
+            try (DigestInputStream raw = new DigestInputStream(layer.open(), stored)) {
+                InputStream un = layer.compression().decompress(raw, options.maxExpandedBytes(), "layer " + layer.path());
+                new DigestInputStream(un, uncompressed).transferTo(OutputStream.nullOutputStream());
+                raw.transferTo(OutputStream.nullOutputStream()); // anything after the compressed stream's end
+            }
+            checkDiffId(layer, diffId, Digest.from(uncompressed));
+            Digest storedDigest = Digest.from(stored);
+            if (layer.declaredDigest() != null && !layer.declaredDigest().equals(storedDigest)) {
+                throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " has digest "
+                        + storedDigest + " but the manifest says " + layer.declaredDigest());
+            }
+            return new Prepared(storedDigest, layer.size(), type, layer::open, diffId);
+        } catch (java.io.EOFException e) {
+            throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " is truncated");
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("No space left")) {
+                throw DockerApiException.system("cannot spool layer " + layer.path() + ": " + e.getMessage(), e);
+            }
+            throw DockerApiException.invalid("invalid archive: cannot read layer " + layer.path() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static void checkDiffId(ArchiveLayer layer, Digest expected, Digest actual) {
+        if (!expected.equals(actual)) {
+            throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " has diffID " + actual
+                    + " but the config's rootfs.diff_ids says " + expected);
+        }
+    }
+
+    private static byte[] manifest(String mediaType, Prepared config, List<Prepared> layers) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schemaVersion", 2);
+        m.put("mediaType", mediaType);
+        m.put("config", descriptor(MediaType.OCI_MANIFEST.equals(mediaType) && MediaType.DOCKER_CONFIG.equals(config.mediaType())
+                ? MediaType.OCI_CONFIG : config.mediaType(), config));
+        m.put("layers", layers.stream().map(l -> descriptor(l.mediaType(), l)).toList());
+        try {
+            return JSON.writeValueAsBytes(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> descriptor(String mediaType, Prepared blob) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("mediaType", mediaType);
+        d.put("digest", blob.digest().toString());
+        d.put("size", blob.size());
+        return d;
+    }
+
+    private static String shortId(Digest digest) {
+        return digest.hex().substring(0, 12);
+    }
+
+    /** Gzip with a fixed level and header mtime 0 (the JDK writes 0), so equal input gives equal bytes. */
+    private static final class DeterministicGzip extends GZIPOutputStream {
+        DeterministicGzip(OutputStream out, int level) throws IOException {
+            super(out, 64 * 1024);
+            def.setLevel(level);
+        }
+    }
+
+    /** {@code SOCKERLESS_STAGING_REGISTRY}: {@code host[:port][/namespace]}. */
+    record Staging(String registry, String namespace) {
+
+        static Staging parse(String text) {
+            String value = text == null ? "" : text.trim();
+            while (value.endsWith("/")) {
+                value = value.substring(0, value.length() - 1);
+            }
+            int slash = value.indexOf('/');
+            String registry = slash < 0 ? value : value.substring(0, slash);
+            String namespace = slash < 0 ? "" : value.substring(slash + 1);
+            if (registry.isEmpty()) {
+                throw DockerApiException.system("configuration: the staging registry is not set", null);
+            }
+            Staging staging = new Staging(registry, namespace);
+            try {
+                ImageReference probe = ImageReference.parse(staging.path("probe").isEmpty() ? registry
+                        : registry + "/" + staging.path("probe"));
+                if (!probe.registry().equalsIgnoreCase(registry)) {
+                    throw new IllegalArgumentException(registry + " is not a registry host");
+                }
+            } catch (RuntimeException e) {
+                throw DockerApiException.system("configuration: the staging registry " + text
+                        + " is not host[:port][/namespace]", e);
+            }
+            return staging;
+        }
+
+        private String path(String repository) {
+            return namespace.isEmpty() ? repository : namespace + "/" + repository;
+        }
+
+        /** {@code <staging>/<repository path of name>}. */
+        ImageReference repositoryFor(ImageReference name) {
+            ImageReference ref = ImageReference.parse(registry + "/" + path(name.repository()));
+            return ref.repositoryOnly();
+        }
+
+        ImageReference untagged() {
+            return ImageReference.parse(registry + "/" + path(UNTAGGED_REPOSITORY)).repositoryOnly();
+        }
+    }
+}

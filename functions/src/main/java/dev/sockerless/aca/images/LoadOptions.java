@@ -1,0 +1,71 @@
+package dev.sockerless.aca.images;
+
+import dev.sockerless.aca.registry.Platform;
+import dev.sockerless.aca.registry.RegistryCredentials;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How {@code docker load} stages images.
+ *
+ * @param stagingRegistry  {@code host[:port][/namespace]} ({@code SOCKERLESS_STAGING_REGISTRY}); loaded images are
+ *                         pushed to {@code <stagingRegistry>/<repository path of their name>}
+ * @param credentials      credentials for the staging registry
+ * @param maxBodyBytes     largest accepted request body
+ * @param maxExpandedBytes cap on the decompressed archive and on each decompressed layer (decompression bombs)
+ * @param compressLayers   gzip uncompressed layers before pushing (as docker push does); false pushes them as is
+ * @param gzipLevel        the fixed deflate level of that gzip (with mtime 0, so a retry produces the same digest)
+ * @param tempDir          where compressed archives and gzipped layers are spooled
+ * @param platform         the platform picked from an archive's multi-platform index, and assumed for configs
+ *                         that do not name theirs
+ */
+public record LoadOptions(String stagingRegistry, RegistryCredentials credentials, long maxBodyBytes,
+                          long maxExpandedBytes, boolean compressLayers, int gzipLevel, Path tempDir,
+                          Platform platform) {
+
+    public static final long DEFAULT_MAX_BODY_BYTES = 1L << 30;
+    public static final long DEFAULT_MAX_EXPANDED_BYTES = 8L << 30;
+    public static final int DEFAULT_GZIP_LEVEL = 6;
+
+    public LoadOptions {
+        Objects.requireNonNull(stagingRegistry, "stagingRegistry");
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(tempDir, "tempDir");
+        Objects.requireNonNull(platform, "platform");
+        if (gzipLevel < 1 || gzipLevel > 9) {
+            throw new IllegalArgumentException("gzip level must be 1..9");
+        }
+    }
+
+    /** Defaults: anonymous, 1 GiB bodies, 8 GiB expanded, gzip level 6, the JVM's temp dir, linux/amd64. */
+    public static LoadOptions defaults(String stagingRegistry) {
+        return new LoadOptions(stagingRegistry, RegistryCredentials.ANONYMOUS, DEFAULT_MAX_BODY_BYTES,
+                DEFAULT_MAX_EXPANDED_BYTES, true, DEFAULT_GZIP_LEVEL, Path.of(System.getProperty("java.io.tmpdir")),
+                Platform.LINUX_AMD64);
+    }
+
+    public LoadOptions withCredentials(RegistryCredentials value) {
+        return new LoadOptions(stagingRegistry, value, maxBodyBytes, maxExpandedBytes, compressLayers, gzipLevel, tempDir, platform);
+    }
+
+    public LoadOptions withMaxBodyBytes(long value) {
+        return new LoadOptions(stagingRegistry, credentials, value, maxExpandedBytes, compressLayers, gzipLevel, tempDir, platform);
+    }
+
+    public LoadOptions withMaxExpandedBytes(long value) {
+        return new LoadOptions(stagingRegistry, credentials, maxBodyBytes, value, compressLayers, gzipLevel, tempDir, platform);
+    }
+
+    public LoadOptions withCompressLayers(boolean value) {
+        return new LoadOptions(stagingRegistry, credentials, maxBodyBytes, maxExpandedBytes, value, gzipLevel, tempDir, platform);
+    }
+
+    public LoadOptions withTempDir(Path value) {
+        return new LoadOptions(stagingRegistry, credentials, maxBodyBytes, maxExpandedBytes, compressLayers, gzipLevel, value, platform);
+    }
+
+    public LoadOptions withPlatform(Platform value) {
+        return new LoadOptions(stagingRegistry, credentials, maxBodyBytes, maxExpandedBytes, compressLayers, gzipLevel, tempDir, value);
+    }
+}

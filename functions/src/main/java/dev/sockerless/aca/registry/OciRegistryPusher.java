@@ -1,0 +1,166 @@
+package dev.sockerless.aca.registry;
+
+import dev.sockerless.aca.errors.DockerApiException;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The push flow of the OCI Distribution spec over {@link OciRegistryClient}'s authentication (token scope
+ * {@code pull,push}): {@code HEAD} a blob, cross-repository mount ({@code POST uploads/?mount=&from=} → 201, or 202
+ * with an ordinary session), {@code POST uploads/} → 202 + {@code Location}, then one monolithic
+ * {@code PUT <Location>&digest=} with the body as {@code application/octet-stream}; manifests by {@code PUT} with
+ * their media type. Upload {@code Location}s are kept exactly (their {@code _state} query included) and resolved
+ * against the request URL when relative. No retries.
+ */
+public final class OciRegistryPusher implements RegistryPush {
+
+    static final String PUSH = "pull,push";
+    private static final String OCTET_STREAM = "application/octet-stream";
+
+    private final OciRegistryClient client;
+
+    OciRegistryPusher(OciRegistryClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public ImageReference repository() {
+        return client.repository();
+    }
+
+    private String path() {
+        return client.repository().repository();
+    }
+
+    @Override
+    public boolean blobExists(Digest digest) {
+        RegistryTransport.Response r = client.call("HEAD", client.base().resolve("/v2/" + path() + "/blobs/" + digest),
+                Map.of(), null, 0, "check blob " + digest, PUSH);
+        if (r.status() == 200) {
+            return true;
+        }
+        if (r.status() == 404) {
+            return false;
+        }
+        throw failure("check blob " + digest, r);
+    }
+
+    @Override
+    public void mountOrUpload(Digest digest, long size, BlobSource source, String fromRepository) {
+        URI location = null;
+        if (fromRepository != null && !fromRepository.equals(path())) {
+            location = mount(digest, fromRepository);
+            if (location == MOUNTED) {
+                return;
+            }
+        }
+        if (location == null) {
+            RegistryTransport.Response r = client.call("POST", client.base().resolve("/v2/" + path() + "/blobs/uploads/"),
+                    Map.of(), null, 0, "start upload of " + digest, PUSH);
+            if (r.status() != 202) {
+                throw failure("start upload of " + digest, r);
+            }
+            location = location(r, "start upload of " + digest);
+        }
+        URI put = withQuery(location, "digest=" + enc(digest.toString()));
+        RegistryTransport.Response r = client.call(RegistryTransport.Request.streaming("PUT", put,
+                Map.of("Content-Type", OCTET_STREAM), source, size), 0, "upload blob " + digest, PUSH);
+        if (r.status() != 201) {
+            throw failure("upload blob " + digest, r);
+        }
+        String announced = r.header("Docker-Content-Digest");
+        if (announced != null && Digest.isDigest(announced) && !Digest.parse(announced).equals(digest)) {
+            throw DockerApiException.invalid("upload blob " + digest + ": the registry stored digest " + announced);
+        }
+    }
+
+    private static final URI MOUNTED = URI.create("mounted:blob");
+
+    /**
+     * Tries a cross-repository mount: {@link #MOUNTED} when done (201), the session's Location when the registry
+     * opened an ordinary upload instead (202), null when the mount was refused (no pull access to
+     * {@code from}: distribution answers 401 insufficient_scope), so the caller uploads.
+     */
+    private URI mount(Digest digest, String from) {
+        URI mount = client.base().resolve("/v2/" + path() + "/blobs/uploads/?mount=" + enc(digest.toString())
+                + "&from=" + enc(from));
+        String scope = client.repository().scope(PUSH) + " repository:" + from + ":pull";
+        RegistryTransport.Response r;
+        try {
+            r = client.callWithScope(new RegistryTransport.Request("POST", mount, Map.of(), null), 0,
+                    "mount blob " + digest, scope);
+        } catch (DockerApiException e) {
+            if (e.kind() == DockerApiException.Kind.FORBIDDEN || e.kind() == DockerApiException.Kind.UNAUTHORIZED) {
+                return null;
+            }
+            throw e;
+        }
+        if (r.status() == 201) {
+            return MOUNTED;
+        }
+        if (r.status() == 202) {
+            return location(r, "mount blob " + digest);
+        }
+        if (r.status() == 401 || r.status() == 403) {
+            return null;
+        }
+        throw failure("mount blob " + digest, r);
+    }
+
+    @Override
+    public Digest putManifest(String reference, byte[] bytes, String mediaType) {
+        Digest digest = Digest.of(bytes);
+        RegistryTransport.Response r = client.call("PUT", client.base().resolve("/v2/" + path() + "/manifests/" + reference),
+                Map.of("Content-Type", mediaType), bytes, 0, "put manifest " + path() + ":" + reference, PUSH);
+        if (r.status() != 201) {
+            throw failure("put manifest " + reference, r);
+        }
+        String announced = r.header("Docker-Content-Digest");
+        if (announced != null && Digest.isDigest(announced) && !Digest.parse(announced).equals(digest)) {
+            throw DockerApiException.invalid("put manifest " + reference + ": the registry stored digest " + announced
+                    + " for content with digest " + digest);
+        }
+        return digest;
+    }
+
+    /** The upload session URL, resolved against the request URL when relative. */
+    static URI location(RegistryTransport.Response r, String what) {
+        String location = r.header("Location");
+        if (location == null || location.isBlank()) {
+            throw DockerApiException.unavailable(what + ": the registry " + r.uri().getAuthority()
+                    + " sent no upload Location", null);
+        }
+        try {
+            URI resolved = r.uri().resolve(location.trim());
+            if (!"http".equals(resolved.getScheme()) && !"https".equals(resolved.getScheme())) {
+                throw new IllegalArgumentException("scheme " + resolved.getScheme());
+            }
+            return resolved;
+        } catch (IllegalArgumentException e) {
+            throw DockerApiException.unavailable(what + ": the registry " + r.uri().getAuthority()
+                    + " sent an invalid upload Location", e);
+        }
+    }
+
+    /** Appends {@code param} to the URI's query, keeping the existing raw query byte for byte. */
+    static URI withQuery(URI uri, String param) {
+        String text = uri.toString();
+        int hash = text.indexOf('#');
+        if (hash >= 0) {
+            text = text.substring(0, hash);
+        }
+        return URI.create(text + (uri.getRawQuery() == null ? "?" : "&") + param);
+    }
+
+    private DockerApiException failure(String what, RegistryTransport.Response r) {
+        DockerApiException e = RegistryErrors.toException(r.status(), r.body());
+        return new DockerApiException(e.kind(), what + " in " + client.repository().name() + ": " + e.getMessage());
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sockerless.aca.registry;
+
+/**
+ * The push side of one repository of one registry, bound to credentials that may push (token scope
+ * {@code pull,push}). Follows the OCI push flow (oci-registry §6): blobs first, then manifests by digest, tags last.
+ */
+public interface RegistryPush {
+
+    /** The repository pushed to, fully qualified without tag ({@code 127.0.0.1:5000/staging/library/alpine}). */
+    ImageReference repository();
+
+    /** True when the registry already holds the blob in this repository ({@code HEAD} → 200). */
+    boolean blobExists(Digest digest);
+
+    /**
+     * Makes the blob present: a cross-repository mount from {@code fromRepository} (a repository path in the same
+     * registry, nullable) when the registry agrees (201), else a monolithic upload of {@code size} bytes from
+     * {@code source} into the session the registry opened. The registry verifies the digest.
+     */
+    void mountOrUpload(Digest digest, long size, BlobSource source, String fromRepository);
+
+    /**
+     * Puts a manifest under a tag or its digest with {@code Content-Type} = {@code mediaType}; returns the digest
+     * of the bytes (checked against the one the registry announces).
+     */
+    Digest putManifest(String reference, byte[] bytes, String mediaType);
+}

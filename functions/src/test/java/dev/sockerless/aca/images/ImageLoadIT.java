@@ -1,0 +1,399 @@
+package dev.sockerless.aca.images;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.registry.Digest;
+import dev.sockerless.aca.registry.ImageReference;
+import dev.sockerless.aca.registry.Registries;
+import dev.sockerless.aca.registry.RegistryEndpoints;
+import dev.sockerless.aca.registry.RegistryTransport;
+import dev.sockerless.aca.testing.Blob;
+import dev.sockerless.aca.testing.CountingProxy;
+import dev.sockerless.aca.testing.RegistryPusher;
+import dev.sockerless.aca.testing.RegistryServer;
+import dev.sockerless.aca.testing.SharedServices;
+import dev.sockerless.aca.testing.TestImage;
+import dev.sockerless.aca.testing.TestImages;
+import dev.sockerless.aca.testing.TestImages.Format;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code docker load} end to end: archives of every format built in code, loaded into a real registry (Debian
+ * docker-registry behind a counting proxy) as the staging registry, pulled back and verified digest by digest.
+ */
+class ImageLoadIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final AtomicInteger COUNTER = new AtomicInteger();
+    static RegistryServer registry;
+    static CountingProxy proxy;
+    static RegistryPusher reader;
+
+    @TempDir
+    Path temp;
+    InMemoryImageStore store;
+    ImageLoader loader;
+    String namespace;
+    LoadOptions options;
+
+    @BeforeAll
+    static void start() {
+        registry = SharedServices.anonymousRegistry();
+        proxy = new CountingProxy(registry.baseUrl());
+        reader = new RegistryPusher(registry.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        proxy.reset();
+        proxy.failWhen(null);
+        store = new InMemoryImageStore();
+        Duration timeout = Duration.ofSeconds(10);
+        Registries registries = new Registries(new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
+                new RegistryEndpoints(Map.of(), List.of(proxy.hostPort())), Clock.systemUTC());
+        loader = new ImageLoader(registries, store, Clock.systemUTC());
+        namespace = "load" + COUNTER.incrementAndGet() + "-" + System.nanoTime() % 100000;
+        options = LoadOptions.defaults(proxy.hostPort() + "/" + namespace).withTempDir(temp)
+                .withMaxExpandedBytes(16L << 20);
+    }
+
+    List<LoadedImage> load(byte[] body) {
+        return loader.load(body, options, LoadProgress.NONE);
+    }
+
+    /** Pulls {@code repository:reference} back and checks config bytes and every layer against its diffID. */
+    JsonNode verifyPushed(String repository, String reference, TestImage image) throws Exception {
+        HttpResponse<byte[]> m = reader.getManifest(repository, reference);
+        assertThat(m.statusCode()).as("manifest %s:%s", repository, reference).isEqualTo(200);
+        JsonNode manifest = JSON.readTree(m.body());
+        String configDigest = manifest.path("config").path("digest").asText();
+        assertThat(configDigest).isEqualTo(image.imageId());
+        assertThat(reader.getBlob(repository, configDigest).body()).isEqualTo(image.config().bytes());
+        JsonNode layers = manifest.path("layers");
+        assertThat(layers).hasSize(image.layers().size());
+        for (int i = 0; i < layers.size(); i++) {
+            JsonNode l = layers.get(i);
+            byte[] blob = reader.getBlob(repository, l.path("digest").asText()).body();
+            assertThat(Blob.sha256(blob)).isEqualTo(l.path("digest").asText());
+            assertThat((long) blob.length).isEqualTo(l.path("size").asLong());
+            byte[] tar = l.path("mediaType").asText().endsWith("gzip")
+                    ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes() : blob;
+            assertThat(Blob.sha256(tar)).isEqualTo(image.diffIds().get(i));
+        }
+        return manifest;
+    }
+
+    String staged(String repositoryPath) {
+        return namespace + "/" + repositoryPath;
+    }
+
+    int tagStatus(String repository, String tag) {
+        return reader.getManifest(repository, tag).statusCode();
+    }
+
+    long uploads() {
+        return proxy.exchanges().stream().filter(e -> e.method().equals("POST") || e.method().equals("PATCH")
+                || (e.method().equals("PUT") && e.path().contains("/blobs/"))).count();
+    }
+
+    static TestImage twoLayers(Format format) {
+        return TestImages.rich(format, TestImages.Platform.LINUX_AMD64);
+    }
+
+    /** Three layers where the third repeats the first (a symlinked duplicate in legacy archives). */
+    static TestImage repeatedLayer() {
+        TestImages.Layer a = TestImages.layer(Format.DOCKER, "a.txt", "a\n");
+        TestImages.Layer b = TestImages.layer(Format.DOCKER, "b.txt", "b\n");
+        return TestImages.image(Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), List.of(a, b, a));
+    }
+
+    // ------------------------------------------------------------------ formats
+
+    @Test
+    void legacyArchiveWithSymlinkedDuplicateLayer() throws Exception {
+        TestImage image = repeatedLayer();
+        List<LoadedImage> loaded = load(TestArchives.legacy(image, List.of("alpine:latest")));
+
+        assertThat(loaded).hasSize(1);
+        LoadedImage l = loaded.get(0);
+        assertThat(l.id().toString()).isEqualTo(image.imageId());
+        assertThat(l.names()).containsExactly(ImageReference.parse("docker.io/library/alpine:latest"));
+        assertThat(l.stagingRepository().toString()).isEqualTo(proxy.hostPort() + "/" + namespace + "/library/alpine");
+        assertThat(l.messages()).containsExactly("Loaded image: alpine:latest");
+        JsonNode manifest = verifyPushed(staged("library/alpine"), "latest", image);
+        assertThat(manifest.path("mediaType").asText()).isEqualTo(TestImages.DOCKER_MANIFEST);
+        assertThat(manifest.path("config").path("mediaType").asText()).isEqualTo(TestImages.DOCKER_CONFIG);
+        assertThat(manifest.path("layers").get(0).path("mediaType").asText()).isEqualTo(TestImages.DOCKER_LAYER_GZIP);
+        assertThat(Blob.sha256(reader.getManifest(staged("library/alpine"), "latest").body()))
+                .isEqualTo(l.manifestDigest().toString());
+
+        ImageRecord record = store.findImage(l.id()).orElseThrow();
+        assertThat(record.location()).isEqualTo(proxy.hostPort() + "/" + namespace + "/library/alpine");
+        assertThat(record.manifestDigest()).isEqualTo(l.manifestDigest());
+        assertThat(record.config()).isEqualTo(image.config().bytes());
+        assertThat(record.size()).isEqualTo(l.size()).isPositive();
+        ImageRef ref = store.findRef("docker.io/library/alpine:latest").orElseThrow();
+        assertThat(ref.imageId()).isEqualTo(l.id());
+        assertThat(ref.resolvedDigest()).isNull();
+    }
+
+    @Test
+    void docker25OciLayoutWithTwoTags() throws Exception {
+        TestImage image = twoLayers(Format.OCI);
+        byte[] archive = TestArchives.docker25(image, List.of("docker.io/library/app:1", "example.com/team/app:2"),
+                List.of("app:1", "example.com/team/app:2"));
+        List<LoadedImage> loaded = load(archive);
+
+        assertThat(loaded).hasSize(1);
+        assertThat(loaded.get(0).messages()).containsExactly("Loaded image: app:1", "Loaded image: example.com/team/app:2");
+        JsonNode m1 = verifyPushed(staged("library/app"), "1", image);
+        JsonNode m2 = verifyPushed(staged("team/app"), "2", image);
+        assertThat(m1).isEqualTo(m2);
+        assertThat(m1.path("mediaType").asText()).isEqualTo(TestImages.OCI_MANIFEST);
+        assertThat(m1.path("layers").get(0).path("mediaType").asText()).isEqualTo(TestImages.OCI_LAYER_GZIP);
+        // The second repository got its blobs by cross-repository mount, not by upload.
+        assertThat(proxy.exchanges()).anyMatch(e -> e.method().equals("POST") && e.path().contains("mount=")
+                && e.status() == 201);
+        assertThat(store.findRef("example.com/team/app:2")).isPresent();
+    }
+
+    @Test
+    void docker25UncompressedWhenAskedPushesTheOriginalManifest() throws Exception {
+        TestImage image = twoLayers(Format.OCI);
+        options = options.withCompressLayers(false);
+        List<LoadedImage> loaded = load(TestArchives.docker25(image, List.of("docker.io/library/raw:1"), List.of("raw:1")));
+        JsonNode manifest = verifyPushed(staged("library/raw"), "1", image);
+        assertThat(manifest.path("layers").get(0).path("mediaType").asText()).isEqualTo(TestArchives.OCI_LAYER);
+        assertThat(manifest.path("layers").get(0).path("digest").asText()).isEqualTo(image.diffIds().get(0));
+        assertThat(loaded.get(0).manifestMediaType()).isEqualTo(TestImages.OCI_MANIFEST);
+    }
+
+    @Test
+    void containerdStoreWithMissingIndexChildKeepsTheOriginalManifest() throws Exception {
+        TestImage amd = TestImages.simple(Format.OCI, TestImages.Platform.LINUX_AMD64);
+        TestImage arm = TestImages.simple(Format.OCI, TestImages.Platform.LINUX_ARM64);
+        Blob index = TestImages.index(Format.OCI, List.of(arm, amd), null, null);
+        List<LoadedImage> loaded = load(TestArchives.containerd(amd, arm, index, "docker.io/library/multi:v1"));
+
+        assertThat(loaded).hasSize(1);
+        assertThat(loaded.get(0).manifestDigest().toString()).isEqualTo(amd.manifest().digest());
+        assertThat(reader.getManifest(staged("library/multi"), "v1").body()).isEqualTo(amd.manifest().bytes());
+        verifyPushed(staged("library/multi"), "v1", amd);
+        assertThat(loaded.get(0).platform().toString()).isEqualTo("linux/amd64");
+    }
+
+    @Test
+    void untaggedImageIsStagedByDigestOnly() throws Exception {
+        TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        List<LoadedImage> loaded = load(TestArchives.legacy(image, List.of()));
+        assertThat(loaded.get(0).names()).isEmpty();
+        assertThat(loaded.get(0).messages()).containsExactly("Loaded image ID: " + image.imageId());
+        verifyPushed(staged("untagged"), loaded.get(0).manifestDigest().toString(), image);
+        assertThat(store.listRefs()).isEmpty();
+        assertThat(store.findImage(loaded.get(0).id()).orElseThrow().location()).endsWith("/" + namespace + "/untagged");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "zstd", "bzip2", "xz"})
+    void wholeArchiveCompression(String kind) throws Exception {
+        TestImage image = twoLayers(Format.DOCKER);
+        byte[] tar = TestArchives.legacy(image, List.of("compressed/" + kind + ":v1"));
+        byte[] body = switch (kind) {
+            case "gzip" -> TestArchives.gzip(tar);
+            case "zstd" -> TestArchives.zstd(tar);
+            case "bzip2" -> TestArchives.bzip2(tar);
+            default -> TestArchives.xz(tar);
+        };
+        load(body);
+        verifyPushed(staged("compressed/" + kind), "v1", image);
+        try (var files = Files.list(temp)) {
+            assertThat(files).as("temporary files are deleted").isEmpty();
+        }
+    }
+
+    @Test
+    void aRepeatedLoadUploadsNothing() throws Exception {
+        TestImage image = twoLayers(Format.DOCKER);
+        byte[] archive = TestArchives.legacy(image, List.of("again:v1"));
+        Digest first = load(archive).get(0).manifestDigest();
+        assertThat(uploads()).isPositive();
+        proxy.reset();
+        Digest second = load(archive).get(0).manifestDigest();
+        assertThat(second).isEqualTo(first);
+        assertThat(uploads()).isZero();
+        assertThat(proxy.exchanges()).filteredOn(e -> e.method().equals("HEAD")).hasSize(3);
+    }
+
+    // ------------------------------------------------------------------ failures leave no tag
+
+    @Test
+    void aFailingManifestPutLeavesNoTagAndTheRetryUploadsNothing() throws Exception {
+        TestImage image = twoLayers(Format.DOCKER);
+        byte[] archive = TestArchives.legacy(image, List.of("flaky:v1"));
+        proxy.failWhen((method, path) -> method.equals("PUT") && path.contains("/manifests/sha256:"));
+        assertThatThrownBy(() -> load(archive)).isInstanceOf(DockerApiException.class)
+                .hasMessageContaining("put manifest");
+        assertThat(tagStatus(staged("library/flaky"), "v1")).isEqualTo(404);
+        assertThat(store.listImages()).isEmpty();
+
+        proxy.failWhen(null);
+        proxy.reset();
+        load(archive);
+        assertThat(uploads()).isZero();
+        verifyPushed(staged("library/flaky"), "v1", image);
+    }
+
+    @Test
+    void aFailingBlobUploadLeavesNoTag() {
+        TestImage image = twoLayers(Format.DOCKER);
+        proxy.failWhen((method, path) -> method.equals("PUT") && path.contains("/blobs/uploads/"));
+        assertThatThrownBy(() -> load(TestArchives.legacy(image, List.of("flaky2:v1"))))
+                .isInstanceOf(DockerApiException.class).hasMessageContaining("upload blob");
+        assertThat(tagStatus(staged("library/flaky2"), "v1")).isEqualTo(404);
+    }
+
+    void assertInvalid(byte[] body, String tagRepo, String message) {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> load(body)).isInstanceOfSatisfying(DockerApiException.class, e -> {
+            assertThat(e.kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER);
+            assertThat(e.getMessage()).contains(message);
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(tagStatus(staged(tagRepo), "v1")).isEqualTo(404);
+        assertThat(store.listImages()).isEmpty();
+        try (var files = Files.list(temp)) {
+            assertThat(files).as("temporary files are deleted").isEmpty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void notATar() {
+        assertInvalid("hello, this is not an archive\n".repeat(50).getBytes(StandardCharsets.UTF_8), "x", "invalid archive");
+    }
+
+    @Test
+    void truncatedArchive() {
+        byte[] archive = TestArchives.legacy(twoLayers(Format.DOCKER), List.of("trunc:v1"));
+        assertInvalid(java.util.Arrays.copyOf(archive, 1500), "library/trunc", "invalid archive");
+        assertInvalid(java.util.Arrays.copyOf(TestArchives.gzip(archive), 300), "library/trunc", "invalid archive");
+    }
+
+    @Test
+    void pathTraversalEntry() {
+        byte[] archive = new TestArchives.Tar().file("../evil", "x").file("manifest.json", "[]").build();
+        assertInvalid(archive, "x", "path traversal");
+    }
+
+    @Test
+    void absolutePathEntry() {
+        byte[] archive = new TestArchives.Tar().file("/etc/evil", "x").file("manifest.json", "[]").build();
+        assertInvalid(archive, "x", "absolute path");
+    }
+
+    @Test
+    void symlinkEscapingTheArchive() {
+        TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        String cfg = TestArchives.hex(image.config().digest()) + ".json";
+        byte[] archive = new TestArchives.Tar()
+                .symlink("l1/layer.tar", "../../../etc/passwd")
+                .file(cfg, image.config().bytes())
+                .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", cfg,
+                        "RepoTags", List.of("esc:v1"), "Layers", List.of("l1/layer.tar")))), StandardCharsets.UTF_8))
+                .build();
+        assertInvalid(archive, "library/esc", "points outside the archive");
+        byte[] absolute = new TestArchives.Tar().symlink("l1/layer.tar", "/etc/passwd").file("manifest.json", "[]").build();
+        assertInvalid(absolute, "library/esc", "points outside the archive");
+    }
+
+    @Test
+    void missingLayerFile() {
+        TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        String cfg = TestArchives.hex(image.config().digest()) + ".json";
+        byte[] archive = new TestArchives.Tar()
+                .file(cfg, image.config().bytes())
+                .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", cfg,
+                        "RepoTags", List.of("missing:v1"), "Layers", List.of("nope/layer.tar")))), StandardCharsets.UTF_8))
+                .build();
+        assertInvalid(archive, "library/missing", "nope/layer.tar is missing");
+    }
+
+    @Test
+    void diffIdMismatch() {
+        TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        TestImages.Layer other = TestImages.layer(Format.DOCKER, "other", "not the layer the config names\n");
+        TestImage lying = new TestImage(image.platform(), image.config(), List.of(other), image.manifest());
+        assertInvalid(TestArchives.legacy(lying, List.of("mismatch:v1")), "library/mismatch", "diffID");
+    }
+
+    @Test
+    void layerCountMismatch() {
+        TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        TestImage extra = new TestImage(image.platform(), image.config(),
+                List.of(image.layers().get(0), image.layers().get(0)), image.manifest());
+        assertInvalid(TestArchives.legacy(extra, List.of("count:v1")), "library/count", "layers length mismatch");
+    }
+
+    @Test
+    void gzipBombOverTheCap() {
+        options = options.withMaxExpandedBytes(1L << 20);
+        assertInvalid(TestArchives.gzipBomb(64L << 20), "x", "expands to more than");
+    }
+
+    @Test
+    void layerBombOverTheCap() {
+        options = options.withMaxExpandedBytes(2L << 20);
+        TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        byte[] bomb = TestArchives.gzipBomb(64L << 20);
+        String cfg = TestArchives.hex(image.config().digest()) + ".json";
+        byte[] archive = new TestArchives.Tar().file("l/layer.tar", bomb).file(cfg, image.config().bytes())
+                .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", cfg,
+                        "RepoTags", List.of("bomb:v1"), "Layers", List.of("l/layer.tar")))), StandardCharsets.UTF_8))
+                .build();
+        assertInvalid(archive, "library/bomb", "expands to more than");
+    }
+
+    @Test
+    void oversizeBody() {
+        options = options.withMaxBodyBytes(1000);
+        assertInvalid(TestArchives.legacy(twoLayers(Format.DOCKER), List.of("big:v1")), "library/big", "over the limit");
+    }
+
+    @Test
+    void progressReportsEachLayer() {
+        List<String> lines = new ArrayList<>();
+        loader.load(TestArchives.legacy(twoLayers(Format.DOCKER), List.of("progress:v1")), options,
+                (status, id) -> lines.add(status + " " + id));
+        assertThat(lines).filteredOn(s -> s.startsWith("Loading layer")).hasSize(2);
+    }
+}
