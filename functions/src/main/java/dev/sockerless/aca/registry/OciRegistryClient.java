@@ -127,6 +127,10 @@ public final class OciRegistryClient implements RegistryApi {
      */
     RegistryTransport.Response callWithScope(RegistryTransport.Request request, long maxBytes, String what,
                                              String scope) {
+        if (!RegistryTransport.sameAuthority(base, request.uri())) {
+            // An upload Location on another host (a storage backend) gets no credentials of ours.
+            return transport.send(authorized(request, null), maxBytes, what);
+        }
         AuthChallenge known = challenges.get(base);
         String authorization = known == null ? null : authorization(known, scope, false);
         RegistryTransport.Response response = transport.send(authorized(request, authorization), maxBytes, what);
@@ -198,7 +202,7 @@ public final class OciRegistryClient implements RegistryApi {
     }
 
     private String fetchToken(AuthChallenge challenge, String scope, TokenCache.Key key) {
-        URI realm = realmUri(challenge.realm());
+        URI realm = BearerRealm.validate(base, challenge.realm());
         RegistryTransport.Response r;
         if (credentials instanceof RegistryCredentials.IdentityToken identity) {
             String form = "grant_type=refresh_token&refresh_token=" + enc(identity.token()) + "&service="
@@ -247,22 +251,6 @@ public final class OciRegistryClient implements RegistryApi {
         } catch (IOException e) {
             throw DockerApiException.unavailable("token server " + realm.getAuthority() + " returned malformed JSON", e);
         }
-    }
-
-    /** The realm must be https, or http when the registry itself is reached over http (an insecure registry). */
-    private URI realmUri(String realm) {
-        URI uri;
-        try {
-            uri = URI.create(realm);
-        } catch (IllegalArgumentException e) {
-            throw DockerApiException.unavailable("registry " + base.getAuthority() + " sent an invalid token realm", e);
-        }
-        boolean allowed = "https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && "http".equals(base.getScheme()));
-        if (!allowed || uri.getHost() == null) {
-            throw DockerApiException.unavailable("registry " + base.getAuthority()
-                    + " sent a token realm that is not https: " + uri.getScheme() + "://" + uri.getHost(), null);
-        }
-        return uri;
     }
 
     private static String enc(String value) {
