@@ -27,7 +27,10 @@ public final class Settings {
         SOCKERLESS_INSECURE_REGISTRIES(""),
         SOCKERLESS_REGISTRY_MIRRORS(""),
         SOCKERLESS_DEFAULT_PLATFORM("linux/amd64"),
-        SOCKERLESS_REGISTRY_TIMEOUT_SECONDS("30");
+        SOCKERLESS_REGISTRY_TIMEOUT_SECONDS("30"),
+        SOCKERLESS_STAGING_REGISTRY(null),
+        SOCKERLESS_LOAD_MAX_EXPANDED_BYTES(String.valueOf(8L << 30)),
+        SOCKERLESS_LOAD_COMPRESS_LAYERS("true");
 
         private final String defaultValue;
 
@@ -123,6 +126,29 @@ public final class Settings {
             mirrors.put(name, uri);
         }
         return mirrors;
+    }
+
+    /** A positive whole number. */
+    public long positiveLong(Key key) {
+        String raw = require(key);
+        try {
+            long value = Long.parseLong(raw);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw malformed(key, raw, "must be a positive whole number");
+    }
+
+    /** {@code true} or {@code false}. */
+    public boolean bool(Key key) {
+        String raw = require(key);
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        throw malformed(key, raw, "must be true or false");
     }
 
     /** A positive number of seconds. */

@@ -9,7 +9,11 @@ import dev.sockerless.aca.images.ImagePuller;
 import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.ImageStore;
+import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageTagger;
+import dev.sockerless.aca.images.LoadOptions;
+import dev.sockerless.aca.images.LoadProgress;
+import dev.sockerless.aca.images.LoadedImage;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
@@ -19,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** The image routes: pull ({@code POST /images/create}), inspect ({@code GET /images/{name}/json}), list. */
@@ -28,15 +34,49 @@ public final class ImageHandlers {
     private final ImageLookup lookup;
     private final ImageStore store;
     private final ImageTagger tagger;
+    private final ImageLoader loader;
+    private final Supplier<LoadOptions> loadOptions;
     private final Platform defaultPlatform;
 
+    /**
+     * @param loadOptions the load settings, read at each load so that a server without a staging registry still
+     *                    pulls, and a load without one fails naming the setting
+     */
     public ImageHandlers(ImagePuller puller, ImageLookup lookup, ImageStore store, ImageTagger tagger,
-                         Platform defaultPlatform) {
+                         ImageLoader loader, Supplier<LoadOptions> loadOptions, Platform defaultPlatform) {
         this.puller = puller;
         this.lookup = lookup;
         this.store = store;
         this.tagger = tagger;
+        this.loader = loader;
+        this.loadOptions = loadOptions;
         this.defaultPlatform = defaultPlatform;
+    }
+
+    /**
+     * {@code POST /images/load?quiet=&platform=}: a {@code docker save} archive (possibly compressed as a whole) is
+     * pushed to the staging registry and recorded under its own names. Replies {@code Loaded image: ...} lines;
+     * without {@code quiet}, {@code Loading layer} progress first.
+     */
+    public ApiResponse load(ApiRequest request) {
+        LoadOptions options = loadOptions.get();
+        if (request.header("X-Registry-Auth").isPresent()) {
+            options = options.withCredentials(RegistryAuthHeader.decode(request.header("X-Registry-Auth").get()));
+        }
+        Optional<String> platform = request.param("platform").filter(p -> !p.isBlank());
+        options = options.withPlatform(platform.map(ImageHandlers::parsePlatform).orElse(defaultPlatform));
+        if (request.body().length == 0) {
+            throw DockerApiException.invalid("no archive in the request body: send a docker save tar");
+        }
+        boolean quiet = request.flag("quiet");
+        LoadOptions chosen = options;
+        return JsonMessages.run(messages -> {
+            List<LoadedImage> loaded = loader.load(request.body(), chosen,
+                    quiet ? LoadProgress.NONE : messages::status);
+            for (LoadedImage image : loaded) {
+                image.messages().forEach(m -> messages.stream(m + "\n"));
+            }
+        });
     }
 
     /** {@code POST /images/{name}/tag?repo=&tag=}: 201 with an empty body. */

@@ -24,6 +24,11 @@ public final class JsonMessages implements PullProgress {
         write(line);
     }
 
+    /** A {@code {"stream": text}} line (image load's result lines). */
+    public void stream(String text) {
+        write(ApiResponse.MAPPER.createObjectNode().put("stream", text));
+    }
+
     /** The in-band error line. */
     public void error(String message) {
         ObjectNode line = ApiResponse.MAPPER.createObjectNode();

@@ -7,7 +7,9 @@ import dev.sockerless.aca.docker.LoginHandler;
 import dev.sockerless.aca.images.ContentCache;
 import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.images.ImagePuller;
+import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageStore;
+import dev.sockerless.aca.images.LoadOptions;
 import dev.sockerless.aca.images.ImageTagger;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
@@ -43,7 +45,16 @@ public final class AppServices {
         Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);
-        this.images = new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()), platform);
+        ImageLoader loader = new ImageLoader(registries, store, Clock.systemUTC());
+        this.images = new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
+                loader, () -> loadOptions(settings), platform);
+    }
+
+    /** Load settings; {@code SOCKERLESS_STAGING_REGISTRY} is required only here. */
+    static LoadOptions loadOptions(Settings settings) {
+        return LoadOptions.defaults(settings.require(Key.SOCKERLESS_STAGING_REGISTRY))
+                .withMaxExpandedBytes(settings.positiveLong(Key.SOCKERLESS_LOAD_MAX_EXPANDED_BYTES))
+                .withCompressLayers(settings.bool(Key.SOCKERLESS_LOAD_COMPRESS_LAYERS));
     }
 
     /** The process-wide services, built on first call. */

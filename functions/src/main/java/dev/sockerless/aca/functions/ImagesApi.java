@@ -22,6 +22,7 @@ public final class ImagesApi {
 
     public static final String IMAGE_CREATE = "ImageCreate";
     public static final String IMAGE_LIST = "ImageList";
+    public static final String IMAGE_LOAD = "ImageLoad";
     public static final String IMAGE_GET = "ImageGet";
     /** {@code POST images/{*path}}: tag (the only POST under an image name). */
     public static final String IMAGE_POST = "ImagePost";
@@ -56,6 +57,23 @@ public final class ImagesApi {
                     authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
             HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
         return list(request, context);
+    }
+
+    /** {@code POST /images/load}: the body is a {@code docker save} archive, handed over whole by the host. */
+    @FunctionName(IMAGE_LOAD)
+    public HttpResponseMessage load(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.IMAGES_LOAD,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return Http.serve(request, context, r -> AppServices.get().images().load(r));
+    }
+
+    @FunctionName(IMAGE_LOAD + Routes.V)
+    public HttpResponseMessage loadVersioned(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.IMAGES_LOAD,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+        return load(request, context);
     }
 
     /** {@code GET /images/{name}/json}: inspect. */

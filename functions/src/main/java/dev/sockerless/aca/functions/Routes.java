@@ -16,6 +16,7 @@ final class Routes {
     static final String AUTH = "auth";
     static final String IMAGES_CREATE = "images/create";
     static final String IMAGES_LIST = "images/json";
+    static final String IMAGES_LOAD = "images/load";
     static final String IMAGES_ANY = "images/{*path}";
 
     private Routes() {

@@ -2,6 +2,7 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Platform;
+import dev.sockerless.aca.testing.TestArchives;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;

@@ -13,6 +13,7 @@ import dev.sockerless.aca.testing.CountingProxy;
 import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.RegistryServer;
 import dev.sockerless.aca.testing.SharedServices;
+import dev.sockerless.aca.testing.TestArchives;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;

@@ -114,7 +114,9 @@ class ImagePullIT {
                 Clock.systemUTC());
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(1 << 20), Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);
-        return new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()), Platform.LINUX_AMD64);
+        return new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
+                new ImageLoader(registries, store, Clock.systemUTC()), () -> LoadOptions.defaults(proxy.hostPort() + "/staging"),
+                Platform.LINUX_AMD64);
     }
 
     static ApiRequest request(String method, String path, Map<String, String> query, String auth) {

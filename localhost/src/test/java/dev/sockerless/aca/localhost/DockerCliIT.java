@@ -4,6 +4,7 @@ import dev.sockerless.aca.testing.CountingProxy;
 import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.RegistryServer;
 import dev.sockerless.aca.testing.SharedServices;
+import dev.sockerless.aca.testing.TestArchives;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;
@@ -124,7 +125,8 @@ class DockerCliIT {
         return Map.of(
                 "AzureWebJobsStorage", SharedServices.azurite().connectionString(),
                 "SOCKERLESS_INSECURE_REGISTRIES", proxy.hostPort(),
-                "SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl());
+                "SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl(),
+                "SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging");
     }
 
     static LocalHost startHost() throws IOException {
@@ -375,6 +377,46 @@ class DockerCliIT {
         assertThat(docker("images", "team/tagged", "--format", "{{.Repository}}:{{.Tag}}").ok().lines())
                 .containsExactly("team/tagged:v2");
         assertThat(docker("tag", "nosuch:v9", "team/x").failed().err()).contains("No such image: nosuch:v9");
+    }
+
+    @Test
+    void loadPushesEveryArchiveFormatToTheStagingRegistryByteForByte() throws Exception {
+        TestImage app = image(Format.DOCKER, Platform.LINUX_AMD64, "loaded");
+        Map<String, byte[]> archives = new java.util.LinkedHashMap<>();
+        archives.put("legacy.tar", TestArchives.legacy(app, List.of("loaded/app:v1")));
+        archives.put("docker25.tar.gz", TestArchives.gzip(TestArchives.docker25(app,
+                List.of("docker.io/loaded/app:v2"), List.of("loaded/app:v2"))));
+        archives.put("legacy.tar.zst", TestArchives.zstd(TestArchives.legacy(app, List.of("loaded/app:v3"))));
+        int n = 0;
+        for (Map.Entry<String, byte[]> archive : archives.entrySet()) {
+            String tag = "v" + (++n);
+            Path file = Files.write(temp.resolve(archive.getKey()), archive.getValue());
+            Result load = docker("load", "-i", file.toString()).ok();
+            assertThat(load.out().trim()).as(archive.getKey()).isEqualTo("Loaded image: loaded/app:" + tag);
+            assertThat(docker("image", "inspect", "--format", "{{.Id}}", "loaded/app:" + tag).ok().out().trim())
+                    .isEqualTo(app.config().digest());
+
+            // Pulled back from the staging registry, every digest verifies.
+            RegistryPusher staging = new RegistryPusher(proxy.baseUrl());
+            java.net.http.HttpResponse<byte[]> manifest = staging.getManifest("staging/loaded/app", tag);
+            assertThat(manifest.statusCode()).isEqualTo(200);
+            com.fasterxml.jackson.databind.JsonNode m = JSON.readTree(manifest.body());
+            assertThat(m.path("config").path("digest").asText()).isEqualTo(app.config().digest());
+            assertThat(staging.getBlob("staging/loaded/app", app.config().digest()).body()).isEqualTo(app.config().bytes());
+            for (int i = 0; i < app.layers().size(); i++) {
+                byte[] gz = staging.getBlob("staging/loaded/app", m.path("layers").get(i).path("digest").asText()).body();
+                byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)).readAllBytes();
+                assertThat(dev.sockerless.aca.testing.Blob.sha256(tar)).isEqualTo(app.layers().get(i).diffId());
+            }
+        }
+        Path untagged = Files.write(temp.resolve("untagged.tar"), TestArchives.legacy(app, List.of()));
+        assertThat(docker("load", "-i", untagged.toString()).ok().out().trim())
+                .isEqualTo("Loaded image ID: " + app.config().digest());
+        Path garbage = Files.write(temp.resolve("garbage.tar"), "not a tar at all".getBytes(StandardCharsets.UTF_8));
+        Result bad = docker("load", "-i", garbage.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("Error response from daemon");
+        assertThat(docker("version").ok().out()).contains("API version"); // still serving
     }
 
     @Test

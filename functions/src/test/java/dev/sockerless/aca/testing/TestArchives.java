@@ -1,9 +1,6 @@
-package dev.sockerless.aca.images;
+package dev.sockerless.aca.testing;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import dev.sockerless.aca.testing.Blob;
-import dev.sockerless.aca.testing.TestImage;
-import dev.sockerless.aca.testing.TestImages;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
@@ -24,23 +21,23 @@ import static dev.sockerless.aca.testing.TestImages.json;
 import static dev.sockerless.aca.testing.TestImages.obj;
 
 /** {@code docker save} archives of every format, built byte by byte from {@link TestImages} fixtures. */
-final class TestArchives {
+public final class TestArchives {
 
-    static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
+    public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
 
     private TestArchives() {
     }
 
     /** A tar under construction: files, symlinks and hard links in insertion order. */
-    static final class Tar {
+    public static final class Tar {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final TarArchiveOutputStream out = new TarArchiveOutputStream(bytes);
 
-        Tar() {
+        public Tar() {
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         }
 
-        Tar file(String name, byte[] data) {
+        public Tar file(String name, byte[] data) {
             try {
                 TarArchiveEntry e = new TarArchiveEntry(name, true);
                 e.setSize(data.length);
@@ -54,15 +51,15 @@ final class TestArchives {
             return this;
         }
 
-        Tar file(String name, String text) {
+        public Tar file(String name, String text) {
             return file(name, text.getBytes(StandardCharsets.UTF_8));
         }
 
-        Tar symlink(String name, String target) {
+        public Tar symlink(String name, String target) {
             return link(name, target, TarArchiveEntry.LF_SYMLINK);
         }
 
-        Tar hardlink(String name, String target) {
+        public Tar hardlink(String name, String target) {
             return link(name, target, TarArchiveEntry.LF_LINK);
         }
 
@@ -79,7 +76,7 @@ final class TestArchives {
             return this;
         }
 
-        byte[] build() {
+        public byte[] build() {
             try {
                 out.finish();
                 out.close();
@@ -90,7 +87,7 @@ final class TestArchives {
         }
     }
 
-    static String hex(String digest) {
+    public static String hex(String digest) {
         return digest.substring("sha256:".length());
     }
 
@@ -98,7 +95,7 @@ final class TestArchives {
      * Docker ≤ 24: {@code <v1id>/layer.tar} per layer (uncompressed), {@code <cfgHex>.json}, manifest.json,
      * repositories. A layer whose diffID occurred before is a symlink {@code ../<first v1id>/layer.tar}.
      */
-    static byte[] legacy(TestImage image, List<String> repoTags) {
+    public static byte[] legacy(TestImage image, List<String> repoTags) {
         Tar tar = new Tar();
         List<String> layerPaths = new ArrayList<>();
         Map<String, String> firstByDiffId = new LinkedHashMap<>();
@@ -127,7 +124,7 @@ final class TestArchives {
      * Docker ≥ 25 graphdriver: OCI layout with uncompressed layers named by diffID, an OCI manifest with
      * {@code …layer.v1.tar} layers, one index.json entry per name, plus manifest.json.
      */
-    static byte[] docker25(TestImage image, List<String> fullNames, List<String> repoTags) {
+    public static byte[] docker25(TestImage image, List<String> fullNames, List<String> repoTags) {
         Tar tar = new Tar();
         tar.file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
         List<Map<String, Object>> layers = new ArrayList<>();
@@ -167,7 +164,7 @@ final class TestArchives {
      * containerd store: the original (gzip) blobs, index.json → an image index over {@code present} and
      * {@code absent}, of which only {@code present}'s blobs are in the archive.
      */
-    static byte[] containerd(TestImage present, TestImage absent, Blob index, String fullName) {
+    public static byte[] containerd(TestImage present, TestImage absent, Blob index, String fullName) {
         Tar tar = new Tar();
         tar.file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
         for (Blob b : present.blobs()) {
@@ -186,27 +183,27 @@ final class TestArchives {
         return tar.build();
     }
 
-    static byte[] gzip(byte[] data) {
+    public static byte[] gzip(byte[] data) {
         return TestImages.gzip(data);
     }
 
-    static byte[] zstd(byte[] data) {
+    public static byte[] zstd(byte[] data) {
         return compress(data, ZstdOutputStream::new);
     }
 
-    static byte[] bzip2(byte[] data) {
+    public static byte[] bzip2(byte[] data) {
         return compress(data, BZip2CompressorOutputStream::new);
     }
 
-    static byte[] xz(byte[] data) {
+    public static byte[] xz(byte[] data) {
         return compress(data, XZCompressorOutputStream::new);
     }
 
-    interface Wrapper {
+    public interface Wrapper {
         OutputStream wrap(OutputStream out) throws IOException;
     }
 
-    static byte[] compress(byte[] data, Wrapper wrapper) {
+    public static byte[] compress(byte[] data, Wrapper wrapper) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (OutputStream c = wrapper.wrap(out)) {
             c.write(data);
@@ -217,7 +214,7 @@ final class TestArchives {
     }
 
     /** {@code n} zero bytes, gzipped (a decompression bomb when {@code n} is over the cap). */
-    static byte[] gzipBomb(long n) {
+    public static byte[] gzipBomb(long n) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             byte[] zeros = new byte[1 << 20];
