@@ -41,4 +41,4 @@ clean:
 
 ## bench: registry requests per pull and warm-pull wall time through the local host (one table)
 bench: deps deps-skopeo package
-	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.PullBenchmark
+	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark

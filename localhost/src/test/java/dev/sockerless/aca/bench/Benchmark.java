@@ -24,18 +24,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code make bench}: registry requests per pull (cold single-platform, cold multi-platform, repeat of an unchanged
  * tag) through the local host against a token-auth registry posing as Docker Hub, next to skopeo's
- * {@code inspect --config} of the same images when skopeo is installed, and the wall time of a warm pull through
- * the local host. Prints one Markdown table. Not a test: figures are recorded, not asserted.
+ * {@code inspect --config} of the same images, the wall time of a warm pull, and the throughput of a
+ * {@code docker load} of a large archive into the staging registry next to {@code skopeo copy docker-archive:} into
+ * the same registry, with the requests of a repeated load and the peak heap. Prints Markdown tables. Not a test:
+ * figures are recorded, not asserted.
  */
-public final class PullBenchmark {
+public final class Benchmark {
 
     private static final int WARM_RUNS = 30;
+    /** Layers of incompressible bytes: 4 × 56 MiB ≈ 224 MiB of archive. */
+    private static final int LOAD_LAYERS = 4;
+    private static final int LOAD_LAYER_BYTES = 56 << 20;
 
     public static void main(String[] args) throws Exception {
         try (TokenServer tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
                 .user("bench", "bench").start();
              RegistryServer registry = RegistryServer.tokenAuth(tokens);
              CountingProxy proxy = new CountingProxy(registry.baseUrl());
+             RegistryServer stagingRegistry = RegistryServer.anonymous();
+             CountingProxy staging = new CountingProxy(stagingRegistry.baseUrl());
              Azurite azurite = new Azurite()) {
             RegistryPusher push = new RegistryPusher(registry.baseUrl(), "bench", "bench");
             push.push("library/single", "latest", TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));
@@ -44,6 +51,9 @@ public final class PullBenchmark {
 
             System.setProperty("AzureWebJobsStorage", azurite.connectionString());
             System.setProperty("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + proxy.baseUrl());
+            System.setProperty("SOCKERLESS_STAGING_REGISTRY", staging.hostPort() + "/staging");
+            System.setProperty("SOCKERLESS_MAX_REQUEST_BYTES", String.valueOf(1L << 30));
+            System.setProperty("SOCKERLESS_INSECURE_REGISTRIES", staging.hostPort());
             try (LocalHost host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), "dev.sockerless.aca.functions")) {
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + host.port();
@@ -71,9 +81,89 @@ public final class PullBenchmark {
                                 + "(java %s, %d cores)%n", times.get(times.size() / 2) / 1e6,
                         times.get(times.size() * 9 / 10) / 1e6, WARM_RUNS, System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors());
+                load(http, base, staging);
             }
         }
         System.exit(0);
+    }
+
+    /** Load throughput through the local host next to skopeo copy, repeated-load requests and peak heap. */
+    private static void load(HttpClient http, String base, CountingProxy proxy) throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        List<TestImages.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < LOAD_LAYERS; i++) {
+            byte[] data = new byte[LOAD_LAYER_BYTES];
+            random.nextBytes(data);
+            layers.add(TestImages.layer(Format.DOCKER, java.util.Map.of("data/" + i + ".bin", data)));
+        }
+        dev.sockerless.aca.testing.TestImage image = TestImages.image(Format.DOCKER, TestImages.Platform.LINUX_AMD64,
+                c -> c.cmd("/bin/true"), layers);
+        byte[] archive = dev.sockerless.aca.testing.TestArchives.legacy(image, List.of("bench/big:v1"));
+        layers.clear();
+        double mb = archive.length / 1e6;
+
+        proxy.reset();
+        resetPeakHeap();
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=1"))
+                .header("Content-Type", "application/x-tar")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build(), HttpResponse.BodyHandlers.ofString());
+        double ours = (System.nanoTime() - t0) / 1e9;
+        long peak = peakHeap();
+        if (r.statusCode() != 200 || !r.body().contains("Loaded image")) {
+            throw new IllegalStateException("load failed: " + r.statusCode() + " " + r.body());
+        }
+        proxy.reset();
+        long t1 = System.nanoTime();
+        http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=1"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build(), HttpResponse.BodyHandlers.ofString());
+        double repeat = (System.nanoTime() - t1) / 1e9;
+        long uploads = proxy.exchanges().stream().filter(e -> !e.method().equals("HEAD") && !e.method().equals("GET")
+                && e.path().contains("/blobs/")).count();
+        int repeatRequests = proxy.requestCount();
+
+        String skopeo = "not installed";
+        if (Files.isExecutable(Path.of("/usr/bin/skopeo"))) {
+            Path file = Files.createTempFile("bench", ".tar");
+            try {
+                Files.write(file, archive);
+                long t2 = System.nanoTime();
+                Process p = new ProcessBuilder("/usr/bin/skopeo", "copy", "--dest-tls-verify=false",
+                        "docker-archive:" + file, "docker://" + proxy.hostPort() + "/skopeo/big:v1")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                boolean done = p.waitFor(600, TimeUnit.SECONDS);
+                double secs = (System.nanoTime() - t2) / 1e9;
+                skopeo = done && p.exitValue() == 0 ? String.format("%.1f MB/s (%.1f s)", mb / secs, secs) : "failed";
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        System.out.println();
+        System.out.printf("| load of a %.0f MB docker save archive | sockerless (local host) | skopeo copy |%n", mb);
+        System.out.println("|---|---|---|");
+        System.out.printf("| throughput, cold | %.1f MB/s (%.1f s) | %s |%n", mb / ours, ours, skopeo);
+        System.out.printf("| repeated load | %.1f s, %d requests, %d blob uploads | n/a |%n", repeat, repeatRequests, uploads);
+        System.out.printf("| peak heap during the load (whole JVM, incl. the client's copy of the archive) | %d MB | n/a |%n",
+                peak >> 20);
+    }
+
+    private static void resetPeakHeap() {
+        System.gc();
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
     }
 
     private static String[] row(String what, int[] counts, String skopeo) {
