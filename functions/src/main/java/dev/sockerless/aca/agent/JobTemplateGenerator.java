@@ -62,7 +62,7 @@ public final class JobTemplateGenerator {
             if (settings.location() != null) {
                 w.writeStringField("location", settings.location());
             }
-            if (!configuration.registries().isEmpty() && settings.acrIdentity() != null) {
+            if (configuration.registries() != null && settings.acrIdentity() != null) {
                 w.writeJsonField("identity", identity(settings.acrIdentity()));
             }
             w.writeStartObject("properties");
@@ -131,7 +131,7 @@ public final class JobTemplateGenerator {
                 .withManualTriggerConfig(new JobConfigurationManualTriggerConfig().withParallelism(1)
                         .withReplicaCompletionCount(1))
                 .withSecrets(List.of(new Secret().withName(AgentInjection.TOKEN_SECRET).withValue(spec.agentToken())))
-                .withRegistries(registries);
+                .withRegistries(registries.isEmpty() ? null : registries);
     }
 
     private static void addIfAcr(Set<String> servers, String image) {
