@@ -30,7 +30,20 @@ public final class Settings {
         SOCKERLESS_REGISTRY_TIMEOUT_SECONDS("30"),
         SOCKERLESS_STAGING_REGISTRY(null),
         SOCKERLESS_LOAD_MAX_EXPANDED_BYTES(String.valueOf(8L << 30)),
-        SOCKERLESS_LOAD_COMPRESS_LAYERS("true");
+        SOCKERLESS_LOAD_COMPRESS_LAYERS("true"),
+        /** ARM id of the Container Apps environment jobs run in; required to create containers. */
+        SOCKERLESS_ACA_ENVIRONMENT_ID(null),
+        /** Azure region written into job resources (the environment's); omitted when unset. */
+        SOCKERLESS_ACA_LOCATION(null),
+        SOCKERLESS_JOB_REPLICA_TIMEOUT_SECONDS("86400"),
+        SOCKERLESS_JOB_RETRY_LIMIT("0"),
+        /** How jobs get the agent binary: baked, azure-files or init-container. */
+        SOCKERLESS_AGENT_MODE("baked"),
+        SOCKERLESS_AGENT_IMAGE(null),
+        SOCKERLESS_AGENT_STORAGE_NAME(null),
+        SOCKERLESS_AGENT_PORT("9111"),
+        /** Managed identity jobs pull from ACR with: a user-assigned identity's resource id, or 'system'. */
+        SOCKERLESS_ACR_IDENTITY(null);
 
         private final String defaultValue;
 
@@ -162,6 +175,20 @@ public final class Settings {
             return Duration.ofSeconds(value);
         } catch (NumberFormatException e) {
             throw malformed(key, raw, "must be a whole number of seconds");
+        }
+    }
+
+    /** A whole number in {@code [min, max]}. */
+    public int integer(Key key, int min, int max) {
+        String raw = require(key);
+        try {
+            int value = Integer.parseInt(raw);
+            if (value < min || value > max) {
+                throw malformed(key, raw, "must be between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw malformed(key, raw, "must be a whole number");
         }
     }
 

@@ -1,0 +1,67 @@
+package dev.sockerless.aca.agent;
+
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/**
+ * Docker's {@code HostConfig.NanoCpus}/{@code Memory} mapped to the CPU/memory pairs ACA Consumption allows
+ * (0.25 vCPU/0.5Gi steps up to 2.0/4.0Gi; aca-log-analytics.md §8): the smallest pair that covers both requests,
+ * with a warning whenever the job does not get exactly what was asked.
+ *
+ * @param warning present when the request was rounded or capped
+ */
+public record AcaResources(double cpu, String memory, Optional<String> warning) {
+
+    /** Quarter-vCPU steps: 1 = 0.25/0.5Gi ... 8 = 2.0/4.0Gi. */
+    static final int MAX_STEPS = 8;
+    /** Without limits (Docker's default), jobs get 0.5 vCPU and 1Gi. */
+    static final int DEFAULT_STEPS = 2;
+    private static final double CPU_STEP = 0.25;
+    private static final long MEMORY_STEP_BYTES = 512L * 1024 * 1024;
+
+    /** The pair for a request; zero (or less) means "not set", as in Docker. */
+    public static AcaResources fit(long nanoCpus, long memoryBytes) {
+        if (nanoCpus <= 0 && memoryBytes <= 0) {
+            return of(DEFAULT_STEPS, Optional.empty());
+        }
+        long cpuSteps = nanoCpus <= 0 ? 1 : ceilDiv(nanoCpus, 250_000_000L);
+        long memorySteps = memoryBytes <= 0 ? 1 : ceilDiv(memoryBytes, MEMORY_STEP_BYTES);
+        long steps = Math.max(cpuSteps, memorySteps);
+        String requested = describe(nanoCpus, memoryBytes);
+        if (steps > MAX_STEPS) {
+            return of(MAX_STEPS, Optional.of("Requested " + requested + " exceeds the largest ACA Consumption size;"
+                    + " the job gets " + describeSteps(MAX_STEPS)));
+        }
+        int s = (int) steps;
+        boolean exact = (nanoCpus <= 0 || nanoCpus == s * 250_000_000L)
+                && (memoryBytes <= 0 || memoryBytes == s * MEMORY_STEP_BYTES);
+        return of(s, exact ? Optional.empty() : Optional.of("Requested " + requested
+                + " rounded up to the nearest ACA CPU/memory pair: the job gets " + describeSteps(s)));
+    }
+
+    private static AcaResources of(int steps, Optional<String> warning) {
+        return new AcaResources(steps * CPU_STEP, gibibytes(steps), warning);
+    }
+
+    private static String gibibytes(int steps) {
+        return BigDecimal.valueOf(steps).multiply(BigDecimal.valueOf(0.5)).stripTrailingZeros().toPlainString() + "Gi";
+    }
+
+    private static String describeSteps(int steps) {
+        return plain(steps * CPU_STEP) + " CPUs and " + gibibytes(steps) + " memory";
+    }
+
+    private static String describe(long nanoCpus, long memoryBytes) {
+        String cpu = nanoCpus > 0 ? plain(nanoCpus / 1e9) + " CPUs" : null;
+        String memory = memoryBytes > 0 ? memoryBytes + " bytes of memory" : null;
+        return cpu != null && memory != null ? cpu + " and " + memory : cpu != null ? cpu : memory;
+    }
+
+    private static String plain(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.sockerless.aca.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sockerless.aca.agent.JobResource;
+import dev.sockerless.aca.containers.ContainerCreator;
+import dev.sockerless.aca.containers.ContainerJobs;
+import dev.sockerless.aca.containers.ContainerLookup;
+import dev.sockerless.aca.containers.ContainerRecord;
+import dev.sockerless.aca.containers.ContainerStore;
+import dev.sockerless.aca.containers.Execution;
+import dev.sockerless.aca.errors.DockerApiException;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The container routes: create, inspect and remove ({@code /containers/...}), and the project's own
+ * {@code /sockerless/v1/containers/{id}/job|agent|execution}.
+ */
+public final class ContainerHandlers {
+
+    private final ContainerCreator creator;
+    private final ContainerLookup lookup;
+    private final ContainerStore store;
+    private final ContainerJobs jobs;
+    private final Clock clock;
+
+    public ContainerHandlers(ContainerCreator creator, ContainerStore store, ContainerJobs jobs, Clock clock) {
+        this.creator = creator;
+        this.lookup = new ContainerLookup(store);
+        this.store = store;
+        this.jobs = jobs;
+        this.clock = clock;
+    }
+
+    /** {@code POST /containers/create?name=}: 201 {@code {"Id":..,"Warnings":[..]}}. */
+    public ApiResponse create(ApiRequest request) {
+        ContainerCreator.Created created = creator.create(request.param("name"), request.body());
+        ObjectNode out = ApiResponse.MAPPER.createObjectNode();
+        out.put("Id", created.id());
+        var warnings = out.putArray("Warnings");
+        created.warnings().forEach(warnings::add);
+        return ApiResponse.json(201, out);
+    }
+
+    /** {@code GET /containers/{id}/json}: by ID, name or unique ID prefix. */
+    public ApiResponse inspect(ApiRequest request, String idOrName) {
+        return ApiResponse.json(200, ContainerJson.inspect(lookup.get(idOrName)));
+    }
+
+    /** {@code DELETE /containers/{id}?force=}: 204; a running container needs {@code force}. */
+    public ApiResponse remove(ApiRequest request, String idOrName) {
+        ContainerRecord c = lookup.get(idOrName);
+        if (c.findExecution().map(Execution::isRunning).orElse(false) && !request.flag("force")) {
+            throw DockerApiException.conflict("cannot remove container \"/" + c.name()
+                    + "\": container is running: stop the container before removing or force remove");
+        }
+        if (!store.delete(c.id())) {
+            throw DockerApiException.notFound("No such container: " + idOrName);
+        }
+        return new ApiResponse(204, Map.of(), new byte[0]);
+    }
+
+    /** {@code GET /sockerless/v1/containers/{id}/job}: {@code {"name":..,"resource":<ARM JSON>}}. */
+    public ApiResponse job(ApiRequest request, String idOrName) {
+        JobResource job = jobs.job(lookup.get(idOrName));
+        ObjectNode out = ApiResponse.MAPPER.createObjectNode();
+        out.put("name", job.name());
+        out.set("resource", parse(job.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return ApiResponse.json(200, out);
+    }
+
+    /** {@code GET /sockerless/v1/containers/{id}/agent}: {@code {"port":..,"token":..}}. */
+    public ApiResponse agent(ApiRequest request, String idOrName) {
+        ContainerRecord c = lookup.get(idOrName);
+        ObjectNode out = ApiResponse.MAPPER.createObjectNode();
+        out.put("port", c.agentPort());
+        out.put("token", c.agentToken());
+        return ApiResponse.json(200, out);
+    }
+
+    /**
+     * {@code PUT /sockerless/v1/containers/{id}/execution} with {@code {"executionName":..,"status":..}} (and
+     * optionally {@code "exitCode"}): recorded, and reflected in inspect's State. 204.
+     */
+    public ApiResponse execution(ApiRequest request, String idOrName) {
+        JsonNode body = parse(request.body());
+        String name = body.path("executionName").asText("");
+        String status = body.path("status").asText("");
+        if (name.isEmpty() || status.isEmpty()) {
+            throw DockerApiException.invalid("executionName and status are required");
+        }
+        Integer exitCode = body.hasNonNull("exitCode") ? body.get("exitCode").asInt() : null;
+        ContainerRecord c = lookup.get(idOrName);
+        store.saveExecution(c.id(), Execution.next(c.execution(), name, status, exitCode, clock.instant()));
+        return new ApiResponse(204, Map.of(), new byte[0]);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = body.length == 0 ? null : ApiResponse.MAPPER.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw DockerApiException.invalid("a JSON object is required");
+            }
+            return node;
+        } catch (IOException e) {
+            throw DockerApiException.invalid("invalid JSON: " + e.getMessage());
+        }
+    }
+}
