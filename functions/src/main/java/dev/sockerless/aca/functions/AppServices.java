@@ -2,6 +2,11 @@ package dev.sockerless.aca.functions;
 
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
+import com.azure.data.tables.TableServiceClient;
+import dev.sockerless.aca.containers.ContainerCreator;
+import dev.sockerless.aca.containers.ContainerJobs;
+import dev.sockerless.aca.containers.ContainerStore;
+import dev.sockerless.aca.docker.ContainerHandlers;
 import dev.sockerless.aca.docker.ImageHandlers;
 import dev.sockerless.aca.docker.LoginHandler;
 import dev.sockerless.aca.images.ContentCache;
@@ -16,6 +21,7 @@ import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryEndpoints;
 import dev.sockerless.aca.registry.RegistryLogin;
 import dev.sockerless.aca.registry.RegistryTransport;
+import dev.sockerless.aca.state.TableStorageContainerStore;
 import dev.sockerless.aca.state.TableStorageImageStore;
 import dev.sockerless.aca.state.Tables;
 
@@ -34,8 +40,9 @@ public final class AppServices {
 
     private final ImageHandlers images;
     private final LoginHandler login;
+    private final ContainerHandlers containers;
 
-    AppServices(Settings settings, ImageStore store) {
+    AppServices(Settings settings, ImageStore store, ContainerStore containerStore) {
         Duration timeout = settings.seconds(Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS);
         RegistryEndpoints endpoints = new RegistryEndpoints(settings.registryMirrors(),
                 settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
@@ -46,6 +53,9 @@ public final class AppServices {
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);
         ImageLoader loader = new ImageLoader(registries, store, Clock.systemUTC());
+        ContainerJobs jobs = new ContainerJobs(settings); // job and agent settings are read at create time
+        this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
+                containerStore, jobs, Clock.systemUTC());
         this.images = new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
                 loader, () -> loadOptions(settings), platform);
     }
@@ -65,8 +75,9 @@ public final class AppServices {
                 current = instance;
                 if (current == null) {
                     Settings settings = Settings.fromEnvironment();
-                    current = new AppServices(settings,
-                            new TableStorageImageStore(Tables.serviceClient(settings.stateStorageConnection())));
+                    TableServiceClient tables = Tables.serviceClient(settings.stateStorageConnection());
+                    current = new AppServices(settings, new TableStorageImageStore(tables),
+                            new TableStorageContainerStore(tables));
                     instance = current;
                 }
             }
@@ -83,6 +94,10 @@ public final class AppServices {
 
     public ImageHandlers images() {
         return images;
+    }
+
+    public ContainerHandlers containers() {
+        return containers;
     }
 
     public LoginHandler login() {

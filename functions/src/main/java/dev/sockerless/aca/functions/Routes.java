@@ -18,6 +18,11 @@ final class Routes {
     static final String IMAGES_LIST = "images/json";
     static final String IMAGES_LOAD = "images/load";
     static final String IMAGES_ANY = "images/{*path}";
+    static final String CONTAINERS_CREATE = "containers/create";
+    static final String CONTAINER = "containers/{id}";
+    static final String CONTAINER_JSON = "containers/{id}/json";
+    /** The sockerless-specific routes for the frontend; not part of the Docker API, so not versioned. */
+    static final String SOCKERLESS_CONTAINER = "sockerless/v1/containers/{id}/";
 
     private Routes() {
     }

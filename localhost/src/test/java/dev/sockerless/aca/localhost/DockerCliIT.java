@@ -60,6 +60,8 @@ class DockerCliIT {
             "SOCKERLESS_REGISTRY_MIRRORS"};
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String ENVIRONMENT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+            + "/providers/Microsoft.App/managedEnvironments/env";
     static String docker;
     static CountingProxy proxy;
     static TokenServer tokens;
@@ -73,6 +75,7 @@ class DockerCliIT {
     static TestImage listed;
     static TestImage busybox;
     static TestImage durable;
+    static TestImage creatable;
 
     @TempDir
     Path temp;
@@ -102,6 +105,8 @@ class DockerCliIT {
         push.push("e2e/multi", "v1", multi);
         push.push("e2e/loose", "v1", loose);
         push.push("e2e/durable", "v1", durable);
+        creatable = image(Format.OCI, Platform.LINUX_AMD64, "creatable");
+        push.push("e2e/creatable", "v1", creatable);
         push.push("e2e/listed", "v1", listed);
 
         tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
@@ -126,7 +131,8 @@ class DockerCliIT {
                 "AzureWebJobsStorage", SharedServices.azurite().connectionString(),
                 "SOCKERLESS_INSECURE_REGISTRIES", proxy.hostPort(),
                 "SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl(),
-                "SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging");
+                "SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging",
+                "SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID);
     }
 
     static LocalHost startHost() throws IOException {
@@ -417,6 +423,45 @@ class DockerCliIT {
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("Error response from daemon");
         assertThat(docker("version").ok().out()).contains("API version"); // still serving
+    }
+
+    @Test
+    void createWrapsTheCommandInTheAgentAndInspectAndRmWork() throws Exception {
+        String image = proxy.hostPort() + "/e2e/creatable:v1";
+        // Not pulled yet: the CLI gets 404 No such image, pulls, and creates again.
+        Result created = docker("create", "--name", "hello-e2e", image, "sh", "-c", "echo hi").ok();
+        assertThat(created.err()).contains("Unable to find image");
+        String id = created.lines().get(created.lines().size() - 1);
+        assertThat(id).matches("[0-9a-f]{64}");
+
+        assertThat(docker("container", "inspect", "--format",
+                "{{.Id}} {{.Name}} {{.Path}} {{json .Args}} {{.Config.Image}} {{json .Config.Cmd}} {{json .Config.Labels}}",
+                "hello-e2e").ok().out().trim())
+                .isEqualTo(id + " /hello-e2e sh [\"-c\",\"echo hi\"] " + image
+                        + " [\"sh\",\"-c\",\"echo hi\"] {\"dev.sockerless.e2e\":\"creatable\"}");
+
+        java.net.http.HttpResponse<String> job = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + host.port() + "/sockerless/v1/containers/hello-e2e/job")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(job.statusCode()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode resource = JSON.readTree(job.body()).path("resource");
+        assertThat(resource.path("type").asText()).isEqualTo("Microsoft.App/jobs");
+        com.fasterxml.jackson.databind.JsonNode container = resource.path("properties").path("template").path("containers").get(0);
+        assertThat(container.path("command").toString())
+                .isEqualTo("[\"/sockerless-agent\",\"--\",\"sh\",\"-c\",\"echo hi\"]");
+        assertThat(container.path("image").asText())
+                .isEqualTo(proxy.hostPort() + "/e2e/creatable@" + creatable.manifest().digest());
+        assertThat(resource.path("properties").path("environmentId").asText()).isEqualTo(ENVIRONMENT_ID);
+
+        Result again = docker("create", "--name", "hello-e2e", image, "true");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("Conflict. The container name \"/hello-e2e\" is already in use by container \"" + id + "\"");
+
+        docker("rm", "hello-e2e").ok();
+        Result gone = docker("container", "inspect", "hello-e2e");
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.err()).contains("No such container: hello-e2e");
     }
 
     @Test
