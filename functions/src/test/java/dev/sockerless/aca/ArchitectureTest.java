@@ -40,7 +40,8 @@ class ArchitectureTest {
     @Test
     void useCasesDependOnStorePortsNotOnTableStorage() {
         noClasses().that().resideInAnyPackage("dev.sockerless.aca.images..", "dev.sockerless.aca.registry..",
-                        "dev.sockerless.aca.docker..", "dev.sockerless.aca.config..", "dev.sockerless.aca.errors..")
+                        "dev.sockerless.aca.docker..", "dev.sockerless.aca.config..", "dev.sockerless.aca.errors..",
+                        "dev.sockerless.aca.logs..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.sockerless.aca.state..", "com.azure.data.tables..")
                 .check(classes);
     }
@@ -49,6 +50,14 @@ class ArchitectureTest {
     void theRegistryClientKnowsNothingOfImagesOrTheEngineApi() {
         noClasses().that().resideInAPackage("dev.sockerless.aca.registry..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.sockerless.aca.images..", "dev.sockerless.aca.docker..")
+                .check(classes);
+    }
+
+    @Test
+    void logsKnowNothingOfStateOrTheAdapters() {
+        noClasses().that().resideInAPackage("dev.sockerless.aca.logs..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.sockerless.aca.state..",
+                        "dev.sockerless.aca.functions..", "com.azure.data.tables..", "dev.sockerless.aca.docker..")
                 .check(classes);
     }
 

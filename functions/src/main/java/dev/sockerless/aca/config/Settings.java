@@ -27,7 +27,12 @@ public final class Settings {
         SOCKERLESS_INSECURE_REGISTRIES(""),
         SOCKERLESS_REGISTRY_MIRRORS(""),
         SOCKERLESS_DEFAULT_PLATFORM("linux/amd64"),
-        SOCKERLESS_REGISTRY_TIMEOUT_SECONDS("30");
+        SOCKERLESS_REGISTRY_TIMEOUT_SECONDS("30"),
+        SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID(null),
+        SOCKERLESS_LOG_ANALYTICS_ENDPOINT("https://api.loganalytics.io/v1"),
+        SOCKERLESS_ARM_ENDPOINT("https://management.azure.com"),
+        SOCKERLESS_LOG_TABLE("auto"),
+        SOCKERLESS_LOGS_MAX_RESPONSE_BYTES("33554432");
 
         private final String defaultValue;
 
@@ -136,6 +141,20 @@ public final class Settings {
             return Duration.ofSeconds(value);
         } catch (NumberFormatException e) {
             throw malformed(key, raw, "must be a whole number of seconds");
+        }
+    }
+
+    /** A positive whole number (a size in bytes, a count). */
+    public long positiveLong(Key key) {
+        String raw = require(key);
+        try {
+            long value = Long.parseLong(raw);
+            if (value <= 0) {
+                throw malformed(key, raw, "must be a positive whole number");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw malformed(key, raw, "must be a positive whole number");
         }
     }
 
