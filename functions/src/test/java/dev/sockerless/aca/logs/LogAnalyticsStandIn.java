@@ -99,6 +99,12 @@ final class LogAnalyticsStandIn implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            respond(exchange);
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
+        try {
             String path = exchange.getRequestURI().getPath();
             String rest = path.startsWith("/v1/") ? path.substring(3) : path;
             if (!exchange.getRequestMethod().equals("POST") || !rest.matches("/workspaces/[^/]+/query")) {
