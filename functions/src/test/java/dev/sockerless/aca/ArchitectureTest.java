@@ -41,7 +41,7 @@ class ArchitectureTest {
     void useCasesDependOnStorePortsNotOnTableStorage() {
         noClasses().that().resideInAnyPackage("dev.sockerless.aca.images..", "dev.sockerless.aca.registry..",
                         "dev.sockerless.aca.docker..", "dev.sockerless.aca.config..", "dev.sockerless.aca.errors..",
-                        "dev.sockerless.aca.containers..", "dev.sockerless.aca.agent..")
+                        "dev.sockerless.aca.containers..", "dev.sockerless.aca.agent..", "dev.sockerless.aca.logs..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.sockerless.aca.state..", "com.azure.data.tables..")
                 .check(classes);
     }
@@ -65,6 +65,14 @@ class ArchitectureTest {
     void containersDoNotDependOnTheEngineApiFormats() {
         noClasses().that().resideInAPackage("dev.sockerless.aca.containers..")
                 .should().dependOnClassesThat().resideInAPackage("dev.sockerless.aca.docker..")
+                .check(classes);
+    }
+
+    @Test
+    void logsKnowNothingOfStateOrTheAdapters() {
+        noClasses().that().resideInAPackage("dev.sockerless.aca.logs..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.sockerless.aca.state..",
+                        "dev.sockerless.aca.functions..", "com.azure.data.tables..", "dev.sockerless.aca.docker..")
                 .check(classes);
     }
 

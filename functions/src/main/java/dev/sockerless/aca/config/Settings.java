@@ -43,7 +43,12 @@ public final class Settings {
         SOCKERLESS_AGENT_STORAGE_NAME(null),
         SOCKERLESS_AGENT_PORT("9111"),
         /** Managed identity jobs pull from ACR with: a user-assigned identity's resource id, or 'system'. */
-        SOCKERLESS_ACR_IDENTITY(null);
+        SOCKERLESS_ACR_IDENTITY(null),
+        SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID(null),
+        SOCKERLESS_LOG_ANALYTICS_ENDPOINT("https://api.loganalytics.io/v1"),
+        SOCKERLESS_ARM_ENDPOINT("https://management.azure.com"),
+        SOCKERLESS_LOG_TABLE("auto"),
+        SOCKERLESS_LOGS_MAX_RESPONSE_BYTES("33554432");
 
         private final String defaultValue;
 

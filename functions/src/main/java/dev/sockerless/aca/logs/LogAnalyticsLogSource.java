@@ -1,0 +1,332 @@
+package dev.sockerless.aca.logs;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.policy.FixedDelayOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.util.Context;
+import com.azure.monitor.query.LogsQueryClient;
+import com.azure.monitor.query.LogsQueryClientBuilder;
+import com.azure.monitor.query.models.LogsQueryOptions;
+import com.azure.monitor.query.models.LogsQueryResult;
+import com.azure.monitor.query.models.LogsQueryResultStatus;
+import com.azure.monitor.query.models.LogsTable;
+import com.azure.monitor.query.models.LogsTableCell;
+import com.azure.monitor.query.models.LogsTableRow;
+import com.azure.monitor.query.models.QueryTimeInterval;
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.logs.ContainerLogsKql.Window;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads container output from Log Analytics with {@code LogsQueryClient.queryWorkspace}.
+ * <ul>
+ *   <li>Pages by time: each query takes at most {@code pageRows + 1} rows ordered by (line time, ingestion time);
+ *   the rows before the last row's time are complete, and the next page starts at that time. A partial result caused
+ *   by the service's result-size limit is asked again with a quarter of the rows.</li>
+ *   <li>{@code tail=N} (N up to a page) is one query for the last N rows; larger tails read forward and keep the last
+ *   N lines, at most {@code maxBufferedBytes} of them (then the source reports a truncation).</li>
+ *   <li>429, 5xx and transport failures are retried with exponential backoff, honouring {@code Retry-After}, while
+ *   the retry budget lasts; then, like any other failure, they become a {@link DockerApiException} naming Log
+ *   Analytics. A partial result carrying only warnings (a fuzzy union leg whose table does not exist) is a result.</li>
+ * </ul>
+ */
+public final class LogAnalyticsLogSource implements ContainerLogSource {
+
+    /** The service's row limit is 500,000; one row less leaves room for the look-ahead row. */
+    public static final int MAX_PAGE_ROWS = 499_999;
+    public static final int DEFAULT_PAGE_ROWS = 50_000;
+    private static final int MIN_PAGE_ROWS = 100;
+    /** Legacy rows get {@code TimeGenerated} at ingestion, after the line time: the timespan is widened by this. */
+    static final Duration TIMESPAN_BEFORE = Duration.ofMinutes(5);
+    static final Duration TIMESPAN_AFTER = Duration.ofHours(1);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final long LINE_OVERHEAD = 64; // frame header and prefixes, for the tail buffer's estimate
+
+    /** Sleeps between retries (tests substitute a fake clock). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final LogsQueryClient client;
+    private final WorkspaceLocator workspace;
+    private final LogTable table;
+    private final int pageRows;
+    private final long maxBufferedBytes;
+    private final Duration retryBudget;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public LogAnalyticsLogSource(LogsQueryClient client, WorkspaceLocator workspace, LogTable table, int pageRows,
+                                 long maxBufferedBytes, Duration retryBudget, Clock clock, Sleeper sleeper) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.workspace = Objects.requireNonNull(workspace, "workspace");
+        this.table = Objects.requireNonNull(table, "table");
+        if (pageRows < 1 || pageRows > MAX_PAGE_ROWS) {
+            throw new IllegalArgumentException("pageRows must be 1.." + MAX_PAGE_ROWS);
+        }
+        this.pageRows = pageRows;
+        this.maxBufferedBytes = maxBufferedBytes;
+        this.retryBudget = retryBudget;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * A query client for {@code endpoint} (the base including {@code /v1}). Over {@code https} it authenticates
+     * with {@code credential}; over plain {@code http} (a local stand-in) it sends no credential. The client's own
+     * retries are off: this class retries within its budget.
+     */
+    public static LogsQueryClient client(String endpoint, TokenCredential credential) {
+        String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        LogsQueryClientBuilder builder = new LogsQueryClientBuilder().endpoint(base)
+                .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ofMillis(1))))
+                .addPolicy(new ResponseCapture());
+        if (base.startsWith("https://")) {
+            builder.credential(Objects.requireNonNull(credential, "an https endpoint needs a credential"));
+        } else if (!base.startsWith("http://")) {
+            throw DockerApiException.system("configuration: SOCKERLESS_LOG_ANALYTICS_ENDPOINT must be an http(s) URL, not '"
+                    + endpoint + "'", null);
+        }
+        return builder.buildClient();
+    }
+
+    @Override
+    public void read(LogTarget target, LogQuery query, LogSink sink) {
+        ContainerLogsKql.checkNames(target);
+        if (query.tail() == 0 || query.emptyRange()) {
+            return;
+        }
+        Window window = new Window(query.since().orElse(null), query.until().orElse(null));
+        if (!query.allLines() && query.tail() <= pageRows) {
+            Page page = run(ContainerLogsKql.tail(table, target, query, window, query.tail()), window);
+            if (!page.tooLarge()) {
+                for (LogLine line : page.lines()) {
+                    if (!sink.accept(line)) {
+                        return;
+                    }
+                }
+                return;
+            }
+        }
+        if (query.allLines()) {
+            forward(target, query, window, sink::accept);
+        } else {
+            bufferedTail(target, query, window, sink);
+        }
+    }
+
+    private void bufferedTail(LogTarget target, LogQuery query, Window window, LogSink sink) {
+        ArrayDeque<LogLine> last = new ArrayDeque<>();
+        long[] bytes = {0};
+        boolean[] dropped = {false};
+        forward(target, query, window, line -> {
+            last.addLast(line);
+            bytes[0] += line.text().length() + LINE_OVERHEAD;
+            while (last.size() > query.tail() || (bytes[0] > maxBufferedBytes && last.size() > 1)) {
+                LogLine old = last.removeFirst();
+                bytes[0] -= old.text().length() + LINE_OVERHEAD;
+                if (last.size() >= query.tail()) {
+                    continue; // beyond the tail anyway
+                }
+                dropped[0] = true;
+            }
+            return true;
+        });
+        for (LogLine line : last) {
+            if (!sink.accept(line)) {
+                return;
+            }
+        }
+        if (dropped[0]) {
+            sink.truncated("the last " + query.tail() + " lines exceed the response size limit of " + maxBufferedBytes
+                    + " bytes; older lines were left out");
+        }
+    }
+
+    /** Reads the window oldest first, page by page, until the consumer declines a line. */
+    private void forward(LogTarget target, LogQuery query, Window window, java.util.function.Predicate<LogLine> consumer) {
+        Instant from = window.from();
+        int limit = pageRows;
+        while (true) {
+            Window part = new Window(from, window.to());
+            Page page = run(ContainerLogsKql.page(table, target, query, part, limit + 1), part);
+            if (page.tooLarge()) {
+                if (limit <= MIN_PAGE_ROWS) {
+                    throw DockerApiException.system("Log Analytics: even " + limit
+                            + " log lines exceed the query result size limit", null);
+                }
+                limit = Math.max(MIN_PAGE_ROWS, limit / 4);
+                continue;
+            }
+            List<LogLine> lines = page.lines();
+            if (lines.size() <= limit) {
+                for (LogLine line : lines) {
+                    if (!consumer.test(line)) {
+                        return;
+                    }
+                }
+                return;
+            }
+            Instant boundary = lines.get(limit).time();
+            int complete = 0;
+            while (complete < lines.size() && lines.get(complete).time().isBefore(boundary)) {
+                complete++;
+            }
+            if (complete == 0) {
+                // more than `limit` lines share one timestamp: widen the page, or give up on that instant
+                if (limit < MAX_PAGE_ROWS) {
+                    limit = (int) Math.min(MAX_PAGE_ROWS, (long) limit * 4);
+                    continue;
+                }
+                throw DockerApiException.system("Log Analytics: more than " + limit
+                        + " log lines share the timestamp " + boundary, null);
+            }
+            for (int i = 0; i < complete; i++) {
+                if (!consumer.test(lines.get(i))) {
+                    return;
+                }
+            }
+            from = boundary;
+        }
+    }
+
+    /** One query's lines, or the note that the result was cut by the service's size limit. */
+    record Page(List<LogLine> lines, boolean tooLarge) {
+    }
+
+    Page run(String kql, Window window) {
+        String workspaceId = workspace.customerId();
+        QueryTimeInterval timespan = timespan(window);
+        Instant deadline = clock.instant().plus(retryBudget);
+        int attempt = 0;
+        while (true) {
+            ResponseCapture.Holder raw = new ResponseCapture.Holder();
+            Duration wait;
+            String failure;
+            try {
+                LogsQueryResult result = client.queryWorkspaceWithResponse(workspaceId, kql, timespan,
+                        new LogsQueryOptions(), new Context(ResponseCapture.KEY, raw)).getValue();
+                return page(result, raw);
+            } catch (HttpResponseException e) {
+                int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+                QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
+                String described = "HTTP " + status + (problem == null ? "" : " " + problem.describe());
+                if (status == 400 && table == LogTable.AUTO && problem != null
+                        && problem.describe().contains("at least one operand")) {
+                    return new Page(List.of(), false); // neither table exists yet: nothing was ever logged
+                }
+                if (!(status == 429 || status >= 500)) {
+                    throw DockerApiException.system("Log Analytics query failed: " + described, e);
+                }
+                failure = described;
+                wait = retryAfter(e).orElse(backoff(attempt));
+            } catch (DockerApiException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                failure = "unreachable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+                wait = backoff(attempt);
+            }
+            attempt++;
+            Instant now = clock.instant();
+            if (now.plus(wait).isAfter(deadline)) {
+                throw DockerApiException.unavailable("Log Analytics query failed after " + attempt + " attempt"
+                        + (attempt == 1 ? "" : "s") + ": " + failure, null);
+            }
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw DockerApiException.unavailable("Log Analytics query interrupted: " + failure, ie);
+            }
+        }
+    }
+
+    private Page page(LogsQueryResult result, ResponseCapture.Holder raw) {
+        if (result.getQueryResultStatus() == LogsQueryResultStatus.PARTIAL_FAILURE) {
+            QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
+            if (problem != null && problem.resultTooLarge()) {
+                return new Page(List.of(), true);
+            }
+            if (problem == null || !problem.onlyWarnings()) {
+                throw DockerApiException.system("Log Analytics returned a partial result: "
+                        + (problem != null ? problem.describe() : describe(result)), null);
+            }
+        } else if (result.getQueryResultStatus() == LogsQueryResultStatus.FAILURE) {
+            throw DockerApiException.system("Log Analytics query failed: " + describe(result), null);
+        }
+        List<LogLine> lines = new ArrayList<>();
+        for (LogsTable t : result.getAllTables()) {
+            for (LogsTableRow row : t.getRows()) {
+                Optional<LogsTableCell> ts = row.getColumnValue(ContainerLogsKql.TS);
+                OffsetDateTime time = ts.map(LogsTableCell::getValueAsDateTime).orElse(null);
+                if (time == null) {
+                    continue;
+                }
+                String stream = row.getColumnValue(ContainerLogsKql.STREAM).map(LogsTableCell::getValueAsString).orElse(null);
+                String text = row.getColumnValue(ContainerLogsKql.LINE).map(LogsTableCell::getValueAsString).orElse("");
+                lines.add(new LogLine(time.toInstant(), StreamType.ofColumn(stream), text));
+            }
+            break; // PrimaryResult only
+        }
+        return new Page(lines, false);
+    }
+
+    private static String describe(LogsQueryResult result) {
+        return result.getError() == null ? "no details" : result.getError().getCode() + ": " + result.getError().getMessage();
+    }
+
+    /**
+     * The query's timespan: the line-time bounds widened ({@link #TIMESPAN_BEFORE}, {@link #TIMESPAN_AFTER}) because
+     * the service applies it to {@code TimeGenerated}, which on the legacy table is the ingestion time; whole
+     * seconds. The KQL filter on the line time is the exact one. Without a lower bound: none.
+     */
+    QueryTimeInterval timespan(Window window) {
+        if (window.from() == null) {
+            return null;
+        }
+        Instant end = window.to() != null ? window.to() : clock.instant();
+        Instant start = window.from().minus(TIMESPAN_BEFORE).truncatedTo(ChronoUnit.SECONDS);
+        Instant stop = end.plus(TIMESPAN_AFTER).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        return new QueryTimeInterval(OffsetDateTime.ofInstant(start, ZoneOffset.UTC), OffsetDateTime.ofInstant(stop, ZoneOffset.UTC));
+    }
+
+    private Optional<Duration> retryAfter(HttpResponseException e) {
+        if (e.getResponse() == null) {
+            return Optional.empty();
+        }
+        String value = e.getResponse().getHeaderValue("Retry-After");
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+        } catch (NumberFormatException nfe) {
+            try {
+                Instant at = java.time.ZonedDateTime.parse(value.trim(),
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return Optional.of(Duration.ofMillis(Math.max(0, at.toEpochMilli() - clock.millis())));
+            } catch (RuntimeException ignored) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static Duration backoff(int attempt) {
+        Duration d = FIRST_BACKOFF.multipliedBy(1L << Math.min(attempt, 10));
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    }
+}

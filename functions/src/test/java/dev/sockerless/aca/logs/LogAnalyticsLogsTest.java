@@ -1,0 +1,292 @@
+package dev.sockerless.aca.logs;
+
+import dev.sockerless.aca.docker.ApiRequest;
+import dev.sockerless.aca.docker.ApiResponse;
+import dev.sockerless.aca.docker.ApiVersion;
+import dev.sockerless.aca.docker.LogsHandler;
+import dev.sockerless.aca.errors.DockerApiException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The logs handler and the Log Analytics source against the query API stand-in, through the real client. */
+class LogAnalyticsLogsTest {
+
+    static final String WS = "11111111-2222-3333-4444-555555555555";
+    static final Instant T0 = Instant.parse("2025-06-01T10:00:00Z");
+    static final LogTarget TARGET = new LogTarget("web", "web-abc1234", "main", Map.of("b", "2", "a", "1"), false);
+
+    LogAnalyticsStandIn la;
+    List<Duration> slept = new ArrayList<>();
+    Instant now = T0.plusSeconds(3600);
+    Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @BeforeEach
+    void start() throws Exception {
+        la = new LogAnalyticsStandIn(WS);
+    }
+
+    @AfterEach
+    void stop() {
+        la.close();
+    }
+
+    LogsHandler handler(LogTable table, int pageRows, long maxBytes) {
+        LogAnalyticsLogSource source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
+                WorkspaceLocator.fixed(WS), table, pageRows, maxBytes, Duration.ofSeconds(10),
+                clock, d -> {
+                    slept.add(d);
+                    now = now.plus(d);
+                });
+        return new LogsHandler(source, maxBytes);
+    }
+
+    static ApiRequest get(String query) {
+        Map<String, String> params = new HashMap<>();
+        for (String kv : query.split("&")) {
+            if (!kv.isEmpty()) {
+                int eq = kv.indexOf('=');
+                params.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return new ApiRequest("GET", ApiVersion.MAX, "/containers/x/logs", params, Map.of(), null);
+    }
+
+    void legacy(String job, String replica, String container, Instant t, String stream, String text) {
+        double seconds = t.getEpochSecond() + t.getNano() / 1e9;
+        la.add(LogAnalyticsStandIn.LEGACY, Map.of("TimeGenerated", t.plusMillis(850), "_timestamp_d", seconds,
+                "time_t", t, "ContainerJobName_s", job, "ContainerGroupName_s", replica, "ContainerName_s", container,
+                "Stream_s", stream, "Log_s", text));
+    }
+
+    void resource(String job, String replica, String container, Instant t, String stream, String text) {
+        la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", t, "JobName", job, "ContainerGroupName", replica,
+                "ContainerName", container, "Stream", stream, "Log", text));
+    }
+
+    /** Decodes stdcopy frames as "1:line" / "2:line" / "3:text". */
+    static List<String> frames(byte[] body) {
+        List<String> out = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(body);
+        while (b.remaining() >= 8) {
+            int type = b.get();
+            assertThat(b.get()).isZero();
+            assertThat(b.get()).isZero();
+            assertThat(b.get()).isZero();
+            int n = b.getInt();
+            byte[] payload = new byte[n];
+            b.get(payload);
+            out.add(type + ":" + new String(payload, StandardCharsets.UTF_8));
+        }
+        assertThat(b.remaining()).isZero();
+        return out;
+    }
+
+    void mixed() {
+        legacy("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(1), "stdout", "legacy one");
+        legacy("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(3), "stderr", "legacy err");
+        legacy("web", "web-abc1234-x1y2z", "init", T0.plusSeconds(2), "stdout", "init container");
+        legacy("web", "web-zzz9999-x1y2z", "main", T0.plusSeconds(2), "stdout", "other execution");
+        legacy("web-abc1234", "web-abc1234-q", "main", T0.plusSeconds(2), "stdout", "other job");
+        resource("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(2), "stdout", "resource two");
+        resource("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(4), "", "resource no stream");
+        resource("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(5), "stderr", "resource err");
+        resource("web-x", "web-abc1234-x1y2z", "main", T0.plusSeconds(6), "stdout", "job column differs");
+    }
+
+    @Test
+    void autoReadsBothSchemasInOrderWithStreamsAndExcludesOtherContainers() {
+        mixed();
+        ApiResponse r = handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1&stderr=1&tail=all"), TARGET);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers()).containsEntry("Content-Type", "application/vnd.docker.multiplexed-stream");
+        assertThat(frames(r.body())).containsExactly("1:legacy one\n", "1:resource two\n", "2:legacy err\n",
+                "1:resource no stream\n", "2:resource err\n");
+        assertThat(la.received).hasSize(1);
+        assertThat(la.received.get(0).authorization()).isNull();
+        assertThat(la.received.get(0).path()).isEqualTo("/v1/workspaces/" + WS + "/query");
+    }
+
+    @Test
+    void eachTableAloneAndStreamSeparation() {
+        mixed();
+        assertThat(frames(handler(LogTable.LEGACY, 1000, 1 << 20).logs(get("stdout=1&stderr=1"), TARGET).body()))
+                .containsExactly("1:legacy one\n", "2:legacy err\n");
+        assertThat(frames(handler(LogTable.RESOURCE_SPECIFIC, 1000, 1 << 20).logs(get("stdout=1"), TARGET).body()))
+                .containsExactly("1:resource two\n", "1:resource no stream\n");
+        assertThat(frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stderr=1"), TARGET).body()))
+                .containsExactly("2:legacy err\n", "2:resource err\n");
+        assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=0"), TARGET))
+                .hasMessage("Bad parameters: you must choose at least one stream");
+    }
+
+    @Test
+    void autoWithOnlyOneTableTreatsTheFuzzyWarningAsAResult() {
+        resource("web", "web-abc1234-1", "main", T0, "stdout", "only resource");
+        assertThat(frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1&stderr=1"), TARGET).body()))
+                .containsExactly("1:only resource\n");
+    }
+
+    @Test
+    void noTablesAtAllIsAnEmptyBodyInAutoAndAnErrorForAnExplicitTable() {
+        ApiResponse r = handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1&stderr=1"), TARGET);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEmpty();
+        assertThatThrownBy(() -> handler(LogTable.LEGACY, 1000, 1 << 20).logs(get("stdout=1"), TARGET))
+                .isInstanceOf(DockerApiException.class).hasMessageContaining("Log Analytics query failed: HTTP 400");
+    }
+
+    @Test
+    void sinceAndUntilAreInclusiveToTheTickAndSentAsTheTimespan() {
+        for (int i = 0; i < 5; i++) {
+            resource("web", "web-abc1234-1", "main", T0.plusMillis(100L * i), "stdout", "r" + i);
+            legacy("web", "web-abc1234-1", "main", T0.plusMillis(100L * i + 50), "stdout", "l" + i);
+        }
+        long s = T0.getEpochSecond();
+        ApiResponse r = handler(LogTable.AUTO, 1000, 1 << 20)
+                .logs(get("stdout=1&since=" + s + ".1&until=" + s + ".25"), TARGET);
+        assertThat(frames(r.body())).containsExactly("1:r1\n", "1:l1\n", "1:r2\n", "1:l2\n"); // until is inclusive
+        assertThat(la.received.get(0).timespan()).isEqualTo("2025-06-01T09:55Z/2025-06-01T11:00:01Z");
+        // nanosecond bounds: 0.150000001 excludes the line at .15
+        assertThat(frames(handler(LogTable.AUTO, 1000, 1 << 20)
+                .logs(get("stdout=1&since=" + s + ".150000001&until=" + s + ".2"), TARGET).body())).containsExactly("1:r2\n");
+    }
+
+    @Test
+    void tailTimestampsDetailsAndTies() {
+        Instant same = T0.plusSeconds(1);
+        resource("web", "web-abc1234-1", "main", T0, "stdout", "first");
+        resource("web", "web-abc1234-1", "main", same, "stdout", "tie a");
+        resource("web", "web-abc1234-1", "main", same, "stderr", "tie b");
+        resource("web", "web-abc1234-1", "main", same, "stdout", "tie c");
+        LogsHandler h = handler(LogTable.AUTO, 1000, 1 << 20);
+        assertThat(frames(h.logs(get("stdout=1&stderr=1&tail=3"), TARGET).body()))
+                .containsExactly("1:tie a\n", "2:tie b\n", "1:tie c\n");
+        assertThat(frames(h.logs(get("stdout=1&stderr=1&tail=0"), TARGET).body())).isEmpty();
+        assertThat(frames(h.logs(get("stdout=1&stderr=1&tail=x"), TARGET).body())).hasSize(4);
+        assertThat(frames(h.logs(get("stdout=1&tail=1&timestamps=1&details=1"), TARGET).body()))
+                .containsExactly("1:2025-06-01T10:00:01.000000000Z a=1,b=2 tie c\n");
+    }
+
+    @Test
+    void pagesByTimeKeepingTiesAtPageBoundaries() {
+        for (int i = 0; i < 23; i++) {
+            resource("web", "web-abc1234-1", "main", T0.plusSeconds(i / 3), i % 2 == 0 ? "stdout" : "stderr", "line " + i);
+        }
+        LogsHandler h = handler(LogTable.AUTO, 4, 1 << 20);
+        List<String> all = frames(h.logs(get("stdout=1&stderr=1"), TARGET).body());
+        assertThat(all).hasSize(23);
+        for (int i = 0; i < 23; i++) {
+            assertThat(all.get(i)).isEqualTo((i % 2 == 0 ? "1" : "2") + ":line " + i + "\n");
+        }
+        assertThat(la.received.size()).isGreaterThan(5);
+        // a tail larger than a page reads forward and keeps the last lines
+        assertThat(frames(h.logs(get("stdout=1&stderr=1&tail=7"), TARGET).body()))
+                .extracting(f -> f.substring(2)).containsExactly("line 16\n", "line 17\n", "line 18\n", "line 19\n",
+                        "line 20\n", "line 21\n", "line 22\n");
+    }
+
+    @Test
+    void theServicesResultLimitMakesSmallerPages() {
+        for (int i = 0; i < 300; i++) {
+            legacy("web", "web-abc1234-1", "main", T0.plusMillis(i), "stdout", "l" + i);
+        }
+        la.maxRows = 150;
+        List<String> all = frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET).body());
+        assertThat(all).hasSize(300);
+        assertThat(all.get(299)).isEqualTo("1:l299\n");
+    }
+
+    @Test
+    void aResponseAtTheSizeLimitEndsWithASystemErrorFrame() {
+        for (int i = 0; i < 10; i++) {
+            resource("web", "web-abc1234-1", "main", T0.plusSeconds(i), "stdout", "0123456789");
+        }
+        List<String> f = frames(handler(LogTable.AUTO, 1000, 60).logs(get("stdout=1"), TARGET).body());
+        assertThat(f).hasSize(4);
+        assertThat(f.get(3)).startsWith("3:Error grabbing logs: the log output exceeds the response size limit of 60 bytes");
+    }
+
+    @Test
+    void ttyIsRaw() {
+        resource("web", "web-abc1234-1", "main", T0, "stderr", "tty line");
+        LogTarget tty = new LogTarget("web", "web-abc1234", "main", Map.of(), true);
+        ApiResponse r = handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1&stderr=1"), tty);
+        assertThat(r.headers()).containsEntry("Content-Type", "application/vnd.docker.raw-stream");
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("tty line\n");
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreRetriedHonouringRetryAfter() {
+        resource("web", "web-abc1234-1", "main", T0, "stdout", "after retries");
+        la.fail(new LogAnalyticsStandIn.Failure(429, "7", LogAnalyticsStandIn.error("TooManyRequests", "slow down", null)));
+        la.fail(new LogAnalyticsStandIn.Failure(503, null, LogAnalyticsStandIn.error("ServiceUnavailable", "busy", null)));
+        assertThat(frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET).body()))
+                .containsExactly("1:after retries\n");
+        assertThat(slept).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(1));
+    }
+
+    @Test
+    void retriesStopAtTheBudgetAndFailuresNameLogAnalytics() {
+        for (int i = 0; i < 5; i++) {
+            la.fail(new LogAnalyticsStandIn.Failure(429, "4", LogAnalyticsStandIn.error("TooManyRequests", "slow down", null)));
+        }
+        assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET))
+                .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.UNAVAILABLE))
+                .hasMessageContaining("Log Analytics query failed after").hasMessageContaining("429");
+        la.fail(new LogAnalyticsStandIn.Failure(403, null, LogAnalyticsStandIn.error("InsufficientAccessError", "no access", null)));
+        assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET))
+                .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.SYSTEM))
+                .hasMessageContaining("Log Analytics query failed: HTTP 403 InsufficientAccessError: no access");
+    }
+
+    @Test
+    void hostileNamesNeverReachTheService() {
+        LogTarget hostile = new LogTarget("web", "web-abc1234' or 1==1 or ContainerName == '", "main", Map.of(), false);
+        assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), hostile))
+                .isInstanceOf(DockerApiException.class).hasMessageContaining("invalid ACA job execution name");
+        LogTarget hostileContainer = new LogTarget("web", "web-abc1234", "main@' | take 100000 //", Map.of(), false);
+        assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), hostileContainer))
+                .isInstanceOf(DockerApiException.class).hasMessageContaining("invalid ACA container name");
+        assertThat(la.received).isEmpty();
+    }
+
+    @Test
+    void aPrefixJobCannotSeeAnotherJobsExecutions() {
+        resource("a-b", "a-b-xyz1234-1", "main", T0, "stdout", "job a-b");
+        resource("a", "a-b-xyz1234-1", "main", T0, "stdout", "job a");
+        LogTarget a = new LogTarget("a1", "a1-xyz1234", "main", Map.of(), false);
+        assertThat(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), a).body()).isEmpty();
+        LogTarget ab = new LogTarget("a-b", "a-b-xyz1234", "main", Map.of(), false);
+        assertThat(frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), ab).body())).containsExactly("1:job a-b\n");
+    }
+}

@@ -1,0 +1,274 @@
+package dev.sockerless.aca.logs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A Log Analytics query API stand-in (JDK HttpServer): {@code POST /v1/workspaces/{id}/query} and
+ * {@code /workspaces/{id}/query}, JSON {@code {"query","timespan"}} in, {@code tables/columns/rows} out, errors as
+ * the service shapes them. The KQL is evaluated by {@link Kql} over in-memory rows of both console-log tables; the
+ * {@code timespan} is applied to {@code TimeGenerated}. Row and size limits end a result with a PartialError, as the
+ * real service does; fuzzy-union legs whose table is missing give a warning PartialError.
+ */
+final class LogAnalyticsStandIn implements AutoCloseable {
+
+    static final String LEGACY = "ContainerAppConsoleLogs_CL";
+    static final String RESOURCE = "ContainerAppConsoleLogs";
+    static final List<String> LEGACY_COLUMNS = List.of("TimeGenerated", "ContainerAppName_s", "EnvironmentName_s",
+            "RevisionName_s", "ContainerName_s", "ContainerGroupName_s", "ContainerImage_s", "ContainerGroupId_g",
+            "ContainerId_s", "ContainerJobName_s", "Stream_s", "Log_s", "logtag_s", "_timestamp_d", "time_t",
+            "SourceSystem", "_ResourceId");
+    static final List<String> RESOURCE_COLUMNS = List.of("TimeGenerated", "Log", "Stream", "JobName",
+            "ContainerGroupName", "ContainerGroupId", "ContainerName", "ContainerId", "ContainerImage",
+            "ContainerAppName", "RevisionName", "EnvironmentName", "Location", "OperationName", "SourceSystem",
+            "TenantId", "Type", "_ResourceId");
+
+    /** A canned failure answered before evaluating (status, Retry-After or null, error body). */
+    record Failure(int status, String retryAfter, String body) {
+    }
+
+    /** A request as received. */
+    record Received(String path, String query, String timespan, String authorization) {
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    final String workspaceId;
+    private final HttpServer server;
+    private final Map<String, Kql.Table> tables = new LinkedHashMap<>();
+    private final Deque<Failure> failures = new ArrayDeque<>();
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    private Instant nextIngestion = Instant.parse("2030-01-01T00:00:00Z");
+    volatile int maxRows = 500_000;
+    volatile long maxBytes = 100L * 1024 * 1024;
+
+    LogAnalyticsStandIn(String workspaceId) throws IOException {
+        this.workspaceId = workspaceId;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** The endpoint to configure, including {@code /v1}. */
+    String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    synchronized void createTable(String name) {
+        tables.computeIfAbsent(name, n -> new Kql.Table(n.equals(LEGACY) ? LEGACY_COLUMNS : RESOURCE_COLUMNS, new ArrayList<>()));
+    }
+
+    /** Adds a row (cells by column name; unknown names are refused), ingested after every earlier row. */
+    synchronized void add(String table, Map<String, Object> cells) {
+        createTable(table);
+        Kql.Table t = tables.get(table);
+        Map<String, Object> row = new LinkedHashMap<>();
+        t.columns().forEach(c -> row.put(c, c.endsWith("_s") || c.endsWith("_g") || !(c.equals("TimeGenerated")
+                || c.equals("_timestamp_d") || c.equals("time_t")) ? "" : null));
+        cells.forEach((k, v) -> {
+            if (!t.columns().contains(k)) {
+                throw new IllegalArgumentException("no column " + k + " in " + table);
+            }
+            row.put(k, v);
+        });
+        nextIngestion = nextIngestion.plusSeconds(1);
+        t.rows().add(new Kql.Row(row, nextIngestion));
+    }
+
+    synchronized void fail(Failure f) {
+        failures.add(f);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            respond(exchange);
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
+        try {
+            String path = exchange.getRequestURI().getPath();
+            String rest = path.startsWith("/v1/") ? path.substring(3) : path;
+            if (!exchange.getRequestMethod().equals("POST") || !rest.matches("/workspaces/[^/]+/query")) {
+                send(exchange, 404, error("PathNotFoundError", "The requested path does not exist", null));
+                return;
+            }
+            JsonNode body = MAPPER.readTree(exchange.getRequestBody());
+            String query = body.path("query").asText(null);
+            String timespan = body.hasNonNull("timespan") ? body.path("timespan").asText() : null;
+            received.add(new Received(path, query, timespan, exchange.getRequestHeaders().getFirst("Authorization")));
+            Failure f;
+            synchronized (this) {
+                f = failures.poll();
+            }
+            if (f != null) {
+                if (f.retryAfter() != null) {
+                    exchange.getResponseHeaders().add("Retry-After", f.retryAfter());
+                }
+                send(exchange, f.status(), f.body());
+                return;
+            }
+            String id = rest.split("/")[2];
+            if (!id.equals(workspaceId)) {
+                send(exchange, 404, error("WorkspaceNotFoundError", "Workspace '" + id + "' not found", null));
+                return;
+            }
+            if (query == null) {
+                send(exchange, 400, error("BadArgumentError", "The request had some invalid properties", null));
+                return;
+            }
+            send(exchange, 200, evaluate(query, timespan));
+        } catch (Kql.KqlException e) {
+            send(exchange, 400, error("BadArgumentError", "The request had some invalid properties",
+                    "{\"code\":\"SyntaxError\",\"message\":" + MAPPER.writeValueAsString(e.getMessage()) + "}"));
+        } catch (RuntimeException e) {
+            send(exchange, 500, error("InternalServerError", String.valueOf(e), null));
+        }
+    }
+
+    private synchronized String evaluate(String query, String timespan) throws IOException {
+        Map<String, Kql.Table> visible = new LinkedHashMap<>();
+        Instant[] span = parseTimespan(timespan);
+        tables.forEach((name, t) -> {
+            List<Kql.Row> rows = new ArrayList<>();
+            for (Kql.Row r : t.rows()) {
+                Instant tg = (Instant) r.cells().get("TimeGenerated");
+                if (span == null || (tg != null && !tg.isBefore(span[0]) && tg.isBefore(span[1]))) {
+                    rows.add(r);
+                }
+            }
+            visible.put(name, new Kql.Table(t.columns(), rows));
+        });
+        Kql.Result result = Kql.run(query, visible);
+        List<Kql.Row> rows = result.rows();
+        List<String> problems = new ArrayList<>();
+        if (rows.size() > maxRows) {
+            rows = rows.subList(0, maxRows);
+            problems.add(inner("Query result set has exceeded the internal record count limit " + maxRows
+                    + " (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)", "Error"));
+        }
+        long bytes = 0;
+        int keep = 0;
+        for (Kql.Row r : rows) {
+            for (Object v : r.cells().values()) {
+                bytes += v == null ? 0 : v.toString().length();
+            }
+            if (bytes > maxBytes) {
+                problems.add(inner("Query result set has exceeded the internal data size limit " + maxBytes
+                        + " (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)", "Error"));
+                break;
+            }
+            keep++;
+        }
+        rows = rows.subList(0, keep);
+        result.warnings().forEach(w -> problems.add(inner(w, "Warning")));
+
+        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode table = root.putArray("tables").addObject();
+        table.put("name", "PrimaryResult");
+        ArrayNode columns = table.putArray("columns");
+        for (String c : result.columns()) {
+            String type = "string";
+            for (Kql.Row r : rows) {
+                Object v = r.cells().get(c);
+                if (v != null) {
+                    type = Kql.type(v);
+                    break;
+                }
+            }
+            columns.addObject().put("name", c).put("type", type);
+        }
+        ArrayNode out = table.putArray("rows");
+        for (Kql.Row r : rows) {
+            ArrayNode row = out.addArray();
+            for (String c : result.columns()) {
+                Object v = r.cells().get(c);
+                if (v == null) {
+                    row.addNull();
+                } else if (v instanceof Instant i) {
+                    row.add(i.toString());
+                } else if (v instanceof Double d) {
+                    row.add(d);
+                } else if (v instanceof Long l) {
+                    row.add(l);
+                } else {
+                    row.add(v.toString());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            root.set("error", MAPPER.readTree("{\"code\":\"PartialError\",\"message\":\"There were some errors when processing your query.\",\"details\":["
+                    + String.join(",", problems) + "]}"));
+        }
+        return MAPPER.writeValueAsString(root);
+    }
+
+    private static String inner(String message, String severity) {
+        try {
+            return "{\"code\":\"EngineError\",\"message\":\"Something went wrong processing your query on the server.\","
+                    + "\"innererror\":{\"code\":\"-2133196797\",\"message\":" + MAPPER.writeValueAsString(message)
+                    + ",\"severity\":" + (severity.equals("Warning") ? 3 : 2) + ",\"severityName\":\"" + severity + "\"}}";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant[] parseTimespan(String timespan) {
+        if (timespan == null) {
+            return null;
+        }
+        String[] parts = timespan.split("/");
+        try {
+            if (parts.length == 2) {
+                Instant start = OffsetDateTime.parse(parts[0]).toInstant();
+                Instant end = parts[1].startsWith("P") ? start.plus(Duration.parse(parts[1])) : OffsetDateTime.parse(parts[1]).toInstant();
+                return new Instant[] {start, end};
+            }
+        } catch (RuntimeException e) {
+            // fall through
+        }
+        throw new Kql.KqlException("invalid timespan '" + timespan + "'");
+    }
+
+    static String error(String code, String message, String innerJson) {
+        try {
+            return "{\"error\":{\"code\":\"" + code + "\",\"message\":" + MAPPER.writeValueAsString(message)
+                    + ",\"correlationId\":\"00000000-0000-0000-0000-000000000000\""
+                    + (innerJson == null ? "" : ",\"innererror\":" + innerJson) + "}}";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
