@@ -6,7 +6,14 @@ import com.azure.data.tables.TableServiceClient;
 import dev.sockerless.aca.containers.ContainerCreator;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerStore;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.monitor.query.LogsQueryClient;
 import dev.sockerless.aca.docker.ContainerHandlers;
+import dev.sockerless.aca.docker.ContainerLogsHandler;
+import dev.sockerless.aca.docker.LogsHandler;
+import dev.sockerless.aca.logs.LogAnalyticsLogSource;
+import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.WorkspaceLocator;
 import dev.sockerless.aca.docker.ImageHandlers;
 import dev.sockerless.aca.docker.LoginHandler;
 import dev.sockerless.aca.images.ContentCache;
@@ -41,6 +48,7 @@ public final class AppServices {
     private final ImageHandlers images;
     private final LoginHandler login;
     private final ContainerHandlers containers;
+    private final ContainerLogsHandler containerLogs;
 
     AppServices(Settings settings, ImageStore store, ContainerStore containerStore) {
         Duration timeout = settings.seconds(Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS);
@@ -56,6 +64,7 @@ public final class AppServices {
         ContainerJobs jobs = new ContainerJobs(settings); // job and agent settings are read at create time
         this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
                 containerStore, jobs, Clock.systemUTC());
+        this.containerLogs = new ContainerLogsHandler(containerStore, new Lazy<>(() -> logsHandler(settings)));
         this.images = new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
                 loader, () -> loadOptions(settings), platform);
     }
@@ -65,6 +74,18 @@ public final class AppServices {
         return LoadOptions.defaults(settings.require(Key.SOCKERLESS_STAGING_REGISTRY))
                 .withMaxExpandedBytes(settings.positiveLong(Key.SOCKERLESS_LOAD_MAX_EXPANDED_BYTES))
                 .withCompressLayers(settings.bool(Key.SOCKERLESS_LOAD_COMPRESS_LAYERS));
+    }
+
+    /** Log Analytics settings are required only by the logs route. */
+    static LogsHandler logsHandler(Settings settings) {
+        long max = settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES);
+        LogsQueryClient client = LogAnalyticsLogSource.client(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_ENDPOINT),
+                new DefaultAzureCredentialBuilder().build());
+        LogAnalyticsLogSource source = new LogAnalyticsLogSource(client,
+                WorkspaceLocator.fixed(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID)),
+                LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), LogAnalyticsLogSource.DEFAULT_PAGE_ROWS,
+                max, Duration.ofSeconds(60), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+        return new LogsHandler(source, max);
     }
 
     /** The process-wide services, built on first call. */
@@ -98,6 +119,10 @@ public final class AppServices {
 
     public ContainerHandlers containers() {
         return containers;
+    }
+
+    public ContainerLogsHandler containerLogs() {
+        return containerLogs;
     }
 
     public LoginHandler login() {

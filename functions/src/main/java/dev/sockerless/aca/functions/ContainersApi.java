@@ -17,6 +17,24 @@ public final class ContainersApi {
     public static final String CONTAINER_CREATE = "ContainerCreate";
     public static final String CONTAINER_INSPECT = "ContainerInspect";
     public static final String CONTAINER_DELETE = "ContainerDelete";
+    public static final String CONTAINER_LOGS = "ContainerLogs";
+
+    /** {@code GET /containers/{id}/logs}: one whole body (Java functions cannot stream). */
+    @FunctionName(CONTAINER_LOGS)
+    public HttpResponseMessage logs(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.CONTAINER_LOGS,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+        return Http.serve(request, context, r -> AppServices.get().containerLogs().logs(r, id));
+    }
+
+    @FunctionName(CONTAINER_LOGS + Routes.V)
+    public HttpResponseMessage logsVersioned(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.CONTAINER_LOGS,
+                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
+            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+        return logs(request, id, context);
+    }
 
     @FunctionName(CONTAINER_CREATE)
     public HttpResponseMessage create(

@@ -21,6 +21,7 @@ final class Routes {
     static final String CONTAINERS_CREATE = "containers/create";
     static final String CONTAINER = "containers/{id}";
     static final String CONTAINER_JSON = "containers/{id}/json";
+    static final String CONTAINER_LOGS = "containers/{id}/logs";
     /** The sockerless-specific routes for the frontend; not part of the Docker API, so not versioned. */
     static final String SOCKERLESS_CONTAINER = "sockerless/v1/containers/{id}/";
 

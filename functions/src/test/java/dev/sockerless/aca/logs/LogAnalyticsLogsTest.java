@@ -1,5 +1,6 @@
 package dev.sockerless.aca.logs;
 
+import dev.sockerless.aca.testing.LogAnalyticsStandIn;
 import dev.sockerless.aca.docker.ApiRequest;
 import dev.sockerless.aca.docker.ApiResponse;
 import dev.sockerless.aca.docker.ApiVersion;

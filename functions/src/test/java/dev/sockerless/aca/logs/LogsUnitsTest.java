@@ -1,5 +1,7 @@
 package dev.sockerless.aca.logs;
 
+import dev.sockerless.aca.testing.Kql;
+import dev.sockerless.aca.testing.LogAnalyticsStandIn;
 import dev.sockerless.aca.errors.DockerApiException;
 import org.junit.jupiter.api.Test;
 

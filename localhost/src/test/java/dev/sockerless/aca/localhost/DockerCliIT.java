@@ -76,6 +76,8 @@ class DockerCliIT {
     static TestImage busybox;
     static TestImage durable;
     static TestImage creatable;
+    static dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics;
+    static final String WORKSPACE = "11111111-2222-3333-4444-555555555555";
 
     @TempDir
     Path temp;
@@ -121,6 +123,8 @@ class DockerCliIT {
         hubPush.push("alice/secret", "v1", secret);
         hubPush.push("library/busybox", "latest", busybox);
 
+        logAnalytics = new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
+
         // before the first request: the app reads its settings once per JVM
         settings().forEach(System::setProperty);
         host = startHost();
@@ -132,7 +136,9 @@ class DockerCliIT {
                 "SOCKERLESS_INSECURE_REGISTRIES", proxy.hostPort(),
                 "SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl(),
                 "SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging",
-                "SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID);
+                "SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID,
+                "SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint(),
+                "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
     }
 
     static LocalHost startHost() throws IOException {
@@ -141,6 +147,9 @@ class DockerCliIT {
 
     @AfterAll
     static void stop() {
+        if (logAnalytics != null) {
+            logAnalytics.close();
+        }
         if (host != null) {
             host.close();
         }
@@ -462,6 +471,45 @@ class DockerCliIT {
         Result gone = docker("container", "inspect", "hello-e2e");
         assertThat(gone.exit()).isEqualTo(1);
         assertThat(gone.err()).contains("No such container: hello-e2e");
+    }
+
+    @Test
+    void logsShowTheExecutionsLinesFromLogAnalyticsWithDockersFlags() throws Exception {
+        String image = proxy.hostPort() + "/e2e/listed:v1";
+        docker("create", "--name", "logs-e2e", image, "sh", "-c", "echo hi").ok();
+        assertThat(docker("logs", "logs-e2e").ok().out()).isEmpty(); // never ran: no lines
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + host.port() + "/sockerless/v1/containers/logs-e2e/";
+        String job = JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "job")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
+        String execution = job + "-x7k2p9q";
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "execution"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"executionName\":\"" + execution + "\",\"status\":\"Succeeded\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isBetween(200, 204);
+
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-28T10:00:00.123456789Z");
+        String[][] rows = {{"stdout", "out 1"}, {"stderr", "err 1"}, {"stdout", "out 2"}, {"stdout", "out 3"}};
+        for (int i = 0; i < rows.length; i++) {
+            logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, Map.of(
+                    "TimeGenerated", t0.plusSeconds(i), "JobName", job, "ContainerGroupName", execution + "-abcde",
+                    "ContainerName", job, "Stream", rows[i][0], "Log", rows[i][1]));
+        }
+        // another job's line and an init container's line must not show
+        logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", t0,
+                "JobName", job, "ContainerGroupName", execution + "-abcde", "ContainerName", "sockerless-agent-init",
+                "Stream", "stdout", "Log", "init"));
+
+        Result all = docker("logs", "logs-e2e").ok();
+        assertThat(all.out()).isEqualTo("out 1\nout 2\nout 3\n");
+        assertThat(all.err()).isEqualTo("err 1\n");
+        assertThat(docker("logs", "--tail", "2", "logs-e2e").ok().out()).isEqualTo("out 2\nout 3\n");
+        assertThat(docker("logs", "--timestamps", "--tail", "1", "logs-e2e").ok().out())
+                .isEqualTo("2026-11-28T10:00:03.123456789Z out 3\n");
+        assertThat(docker("logs", "--since", "2026-11-28T10:00:02Z", "logs-e2e").ok().out()).isEqualTo("out 2\nout 3\n");
+        Result bad = docker("logs", "--since", "not-a-time", "logs-e2e");
+        assertThat(bad.exit()).isEqualTo(1);
     }
 
     @Test

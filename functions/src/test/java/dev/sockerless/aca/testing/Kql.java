@@ -1,4 +1,4 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.testing;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,25 +17,25 @@ import java.util.Objects;
  * ingestion_time}. Anything else is a {@link KqlException} (the stand-in answers 400, as the service does to bad
  * KQL). A column that does not exist is an error too.
  */
-final class Kql {
+public final class Kql {
 
     /** A query the service would refuse. */
-    static class KqlException extends RuntimeException {
+    public static class KqlException extends RuntimeException {
         KqlException(String message) {
             super(message);
         }
     }
 
     /** A stored row: its cells, ingestion time and ingestion sequence. */
-    record Row(Map<String, Object> cells, Instant ingested) {
+    public record Row(Map<String, Object> cells, Instant ingested) {
     }
 
     /** Tables by name, each with its column names. */
-    record Table(List<String> columns, List<Row> rows) {
+    public record Table(List<String> columns, List<Row> rows) {
     }
 
     /** The result: output columns in order, rows, and warnings (fuzzy union legs dropped). */
-    record Result(List<String> columns, List<Row> rows, List<String> warnings) {
+    public record Result(List<String> columns, List<Row> rows, List<String> warnings) {
     }
 
 
@@ -49,7 +49,7 @@ final class Kql {
         this.tables = tables;
     }
 
-    static Result run(String text, Map<String, Table> tables) {
+    public static Result run(String text, Map<String, Table> tables) {
         Kql k = new Kql(text, tables);
         Result r = k.query();
         if (k.pos != k.tokens.size()) {

@@ -1,4 +1,4 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,39 +28,39 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code timespan} is applied to {@code TimeGenerated}. Row and size limits end a result with a PartialError, as the
  * real service does; fuzzy-union legs whose table is missing give a warning PartialError.
  */
-final class LogAnalyticsStandIn implements AutoCloseable {
+public final class LogAnalyticsStandIn implements AutoCloseable {
 
-    static final String LEGACY = "ContainerAppConsoleLogs_CL";
-    static final String RESOURCE = "ContainerAppConsoleLogs";
-    static final List<String> LEGACY_COLUMNS = List.of("TimeGenerated", "ContainerAppName_s", "EnvironmentName_s",
+    public static final String LEGACY = "ContainerAppConsoleLogs_CL";
+    public static final String RESOURCE = "ContainerAppConsoleLogs";
+    public static final List<String> LEGACY_COLUMNS = List.of("TimeGenerated", "ContainerAppName_s", "EnvironmentName_s",
             "RevisionName_s", "ContainerName_s", "ContainerGroupName_s", "ContainerImage_s", "ContainerGroupId_g",
             "ContainerId_s", "ContainerJobName_s", "Stream_s", "Log_s", "logtag_s", "_timestamp_d", "time_t",
             "SourceSystem", "_ResourceId");
-    static final List<String> RESOURCE_COLUMNS = List.of("TimeGenerated", "Log", "Stream", "JobName",
+    public static final List<String> RESOURCE_COLUMNS = List.of("TimeGenerated", "Log", "Stream", "JobName",
             "ContainerGroupName", "ContainerGroupId", "ContainerName", "ContainerId", "ContainerImage",
             "ContainerAppName", "RevisionName", "EnvironmentName", "Location", "OperationName", "SourceSystem",
             "TenantId", "Type", "_ResourceId");
 
     /** A canned failure answered before evaluating (status, Retry-After or null, error body). */
-    record Failure(int status, String retryAfter, String body) {
+    public record Failure(int status, String retryAfter, String body) {
     }
 
     /** A request as received. */
-    record Received(String path, String query, String timespan, String authorization) {
+    public record Received(String path, String query, String timespan, String authorization) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    final String workspaceId;
+    public final String workspaceId;
     private final HttpServer server;
     private final Map<String, Kql.Table> tables = new LinkedHashMap<>();
     private final Deque<Failure> failures = new ArrayDeque<>();
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
     private Instant nextIngestion = Instant.parse("2030-01-01T00:00:00Z");
-    volatile int maxRows = 500_000;
-    volatile long maxBytes = 100L * 1024 * 1024;
+    public volatile int maxRows = 500_000;
+    public volatile long maxBytes = 100L * 1024 * 1024;
 
-    LogAnalyticsStandIn(String workspaceId) throws IOException {
+    public LogAnalyticsStandIn(String workspaceId) throws IOException {
         this.workspaceId = workspaceId;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
@@ -68,16 +68,16 @@ final class LogAnalyticsStandIn implements AutoCloseable {
     }
 
     /** The endpoint to configure, including {@code /v1}. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    synchronized void createTable(String name) {
+    public synchronized void createTable(String name) {
         tables.computeIfAbsent(name, n -> new Kql.Table(n.equals(LEGACY) ? LEGACY_COLUMNS : RESOURCE_COLUMNS, new ArrayList<>()));
     }
 
     /** Adds a row (cells by column name; unknown names are refused), ingested after every earlier row. */
-    synchronized void add(String table, Map<String, Object> cells) {
+    public synchronized void add(String table, Map<String, Object> cells) {
         createTable(table);
         Kql.Table t = tables.get(table);
         Map<String, Object> row = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ final class LogAnalyticsStandIn implements AutoCloseable {
         t.rows().add(new Kql.Row(row, nextIngestion));
     }
 
-    synchronized void fail(Failure f) {
+    public synchronized void fail(Failure f) {
         failures.add(f);
     }
 
@@ -248,7 +248,7 @@ final class LogAnalyticsStandIn implements AutoCloseable {
         throw new Kql.KqlException("invalid timespan '" + timespan + "'");
     }
 
-    static String error(String code, String message, String innerJson) {
+    public static String error(String code, String message, String innerJson) {
         try {
             return "{\"error\":{\"code\":\"" + code + "\",\"message\":" + MAPPER.writeValueAsString(message)
                     + ",\"correlationId\":\"00000000-0000-0000-0000-000000000000\""

@@ -1,0 +1,56 @@
+package dev.sockerless.aca.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sockerless.aca.containers.ContainerLookup;
+import dev.sockerless.aca.containers.ContainerRecord;
+import dev.sockerless.aca.containers.ContainerStore;
+import dev.sockerless.aca.containers.Execution;
+import dev.sockerless.aca.logs.LogTarget;
+import dev.sockerless.aca.logs.LogsParameters;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /containers/{id}/logs}: finds the container, and reads the lines of its latest execution (job name,
+ * execution name, main container = the job's container) from Log Analytics. A container that never ran has no
+ * lines: an empty 200, as dockerd answers for a created container.
+ */
+public final class ContainerLogsHandler {
+
+    private final ContainerLookup lookup;
+    private final Supplier<LogsHandler> logs;
+
+    /** @param logs built on first use: a server without a Log Analytics workspace still serves everything else */
+    public ContainerLogsHandler(ContainerStore store, Supplier<LogsHandler> logs) {
+        this.lookup = new ContainerLookup(store);
+        this.logs = logs;
+    }
+
+    public ApiResponse logs(ApiRequest request, String idOrName) {
+        ContainerRecord container = lookup.get(idOrName);
+        LogsParameters.parse(request.query()); // parameter errors first, as dockerd checks them before anything
+        JsonNode config = parse(container.config());
+        boolean tty = config.path("Tty").asBoolean(false);
+        Optional<Execution> execution = container.findExecution();
+        if (execution.isEmpty()) {
+            return new ApiResponse(200, Map.of("Content-Type",
+                    tty || request.version().below(1, 42) ? LogsHandler.RAW : LogsHandler.MULTIPLEXED), new byte[0]);
+        }
+        Map<String, String> labels = new TreeMap<>();
+        config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return logs.get().logs(request, new LogTarget(container.jobName(), execution.get().name(),
+                container.jobName(), labels, tty));
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return ApiResponse.MAPPER.readTree(json);
+        } catch (IOException e) {
+            return ApiResponse.MAPPER.createObjectNode();
+        }
+    }
+}
