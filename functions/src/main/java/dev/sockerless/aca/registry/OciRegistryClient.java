@@ -205,11 +205,9 @@ public final class OciRegistryClient implements RegistryApi {
         URI realm = BearerRealm.validate(base, challenge.realm());
         RegistryTransport.Response r;
         if (credentials instanceof RegistryCredentials.IdentityToken identity) {
-            String form = "grant_type=refresh_token&refresh_token=" + enc(identity.token()) + "&service="
-                    + enc(challenge.service()) + "&scope=" + enc(scope) + "&client_id=sockerless";
-            r = transport.send(new RegistryTransport.Request("POST", realm,
-                    Map.of("Content-Type", "application/x-www-form-urlencoded"), form.getBytes(StandardCharsets.UTF_8)),
-                    MAX_TOKEN_BODY_BYTES, "fetch token");
+            r = postRefreshToken(realm, challenge, scope, identity.token());
+        } else if (credentials instanceof RegistryCredentials.Entra entra) {
+            r = postRefreshToken(realm, challenge, scope, exchangeEntraToken(realm, challenge, entra));
         } else {
             StringBuilder query = new StringBuilder();
             if (!challenge.service().isEmpty()) {
@@ -250,6 +248,50 @@ public final class OciRegistryClient implements RegistryApi {
             return token;
         } catch (IOException e) {
             throw DockerApiException.unavailable("token server " + realm.getAuthority() + " returned malformed JSON", e);
+        }
+    }
+
+    /** OAuth2 {@code grant_type=refresh_token} at the realm, scopes as repeated parameters. */
+    private RegistryTransport.Response postRefreshToken(URI realm, AuthChallenge challenge, String scope, String refresh) {
+        StringBuilder form = new StringBuilder("grant_type=refresh_token&refresh_token=").append(enc(refresh))
+                .append("&service=").append(enc(challenge.service())).append("&client_id=sockerless");
+        for (String part : scope.split(" ")) {
+            if (!part.isEmpty()) {
+                form.append("&scope=").append(enc(part));
+            }
+        }
+        return transport.send(new RegistryTransport.Request("POST", realm,
+                Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                form.toString().getBytes(StandardCharsets.UTF_8)), MAX_TOKEN_BODY_BYTES, "fetch token");
+    }
+
+    /** ACR: the app's Entra token for the registry audience, exchanged for an ACR refresh token. */
+    private String exchangeEntraToken(URI realm, AuthChallenge challenge, RegistryCredentials.Entra entra) {
+        String entraToken;
+        try {
+            entraToken = entra.credential().getTokenSync(new com.azure.core.credential.TokenRequestContext()
+                    .addScopes(RegistryCredentials.Entra.ACR_SCOPE)).getToken();
+        } catch (RuntimeException e) {
+            throw DockerApiException.unavailable("managed identity: cannot get an Entra token for "
+                    + base.getAuthority() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+        }
+        String form = "grant_type=access_token&service=" + enc(challenge.service()) + "&access_token=" + enc(entraToken);
+        RegistryTransport.Response r = transport.send(new RegistryTransport.Request("POST", realm.resolve("/oauth2/exchange"),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), form.getBytes(StandardCharsets.UTF_8)),
+                MAX_TOKEN_BODY_BYTES, "exchange token");
+        if (r.status() == 401 || r.status() == 403) {
+            throw DockerApiException.unauthorized("unauthorized: " + base.getAuthority()
+                    + " refused the app's identity (does it have AcrPull/AcrPush on the registry?)");
+        }
+        try {
+            String refresh = r.status() == 200 ? JSON.readTree(r.body()).path("refresh_token").asText("") : "";
+            if (refresh.isEmpty()) {
+                throw DockerApiException.unavailable("token exchange at " + realm.getAuthority() + " failed with status "
+                        + r.status(), null);
+            }
+            return refresh;
+        } catch (IOException e) {
+            throw DockerApiException.unavailable("token exchange at " + realm.getAuthority() + " returned malformed JSON", e);
         }
     }
 

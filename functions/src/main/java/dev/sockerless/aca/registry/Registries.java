@@ -8,6 +8,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Hands out a {@link RegistryApi} for a repository and the caller's credentials, sharing one transport, one token
@@ -20,37 +22,48 @@ public final class Registries {
     private final TokenCache tokens;
     private final ConcurrentMap<URI, AuthChallenge> challenges = new ConcurrentHashMap<>();
 
-    private final java.util.function.Function<ImageReference, ContainerRegistryContentClient> acrClients;
+    private final Supplier<TokenCredential> entraCredential;
+    private final Function<ImageReference, ContainerRegistryContentClient> acrClients;
 
-    /** Registries whose ACR clients use {@code DefaultAzureCredential} (the managed identity on Azure), built on first use. */
+    /**
+     * Registries acting for the app with {@code DefaultAzureCredential} (the managed identity on Azure) where ACR is
+     * reached without the caller's credentials; the credential is built on first use.
+     */
     public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock) {
-        this(transport, endpoints, clock, new DefaultAcrClients());
+        this(transport, endpoints, clock, new Memo<>(() -> new DefaultAzureCredentialBuilder().build()));
     }
 
     public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock,
-                      java.util.function.Function<ImageReference, ContainerRegistryContentClient> acrClients) {
+                      Supplier<TokenCredential> entraCredential) {
+        this(transport, endpoints, clock, entraCredential,
+                ref -> AcrRegistryApi.client(ref.registry(), ref.repository(), entraCredential.get()));
+    }
+
+    public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock,
+                      Supplier<TokenCredential> entraCredential,
+                      Function<ImageReference, ContainerRegistryContentClient> acrClients) {
         this.transport = transport;
         this.endpoints = endpoints;
         this.tokens = new TokenCache(clock);
+        this.entraCredential = entraCredential;
         this.acrClients = acrClients;
     }
 
-    /** Content clients on one lazily built {@code DefaultAzureCredential}. */
-    private static final class DefaultAcrClients implements java.util.function.Function<ImageReference, ContainerRegistryContentClient> {
-        private volatile TokenCredential credential;
+    /** A value built once, on first use (a failed build is retried). */
+    private static final class Memo<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        Memo(Supplier<T> factory) {
+            this.factory = factory;
+        }
 
         @Override
-        public ContainerRegistryContentClient apply(ImageReference reference) {
-            TokenCredential c = credential;
-            if (c == null) {
-                synchronized (this) {
-                    if (credential == null) {
-                        credential = new DefaultAzureCredentialBuilder().build();
-                    }
-                    c = credential;
-                }
+        public synchronized T get() {
+            if (value == null) {
+                value = factory.get();
             }
-            return AcrRegistryApi.client(reference.registry(), reference.repository(), c);
+            return value;
         }
     }
 
@@ -72,8 +85,14 @@ public final class Registries {
      * client (token scope {@code pull,push}).
      */
     public RegistryPush forPush(ImageReference reference, RegistryCredentials credentials) {
+        RegistryCredentials acting = credentials;
+        if (isAzureContainerRegistry(reference.registry()) && credentials.isAnonymous()) {
+            // The SDK's content client has no blob HEAD or cross-repository mount, which an idempotent load needs:
+            // push to ACR through the OCI client with the app's identity and ACR's token exchange instead.
+            acting = new RegistryCredentials.Entra(entraCredential.get());
+        }
         return new OciRegistryPusher(new OciRegistryClient(transport, endpoints.baseFor(reference.registry()),
-                reference, credentials, tokens, challenges));
+                reference, acting, tokens, challenges));
     }
 
     /** ACR's public-cloud login servers ({@code <name>.azurecr.io}). */

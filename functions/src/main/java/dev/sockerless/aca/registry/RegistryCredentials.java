@@ -8,7 +8,8 @@ import java.util.HexFormat;
  * Credentials for one registry request, from {@code X-Registry-Auth} or {@code /auth}. They are held only for the
  * request, never stored or logged: {@code toString} reveals no secret.
  */
-public sealed interface RegistryCredentials {
+public sealed interface RegistryCredentials permits RegistryCredentials.Anonymous, RegistryCredentials.Basic,
+        RegistryCredentials.IdentityToken, RegistryCredentials.Entra {
 
     /** No credentials. */
     RegistryCredentials ANONYMOUS = new Anonymous();
@@ -62,6 +63,25 @@ public sealed interface RegistryCredentials {
         @Override
         public String toString() {
             return "IdentityToken[username=" + username + ", token=<redacted>]";
+        }
+    }
+
+    /**
+     * The app's Entra ID identity (managed identity on Azure), for ACR: an Entra token for
+     * {@value #ACR_SCOPE} is exchanged at the registry's {@code /oauth2/exchange} for a refresh token, which buys
+     * access tokens at the realm (Azure/acr {@code docs/AAD-OAuth.md}).
+     */
+    record Entra(com.azure.core.credential.TokenCredential credential) implements RegistryCredentials {
+        public static final String ACR_SCOPE = "https://containerregistry.azure.net/.default";
+
+        @Override
+        public String cacheIdentity() {
+            return "entra";
+        }
+
+        @Override
+        public String toString() {
+            return "Entra[app identity]";
         }
     }
 

@@ -192,7 +192,7 @@ class AcrRegistryApiTest {
     void onlyAnonymousPullsFromAzurecrIoGoThroughTheSdk() {
         assertThat(Registries.isAzureContainerRegistry("myacr.azurecr.io")).isTrue();
         assertThat(Registries.isAzureContainerRegistry("evil.azurecr.io.example.com")).isFalse();
-        Registries registries = new Registries(null, new RegistryEndpoints(Map.of(), List.of()), java.time.Clock.systemUTC(),
+        Registries registries = new Registries(null, new RegistryEndpoints(Map.of(), List.of()), java.time.Clock.systemUTC(), () -> null,
                 ref -> client(AAD_TOKEN));
         assertThat(registries.forRepository(ImageReference.parse("myacr.azurecr.io/team/app:v1"), RegistryCredentials.ANONYMOUS))
                 .isInstanceOf(AcrRegistryApi.class);

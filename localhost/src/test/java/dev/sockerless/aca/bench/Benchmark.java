@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 public final class Benchmark {
 
     private static final int WARM_RUNS = 30;
+    private static final String WORKSPACE = "11111111-2222-3333-4444-555555555555";
+    private static final int LOG_LINES = 100_000;
     /** Layers of incompressible bytes: 4 × 56 MiB ≈ 224 MiB of archive. */
     private static final int LOAD_LAYERS = 4;
     private static final int LOAD_LAYER_BYTES = 56 << 20;
@@ -42,6 +44,8 @@ public final class Benchmark {
              RegistryServer registry = RegistryServer.tokenAuth(tokens);
              CountingProxy proxy = new CountingProxy(registry.baseUrl());
              RegistryServer stagingRegistry = RegistryServer.anonymous();
+             dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics =
+                     new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
              CountingProxy staging = new CountingProxy(stagingRegistry.baseUrl());
              Azurite azurite = new Azurite()) {
             RegistryPusher push = new RegistryPusher(registry.baseUrl(), "bench", "bench");
@@ -54,6 +58,10 @@ public final class Benchmark {
             System.setProperty("SOCKERLESS_STAGING_REGISTRY", staging.hostPort() + "/staging");
             System.setProperty("SOCKERLESS_MAX_REQUEST_BYTES", String.valueOf(1L << 30));
             System.setProperty("SOCKERLESS_INSECURE_REGISTRIES", staging.hostPort());
+            System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_ID", "/subscriptions/00000000-0000-0000-0000-000000000000"
+                    + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env");
+            System.setProperty("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint());
+            System.setProperty("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
             try (LocalHost host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), "dev.sockerless.aca.functions")) {
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + host.port();
@@ -82,6 +90,7 @@ public final class Benchmark {
                         times.get(times.size() * 9 / 10) / 1e6, WARM_RUNS, System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors());
                 load(http, base, staging);
+                logs(http, base, logAnalytics);
             }
         }
         System.exit(0);
@@ -145,6 +154,60 @@ public final class Benchmark {
         System.out.printf("| repeated load | %.1f s, %d requests, %d blob uploads | n/a |%n", repeat, repeatRequests, uploads);
         System.out.printf("| peak heap during the load (whole JVM, incl. the client's copy of the archive) | %d MB | n/a |%n",
                 peak >> 20);
+    }
+
+    /** Framing throughput of the core, and {@code docker logs} of 100,000 lines end to end through the local host. */
+    private static void logs(HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la)
+            throws Exception {
+        byte[] line = "a log line of eighty bytes, which is about what a service prints per line ......\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long framed = 0;
+        long t0 = System.nanoTime();
+        for (int round = 0; round < 20; round++) {
+            dev.sockerless.aca.logs.MultiplexedStreamWriter writer =
+                    new dev.sockerless.aca.logs.MultiplexedStreamWriter(false, Long.MAX_VALUE);
+            for (int i = 0; i < LOG_LINES; i++) {
+                writer.write(dev.sockerless.aca.logs.StreamType.STDOUT, line);
+            }
+            framed += writer.toByteArray().length;
+        }
+        double framing = framed / 1e6 / ((System.nanoTime() - t0) / 1e9);
+
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base
+                        + "/v1.51/containers/create?name=bench-logs")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"Image\":\"single\",\"Cmd\":[\"true\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("create failed: " + created.body());
+        }
+        String sockerless = base + "/sockerless/v1/containers/bench-logs/";
+        String job = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                URI.create(sockerless + "job")).build(), HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
+        http.send(HttpRequest.newBuilder(URI.create(sockerless + "execution")).PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"executionName\":\"" + job + "-bench01\",\"status\":\"Succeeded\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        java.time.Instant start = java.time.Instant.parse("2026-11-28T10:00:00Z");
+        for (int i = 0; i < LOG_LINES; i++) {
+            la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
+                    start.plusMillis(i), "JobName", job, "ContainerGroupName", job + "-bench01-abcde", "ContainerName", job,
+                    "Stream", i % 10 == 0 ? "stderr" : "stdout", "Log", "line " + i + " of the benchmark output"));
+        }
+        resetPeakHeap();
+        long t1 = System.nanoTime();
+        HttpResponse<byte[]> logs = http.send(HttpRequest.newBuilder(URI.create(base
+                + "/v1.51/containers/bench-logs/logs?stdout=1&stderr=1&tail=all")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        double seconds = (System.nanoTime() - t1) / 1e9;
+        long peak = peakHeap();
+        if (logs.statusCode() != 200) {
+            throw new IllegalStateException("logs failed: " + logs.statusCode());
+        }
+        System.out.println();
+        System.out.println("| logs | figure |");
+        System.out.println("|---|---|");
+        System.out.printf("| stdcopy framing of 80-byte lines (core, in memory) | %.0f MB/s |%n", framing);
+        System.out.printf("| docker logs of %,d lines through the local host (Log Analytics stand-in, %d pages) | %.2f s, %.1f MB body |%n",
+                LOG_LINES, (LOG_LINES + 49_999) / 50_000, seconds, logs.body().length / 1e6);
+        System.out.printf("| peak heap during that request (whole JVM, incl. the stand-in's rows) | %d MB |%n", peak >> 20);
     }
 
     private static void resetPeakHeap() {
