@@ -31,6 +31,11 @@ public final class Settings {
         SOCKERLESS_STAGING_REGISTRY(null),
         SOCKERLESS_LOAD_MAX_EXPANDED_BYTES(String.valueOf(8L << 30)),
         SOCKERLESS_LOAD_COMPRESS_LAYERS("true"),
+        /**
+         * Blob hosts ({@code myacct.blob.core.windows.net}, comma separated) {@code docker load ?fromBlob=} may read
+         * from besides the state storage account's; read with the app's identity.
+         */
+        SOCKERLESS_LOAD_BLOB_ACCOUNTS(""),
         /** ARM id of the Container Apps environment jobs run in; required to create containers. */
         SOCKERLESS_ACA_ENVIRONMENT_ID(null),
         /** Azure region written into job resources (the environment's); omitted when unset. */

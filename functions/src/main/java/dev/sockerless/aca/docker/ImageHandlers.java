@@ -2,6 +2,8 @@ package dev.sockerless.aca.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sockerless.aca.blobs.BlobArchiveSource;
+import dev.sockerless.aca.blobs.BlobLocation;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.images.ImageLookup.FoundImage;
@@ -36,47 +38,68 @@ public final class ImageHandlers {
     private final ImageTagger tagger;
     private final ImageLoader loader;
     private final Supplier<LoadOptions> loadOptions;
+    private final Supplier<BlobArchiveSource> blobs;
     private final Platform defaultPlatform;
 
     /**
      * @param loadOptions the load settings, read at each load so that a server without a staging registry still
      *                    pulls, and a load without one fails naming the setting
+     * @param blobs       where {@code fromBlob} archives are read from, built at the first such load
      */
     public ImageHandlers(ImagePuller puller, ImageLookup lookup, ImageStore store, ImageTagger tagger,
-                         ImageLoader loader, Supplier<LoadOptions> loadOptions, Platform defaultPlatform) {
+                         ImageLoader loader, Supplier<LoadOptions> loadOptions, Supplier<BlobArchiveSource> blobs,
+                         Platform defaultPlatform) {
         this.puller = puller;
         this.lookup = lookup;
         this.store = store;
         this.tagger = tagger;
         this.loader = loader;
         this.loadOptions = loadOptions;
+        this.blobs = blobs;
         this.defaultPlatform = defaultPlatform;
     }
 
     /**
-     * {@code POST /images/load?quiet=&platform=}: a {@code docker save} archive (possibly compressed as a whole) is
-     * pushed to the staging registry and recorded under its own names. Replies {@code Loaded image: ...} lines;
-     * without {@code quiet}, {@code Loading layer} progress first.
+     * {@code POST /images/load?quiet=&platform=&fromBlob=}: a {@code docker save} archive (possibly compressed as a
+     * whole) is pushed to the staging registry and recorded under its own names. Replies {@code Loaded image: ...}
+     * lines; without {@code quiet}, {@code Loading layer} progress first. The archive is the request body, or, with
+     * {@code fromBlob} (and an empty body), the blob at that URL, streamed to a temporary file (large images: the
+     * Functions host hands bodies over whole and caps them).
      */
     public ApiResponse load(ApiRequest request) {
+        Optional<String> fromBlob = request.param("fromBlob");
+        if (fromBlob.isPresent() && request.body().length > 0) {
+            throw DockerApiException.invalid("fromBlob and a request body cannot both be given: send the archive"
+                    + " in the body or name its blob, not both");
+        }
+        if (fromBlob.isEmpty() && request.body().length == 0) {
+            throw DockerApiException.invalid("no archive in the request body: send a docker save tar");
+        }
         LoadOptions options = loadOptions.get();
         if (request.header("X-Registry-Auth").isPresent()) {
             options = options.withCredentials(RegistryAuthHeader.decode(request.header("X-Registry-Auth").get()));
         }
         Optional<String> platform = request.param("platform").filter(p -> !p.isBlank());
         options = options.withPlatform(platform.map(ImageHandlers::parsePlatform).orElse(defaultPlatform));
-        if (request.body().length == 0) {
-            throw DockerApiException.invalid("no archive in the request body: send a docker save tar");
-        }
         boolean quiet = request.flag("quiet");
         LoadOptions chosen = options;
-        return JsonMessages.run(messages -> {
-            List<LoadedImage> loaded = loader.load(request.body(), chosen,
-                    quiet ? LoadProgress.NONE : messages::status);
-            for (LoadedImage image : loaded) {
-                image.messages().forEach(m -> messages.stream(m + "\n"));
-            }
-        });
+        if (fromBlob.isPresent()) {
+            BlobArchiveSource source = blobs.get();
+            BlobLocation location = source.locate(fromBlob.get()); // before any request to Blob Storage
+            return JsonMessages.run(messages -> {
+                List<LoadedImage> loaded = source.withArchive(location, chosen.tempDir(), chosen.maxExpandedBytes(),
+                        file -> loader.load(file, chosen, quiet ? LoadProgress.NONE : messages::status));
+                report(loaded, messages);
+            });
+        }
+        return JsonMessages.run(messages -> report(loader.load(request.body(), chosen,
+                quiet ? LoadProgress.NONE : messages::status), messages));
+    }
+
+    private static void report(List<LoadedImage> loaded, JsonMessages messages) {
+        for (LoadedImage image : loaded) {
+            image.messages().forEach(m -> messages.stream(m + "\n"));
+        }
     }
 
     /** {@code POST /images/{name}/tag?repo=&tag=}: 201 with an empty body. */

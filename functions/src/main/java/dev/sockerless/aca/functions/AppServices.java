@@ -1,5 +1,9 @@
 package dev.sockerless.aca.functions;
 
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import dev.sockerless.aca.blobs.BlobArchiveSource;
+import dev.sockerless.aca.blobs.StorageConnection;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
 import com.azure.data.tables.TableServiceClient;
@@ -66,7 +70,18 @@ public final class AppServices {
                 containerStore, jobs, Clock.systemUTC());
         this.containerLogs = new ContainerLogsHandler(containerStore, new Lazy<>(() -> logsHandler(settings)));
         this.images = new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
-                loader, () -> loadOptions(settings), platform);
+                loader, () -> loadOptions(settings), new Lazy<>(() -> blobArchives(settings)), platform);
+    }
+
+    /**
+     * The {@code fromBlob} source: the state storage connection's blob endpoint (its key signs requests when it has
+     * one) and {@code SOCKERLESS_LOAD_BLOB_ACCOUNTS}, read with the app's identity.
+     */
+    static BlobArchiveSource blobArchives(Settings settings) {
+        Lazy<TokenCredential> identity = new Lazy<>(() -> new DefaultAzureCredentialBuilder().build());
+        return new BlobArchiveSource(StorageConnection.parse(settings.stateStorageConnection()),
+                settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS), Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(), identity,
+                HttpClient.createDefault(), BlobArchiveSource.defaultRetry());
     }
 
     /** Load settings; {@code SOCKERLESS_STAGING_REGISTRY} is required only here. */

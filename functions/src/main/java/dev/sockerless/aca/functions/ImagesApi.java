@@ -59,7 +59,7 @@ public final class ImagesApi {
         return list(request, context);
     }
 
-    /** {@code POST /images/load}: the body is a {@code docker save} archive, handed over whole by the host. */
+    /** {@code POST /images/load}: the body is a {@code docker save} archive, handed over whole by the host (or empty, with {@code ?fromBlob=}). */
     @FunctionName(IMAGE_LOAD)
     public HttpResponseMessage load(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.IMAGES_LOAD,

@@ -30,9 +30,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@code docker save} archive opened for loading (oci-registry §9): the body, possibly gzip, zstd, bzip2 or xz
- * compressed as a whole, is indexed as a tar without copying layers — an uncompressed body is read in place from
- * its array, a compressed one is decompressed (capped) into a temporary file first. Entry names are checked (no
+ * A {@code docker save} archive opened for loading (oci-registry §9): the body or file, possibly gzip, zstd, bzip2
+ * or xz compressed as a whole, is indexed as a tar without copying layers — an uncompressed archive is read in
+ * place (from its array, or from its file over a seekable channel), a compressed one is decompressed (capped) into
+ * a temporary file first. Entry names are checked (no
  * absolute paths, no {@code ..}), symbolic and hard links are resolved inside the archive (never out of it), and
  * the format is detected: an OCI layout ({@code oci-layout} + {@code index.json}: Docker ≥ 25 and the containerd
  * store, whose index may name absent children) is preferred over {@code manifest.json} (Docker ≤ 24, skopeo).
@@ -64,7 +65,7 @@ public final class DockerArchive implements AutoCloseable {
     }
 
     /**
-     * Opens and indexes an archive and reads its images.
+     * Opens and indexes an archive held in memory and reads its images.
      *
      * @param body             the request body; an uncompressed tar is read in place (never copied)
      * @param maxExpandedBytes cap on the decompressed archive and on each decompressed layer
@@ -73,17 +74,57 @@ public final class DockerArchive implements AutoCloseable {
      */
     public static DockerArchive open(byte[] body, long maxExpandedBytes, Path tempDir, Platform platform) {
         Compression compression = Compression.sniff(body, Math.min(body.length, Compression.MAGIC_LENGTH));
+        return open(compression, () -> new TarFile(body), body.length, () -> new ByteArrayInputStream(body),
+                maxExpandedBytes, tempDir, platform);
+    }
+
+    /**
+     * Opens and indexes an archive file and reads its images; the file is never read into memory whole: an
+     * uncompressed tar is indexed in place over a seekable channel, a compressed one is decompressed (capped) into
+     * a temporary file first. The file must stay in place until the archive is closed.
+     *
+     * @param file             the archive (a downloaded blob); not deleted here
+     * @param maxExpandedBytes cap on the decompressed archive and on each decompressed layer
+     * @param tempDir          where a compressed archive is decompressed to
+     * @param platform         the platform to pick when an OCI index names several present images
+     */
+    public static DockerArchive open(Path file, long maxExpandedBytes, Path tempDir, Platform platform) {
+        Compression compression;
+        long size;
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(Compression.MAGIC_LENGTH);
+            compression = Compression.sniff(head, head.length);
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw DockerApiException.system("cannot read the archive file: " + message(e), e);
+        }
+        return open(compression, () -> new TarFile(file), size, () -> Files.newInputStream(file), maxExpandedBytes,
+                tempDir, platform);
+    }
+
+    /** Indexes the stored bytes as a tar in place (for an uncompressed archive). */
+    private interface TarOpener {
+        TarFile open() throws IOException;
+    }
+
+    /** The stored bytes from the start (to decompress a compressed archive). */
+    private interface StreamOpener {
+        InputStream open() throws IOException;
+    }
+
+    private static DockerArchive open(Compression compression, TarOpener inPlace, long inPlaceSize,
+                                      StreamOpener stream, long maxExpandedBytes, Path tempDir, Platform platform) {
         Path temp = null;
         DockerArchive archive = null;
         try {
             TarFile tar;
             long size;
             if (compression == Compression.NONE) {
-                tar = new TarFile(body);
-                size = body.length;
+                tar = inPlace.open();
+                size = inPlaceSize;
             } else {
                 temp = Files.createTempFile(tempDir, "docker-load-", ".tar");
-                try (InputStream in = compression.decompress(new ByteArrayInputStream(body), maxExpandedBytes,
+                try (InputStream in = compression.decompress(stream.open(), maxExpandedBytes,
                         "the " + compression.name().toLowerCase() + " archive");
                      OutputStream out = Files.newOutputStream(temp)) {
                     in.transferTo(out);

@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -85,9 +86,38 @@ public final class ImageLoader {
             throw DockerApiException.invalid("invalid archive: the request body is empty");
         }
         Staging staging = Staging.parse(options.stagingRegistry());
+        return load(() -> DockerArchive.open(body, options.maxExpandedBytes(), options.tempDir(), options.platform()),
+                staging, options, progress);
+    }
+
+    /**
+     * Loads the archive in {@code archive} (a downloaded blob) without reading it into memory whole; the file is
+     * left in place (the caller owns it). Its size is capped by {@link LoadOptions#maxExpandedBytes()}, not by the
+     * request body limit.
+     */
+    public List<LoadedImage> load(Path archive, LoadOptions options, LoadProgress progress) {
+        long size;
+        try {
+            size = Files.size(archive);
+        } catch (IOException e) {
+            throw DockerApiException.system("cannot read the archive file: " + e.getMessage(), e);
+        }
+        if (size > options.maxExpandedBytes()) {
+            throw DockerApiException.invalid("invalid archive: the archive is " + size
+                    + " bytes, over the limit of " + options.maxExpandedBytes());
+        }
+        if (size == 0) {
+            throw DockerApiException.invalid("invalid archive: the archive is empty");
+        }
+        Staging staging = Staging.parse(options.stagingRegistry());
+        return load(() -> DockerArchive.open(archive, options.maxExpandedBytes(), options.tempDir(),
+                options.platform()), staging, options, progress);
+    }
+
+    private List<LoadedImage> load(Supplier<DockerArchive> opener, Staging staging, LoadOptions options,
+                                   LoadProgress progress) {
         List<Path> temps = new ArrayList<>();
-        try (DockerArchive archive = DockerArchive.open(body, options.maxExpandedBytes(), options.tempDir(),
-                options.platform())) {
+        try (DockerArchive archive = opener.get()) {
             // 1. Verify every layer and prepare every blob before anything is pushed.
             Map<String, Prepared> preparedByPath = new HashMap<>();
             List<Plan> plans = new ArrayList<>();

@@ -63,6 +63,34 @@ class DockerArchiveTest {
     }
 
     @Test
+    void filesAreIndexedInPlaceOrDecompressedToATemporaryFile() throws Exception {
+        TestImage image = ImageLoadIT.repeatedLayer();
+        byte[] tar = TestArchives.legacy(image, List.of("alpine:latest"));
+        Path plain = java.nio.file.Files.write(temp.resolve("plain.tar"), tar);
+        Path gzip = java.nio.file.Files.write(temp.resolve("archive.tar.gz"), TestArchives.gzip(tar));
+        Path spool = java.nio.file.Files.createDirectory(temp.resolve("spool"));
+        for (Path file : List.of(plain, gzip)) {
+            try (DockerArchive archive = DockerArchive.open(file, 16L << 20, spool, Platform.LINUX_AMD64)) {
+                assertThat(archive.compression()).isEqualTo(file == plain ? Compression.NONE : Compression.GZIP);
+                try (var listing = java.nio.file.Files.list(spool)) {
+                    assertThat(listing.count()).isEqualTo(file == plain ? 0 : 1); // only the gzip is spooled
+                }
+                ArchiveImage a = archive.images().get(0);
+                assertThat(a.repoTags()).containsExactly("alpine:latest");
+                try (InputStream in = a.layers().get(2).openUncompressed(1 << 20)) {
+                    assertThat(in.readAllBytes()).isEqualTo(image.layers().get(0).tar());
+                }
+            }
+            assertThat(spool).isEmptyDirectory();
+            assertThat(file).exists(); // the caller's file is left alone
+        }
+        java.nio.file.Files.write(plain, new byte[1024]);
+        assertThatThrownBy(() -> DockerArchive.open(plain, 16L << 20, spool, Platform.LINUX_AMD64))
+                .hasMessageStartingWith("invalid archive:");
+        assertThat(spool).isEmptyDirectory();
+    }
+
+    @Test
     void docker25PrefersTheOciLayoutAndTakesRepoTags() {
         TestImage image = TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64);
         try (DockerArchive archive = open(TestArchives.zstd(TestArchives.docker25(image,

@@ -93,6 +93,12 @@ class ImageLoadIT {
 
     /** Pulls {@code repository:reference} back and checks config bytes and every layer against its diffID. */
     JsonNode verifyPushed(String repository, String reference, TestImage image) throws Exception {
+        return verifyPushed(reader, repository, reference, image);
+    }
+
+    /** {@link #verifyPushed(String, String, TestImage)} against any registry. */
+    static JsonNode verifyPushed(RegistryPusher reader, String repository, String reference, TestImage image)
+            throws Exception {
         HttpResponse<byte[]> m = reader.getManifest(repository, reference);
         assertThat(m.statusCode()).as("manifest %s:%s", repository, reference).isEqualTo(200);
         JsonNode manifest = JSON.readTree(m.body());

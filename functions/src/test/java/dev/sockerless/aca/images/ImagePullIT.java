@@ -116,7 +116,9 @@ class ImagePullIT {
         ImageLookup lookup = new ImageLookup(store);
         return new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
                 new ImageLoader(registries, store, Clock.systemUTC()), () -> LoadOptions.defaults(proxy.hostPort() + "/staging"),
-                Platform.LINUX_AMD64);
+                () -> {
+                    throw new IllegalStateException("no blob source in this test");
+                }, Platform.LINUX_AMD64);
     }
 
     static ApiRequest request(String method, String path, Map<String, String> query, String auth) {
