@@ -41,7 +41,7 @@ public final class JsonMessages implements PullProgress {
         return out.size() == 0;
     }
 
-    private void write(ObjectNode line) {
+    private synchronized void write(ObjectNode line) {
         byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
         out.writeBytes(bytes);
         out.writeBytes(new byte[]{'\r', '\n'});

@@ -29,6 +29,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
@@ -56,6 +61,25 @@ public final class ImageLoader {
     private final Registries registries;
     private final ImageStore store;
     private final Clock clock;
+
+    /** Layers are prepared (hashed, gzipped) and pushed this many at a time. */
+    static final int PARALLELISM = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /** Entries kept in {@link #gzipped}. */
+    private static final int MAX_GZIPPED_ENTRIES = 10_000;
+
+    private final ExecutorService workers = Executors.newFixedThreadPool(PARALLELISM, r -> {
+        Thread t = new Thread(r, "image-load");
+        t.setDaemon(true);
+        return t;
+    });
+    /**
+     * What gzipping an uncompressed layer gave, by diffID and level: gzip here is deterministic, so a repeated load
+     * knows its layers' digests without compressing them again, and compresses only what the registry lacks.
+     */
+    private final Map<String, Gzipped> gzipped = new ConcurrentHashMap<>();
+
+    private record Gzipped(Digest digest, long size) {
+    }
 
     /** @param store the image table to record loaded images in; null to only stage them */
     public ImageLoader(Registries registries, ImageStore store, Clock clock) {
@@ -116,13 +140,25 @@ public final class ImageLoader {
 
     private List<LoadedImage> load(Supplier<DockerArchive> opener, Staging staging, LoadOptions options,
                                    LoadProgress progress) {
-        List<Path> temps = new ArrayList<>();
+        List<Path> temps = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Collection<? extends Future<?>> tasks = List.of();
         try (DockerArchive archive = opener.get()) {
-            // 1. Verify every layer and prepare every blob before anything is pushed.
-            Map<String, Prepared> preparedByPath = new HashMap<>();
+            // 1. Verify every layer and prepare every blob before anything is pushed, several layers at a time.
+            Map<String, Future<Prepared>> preparedByPath = new LinkedHashMap<>();
+            tasks = preparedByPath.values();
+            for (ArchiveImage image : archive.images()) {
+                boolean oci = image.isOciLayout();
+                for (int i = 0; i < image.layers().size(); i++) {
+                    ArchiveLayer layer = image.layers().get(i);
+                    Digest diffId = image.diffIds().get(i);
+                    Kind kind = kindFor(layer, oci, options.compressLayers());
+                    preparedByPath.computeIfAbsent(key(layer, kind, oci),
+                            k -> workers.submit(() -> prepare(layer, diffId, kind, oci, options, temps)));
+                }
+            }
             List<Plan> plans = new ArrayList<>();
             for (ArchiveImage image : archive.images()) {
-                plans.add(plan(image, staging, options, preparedByPath, temps, progress));
+                plans.add(plan(image, staging, options, preparedByPath, progress));
             }
             // 2. Blobs, then manifests by digest, of every image in every repository.
             Map<String, Set<Digest>> present = new HashMap<>();
@@ -131,16 +167,21 @@ public final class ImageLoader {
                 for (ImageReference repository : plan.repositories()) {
                     RegistryPush push = registries.forPush(repository, options.credentials());
                     Set<Digest> here = present.computeIfAbsent(repository.repository(), k -> new HashSet<>());
+                    List<Future<?>> uploads = new ArrayList<>();
                     for (Prepared blob : plan.blobs()) {
-                        if (here.contains(blob.digest())) {
+                        if (!here.add(blob.digest())) {
                             continue;
                         }
-                        if (!push.blobExists(blob.digest())) {
-                            progress.status("Pushing", shortId(blob.digest()));
-                            push.mountOrUpload(blob.digest(), blob.size(), blob.source(),
-                                    anyRepository.get(blob.digest()));
-                        }
-                        here.add(blob.digest());
+                        String from = anyRepository.get(blob.digest());
+                        uploads.add(workers.submit(() -> {
+                            if (!push.blobExists(blob.digest())) {
+                                progress.status("Pushing", shortId(blob.digest()));
+                                push.mountOrUpload(blob.digest(), blob.size(), blob.source(), from);
+                            }
+                        }));
+                    }
+                    awaitAll(uploads);
+                    for (Prepared blob : plan.blobs()) {
                         anyRepository.putIfAbsent(blob.digest(), repository.repository());
                     }
                     push.putManifest(plan.manifestDigest().toString(), plan.manifest(), plan.manifestMediaType());
@@ -164,7 +205,15 @@ public final class ImageLoader {
             }
             return out;
         } finally {
-            for (Path temp : temps) {
+            // On a failure, let the other layers' tasks finish before their temporary files are removed.
+            for (Future<?> task : tasks) {
+                try {
+                    task.get();
+                } catch (Exception ignored) {
+                    // reported by whoever awaited it first
+                }
+            }
+            for (Path temp : List.copyOf(temps)) {
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException ignored) {
@@ -188,8 +237,8 @@ public final class ImageLoader {
         }
     }
 
-    private Plan plan(ArchiveImage image, Staging staging, LoadOptions options, Map<String, Prepared> preparedByPath,
-                      List<Path> temps, LoadProgress progress) {
+    private Plan plan(ArchiveImage image, Staging staging, LoadOptions options,
+                      Map<String, Future<Prepared>> preparedByPath, LoadProgress progress) {
         Platform platform = ImagePuller.platformOf(image.config(), options.platform());
         boolean oci = image.isOciLayout();
         List<Prepared> layers = new ArrayList<>();
@@ -198,15 +247,8 @@ public final class ImageLoader {
             ArchiveLayer layer = image.layers().get(i);
             Digest diffId = image.diffIds().get(i);
             progress.status("Loading layer", shortId(diffId));
-            Kind kind = kindFor(layer, oci, options.compressLayers());
-            String key = layer.path() + "|" + kind + "|" + oci;
-            Prepared prepared = preparedByPath.get(key);
-            if (prepared == null) {
-                prepared = prepare(layer, diffId, kind, oci, options, temps);
-                preparedByPath.put(key, prepared);
-            } else {
-                checkDiffId(layer, diffId, prepared.uncompressed()); // shared layer: hashed once already
-            }
+            Prepared prepared = await(preparedByPath.get(key(layer, kindFor(layer, oci, options.compressLayers()), oci)));
+            checkDiffId(layer, diffId, prepared.uncompressed()); // a layer shared by images was hashed once
             if (layer.declaredDigest() == null || !layer.declaredDigest().equals(prepared.digest())) {
                 allAsStored = false;
             }
@@ -239,6 +281,40 @@ public final class ImageLoader {
                 List.copyOf(repositories));
     }
 
+    private static String key(ArchiveLayer layer, Kind kind, boolean oci) {
+        return layer.path() + "|" + kind + "|" + oci;
+    }
+
+    /** The result of a task, its own exceptions rethrown as they were. */
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DockerApiException.unavailable("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw DockerApiException.system("image load failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Waits for every task, then rethrows the first failure: no upload is left running when the load fails. */
+    private static void awaitAll(List<Future<?>> futures) {
+        RuntimeException first = null;
+        for (Future<?> f : futures) {
+            try {
+                await(f);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** How a layer is pushed: gzip what is stored uncompressed (when asked), keep gzip, keep zstd for OCI. */
     private static Kind kindFor(ArchiveLayer layer, boolean oci, boolean compress) {
         return switch (layer.compression()) {
@@ -267,6 +343,17 @@ public final class ImageLoader {
                              List<Path> temps) {
         String type = layerType(kind, layer.compression(), oci);
         try {
+            String gzipKey = diffId + "|" + options.gzipLevel();
+            Gzipped known = kind == Kind.GZIP ? gzipped.get(gzipKey) : null;
+            if (known != null) {
+                // Seen before: verify the content, and gzip it only if the registry turns out to need it.
+                MessageDigest uncompressed = Digest.sha256();
+                try (InputStream in = new DigestInputStream(layer.openUncompressed(options.maxExpandedBytes()), uncompressed)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+                checkDiffId(layer, diffId, Digest.from(uncompressed));
+                return new Prepared(known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
+            }
             if (kind == Kind.GZIP) {
                 Path temp = Files.createTempFile(options.tempDir(), "layer-", ".tar.gz");
                 temps.add(temp);
@@ -280,8 +367,11 @@ public final class ImageLoader {
                     in.transferTo(gzip);
                 }
                 checkDiffId(layer, diffId, Digest.from(uncompressed));
-                return new Prepared(Digest.from(compressed), Files.size(temp), type, () -> Files.newInputStream(temp),
-                        diffId);
+                Gzipped result = new Gzipped(Digest.from(compressed), Files.size(temp));
+                if (gzipped.size() < MAX_GZIPPED_ENTRIES) {
+                    gzipped.put(gzipKey, result);
+                }
+                return new Prepared(result.digest(), result.size(), type, () -> Files.newInputStream(temp), diffId);
             }
             MessageDigest stored = Digest.sha256();
             MessageDigest uncompressed = Digest.sha256();
@@ -342,6 +432,34 @@ public final class ImageLoader {
     }
 
     /** Gzip with a fixed level and header mtime 0 (the JDK writes 0), so equal input gives equal bytes. */
+    /** A layer gzipped to a temporary file when first read (a repeated load whose registry lost the blob). */
+    private static final class GzipOnFirstOpen implements BlobSource {
+        private final ArchiveLayer layer;
+        private final LoadOptions options;
+        private final List<Path> temps;
+        private Path file;
+
+        GzipOnFirstOpen(ArchiveLayer layer, LoadOptions options, List<Path> temps) {
+            this.layer = layer;
+            this.options = options;
+            this.temps = temps;
+        }
+
+        @Override
+        public synchronized InputStream open() throws IOException {
+            if (file == null) {
+                Path temp = Files.createTempFile(options.tempDir(), "layer-", ".tar.gz");
+                temps.add(temp);
+                try (InputStream in = layer.openUncompressed(options.maxExpandedBytes());
+                     OutputStream gzip = new DeterministicGzip(Files.newOutputStream(temp), options.gzipLevel())) {
+                    in.transferTo(gzip);
+                }
+                file = temp;
+            }
+            return Files.newInputStream(file);
+        }
+    }
+
     private static final class DeterministicGzip extends GZIPOutputStream {
         DeterministicGzip(OutputStream out, int level) throws IOException {
             super(out, 64 * 1024);

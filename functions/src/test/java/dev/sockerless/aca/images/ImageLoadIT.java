@@ -260,6 +260,22 @@ class ImageLoadIT {
         assertThat(proxy.exchanges()).filteredOn(e -> e.method().equals("HEAD")).hasSize(3);
     }
 
+    @Test
+    void aRepeatedLoadIntoARepositoryThatLostALayerUploadsThatLayerAgain() throws Exception {
+        TestImage image = twoLayers(Format.DOCKER);
+        byte[] archive = TestArchives.legacy(image, List.of("lost:v1"));
+        JsonNode manifest = JSON.readTree(reader.getManifest(staged("library/lost"), load(archive).get(0)
+                .manifestDigest().toString()).body());
+        String layer = manifest.path("layers").get(1).path("digest").asText();
+        // Deleting the blob from the repository's storage: the digest the loader remembers must be pushed again.
+        assertThat(reader.send("DELETE", registry.baseUrl() + "/v2/" + staged("library/lost") + "/blobs/" + layer,
+                null, null, null).statusCode()).isEqualTo(202);
+        proxy.reset();
+        load(archive);
+        assertThat(uploads()).isPositive();
+        verifyPushed(staged("library/lost"), "v1", image);
+    }
+
     // ------------------------------------------------------------------ failures leave no tag
 
     @Test
