@@ -10,6 +10,8 @@ import com.azure.data.tables.TableServiceClient;
 import dev.sockerless.aca.containers.ContainerCreator;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerStore;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.monitor.query.LogsQueryClient;
 import dev.sockerless.aca.docker.ContainerHandlers;
@@ -17,6 +19,7 @@ import dev.sockerless.aca.docker.ContainerLogsHandler;
 import dev.sockerless.aca.docker.LogsHandler;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
 import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace;
 import dev.sockerless.aca.logs.WorkspaceLocator;
 import dev.sockerless.aca.docker.ImageHandlers;
 import dev.sockerless.aca.docker.LoginHandler;
@@ -94,13 +97,28 @@ public final class AppServices {
     /** Log Analytics settings are required only by the logs route. */
     static LogsHandler logsHandler(Settings settings) {
         long max = settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES);
+        TokenCredential credential = new DefaultAzureCredentialBuilder().build();
         LogsQueryClient client = LogAnalyticsLogSource.client(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_ENDPOINT),
-                new DefaultAzureCredentialBuilder().build());
-        LogAnalyticsLogSource source = new LogAnalyticsLogSource(client,
-                WorkspaceLocator.fixed(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID)),
+                credential);
+        LogAnalyticsLogSource source = new LogAnalyticsLogSource(client, workspace(settings, credential, null),
                 LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), LogAnalyticsLogSource.DEFAULT_PAGE_ROWS,
                 max, Duration.ofSeconds(60), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
         return new LogsHandler(source, max);
+    }
+
+    /**
+     * {@code SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID} when set; else the workspace of the environment
+     * {@code SOCKERLESS_ACA_ENVIRONMENT_ID}, read through ARM at {@code SOCKERLESS_ARM_ENDPOINT} on first use.
+     *
+     * @param httpClient the ARM HTTP client, or null for the SDK's default
+     */
+    static WorkspaceLocator workspace(Settings settings, TokenCredential credential, HttpClient httpClient) {
+        return settings.find(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID).map(WorkspaceLocator::fixed).orElseGet(() ->
+                ManagedEnvironmentWorkspace.fromArm(settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElseThrow(() ->
+                                Settings.missing(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID, "is not set, nor "
+                                        + Key.SOCKERLESS_ACA_ENVIRONMENT_ID + " (the Container Apps environment whose"
+                                        + " Log Analytics workspace the logs are read from)")),
+                        settings.require(Key.SOCKERLESS_ARM_ENDPOINT), credential, httpClient));
     }
 
     /** The process-wide services, built on first call. */

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the Log Analytics workspace to query: its customer ID (a GUID), not its ARM resource ID. Either the setting
- * {@code SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID} ({@link #fixed}); discovery from the managed environment's
- * {@code appLogsConfiguration.logAnalyticsConfiguration.customerId} is not built yet.
+ * {@code SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID} ({@link #fixed}), or, when it is not set, the managed environment's
+ * {@code appLogsConfiguration.logAnalyticsConfiguration.customerId} ({@link ManagedEnvironmentWorkspace}).
  */
 @FunctionalInterface
 public interface WorkspaceLocator {

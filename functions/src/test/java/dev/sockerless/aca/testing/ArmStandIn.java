@@ -1,0 +1,145 @@
+package dev.sockerless.aca.testing;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An Azure Resource Manager stand-in (JDK HttpServer, plain HTTP) for Container Apps managed environments:
+ * {@code GET /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.App/managedEnvironments/{name}?api-version=…}
+ * answers the environment's JSON as ARM does, or a 404 {@code ResourceNotFound} body. Requests are recorded.
+ * The SDK speaks https and needs a token: {@link #rewritingClient()} and {@link #credential(String)}.
+ */
+public final class ArmStandIn implements AutoCloseable {
+
+    /** A request as received. */
+    public record Received(String method, String path, String query, String authorization) {
+    }
+
+    private static final Pattern ENVIRONMENT = Pattern.compile(
+            "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.App/managedEnvironments/([^/]+)",
+            Pattern.CASE_INSENSITIVE);
+
+    private final HttpServer server;
+    private final Map<String, String> environments = new ConcurrentHashMap<>(); // lower-cased id → properties JSON
+    public final List<Received> received = new CopyOnWriteArrayList<>();
+
+    public ArmStandIn() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** The endpoint to configure: https, so the SDK sends its token; {@link #rewritingClient()} goes to http. */
+    public String endpoint() {
+        return "https://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** An HTTP client that sends {@code https://} requests as {@code http://}. */
+    public static HttpClient rewritingClient() {
+        HttpClient plain = HttpClient.createDefault();
+        return new HttpClient() {
+            @Override
+            public Mono<HttpResponse> send(HttpRequest request) {
+                request.setUrl(request.getUrl().toString().replaceFirst("^https://", "http://"));
+                return plain.send(request);
+            }
+        };
+    }
+
+    /** A credential handing out the given token for any scope, recording the scopes asked for. */
+    public static TokenCredential credential(String token, List<String> scopes) {
+        return ctx -> {
+            scopes.addAll(ctx.getScopes());
+            return Mono.just(new AccessToken(token, OffsetDateTime.now().plusHours(1)));
+        };
+    }
+
+    /** Registers an environment; {@code appLogsConfiguration} is the JSON object or null to leave it out. */
+    public void putEnvironment(String subscription, String resourceGroup, String name, String appLogsConfiguration) {
+        String id = "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.App/managedEnvironments/" + name;
+        String logs = appLogsConfiguration == null ? "" : "\"appLogsConfiguration\":" + appLogsConfiguration + ",";
+        String json = "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"type\":\"Microsoft.App/managedEnvironments\","
+                + "\"location\":\"West Europe\",\"tags\":{},"
+                + "\"systemData\":{\"createdBy\":\"someone@example.com\",\"createdByType\":\"User\","
+                + "\"createdAt\":\"2025-03-01T10:00:00.0000000Z\",\"lastModifiedBy\":\"someone@example.com\","
+                + "\"lastModifiedByType\":\"User\",\"lastModifiedAt\":\"2025-03-01T10:00:00.0000000Z\"},"
+                + "\"properties\":{\"provisioningState\":\"Succeeded\","
+                + "\"defaultDomain\":\"happyhill-1a2b3c4d.westeurope.azurecontainerapps.io\",\"staticIp\":\"20.23.1.2\","
+                + logs
+                + "\"zoneRedundant\":false,\"kedaConfiguration\":{\"version\":\"2.16.1\"},"
+                + "\"daprConfiguration\":{\"version\":\"1.13.6-msft.3\"},"
+                + "\"customDomainConfiguration\":{\"customDomainVerificationId\":\"ABCDEF0123456789\"},"
+                + "\"workloadProfiles\":[{\"workloadProfileType\":\"Consumption\",\"name\":\"Consumption\"}],"
+                + "\"infrastructureResourceGroup\":\"ME_" + name + "_" + resourceGroup + "_westeurope\","
+                + "\"peerAuthentication\":{\"mtls\":{\"enabled\":false}},"
+                + "\"peerTrafficConfiguration\":{\"encryption\":{\"enabled\":false}},"
+                + "\"publicNetworkAccess\":\"Enabled\"}}";
+        environments.put(id.toLowerCase(), json);
+    }
+
+    /** The environment's {@code appLogsConfiguration} for a {@code log-analytics} destination. */
+    public static String logAnalytics(String customerId) {
+        return "{\"destination\":\"log-analytics\",\"logAnalyticsConfiguration\":{\"customerId\":\"" + customerId
+                + "\",\"dynamicJsonColumns\":false}}";
+    }
+
+    public long count(String method) {
+        return received.stream().filter(r -> r.method().equals(method)).count();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            received.add(new Received(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
+                    ex.getRequestHeaders().getFirst("Authorization")));
+            Matcher m = ENVIRONMENT.matcher(path);
+            if (!"GET".equals(ex.getRequestMethod()) || !m.matches()) {
+                reply(ex, 404, "{\"error\":{\"code\":\"InvalidResourceType\",\"message\":\"The resource type could not"
+                        + " be found in the namespace for api version.\"}}");
+                return;
+            }
+            String json = environments.get(path.toLowerCase());
+            if (json == null) {
+                reply(ex, 404, "{\"error\":{\"code\":\"ResourceNotFound\",\"message\":\"The Resource"
+                        + " 'Microsoft.App/managedEnvironments/" + m.group(3) + "' under resource group '" + m.group(2)
+                        + "' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix\"}}");
+                return;
+            }
+            reply(ex, 200, json);
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        ex.getResponseHeaders().add("x-ms-request-id", "00000000-0000-0000-0000-000000000001");
+        if (status == 404) {
+            ex.getResponseHeaders().add("x-ms-failure-cause", "gateway");
+        }
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
