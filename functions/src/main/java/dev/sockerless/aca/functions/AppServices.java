@@ -30,6 +30,7 @@ import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageStore;
 import dev.sockerless.aca.images.LoadOptions;
 import dev.sockerless.aca.images.ImageTagger;
+import dev.sockerless.aca.registry.OutboundGuard;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryEndpoints;
@@ -61,7 +62,8 @@ public final class AppServices {
         Duration timeout = settings.seconds(Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS);
         RegistryEndpoints endpoints = new RegistryEndpoints(settings.registryMirrors(),
                 settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
-        RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout);
+        RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout,
+                OutboundGuard.trusting(endpoints.trustedAuthorities()), RegistryTransport.Retries.DEFAULT);
         Registries registries = new Registries(transport, endpoints, Clock.systemUTC());
         this.login = new LoginHandler(new RegistryLogin(transport, endpoints));
         Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));

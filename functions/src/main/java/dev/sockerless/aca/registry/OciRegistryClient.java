@@ -28,15 +28,21 @@ public final class OciRegistryClient implements RegistryApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RegistryTransport transport;
+    private final boolean trusted;
     private final URI base;
     private final ImageReference repository;
     private final RegistryCredentials credentials;
     private final TokenCache tokens;
     private final ConcurrentMap<URI, AuthChallenge> challenges;
 
-    OciRegistryClient(RegistryTransport transport, URI base, ImageReference repository,
+    /**
+     * @param trusted the operator trusts this registry (an insecure registry or a mirror): it, its token realm and its
+     *                redirects may then be on internal addresses
+     */
+    OciRegistryClient(RegistryTransport transport, URI base, boolean trusted, ImageReference repository,
                       RegistryCredentials credentials, TokenCache tokens, ConcurrentMap<URI, AuthChallenge> challenges) {
         this.transport = transport;
+        this.trusted = trusted;
         this.base = base;
         this.repository = repository.repositoryOnly();
         this.credentials = credentials;
@@ -129,11 +135,11 @@ public final class OciRegistryClient implements RegistryApi {
                                              String scope) {
         if (!RegistryTransport.sameAuthority(base, request.uri())) {
             // An upload Location on another host (a storage backend) gets no credentials of ours.
-            return transport.send(authorized(request, null), maxBytes, what);
+            return transport.send(authorized(request, null), maxBytes, what, trusted);
         }
         AuthChallenge known = challenges.get(base);
         String authorization = known == null ? null : authorization(known, scope, false);
-        RegistryTransport.Response response = transport.send(authorized(request, authorization), maxBytes, what);
+        RegistryTransport.Response response = transport.send(authorized(request, authorization), maxBytes, what, trusted);
         if (response.status() != 401) {
             return response;
         }
@@ -150,7 +156,7 @@ public final class OciRegistryClient implements RegistryApi {
         if (retry == null) {
             return response;
         }
-        response = transport.send(authorized(request, retry), maxBytes, what);
+        response = transport.send(authorized(request, retry), maxBytes, what, trusted);
         if (response.status() == 401) {
             AuthChallenge again = AuthChallenge.parse(response.header("WWW-Authenticate")).orElse(challenge);
             deniedIfInsufficientScope(retry, again);
@@ -225,7 +231,7 @@ public final class OciRegistryClient implements RegistryApi {
             }
             String sep = realm.getRawQuery() == null ? "?" : "&";
             r = transport.send(new RegistryTransport.Request("GET", URI.create(realm + sep + query), headers, null),
-                    MAX_TOKEN_BODY_BYTES, "fetch token");
+                    MAX_TOKEN_BODY_BYTES, "fetch token", trusted);
         }
         if (r.status() == 401 || r.status() == 403) {
             throw DockerApiException.unauthorized("unauthorized: incorrect username or password");
@@ -262,7 +268,7 @@ public final class OciRegistryClient implements RegistryApi {
         }
         return transport.send(new RegistryTransport.Request("POST", realm,
                 Map.of("Content-Type", "application/x-www-form-urlencoded"),
-                form.toString().getBytes(StandardCharsets.UTF_8)), MAX_TOKEN_BODY_BYTES, "fetch token");
+                form.toString().getBytes(StandardCharsets.UTF_8)), MAX_TOKEN_BODY_BYTES, "fetch token", trusted);
     }
 
     /** ACR: the app's Entra token for the registry audience, exchanged for an ACR refresh token. */
@@ -278,7 +284,7 @@ public final class OciRegistryClient implements RegistryApi {
         String form = "grant_type=access_token&service=" + enc(challenge.service()) + "&access_token=" + enc(entraToken);
         RegistryTransport.Response r = transport.send(new RegistryTransport.Request("POST", realm.resolve("/oauth2/exchange"),
                 Map.of("Content-Type", "application/x-www-form-urlencoded"), form.getBytes(StandardCharsets.UTF_8)),
-                MAX_TOKEN_BODY_BYTES, "exchange token");
+                MAX_TOKEN_BODY_BYTES, "exchange token", trusted);
         if (r.status() == 401 || r.status() == 403) {
             throw DockerApiException.unauthorized("unauthorized: " + base.getAuthority()
                     + " refused the app's identity (does it have AcrPull/AcrPush on the registry?)");

@@ -76,7 +76,8 @@ public final class Registries {
                 && !endpoints.isOperatorTrusted(endpoints.baseFor(reference.registry()))) {
             return new AcrRegistryApi(acrClients.apply(reference));
         }
-        return new OciRegistryClient(transport, endpoints.baseFor(reference.registry()), reference, credentials,
+        return new OciRegistryClient(transport, endpoints.baseFor(reference.registry()),
+                endpoints.isOperatorTrusted(endpoints.baseFor(reference.registry())), reference, credentials,
                 tokens, challenges);
     }
 
@@ -92,7 +93,8 @@ public final class Registries {
             acting = new RegistryCredentials.Entra(entraCredential.get());
         }
         return new OciRegistryPusher(new OciRegistryClient(transport, endpoints.baseFor(reference.registry()),
-                reference, acting, tokens, challenges));
+                endpoints.isOperatorTrusted(endpoints.baseFor(reference.registry())), reference, acting, tokens,
+                challenges));
     }
 
     /** ACR's public-cloud login servers ({@code <name>.azurecr.io}). */

@@ -42,6 +42,13 @@ public final class RegistryEndpoints {
         return insecure.contains(hostPort.toLowerCase(Locale.ROOT));
     }
 
+    /** The {@code host[:port]} authorities the operator trusts: insecure registries and mirror endpoints. */
+    public java.util.List<String> trustedAuthorities() {
+        java.util.List<String> out = new java.util.ArrayList<>(insecure);
+        mirrors.values().forEach(m -> out.add(m.getRawAuthority().toLowerCase(Locale.ROOT)));
+        return out;
+    }
+
     /** True when the endpoint is a configured mirror or an insecure registry (trusted by the operator). */
     public boolean isOperatorTrusted(URI endpoint) {
         String authority = endpoint.getRawAuthority() == null ? "" : endpoint.getRawAuthority().toLowerCase(Locale.ROOT);

@@ -78,7 +78,8 @@ public final class RegistryLogin {
                 + (challenge.service().isEmpty() ? "" : "&service=" + enc(challenge.service()));
         RegistryTransport.Response r = transport.send(new RegistryTransport.Request("GET",
                 URI.create(realm + (realm.getRawQuery() == null ? "?" : "&") + query),
-                Map.of("Authorization", credentials.header()), null), OciRegistryClient.MAX_TOKEN_BODY_BYTES, "login");
+                Map.of("Authorization", credentials.header()), null), OciRegistryClient.MAX_TOKEN_BODY_BYTES, "login",
+                endpoints.isOperatorTrusted(base));
         if (r.status() == 401 || r.status() == 403) {
             throw DockerApiException.unauthorized(REFUSED);
         }
@@ -100,7 +101,7 @@ public final class RegistryLogin {
     private RegistryTransport.Response get(URI uri, String authorization) {
         return transport.send(new RegistryTransport.Request("GET", uri,
                 authorization == null ? Map.of() : Map.of("Authorization", authorization), null),
-                RegistryTransport.MAX_ERROR_BODY_BYTES, "login");
+                RegistryTransport.MAX_ERROR_BODY_BYTES, "login", endpoints.isOperatorTrusted(uri));
     }
 
     private static String enc(String value) {

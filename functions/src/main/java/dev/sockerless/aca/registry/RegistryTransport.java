@@ -28,10 +28,40 @@ public final class RegistryTransport {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final OutboundGuard guard;
+    private final Retries retries;
 
+    /** A transport trusting no internal address and retrying within the default budget. */
     public RegistryTransport(HttpClient http, Duration timeout) {
+        this(http, timeout, OutboundGuard.trusting(java.util.List.of()), Retries.DEFAULT);
+    }
+
+    public RegistryTransport(HttpClient http, Duration timeout, OutboundGuard guard, Retries retries) {
         this.http = Objects.requireNonNull(http);
         this.timeout = Objects.requireNonNull(timeout);
+        this.guard = Objects.requireNonNull(guard);
+        this.retries = Objects.requireNonNull(retries);
+    }
+
+    /**
+     * Retries of idempotent requests (GET, HEAD) on 429, 502, 503, 504 and connection failures: exponential backoff
+     * from {@code base} with full jitter, at most {@code max} per wait, a server's {@code Retry-After} honoured, all
+     * within {@code budget}.
+     */
+    public record Retries(Duration base, Duration max, Duration budget, Sleeper sleeper) {
+        public static final Retries DEFAULT = new Retries(Duration.ofMillis(200), Duration.ofSeconds(5),
+                Duration.ofSeconds(30), d -> Thread.sleep(d.toMillis()));
+        public static final Retries NONE = new Retries(Duration.ZERO, Duration.ZERO, Duration.ZERO, d -> { });
+
+        public Retries withBudget(Duration value) {
+            return new Retries(base, max, value, sleeper);
+        }
+    }
+
+    /** Waits between attempts (replaced in tests). */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
     }
 
     /** A shared client that never follows redirects on its own. */
@@ -88,9 +118,18 @@ public final class RegistryTransport {
      * (status ≥ 400) are cut at {@value #MAX_ERROR_BODY_BYTES}.
      */
     public Response send(Request request, long maxBodyBytes, String what) {
+        return send(request, maxBodyBytes, what, guard.isTrusted(request.uri()));
+    }
+
+    /**
+     * {@link #send(Request, long, String)} for a request serving a registry the operator trusts
+     * ({@code originTrusted}) or not: only then may it, its token realm or its redirects reach internal addresses.
+     */
+    public Response send(Request request, long maxBodyBytes, String what, boolean originTrusted) {
         Request current = request;
         for (int hop = 0; ; hop++) {
-            Response response = sendOnce(current, maxBodyBytes, what);
+            guard.check(current.uri(), originTrusted);
+            Response response = sendWithRetries(current, maxBodyBytes, what);
             if (!isRedirect(response.status()) || !("GET".equals(current.method()) || "HEAD".equals(current.method()))) {
                 return response;
             }
@@ -110,6 +149,65 @@ public final class RegistryTransport {
                 headers.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
             }
             current = new Request(current.method(), next, headers, null);
+        }
+    }
+
+    private Response sendWithRetries(Request request, long maxBodyBytes, String what) {
+        boolean idempotent = "GET".equals(request.method()) || "HEAD".equals(request.method());
+        Duration waited = Duration.ZERO; // the budget bounds the waiting; each attempt is bounded by the timeout
+        for (int attempt = 0; ; attempt++) {
+            Duration wait;
+            try {
+                Response response = sendOnce(request, maxBodyBytes, what);
+                if (!idempotent || !isRetryable(response.status())) {
+                    return response;
+                }
+                wait = retryAfter(response.header("Retry-After")).orElse(backoff(attempt));
+                if (waited.plus(wait).compareTo(retries.budget()) > 0) {
+                    return response;
+                }
+            } catch (DockerApiException e) {
+                boolean connectionFailure = e.kind() == DockerApiException.Kind.UNAVAILABLE && e.getCause() instanceof IOException;
+                wait = backoff(attempt);
+                if (!idempotent || !connectionFailure || waited.plus(wait).compareTo(retries.budget()) > 0) {
+                    throw e;
+                }
+            }
+            waited = waited.plus(wait);
+            try {
+                retries.sleeper().sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DockerApiException.unavailable(what + ": interrupted", e);
+            }
+        }
+    }
+
+    static boolean isRetryable(int status) {
+        return status == 429 || status == 502 || status == 503 || status == 504;
+    }
+
+    private Duration backoff(int attempt) {
+        long cap = Math.min(retries.max().toMillis(), retries.base().toMillis() << Math.min(attempt, 20));
+        return Duration.ofMillis(cap <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(cap + 1));
+    }
+
+    /** {@code Retry-After} in seconds or as an HTTP date. */
+    static java.util.Optional<Duration> retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+        } catch (NumberFormatException e) {
+            try {
+                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(value.trim(),
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
+                return java.util.Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (java.time.format.DateTimeParseException ignored) {
+                return java.util.Optional.empty();
+            }
         }
     }
 

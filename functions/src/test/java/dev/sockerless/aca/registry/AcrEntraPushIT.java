@@ -148,7 +148,7 @@ class AcrEntraPushIT {
         };
         Duration timeout = Duration.ofSeconds(10);
         return new OciRegistryPusher(new OciRegistryClient(
-                new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout), URI.create("http://" + host),
+                new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout), URI.create("http://" + host), true,
                 ImageReference.parse(host + "/" + repository), new RegistryCredentials.Entra(credential),
                 new TokenCache(Clock.systemUTC()), new java.util.concurrent.ConcurrentHashMap<>()));
     }

@@ -27,7 +27,7 @@ class RegistryTransportTest {
     HttpServer cdn;
     final List<String> cdnAuthorization = new CopyOnWriteArrayList<>();
     final List<String> registryAuthorization = new CopyOnWriteArrayList<>();
-    RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)), Duration.ofSeconds(5));
+    RegistryTransport transport;
 
     @BeforeEach
     void start() throws IOException {
@@ -59,6 +59,10 @@ class RegistryTransportTest {
             ex.close();
         });
         registry.start();
+        // The registry is operator-trusted (as an insecure registry would be), so its redirects may stay on loopback.
+        transport = new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)), Duration.ofSeconds(5),
+                OutboundGuard.trusting(List.of("127.0.0.1:" + registry.getAddress().getPort())),
+                RegistryTransport.Retries.NONE);
     }
 
     @AfterEach
