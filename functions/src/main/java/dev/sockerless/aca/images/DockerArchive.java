@@ -344,7 +344,7 @@ public final class DockerArchive implements AutoCloseable {
         } catch (IOException e) {
             throw invalid("cannot read layer " + name + ": " + message(e));
         }
-        return new ArchiveLayer(name, entry.getSize(), declared, declaredType, c, () -> tar.getInputStream(entry));
+        return new ArchiveLayer(name, entry.getSize(), declared, declaredType, c, () -> new SharedChannelStream(tar.getInputStream(entry), tar));
     }
 
     // ------------------------------------------------------------------ formats
@@ -607,6 +607,41 @@ public final class DockerArchive implements AutoCloseable {
                 Files.deleteIfExists(tempFile);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * A stream over one entry of the archive, safe to read while other entries are read on other threads:
+     * commons-compress's {@code TarFile} entry streams position the archive's one channel and then read it, so reads
+     * of different entries must not interleave.
+     */
+    private static final class SharedChannelStream extends java.io.FilterInputStream {
+        private final Object lock;
+
+        SharedChannelStream(InputStream in, Object lock) {
+            super(in);
+            this.lock = lock;
+        }
+
+        @Override
+        public int read() throws IOException {
+            synchronized (lock) {
+                return super.read();
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            synchronized (lock) {
+                return super.read(b, off, len);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            synchronized (lock) {
+                return super.skip(n);
             }
         }
     }

@@ -276,6 +276,20 @@ class ImageLoadIT {
         verifyPushed(staged("library/lost"), "v1", image);
     }
 
+    @Test
+    void manyLargeLayersPreparedInParallelAllVerify() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        List<TestImages.Layer> layers = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] data = new byte[8 << 20];
+            random.nextBytes(data);
+            layers.add(TestImages.layer(Format.DOCKER, Map.of("big/" + i, data)));
+        }
+        TestImage image = TestImages.image(Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), layers);
+        load(TestArchives.legacy(image, List.of("big:v1")));
+        verifyPushed(staged("library/big"), "v1", image);
+    }
+
     // ------------------------------------------------------------------ failures leave no tag
 
     @Test
