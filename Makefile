@@ -3,15 +3,27 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
-.PHONY: run test bench deps deps-node deps-registry deps-skopeo package clean
+.PHONY: run test fuzz bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
 	exec java -cp "localhost/target/classes:$$(cat localhost/target/classpath.txt)" dev.sockerless.aca.localhost.LocalHost
 
-## test: install what the tests need (Azurite from npm, docker-registry from apt) and run every test
+FUZZ_TARGETS := ParsersFuzzTest\#imageReference ParsersFuzzTest\#registryAuthHeader ParsersFuzzTest\#manifests \
+	ParsersFuzzTest\#logsParameters ParsersFuzzTest\#kqlLiteral ArchiveFuzzTest\#dockerArchive
+FUZZ_ROUNDS ?= 6
+
+## test: install what the tests need (Azurite from npm, docker-registry from apt), run every test, then a short fuzzing run
 test: deps
 	$(MVN) verify
+	$(MAKE) fuzz FUZZ_ROUNDS=1
+
+## fuzz: each Jazzer target in fuzzing mode, FUZZ_ROUNDS times its annotated duration (the corpus carries over)
+fuzz:
+	@for round in $$(seq $(FUZZ_ROUNDS)); do for target in $(FUZZ_TARGETS); do \
+	  echo "fuzzing $$target (round $$round)"; \
+	  JAZZER_FUZZ=1 $(MVN) -o test -pl functions -Dtest="$$target" -Dsurefire.failIfNoSpecifiedTests=false || exit 1; \
+	done; done
 
 ## package: the function app (functions/target/azure-functions/...) and the local host, without tests
 package:
