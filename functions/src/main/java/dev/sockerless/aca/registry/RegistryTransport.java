@@ -10,6 +10,13 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -236,25 +243,115 @@ public final class RegistryTransport {
         request.headers().forEach(builder::header);
         HttpRequest.BodyPublisher publisher = publisher(request);
         builder.method(request.method(), publisher);
+        boolean head = "HEAD".equals(request.method());
+        // One deadline for headers and body: the client's own timeout ends with the headers, and a body that stalls
+        // or trickles would otherwise hold the request forever. Cancelling the future aborts the exchange.
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(builder.build(),
+                info -> new CappedBody(info.statusCode() >= 400 ? MAX_ERROR_BODY_BYTES : (head ? 0 : maxBodyBytes),
+                        info.statusCode() >= 400));
         try {
-            HttpResponse<InputStream> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-            long cap = response.statusCode() >= 400 ? MAX_ERROR_BODY_BYTES : maxBodyBytes;
-            byte[] body;
-            try (InputStream in = response.body()) {
-                body = "HEAD".equals(request.method()) ? new byte[0] : readCapped(in, cap, response.statusCode() >= 400, what);
-            }
-            return new Response(response.statusCode(), response.headers(), body, request.uri());
-        } catch (HttpTimeoutException e) {
+            HttpResponse<byte[]> response = future.get(deadline(request).toMillis(), TimeUnit.MILLISECONDS);
+            return new Response(response.statusCode(), response.headers(), response.body(), request.uri());
+        } catch (TimeoutException e) {
+            future.cancel(true);
             throw DockerApiException.unavailable(what + ": registry " + request.uri().getAuthority()
-                    + " did not answer in time", e);
-        } catch (IOException e) {
-            throw DockerApiException.unavailable(what + ": cannot reach registry " + request.uri().getAuthority()
-                    + ": " + describe(e), e);
+                    + " did not send its response within " + deadline(request).toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TooLarge) {
+                throw DockerApiException.invalid(what + ": response exceeds the limit of " + maxBodyBytes + " bytes");
+            }
+            if (cause instanceof HttpTimeoutException) {
+                throw DockerApiException.unavailable(what + ": registry " + request.uri().getAuthority()
+                        + " did not answer in time", cause);
+            }
+            if (cause instanceof IOException io) {
+                throw DockerApiException.unavailable(what + ": cannot reach registry " + request.uri().getAuthority()
+                        + ": " + describe(io), io);
+            }
+            if (cause instanceof DockerApiException d) {
+                throw d;
+            }
+            throw DockerApiException.unavailable(what + ": registry " + request.uri().getAuthority() + ": " + cause, cause);
         } catch (InterruptedException e) {
+            future.cancel(true);
             Thread.currentThread().interrupt();
             throw DockerApiException.unavailable(what + ": interrupted", e);
         }
     }
+
+    /** Lowest upload rate a request body is given time for, on top of the timeout. */
+    static final long MIN_UPLOAD_BYTES_PER_SECOND = 1L << 20;
+
+    /** The whole exchange's deadline: the timeout, plus time for the request body at the minimum rate. */
+    private Duration deadline(Request request) {
+        long bodyBytes = request.stream() != null ? request.streamLength() : request.body() == null ? 0 : request.body().length;
+        return timeout.plusSeconds(1 + bodyBytes / MIN_UPLOAD_BYTES_PER_SECOND);
+    }
+
+    /** A body over its cap. */
+    private static final class TooLarge extends IOException {
+        TooLarge() {
+            super("response body too large");
+        }
+    }
+
+    /**
+     * Collects a response body up to {@code cap} bytes; more fails the request with {@link TooLarge}, or, for error
+     * bodies ({@code truncate}), is dropped and the body cut at the cap.
+     */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long cap;
+        private final boolean truncate;
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        CappedBody(long cap, boolean truncate) {
+            this.cap = cap;
+            this.truncate = truncate;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer b : items) {
+                long room = cap - out.size();
+                if (b.remaining() > room) {
+                    if (!truncate) {
+                        subscription.cancel();
+                        result.completeExceptionally(new TooLarge());
+                        return;
+                    }
+                    b.limit(b.position() + (int) Math.max(0, room));
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                out.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(out.toByteArray());
+        }
+    }
+
 
     private static HttpRequest.BodyPublisher publisher(Request request) {
         if (request.stream() != null) {
@@ -279,12 +376,5 @@ public final class RegistryTransport {
         return message == null || message.isBlank() ? e.getClass().getSimpleName().toLowerCase(Locale.ROOT) : message;
     }
 
-    /** Reads at most {@code cap} bytes; more is an error unless {@code truncate} (error bodies are just cut). */
-    static byte[] readCapped(InputStream in, long cap, boolean truncate, String what) throws IOException {
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap));
-        if (!truncate && in.read() >= 0) {
-            throw DockerApiException.invalid(what + ": response exceeds the limit of " + cap + " bytes");
-        }
-        return bytes;
-    }
+
 }
