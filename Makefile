@@ -3,15 +3,19 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
-.PHONY: run test bench deps deps-node deps-registry deps-skopeo package clean
+.PHONY: run test bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
 	exec java -cp "localhost/target/classes:$$(cat localhost/target/classpath.txt)" dev.sockerless.aca.localhost.LocalHost
 
-## test: install what the tests need (Azurite from npm, docker-registry from apt) and run every test
-test: deps
+## test: install what the tests need (Azurite and tree-sitter-bicep from npm, docker-registry from apt), check the Bicep syntax, run every test
+test: deps bicep-syntax
 	$(MVN) verify
+
+## bicep-syntax: parse every bicep/*.bicep(param) with tree-sitter-bicep (syntax only: no types, schemas or references)
+bicep-syntax: deps-node
+	node scripts/bicep-syntax.js
 
 ## package: the function app (functions/target/azure-functions/...) and the local host, without tests
 package:
@@ -20,7 +24,8 @@ package:
 deps: deps-node deps-registry
 
 deps-node:
-	@if [ ! -x node_modules/.bin/azurite ]; then echo "installing Azurite (npm ci)"; npm ci --no-audit --no-fund; fi
+	@if [ ! -x node_modules/.bin/azurite ] || [ ! -d node_modules/tree-sitter ] || [ ! -d node_modules/tree-sitter-bicep ]; then \
+	  echo "installing Azurite and tree-sitter-bicep (npm ci)"; npm ci --no-audit --no-fund; fi
 
 deps-registry:
 	@if ! command -v docker-registry >/dev/null 2>&1; then \
