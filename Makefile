@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
-.PHONY: run test fuzz bench deps deps-node deps-registry deps-skopeo package clean
+.PHONY: run test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
@@ -13,8 +13,9 @@ FUZZ_TARGETS := ParsersFuzzTest\#imageReference ParsersFuzzTest\#registryAuthHea
 	ParsersFuzzTest\#logsParameters ParsersFuzzTest\#kqlLiteral ArchiveFuzzTest\#dockerArchive
 FUZZ_ROUNDS ?= 6
 
-## test: install what the tests need (Azurite from npm, docker-registry from apt), run every test, then a short fuzzing run
-test: deps
+## test: install what the tests need (Azurite and tree-sitter-bicep from npm, docker-registry from apt), check the
+## Bicep syntax, run every test, then a short fuzzing run
+test: deps bicep-syntax
 	$(MVN) verify
 	$(MAKE) fuzz FUZZ_ROUNDS=1
 
@@ -25,6 +26,10 @@ fuzz:
 	  JAZZER_FUZZ=1 $(MVN) -o test -pl functions -Dtest="$$target" -Dsurefire.failIfNoSpecifiedTests=false || exit 1; \
 	done; done
 
+## bicep-syntax: parse every bicep/*.bicep(param) with tree-sitter-bicep (syntax only: no types, schemas or references)
+bicep-syntax: deps-node
+	node scripts/bicep-syntax.js
+
 ## package: the function app (functions/target/azure-functions/...) and the local host, without tests
 package:
 	$(MVN) package -DskipTests
@@ -32,7 +37,8 @@ package:
 deps: deps-node deps-registry
 
 deps-node:
-	@if [ ! -x node_modules/.bin/azurite ]; then echo "installing Azurite (npm ci)"; npm ci --no-audit --no-fund; fi
+	@if [ ! -x node_modules/.bin/azurite ] || [ ! -d node_modules/tree-sitter ] || [ ! -d node_modules/tree-sitter-bicep ]; then \
+	  echo "installing Azurite and tree-sitter-bicep (npm ci)"; npm ci --no-audit --no-fund; fi
 
 deps-registry:
 	@if ! command -v docker-registry >/dev/null 2>&1; then \

@@ -105,12 +105,33 @@ public final class Settings {
         return find(key).orElseThrow(() -> missing(key, "is not set"));
     }
 
-    /** The storage connection for the state tables: {@code SOCKERLESS_STATE_STORAGE}, else {@code AzureWebJobsStorage}. */
+    /**
+     * The Functions host's identity-based storage setting ({@code AzureWebJobsStorage__accountName}, with
+     * {@code __credential=managedidentity} and {@code __clientId}), which a deployment sets instead of a connection
+     * string. A host setting, not a {@link Key}: the app reads only the account name from it; the identity is the one
+     * {@code DefaultAzureCredential} picks ({@code AZURE_CLIENT_ID} for a user-assigned identity).
+     */
+    public static final String STORAGE_ACCOUNT_NAME = "AzureWebJobsStorage__accountName";
+
+    /**
+     * The storage connection for the state tables: {@code SOCKERLESS_STATE_STORAGE}, else {@code AzureWebJobsStorage},
+     * else, for an identity-based host setting {@value #STORAGE_ACCOUNT_NAME}, a connection string naming only the
+     * account ({@code DefaultEndpointsProtocol=https;AccountName=<name>;EndpointSuffix=core.windows.net}), which the
+     * storage clients read with the app's identity because it carries no key.
+     */
     public String stateStorageConnection() {
         return find(Key.SOCKERLESS_STATE_STORAGE)
                 .or(() -> find(Key.AzureWebJobsStorage))
+                .or(() -> findRaw(STORAGE_ACCOUNT_NAME).map(account -> {
+                    if (!account.matches("[a-z0-9]{3,24}")) {
+                        throw DockerApiException.system("configuration: " + STORAGE_ACCOUNT_NAME
+                                + " is not a storage account name (3-24 lowercase letters and digits)", null);
+                    }
+                    return "DefaultEndpointsProtocol=https;AccountName=" + account + ";EndpointSuffix=core.windows.net";
+                }))
                 .orElseThrow(() -> missing(Key.AzureWebJobsStorage,
-                        "is not set (nor SOCKERLESS_STATE_STORAGE): the state tables need a storage connection"));
+                        "is not set (nor SOCKERLESS_STATE_STORAGE, nor " + STORAGE_ACCOUNT_NAME
+                                + "): the state tables need a storage connection"));
     }
 
     /** Comma-separated list, trimmed, empty entries dropped. */

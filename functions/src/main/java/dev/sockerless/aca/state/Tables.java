@@ -5,6 +5,7 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.sockerless.aca.errors.DockerApiException;
 
 import java.util.Optional;
@@ -16,14 +17,53 @@ public final class Tables {
     private Tables() {
     }
 
-    /** A service client for a storage connection string (Azurite's or an account's). */
+    /**
+     * A service client for a storage connection string (Azurite's or an account's). A string with neither an account
+     * key nor a SAS ({@code AccountName=...} only, as {@code Settings.stateStorageConnection()} builds for an
+     * identity-based {@code AzureWebJobsStorage__accountName}) is read with {@code DefaultAzureCredential}.
+     */
     public static TableServiceClient serviceClient(String connectionString) {
         try {
+            Optional<String> identityEndpoint = identityEndpoint(connectionString);
+            if (identityEndpoint.isPresent()) {
+                return new TableServiceClientBuilder().endpoint(identityEndpoint.get())
+                        .credential(new DefaultAzureCredentialBuilder().build()).buildClient();
+            }
             return new TableServiceClientBuilder().connectionString(connectionString).buildClient();
         } catch (IllegalArgumentException e) {
             // Never echo the connection string: it may hold an account key.
             throw DockerApiException.system("configuration: the storage connection string is malformed", null);
         }
+    }
+
+    /**
+     * The table endpoint of a connection string that carries no secret ({@code TableEndpoint}, else
+     * {@code DefaultEndpointsProtocol://AccountName.table.EndpointSuffix}); empty when it has an {@code AccountKey}, a
+     * {@code SharedAccessSignature} or is {@code UseDevelopmentStorage=true}.
+     */
+    static Optional<String> identityEndpoint(String connectionString) {
+        java.util.Map<String, String> parts = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String part : connectionString == null ? new String[0] : connectionString.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                parts.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+            }
+        }
+        if (parts.containsKey("AccountKey") || parts.containsKey("SharedAccessSignature")
+                || parts.containsKey("UseDevelopmentStorage")) {
+            return Optional.empty();
+        }
+        String explicit = parts.get("TableEndpoint");
+        if (explicit != null && !explicit.isBlank()) {
+            return Optional.of(explicit);
+        }
+        String account = parts.get("AccountName");
+        if (account == null || account.isBlank()) {
+            return Optional.empty(); // the builder reports the malformed string
+        }
+        String protocol = parts.getOrDefault("DefaultEndpointsProtocol", "https");
+        String suffix = parts.getOrDefault("EndpointSuffix", "core.windows.net");
+        return Optional.of(protocol + "://" + account + ".table." + suffix);
     }
 
     /** The table, created when missing. */

@@ -35,6 +35,22 @@ class SettingsTest {
     }
 
     @Test
+    void identityBasedHostStorageBecomesAKeylessConnectionString() {
+        assertThat(Settings.of(Map.of(Settings.STORAGE_ACCOUNT_NAME, "sockerlessst1",
+                "AzureWebJobsStorage__credential", "managedidentity")).stateStorageConnection())
+                .isEqualTo("DefaultEndpointsProtocol=https;AccountName=sockerlessst1;EndpointSuffix=core.windows.net");
+        // A connection string, when present, wins (as it does for the Functions host).
+        assertThat(Settings.of(Map.of(Settings.STORAGE_ACCOUNT_NAME, "sockerlessst1",
+                "AzureWebJobsStorage", "UseDevelopmentStorage=true")).stateStorageConnection())
+                .isEqualTo("UseDevelopmentStorage=true");
+        assertThatThrownBy(() -> Settings.of(Map.of(Settings.STORAGE_ACCOUNT_NAME, "Bad;AccountKey=x"))
+                .stateStorageConnection())
+                .isInstanceOf(DockerApiException.class)
+                .hasMessage("configuration: AzureWebJobsStorage__accountName is not a storage account name"
+                        + " (3-24 lowercase letters and digits)");
+    }
+
+    @Test
     void mirrorsParseAndNormaliseDockerHubNames() {
         Settings settings = Settings.of(Map.of("SOCKERLESS_REGISTRY_MIRRORS",
                 " index.docker.io=http://127.0.0.1:5001/ , ghcr.io=https://mirror.example.com"));

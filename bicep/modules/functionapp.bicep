@@ -1,0 +1,146 @@
+// The Function App on Flex Consumption (Java), running as the user-assigned identity, and its app settings: every
+// SOCKERLESS_* setting that names a deployed resource. Settings with usable defaults are left to their defaults;
+// FunctionAppSettingsTest checks this list against the app's Settings.Key.
+param name string
+param planName string
+param location string
+@allowed([
+  '17'
+  '21'
+])
+param javaVersion string = '17'
+param maximumInstanceCount int = 40
+@allowed([
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerUrl string
+param registryLoginServer string
+@description('Repository namespace in the registry that `docker load` pushes to.')
+param stagingNamespace string
+param environmentId string
+param workspaceCustomerId string
+param agentStorageName string
+@allowed([
+  'azure-monitor'
+  'log-analytics'
+])
+param logsDestination string
+param tags object = {}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      // Flex Consumption takes the runtime here; FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION are not
+      // allowed as app settings on this plan.
+      runtime: {
+        name: 'java'
+        version: javaVersion
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      appSettings: [
+        // Functions host storage (and the app's state tables): identity-based, no key.
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: storageAccountName
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identityClientId
+        }
+        // DefaultAzureCredential in the app picks the user-assigned identity by this client id.
+        {
+          name: 'AZURE_CLIENT_ID'
+          value: identityClientId
+        }
+        {
+          name: 'SOCKERLESS_STAGING_REGISTRY'
+          value: '${registryLoginServer}/${stagingNamespace}'
+        }
+        {
+          name: 'SOCKERLESS_ACA_ENVIRONMENT_ID'
+          value: environmentId
+        }
+        {
+          name: 'SOCKERLESS_ACA_LOCATION'
+          value: location
+        }
+        {
+          name: 'SOCKERLESS_AGENT_MODE'
+          value: 'azure-files'
+        }
+        {
+          name: 'SOCKERLESS_AGENT_STORAGE_NAME'
+          value: agentStorageName
+        }
+        {
+          name: 'SOCKERLESS_ACR_IDENTITY'
+          value: identityId
+        }
+        {
+          name: 'SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID'
+          value: workspaceCustomerId
+        }
+        {
+          name: 'SOCKERLESS_LOG_TABLE'
+          value: logsDestination == 'log-analytics' ? 'ContainerAppConsoleLogs_CL' : 'ContainerAppConsoleLogs'
+        }
+      ]
+    }
+  }
+}
+
+output id string = app.id
+output name string = app.name
+output url string = 'https://${app.properties.defaultHostName}'
