@@ -53,7 +53,19 @@ public final class Settings {
         SOCKERLESS_LOG_ANALYTICS_ENDPOINT("https://api.loganalytics.io/v1"),
         SOCKERLESS_ARM_ENDPOINT("https://management.azure.com"),
         SOCKERLESS_LOG_TABLE("auto"),
-        SOCKERLESS_LOGS_MAX_RESPONSE_BYTES("33554432");
+        SOCKERLESS_LOGS_MAX_RESPONSE_BYTES("33554432"),
+        /** logs follow=1: how long one long-poll call waits for new lines. */
+        SOCKERLESS_FOLLOW_WAIT_SECONDS("20"),
+        /** How often the follow poller queries Log Analytics (one query for all followed executions). */
+        SOCKERLESS_FOLLOW_POLL_SECONDS("2"),
+        /** A container no reader asked about for this long is no longer followed. */
+        SOCKERLESS_FOLLOW_IDLE_SECONDS("120"),
+        /** How long the poller keeps polling after an execution reached a final state, before the log ends. */
+        SOCKERLESS_FOLLOW_GRACE_SECONDS("300"),
+        /** How long followed lines stay in the follow cache after the last poll of their container. */
+        SOCKERLESS_FOLLOW_RETENTION_SECONDS("86400"),
+        /** The ingestion-time overlap of successive polls (late rows inside it are still found, once). */
+        SOCKERLESS_FOLLOW_OVERLAP_SECONDS("30");
 
         private final String defaultValue;
 

@@ -5,6 +5,8 @@ import dev.sockerless.aca.containers.ContainerLookup;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.logs.FollowStarter;
 import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.LogsParameters;
 
@@ -23,18 +25,37 @@ public final class ContainerLogsHandler {
 
     private final ContainerLookup lookup;
     private final Supplier<LogsHandler> logs;
+    private final Supplier<FollowLogsHandler> follow;
 
     /** @param logs built on first use: a server without a Log Analytics workspace still serves everything else */
     public ContainerLogsHandler(ContainerStore store, Supplier<LogsHandler> logs) {
+        this(store, logs, () -> {
+            throw DockerApiException.system("logs follow is not configured", null);
+        });
+    }
+
+    /** @param follow the long-poll follow handler ({@code follow=1}), built on first use */
+    public ContainerLogsHandler(ContainerStore store, Supplier<LogsHandler> logs, Supplier<FollowLogsHandler> follow) {
         this.lookup = new ContainerLookup(store);
         this.logs = logs;
+        this.follow = follow;
     }
 
     public ApiResponse logs(ApiRequest request, String idOrName) {
+        return logs(request, idOrName, FollowStarter.NONE);
+    }
+
+    /** @param starter starts the workspace's follow poller when {@code follow=1} needs it */
+    public ApiResponse logs(ApiRequest request, String idOrName, FollowStarter starter) {
         ContainerRecord container = lookup.get(idOrName);
         LogsParameters.parse(request.query()); // parameter errors first, as dockerd checks them before anything
         JsonNode config = parse(container.config());
         boolean tty = config.path("Tty").asBoolean(false);
+        if (LogsParameters.flag(request.query(), "follow")) {
+            Map<String, String> labels = new TreeMap<>();
+            config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            return follow.get().follow(request, container, tty, labels, starter);
+        }
         Optional<Execution> execution = container.findExecution();
         if (execution.isEmpty()) {
             return new ApiResponse(200, Map.of("Content-Type",

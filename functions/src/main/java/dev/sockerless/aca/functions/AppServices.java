@@ -40,8 +40,22 @@ import dev.sockerless.aca.state.TableStorageContainerStore;
 import dev.sockerless.aca.state.TableStorageImageStore;
 import dev.sockerless.aca.state.Tables;
 
+import com.microsoft.durabletask.DurableTaskClient;
+import dev.sockerless.aca.containers.Execution;
+import dev.sockerless.aca.docker.FollowLogsHandler;
+import dev.sockerless.aca.logs.FollowPoller;
+import dev.sockerless.aca.logs.FollowSettings;
+import dev.sockerless.aca.logs.FollowStarter;
+import dev.sockerless.aca.logs.FollowTargets;
+import dev.sockerless.aca.logs.LogCache;
+import dev.sockerless.aca.logs.LogTarget;
+import dev.sockerless.aca.state.TableStorageLogCache;
+
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The composition root: builds the object graph on first use, once per process, from the settings. A failure
@@ -57,8 +71,16 @@ public final class AppServices {
     private final LoginHandler login;
     private final ContainerHandlers containers;
     private final ContainerLogsHandler containerLogs;
+    private final Lazy<FollowPoller> followPoller;
+    private final Lazy<LocalFollowDriver> localFollow;
+    private final int pollSeconds;
 
     AppServices(Settings settings, ImageStore store, ContainerStore containerStore) {
+        this(settings, store, containerStore, null);
+    }
+
+    /** @param logCache the follow cache, or null to open the Table Storage one on first use */
+    AppServices(Settings settings, ImageStore store, ContainerStore containerStore, LogCache logCache) {
         Duration timeout = settings.seconds(Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS);
         RegistryEndpoints endpoints = new RegistryEndpoints(settings.registryMirrors(),
                 settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
@@ -73,7 +95,21 @@ public final class AppServices {
         ContainerJobs jobs = new ContainerJobs(settings); // job and agent settings are read at create time
         this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
                 containerStore, jobs, Clock.systemUTC());
-        this.containerLogs = new ContainerLogsHandler(containerStore, new Lazy<>(() -> logsHandler(settings)));
+        Lazy<LogCache> cache = new Lazy<>(() -> logCache != null ? logCache
+                : new TableStorageLogCache(Tables.serviceClient(settings.stateStorageConnection())));
+        FollowSettings follow = followSettings(settings);
+        this.pollSeconds = (int) follow.poll().toSeconds();
+        this.containerLogs = new ContainerLogsHandler(containerStore, new Lazy<>(() -> logsHandler(settings)),
+                new Lazy<>(() -> new FollowLogsHandler(containerStore, cache.get(), follow.longPoll(),
+                        Duration.ofMillis(500), settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES),
+                        Clock.systemUTC(), d -> Thread.sleep(d.toMillis()))));
+        this.followPoller = new Lazy<>(() -> new FollowPoller(cache.get(), followTargets(containerStore),
+                logSource(settings)::followRows, LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), follow));
+        this.localFollow = new Lazy<>(() -> new LocalFollowDriver(pollSeconds,
+                r -> {
+                    FollowPoller.Outcome o = followPoller.get().poll(Instant.now(), r.purge());
+                    return new LogFollowFunctions.PollResult(o.followed(), o.more());
+                }, Clock.systemUTC()));
         this.images = new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
                 loader, () -> loadOptions(settings), new Lazy<>(() -> blobArchives(settings)), platform);
     }
@@ -98,14 +134,52 @@ public final class AppServices {
 
     /** Log Analytics settings are required only by the logs route. */
     static LogsHandler logsHandler(Settings settings) {
+        return new LogsHandler(logSource(settings), settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES));
+    }
+
+    static LogAnalyticsLogSource logSource(Settings settings) {
         long max = settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES);
         TokenCredential credential = new DefaultAzureCredentialBuilder().build();
         LogsQueryClient client = LogAnalyticsLogSource.client(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_ENDPOINT),
                 credential);
-        LogAnalyticsLogSource source = new LogAnalyticsLogSource(client, workspace(settings, credential, null),
+        return new LogAnalyticsLogSource(client, workspace(settings, credential, null),
                 LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), LogAnalyticsLogSource.DEFAULT_PAGE_ROWS,
                 max, Duration.ofSeconds(60), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
-        return new LogsHandler(source, max);
+    }
+
+    static FollowSettings followSettings(Settings settings) {
+        return new FollowSettings(settings.seconds(Key.SOCKERLESS_FOLLOW_POLL_SECONDS),
+                settings.seconds(Key.SOCKERLESS_FOLLOW_WAIT_SECONDS), settings.seconds(Key.SOCKERLESS_FOLLOW_IDLE_SECONDS),
+                settings.seconds(Key.SOCKERLESS_FOLLOW_GRACE_SECONDS),
+                settings.seconds(Key.SOCKERLESS_FOLLOW_RETENTION_SECONDS),
+                settings.seconds(Key.SOCKERLESS_FOLLOW_OVERLAP_SECONDS), FollowSettings.defaults().rowLimit());
+    }
+
+    /**
+     * What the poller follows for a container: its latest execution's main container (the job's container, named
+     * like the job), whether that execution has finished (the status recorded with {@code PUT .../execution}),
+     * and a scan bound an hour before it started.
+     */
+    static FollowTargets followTargets(ContainerStore store) {
+        return id -> store.find(id).map(c -> {
+            Execution e = c.execution();
+            Instant started = e != null && e.startedAt() != null ? e.startedAt() : c.created();
+            return new FollowTargets.Followed(e == null ? null
+                    : new LogTarget(c.jobName(), e.name(), c.jobName(), Map.of(), false),
+                    e != null && e.isFinished(), started.minus(Duration.ofHours(1)));
+        });
+    }
+
+    /**
+     * The follow poller's starter: the Durable client on Azure; the in-process driver on the local host, which
+     * passes no Durable client context (null).
+     */
+    FollowStarter followStarter(Supplier<DurableTaskClient> durable) {
+        return durable == null ? localFollow.get() : new DurableFollowStarter(durable, pollSeconds);
+    }
+
+    FollowPoller followPoller() {
+        return followPoller.get();
     }
 
     /**

@@ -8,6 +8,8 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
+import com.microsoft.durabletask.azurefunctions.DurableClientContext;
+import com.microsoft.durabletask.azurefunctions.DurableClientInput;
 
 import java.util.Optional;
 
@@ -19,21 +21,31 @@ public final class ContainersApi {
     public static final String CONTAINER_DELETE = "ContainerDelete";
     public static final String CONTAINER_LOGS = "ContainerLogs";
 
-    /** {@code GET /containers/{id}/logs}: one whole body (Java functions cannot stream). */
+    /**
+     * {@code GET /containers/{id}/logs}: one whole body (Java functions cannot stream); {@code follow=1} is a
+     * long-poll batch fed by the follow orchestration, which the Durable client starts when needed. The local host
+     * passes a null Durable client context: it runs the orchestration in process.
+     */
     @FunctionName(CONTAINER_LOGS)
     public HttpResponseMessage logs(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.CONTAINER_LOGS,
                     authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
-        return Http.serve(request, context, r -> AppServices.get().containerLogs().logs(r, id));
+            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id,
+            @DurableClientInput(name = "durableContext") DurableClientContext durable, ExecutionContext context) {
+        return Http.serve(request, context, r -> {
+            AppServices app = AppServices.get();
+            return app.containerLogs().logs(r, id,
+                    () -> app.followStarter(durable == null ? null : durable::getClient).ensureRunning());
+        });
     }
 
     @FunctionName(CONTAINER_LOGS + Routes.V)
     public HttpResponseMessage logsVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.CONTAINER_LOGS,
                     authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
-        return logs(request, id, context);
+            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id,
+            @DurableClientInput(name = "durableContext") DurableClientContext durable, ExecutionContext context) {
+        return logs(request, id, durable, context);
     }
 
     @FunctionName(CONTAINER_CREATE)

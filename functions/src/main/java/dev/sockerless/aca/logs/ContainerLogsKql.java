@@ -134,7 +134,7 @@ public final class ContainerLogsKql {
     }
 
     /** The last tick at or before {@code t}. */
-    static Instant floorToTick(Instant t) {
+    public static Instant floorToTick(Instant t) {
         return t.minusNanos(t.getNano() % NANOS_PER_TICK);
     }
 

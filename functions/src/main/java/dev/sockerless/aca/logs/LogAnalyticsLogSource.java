@@ -209,8 +209,47 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     }
 
     Page run(String kql, Window window) {
+        return execute(kql, timespan(window), this::page, new Page(List.of(), false));
+    }
+
+    /**
+     * One follow poll ({@link FollowPlan#kql}): the rows with their job, replica, container and ingestion time. Any
+     * partial result is a failure here (rows may be missing, and the cursor must not move past them).
+     */
+    public List<FollowRow> followRows(String kql) {
+        return execute(kql, null, (result, raw) -> {
+            if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {
+                QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
+                if (problem == null || !problem.onlyWarnings()) {
+                    throw DockerApiException.system("Log Analytics returned a partial result: "
+                            + (problem != null ? problem.describe() : describe(result)), null);
+                }
+            }
+            List<FollowRow> rows = new ArrayList<>();
+            for (LogsTable t : result.getAllTables()) {
+                for (LogsTableRow row : t.getRows()) {
+                    OffsetDateTime time = row.getColumnValue(ContainerLogsKql.TS).map(LogsTableCell::getValueAsDateTime).orElse(null);
+                    OffsetDateTime ing = row.getColumnValue(ContainerLogsKql.INGESTED).map(LogsTableCell::getValueAsDateTime).orElse(null);
+                    if (time == null || ing == null) {
+                        continue;
+                    }
+                    rows.add(new FollowRow(time.toInstant(), ing.toInstant(), cell(row, FollowPlan.JOB),
+                            cell(row, FollowPlan.REPLICA), cell(row, FollowPlan.CONTAINER),
+                            StreamType.ofColumn(cell(row, ContainerLogsKql.STREAM)), cell(row, ContainerLogsKql.LINE)));
+                }
+                break; // PrimaryResult only
+            }
+            return rows;
+        }, List.of());
+    }
+
+    private static String cell(LogsTableRow row, String column) {
+        return row.getColumnValue(column).map(LogsTableCell::getValueAsString).orElse("");
+    }
+
+    private <T> T execute(String kql, QueryTimeInterval timespan,
+                          java.util.function.BiFunction<LogsQueryResult, ResponseCapture.Holder, T> mapper, T noTables) {
         String workspaceId = workspace.customerId();
-        QueryTimeInterval timespan = timespan(window);
         Instant deadline = clock.instant().plus(retryBudget);
         int attempt = 0;
         while (true) {
@@ -220,14 +259,14 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             try {
                 LogsQueryResult result = client.queryWorkspaceWithResponse(workspaceId, kql, timespan,
                         new LogsQueryOptions(), new Context(ResponseCapture.KEY, raw)).getValue();
-                return page(result, raw);
+                return mapper.apply(result, raw);
             } catch (HttpResponseException e) {
                 int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
                 QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
                 String described = "HTTP " + status + (problem == null ? "" : " " + problem.describe());
                 if (status == 400 && table == LogTable.AUTO && problem != null
                         && problem.describe().contains("at least one operand")) {
-                    return new Page(List.of(), false); // neither table exists yet: nothing was ever logged
+                    return noTables; // neither table exists yet: nothing was ever logged
                 }
                 if (!(status == 429 || status >= 500)) {
                     throw DockerApiException.system("Log Analytics query failed: " + described, e);

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * A strict evaluator of the KQL subset the app sends, over in-memory tables: {@code union isfuzzy=true (q), (q)},
  * a table name, {@code where}, {@code project}, {@code order by}, {@code take}; expressions with {@code and},
- * {@code == != >= <= startswith *}, string literals (regular and verbatim), numbers, {@code datetime(...)},
+ * {@code or}, {@code == != >= <= startswith *}, string literals (regular and verbatim), numbers, {@code datetime(...)},
  * {@code real(null)}, and the functions {@code column_ifexists coalesce unixtime_microseconds_todatetime round
  * ingestion_time}. Anything else is a {@link KqlException} (the stand-in answers 400, as the service does to bad
  * KQL). A column that does not exist is an error too.
@@ -392,6 +392,19 @@ public final class Kql {
     // ---- scalar
 
     private Object expr(Result in, Row row) {
+        Object left = conjunction(in, row);
+        while (peek().equals("or")) {
+            next();
+            Object right = conjunction(in, row);
+            if (!(left instanceof Boolean || left == null) || !(right instanceof Boolean || right == null)) {
+                throw new KqlException("or: operands must be boolean");
+            }
+            left = Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
+        }
+        return left;
+    }
+
+    private Object conjunction(Result in, Row row) {
         Object left = comparison(in, row);
         while (peek().equals("and")) {
             next();

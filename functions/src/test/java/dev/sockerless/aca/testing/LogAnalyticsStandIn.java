@@ -93,6 +93,17 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
         t.rows().add(new Kql.Row(row, nextIngestion));
     }
 
+    /**
+     * Adds a row with the given ingestion time: a row that becomes visible after rows ingested later (ingestion
+     * time is approximate, visibility lags), or out of order.
+     */
+    public synchronized void add(String table, Map<String, Object> cells, Instant ingested) {
+        add(table, cells);
+        List<Kql.Row> rows = tables.get(table).rows();
+        Kql.Row last = rows.remove(rows.size() - 1);
+        rows.add(new Kql.Row(last.cells(), ingested));
+    }
+
     public synchronized void fail(Failure f) {
         failures.add(f);
     }

@@ -61,6 +61,7 @@ public final class FunctionInvoker {
                     args[i] = request;
                 }
                 case CONTEXT -> args[i] = context;
+                case DURABLE_CLIENT -> args[i] = null;
                 case BINDING -> {
                     try {
                         args[i] = ValueConverter.convert(bindingData.get(p.bindingName()), p.type());

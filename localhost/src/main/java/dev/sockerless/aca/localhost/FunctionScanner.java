@@ -186,6 +186,9 @@ public final class FunctionScanner {
         }
         BindingName bn = p.getAnnotation(BindingName.class);
         Annotation[] annotations = p.getAnnotations();
+        if (annotations.length == 1 && annotations[0].annotationType().getSimpleName().equals("DurableClientInput")) {
+            return new HttpFunction.Param(HttpFunction.ParamKind.DURABLE_CLIENT, null, p.getType(), null, false);
+        }
         if (bn != null && annotations.length == 1) {
             if (!ValueConverter.supports(p.getType())) {
                 throw new IllegalArgumentException("unsupported @BindingName parameter type " + p.getType().getName());

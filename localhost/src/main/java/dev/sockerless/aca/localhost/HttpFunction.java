@@ -21,7 +21,8 @@ public record HttpFunction(String name, Class<?> type, Method method, RouteTempl
                            String dataType, List<Param> params) {
 
     /** What a method parameter receives. */
-    public enum ParamKind { REQUEST, CONTEXT, BINDING }
+    /** DURABLE_CLIENT: a Durable client binding, passed as null (the app runs its orchestration in process). */
+    public enum ParamKind { REQUEST, CONTEXT, BINDING, DURABLE_CLIENT }
 
     /**
      * Binding of one parameter.

@@ -1,0 +1,116 @@
+package dev.sockerless.aca.logs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one poll asks Log Analytics: every followed execution of the workspace in ONE query (the query rate limit is
+ * per identity, so the number of queries must not grow with followers or readers). Each item is an execution's
+ * main container and the ingestion time its rows are wanted from (null: all of it, the first poll). The rows come
+ * back tagged with job, replica and container and are fanned out with {@link #owner}.
+ *
+ * @param notBefore rows with an older {@code TimeGenerated} are not looked at (bounds the scan)
+ */
+public record FollowPlan(List<Item> items, Instant notBefore) {
+
+    /** One followed execution. */
+    public record Item(String key, LogTarget target, Instant ingestedFrom) {
+        public Item {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(target, "target");
+        }
+    }
+
+    /** Result columns besides {@link ContainerLogsKql#TS}, {@link ContainerLogsKql#INGESTED}, stream and line. */
+    public static final String JOB = "job";
+    public static final String REPLICA = "replica";
+    public static final String CONTAINER = "container";
+
+    public FollowPlan {
+        items = List.copyOf(items);
+        Objects.requireNonNull(notBefore, "notBefore");
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("a plan needs at least one item");
+        }
+        items.forEach(i -> ContainerLogsKql.checkNames(i.target()));
+    }
+
+    /** The poll query: rows of all items, oldest ingestion first, at most {@code limit}. */
+    public String kql(LogTable table, int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        String from = "\n| where TimeGenerated >= " + ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(notBefore));
+        String source = switch (table) {
+            case LEGACY -> legacy(from);
+            case RESOURCE_SPECIFIC -> resourceSpecific(from);
+            case AUTO -> "union isfuzzy=true\n(" + legacy(from) + "),\n(" + resourceSpecific(from) + ")";
+        };
+        StringBuilder where = new StringBuilder("\n| where ");
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            LogTarget t = item.target();
+            if (i > 0) {
+                where.append("\n    or ");
+            }
+            where.append("(").append(JOB).append(" == ").append(ContainerLogsKql.literal(t.jobName()))
+                    .append(" and ").append(REPLICA).append(" startswith ")
+                    .append(ContainerLogsKql.literal(t.executionName() + "-"))
+                    .append(" and ").append(CONTAINER).append(" == ").append(ContainerLogsKql.literal(t.containerName()));
+            if (item.ingestedFrom() != null) {
+                where.append(" and ").append(ContainerLogsKql.INGESTED).append(" >= ")
+                        .append(ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(item.ingestedFrom())));
+            }
+            where.append(")");
+        }
+        return source + where
+                + "\n| order by " + ContainerLogsKql.INGESTED + " asc, " + ContainerLogsKql.TS + " asc, " + REPLICA + " asc"
+                + "\n| take " + limit;
+    }
+
+    private static String legacy(String from) {
+        return LogTable.LEGACY.settingValue() + from
+                + "\n| project " + ContainerLogsKql.TS + " = coalesce(unixtime_microseconds_todatetime(round(column_ifexists('_timestamp_d', real(null)) * 1000000)),"
+                + " column_ifexists('time_t', datetime(null)), TimeGenerated),"
+                + " " + ContainerLogsKql.INGESTED + " = ingestion_time(),"
+                + " " + JOB + " = column_ifexists('ContainerJobName_s', ''),"
+                + " " + REPLICA + " = ContainerGroupName_s,"
+                + " " + CONTAINER + " = ContainerName_s,"
+                + " " + ContainerLogsKql.STREAM + " = column_ifexists('Stream_s', ''),"
+                + " " + ContainerLogsKql.LINE + " = Log_s";
+    }
+
+    private static String resourceSpecific(String from) {
+        return LogTable.RESOURCE_SPECIFIC.settingValue() + from
+                + "\n| project " + ContainerLogsKql.TS + " = TimeGenerated, " + ContainerLogsKql.INGESTED + " = ingestion_time(), "
+                + JOB + " = JobName, " + REPLICA + " = ContainerGroupName, " + CONTAINER + " = ContainerName, "
+                + ContainerLogsKql.STREAM + " = Stream, " + ContainerLogsKql.LINE + " = Log";
+    }
+
+    /** The rows of each item, by item key, in result order; rows matching no item are dropped. */
+    public Map<String, List<FollowRow>> fanOut(List<FollowRow> rows) {
+        Map<String, List<FollowRow>> out = new HashMap<>();
+        items.forEach(i -> out.put(i.key(), new ArrayList<>()));
+        for (FollowRow row : rows) {
+            owner(row).ifPresent(i -> out.get(i.key()).add(row));
+        }
+        return out;
+    }
+
+    /** The item a row belongs to: same job, a replica of its execution, its main container. */
+    public Optional<Item> owner(FollowRow row) {
+        for (Item i : items) {
+            LogTarget t = i.target();
+            if (t.jobName().equals(row.job()) && row.replica().startsWith(t.executionName() + "-")
+                    && t.containerName().equals(row.container())) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.sockerless.aca.logs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One poll of the workspace (the body of the follow activity): reads the followed containers from the cache, drops
+ * the idle, removed and ended ones, asks Log Analytics ONCE for all the others, de-duplicates each container's rows
+ * against its {@link FollowState}, appends the new lines to the cache and marks logs ended after the grace period.
+ * Returns how many containers are still followed: the orchestration ends at 0.
+ */
+public final class FollowPoller {
+
+    /** What a poll did (the activity's result). */
+    public record Outcome(int followed, int queried, int appended, boolean more) {
+    }
+
+    private final LogCache cache;
+    private final FollowTargets targets;
+    private final Function<String, List<FollowRow>> query;
+    private final LogTable table;
+    private final FollowSettings settings;
+
+    /** @param query runs one poll query (KQL) and returns its rows ({@link LogAnalyticsLogSource#followRows}) */
+    public FollowPoller(LogCache cache, FollowTargets targets, Function<String, List<FollowRow>> query, LogTable table,
+                        FollowSettings settings) {
+        this.cache = cache;
+        this.targets = targets;
+        this.query = query;
+        this.table = table;
+        this.settings = settings;
+    }
+
+    public Outcome poll(Instant now, boolean purge) {
+        if (purge) {
+            cache.purge(now.minus(settings.retention()));
+        }
+        List<FollowPlan.Item> items = new ArrayList<>();
+        Map<String, FollowState> states = new HashMap<>();
+        Map<String, Boolean> finished = new HashMap<>();
+        Instant notBefore = null;
+        int followed = 0;
+        for (LogCache.Follower f : cache.followers()) {
+            String id = f.containerId();
+            if (f.lastReadAt().plus(settings.idle()).isBefore(now)) {
+                if (cache.unfollow(f)) {
+                    continue; // nobody reads it any more
+                }
+            }
+            Optional<FollowTargets.Followed> found = targets.find(id);
+            if (found.isEmpty()) {
+                cache.unfollow(f);
+                cache.delete(id); // the container was removed
+                continue;
+            }
+            followed++;
+            FollowTargets.Followed t = found.get();
+            if (t.target() == null) {
+                continue; // not started yet: keep following, nothing to ask
+            }
+            FollowState state = cache.state(id).filter(s -> s.execution().equals(t.target().executionName()))
+                    .orElseGet(() -> FollowState.start(t.target().executionName(), now));
+            if (state.ended()) {
+                followed--;
+                cache.unfollow(f);
+                continue;
+            }
+            items.add(new FollowPlan.Item(id, t.target(), state.queryFrom(settings.overlap())));
+            states.put(id, state);
+            finished.put(id, t.finished());
+            notBefore = notBefore == null || t.notBefore().isBefore(notBefore) ? t.notBefore() : notBefore;
+        }
+        if (items.isEmpty()) {
+            return new Outcome(followed, 0, 0, false);
+        }
+        FollowPlan plan = new FollowPlan(items, notBefore);
+        List<FollowRow> rows = query.apply(plan.kql(table, settings.rowLimit()));
+        Map<String, List<FollowRow>> byContainer = plan.fanOut(rows);
+        int appended = 0;
+        for (FollowPlan.Item item : items) {
+            String id = item.key();
+            FollowState.Merge merge = states.get(id).merge(byContainer.get(id), settings.overlap(), now);
+            FollowState next = merge.state();
+            if (finished.get(id)) {
+                Instant seen = next.terminalSeenAt() != null ? next.terminalSeenAt() : now;
+                boolean ended = !now.isBefore(seen.plus(settings.grace())) && merge.lines().isEmpty();
+                next = next.withTerminal(seen, ended, now);
+            }
+            cache.append(id, merge.lines(), next);
+            appended += merge.lines().size();
+        }
+        return new Outcome(followed, 1, appended, rows.size() >= settings.rowLimit());
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sockerless.aca.logs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The follow cache: which containers readers follow, the poller's {@link FollowState} per container, and the
+ * lines the poller has taken from Log Analytics, numbered per execution in delivery order. Readers only read it (and
+ * mark themselves); the poller is its only writer of states and lines.
+ */
+public interface LogCache {
+
+    /** A followed container and when a reader last asked about it. */
+    record Follower(String containerId, Instant lastReadAt) {
+    }
+
+    /** Records that a reader asked about the container now: it is followed from now on (again). */
+    void markRead(String containerId, Instant at);
+
+    List<Follower> followers();
+
+    /**
+     * Stops following the container, unless a reader marked it after {@code seen} was read (then nothing changes).
+     *
+     * @return whether the container is no longer followed
+     */
+    boolean unfollow(Follower seen);
+
+    Optional<FollowState> state(String containerId);
+
+    /**
+     * Appends lines (numbered from the previous state's {@code nextSeq}) and stores the new state, together: a
+     * reader never sees a state that counts lines that are not there.
+     */
+    void append(String containerId, List<CachedLine> lines, FollowState state);
+
+    /** Up to {@code max} lines of the execution from {@code fromSeq} on, in order. */
+    List<CachedLine> read(String containerId, String execution, long fromSeq, int max);
+
+    /** Forgets everything about the container (it was removed). */
+    void delete(String containerId);
+
+    /** Forgets the containers whose state was last written before {@code cutoff}; returns how many. */
+    int purge(Instant cutoff);
+}

@@ -1,0 +1,225 @@
+package dev.sockerless.aca.state;
+
+import com.azure.core.util.Context;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableServiceException;
+import com.azure.data.tables.models.TableTransactionAction;
+import com.azure.data.tables.models.TableTransactionActionType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sockerless.aca.logs.CachedLine;
+import dev.sockerless.aca.logs.FollowState;
+import dev.sockerless.aca.logs.LogCache;
+import dev.sockerless.aca.logs.LogLine;
+import dev.sockerless.aca.logs.StreamType;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The follow cache in Table Storage, one table:
+ * <ul>
+ *   <li>partition {@value #FOLLOW}, row = container id: the followed containers, {@code LastReadAt} (readers
+ *   write it; the poller deletes it conditionally on its ETag, so a reader's fresh mark is never lost);</li>
+ *   <li>partition = container id, row {@value #STATE}: the poller's {@link FollowState} (JSON) and
+ *   {@code UpdatedAt} (epoch ms, for the retention purge);</li>
+ *   <li>partition = container id, rows {@code l:<execution>:<first seq, 19 digits>}: chunks of up to
+ *   {@value #CHUNK_LINES} lines as JSON {@code [[epochSecond, nano, "o"|"e", text], ...]}, so row keys sort in
+ *   line order.</li>
+ * </ul>
+ * Lines and the state are written with same-partition entity-group transactions, the state in the last one, so a
+ * reader (which never reads past the state's {@code nextSeq}) sees whole polls only.
+ */
+public final class TableStorageLogCache implements LogCache {
+
+    public static final String TABLE = "logcache";
+    static final String FOLLOW = "_follow";
+    static final String STATE = "state";
+    static final int CHUNK_LINES = 500;
+    static final int CHUNK_CHARS = 300_000;
+    static final int BATCH_ENTITIES = 3; // 3 × ~600 KB + state stays under the 4 MiB transaction limit
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final TableClient table;
+
+    public TableStorageLogCache(TableServiceClient service) {
+        this.table = Tables.ensure(service, TABLE);
+    }
+
+    @Override
+    public void markRead(String containerId, Instant at) {
+        Tables.call(() -> table.upsertEntity(new TableEntity(FOLLOW, containerId).addProperty("LastReadAt", at.toString())));
+    }
+
+    @Override
+    public List<Follower> followers() {
+        return Tables.call(() -> {
+            List<Follower> out = new ArrayList<>();
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + FOLLOW + "'"),
+                    null, Context.NONE)) {
+                out.add(new Follower(e.getRowKey(), Instant.parse((String) e.getProperty("LastReadAt"))));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public boolean unfollow(Follower seen) {
+        Optional<TableEntity> current = Tables.get(table, FOLLOW, seen.containerId());
+        if (current.isEmpty()) {
+            return true;
+        }
+        if (!seen.lastReadAt().toString().equals(current.get().getProperty("LastReadAt"))) {
+            return false;
+        }
+        try {
+            table.deleteEntityWithResponse(current.get(), true, null, Context.NONE);
+            return true;
+        } catch (TableServiceException e) {
+            int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+            if (status == 404) {
+                return true;
+            }
+            if (status == 412) {
+                return false; // a reader marked it meanwhile
+            }
+            throw Tables.unavailable(e);
+        } catch (RuntimeException e) {
+            throw Tables.unavailable(e);
+        }
+    }
+
+    @Override
+    public Optional<FollowState> state(String containerId) {
+        return Tables.get(table, containerId, STATE)
+                .map(e -> FollowState.fromJson(TableStorageContainerStore.getText(e, "Json")));
+    }
+
+    @Override
+    public void append(String containerId, List<CachedLine> lines, FollowState state) {
+        List<TableEntity> chunks = new ArrayList<>();
+        String execution = state.execution();
+        int i = 0;
+        while (i < lines.size()) {
+            long first = lines.get(i).seq();
+            ArrayNode array = MAPPER.createArrayNode();
+            int chars = 0;
+            int n = 0;
+            // a chunk never crosses a multiple of CHUNK_LINES, so the chunk holding seq s starts after s - CHUNK_LINES
+            while (i < lines.size() && n < CHUNK_LINES && (n == 0 || chars < CHUNK_CHARS)
+                    && (n == 0 || lines.get(i).seq() % CHUNK_LINES != 0)) {
+                LogLine l = lines.get(i).line();
+                array.addArray().add(l.time().getEpochSecond()).add(l.time().getNano())
+                        .add(l.stream() == StreamType.STDERR ? "e" : "o").add(l.text());
+                chars += l.text().length() + 40;
+                n++;
+                i++;
+            }
+            TableEntity e = new TableEntity(containerId, lineKey(execution, first))
+                    .addProperty("First", first).addProperty("Count", n);
+            TableStorageContainerStore.putText(e, "Lines", array.toString());
+            chunks.add(e);
+        }
+        TableEntity stateEntity = new TableEntity(containerId, STATE)
+                .addProperty("UpdatedAt", state.updatedAt() == null ? 0L : state.updatedAt().toEpochMilli());
+        TableStorageContainerStore.putText(stateEntity, "Json", state.toJson());
+        List<TableTransactionAction> batch = new ArrayList<>();
+        for (TableEntity chunk : chunks) {
+            batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, chunk));
+            if (batch.size() == BATCH_ENTITIES) {
+                submit(batch);
+                batch = new ArrayList<>();
+            }
+        }
+        batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, stateEntity));
+        submit(batch);
+    }
+
+    private void submit(List<TableTransactionAction> batch) {
+        Tables.call(() -> table.submitTransaction(batch));
+    }
+
+    static String lineKey(String execution, long first) {
+        return "l:" + execution + ":" + String.format("%019d", first);
+    }
+
+    @Override
+    public List<CachedLine> read(String containerId, String execution, long fromSeq, int max) {
+        return Tables.call(() -> {
+            long start = Math.max(0, fromSeq - CHUNK_LINES + 1);
+            String filter = "PartitionKey eq '" + containerId.replace("'", "''") + "' and RowKey ge '"
+                    + lineKey(execution, start) + "' and RowKey lt 'l:" + execution + ";'";
+            List<CachedLine> out = new ArrayList<>();
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE)) {
+                long seq = ((Number) e.getProperty("First")).longValue();
+                JsonNode array = parse(TableStorageContainerStore.getText(e, "Lines"));
+                for (JsonNode l : array) {
+                    if (seq >= fromSeq) {
+                        out.add(new CachedLine(seq, new LogLine(Instant.ofEpochSecond(l.get(0).asLong(), l.get(1).asLong()),
+                                "e".equals(l.get(2).asText()) ? StreamType.STDERR : StreamType.STDOUT, l.get(3).asText())));
+                        if (out.size() >= max) {
+                            return out;
+                        }
+                    }
+                    seq++;
+                }
+            }
+            return out;
+        });
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json == null ? "[]" : json);
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt log cache chunk", e);
+        }
+    }
+
+    @Override
+    public void delete(String containerId) {
+        Tables.call(() -> {
+            List<TableTransactionAction> batch = new ArrayList<>();
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions()
+                    .setFilter("PartitionKey eq '" + containerId.replace("'", "''") + "'")
+                    .setSelect(List.of("PartitionKey", "RowKey")), null, Context.NONE)) {
+                batch.add(new TableTransactionAction(TableTransactionActionType.DELETE, e));
+                if (batch.size() == 100) {
+                    table.submitTransaction(batch);
+                    batch = new ArrayList<>();
+                }
+            }
+            if (!batch.isEmpty()) {
+                table.submitTransaction(batch);
+            }
+            try {
+                table.deleteEntity(FOLLOW, containerId);
+            } catch (TableServiceException e) {
+                if (e.getResponse() == null || e.getResponse().getStatusCode() != 404) {
+                    throw e;
+                }
+            }
+        });
+    }
+
+    @Override
+    public int purge(Instant cutoff) {
+        return Tables.call(() -> {
+            List<String> stale = new ArrayList<>();
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions()
+                    .setFilter("RowKey eq '" + STATE + "' and UpdatedAt lt " + cutoff.toEpochMilli() + "L")
+                    .setSelect(List.of("PartitionKey", "RowKey")), null, Context.NONE)) {
+                stale.add(e.getPartitionKey());
+            }
+            stale.forEach(this::delete);
+            return stale.size();
+        });
+    }
+}

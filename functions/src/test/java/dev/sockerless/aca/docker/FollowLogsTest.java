@@ -1,0 +1,192 @@
+package dev.sockerless.aca.docker;
+
+import dev.sockerless.aca.containers.ContainerRecord;
+import dev.sockerless.aca.containers.Execution;
+import dev.sockerless.aca.containers.InMemoryContainerStore;
+import dev.sockerless.aca.logs.FollowPoller;
+import dev.sockerless.aca.logs.FollowSettings;
+import dev.sockerless.aca.logs.FollowTargets;
+import dev.sockerless.aca.logs.InMemoryLogCache;
+import dev.sockerless.aca.logs.LogAnalyticsLogSource;
+import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.LogTarget;
+import dev.sockerless.aca.logs.WorkspaceLocator;
+import dev.sockerless.aca.registry.Digest;
+import dev.sockerless.aca.testing.LogAnalyticsStandIn;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Follow end to end without a host: rows in the Log Analytics stand-in (late, out of order, duplicated by the
+ * overlap), the poller filling the in-memory cache, and clients looping on the long-poll handler until Ended.
+ */
+class FollowLogsTest {
+
+    static final String WS = "11111111-2222-3333-4444-555555555555";
+    static final Instant T0 = Instant.parse("2025-06-01T10:00:00Z");
+    static final Instant ING = Instant.parse("2030-01-01T00:00:00Z");
+
+    LogAnalyticsStandIn la;
+    InMemoryContainerStore store = new InMemoryContainerStore();
+    InMemoryLogCache cache = new InMemoryLogCache();
+    FollowSettings settings = new FollowSettings(Duration.ofSeconds(2), Duration.ofMillis(30), Duration.ofSeconds(120),
+            Duration.ofSeconds(300), Duration.ofHours(24), Duration.ofSeconds(30), 50_000);
+    FollowPoller poller;
+    FollowLogsHandler handler;
+
+    @BeforeEach
+    void start() throws Exception {
+        la = new LogAnalyticsStandIn(WS);
+        la.createTable(LogAnalyticsStandIn.RESOURCE);
+        LogAnalyticsLogSource source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
+                WorkspaceLocator.fixed(WS), LogTable.RESOURCE_SPECIFIC, 1000, 1 << 20, Duration.ofSeconds(5),
+                Clock.systemUTC(), d -> { });
+        FollowTargets targets = id -> store.find(id).map(c -> new FollowTargets.Followed(c.execution() == null ? null
+                : new LogTarget(c.jobName(), c.execution().name(), c.jobName(), Map.of(), false),
+                c.execution() != null && c.execution().isFinished(), T0.minusSeconds(3600)));
+        poller = new FollowPoller(cache, targets, source::followRows, LogTable.RESOURCE_SPECIFIC, settings);
+        handler = new FollowLogsHandler(store, cache, settings.longPoll(), Duration.ofMillis(5), 1 << 20,
+                Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+    }
+
+    @AfterEach
+    void stop() {
+        la.close();
+    }
+
+    ContainerRecord container(String job, boolean finished) {
+        String id = String.format("%064x", job.hashCode() & 0xffffffffL);
+        Execution e = new Execution(job + "-abc1234", finished ? "Succeeded" : "Running", null, T0, finished ? T0 : null);
+        ContainerRecord c = new ContainerRecord(id, job, T0, "img", Digest.parse("sha256:" + "b".repeat(64)),
+                "img@sha256:" + "a".repeat(64), "{}", "{}", "{}", job, "0".repeat(64), 9111, e);
+        if (store.find(id).isEmpty()) {
+            store.create(c);
+        }
+        return c;
+    }
+
+    void line(String job, int tsMillis, int ingSeconds, String text) {
+        la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", T0.plusMillis(tsMillis), "JobName", job,
+                "ContainerGroupName", job + "-abc1234-r1", "ContainerName", job, "Stream", "stdout", "Log", text),
+                ING.plusSeconds(ingSeconds));
+    }
+
+    /** One client call: (lines, cursor, ended). */
+    record Batch(List<String> lines, String cursor, boolean ended) {
+    }
+
+    Batch call(ContainerRecord c, String cursor) {
+        Map<String, String> q = new HashMap<>(Map.of("follow", "1", "stdout", "1", "stderr", "1"));
+        if (cursor != null) {
+            q.put("cursor", cursor);
+        }
+        ApiRequest r = new ApiRequest("GET", new ApiVersion(1, 43), "/containers/" + c.id() + "/logs", q, Map.of(), new byte[0]);
+        ApiResponse resp = handler.follow(r, store.find(c.id()).orElseThrow(), false, Map.of(), () -> { });
+        List<String> lines = new ArrayList<>();
+        ByteBuffer b = ByteBuffer.wrap(resp.body());
+        while (b.remaining() >= 8) {
+            b.position(b.position() + 4);
+            byte[] p = new byte[b.getInt()];
+            b.get(p);
+            lines.add(new String(p, StandardCharsets.UTF_8).stripTrailing());
+        }
+        return new Batch(lines, resp.headers().get(FollowLogsHandler.CURSOR),
+                Boolean.parseBoolean(resp.headers().get(FollowLogsHandler.ENDED)));
+    }
+
+    @Test
+    void lateAndOutOfOrderLinesReachAClientExactlyOnceUntilTheLogEnds() {
+        ContainerRecord c = container("web", false);
+        line("web", 1000, 1, "one");
+        line("web", 2000, 2, "two");
+        Batch b = call(c, null); // registers the follower; nothing cached yet
+        assertThat(b.lines()).isEmpty();
+        assertThat(b.ended()).isFalse();
+        Instant now = T0;
+        poller.poll(now, false);
+        List<String> got = new ArrayList<>();
+        b = call(c, b.cursor());
+        got.addAll(b.lines());
+        line("web", 4000, 10, "four");
+        line("web", 3000, 5, "three (late, ingested earlier than four)");
+        line("web", 5000, 11, "same");
+        line("web", 5000, 11, "same");
+        poller.poll(now = now.plusSeconds(2), false);
+        poller.poll(now = now.plusSeconds(2), false); // the overlap returns everything again: no duplicates
+        b = call(c, b.cursor());
+        got.addAll(b.lines());
+        store.saveExecution(c.id(), new Execution("web-abc1234", "Succeeded", 0, T0, now));
+        line("web", 6000, 12, "last words");
+        poller.poll(now = now.plusSeconds(2), false);
+        poller.poll(now = now.plusSeconds(400), false); // grace over, no new lines: ended
+        while (!b.ended()) {
+            b = call(c, b.cursor());
+            got.addAll(b.lines());
+        }
+        assertThat(got).containsExactly("one", "two", "three (late, ingested earlier than four)", "four", "same",
+                "same", "last words");
+        assertThat(poller.poll(now.plusSeconds(2), false).followed()).isZero();
+    }
+
+    @Test
+    void fiftyContainersWithSeveralReadersEachCostOneQueryPerPoll() {
+        List<ContainerRecord> cs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ContainerRecord c = container("job" + i, false);
+            cs.add(c);
+            for (int n = 0; n < 3; n++) {
+                line("job" + i, n * 10, i * 3 + n, "line " + n);
+            }
+        }
+        Map<String, List<String>> cursors = new HashMap<>();
+        for (ContainerRecord c : cs) {
+            for (int r = 0; r < 3; r++) {
+                cursors.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(call(c, null).cursor());
+            }
+        }
+        int before = la.received.size();
+        assertThat(poller.poll(T0, false).followed()).isEqualTo(50);
+        poller.poll(T0.plusSeconds(2), false);
+        assertThat(la.received.size() - before).isEqualTo(2);
+        for (ContainerRecord c : cs) {
+            for (String cursor : cursors.get(c.id())) {
+                assertThat(call(c, cursor).lines()).containsExactly("line 0", "line 1", "line 2");
+            }
+        }
+        assertThat(la.received.size() - before).isEqualTo(2); // readers never query Log Analytics
+    }
+
+    @Test
+    void aContainerNoReaderAsksAboutIsNoLongerFollowed() {
+        ContainerRecord c = container("idle", false);
+        call(c, null);
+        assertThat(poller.poll(Instant.now(), false).followed()).isEqualTo(1);
+        assertThat(poller.poll(Instant.now().plusSeconds(121), false).followed()).isZero();
+        assertThat(cache.followers()).isEmpty();
+    }
+
+    @Test
+    void aRemovedContainersCacheIsDeleted() {
+        ContainerRecord c = container("gone", false);
+        line("gone", 0, 1, "x");
+        call(c, null);
+        poller.poll(Instant.now(), false);
+        assertThat(cache.state(c.id())).isPresent();
+        store.delete(c.id());
+        poller.poll(Instant.now(), false);
+        assertThat(cache.state(c.id())).isEmpty();
+    }
+}

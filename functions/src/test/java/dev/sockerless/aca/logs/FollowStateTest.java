@@ -1,0 +1,105 @@
+package dev.sockerless.aca.logs;
+
+import dev.sockerless.aca.errors.DockerApiException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pure follow decisions: dedupe/merge of late rows, the state and cursor formats, the poll query. */
+class FollowStateTest {
+
+    static final Instant T = Instant.parse("2025-06-01T10:00:00Z");
+    static final Instant I = Instant.parse("2025-06-01T10:01:00Z");
+    static final Duration OVERLAP = Duration.ofSeconds(30);
+
+    static FollowRow row(int tsMillis, int ingSeconds, String text) {
+        return new FollowRow(T.plusMillis(tsMillis), I.plusSeconds(ingSeconds), "web", "web-abc1234-r1", "web",
+                StreamType.STDOUT, text);
+    }
+
+    static List<String> texts(FollowState.Merge m) {
+        return m.lines().stream().map(l -> l.line().text()).toList();
+    }
+
+    @Test
+    void firstMergeDeliversEverythingInLineTimeOrderNumberedFromZero() {
+        FollowState.Merge m = FollowState.start("web-abc1234", T).merge(List.of(row(3, 1, "c"), row(1, 2, "a"),
+                row(2, 3, "b")), OVERLAP, T);
+        assertThat(texts(m)).containsExactly("a", "b", "c");
+        assertThat(m.lines()).extracting(CachedLine::seq).containsExactly(0L, 1L, 2L);
+        assertThat(m.state().primed()).isTrue();
+        assertThat(m.state().nextSeq()).isEqualTo(3);
+        assertThat(m.state().lastIngestion()).isEqualTo(I.plusSeconds(3));
+        assertThat(m.state().queryFrom(OVERLAP)).isEqualTo(I.plusSeconds(3).minus(OVERLAP));
+    }
+
+    @Test
+    void rowsSeenAgainInTheOverlapAreNotDeliveredTwiceAndLateRowsAreDeliveredOnce() {
+        FollowState s = FollowState.start("web-abc1234", T).merge(List.of(row(1, 1, "a"), row(2, 2, "b")), OVERLAP, T).state();
+        // the next poll sees a and b again (overlap), plus a late row with an older line time and ingestion time
+        FollowState.Merge m = s.merge(List.of(row(1, 1, "a"), row(2, 2, "b"), row(0, 0, "late"), row(5, 4, "d")), OVERLAP, T);
+        assertThat(texts(m)).containsExactly("late", "d");
+        assertThat(m.lines()).extracting(CachedLine::seq).containsExactly(2L, 3L);
+        FollowState.Merge again = m.state().merge(List.of(row(0, 0, "late"), row(5, 4, "d")), OVERLAP, T);
+        assertThat(again.lines()).isEmpty();
+    }
+
+    @Test
+    void identicalLinesOfTheSameTickAreCountedNotCollapsed() {
+        FollowState s = FollowState.start("x", T).merge(List.of(row(1, 1, "same"), row(1, 1, "same")), OVERLAP, T).state();
+        assertThat(s.nextSeq()).isEqualTo(2);
+        // a third identical line arrives later; the two known are returned again by the overlap
+        FollowState.Merge m = s.merge(List.of(row(1, 1, "same"), row(1, 1, "same"), row(1, 5, "same")), OVERLAP, T);
+        assertThat(texts(m)).containsExactly("same");
+    }
+
+    @Test
+    void keysOlderThanTheOverlapAreForgotten() {
+        FollowState s = FollowState.start("x", T).merge(List.of(row(1, 0, "a")), OVERLAP, T).state();
+        s = s.merge(List.of(row(2, 100, "b")), OVERLAP, T).state();
+        assertThat(s.recent()).hasSize(1);
+    }
+
+    @Test
+    void stateRoundTripsThroughJson() {
+        FollowState s = FollowState.start("x", T).merge(List.of(row(1, 1, "a"), row(1, 1, "a")), OVERLAP, T).state()
+                .withTerminal(T.plusSeconds(9), true, T.plusSeconds(10));
+        assertThat(FollowState.fromJson(s.toJson())).isEqualTo(s);
+    }
+
+    @Test
+    void cursorRoundTripsAndRejectsGarbage() {
+        FollowCursor c = new FollowCursor("abc", "web-1", 42, true, false, Optional.of(T), Optional.empty(), 5);
+        assertThat(FollowCursor.decode(c.encode())).isEqualTo(c);
+        assertThat(c.encode()).matches("[A-Za-z0-9_-]+");
+        assertThatThrownBy(() -> FollowCursor.decode("not a cursor")).isInstanceOf(DockerApiException.class);
+        assertThatThrownBy(() -> FollowCursor.decode("e30")).isInstanceOf(DockerApiException.class); // {}
+    }
+
+    @Test
+    void planAsksForAllExecutionsInOneQueryAndFansRowsOut() {
+        LogTarget a = new LogTarget("web", "web-abc1234", "web", Map.of(), false);
+        LogTarget b = new LogTarget("db", "db-x1", "db", Map.of(), false);
+        FollowPlan plan = new FollowPlan(List.of(new FollowPlan.Item("c1", a, null),
+                new FollowPlan.Item("c2", b, I)), T);
+        String kql = plan.kql(LogTable.AUTO, 1000);
+        assertThat(kql).contains("(job == @'web' and replica startswith @'web-abc1234-' and container == @'web')")
+                .contains("or (job == @'db' and replica startswith @'db-x1-' and container == @'db' and ing >= datetime(2025-06-01T10:01:00.0000000Z))")
+                .contains("| where TimeGenerated >= datetime(2025-06-01T10:00:00.0000000Z)")
+                .endsWith("| take 1000");
+        Map<String, List<FollowRow>> out = plan.fanOut(List.of(row(1, 1, "w"),
+                new FollowRow(T, I, "db", "db-x1-r", "db", StreamType.STDERR, "d"),
+                new FollowRow(T, I, "db", "db-x2-r", "db", StreamType.STDERR, "other execution")));
+        assertThat(out.get("c1")).extracting(FollowRow::text).containsExactly("w");
+        assertThat(out.get("c2")).extracting(FollowRow::text).containsExactly("d");
+        assertThatThrownBy(() -> new FollowPlan(List.of(new FollowPlan.Item("c", new LogTarget("bad'name", "x", "y",
+                Map.of(), false), null)), T)).isInstanceOf(DockerApiException.class);
+    }
+}
