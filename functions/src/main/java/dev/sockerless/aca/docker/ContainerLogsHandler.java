@@ -48,7 +48,10 @@ public final class ContainerLogsHandler {
     /** @param starter starts the workspace's follow poller when {@code follow=1} needs it */
     public ApiResponse logs(ApiRequest request, String idOrName, FollowStarter starter) {
         ContainerRecord container = lookup.get(idOrName);
-        LogsParameters.parse(request.query()); // parameter errors first, as dockerd checks them before anything
+        if (request.param("cursor").isEmpty()) {
+            // parameter errors first, as dockerd checks them; a cursor carries the first call's parameters instead
+            LogsParameters.parse(request.query());
+        }
         JsonNode config = parse(container.config());
         boolean tty = config.path("Tty").asBoolean(false);
         if (LogsParameters.flag(request.query(), "follow")) {

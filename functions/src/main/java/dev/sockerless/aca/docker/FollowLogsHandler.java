@@ -67,7 +67,14 @@ public final class FollowLogsHandler {
 
     public ApiResponse follow(ApiRequest request, ContainerRecord container, boolean tty, Map<String, String> labels,
                               FollowStarter starter) {
-        LogQuery query = LogsParameters.parse(request.query());
+        Map<String, String> params = request.query();
+        if (request.param("cursor").isPresent() && !params.containsKey("stdout") && !params.containsKey("stderr")) {
+            // A continuation needs only the cursor: it carries the first call's stream filter.
+            params = new java.util.HashMap<>(params);
+            params.put("stdout", "1");
+            params.put("stderr", "1");
+        }
+        LogQuery query = LogsParameters.parse(params);
         FollowCursor cursor = request.param("cursor").filter(c -> !c.isBlank()).map(FollowCursor::decode)
                 .orElseGet(() -> FollowCursor.first(container.id(), query));
         if (!cursor.containerId().equals(container.id())) {

@@ -138,7 +138,10 @@ class DockerCliIT {
                 "SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging",
                 "SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID,
                 "SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint(),
-                "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
+                "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE,
+                "SOCKERLESS_FOLLOW_WAIT_SECONDS", "3",
+                "SOCKERLESS_FOLLOW_POLL_SECONDS", "1",
+                "SOCKERLESS_FOLLOW_GRACE_SECONDS", "3");
     }
 
     static LocalHost startHost() throws IOException {
@@ -510,6 +513,77 @@ class DockerCliIT {
         assertThat(docker("logs", "--since", "2026-11-28T10:00:02Z", "logs-e2e").ok().out()).isEqualTo("out 2\nout 3\n");
         Result bad = docker("logs", "--since", "not-a-time", "logs-e2e");
         assertThat(bad.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void followDeliversEveryLineOnceIncludingLateOnesAndEnds() throws Exception {
+        docker("create", "--name", "follow-e2e", proxy.hostPort() + "/e2e/listed:v1", "sh", "-c", "echo").ok();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String sockerless = "http://127.0.0.1:" + host.port() + "/sockerless/v1/containers/follow-e2e/";
+        String job = JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sockerless + "job"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
+        String execution = job + "-f0110w1";
+        putExecution(http, sockerless, execution, "Running");
+        java.time.Instant t = java.time.Instant.now().minusSeconds(60);
+        row(job, execution, t, "stdout", "a1");
+        row(job, execution, t.plusSeconds(3), "stderr", "a3");
+
+        // The docker CLI prints one batch of a follow and exits 0 (the contract is a bounded long poll).
+        Result cli = docker("logs", "-f", "follow-e2e").ok();
+        assertThat(cli.out()).isEqualTo("a1\n");
+        assertThat(cli.err()).isEqualTo("a3\n");
+
+        // A client looping on the cursor gets every line exactly once, late ones included, then Ended.
+        List<String> got = new ArrayList<>();
+        String query = "follow=1&stdout=1&stderr=1";
+        boolean ended = false;
+        boolean lateAdded = false;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!ended && System.nanoTime() < deadline) {
+            java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + host.port() + "/v1.51/containers/follow-e2e/logs?" + query)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).as(query + " → " + new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+            got.addAll(frames(r.body()));
+            String cursor = r.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow();
+            ended = r.headers().firstValue("Sockerless-Logs-Ended").orElseThrow().equals("true");
+            query = "follow=1&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+            if (!lateAdded && got.size() >= 2) {
+                row(job, execution, t.plusSeconds(1), "stdout", "a2"); // older line time, ingested later
+                row(job, execution, t.plusSeconds(4), "stdout", "a4");
+                lateAdded = true;
+            } else if (lateAdded && got.size() >= 4) {
+                putExecution(http, sockerless, execution, "Succeeded");
+            }
+        }
+        assertThat(ended).as("Sockerless-Logs-Ended: true within a minute").isTrue();
+        assertThat(got).containsExactly("1:a1", "2:a3", "1:a2", "1:a4");
+    }
+
+    static void row(String job, String execution, java.time.Instant at, String stream, String text) {
+        logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", at,
+                "JobName", job, "ContainerGroupName", execution + "-r0001", "ContainerName", job, "Stream", stream, "Log", text));
+    }
+
+    static void putExecution(java.net.http.HttpClient http, String base, String execution, String status) throws Exception {
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "execution"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"executionName\":\"" + execution + "\",\"status\":\"" + status + "\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isBetween(200, 204);
+    }
+
+    /** stdcopy frames as "stream:text" (without the newline). */
+    static List<String> frames(byte[] body) {
+        List<String> out = new ArrayList<>();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body);
+        while (b.remaining() >= 8) {
+            int stream = b.get();
+            b.position(b.position() + 3);
+            byte[] payload = new byte[b.getInt()];
+            b.get(payload);
+            out.add(stream + ":" + new String(payload, StandardCharsets.UTF_8).stripTrailing());
+        }
+        return out;
     }
 
     @Test
