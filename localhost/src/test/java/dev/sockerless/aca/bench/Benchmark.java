@@ -62,11 +62,13 @@ public final class Benchmark {
                     + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env");
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint());
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
+            System.setProperty("SOCKERLESS_FOLLOW_WAIT_SECONDS", "1");
             try (LocalHost host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), "dev.sockerless.aca.functions")) {
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + host.port();
                 List<String[]> rows = new ArrayList<>();
 
+                resetPeakHeap();
                 int[] cold = measure(http, base, "single", proxy, tokens);
                 rows.add(row("cold pull, single platform", cold, skopeo(proxy, tokens, "single")));
                 int[] coldMulti = measure(http, base, "multi", proxy, tokens);
@@ -90,7 +92,11 @@ public final class Benchmark {
                         times.get(times.size() * 9 / 10) / 1e6, WARM_RUNS, System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors());
                 load(http, base, staging);
+                long pullHeap = peakHeap();
+                System.out.printf("peak heap during the pulls (whole JVM): %d MB%n", pullHeap >> 20);
                 logs(http, base, logAnalytics);
+                follow(http, base, logAnalytics);
+                coldStart(azurite.connectionString());
             }
         }
         System.exit(0);
@@ -208,6 +214,118 @@ public final class Benchmark {
         System.out.printf("| docker logs of %,d lines through the local host (Log Analytics stand-in, %d pages) | %.2f s, %.1f MB body |%n",
                 LOG_LINES, (LOG_LINES + 49_999) / 50_000, seconds, logs.body().length / 1e6);
         System.out.printf("| peak heap during that request (whole JVM, incl. the stand-in's rows) | %d MB |%n", peak >> 20);
+    }
+
+    /** Log Analytics queries per 30 s with 1, 10 and 50 more containers followed, and the delivery delay. */
+    private static void follow(HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la)
+            throws Exception {
+        System.out.println();
+        System.out.println("| follow: containers followed | Log Analytics queries per 30 s (measured over 10 s) |");
+        System.out.println("|---|---|");
+        int followed = 0;
+        int serial = 0;
+        for (int n : new int[]{1, 10, 50}) {
+            for (int i = 0; i < n; i++) {
+                String name = "follow-" + (++serial);
+                String job = startedContainer(http, base, name);
+                la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
+                        java.time.Instant.now(), "JobName", job, "ContainerGroupName", job + "-run0001-abcde",
+                        "ContainerName", job, "Stream", "stdout", "Log", "hello"));
+                followCall(http, base, name, null); // a reader: the container is followed from now on
+            }
+            followed += n;
+            int before = la.received.size();
+            Thread.sleep(10_000);
+            System.out.printf("| %d | %d |%n", followed, (la.received.size() - before) * 3);
+        }
+        String name = "follow-delay";
+        String job = startedContainer(http, base, name);
+        String cursor = followCall(http, base, name, null).headers().firstValue("Sockerless-Logs-Cursor").orElseThrow();
+        List<Double> delays = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long added = System.nanoTime();
+            la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
+                    java.time.Instant.now(), "JobName", job, "ContainerGroupName", job + "-run0001-abcde",
+                    "ContainerName", job, "Stream", "stdout", "Log", "line " + i));
+            while (true) {
+                HttpResponse<byte[]> r = followCall(http, base, name, cursor);
+                cursor = r.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow();
+                if (r.body().length > 0) {
+                    delays.add((System.nanoTime() - added) / 1e9);
+                    break;
+                }
+            }
+        }
+        System.out.printf("%ndelay from a line being queryable to its delivery to a long-polling reader: %s s "
+                + "(poll interval 2 s)%n", delays.stream().map(d -> String.format("%.1f", d)).toList());
+    }
+
+    private static String startedContainer(HttpClient http, String base, String name) throws Exception {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/create?name="
+                + name)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                "{\"Image\":\"single\",\"Cmd\":[\"true\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("create failed: " + created.body());
+        }
+        String sockerless = base + "/sockerless/v1/containers/" + name + "/";
+        String job = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                URI.create(sockerless + "job")).build(), HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
+        http.send(HttpRequest.newBuilder(URI.create(sockerless + "execution")).PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"executionName\":\"" + job + "-run0001\",\"status\":\"Running\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return job;
+    }
+
+    private static HttpResponse<byte[]> followCall(HttpClient http, String base, String name, String cursor) throws Exception {
+        String query = cursor == null ? "follow=1&stdout=1&stderr=1"
+                : "follow=1&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/" + name + "/logs?" + query)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A new JVM serving the app: time to the first {@code /_ping} and to the first image inspect. */
+    private static void coldStart(String storage) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.sockerless.aca.localhost.LocalHost");
+        pb.environment().put("SOCKERLESS_LISTEN", "127.0.0.1:0");
+        pb.environment().put("AzureWebJobsStorage", storage);
+        pb.redirectErrorStream(true);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String port = null;
+            for (String line; port == null && (line = out.readLine()) != null; ) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(line);
+                if (m.find()) {
+                    port = m.group(1);
+                }
+            }
+            if (port == null) {
+                throw new IllegalStateException("the local host did not start");
+            }
+            Thread drain = new Thread(() -> {
+                try {
+                    out.transferTo(java.io.Writer.nullWriter());
+                } catch (java.io.IOException ignored) {
+                    // the process ended
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port;
+            http.send(HttpRequest.newBuilder(URI.create(base + "/_ping")).build(), HttpResponse.BodyHandlers.ofString());
+            double ping = (System.nanoTime() - t0) / 1e9;
+            HttpResponse<String> inspect = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/single/json"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            double first = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("%n| cold start (new JVM) | seconds |%n|---|---|%n| JVM start to first /_ping | %.2f |%n"
+                    + "| JVM start to first image inspect (status %d) | %.2f |%n", ping, inspect.statusCode(), first);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     private static void resetPeakHeap() {
