@@ -16,7 +16,6 @@ var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var containerAppsJobsContributor = '4e3d2b60-56ae-4dc6-a233-09c8e5a82e68'
 var containerAppsJobsOperator = 'b9a307c4-5aa3-4b52-ba60-2b17c136cd7b'
-var managedEnvironmentsContributor = '57cc5028-e6a7-4284-868d-0611c5923f8d'
 var managedIdentityOperator = 'f1a07417-d97a-45cb-824c-7a7467783830'
 
 resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
@@ -122,12 +121,34 @@ resource jobsOperator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Creating a job in the environment needs Microsoft.App/managedEnvironments/join/action (and reading it).
+// Creating a job in the environment needs only reading it and its join action: a custom role grants exactly that
+// (the built-in ManagedEnvironments Contributor would also let the app change or delete the environment).
+resource environmentJoinRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'sockerless-environment-join')
+  properties: {
+    roleName: 'sockerless environment join (${resourceGroup().name})'
+    description: 'Read a Container Apps environment and create jobs in it.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [
+          'Microsoft.App/managedEnvironments/read'
+          'Microsoft.App/managedEnvironments/join/action'
+        ]
+        notActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
 resource environmentJoin 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(environment.id, principalId, managedEnvironmentsContributor)
+  name: guid(environment.id, principalId, environmentJoinRole.id)
   scope: environment
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', managedEnvironmentsContributor)
+    roleDefinitionId: environmentJoinRole.id
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -27,7 +27,6 @@ class BicepInvariantsTest {
         ROLES.put("storageBlobDataOwner", new String[] {"b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "account"});
         ROLES.put("containerAppsJobsContributor", new String[] {"4e3d2b60-56ae-4dc6-a233-09c8e5a82e68", null});
         ROLES.put("containerAppsJobsOperator", new String[] {"b9a307c4-5aa3-4b52-ba60-2b17c136cd7b", null});
-        ROLES.put("managedEnvironmentsContributor", new String[] {"57cc5028-e6a7-4284-868d-0611c5923f8d", "environment"});
         ROLES.put("managedIdentityOperator", new String[] {"f1a07417-d97a-45cb-824c-7a7467783830", "identity"});
     }
 
@@ -40,7 +39,7 @@ class BicepInvariantsTest {
                 blocks.add(part);
             }
         }
-        assertThat(blocks).hasSize(ROLES.size());
+        assertThat(blocks).hasSize(ROLES.size() + 1); // + the custom environment-join role
         ROLES.forEach((variable, expected) -> {
             assertThat(roles).contains("var " + variable + " = '" + expected[0] + "'");
             List<String> using = blocks.stream()
@@ -57,6 +56,20 @@ class BicepInvariantsTest {
             }
             assertThat(block).contains("principalType: 'ServicePrincipal'");
         });
+    }
+
+    @Test
+    void jobsAreCreatedInTheEnvironmentThroughACustomRoleWithOnlyReadAndJoin() {
+        String roles = Bicep.read("modules/roles.bicep");
+        String definition = roles.substring(roles.indexOf("resource environmentJoinRole"), roles.indexOf("resource environmentJoin '"));
+        assertThat(definition).contains("'Microsoft.Authorization/roleDefinitions@")
+                .contains("'Microsoft.App/managedEnvironments/read'")
+                .contains("'Microsoft.App/managedEnvironments/join/action'")
+                .contains("resourceGroup().id");
+        assertThat(definition.lines().filter(l -> l.trim().startsWith("'Microsoft.")).count()).isEqualTo(2);
+        String assignment = roles.substring(roles.indexOf("resource environmentJoin '"));
+        assertThat(assignment).contains("scope: environment\n").contains("roleDefinitionId: environmentJoinRole.id");
+        assertThat(roles).doesNotContain("57cc5028-e6a7-4284-868d-0611c5923f8d"); // the broad built-in role
     }
 
     @Test
