@@ -91,9 +91,8 @@ public final class Benchmark {
                                 + "(java %s, %d cores)%n", times.get(times.size() / 2) / 1e6,
                         times.get(times.size() * 9 / 10) / 1e6, WARM_RUNS, System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors());
+                System.out.printf("peak heap during the pulls (whole JVM): %d MB%n", peakHeap() >> 20);
                 load(http, base, staging);
-                long pullHeap = peakHeap();
-                System.out.printf("peak heap during the pulls (whole JVM): %d MB%n", pullHeap >> 20);
                 logs(http, base, logAnalytics);
                 follow(http, base, logAnalytics);
                 coldStart(azurite.connectionString());
