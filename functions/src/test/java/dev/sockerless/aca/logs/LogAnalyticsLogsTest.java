@@ -1,6 +1,7 @@
 package dev.sockerless.aca.logs;
 
 import dev.sockerless.aca.testing.LogAnalyticsStandIn;
+import dev.sockerless.aca.testing.MutableClock;
 import dev.sockerless.aca.docker.ApiRequest;
 import dev.sockerless.aca.docker.ApiResponse;
 import dev.sockerless.aca.docker.ApiVersion;
@@ -12,10 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,23 +32,7 @@ class LogAnalyticsLogsTest {
 
     LogAnalyticsStandIn la;
     List<Duration> slept = new ArrayList<>();
-    Instant now = T0.plusSeconds(3600);
-    Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    MutableClock clock = new MutableClock(T0.plusSeconds(3600));
 
     @BeforeEach
     void start() throws Exception {
@@ -66,7 +49,7 @@ class LogAnalyticsLogsTest {
                 WorkspaceLocator.fixed(WS), table, pageRows, maxBytes, Duration.ofSeconds(10),
                 clock, d -> {
                     slept.add(d);
-                    now = now.plus(d);
+                    clock.advance(d);
                 });
         return new LogsHandler(source, maxBytes);
     }

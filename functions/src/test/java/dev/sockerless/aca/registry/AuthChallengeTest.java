@@ -1,11 +1,10 @@
 package dev.sockerless.aca.registry;
 
+import dev.sockerless.aca.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,32 +44,5 @@ class AuthChallengeTest {
         TokenCache.Key other = new TokenCache.Key("r", "s", "repository:x:pull", "basic:abc");
         cache.put(key, "t2", 300);
         assertThat(cache.find(other)).isEmpty();
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
