@@ -64,8 +64,8 @@ import java.util.function.Supplier;
  */
 public final class AppServices {
 
-    private static final Object LOCK = new Object();
-    private static volatile AppServices instance;
+    /** Built on first use; a failed build (a missing setting) is retried by the next request. */
+    private static final Lazy<AppServices> INSTANCE = new Lazy<>(AppServices::create);
 
     private final ImageHandlers images;
     private final LoginHandler login;
@@ -199,28 +199,17 @@ public final class AppServices {
 
     /** The process-wide services, built on first call. */
     public static AppServices get() {
-        AppServices current = instance;
-        if (current == null) {
-            synchronized (LOCK) {
-                current = instance;
-                if (current == null) {
-                    Settings settings = Settings.fromEnvironment();
-                    TableServiceClient tables = Tables.serviceClient(settings.stateStorageConnection());
-                    current = new AppServices(settings, new TableStorageImageStore(tables),
-                            new TableStorageContainerStore(tables));
-                    instance = current;
-                }
-            }
-        }
-        return current;
+        return INSTANCE.get();
     }
 
-    /** Forgets the services (tests that change settings between runs). */
-    static void reset() {
-        synchronized (LOCK) {
-            instance = null;
-        }
+    private static AppServices create() {
+        Settings settings = Settings.fromEnvironment();
+        TableServiceClient tables = Tables.serviceClient(settings.stateStorageConnection());
+        return new AppServices(settings, new TableStorageImageStore(tables), new TableStorageContainerStore(tables));
     }
+
+
+
 
     public ImageHandlers images() {
         return images;
