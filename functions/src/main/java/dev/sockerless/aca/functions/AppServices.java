@@ -15,6 +15,15 @@ import com.azure.core.http.HttpClient;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.monitor.query.LogsQueryClient;
 import dev.sockerless.aca.docker.ContainerHandlers;
+import dev.sockerless.aca.docker.ContainerLifecycleHandlers;
+import dev.sockerless.aca.docker.InfoHandler;
+import dev.sockerless.aca.arm.ArmEndpoint;
+import dev.sockerless.aca.arm.ArmManagers;
+import dev.sockerless.aca.lifecycle.ArmJobsApi;
+import dev.sockerless.aca.lifecycle.ContainerLifecycle;
+import dev.sockerless.aca.lifecycle.JobsApi;
+import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace.EnvironmentId;
+import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
 import dev.sockerless.aca.docker.ContainerLogsHandler;
 import dev.sockerless.aca.docker.LogsHandler;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
@@ -70,6 +79,8 @@ public final class AppServices {
     private final ImageHandlers images;
     private final LoginHandler login;
     private final ContainerHandlers containers;
+    private final ContainerLifecycleHandlers running;
+    private final InfoHandler info;
     private final ContainerLogsHandler containerLogs;
     private final Lazy<FollowPoller> followPoller;
     private final Lazy<LocalFollowDriver> localFollow;
@@ -93,8 +104,15 @@ public final class AppServices {
         ImageLookup lookup = new ImageLookup(store);
         ImageLoader loader = new ImageLoader(registries, store, Clock.systemUTC());
         ContainerJobs jobs = new ContainerJobs(settings); // job and agent settings are read at create time
+        Duration statusTtl = settings.seconds(Key.SOCKERLESS_ARM_STATUS_CACHE_SECONDS);
+        ContainerLifecycle lifecycle = new ContainerLifecycle(containerStore, jobs, new Lazy<>(() -> jobsApi(settings)),
+                Clock.systemUTC(), statusTtl, statusTtl, d -> Thread.sleep(d.toMillis()));
         this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
-                containerStore, jobs, Clock.systemUTC());
+                containerStore, jobs, lifecycle, Clock.systemUTC());
+        this.running = new ContainerLifecycleHandlers(lifecycle, lookup, settings.seconds(Key.SOCKERLESS_WAIT_SECONDS),
+                Clock.systemUTC());
+        this.info = new InfoHandler(lifecycle, store, () -> settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElse(null),
+                Clock.systemUTC());
         Lazy<LogCache> cache = new Lazy<>(() -> logCache != null ? logCache
                 : new TableStorageLogCache(Tables.serviceClient(settings.stateStorageConnection())));
         FollowSettings follow = followSettings(settings);
@@ -123,6 +141,20 @@ public final class AppServices {
         return new BlobArchiveSource(StorageConnection.parse(settings.stateStorageConnection()),
                 settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS), Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(), identity,
                 HttpClient.createDefault(), BlobArchiveSource.defaultRetry());
+    }
+
+    /**
+     * The ARM jobs API in the resource group of {@code SOCKERLESS_ACA_ENVIRONMENT_ID} at {@code SOCKERLESS_ARM_ENDPOINT}
+     * (plain http on loopback: no credential).
+     */
+    static JobsApi jobsApi(Settings settings) {
+        EnvironmentId environment = EnvironmentId.parse(settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElseThrow(() ->
+                Settings.missing(Key.SOCKERLESS_ACA_ENVIRONMENT_ID, "is not set: containers run as jobs in that"
+                        + " Container Apps environment's resource group")));
+        ContainerAppsApiManager manager = ArmManagers.containerApps(
+                ArmEndpoint.parse(settings.require(Key.SOCKERLESS_ARM_ENDPOINT)), environment.subscription(),
+                () -> new DefaultAzureCredentialBuilder().build(), null, null);
+        return new ArmJobsApi(manager, environment.resourceGroup());
     }
 
     /** Load settings; {@code SOCKERLESS_STAGING_REGISTRY} is required only here. */
@@ -217,6 +249,14 @@ public final class AppServices {
 
     public ContainerHandlers containers() {
         return containers;
+    }
+
+    public ContainerLifecycleHandlers running() {
+        return running;
+    }
+
+    public InfoHandler info() {
+        return info;
     }
 
     public ContainerLogsHandler containerLogs() {
