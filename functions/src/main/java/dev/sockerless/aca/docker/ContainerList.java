@@ -126,7 +126,7 @@ public final class ContainerList {
         s.putArray("Names").add("/" + c.name());
         s.put("Image", c.image() == null ? c.imageId().toString() : c.image());
         s.put("ImageID", c.imageId().toString());
-        s.put("Command", String.join(" ", ConfigMerge.argv(config)));
+        s.put("Command", command(ConfigMerge.argv(config)));
         s.put("Created", c.created().getEpochSecond());
         s.putArray("Ports");
         s.set("Labels", config.path("Labels").isObject() ? config.get("Labels") : F.objectNode());
@@ -138,6 +138,16 @@ public final class ContainerList {
         s.putObject("NetworkSettings").putObject("Networks");
         s.putArray("Mounts");
         return s;
+    }
+
+    /** As dockerd: the path, then the arguments, those with a space in single quotes. */
+    static String command(List<String> argv) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            out.append(i == 0 ? "" : " ").append(i > 0 && a.contains(" ") ? "'" + a + "'" : a);
+        }
+        return out.toString();
     }
 
     /** Docker's status column: {@code Created}, {@code Up 2 minutes}, {@code Exited (0) 5 minutes ago}. */

@@ -57,6 +57,7 @@ public final class JobsStandIn {
         volatile Instant end;
         volatile Instant endsAt;
         volatile String outcome;
+        final long sequence = SEQUENCE.incrementAndGet();
 
         Execution(String job, String name, Instant start) {
             this.job = job;
@@ -83,6 +84,7 @@ public final class JobsStandIn {
     private static final Pattern OPERATION = Pattern.compile("/subscriptions/([^/]+)/providers/Microsoft\\.App/"
             + "locations/([^/]+)/(containerappsjobOperationStatuses|containerappsjobOperationResults)/([^/]+)");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
     private final Clock clock;
     private final Supplier<String> base;
@@ -142,7 +144,8 @@ public final class JobsStandIn {
     /** The job's executions, newest first. */
     public List<Execution> executions(String job) {
         return executions.values().stream().filter(e -> e.job.equals(job))
-                .sorted(Comparator.comparing((Execution e) -> e.start).reversed()).toList();
+                .sorted(Comparator.comparing((Execution e) -> e.start).thenComparingLong(e -> e.sequence).reversed())
+                .toList();
     }
 
     public String status(String executionName) {
