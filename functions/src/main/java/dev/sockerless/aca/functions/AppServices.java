@@ -121,7 +121,7 @@ public final class AppServices {
                 new Lazy<>(() -> new FollowLogsHandler(containerStore, cache.get(), follow.longPoll(),
                         Duration.ofMillis(500), settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES),
                         Clock.systemUTC(), d -> Thread.sleep(d.toMillis()))));
-        this.followPoller = new Lazy<>(() -> new FollowPoller(cache.get(), followTargets(containerStore),
+        this.followPoller = new Lazy<>(() -> new FollowPoller(cache.get(), followTargets(containerStore, lifecycle),
                 logSource(settings)::followRows, LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), follow));
         this.localFollow = new Lazy<>(() -> new LocalFollowDriver(pollSeconds,
                 r -> {
@@ -189,11 +189,12 @@ public final class AppServices {
 
     /**
      * What the poller follows for a container: its latest execution's main container (the job's container, named
-     * like the job), whether that execution has finished (the status recorded with {@code PUT .../execution}),
-     * and a scan bound an hour before it started.
+     * like the job), whether that execution has finished (its status in ARM, cached by the lifecycle, or the one
+     * recorded with {@code PUT .../execution} for executions ARM does not know), and a scan bound an hour before it
+     * started.
      */
-    static FollowTargets followTargets(ContainerStore store) {
-        return id -> store.find(id).map(c -> {
+    static FollowTargets followTargets(ContainerStore store, ContainerLifecycle lifecycle) {
+        return id -> store.find(id).map(lifecycle::current).map(c -> {
             Execution e = c.execution();
             Instant started = e != null && e.startedAt() != null ? e.startedAt() : c.created();
             return new FollowTargets.Followed(e == null ? null

@@ -92,6 +92,11 @@ public final class ContainerLifecycle {
         return out;
     }
 
+    /** {@link #current(ContainerRecord, boolean)}, keeping the recorded state when ARM fails. */
+    public ContainerRecord current(ContainerRecord c) {
+        return current(c, false);
+    }
+
     /**
      * The container with its execution's status from ARM (cached). A final status is stored. With {@code strict},
      * ARM failures are errors; otherwise the recorded state stands (list and inspect keep working).
