@@ -17,6 +17,8 @@ import com.azure.monitor.query.LogsQueryClient;
 import dev.sockerless.aca.docker.ContainerHandlers;
 import dev.sockerless.aca.docker.ContainerLifecycleHandlers;
 import dev.sockerless.aca.docker.InfoHandler;
+import dev.sockerless.aca.docker.ImageRemovalHandlers;
+import dev.sockerless.aca.images.ImageRemover;
 import dev.sockerless.aca.arm.ArmEndpoint;
 import dev.sockerless.aca.arm.ArmManagers;
 import dev.sockerless.aca.lifecycle.ArmJobsApi;
@@ -81,6 +83,7 @@ public final class AppServices {
     private final ContainerHandlers containers;
     private final ContainerLifecycleHandlers running;
     private final InfoHandler info;
+    private final ImageRemovalHandlers imageRemoval;
     private final ContainerLogsHandler containerLogs;
     private final Lazy<FollowPoller> followPoller;
     private final Lazy<LocalFollowDriver> localFollow;
@@ -111,6 +114,8 @@ public final class AppServices {
                 containerStore, jobs, lifecycle, Clock.systemUTC());
         this.running = new ContainerLifecycleHandlers(lifecycle, lookup, settings.seconds(Key.SOCKERLESS_WAIT_SECONDS),
                 Clock.systemUTC());
+        this.imageRemoval = new ImageRemovalHandlers(new ImageRemover(lookup, store,
+                ImageRemovalHandlers.users(lifecycle)), store);
         this.info = new InfoHandler(lifecycle, store, () -> settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElse(null),
                 Clock.systemUTC());
         Lazy<LogCache> cache = new Lazy<>(() -> logCache != null ? logCache
@@ -254,6 +259,10 @@ public final class AppServices {
 
     public ContainerLifecycleHandlers running() {
         return running;
+    }
+
+    public ImageRemovalHandlers imageRemoval() {
+        return imageRemoval;
     }
 
     public InfoHandler info() {

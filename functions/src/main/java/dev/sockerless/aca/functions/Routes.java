@@ -18,6 +18,7 @@ final class Routes {
     static final String IMAGES_LIST = "images/json";
     static final String IMAGES_LOAD = "images/load";
     static final String IMAGES_ANY = "images/{*path}";
+    static final String IMAGES_PRUNE = "images/prune";
     static final String CONTAINERS_CREATE = "containers/create";
     static final String CONTAINER = "containers/{id}";
     static final String CONTAINER_JSON = "containers/{id}/json";

@@ -84,6 +84,7 @@ class DockerCliIT {
     static TestImage busybox;
     static TestImage durable;
     static TestImage creatable;
+    static TestImage removable;
     static dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics;
     /** The strict ARM stand-in, over plain http on loopback (the app sends no credential); executions on armClock. */
     static ArmStandIn arm;
@@ -121,6 +122,9 @@ class DockerCliIT {
         creatable = image(Format.OCI, Platform.LINUX_AMD64, "creatable");
         push.push("e2e/creatable", "v1", creatable);
         push.push("e2e/listed", "v1", listed);
+        removable = image(Format.OCI, Platform.LINUX_AMD64, "removable");
+        push.push("e2e/removable", "v1", removable);
+        push.push("e2e/removable", "v2", removable);
 
         tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
                 .user("alice", "wonderland").publicRepository("library/alpine", "alice")
@@ -763,6 +767,32 @@ class DockerCliIT {
         assertThat(docker("ps", "-a", "--filter", "label=prune-e2e=1", "-q", "--no-trunc").ok().lines())
                 .containsExactly(running);
         docker("rm", "-f", running).ok();
+    }
+
+    @Test
+    void rmiUntagsThenDeletesKeepsImagesContainersUseAndImagePruneRemovesDanglingOnes() throws Exception {
+        String repo = proxy.hostPort() + "/e2e/removable";
+        String id = removable.config().digest();
+        docker("pull", repo + ":v1").ok();
+        docker("pull", repo + ":v2").ok();
+        assertThat(docker("rmi", repo + ":v1").ok().out().trim()).isEqualTo("Untagged: " + repo + ":v1");
+        assertThat(docker("image", "inspect", "--format", "{{.Id}}", repo + ":v2").ok().out().trim()).isEqualTo(id);
+
+        docker("create", "--name", "rmi-e2e", repo + ":v2", "true").ok();
+        assertThat(docker("rmi", repo + ":v2").failed().err()).contains("Error response from daemon: conflict: unable to"
+                + " remove repository reference \"" + repo + ":v2\" (must force) - container ");
+        docker("rm", "rmi-e2e").ok();
+        assertThat(docker("rmi", repo + ":v2").ok().lines()).containsExactly("Untagged: " + repo + ":v2",
+                "Deleted: " + id);
+        assertThat(docker("rmi", repo + ":v2").failed().err())
+                .contains("Error response from daemon: No such image: " + repo + ":v2");
+
+        docker("pull", repo + "@" + removable.manifest().digest()).ok(); // by digest only: dangling
+        Result kept = docker("image", "prune", "-f", "--filter", "label=dev.sockerless.e2e=nothing-has-this").ok();
+        assertThat(kept.out()).doesNotContain(id);
+        Result pruned = docker("image", "prune", "-f", "--filter", "label=dev.sockerless.e2e=removable").ok();
+        assertThat(pruned.out()).contains("deleted: " + id).contains("Total reclaimed space:");
+        assertThat(docker("image", "inspect", id).failed().err()).contains("No such image");
     }
 
     @Test
