@@ -17,6 +17,8 @@ param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048
 param identityId string
 param identityClientId string
+@description('Resource id of the job identity (AcrPull only), assigned to the jobs the app creates.')
+param jobIdentityId string
 param storageAccountName string
 param deploymentContainerUrl string
 param registryLoginServer string
@@ -116,6 +118,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           name: 'SOCKERLESS_ACA_LOCATION'
           value: location
         }
+        // modules/environment.bicep creates a workload-profiles environment (Consumption profile: up to 4 vCPU/8Gi).
+        {
+          name: 'SOCKERLESS_ACA_ENVIRONMENT_TYPE'
+          value: 'workload-profiles'
+        }
         {
           name: 'SOCKERLESS_AGENT_MODE'
           value: 'azure-files'
@@ -124,9 +131,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           name: 'SOCKERLESS_AGENT_STORAGE_NAME'
           value: agentStorageName
         }
+        // Jobs pull from ACR with the job identity, never with the app's.
         {
-          name: 'SOCKERLESS_ACR_IDENTITY'
-          value: identityId
+          name: 'SOCKERLESS_JOB_IDENTITY'
+          value: jobIdentityId
         }
         {
           name: 'SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID'

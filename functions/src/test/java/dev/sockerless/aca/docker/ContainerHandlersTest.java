@@ -60,7 +60,8 @@ class ContainerHandlersTest {
     }
 
     ContainerHandlers handlers(Map<String, String> extra) {
-        Map<String, String> values = new HashMap<>(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENV_ID));
+        Map<String, String> values = new HashMap<>(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENV_ID,
+                "SOCKERLESS_ACA_LOCATION", "westeurope", "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"));
         values.putAll(extra);
         ContainerJobs jobs = new ContainerJobs(Settings.of(values));
         return new ContainerHandlers(new ContainerCreator(new ImageLookup(images), containers, jobs, CLOCK),
