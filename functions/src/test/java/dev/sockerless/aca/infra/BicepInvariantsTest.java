@@ -91,6 +91,16 @@ class BicepInvariantsTest {
     }
 
     @Test
+    void theDurableGroupIsAlwaysReadyAndHttpConcurrencyIsSet() {
+        String app = Bicep.read("modules/functionapp.bicep");
+        String scale = Bicep.block(app, "scaleAndConcurrency: {");
+        assertThat(Bicep.block(scale, "alwaysReady: [")).contains("name: 'durable'").contains("instanceCount: 1");
+        assertThat(Bicep.block(scale, "http: {")).contains("perInstanceConcurrency: httpPerInstanceConcurrency");
+        assertThat(app).contains("param httpPerInstanceConcurrency int = 32")
+                .contains("SOCKERLESS_FOLLOW_WAIT_SECONDS (20 s)");
+    }
+
+    @Test
     void theEnvironmentTypeSettingMatchesTheEnvironment() {
         assertThat(Bicep.appSettings()).containsEntry("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "'workload-profiles'");
         assertThat(Bicep.block(Bicep.read("modules/environment.bicep"), "workloadProfiles: ["))
