@@ -365,14 +365,8 @@ class JobTemplateGeneratorTest {
                         String what = mode + "/" + type + "/" + (identity.isEmpty() ? "anonymous" : "identity") + "/"
                                 + spec.jobName();
                         assertThat(dev.sockerless.aca.testing.JobSchema.violations(tree)).as(what).isEmpty();
-                        double cpu = 0;
-                        for (String list : List.of("initContainers", "containers")) {
-                            for (JsonNode c : tree.path("properties").path("template").path(list)) {
-                                cpu += c.path("resources").path("cpu").asDouble();
-                            }
-                        }
-                        int maxSteps = EnvironmentType.find(type).orElseThrow().maxSteps();
-                        assertThat(cpu).as(what + ": total CPU").isPositive().isLessThanOrEqualTo(maxSteps * 0.25);
+                        assertThat(dev.sockerless.aca.testing.JobSchema.resourceViolations(tree,
+                                type.equals("workload-profiles"))).as(what).isEmpty();
                         checked++;
                     }
                 }

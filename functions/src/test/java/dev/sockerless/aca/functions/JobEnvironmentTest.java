@@ -87,6 +87,8 @@ class JobEnvironmentTest {
                 .isEqualTo(new ObjectMapper().readTree("{\"cpu\":4.0,\"memory\":\"8Gi\"}"));
         assertThat(job.warnings()).isEmpty();
         assertThat(JobSchema.violations(tree)).isEmpty();
+        assertThat(JobSchema.resourceViolations(tree, true)).isEmpty();
+        assertThat(JobSchema.resourceViolations(tree, false)).isNotEmpty();
     }
 
     @Test
