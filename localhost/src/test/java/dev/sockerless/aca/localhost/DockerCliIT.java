@@ -131,17 +131,19 @@ class DockerCliIT {
     }
 
     static Map<String, String> settings() {
-        return Map.of(
-                "AzureWebJobsStorage", SharedServices.azurite().connectionString(),
-                "SOCKERLESS_INSECURE_REGISTRIES", proxy.hostPort(),
-                "SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl(),
-                "SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging",
-                "SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID,
-                "SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint(),
-                "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE,
-                "SOCKERLESS_FOLLOW_WAIT_SECONDS", "3",
-                "SOCKERLESS_FOLLOW_POLL_SECONDS", "1",
-                "SOCKERLESS_FOLLOW_GRACE_SECONDS", "3");
+        return Map.ofEntries(
+                Map.entry("AzureWebJobsStorage", SharedServices.azurite().connectionString()),
+                Map.entry("SOCKERLESS_INSECURE_REGISTRIES", proxy.hostPort()),
+                Map.entry("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl()),
+                Map.entry("SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging"),
+                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID),
+                Map.entry("SOCKERLESS_ACA_LOCATION", "westeurope"), // with the type: no environment read through ARM
+                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"),
+                Map.entry("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint()),
+                Map.entry("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE),
+                Map.entry("SOCKERLESS_FOLLOW_WAIT_SECONDS", "3"),
+                Map.entry("SOCKERLESS_FOLLOW_POLL_SECONDS", "1"),
+                Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "3"));
     }
 
     static LocalHost startHost() throws IOException {
