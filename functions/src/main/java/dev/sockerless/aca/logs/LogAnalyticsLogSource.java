@@ -233,8 +233,8 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                     if (time == null || ing == null) {
                         continue;
                     }
-                    rows.add(new FollowRow(time.toInstant(), ing.toInstant(), cell(row, FollowPlan.JOB),
-                            cell(row, FollowPlan.REPLICA), cell(row, FollowPlan.CONTAINER),
+                    rows.add(new FollowRow(time.toInstant(), ing.toInstant(),
+                            cell(row, ContainerLogsKql.REPLICA), cell(row, ContainerLogsKql.CONTAINER),
                             StreamType.ofColumn(cell(row, ContainerLogsKql.STREAM)), cell(row, ContainerLogsKql.LINE)));
                 }
                 break; // PrimaryResult only

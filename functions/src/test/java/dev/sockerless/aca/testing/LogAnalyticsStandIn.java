@@ -27,19 +27,46 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the service shapes them. The KQL is evaluated by {@link Kql} over in-memory rows of both console-log tables; the
  * {@code timespan} is applied to {@code TimeGenerated}. Row and size limits end a result with a PartialError, as the
  * real service does; fuzzy-union legs whose table is missing give a warning PartialError.
+ * <p>
+ * Schemas, no wider than Azure's (a query naming a column the real table may lack must fail here too):
+ * <ul>
+ *   <li>{@value #RESOURCE}: exactly the documented columns ({@link #RESOURCE_COLUMNS}).</li>
+ *   <li>{@value #LEGACY}: a custom-log table whose columns the Data Collector API creates as rows bring them (the
+ *   legacy schema is per workspace, aca-log-analytics.md §2.2), so a column exists only once a row carried it.
+ *   Rows may carry only the documented columns ({@link #LEGACY_DOCUMENTED}) and the few reported ones the app
+ *   reads through {@code column_ifexists} ({@link #LEGACY_REPORTED}); never the job column
+ *   {@code ContainerJobName_s}, which no Microsoft source names.</li>
+ * </ul>
  */
 public final class LogAnalyticsStandIn implements AutoCloseable {
 
     public static final String LEGACY = "ContainerAppConsoleLogs_CL";
     public static final String RESOURCE = "ContainerAppConsoleLogs";
-    public static final List<String> LEGACY_COLUMNS = List.of("TimeGenerated", "ContainerAppName_s", "EnvironmentName_s",
+    /** Columns every table has (Azure Monitor standard columns); the legacy table starts with these. */
+    public static final List<String> LEGACY_STANDARD = List.of("TimeGenerated", "TenantId", "Type", "SourceSystem", "_ResourceId");
+    /**
+     * Documented {@value #LEGACY} columns: the migration article's compatibility function
+     * {@code ContainerAppConsoleLogsLegacyCompat} (MicrosoftDocs/azure-docs, container-apps log options) projects
+     * these; the jobs quickstart ({@code articles/container-apps/jobs-get-started-cli.md}) orders by
+     * {@code _timestamp_d}.
+     */
+    public static final List<String> LEGACY_DOCUMENTED = List.of("ContainerAppName_s", "EnvironmentName_s",
             "RevisionName_s", "ContainerName_s", "ContainerGroupName_s", "ContainerImage_s", "ContainerGroupId_g",
-            "ContainerId_s", "ContainerJobName_s", "Stream_s", "Log_s", "logtag_s", "_timestamp_d", "time_t",
-            "SourceSystem", "_ResourceId");
-    public static final List<String> RESOURCE_COLUMNS = List.of("TimeGenerated", "Log", "Stream", "JobName",
-            "ContainerGroupName", "ContainerGroupId", "ContainerName", "ContainerId", "ContainerImage",
-            "ContainerAppName", "RevisionName", "EnvironmentName", "Location", "OperationName", "SourceSystem",
-            "TenantId", "Type", "_ResourceId");
+            "ContainerId_g", "Stream_s", "Log_s", "_timestamp_d");
+    /**
+     * Reported, not documented: {@code time_t} and {@code logtag_s} in a captured row (bittrance/aztail test
+     * fixture); {@code PodName_s} instead of {@code ContainerGroupName_s} on dedicated/GPU workload profiles
+     * (microsoft/azure-container-apps#1503).
+     */
+    public static final List<String> LEGACY_REPORTED = List.of("time_t", "logtag_s", "PodName_s");
+    /**
+     * The documented {@value #RESOURCE} schema: MicrosoftDocs/azure-reference-other
+     * {@code azure-monitor-ref/tables/includes/containerappconsolelogs-include.md}.
+     */
+    public static final List<String> RESOURCE_COLUMNS = List.of("_BilledSize", "ContainerAppName", "ContainerGroupId",
+            "ContainerGroupName", "ContainerId", "ContainerImage", "ContainerName", "EnvironmentName", "_IsBillable",
+            "JobName", "Location", "Log", "OperationName", "_ResourceId", "RevisionName", "SourceSystem", "Stream",
+            "_SubscriptionId", "TenantId", "TimeGenerated", "Type");
 
     /** A canned failure answered before evaluating (status, Retry-After or null, error body). */
     public record Failure(int status, String retryAfter, String body) {
@@ -73,24 +100,54 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     }
 
     public synchronized void createTable(String name) {
-        tables.computeIfAbsent(name, n -> new Kql.Table(n.equals(LEGACY) ? LEGACY_COLUMNS : RESOURCE_COLUMNS, new ArrayList<>()));
+        if (!name.equals(LEGACY) && !name.equals(RESOURCE)) {
+            throw new IllegalArgumentException("no such console-log table: " + name);
+        }
+        tables.computeIfAbsent(name, n -> new Kql.Table(n.equals(LEGACY) ? LEGACY_STANDARD : RESOURCE_COLUMNS, new ArrayList<>()));
     }
 
-    /** Adds a row (cells by column name; unknown names are refused), ingested after every earlier row. */
+    /** The columns {@code table} has now (the legacy table's grow with the rows). */
+    public synchronized List<String> columns(String table) {
+        return List.copyOf(tables.get(table).columns());
+    }
+
+    /**
+     * Adds a row (cells by column name; names the table cannot have are refused), ingested after every earlier
+     * row. On the legacy table a cell for a column that does not exist yet creates it, as the Data Collector API
+     * does; the rows before get the column's empty value.
+     */
     public synchronized void add(String table, Map<String, Object> cells) {
         createTable(table);
         Kql.Table t = tables.get(table);
-        Map<String, Object> row = new LinkedHashMap<>();
-        t.columns().forEach(c -> row.put(c, c.endsWith("_s") || c.endsWith("_g") || !(c.equals("TimeGenerated")
-                || c.equals("_timestamp_d") || c.equals("time_t")) ? "" : null));
-        cells.forEach((k, v) -> {
-            if (!t.columns().contains(k)) {
+        for (String k : cells.keySet()) {
+            if (t.columns().contains(k)) {
+                continue;
+            }
+            if (!table.equals(LEGACY) || !(LEGACY_DOCUMENTED.contains(k) || LEGACY_REPORTED.contains(k))) {
                 throw new IllegalArgumentException("no column " + k + " in " + table);
             }
-            row.put(k, v);
-        });
+            List<String> columns = new ArrayList<>(t.columns());
+            columns.add(k);
+            List<Kql.Row> rows = new ArrayList<>();
+            for (Kql.Row r : t.rows()) {
+                Map<String, Object> c = new LinkedHashMap<>(r.cells());
+                c.put(k, empty(k));
+                rows.add(new Kql.Row(c, r.ingested()));
+            }
+            t = new Kql.Table(List.copyOf(columns), rows);
+            tables.put(table, t);
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        t.columns().forEach(c -> row.put(c, empty(c)));
+        row.putAll(cells);
         nextIngestion = nextIngestion.plusSeconds(1);
         t.rows().add(new Kql.Row(row, nextIngestion));
+    }
+
+    /** A cell's value when the row did not carry it: null for datetime and real columns, else "" (strings). */
+    private static Object empty(String column) {
+        return column.equals("TimeGenerated") || column.endsWith("_d") || column.endsWith("_t")
+                || column.equals("_BilledSize") ? null : "";
     }
 
     /**
