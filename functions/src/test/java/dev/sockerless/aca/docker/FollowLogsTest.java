@@ -53,7 +53,7 @@ class FollowLogsTest {
         la = new LogAnalyticsStandIn(WS);
         la.createTable(LogAnalyticsStandIn.RESOURCE);
         source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
-                WorkspaceLocator.fixed(WS), LogTable.RESOURCE_SPECIFIC, 1000, 1 << 20, Duration.ofSeconds(5),
+                WorkspaceLocator.fixed(WS), LogTable.RESOURCE_SPECIFIC, 1000, 1 << 20, Duration.ofSeconds(60),
                 Clock.systemUTC(), d -> { });
         FollowTargets targets = id -> store.find(id).map(c -> new FollowTargets.Followed(c.execution() == null ? null
                 : new LogTarget(c.jobName(), c.execution().name(), c.jobName(), Map.of(), false),

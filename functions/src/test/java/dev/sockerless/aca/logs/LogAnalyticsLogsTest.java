@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +46,13 @@ class LogAnalyticsLogsTest {
     }
 
     LogsHandler handler(LogTable table, int pageRows, long maxBytes) {
+        return handler(table, pageRows, maxBytes, Duration.ofSeconds(60));
+    }
+
+    /** A handler on the test's clock (retry sleeps move it) with a {@code deadline} for each read. */
+    LogsHandler handler(LogTable table, int pageRows, long maxBytes, Duration deadline) {
         LogAnalyticsLogSource source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
-                WorkspaceLocator.fixed(WS), table, pageRows, maxBytes, Duration.ofSeconds(10),
+                WorkspaceLocator.fixed(WS), table, pageRows, maxBytes, deadline,
                 clock, d -> {
                     slept.add(d);
                     clock.advance(d);
@@ -246,16 +252,22 @@ class LogAnalyticsLogsTest {
         assertThat(frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET).body()))
                 .containsExactly("1:after retries\n");
         assertThat(slept).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(1));
+        // each attempt's server timeout is what is left of the 60 s deadline, less the client's 5 s
+        assertThat(la.received).extracting(LogAnalyticsStandIn.Received::prefer)
+                .containsExactly("wait=55", "wait=48", "wait=47");
     }
 
     @Test
-    void retriesStopAtTheBudgetAndFailuresNameLogAnalytics() {
+    void retriesStopAtTheDeadlineAndFailuresNameLogAnalytics() {
         for (int i = 0; i < 5; i++) {
             la.fail(new LogAnalyticsStandIn.Failure(429, "4", LogAnalyticsStandIn.error("TooManyRequests", "slow down", null)));
         }
-        assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET))
+        // 10 s: the first retry (4 s later) still has 1 s of server timeout, a second one would have none
+        assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20, Duration.ofSeconds(10)).logs(get("stdout=1"), TARGET))
                 .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.UNAVAILABLE))
-                .hasMessageContaining("Log Analytics query failed after").hasMessageContaining("429");
+                .hasMessage("Log Analytics: the logs request deadline of 10 s leaves no time to retry after 2 attempts:"
+                        + " HTTP 429 TooManyRequests: slow down");
+        assertThat(la.received).extracting(LogAnalyticsStandIn.Received::prefer).containsExactly("wait=5", "wait=1");
         la.fail(new LogAnalyticsStandIn.Failure(403, null, LogAnalyticsStandIn.error("InsufficientAccessError", "no access", null)));
         assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET))
                 .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.SYSTEM))
@@ -326,5 +338,44 @@ class LogAnalyticsLogsTest {
         legacy("web-abc1234-c0n5u", "main", T0.plusSeconds(4), "stdout", "consumption");
         assertThat(frames(handler(LogTable.LEGACY, 1000, 1 << 20).logs(get("stdout=1&stderr=1&tail=2"), TARGET).body()))
                 .containsExactly("2:gpu two\n", "1:consumption\n");
+    }
+
+    @Test
+    void aSlowQueryRunsIntoItsServerTimeoutAndTheErrorNamesIt() {
+        resource("web-abc1234-1", "main", T0, "stdout", "too late");
+        la.delay = Duration.ofSeconds(30);
+        long started = System.nanoTime();
+        LogAnalyticsLogSource source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
+                WorkspaceLocator.fixed(WS), LogTable.AUTO, 1000, 1 << 20, Duration.ofMillis(7900), Clock.systemUTC(),
+                d -> Thread.sleep(d.toMillis()));
+        assertThatThrownBy(() -> new LogsHandler(source, 1 << 20).logs(get("stdout=1"), TARGET))
+                .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.UNAVAILABLE))
+                .hasMessageStartingWith("Log Analytics query timed out: it ran into its server timeout of 2 s"
+                        + " (Prefer: wait, what was left of the logs request deadline of 7.9 s): HTTP 504 GatewayTimeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(7));
+        assertThat(la.received).extracting(LogAnalyticsStandIn.Received::prefer).containsExactly("wait=2");
+        // a query answered within its server timeout is a result
+        la.delay = Duration.ofMillis(300);
+        assertThat(frames(new LogsHandler(source, 1 << 20).logs(get("stdout=1"), TARGET).body())).containsExactly("1:too late\n");
+    }
+
+    @Test
+    void theDeadlineCoversAllPagesOfARequest() {
+        for (int i = 0; i < 23; i++) {
+            resource("web-abc1234-1", "main", T0.plusSeconds(i), "stdout", "line " + i);
+        }
+        la.onQuery = () -> clock.advance(Duration.ofSeconds(50)); // each page takes 50 s
+        // lines already read are sent, then a stream-3 frame says which limit ended the output
+        List<String> f = frames(handler(LogTable.AUTO, 4, 1 << 20, Duration.ofSeconds(170)).logs(get("stdout=1"), TARGET).body());
+        assertThat(f).hasSize(17);
+        assertThat(f.get(15)).isEqualTo("1:line 15\n");
+        assertThat(f.get(16)).isEqualTo("3:Error grabbing logs: Log Analytics: the logs request deadline of 170 s passed after 4 queries\n");
+        assertThat(la.received).extracting(LogAnalyticsStandIn.Received::prefer)
+                .containsExactly("wait=165", "wait=115", "wait=65", "wait=15");
+        la.onQuery = () -> { };
+        la.received.clear();
+        assertThat(frames(handler(LogTable.AUTO, 4, 1 << 20, LogAnalyticsLogSource.DEFAULT_DEADLINE)
+                .logs(get("stdout=1"), TARGET).body())).hasSize(23);
+        assertThat(la.received.get(0).prefer()).isEqualTo("wait=165");
     }
 }

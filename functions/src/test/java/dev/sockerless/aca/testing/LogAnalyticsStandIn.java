@@ -37,6 +37,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   reads through {@code column_ifexists} ({@link #LEGACY_REPORTED}); never the job column
  *   {@code ContainerJobName_s}, which no Microsoft source names.</li>
  * </ul>
+ * Timing: {@link #delay} holds every answer back; the service honours the request's server timeout
+ * ({@code Prefer: wait=N}, default 3 min) by answering 504 {@code GatewayTimeout} when the query would run
+ * longer (Azure Monitor service limits, log queries: "timeout → 504"; the body as the azure-sdk-for-js
+ * monitor-query troubleshooting guide, Azure/azure-sdk-for-js#21136, shows it). {@link #ignoreWait} makes it
+ * stall past that instead, as a broken network path would.
  */
 public final class LogAnalyticsStandIn implements AutoCloseable {
 
@@ -67,13 +72,15 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             "ContainerGroupName", "ContainerId", "ContainerImage", "ContainerName", "EnvironmentName", "_IsBillable",
             "JobName", "Location", "Log", "OperationName", "_ResourceId", "RevisionName", "SourceSystem", "Stream",
             "_SubscriptionId", "TenantId", "TimeGenerated", "Type");
+    /** The service's default server timeout (Azure Monitor service limits: 3 minutes). */
+    static final Duration DEFAULT_WAIT = Duration.ofMinutes(3);
 
     /** A canned failure answered before evaluating (status, Retry-After or null, error body). */
     public record Failure(int status, String retryAfter, String body) {
     }
 
     /** A request as received. */
-    public record Received(String path, String query, String timespan, String authorization) {
+    public record Received(String path, String query, String timespan, String authorization, String prefer) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -86,11 +93,23 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     private Instant nextIngestion = Instant.parse("2030-01-01T00:00:00Z");
     public volatile int maxRows = 500_000;
     public volatile long maxBytes = 100L * 1024 * 1024;
+    /** How long each query runs before it is answered. */
+    public volatile Duration delay = Duration.ZERO;
+    /** Stall for {@link #delay} even past the request's server timeout (a path that never answers in time). */
+    public volatile boolean ignoreWait;
+    /** Runs as each query arrives (tests move a clock with it). */
+    public volatile Runnable onQuery = () -> { };
+    private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "log-analytics-stand-in");
+        t.setDaemon(true);
+        return t;
+    });
 
     public LogAnalyticsStandIn(String workspaceId) throws IOException {
         this.workspaceId = workspaceId;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(executor); // a delayed answer does not hold up the others, nor close()
         server.start();
     }
 
@@ -182,7 +201,20 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             JsonNode body = MAPPER.readTree(exchange.getRequestBody());
             String query = body.path("query").asText(null);
             String timespan = body.hasNonNull("timespan") ? body.path("timespan").asText() : null;
-            received.add(new Received(path, query, timespan, exchange.getRequestHeaders().getFirst("Authorization")));
+            String prefer = exchange.getRequestHeaders().getFirst("Prefer");
+            received.add(new Received(path, query, timespan, exchange.getRequestHeaders().getFirst("Authorization"), prefer));
+            onQuery.run();
+            if (!delay.isZero()) {
+                Duration wait = serverTimeout(prefer);
+                if (!ignoreWait && delay.compareTo(wait) > 0) {
+                    Thread.sleep(wait.toMillis());
+                    send(exchange, 504, error("GatewayTimeout", "Gateway timeout",
+                            "{\"code\":\"GatewayTimeout\",\"message\":\"The query ran longer than its server timeout of "
+                                    + wait.toSeconds() + " s\"}"));
+                    return;
+                }
+                Thread.sleep(delay.toMillis());
+            }
             Failure f;
             synchronized (this) {
                 f = failures.poll();
@@ -209,7 +241,22 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
                     "{\"code\":\"SyntaxError\",\"message\":" + MAPPER.writeValueAsString(e.getMessage()) + "}"));
         } catch (RuntimeException e) {
             send(exchange, 500, error("InternalServerError", String.valueOf(e), null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** {@code Prefer: wait=N} (seconds; among other preferences, comma-separated), else the default 3 min. */
+    static Duration serverTimeout(String prefer) {
+        if (prefer != null) {
+            for (String p : prefer.split(",")) {
+                String[] kv = p.trim().split("=", 2);
+                if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("wait")) {
+                    return Duration.ofSeconds(Long.parseLong(kv[1].trim()));
+                }
+            }
+        }
+        return DEFAULT_WAIT;
     }
 
     private synchronized String evaluate(String query, String timespan) throws IOException {
@@ -338,5 +385,6 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
