@@ -330,6 +330,11 @@ class LogAnalyticsLogsTest {
         legacy("PodName_s", "web-abc1234-g9p1u", "main", T0.plusSeconds(2), "stderr", "gpu two");
         legacy("PodName_s", "web-zzz9999-g9p1u", "main", T0.plusSeconds(3), "stdout", "other execution");
         assertThat(la.columns(LogAnalyticsStandIn.LEGACY)).contains("PodName_s").doesNotContain("ContainerGroupName_s");
+        // the stand-in's tables hold no job column that Azure does not document
+        assertThatThrownBy(() -> la.add(LogAnalyticsStandIn.LEGACY, Map.of("ContainerJobName_s", "web")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> la.add(LogAnalyticsStandIn.RESOURCE, Map.of("PodName", "web-abc1234-1")))
+                .isInstanceOf(IllegalArgumentException.class);
         for (LogTable table : List.of(LogTable.LEGACY, LogTable.AUTO)) {
             assertThat(frames(handler(table, 1000, 1 << 20).logs(get("stdout=1&stderr=1"), TARGET).body()))
                     .containsExactly("1:gpu one\n", "2:gpu two\n");
