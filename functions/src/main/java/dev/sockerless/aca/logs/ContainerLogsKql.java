@@ -107,26 +107,24 @@ public final class ContainerLogsKql {
     }
 
     /**
-     * The predicate selecting one execution's main container over {@link #rows}: a replica of the execution and
-     * the container's name. A replica is named {@code <execution>-<suffix>}; the suffix is one dash-free segment
-     * (the Kubernetes Job controller names pods {@code <job>-<5 random characters>}), so a replica of another
-     * execution never matches, not even of a job named like this execution ({@code sl-a-1234567} has executions
-     * {@code sl-a-1234567-xxxxxxx} whose replicas start with {@code sl-a-1234567-} too). {@code startswith} narrows
-     * cheaply, {@code matches regex} decides; the pattern is built from a validated name ({@code [a-z0-9-]}: no
-     * regex metacharacter but '-', which is literal outside a class).
+     * The predicate selecting one execution's main container over {@link #rows}: a replica of the execution
+     * ({@code ContainerGroupName} starting with {@code <execution>-}: Microsoft's jobs quickstart, MicrosoftDocs/azure-docs
+     * {@code articles/container-apps/jobs-get-started-cli.md}, finds an execution's lines by its replica names) and
+     * the container's name. The dash keeps {@code sl-a-…-k2m4p7q} from matching a longer execution name; nothing more is assumed about
+     * the replica suffix (Kubernetes names a job's pods {@code <job>-<random>}, and indexed jobs
+     * {@code <job>-<index>-<random>}). Another job named {@code <execution>-…} would share the prefix, but no job
+     * sockerless creates can be: its names end in 12 hex digits ({@code JobNames}), an execution name in
+     * {@code -<7 characters>}.
      */
     public static String ofTarget(LogTarget t) {
         checkNames(t);
-        String prefix = t.executionName() + "-";
-        return "(" + REPLICA + " startswith " + literal(prefix)
-                + " and " + REPLICA + " matches regex " + literal("^" + prefix + "[^-]+$")
+        return "(" + REPLICA + " startswith " + literal(t.executionName() + "-")
                 + " and " + CONTAINER + " == " + literal(t.containerName()) + ")";
     }
 
     /** Whether {@code replica} is a replica of {@code execution} (the same rule as {@link #ofTarget}). */
     public static boolean isReplicaOf(String replica, String execution) {
-        return replica.length() > execution.length() + 1 && replica.startsWith(execution + "-")
-                && replica.indexOf('-', execution.length() + 1) < 0;
+        return replica.length() > execution.length() + 1 && replica.startsWith(execution + "-");
     }
 
     private static String filters(LogQuery query, Window window) {

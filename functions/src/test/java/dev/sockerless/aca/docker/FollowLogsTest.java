@@ -172,12 +172,12 @@ class FollowLogsTest {
 
     @Test
     void oneCombinedPollKeepsExecutionsWithSimilarNamesApartInBothTables() {
-        // job sl-a runs execution sl-a-abc1234; job sl-a-abc1234 (a valid job name) runs sl-a-abc1234-abc1234, whose
-        // replicas also start with "sl-a-abc1234-". Both main containers are called "main" here.
+        // job sl-a runs execution sl-a-abc1234; job sl-a-abc1234x runs sl-a-abc1234x-abc1234, whose replicas start with
+        // "sl-a-abc1234" too, but not with "sl-a-abc1234-". Both main containers are called "main" here.
         ContainerRecord a = container("sl-a", false);
-        ContainerRecord b = container("sl-a-abc1234", false);
+        ContainerRecord b = container("sl-a-abc1234x", false);
         int[] ing = {0};
-        for (String exec : List.of("sl-a-abc1234", "sl-a-abc1234-abc1234")) {
+        for (String exec : List.of("sl-a-abc1234", "sl-a-abc1234x-abc1234")) {
             String who = exec.equals("sl-a-abc1234") ? "a" : "b";
             for (String column : List.of("ContainerGroupName_s", "PodName_s")) {
                 la.add(LogAnalyticsStandIn.LEGACY, Map.of("TimeGenerated", T0.plusSeconds(++ing[0]), column, exec + "-r" + ing[0],

@@ -115,7 +115,7 @@ class LogAnalyticsLogsTest {
         legacy("web-abc1234-x1y2z", "main", T0.plusSeconds(3), "stderr", "legacy err");
         legacy("web-abc1234-x1y2z", "init", T0.plusSeconds(2), "stdout", "init container");
         legacy("web-zzz9999-x1y2z", "main", T0.plusSeconds(2), "stdout", "other execution");
-        legacy("web-abc1234-q1w2e3r-k9m2p", "main", T0.plusSeconds(2), "stdout", "job web-abc1234's execution");
+        legacy("web-abc1234x-k9m2p", "main", T0.plusSeconds(2), "stdout", "a longer execution name");
         resource("web-abc1234-x1y2z", "main", T0.plusSeconds(2), "stdout", "resource two");
         resource("web-abc1234-x1y2z", "main", T0.plusSeconds(4), "", "resource no stream");
         resource("web-abc1234-x1y2z", "main", T0.plusSeconds(5), "stderr", "resource err");
@@ -287,40 +287,41 @@ class LogAnalyticsLogsTest {
 
     @Test
     void executionsWithSimilarNamesNeverSeeEachOthersLinesInEitherTable() {
-        // job sl-a runs execution sl-a-1234567; job sl-a-1234567 (a valid job name) runs sl-a-1234567-q1w2e3r,
-        // whose replicas also start with "sl-a-1234567-"; a job sl-a-1234567x exists too. All use container "main".
+        // execution sl-a-0123456789ab-k2m4p7q of job sl-a-0123456789ab has a plain replica (<execution>-<random>)
+        // and an indexed one (<execution>-<index>-<random>); execution ...-k2m4p7qx of job sl-a-0123456789ab-k
+        // (names are made up to share the prefix) must not leak into it, nor it into the other. All use "main".
+        String mine = "sl-a-0123456789ab-k2m4p7q";
+        String longer = "sl-a-0123456789ab-k2m4p7qx";
         for (String column : List.of("ContainerGroupName_s", "PodName_s")) {
-            legacy(column, "sl-a-1234567-k2m4p", "main", T0.plusSeconds(1), "stdout", "mine (" + column + ")");
-            legacy(column, "sl-a-1234567-q1w2e3r-x9z8w", "main", T0.plusSeconds(2), "stdout", "longer job (" + column + ")");
-            legacy(column, "sl-a-1234567x-r2t4y6u-b5n7m", "main", T0.plusSeconds(3), "stdout", "x job (" + column + ")");
+            legacy(column, mine + "-x9z8w", "main", T0.plusSeconds(1), "stdout", "mine (" + column + ")");
+            legacy(column, mine + "-0-b5n7m", "main", T0.plusSeconds(2), "stdout", "mine, indexed (" + column + ")");
+            legacy(column, longer + "-r2t4y", "main", T0.plusSeconds(3), "stdout", "longer (" + column + ")");
         }
-        resource("sl-a-1234567-k2m4p", "main", T0.plusSeconds(4), "stdout", "mine (resource)");
-        resource("sl-a-1234567-q1w2e3r-x9z8w", "main", T0.plusSeconds(5), "stdout", "longer job (resource)");
-        resource("sl-a-1234567x-r2t4y6u-b5n7m", "main", T0.plusSeconds(6), "stdout", "x job (resource)");
-        LogTarget mine = new LogTarget("sl-a", "sl-a-1234567", "main", Map.of(), false);
-        LogTarget longer = new LogTarget("sl-a-1234567", "sl-a-1234567-q1w2e3r", "main", Map.of(), false);
-        LogTarget x = new LogTarget("sl-a-1234567x", "sl-a-1234567x-r2t4y6u", "main", Map.of(), false);
+        resource(mine + "-x9z8w", "main", T0.plusSeconds(4), "stdout", "mine (resource)");
+        resource(mine + "-0-b5n7m", "main", T0.plusSeconds(5), "stdout", "mine, indexed (resource)");
+        resource(longer + "-r2t4y", "main", T0.plusSeconds(6), "stdout", "longer (resource)");
+        LogTarget mineTarget = new LogTarget("sl-a-0123456789ab", mine, "main", Map.of(), false);
+        LogTarget longerTarget = new LogTarget("sl-a-0123456789ab-k", longer, "main", Map.of(), false);
         for (LogTable table : LogTable.values()) {
             List<String> legacy = table == LogTable.RESOURCE_SPECIFIC ? List.of() : List.of("ContainerGroupName_s", "PodName_s");
             List<String> resource = table == LogTable.LEGACY ? List.of() : List.of("resource");
-            for (String tail : List.of("all", "5")) { // forward pages and the one-query tail
+            for (String tail : List.of("all", "10")) { // forward pages and the one-query tail
                 LogsHandler h = handler(table, 1000, 1 << 20);
-                assertThat(frames(h.logs(get("stdout=1&tail=" + tail), mine).body())).as(table + " " + tail)
-                        .containsExactlyElementsOf(expected("mine", legacy, resource));
-                assertThat(frames(h.logs(get("stdout=1&tail=" + tail), longer).body())).as(table + " " + tail)
-                        .containsExactlyElementsOf(expected("longer job", legacy, resource));
-                assertThat(frames(h.logs(get("stdout=1&tail=" + tail), x).body())).as(table + " " + tail)
-                        .containsExactlyElementsOf(expected("x job", legacy, resource));
+                assertThat(frames(h.logs(get("stdout=1&tail=" + tail), mineTarget).body())).as(table + " " + tail)
+                        .containsExactlyElementsOf(expected(legacy, resource, "mine", "mine, indexed"));
+                assertThat(frames(h.logs(get("stdout=1&tail=" + tail), longerTarget).body())).as(table + " " + tail)
+                        .containsExactlyElementsOf(expected(legacy, resource, "longer"));
             }
         }
-        LogTarget prefixOnly = new LogTarget("sl-a", "sl-a-123456", "main", Map.of(), false);
+        LogTarget prefixOnly = new LogTarget("sl-a-0123456789ab", "sl-a-0123456789ab-k2m4p7", "main", Map.of(), false);
         assertThat(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), prefixOnly).body()).isEmpty();
     }
 
-    private static List<String> expected(String who, List<String> legacyColumns, List<String> resource) {
+    /** The frames in time order: each line for every legacy column, then the resource-specific lines. */
+    private static List<String> expected(List<String> legacyColumns, List<String> resource, String... who) {
         List<String> out = new ArrayList<>();
-        legacyColumns.forEach(c -> out.add("1:" + who + " (" + c + ")\n"));
-        resource.forEach(r -> out.add("1:" + who + " (" + r + ")\n"));
+        List.of(who).forEach(w -> legacyColumns.forEach(c -> out.add("1:" + w + " (" + c + ")\n")));
+        resource.forEach(r -> List.of(who).forEach(w -> out.add("1:" + w + " (" + r + ")\n")));
         return out;
     }
 

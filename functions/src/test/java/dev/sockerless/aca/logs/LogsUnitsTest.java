@@ -138,13 +138,12 @@ class LogsUnitsTest {
     void aReplicaBelongsToOneExecutionOnly() {
         assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567-x1y2z", "sl-a-1234567")).isTrue();
         assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567x-x1y2z", "sl-a-1234567")).isFalse();
-        // job "sl-a-1234567" (a valid job name) has executions "sl-a-1234567-<7>": their replicas are not ours
-        assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567-abcdefg-x1y2z", "sl-a-1234567")).isFalse();
+        // indexed job pods are <job>-<index>-<random>: still replicas of the execution
+        assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567-0-x1y2z", "sl-a-1234567")).isTrue();
         assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567-", "sl-a-1234567")).isFalse();
         assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567", "sl-a-1234567")).isFalse();
         assertThat(ContainerLogsKql.ofTarget(new LogTarget("sl-a", "sl-a-1234567", "sl-a", Map.of(), false)))
-                .isEqualTo("(replica startswith @'sl-a-1234567-' and replica matches regex @'^sl-a-1234567-[^-]+$'"
-                        + " and container == @'sl-a')");
+                .isEqualTo("(replica startswith @'sl-a-1234567-' and container == @'sl-a')");
     }
 
     private static String hex(byte[] b) {
