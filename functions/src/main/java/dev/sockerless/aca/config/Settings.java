@@ -49,6 +49,11 @@ public final class Settings {
         SOCKERLESS_AGENT_PORT("9111"),
         /** Managed identity jobs pull from ACR with: a user-assigned identity's resource id, or 'system'. */
         SOCKERLESS_ACR_IDENTITY(null),
+        /**
+         * Microsoft Entra audience of the tokens the app's identity uses on ACR (pull and push); the scope is
+         * {@code <audience>/.default}. Sovereign clouds set their own.
+         */
+        SOCKERLESS_ACR_AUDIENCE("https://containerregistry.azure.net"),
         SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID(null),
         SOCKERLESS_LOG_ANALYTICS_ENDPOINT("https://api.loganalytics.io/v1"),
         SOCKERLESS_ARM_ENDPOINT("https://management.azure.com"),

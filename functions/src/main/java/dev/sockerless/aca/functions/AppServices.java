@@ -30,6 +30,7 @@ import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageStore;
 import dev.sockerless.aca.images.LoadOptions;
 import dev.sockerless.aca.images.ImageTagger;
+import dev.sockerless.aca.registry.AcrAudience;
 import dev.sockerless.aca.registry.OutboundGuard;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
@@ -86,7 +87,7 @@ public final class AppServices {
                 settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
         RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout,
                 OutboundGuard.trusting(endpoints.trustedAuthorities()), RegistryTransport.Retries.DEFAULT);
-        Registries registries = new Registries(transport, endpoints, Clock.systemUTC());
+        Registries registries = new Registries(transport, endpoints, Clock.systemUTC(), acrAudience(settings));
         this.login = new LoginHandler(new RegistryLogin(transport, endpoints));
         Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
@@ -123,6 +124,16 @@ public final class AppServices {
         return new BlobArchiveSource(StorageConnection.parse(settings.stateStorageConnection()),
                 settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS), Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(), identity,
                 HttpClient.createDefault(), BlobArchiveSource.defaultRetry());
+    }
+
+    /** {@code SOCKERLESS_ACR_AUDIENCE}: {@code https://<host>}. */
+    static AcrAudience acrAudience(Settings settings) {
+        String raw = settings.require(Key.SOCKERLESS_ACR_AUDIENCE);
+        try {
+            return AcrAudience.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw Settings.malformed(Key.SOCKERLESS_ACR_AUDIENCE, raw, e.getMessage());
+        }
     }
 
     /** Load settings; {@code SOCKERLESS_STAGING_REGISTRY} is required only here. */
