@@ -24,6 +24,11 @@ public final class Settings {
         SOCKERLESS_LISTEN("127.0.0.1:7071"),
         AzureWebJobsStorage(null),
         SOCKERLESS_STATE_STORAGE(null),
+        /**
+         * Deadline of each state storage call, retries included; past it the request answers 503 naming the state
+         * storage. The default keeps a request against frozen storage well under 30 s.
+         */
+        SOCKERLESS_STATE_TIMEOUT_SECONDS("10"),
         SOCKERLESS_INSECURE_REGISTRIES(""),
         SOCKERLESS_REGISTRY_MIRRORS(""),
         SOCKERLESS_DEFAULT_PLATFORM("linux/amd64"),

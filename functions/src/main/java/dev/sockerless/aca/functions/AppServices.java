@@ -97,7 +97,7 @@ public final class AppServices {
         this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
                 containerStore, jobs, Clock.systemUTC());
         Lazy<LogCache> cache = new Lazy<>(() -> logCache != null ? logCache
-                : new TableStorageLogCache(Tables.serviceClient(settings.stateStorageConnection())));
+                : new TableStorageLogCache(stateTables(settings)));
         FollowSettings follow = followSettings(settings);
         this.pollSeconds = (int) follow.poll().toSeconds();
         this.containerLogs = new ContainerLogsHandler(containerStore, new Lazy<>(() -> logsHandler(settings)),
@@ -124,6 +124,12 @@ public final class AppServices {
         return new BlobArchiveSource(StorageConnection.parse(settings.stateStorageConnection()),
                 settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS), Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(), identity,
                 HttpClient.createDefault(), BlobArchiveSource.defaultRetry());
+    }
+
+    /** The state tables' client, each call bounded by {@code SOCKERLESS_STATE_TIMEOUT_SECONDS}. */
+    static TableServiceClient stateTables(Settings settings) {
+        return Tables.serviceClient(settings.stateStorageConnection(),
+                settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS));
     }
 
     /** {@code SOCKERLESS_ACR_AUDIENCE}: {@code https://<host>}. */
@@ -215,7 +221,7 @@ public final class AppServices {
 
     private static AppServices create() {
         Settings settings = Settings.fromEnvironment();
-        TableServiceClient tables = Tables.serviceClient(settings.stateStorageConnection());
+        TableServiceClient tables = stateTables(settings);
         return new AppServices(settings, new TableStorageImageStore(tables), new TableStorageContainerStore(tables));
     }
 
