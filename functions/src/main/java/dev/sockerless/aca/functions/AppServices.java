@@ -37,6 +37,7 @@ import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryEndpoints;
 import dev.sockerless.aca.registry.RegistryLogin;
 import dev.sockerless.aca.registry.RegistryTransport;
+import dev.sockerless.aca.state.StorageDeadlinePolicy;
 import dev.sockerless.aca.state.TableStorageContainerStore;
 import dev.sockerless.aca.state.TableStorageImageStore;
 import dev.sockerless.aca.state.Tables;
@@ -121,9 +122,11 @@ public final class AppServices {
      */
     static BlobArchiveSource blobArchives(Settings settings) {
         Lazy<TokenCredential> identity = new Lazy<>(() -> new DefaultAzureCredentialBuilder().build());
+        Duration deadline = settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS);
         return new BlobArchiveSource(StorageConnection.parse(settings.stateStorageConnection()),
                 settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS), Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(), identity,
-                HttpClient.createDefault(), BlobArchiveSource.defaultRetry());
+                StorageDeadlinePolicy.httpClient(deadline), BlobArchiveSource.defaultRetry(),
+                new StorageDeadlinePolicy("Blob Storage", deadline));
     }
 
     /** The state tables' client, each call bounded by {@code SOCKERLESS_STATE_TIMEOUT_SECONDS}. */

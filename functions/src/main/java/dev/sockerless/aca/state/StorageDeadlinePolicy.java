@@ -1,5 +1,6 @@
 package dev.sockerless.aca.state;
 
+import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpPipelineNextSyncPolicy;
@@ -7,6 +8,7 @@ import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.util.HttpClientOptions;
 import dev.sockerless.aca.errors.DockerApiException;
 import reactor.core.publisher.Mono;
 
@@ -19,9 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One deadline for each call to the state storage, all its tries and back-off waits included: a per-call policy, so
- * it sits in front of the SDK's retry policy (azure-data-tables 12.5.9 {@code BuilderHelper}: per-call policies,
- * then the retry policy, then the per-retry ones). A call past the deadline is cancelled — its worker thread is
+ * One deadline for each call to a storage service, all its tries and back-off waits included: a per-call policy, so
+ * it sits in front of the SDK's retry policy (azure-data-tables 12.5.9 and azure-storage-blob {@code BuilderHelper}:
+ * per-call policies, then the retry policy, then the per-retry ones). The deadline runs until the response's
+ * headers; a body that stops arriving is ended by the HTTP client's read timeout ({@link #httpClient}). A call past the deadline is cancelled — its worker thread is
  * interrupted, which disposes the pending Reactor Netty exchange and closes its connection instead of returning it
  * to the pool — and answers {@code 503 state storage (Azure Table Storage) did not answer within N s: <method>
  * <path>}. Nothing is cached about the failure: the next call simply tries again, so the app recovers by itself when
@@ -33,10 +36,10 @@ import java.util.concurrent.TimeoutException;
  * The HTTP client's timeouts alone do not bound a call either: the default retry policy (3 retries, exponential
  * from 0.8 s up to 8 s) multiplies them, which is how an image inspect against frozen storage outlived 150 s.
  */
-final class StorageDeadlinePolicy implements HttpPipelinePolicy {
+public final class StorageDeadlinePolicy implements HttpPipelinePolicy {
 
-    /** How the dependency is named in messages. */
-    static final String STORAGE = "state storage (Azure Table Storage)";
+    /** How the state tables are named in messages. */
+    public static final String STATE = "state storage (Azure Table Storage)";
 
     private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "state-storage-call");
@@ -44,13 +47,25 @@ final class StorageDeadlinePolicy implements HttpPipelinePolicy {
         return t;
     });
 
+    private final String storage;
     private final Duration deadline;
 
-    StorageDeadlinePolicy(Duration deadline) {
+    /** @param storage how the service is named in messages, such as {@value #STATE} */
+    public StorageDeadlinePolicy(String storage, Duration deadline) {
         if (deadline.isZero() || deadline.isNegative()) {
             throw new IllegalArgumentException("deadline must be positive");
         }
+        this.storage = storage;
         this.deadline = deadline;
+    }
+
+    /**
+     * An HTTP client whose connect, write, response and read timeouts are {@code deadline}, so that an abandoned
+     * exchange, or a body that stops arriving, also ends within it.
+     */
+    public static HttpClient httpClient(Duration deadline) {
+        return HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(deadline).setWriteTimeout(deadline)
+                .setResponseTimeout(deadline).setReadTimeout(deadline));
     }
 
     @Override
@@ -61,7 +76,7 @@ final class StorageDeadlinePolicy implements HttpPipelinePolicy {
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
         return next.process().timeout(deadline)
-                .onErrorMap(TimeoutException.class, e -> timedOut(context.getHttpRequest(), e));
+                .onErrorMap(TimeoutException.class, e -> timedOut(context.getHttpRequest()));
     }
 
     @Override
@@ -71,11 +86,11 @@ final class StorageDeadlinePolicy implements HttpPipelinePolicy {
             return call.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw timedOut(context.getHttpRequest(), e);
+            throw timedOut(context.getHttpRequest());
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
-            throw DockerApiException.unavailable(STORAGE + ": the call was interrupted", e);
+            throw DockerApiException.unavailable(storage + ": the call was interrupted", null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {
@@ -88,10 +103,15 @@ final class StorageDeadlinePolicy implements HttpPipelinePolicy {
         }
     }
 
-    /** The message names the method and path only: a query may carry a SAS signature. */
-    private DockerApiException timedOut(HttpRequest request, Throwable cause) {
-        return DockerApiException.unavailable(STORAGE + " did not answer within " + seconds() + ": "
-                + request.getHttpMethod() + " " + request.getUrl().getPath(), cause);
+    /**
+     * The message names the method and path only: a query may carry a SAS signature. No cause is attached: the
+     * Blob Storage client (azure-storage-common 12.34.0 {@code StorageImplUtils.sendRequest}) rethrows the
+     * <em>cause</em> of a runtime exception its operation throws, wrapped, instead of the exception itself — a
+     * TimeoutException cause would replace this message.
+     */
+    private DockerApiException timedOut(HttpRequest request) {
+        return DockerApiException.unavailable(storage + " did not answer within " + seconds() + ": "
+                + request.getHttpMethod() + " " + request.getUrl().getPath(), null);
     }
 
     private String seconds() {

@@ -1,9 +1,7 @@
 package dev.sockerless.aca.state;
 
-import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
-import com.azure.core.util.HttpClientOptions;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
@@ -41,13 +39,12 @@ public final class Tables {
      * failure.
      */
     public static TableServiceClient serviceClient(String connectionString, Duration deadline) {
-        HttpClient http = HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(deadline)
-                .setWriteTimeout(deadline).setResponseTimeout(deadline).setReadTimeout(deadline));
         RetryOptions retries = new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(2)
                 .setBaseDelay(Duration.ofMillis(200)).setMaxDelay(Duration.ofSeconds(1)));
         try {
-            TableServiceClientBuilder builder = new TableServiceClientBuilder().httpClient(http).retryOptions(retries)
-                    .addPolicy(new StorageDeadlinePolicy(deadline));
+            TableServiceClientBuilder builder = new TableServiceClientBuilder()
+                    .httpClient(StorageDeadlinePolicy.httpClient(deadline)).retryOptions(retries)
+                    .addPolicy(new StorageDeadlinePolicy(StorageDeadlinePolicy.STATE, deadline));
             Optional<String> identityEndpoint = identityEndpoint(connectionString);
             if (identityEndpoint.isPresent()) {
                 return builder.endpoint(identityEndpoint.get())
@@ -153,14 +150,14 @@ public final class Tables {
             int statusCode = t.getResponse() == null ? 0 : t.getResponse().getStatusCode();
             String code = t.getValue() == null || t.getValue().getErrorCode() == null ? "" : t.getValue().getErrorCode().toString();
             if (statusCode == 413 || TOO_LARGE.contains(code)) {
-                return DockerApiException.invalid("the record is too large for the " + StorageDeadlinePolicy.STORAGE
+                return DockerApiException.invalid("the record is too large for the " + StorageDeadlinePolicy.STATE
                         + " (entities are limited to 1 MiB, text properties to 32 K characters): "
                         + (code.isEmpty() ? "status " + statusCode : code));
             }
         }
         String status = e instanceof TableServiceException t && t.getResponse() != null
                 ? " (status " + t.getResponse().getStatusCode() + ")" : "";
-        return DockerApiException.unavailable(StorageDeadlinePolicy.STORAGE + " is unavailable" + status + ": "
+        return DockerApiException.unavailable(StorageDeadlinePolicy.STATE + " is unavailable" + status + ": "
                 + firstLine(e.getMessage()), e);
     }
 

@@ -2,6 +2,8 @@ package dev.sockerless.aca.functions;
 
 import com.azure.data.tables.TableServiceClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.docker.ApiRequest;
 import dev.sockerless.aca.docker.ApiResponse;
@@ -35,10 +37,10 @@ import java.util.logging.Logger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * State storage that stalls: a real Azurite frozen with SIGSTOP (connections are accepted, nothing answers). With
+ * Storage that stalls: a real Azurite frozen with SIGSTOP (connections are accepted, nothing answers). With
  * {@code SOCKERLESS_STATE_TIMEOUT_SECONDS=2}, requests answer 503 naming the state storage within the deadline —
- * point reads and listings alike, many at once —, and once Azurite resumes the same app (same cached clients) answers
- * again without a restart.
+ * point reads and listings alike, many at once, and {@code fromBlob} loads naming Blob Storage —, and once Azurite
+ * resumes the same app (same cached clients) answers again without a restart.
  */
 class StateStorageStallIT {
 
@@ -51,7 +53,10 @@ class StateStorageStallIT {
     static void start() {
         azurite = new Azurite(); // its own: freezing the shared one would stall every other test
         Settings settings = Settings.of(Map.of("AzureWebJobsStorage", azurite.connectionString(),
-                "SOCKERLESS_STATE_TIMEOUT_SECONDS", String.valueOf(DEADLINE_SECONDS)));
+                "SOCKERLESS_STATE_TIMEOUT_SECONDS", String.valueOf(DEADLINE_SECONDS),
+                "SOCKERLESS_STAGING_REGISTRY", "127.0.0.1:1/staging"));
+        new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
+                .createBlobContainer("stall").getBlobClient("archive.tar").upload(BinaryData.fromBytes(new byte[512]));
         TableServiceClient tables = AppServices.stateTables(settings);
         TableStorageImageStore images = new TableStorageImageStore(tables);
         TestImage image = TestImages.simple(TestImages.Format.OCI, TestImages.Platform.LINUX_AMD64);
@@ -83,6 +88,11 @@ class StateStorageStallIT {
     static ApiResponse list() {
         return call(() -> app.images().list(new ApiRequest("GET", ApiVersion.MAX, "/images/json", Map.of(), Map.of(),
                 null)));
+    }
+
+    static ApiResponse loadFromBlob(String blob) {
+        return call(() -> app.images().load(new ApiRequest("POST", ApiVersion.MAX, "/images/load",
+                Map.of("fromBlob", azurite.blobEndpoint() + "/stall/" + blob), Map.of(), null)));
     }
 
     static String message(ApiResponse r) throws Exception {
@@ -127,5 +137,24 @@ class StateStorageStallIT {
         assertThat(back.status()).as(new String(back.body())).isEqualTo(200);
         assertThat(list().status()).isEqualTo(200);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(DEADLINE_SECONDS));
+    }
+
+    @Test
+    void aFromBlobLoadFromFrozenStorageAnswers503WithinTheDeadline() throws Exception {
+        azurite.freeze();
+        try {
+            long start = System.nanoTime();
+            ApiResponse r = loadFromBlob("archive.tar");
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(message(r)).startsWith("Blob Storage did not answer within 2 s: ")
+                    .contains("/devstoreaccount1/stall/archive.tar");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(DEADLINE_SECONDS + 3));
+        } finally {
+            azurite.thaw();
+        }
+        // The blob client answers again: a missing blob is reported as such, at once.
+        ApiResponse missing = loadFromBlob("missing.tar");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(message(missing)).startsWith("no such blob: ");
     }
 }
