@@ -16,6 +16,7 @@ import com.azure.resourcemanager.appcontainers.models.RegistryCredentials;
 import com.azure.resourcemanager.appcontainers.models.Secret;
 import com.azure.resourcemanager.appcontainers.models.TriggerType;
 import com.azure.resourcemanager.appcontainers.models.UserAssignedIdentity;
+import dev.sockerless.aca.registry.Registries;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -148,8 +149,8 @@ public final class JobTemplateGenerator {
     private static void addIfAcr(Set<String> servers, String image) {
         int slash = image.indexOf('/');
         if (slash > 0) {
-            String host = image.substring(0, slash).toLowerCase();
-            if (host.endsWith(".azurecr.io")) {
+            String host = image.substring(0, slash).toLowerCase(java.util.Locale.ROOT);
+            if (Registries.isAzureContainerRegistry(host)) {
                 servers.add(host);
             }
         }

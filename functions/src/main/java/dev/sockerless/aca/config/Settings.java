@@ -24,6 +24,11 @@ public final class Settings {
         SOCKERLESS_LISTEN("127.0.0.1:7071"),
         AzureWebJobsStorage(null),
         SOCKERLESS_STATE_STORAGE(null),
+        /**
+         * Deadline of each state storage call, retries included; past it the request answers 503 naming the state
+         * storage. The default keeps a request against frozen storage well under 30 s.
+         */
+        SOCKERLESS_STATE_TIMEOUT_SECONDS("10"),
         SOCKERLESS_INSECURE_REGISTRIES(""),
         SOCKERLESS_REGISTRY_MIRRORS(""),
         SOCKERLESS_DEFAULT_PLATFORM("linux/amd64"),
@@ -54,6 +59,11 @@ public final class Settings {
          * identity); it is not available to the code in the job's containers (identitySettings lifecycle None).
          */
         SOCKERLESS_JOB_IDENTITY(null),
+        /**
+         * Microsoft Entra audience of the tokens the app's identity uses on ACR (pull and push); the scope is
+         * {@code <audience>/.default}. Sovereign clouds set their own.
+         */
+        SOCKERLESS_ACR_AUDIENCE("https://containerregistry.azure.net"),
         SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID(null),
         SOCKERLESS_LOG_ANALYTICS_ENDPOINT("https://api.loganalytics.io/v1"),
         SOCKERLESS_ARM_ENDPOINT("https://management.azure.com"),

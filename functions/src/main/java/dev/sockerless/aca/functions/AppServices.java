@@ -31,12 +31,14 @@ import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageStore;
 import dev.sockerless.aca.images.LoadOptions;
 import dev.sockerless.aca.images.ImageTagger;
+import dev.sockerless.aca.registry.AcrAudience;
 import dev.sockerless.aca.registry.OutboundGuard;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryEndpoints;
 import dev.sockerless.aca.registry.RegistryLogin;
 import dev.sockerless.aca.registry.RegistryTransport;
+import dev.sockerless.aca.state.StorageDeadlinePolicy;
 import dev.sockerless.aca.state.TableStorageContainerStore;
 import dev.sockerless.aca.state.TableStorageImageStore;
 import dev.sockerless.aca.state.Tables;
@@ -87,7 +89,7 @@ public final class AppServices {
                 settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
         RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout,
                 OutboundGuard.trusting(endpoints.trustedAuthorities()), RegistryTransport.Retries.DEFAULT);
-        Registries registries = new Registries(transport, endpoints, Clock.systemUTC());
+        Registries registries = new Registries(transport, endpoints, Clock.systemUTC(), acrAudience(settings));
         this.login = new LoginHandler(new RegistryLogin(transport, endpoints));
         Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
@@ -98,7 +100,7 @@ public final class AppServices {
         this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
                 containerStore, jobs, Clock.systemUTC());
         Lazy<LogCache> cache = new Lazy<>(() -> logCache != null ? logCache
-                : new TableStorageLogCache(Tables.serviceClient(settings.stateStorageConnection())));
+                : new TableStorageLogCache(stateTables(settings)));
         FollowSettings follow = followSettings(settings);
         this.pollSeconds = (int) follow.poll().toSeconds();
         this.containerLogs = new ContainerLogsHandler(containerStore, new Lazy<>(() -> logsHandler(settings)),
@@ -122,9 +124,27 @@ public final class AppServices {
      */
     static BlobArchiveSource blobArchives(Settings settings) {
         Lazy<TokenCredential> identity = new Lazy<>(() -> new DefaultAzureCredentialBuilder().build());
+        Duration deadline = settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS);
         return new BlobArchiveSource(StorageConnection.parse(settings.stateStorageConnection()),
                 settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS), Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(), identity,
-                HttpClient.createDefault(), BlobArchiveSource.defaultRetry());
+                StorageDeadlinePolicy.httpClient(deadline), BlobArchiveSource.defaultRetry(),
+                new StorageDeadlinePolicy("Blob Storage", deadline));
+    }
+
+    /** The state tables' client, each call bounded by {@code SOCKERLESS_STATE_TIMEOUT_SECONDS}. */
+    static TableServiceClient stateTables(Settings settings) {
+        return Tables.serviceClient(settings.stateStorageConnection(),
+                settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS));
+    }
+
+    /** {@code SOCKERLESS_ACR_AUDIENCE}: {@code https://<host>}. */
+    static AcrAudience acrAudience(Settings settings) {
+        String raw = settings.require(Key.SOCKERLESS_ACR_AUDIENCE);
+        try {
+            return AcrAudience.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw Settings.malformed(Key.SOCKERLESS_ACR_AUDIENCE, raw, e.getMessage());
+        }
     }
 
     /** Load settings; {@code SOCKERLESS_STAGING_REGISTRY} is required only here. */
@@ -229,7 +249,7 @@ public final class AppServices {
 
     private static AppServices create() {
         Settings settings = Settings.fromEnvironment();
-        TableServiceClient tables = Tables.serviceClient(settings.stateStorageConnection());
+        TableServiceClient tables = stateTables(settings);
         return new AppServices(settings, new TableStorageImageStore(tables), new TableStorageContainerStore(tables));
     }
 

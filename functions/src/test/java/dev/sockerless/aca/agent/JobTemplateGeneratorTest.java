@@ -66,6 +66,19 @@ class JobTemplateGeneratorTest {
     }
 
     @Test
+    void sovereignCloudRegistriesArePulledWithTheJobIdentityToo() throws Exception {
+        for (String server : List.of("myacr.azurecr.cn", "myacr.azurecr.us")) {
+            JsonNode job = tree(new JobTemplateGenerator(settings(Map.of("SOCKERLESS_JOB_IDENTITY", UAMI)))
+                    .generate(nginx(server + "/web@" + DIGEST, 9111)));
+            assertThat(job.at("/properties/configuration/registries/0/server").asText()).isEqualTo(server);
+            assertThat(job.at("/properties/configuration/registries/0/identity").asText()).isEqualTo(UAMI);
+        }
+        JsonNode hub = tree(new JobTemplateGenerator(settings(Map.of("SOCKERLESS_JOB_IDENTITY", UAMI)))
+                .generate(nginx("docker.io/library/nginx@" + DIGEST, 9111)));
+        assertThat(hub.at("/properties/configuration/registries").isMissingNode()).isTrue();
+    }
+
+    @Test
     void azureFilesModeMountsTheEnvironmentStorageReadOnlyAndRunsTheAgentFromTheMount() throws Exception {
         JobResource job = new JobTemplateGenerator(settings(Map.of("SOCKERLESS_AGENT_MODE", "azure-files",
                 "SOCKERLESS_AGENT_STORAGE_NAME", "agentshare", "SOCKERLESS_AGENT_PORT", "9200",
