@@ -38,8 +38,10 @@ public final class Settings {
         SOCKERLESS_LOAD_BLOB_ACCOUNTS(""),
         /** ARM id of the Container Apps environment jobs run in; required to create containers. */
         SOCKERLESS_ACA_ENVIRONMENT_ID(null),
-        /** Azure region written into job resources (the environment's); omitted when unset. */
+        /** Azure region written into job resources (the environment's); read from the environment when unset. */
         SOCKERLESS_ACA_LOCATION(null),
+        /** consumption-only, workload-profiles, or auto (read from the environment): sets the largest job size. */
+        SOCKERLESS_ACA_ENVIRONMENT_TYPE("auto"),
         SOCKERLESS_JOB_REPLICA_TIMEOUT_SECONDS("86400"),
         SOCKERLESS_JOB_RETRY_LIMIT("0"),
         /** How jobs get the agent binary: baked, azure-files or init-container. */
@@ -47,8 +49,11 @@ public final class Settings {
         SOCKERLESS_AGENT_IMAGE(null),
         SOCKERLESS_AGENT_STORAGE_NAME(null),
         SOCKERLESS_AGENT_PORT("9111"),
-        /** Managed identity jobs pull from ACR with: a user-assigned identity's resource id, or 'system'. */
-        SOCKERLESS_ACR_IDENTITY(null),
+        /**
+         * Resource id of the user-assigned identity jobs pull their ACR images with (AcrPull only, never the app's
+         * identity); it is not available to the code in the job's containers (identitySettings lifecycle None).
+         */
+        SOCKERLESS_JOB_IDENTITY(null),
         SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID(null),
         SOCKERLESS_LOG_ANALYTICS_ENDPOINT("https://api.loganalytics.io/v1"),
         SOCKERLESS_ARM_ENDPOINT("https://management.azure.com"),

@@ -24,6 +24,7 @@ import dev.sockerless.aca.registry.RegistryCredentials;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -73,7 +74,7 @@ public final class ImageHandlers {
                     + " in the body or name its blob, not both");
         }
         if (fromBlob.isEmpty() && request.body().length == 0) {
-            throw DockerApiException.invalid("no archive in the request body: send a docker save tar");
+            throw noArchive(request);
         }
         LoadOptions options = loadOptions.get();
         if (request.header("X-Registry-Auth").isPresent()) {
@@ -94,6 +95,28 @@ public final class ImageHandlers {
         }
         return JsonMessages.run(messages -> report(loader.load(request.body(), chosen,
                 quiet ? LoadProgress.NONE : messages::status), messages));
+    }
+
+    /**
+     * The error for a load whose body is empty. On Azure that is what a {@code docker load} looks like: the docker CLI
+     * sends the archive chunked as {@code application/x-tar}, and the Functions host forwards a body to a Java worker
+     * only when it has a Content-Length (Azure/azure-functions-host
+     * {@code src/WebJobs.Script.Grpc/MessageExtensions/GrpcMessageConversionExtensions.cs}, {@code ToRpcHttp}); with a
+     * Content-Length but any type other than {@code application/octet-stream} it arrives as text, which fails this
+     * function's {@code byte[]} binding in the worker before the function runs (README, "Load"). So the message says
+     * what does work.
+     */
+    static DockerApiException noArchive(ApiRequest request) {
+        boolean chunked = request.header("Transfer-Encoding").map(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))
+                .orElse(false);
+        String ways = "send the docker save archive with Content-Type: application/octet-stream and a Content-Length"
+                + " (curl --data-binary @image.tar -H 'Content-Type: application/octet-stream'), upload it to Blob"
+                + " Storage and call POST /images/load?fromBlob=<blob URL>, or use the sockerless bridge";
+        if (chunked) {
+            return DockerApiException.invalid("the archive did not arrive: Azure Functions drops request bodies sent"
+                    + " chunked (without a Content-Length), as docker load sends them; " + ways);
+        }
+        return DockerApiException.invalid("no archive in the request body: " + ways);
     }
 
     private static void report(List<LoadedImage> loaded, JsonMessages messages) {

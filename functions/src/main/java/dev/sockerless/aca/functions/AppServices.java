@@ -8,6 +8,7 @@ import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
 import com.azure.data.tables.TableServiceClient;
 import dev.sockerless.aca.containers.ContainerCreator;
+import dev.sockerless.aca.agent.JobEnvironment;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerStore;
 import com.azure.core.credential.TokenCredential;
@@ -92,7 +93,8 @@ public final class AppServices {
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);
         ImageLoader loader = new ImageLoader(registries, store, Clock.systemUTC());
-        ContainerJobs jobs = new ContainerJobs(settings); // job and agent settings are read at create time
+        // Job and agent settings are read at create time; the environment through ARM only when they leave it open.
+        ContainerJobs jobs = containerJobs(settings, new Lazy<>(() -> new DefaultAzureCredentialBuilder().build()), null);
         this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
                 containerStore, jobs, Clock.systemUTC());
         Lazy<LogCache> cache = new Lazy<>(() -> logCache != null ? logCache
@@ -195,6 +197,29 @@ public final class AppServices {
                                         + Key.SOCKERLESS_ACA_ENVIRONMENT_ID + " (the Container Apps environment whose"
                                         + " Log Analytics workspace the logs are read from)")),
                         settings.require(Key.SOCKERLESS_ARM_ENDPOINT), credential, httpClient));
+    }
+
+    /**
+     * The container jobs: what {@code SOCKERLESS_ACA_LOCATION} and {@code SOCKERLESS_ACA_ENVIRONMENT_TYPE=auto} leave
+     * open comes from the environment {@code SOCKERLESS_ACA_ENVIRONMENT_ID}, read once through ARM at
+     * {@code SOCKERLESS_ARM_ENDPOINT} (the same {@link ManagedEnvironmentWorkspace} read as the logs' workspace).
+     *
+     * @param httpClient the ARM HTTP client, or null for the SDK's default
+     */
+    static ContainerJobs containerJobs(Settings settings, Supplier<TokenCredential> credential, HttpClient httpClient) {
+        return new ContainerJobs(settings, jobEnvironment(settings, credential, httpClient));
+    }
+
+    /** The environment's region and type, read through ARM on first use and kept. */
+    static Supplier<JobEnvironment> jobEnvironment(Settings settings, Supplier<TokenCredential> credential,
+                                                   HttpClient httpClient) {
+        Lazy<ManagedEnvironmentWorkspace> environment = new Lazy<>(() -> ManagedEnvironmentWorkspace.fromArm(
+                settings.require(Key.SOCKERLESS_ACA_ENVIRONMENT_ID), settings.require(Key.SOCKERLESS_ARM_ENDPOINT),
+                credential.get(), httpClient));
+        return () -> {
+            ManagedEnvironmentWorkspace.Facts facts = environment.get().facts();
+            return new JobEnvironment(facts.location(), facts.workloadProfiles());
+        };
     }
 
     /** The process-wide services, built on first call. */

@@ -3,6 +3,8 @@ package dev.sockerless.aca.docker;
 import dev.sockerless.aca.errors.DockerApiException;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,5 +36,19 @@ class ImageHandlersTest {
         assertThat(ImageHandlers.parsePlatform("linux/arm64/v8").toString()).isEqualTo("linux/arm64");
         assertThat(ImageHandlers.parsePlatform("{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}").toString())
                 .isEqualTo("linux/arm/v6");
+    }
+
+    @Test
+    void aLoadWhoseBodyDidNotArriveSaysWhatWorksInstead() {
+        ApiRequest chunked = new ApiRequest("POST", ApiVersion.MAX, "/images/load", Map.of(),
+                Map.of("transfer-encoding", "chunked", "content-type", "application/x-tar"), null);
+        DockerApiException e = ImageHandlers.noArchive(chunked);
+        assertThat(e.kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER);
+        assertThat(e.getMessage()).contains("chunked").contains("Content-Type: application/octet-stream")
+                .contains("Content-Length").contains("?fromBlob=").contains("bridge");
+
+        ApiRequest empty = new ApiRequest("POST", ApiVersion.MAX, "/images/load", Map.of(), Map.of(), null);
+        assertThat(ImageHandlers.noArchive(empty).getMessage()).startsWith("no archive in the request body")
+                .doesNotContain("chunked").contains("application/octet-stream").contains("?fromBlob=");
     }
 }

@@ -61,6 +61,8 @@ public final class Benchmark {
             System.setProperty("SOCKERLESS_INSECURE_REGISTRIES", staging.hostPort());
             System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_ID", "/subscriptions/00000000-0000-0000-0000-000000000000"
                     + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env");
+            System.setProperty("SOCKERLESS_ACA_LOCATION", "westeurope"); // with the type: no ARM read of the environment
+            System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only");
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint());
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
             System.setProperty("SOCKERLESS_FOLLOW_WAIT_SECONDS", "1");

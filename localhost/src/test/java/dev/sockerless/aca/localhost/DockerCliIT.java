@@ -132,17 +132,19 @@ class DockerCliIT {
     }
 
     static Map<String, String> settings() {
-        return Map.of(
-                "AzureWebJobsStorage", SharedServices.azurite().connectionString(),
-                "SOCKERLESS_INSECURE_REGISTRIES", proxy.hostPort(),
-                "SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl(),
-                "SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging",
-                "SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID,
-                "SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint(),
-                "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE,
-                "SOCKERLESS_FOLLOW_WAIT_SECONDS", "3",
-                "SOCKERLESS_FOLLOW_POLL_SECONDS", "1",
-                "SOCKERLESS_FOLLOW_GRACE_SECONDS", "3");
+        return Map.ofEntries(
+                Map.entry("AzureWebJobsStorage", SharedServices.azurite().connectionString()),
+                Map.entry("SOCKERLESS_INSECURE_REGISTRIES", proxy.hostPort()),
+                Map.entry("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl()),
+                Map.entry("SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging"),
+                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID),
+                Map.entry("SOCKERLESS_ACA_LOCATION", "westeurope"), // with the type: no environment read through ARM
+                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"),
+                Map.entry("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint()),
+                Map.entry("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE),
+                Map.entry("SOCKERLESS_FOLLOW_WAIT_SECONDS", "3"),
+                Map.entry("SOCKERLESS_FOLLOW_POLL_SECONDS", "1"),
+                Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "3"));
     }
 
     static LocalHost startHost() throws IOException {
@@ -471,7 +473,8 @@ class DockerCliIT {
         TestImage app = image(Format.DOCKER, Platform.LINUX_AMD64, "cli-load");
         Path file = Files.write(temp.resolve("cli.tar"), TestArchives.legacy(app, List.of("cli/load:v1")));
         Result load = docker("load", "-i", file.toString()).failed();
-        assertThat(load.err()).contains("Error response from daemon").contains("no archive in the request body");
+        assertThat(load.err()).contains("Error response from daemon").contains("chunked").contains("fromBlob")
+                .contains("application/octet-stream");
         assertThat(docker("image", "inspect", "cli/load:v1").exit()).isNotZero();
     }
 
