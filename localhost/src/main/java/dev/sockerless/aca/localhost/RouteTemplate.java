@@ -399,6 +399,7 @@ public final class RouteTemplate {
             String decoded = PathDecoder.decodePath(rawSegs.get(i));
             if (seg.simple()) {
                 if (first.isLiteral()) {
+                    // literals match ignoring case, as in ASP.NET Core routing (dotnet/aspnetcore src/Http/Routing)
                     if (!first.literal().equalsIgnoreCase(decoded)) {
                         return null;
                     }
