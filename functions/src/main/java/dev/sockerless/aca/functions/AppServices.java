@@ -146,7 +146,7 @@ public final class AppServices {
                 credential);
         return new LogAnalyticsLogSource(client, workspace(settings, credential, null),
                 LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), LogAnalyticsLogSource.DEFAULT_PAGE_ROWS,
-                max, Duration.ofSeconds(60), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+                max, LogAnalyticsLogSource.DEFAULT_DEADLINE, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
     }
 
     static FollowSettings followSettings(Settings settings) {
