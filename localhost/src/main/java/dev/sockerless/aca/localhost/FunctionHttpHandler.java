@@ -138,8 +138,8 @@ final class FunctionHttpHandler implements HttpHandler {
         } catch (TooLarge e) {
             // host #10519/#11525: Kestrel's MaxRequestBodySize (the host's 104857600 or
             // FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, HttpRequestBodySizeMiddleware.cs) fails the body read and the host
-            // answers 500, not 413. Answered before the body is read; the JDK server then reads up to 64 KB of it
-            // (so that a client still writing it reads the answer rather than a reset) and closes the connection.
+            // answers 500, not 413. Answered before the body is read (Connection: close); the JDK server closes the
+            // connection once the answer is written, since the body was not read, so no handler waits for it.
             LOG.warning("function " + function.name() + ": request body of " + e.length + " bytes exceeds the limit of "
                     + options.maxRequestBytes() + " bytes (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT): 500");
             outcome[0] = "500";
