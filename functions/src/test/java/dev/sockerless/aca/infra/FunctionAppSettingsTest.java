@@ -42,8 +42,8 @@ Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'")
     static final Set<Key> IDENTITY_BASED = EnumSet.of(Key.AzureWebJobsStorage);
 
     /** Local host settings: never app settings of a deployment. Only SOCKERLESS_LISTEN is a Key. */
-    static final Set<String> LOCAL_ONLY = Set.of("SOCKERLESS_LISTEN", "SOCKERLESS_MAX_REQUEST_BYTES",
-            "SOCKERLESS_AZURITE_LOCATION");
+    static final Set<String> LOCAL_ONLY = Set.of("SOCKERLESS_LISTEN", "SOCKERLESS_LOCAL_KEYS",
+            "SOCKERLESS_LOCAL_RESPONSE_TIMEOUT_SECONDS", "SOCKERLESS_AZURITE_LOCATION");
 
     /** Host and SDK settings the Bicep sets that are not the app's keys. */
     static final Map<String, String> HOST_SETTINGS = Map.of(
