@@ -44,6 +44,7 @@ var suffix = uniqueString(resourceGroup().id, prefix)
 var compact = toLower(replace(prefix, '-', ''))
 var names = {
   identity: '${prefix}-id'
+  jobIdentity: '${prefix}-job-id'
   workspace: '${prefix}-logs'
   environment: '${prefix}-env'
   registry: take('${compact}acr${suffix}', 50)
@@ -57,6 +58,17 @@ module identity 'modules/identity.bicep' = {
   name: 'identity'
   params: {
     name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+// Jobs pull their ACR images with this one only; it holds nothing but AcrPull, and jobs hide it from their
+// containers (identitySettings lifecycle None), so code in a job cannot get a token for it or for the app's identity.
+module jobIdentity 'modules/identity.bicep' = {
+  name: 'jobIdentity'
+  params: {
+    name: names.jobIdentity
     location: location
     tags: tags
   }
@@ -111,7 +123,8 @@ module roles 'modules/roles.bicep' = {
   name: 'roles'
   params: {
     principalId: identity.outputs.principalId
-    identityName: identity.outputs.name
+    jobPrincipalId: jobIdentity.outputs.principalId
+    jobIdentityName: jobIdentity.outputs.name
     registryName: registry.outputs.name
     workspaceName: monitoring.outputs.name
     storageAccountName: storage.outputs.name
@@ -131,6 +144,7 @@ module functionApp 'modules/functionapp.bicep' = {
     javaVersion: javaVersion
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
+    jobIdentityId: jobIdentity.outputs.id
     storageAccountName: storage.outputs.name
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     registryLoginServer: registry.outputs.loginServer
@@ -148,6 +162,7 @@ output appName string = functionApp.outputs.name
 output acrLoginServer string = registry.outputs.loginServer
 output workspaceCustomerId string = monitoring.outputs.customerId
 output environmentId string = environment.outputs.id
+output jobIdentityId string = jobIdentity.outputs.id
 output storageAccountName string = storage.outputs.name
 output agentShareName string = storage.outputs.agentShareName
 output identityId string = identity.outputs.id

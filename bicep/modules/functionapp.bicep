@@ -15,8 +15,19 @@ param maximumInstanceCount int = 40
   4096
 ])
 param instanceMemoryMB int = 2048
+// HTTP requests one instance takes at a time before Flex adds an instance (default 16 at 2048 MB, 32 at 4096 MB).
+// A `docker logs -f` reader holds one slot nearly all the time: each follow long-poll waits up to
+// SOCKERLESS_FOLLOW_WAIT_SECONDS (20 s) for new lines and the CLI re-polls at once, while the wait costs almost no
+// CPU or memory. With 16, sixteen followers would already send every further request to a new instance (a cold
+// start). 32 keeps about two dozen followers plus ordinary requests on one instance; not more, because the same
+// slots also carry `docker load` bodies (up to 100 MB each, buffered by the host) on a 2048 MB instance.
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int = 32
 param identityId string
 param identityClientId string
+@description('Resource id of the job identity (AcrPull only), assigned to the jobs the app creates.')
+param jobIdentityId string
 param storageAccountName string
 param deploymentContainerUrl string
 param registryLoginServer string
@@ -75,6 +86,19 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // One instance of the durable group (the follow poller's orchestrations) is always running, as Flex asks
+        // for Durable Functions on the Azure Storage provider: no cold start before the first poll.
+        alwaysReady: [
+          {
+            name: 'durable'
+            instanceCount: 1
+          }
+        ]
+        triggers: {
+          http: {
+            perInstanceConcurrency: httpPerInstanceConcurrency
+          }
+        }
       }
       // Flex Consumption takes the runtime here; FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION are not
       // allowed as app settings on this plan.
@@ -116,6 +140,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           name: 'SOCKERLESS_ACA_LOCATION'
           value: location
         }
+        // modules/environment.bicep creates a workload-profiles environment (Consumption profile: up to 4 vCPU/8Gi).
+        {
+          name: 'SOCKERLESS_ACA_ENVIRONMENT_TYPE'
+          value: 'workload-profiles'
+        }
         {
           name: 'SOCKERLESS_AGENT_MODE'
           value: 'azure-files'
@@ -124,9 +153,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           name: 'SOCKERLESS_AGENT_STORAGE_NAME'
           value: agentStorageName
         }
+        // Jobs pull from ACR with the job identity, never with the app's.
         {
-          name: 'SOCKERLESS_ACR_IDENTITY'
-          value: identityId
+          name: 'SOCKERLESS_JOB_IDENTITY'
+          value: jobIdentityId
         }
         {
           name: 'SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID'

@@ -1,4 +1,5 @@
-// The user-assigned identity the Function App runs as and jobs pull their images with.
+// A user-assigned identity: main.bicep makes two, the one the Function App runs as and the one jobs pull their
+// images with (AcrPull only; never the app's).
 param name string
 param location string
 param tags object = {}

@@ -1,7 +1,11 @@
-// Role assignments of the app's identity, each scoped to the resource it is about.
+// Role assignments of the app's identity and of the job identity, each scoped to the resource it is about.
 // Names are guid(scope, principal, role) so that a redeployment finds the same assignment.
+// The app's identity: the app's own work (registry push and pull, logs, state, jobs). The job identity: AcrPull on
+// the registry and nothing else; jobs never name the app's identity.
 param principalId string
-param identityName string
+@description('Principal of the job identity (AcrPull only).')
+param jobPrincipalId string
+param jobIdentityName string
 param registryName string
 param workspaceName string
 param storageAccountName string
@@ -34,22 +38,24 @@ resource environment 'Microsoft.App/managedEnvironments@2025-01-01' existing = {
   name: environmentName
 }
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
-  name: identityName
+resource jobIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: jobIdentityName
 }
 
-// Jobs pull their images with this identity (registries[].identity); granted before any job exists.
-resource pull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(registry.id, principalId, acrPull)
+// The job identity's only role: jobs pull their images with it (registries[].identity). Granted here, before any
+// job exists (a job's system-assigned identity would not exist before the job, so it could not be granted in time).
+resource jobPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, jobPrincipalId, acrPull)
   scope: registry
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
-    principalId: principalId
+    principalId: jobPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
-// `docker load` pushes to the staging registry.
+// `docker load` pushes to the staging registry, and `docker pull` reads manifests and configs: AcrPush includes
+// pull, so the app's identity needs no AcrPull of its own.
 resource push 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(registry.id, principalId, acrPush)
   scope: registry
@@ -154,10 +160,11 @@ resource environmentJoin 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
-// Assigning the identity to the jobs it creates (registries[].identity, identity.userAssignedIdentities).
-resource identityOperator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(identity.id, principalId, managedIdentityOperator)
-  scope: identity
+// Assigning the job identity to the jobs the app creates (identity.userAssignedIdentities, registries[].identity):
+// on the job identity only, so the app cannot hand its own identity to a job.
+resource jobIdentityOperator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(jobIdentity.id, principalId, managedIdentityOperator)
+  scope: jobIdentity
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', managedIdentityOperator)
     principalId: principalId

@@ -4,23 +4,34 @@ import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
- * Docker's {@code HostConfig.NanoCpus}/{@code Memory} mapped to the CPU/memory pairs ACA Consumption allows
- * (0.25 vCPU/0.5Gi steps up to 2.0/4.0Gi; aca-log-analytics.md §8): the smallest pair that covers both requests,
- * with a warning whenever the job does not get exactly what was asked.
+ * Docker's {@code HostConfig.NanoCpus}/{@code Memory} mapped to the CPU/memory pairs ACA allows (0.25 vCPU/0.5Gi
+ * steps, memory = 2 × CPU, up to the {@link EnvironmentType}'s largest pair; aca-jobs-lifecycle.md §8): the
+ * smallest pair that covers both requests, with a warning whenever the container does not get exactly what was
+ * asked.
+ * <p>
+ * The pair applies to the total of all containers of the job. Whether ACA counts init containers in that total is
+ * not documented (aca-jobs-lifecycle.md §8: UNCONFIRMED), so the agent's init container ({@code init-container}
+ * mode) is counted: it gets the smallest pair ({@link #INIT}) and the main container at most the largest pair minus
+ * that step. The sum is then an allowed pair whether ACA adds init containers to the main ones or, as Kubernetes
+ * does, takes the larger of the two.
  *
  * @param warning present when the request was rounded or capped
  */
 public record AcaResources(double cpu, String memory, Optional<String> warning) {
 
-    /** Quarter-vCPU steps: 1 = 0.25/0.5Gi ... 8 = 2.0/4.0Gi. */
-    static final int MAX_STEPS = 8;
     /** Without limits (Docker's default), jobs get 0.5 vCPU and 1Gi. */
     static final int DEFAULT_STEPS = 2;
+    private static final int INIT_STEPS = 1;
+    /** The agent's init container: one step, 0.25 vCPU and 0.5Gi (it only copies a file). */
+    static final AcaResources INIT = of(INIT_STEPS, Optional.empty());
     private static final double CPU_STEP = 0.25;
     private static final long MEMORY_STEP_BYTES = 512L * 1024 * 1024;
 
-    /** The pair for a request; zero (or less) means "not set", as in Docker. */
-    public static AcaResources fit(long nanoCpus, long memoryBytes) {
+    /** The main container's pair for a request; zero (or less) means "not set", as in Docker. */
+    public static AcaResources fit(long nanoCpus, long memoryBytes, EnvironmentType type, boolean initContainer) {
+        int max = type.maxSteps() - (initContainer ? INIT_STEPS : 0);
+        String cap = "the largest size on " + type.description() + (initContainer
+                ? " less the agent's init container (" + describeSteps(INIT_STEPS) + ")" : "");
         if (nanoCpus <= 0 && memoryBytes <= 0) {
             return of(DEFAULT_STEPS, Optional.empty());
         }
@@ -28,9 +39,9 @@ public record AcaResources(double cpu, String memory, Optional<String> warning) 
         long memorySteps = memoryBytes <= 0 ? 1 : ceilDiv(memoryBytes, MEMORY_STEP_BYTES);
         long steps = Math.max(cpuSteps, memorySteps);
         String requested = describe(nanoCpus, memoryBytes);
-        if (steps > MAX_STEPS) {
-            return of(MAX_STEPS, Optional.of("Requested " + requested + " exceeds the largest ACA Consumption size;"
-                    + " the job gets " + describeSteps(MAX_STEPS)));
+        if (steps > max) {
+            return of(max, Optional.of("Requested " + requested + " exceeds " + cap + "; the job gets "
+                    + describeSteps(max)));
         }
         int s = (int) steps;
         boolean exact = (nanoCpus <= 0 || nanoCpus == s * 250_000_000L)

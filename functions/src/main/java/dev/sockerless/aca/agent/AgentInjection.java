@@ -94,14 +94,17 @@ public final class AgentInjection {
         return volume(agent).map(v -> new VolumeMount().withVolumeName(VOLUME).withMountPath(MOUNT_PATH));
     }
 
-    /** The init container copying the binary into the shared EmptyDir ({@code init-container} mode only). */
-    public static Optional<InitContainer> initContainer(AgentSettings agent, AcaResources resources) {
+    /**
+     * The init container copying the binary into the shared EmptyDir ({@code init-container} mode only), with the
+     * smallest CPU/memory pair, which {@link AcaResources#fit} keeps free in the job's total.
+     */
+    public static Optional<InitContainer> initContainer(AgentSettings agent) {
         if (agent.mode() != AgentMode.INIT_CONTAINER) {
             return Optional.empty();
         }
         return Optional.of(new InitContainer().withName(INIT_CONTAINER_NAME).withImage(agent.image())
                 .withCommand(List.of("cp", BAKED_PATH, MOUNTED_PATH))
-                .withResources(JobTemplateGenerator.resources(resources))
+                .withResources(JobTemplateGenerator.resources(AcaResources.INIT))
                 .withVolumeMounts(List.of(mount(agent).orElseThrow())));
     }
 }

@@ -5,6 +5,8 @@ import com.azure.json.JsonWriter;
 import com.azure.resourcemanager.appcontainers.models.Container;
 import com.azure.resourcemanager.appcontainers.models.ContainerResources;
 import com.azure.resourcemanager.appcontainers.models.EnvironmentVar;
+import com.azure.resourcemanager.appcontainers.models.IdentitySettings;
+import com.azure.resourcemanager.appcontainers.models.IdentitySettingsLifeCycle;
 import com.azure.resourcemanager.appcontainers.models.JobConfiguration;
 import com.azure.resourcemanager.appcontainers.models.JobConfigurationManualTriggerConfig;
 import com.azure.resourcemanager.appcontainers.models.JobTemplate;
@@ -14,6 +16,7 @@ import com.azure.resourcemanager.appcontainers.models.RegistryCredentials;
 import com.azure.resourcemanager.appcontainers.models.Secret;
 import com.azure.resourcemanager.appcontainers.models.TriggerType;
 import com.azure.resourcemanager.appcontainers.models.UserAssignedIdentity;
+import dev.sockerless.aca.registry.Registries;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -26,16 +29,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes the ACA job for a container: a pure function of the {@link JobSpec} and the {@link JobSettings}, in the
- * shape of an ARM template resource ({@code type}, {@code apiVersion}, {@code name}, {@code location}, {@code
- * identity}, {@code properties}), with the SDK models serialising themselves (aca-log-analytics.md §8,
- * azure-java-stack.md §4).
+ * Writes the ACA job for a container: a pure function of the {@link JobSpec} and the {@link JobSettings}: the body of
+ * {@code PUT …/providers/Microsoft.App/jobs/{name}?api-version=2025-01-01} ({@code location}, {@code identity},
+ * {@code properties}; {@code type} and {@code name}, read-only there, are kept for readers), with the SDK models
+ * serialising themselves (aca-log-analytics.md §8, azure-java-stack.md §4).
+ * <p>
+ * Identity: a job never names the app's identity. When it pulls from ACR, it is assigned only the job identity
+ * ({@code SOCKERLESS_JOB_IDENTITY}, AcrPull only), used by {@code configuration.registries[].identity}, and
+ * {@code configuration.identitySettings} gives it lifecycle {@code None}: "Not available to any containers. Use this
+ * when you have a managed identity that is only used for ACR image pull …" (MicrosoftDocs/azure-docs
+ * {@code articles/container-apps/managed-identity.md}, "Control managed identity availability";
+ * {@code IdentitySettings} in {@code CommonDefinitions.json} 2025-01-01), so code in the containers gets no token
+ * for it.
  */
 public final class JobTemplateGenerator {
 
     public static final String TYPE = "Microsoft.App/jobs";
+    /** The api-version the body is written for (the PUT's query parameter). */
     public static final String API_VERSION = "2025-01-01";
-    public static final String SYSTEM_IDENTITY = "system";
 
     private final JobSettings settings;
 
@@ -48,22 +59,22 @@ public final class JobTemplateGenerator {
             throw new IllegalArgumentException("not an ACA job name: " + spec.jobName());
         }
         List<String> warnings = new ArrayList<>();
-        AcaResources resources = AcaResources.fit(spec.nanoCpus(), spec.memoryBytes());
-        resources.warning().ifPresent(warnings::add);
         AgentSettings agent = settings.agent();
+        AcaResources resources = AcaResources.fit(spec.nanoCpus(), spec.memoryBytes(), settings.type(),
+                agent.mode() == AgentMode.INIT_CONTAINER);
+        resources.warning().ifPresent(warnings::add);
         JobTemplate template = template(spec, agent, resources);
         JobConfiguration configuration = configuration(spec, agent, warnings);
         StringWriter out = new StringWriter();
         try (JsonWriter w = JsonProviders.createWriter(out)) {
             w.writeStartObject();
             w.writeStringField("type", TYPE);
-            w.writeStringField("apiVersion", API_VERSION);
             w.writeStringField("name", spec.jobName());
-            if (settings.location() != null) {
-                w.writeStringField("location", settings.location());
-            }
-            if (configuration.registries() != null && settings.acrIdentity() != null) {
-                w.writeJsonField("identity", identity(settings.acrIdentity()));
+            w.writeStringField("location", settings.location());
+            if (configuration.registries() != null) {
+                w.writeJsonField("identity", new ManagedServiceIdentity()
+                        .withType(ManagedServiceIdentityType.USER_ASSIGNED)
+                        .withUserAssignedIdentities(Map.of(settings.jobIdentity(), new UserAssignedIdentity())));
             }
             w.writeStartObject("properties");
             w.writeStringField("environmentId", settings.environmentId());
@@ -85,7 +96,7 @@ public final class JobTemplateGenerator {
                 .withResources(resources(resources));
         AgentInjection.mount(agent).ifPresent(m -> main.withVolumeMounts(List.of(m)));
         JobTemplate template = new JobTemplate().withContainers(List.of(main));
-        AgentInjection.initContainer(agent, resources).ifPresent(i -> template.withInitContainers(List.of(i)));
+        AgentInjection.initContainer(agent).ifPresent(i -> template.withInitContainers(List.of(i)));
         AgentInjection.volume(agent).ifPresent(v -> template.withVolumes(List.of(v)));
         return template;
     }
@@ -114,14 +125,13 @@ public final class JobTemplateGenerator {
             addIfAcr(acrServers, agent.image());
         }
         List<RegistryCredentials> registries = new ArrayList<>();
-        if (settings.acrIdentity() == null) {
-            for (String server : acrServers) {
-                warnings.add("Images from " + server + " are pulled anonymously: set SOCKERLESS_ACR_IDENTITY to a"
-                        + " managed identity with AcrPull on that registry");
-            }
-        } else {
-            for (String server : acrServers) {
-                registries.add(new RegistryCredentials().withServer(server).withIdentity(settings.acrIdentity()));
+        String identity = settings.jobIdentity();
+        for (String server : acrServers) {
+            if (identity == null) {
+                warnings.add("Images from " + server + " are pulled anonymously: set SOCKERLESS_JOB_IDENTITY to a"
+                        + " user-assigned identity with AcrPull on that registry");
+            } else {
+                registries.add(new RegistryCredentials().withServer(server).withIdentity(identity));
             }
         }
         return new JobConfiguration()
@@ -131,25 +141,19 @@ public final class JobTemplateGenerator {
                 .withManualTriggerConfig(new JobConfigurationManualTriggerConfig().withParallelism(1)
                         .withReplicaCompletionCount(1))
                 .withSecrets(List.of(new Secret().withName(AgentInjection.TOKEN_SECRET).withValue(spec.agentToken())))
-                .withRegistries(registries.isEmpty() ? null : registries);
+                .withRegistries(registries.isEmpty() ? null : registries)
+                .withIdentitySettings(registries.isEmpty() ? null : List.of(new IdentitySettings()
+                        .withIdentity(identity).withLifecycle(IdentitySettingsLifeCycle.NONE)));
     }
 
     private static void addIfAcr(Set<String> servers, String image) {
         int slash = image.indexOf('/');
         if (slash > 0) {
-            String host = image.substring(0, slash).toLowerCase();
-            if (host.endsWith(".azurecr.io")) {
+            String host = image.substring(0, slash).toLowerCase(java.util.Locale.ROOT);
+            if (Registries.isAzureContainerRegistry(host)) {
                 servers.add(host);
             }
         }
-    }
-
-    private static ManagedServiceIdentity identity(String acrIdentity) {
-        if (SYSTEM_IDENTITY.equals(acrIdentity)) {
-            return new ManagedServiceIdentity().withType(ManagedServiceIdentityType.SYSTEM_ASSIGNED);
-        }
-        return new ManagedServiceIdentity().withType(ManagedServiceIdentityType.USER_ASSIGNED)
-                .withUserAssignedIdentities(Map.of(acrIdentity, new UserAssignedIdentity()));
     }
 
     static ContainerResources resources(AcaResources resources) {

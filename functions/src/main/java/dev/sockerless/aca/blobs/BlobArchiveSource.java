@@ -3,6 +3,7 @@ package dev.sockerless.aca.blobs;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobClientBuilder;
@@ -88,6 +89,7 @@ public final class BlobArchiveSource {
     private final Supplier<TokenCredential> identity;
     private final HttpClient httpClient;
     private final RequestRetryOptions retry;
+    private final HttpPipelinePolicy deadline;
 
     /**
      * @param connection   the state storage connection (its blob endpoint is always allowed)
@@ -100,10 +102,21 @@ public final class BlobArchiveSource {
      */
     public BlobArchiveSource(StorageConnection connection, List<String> allowedHosts, String settingName,
                              Supplier<TokenCredential> identity, HttpClient httpClient, RequestRetryOptions retry) {
+        this(connection, allowedHosts, settingName, identity, httpClient, retry, null);
+    }
+
+    /**
+     * @param deadline a per-call policy bounding each request until its response starts, retries included (the
+     *                 app's is {@code StorageDeadlinePolicy}), or null for none
+     */
+    public BlobArchiveSource(StorageConnection connection, List<String> allowedHosts, String settingName,
+                             Supplier<TokenCredential> identity, HttpClient httpClient, RequestRetryOptions retry,
+                             HttpPipelinePolicy deadline) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
         this.retry = Objects.requireNonNull(retry, "retry");
+        this.deadline = deadline;
         List<Endpoint> list = new ArrayList<>();
         list.add(Endpoint.of(connection.blobEndpoint(), true));
         for (String entry : allowedHosts) {
@@ -292,6 +305,10 @@ public final class BlobArchiveSource {
             if (local != null) {
                 throw local;
             }
+            DockerApiException deadlinePassed = cause(e, DockerApiException.class);
+            if (deadlinePassed != null) {
+                throw deadlinePassed;
+            }
             if (e instanceof ClientAuthenticationException) {
                 throw DockerApiException.unavailable("cannot authenticate to Blob Storage for " + location.url()
                         + " with the app's identity: " + firstLine(e.getMessage()), e);
@@ -316,6 +333,9 @@ public final class BlobArchiveSource {
                 .blobName(location.blobName())
                 .httpClient(httpClient)
                 .retryOptions(retry);
+        if (deadline != null) {
+            builder.addPolicy(deadline);
+        }
         if (location.ownConnection() && connection.accountKey().isPresent()) {
             builder.credential(new StorageSharedKeyCredential(connection.accountName().orElseThrow(),
                     connection.accountKey().get()));

@@ -24,6 +24,11 @@ public final class Settings {
         SOCKERLESS_LISTEN("127.0.0.1:7071"),
         AzureWebJobsStorage(null),
         SOCKERLESS_STATE_STORAGE(null),
+        /**
+         * Deadline of each state storage call, retries included; past it the request answers 503 naming the state
+         * storage. The default keeps a request against frozen storage well under 30 s.
+         */
+        SOCKERLESS_STATE_TIMEOUT_SECONDS("10"),
         SOCKERLESS_INSECURE_REGISTRIES(""),
         SOCKERLESS_REGISTRY_MIRRORS(""),
         SOCKERLESS_DEFAULT_PLATFORM("linux/amd64"),
@@ -38,8 +43,10 @@ public final class Settings {
         SOCKERLESS_LOAD_BLOB_ACCOUNTS(""),
         /** ARM id of the Container Apps environment jobs run in; required to create containers. */
         SOCKERLESS_ACA_ENVIRONMENT_ID(null),
-        /** Azure region written into job resources (the environment's); omitted when unset. */
+        /** Azure region written into job resources (the environment's); read from the environment when unset. */
         SOCKERLESS_ACA_LOCATION(null),
+        /** consumption-only, workload-profiles, or auto (read from the environment): sets the largest job size. */
+        SOCKERLESS_ACA_ENVIRONMENT_TYPE("auto"),
         SOCKERLESS_JOB_REPLICA_TIMEOUT_SECONDS("86400"),
         SOCKERLESS_JOB_RETRY_LIMIT("0"),
         /** How jobs get the agent binary: baked, azure-files or init-container. */
@@ -47,8 +54,16 @@ public final class Settings {
         SOCKERLESS_AGENT_IMAGE(null),
         SOCKERLESS_AGENT_STORAGE_NAME(null),
         SOCKERLESS_AGENT_PORT("9111"),
-        /** Managed identity jobs pull from ACR with: a user-assigned identity's resource id, or 'system'. */
-        SOCKERLESS_ACR_IDENTITY(null),
+        /**
+         * Resource id of the user-assigned identity jobs pull their ACR images with (AcrPull only, never the app's
+         * identity); it is not available to the code in the job's containers (identitySettings lifecycle None).
+         */
+        SOCKERLESS_JOB_IDENTITY(null),
+        /**
+         * Microsoft Entra audience of the tokens the app's identity uses on ACR (pull and push); the scope is
+         * {@code <audience>/.default}. Sovereign clouds set their own.
+         */
+        SOCKERLESS_ACR_AUDIENCE("https://containerregistry.azure.net"),
         SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID(null),
         SOCKERLESS_LOG_ANALYTICS_ENDPOINT("https://api.loganalytics.io/v1"),
         /** ARM: https with the app's identity, or plain http on a loopback address (a stand-in) without a credential. */

@@ -3,16 +3,19 @@ package dev.sockerless.aca.containers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.agent.AgentSettings;
+import dev.sockerless.aca.agent.JobEnvironment;
 import dev.sockerless.aca.agent.JobResource;
 import dev.sockerless.aca.agent.JobSettings;
 import dev.sockerless.aca.agent.JobSpec;
 import dev.sockerless.aca.agent.JobTemplateGenerator;
 import dev.sockerless.aca.config.Settings;
+import dev.sockerless.aca.config.Settings.Key;
 import dev.sockerless.aca.errors.DockerApiException;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The ACA job of a container: its {@link JobSpec} from the stored configs, and the generated resource. */
 public final class ContainerJobs {
@@ -20,14 +23,29 @@ public final class ContainerJobs {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Settings settings;
+    private final Supplier<JobEnvironment> environment;
 
+    /** Without an environment reader: {@code SOCKERLESS_ACA_LOCATION} and the environment type must be set. */
     public ContainerJobs(Settings settings) {
+        this(settings, () -> {
+            throw Settings.missing(Key.SOCKERLESS_ACA_LOCATION, "is not set (or " + Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE
+                    + " is auto) and the Container Apps environment cannot be read here: set "
+                    + Key.SOCKERLESS_ACA_LOCATION + " and " + Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE);
+        });
+    }
+
+    /**
+     * @param environment reads what the settings leave open from the environment (through ARM, once, in the app);
+     *                    asked only when {@code SOCKERLESS_ACA_LOCATION} is unset or the type is {@code auto}
+     */
+    public ContainerJobs(Settings settings, Supplier<JobEnvironment> environment) {
         this.settings = settings;
+        this.environment = environment;
     }
 
     /** The job resource with the current settings (a missing setting is a configuration error naming it). */
     public JobResource job(ContainerRecord container) {
-        return new JobTemplateGenerator(JobSettings.from(settings)).generate(spec(container));
+        return new JobTemplateGenerator(JobSettings.from(settings, environment)).generate(spec(container));
     }
 
     /** The agent port new containers get. */

@@ -63,12 +63,22 @@ public final class ContainerHandlers {
         return new ApiResponse(204, Map.of(), new byte[0]);
     }
 
-    /** {@code GET /sockerless/v1/containers/{id}/job}: {@code {"name":..,"resource":<ARM JSON>}}. */
+    /**
+     * {@code GET /sockerless/v1/containers/{id}/job}: {@code {"name":..,"resource":<ARM JSON>}}, with the values of
+     * the job's secrets left out (their names stay): as an ARM GET of the job, which returns no secret values
+     * (they are read with {@code listSecrets}). The agent token is served only by {@code /agent}.
+     */
     public ApiResponse job(ApiRequest request, String idOrName) {
         JobResource job = jobs.job(lookup.get(idOrName));
         ObjectNode out = ApiResponse.MAPPER.createObjectNode();
         out.put("name", job.name());
-        out.set("resource", parse(job.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        JsonNode resource = parse(job.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (JsonNode secret : resource.path("properties").path("configuration").path("secrets")) {
+            if (secret instanceof ObjectNode s) {
+                s.remove("value");
+            }
+        }
+        out.set("resource", resource);
         return ApiResponse.json(200, out);
     }
 

@@ -8,6 +8,7 @@ import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
 import com.azure.data.tables.TableServiceClient;
 import dev.sockerless.aca.containers.ContainerCreator;
+import dev.sockerless.aca.agent.JobEnvironment;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerStore;
 import com.azure.core.credential.TokenCredential;
@@ -41,12 +42,14 @@ import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageStore;
 import dev.sockerless.aca.images.LoadOptions;
 import dev.sockerless.aca.images.ImageTagger;
+import dev.sockerless.aca.registry.AcrAudience;
 import dev.sockerless.aca.registry.OutboundGuard;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryEndpoints;
 import dev.sockerless.aca.registry.RegistryLogin;
 import dev.sockerless.aca.registry.RegistryTransport;
+import dev.sockerless.aca.state.StorageDeadlinePolicy;
 import dev.sockerless.aca.state.TableStorageContainerStore;
 import dev.sockerless.aca.state.TableStorageImageStore;
 import dev.sockerless.aca.state.Tables;
@@ -100,13 +103,14 @@ public final class AppServices {
                 settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
         RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout,
                 OutboundGuard.trusting(endpoints.trustedAuthorities()), RegistryTransport.Retries.DEFAULT);
-        Registries registries = new Registries(transport, endpoints, Clock.systemUTC());
+        Registries registries = new Registries(transport, endpoints, Clock.systemUTC(), acrAudience(settings));
         this.login = new LoginHandler(new RegistryLogin(transport, endpoints));
         Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);
         ImageLoader loader = new ImageLoader(registries, store, Clock.systemUTC());
-        ContainerJobs jobs = new ContainerJobs(settings); // job and agent settings are read at create time
+        // Job and agent settings are read at create time; the environment through ARM only when they leave it open.
+        ContainerJobs jobs = containerJobs(settings, new Lazy<>(() -> new DefaultAzureCredentialBuilder().build()), null);
         Duration statusTtl = settings.seconds(Key.SOCKERLESS_ARM_STATUS_CACHE_SECONDS);
         ContainerLifecycle lifecycle = new ContainerLifecycle(containerStore, jobs, new Lazy<>(() -> jobsApi(settings)),
                 Clock.systemUTC(), statusTtl, statusTtl, d -> Thread.sleep(d.toMillis()));
@@ -119,7 +123,7 @@ public final class AppServices {
         this.info = new InfoHandler(lifecycle, store, () -> settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElse(null),
                 Clock.systemUTC());
         Lazy<LogCache> cache = new Lazy<>(() -> logCache != null ? logCache
-                : new TableStorageLogCache(Tables.serviceClient(settings.stateStorageConnection())));
+                : new TableStorageLogCache(stateTables(settings)));
         FollowSettings follow = followSettings(settings);
         this.pollSeconds = (int) follow.poll().toSeconds();
         this.containerLogs = new ContainerLogsHandler(containerStore, new Lazy<>(() -> logsHandler(settings)),
@@ -143,9 +147,27 @@ public final class AppServices {
      */
     static BlobArchiveSource blobArchives(Settings settings) {
         Lazy<TokenCredential> identity = new Lazy<>(() -> new DefaultAzureCredentialBuilder().build());
+        Duration deadline = settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS);
         return new BlobArchiveSource(StorageConnection.parse(settings.stateStorageConnection()),
                 settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS), Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(), identity,
-                HttpClient.createDefault(), BlobArchiveSource.defaultRetry());
+                StorageDeadlinePolicy.httpClient(deadline), BlobArchiveSource.defaultRetry(),
+                new StorageDeadlinePolicy("Blob Storage", deadline));
+    }
+
+    /** The state tables' client, each call bounded by {@code SOCKERLESS_STATE_TIMEOUT_SECONDS}. */
+    static TableServiceClient stateTables(Settings settings) {
+        return Tables.serviceClient(settings.stateStorageConnection(),
+                settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS));
+    }
+
+    /** {@code SOCKERLESS_ACR_AUDIENCE}: {@code https://<host>}. */
+    static AcrAudience acrAudience(Settings settings) {
+        String raw = settings.require(Key.SOCKERLESS_ACR_AUDIENCE);
+        try {
+            return AcrAudience.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw Settings.malformed(Key.SOCKERLESS_ACR_AUDIENCE, raw, e.getMessage());
+        }
     }
 
     /**
@@ -181,7 +203,7 @@ public final class AppServices {
                 credential);
         return new LogAnalyticsLogSource(client, workspace(settings, credential, null),
                 LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), LogAnalyticsLogSource.DEFAULT_PAGE_ROWS,
-                max, Duration.ofSeconds(60), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+                max, LogAnalyticsLogSource.DEFAULT_DEADLINE, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
     }
 
     static FollowSettings followSettings(Settings settings) {
@@ -235,6 +257,29 @@ public final class AppServices {
                         settings.require(Key.SOCKERLESS_ARM_ENDPOINT), credential, httpClient));
     }
 
+    /**
+     * The container jobs: what {@code SOCKERLESS_ACA_LOCATION} and {@code SOCKERLESS_ACA_ENVIRONMENT_TYPE=auto} leave
+     * open comes from the environment {@code SOCKERLESS_ACA_ENVIRONMENT_ID}, read once through ARM at
+     * {@code SOCKERLESS_ARM_ENDPOINT} (the same {@link ManagedEnvironmentWorkspace} read as the logs' workspace).
+     *
+     * @param httpClient the ARM HTTP client, or null for the SDK's default
+     */
+    static ContainerJobs containerJobs(Settings settings, Supplier<TokenCredential> credential, HttpClient httpClient) {
+        return new ContainerJobs(settings, jobEnvironment(settings, credential, httpClient));
+    }
+
+    /** The environment's region and type, read through ARM on first use and kept. */
+    static Supplier<JobEnvironment> jobEnvironment(Settings settings, Supplier<TokenCredential> credential,
+                                                   HttpClient httpClient) {
+        Lazy<ManagedEnvironmentWorkspace> environment = new Lazy<>(() -> ManagedEnvironmentWorkspace.fromArm(
+                settings.require(Key.SOCKERLESS_ACA_ENVIRONMENT_ID), settings.require(Key.SOCKERLESS_ARM_ENDPOINT),
+                credential.get(), httpClient));
+        return () -> {
+            ManagedEnvironmentWorkspace.Facts facts = environment.get().facts();
+            return new JobEnvironment(facts.location(), facts.workloadProfiles());
+        };
+    }
+
     /** The process-wide services, built on first call. */
     public static AppServices get() {
         return INSTANCE.get();
@@ -242,7 +287,7 @@ public final class AppServices {
 
     private static AppServices create() {
         Settings settings = Settings.fromEnvironment();
-        TableServiceClient tables = Tables.serviceClient(settings.stateStorageConnection());
+        TableServiceClient tables = stateTables(settings);
         return new AppServices(settings, new TableStorageImageStore(tables), new TableStorageContainerStore(tables));
     }
 

@@ -29,8 +29,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_LIST)
     public HttpResponseMessage list(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.CONTAINERS_LIST,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().list(r);
@@ -40,8 +40,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_LIST + Routes.V)
     public HttpResponseMessage listVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.CONTAINERS_LIST,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return list(request, context);
     }
 
@@ -49,8 +49,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_PRUNE)
     public HttpResponseMessage prune(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINERS_PRUNE,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().prune(r);
@@ -60,8 +60,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_PRUNE + Routes.V)
     public HttpResponseMessage pruneVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINERS_PRUNE,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return prune(request, context);
     }
 
@@ -69,8 +69,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_START)
     public HttpResponseMessage start(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_START,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().start(r, id);
@@ -80,8 +80,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_START + Routes.V)
     public HttpResponseMessage startVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_START,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return start(request, id, context);
     }
 
@@ -89,8 +89,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_STOP)
     public HttpResponseMessage stop(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_STOP,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().stop(r, id);
@@ -100,8 +100,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_STOP + Routes.V)
     public HttpResponseMessage stopVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_STOP,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return stop(request, id, context);
     }
 
@@ -109,8 +109,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_KILL)
     public HttpResponseMessage kill(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_KILL,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().kill(r, id);
@@ -120,8 +120,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_KILL + Routes.V)
     public HttpResponseMessage killVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_KILL,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return kill(request, id, context);
     }
 
@@ -129,8 +129,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_RESTART)
     public HttpResponseMessage restart(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_RESTART,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().restart(r, id);
@@ -140,8 +140,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_RESTART + Routes.V)
     public HttpResponseMessage restartVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_RESTART,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return restart(request, id, context);
     }
 
@@ -149,8 +149,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_WAIT)
     public HttpResponseMessage await(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_WAIT,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().await(r, id);
@@ -160,8 +160,8 @@ public final class ContainerLifecycleApi {
     @FunctionName(CONTAINER_WAIT + Routes.V)
     public HttpResponseMessage awaitVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_WAIT,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return await(request, id, context);
     }
 }

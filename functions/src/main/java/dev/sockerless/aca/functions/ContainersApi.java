@@ -13,7 +13,10 @@ import com.microsoft.durabletask.azurefunctions.DurableClientInput;
 
 import java.util.Optional;
 
-/** Container routes: create, inspect, remove. Container ids and names contain no '/', so plain parameters suffice. */
+/**
+ * Container routes: create, inspect, remove. Container ids and names contain no '/', so plain parameters suffice.
+ * Every request body type is {@code Optional<String>} (see {@link Http}): the create body is JSON.
+ */
 public final class ContainersApi {
 
     public static final String CONTAINER_CREATE = "ContainerCreate";
@@ -29,8 +32,8 @@ public final class ContainersApi {
     @FunctionName(CONTAINER_LOGS)
     public HttpResponseMessage logs(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.CONTAINER_LOGS,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id,
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id,
             @DurableClientInput(name = "durableContext") DurableClientContext durable, ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
@@ -42,8 +45,8 @@ public final class ContainersApi {
     @FunctionName(CONTAINER_LOGS + Routes.V)
     public HttpResponseMessage logsVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.CONTAINER_LOGS,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id,
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id,
             @DurableClientInput(name = "durableContext") DurableClientContext durable, ExecutionContext context) {
         return logs(request, id, durable, context);
     }
@@ -51,48 +54,48 @@ public final class ContainersApi {
     @FunctionName(CONTAINER_CREATE)
     public HttpResponseMessage create(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINERS_CREATE,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().containers().create(r));
     }
 
     @FunctionName(CONTAINER_CREATE + Routes.V)
     public HttpResponseMessage createVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINERS_CREATE,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return create(request, context);
     }
 
     @FunctionName(CONTAINER_INSPECT)
     public HttpResponseMessage inspect(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.CONTAINER_JSON,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().containers().inspect(r, id));
     }
 
     @FunctionName(CONTAINER_INSPECT + Routes.V)
     public HttpResponseMessage inspectVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.CONTAINER_JSON,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return inspect(request, id, context);
     }
 
     @FunctionName(CONTAINER_DELETE)
     public HttpResponseMessage delete(
             @HttpTrigger(name = "req", methods = {HttpMethod.DELETE}, route = Routes.CONTAINER,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().containers().remove(r, id));
     }
 
     @FunctionName(CONTAINER_DELETE + Routes.V)
     public HttpResponseMessage deleteVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.DELETE}, route = Routes.VERSIONED + Routes.CONTAINER,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return delete(request, id, context);
     }
 }

@@ -25,24 +25,24 @@ public final class ImageRemovalApi {
     @FunctionName(IMAGE_PRUNE)
     public HttpResponseMessage prune(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.IMAGES_PRUNE,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().imageRemoval().prune(r));
     }
 
     @FunctionName(IMAGE_PRUNE + Routes.V)
     public HttpResponseMessage pruneVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.IMAGES_PRUNE,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return prune(request, context);
     }
 
     @FunctionName(IMAGE_DELETE)
     public HttpResponseMessage delete(
             @HttpTrigger(name = "req", methods = {HttpMethod.DELETE}, route = Routes.IMAGES_ANY,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().imageRemoval().remove(r, name(r.path())));
     }
 
@@ -58,8 +58,8 @@ public final class ImageRemovalApi {
     @FunctionName(IMAGE_DELETE + Routes.V)
     public HttpResponseMessage deleteVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.DELETE}, route = Routes.VERSIONED + Routes.IMAGES_ANY,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return delete(request, context);
     }
 }

@@ -11,7 +11,10 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 
 import java.util.Optional;
 
-/** The sockerless-specific routes the frontend uses: a container's job resource, agent endpoint and execution. */
+/**
+ * The sockerless-specific routes the frontend uses: a container's job resource, agent endpoint and execution. Every
+ * request body type is {@code Optional<String>} (see {@link Http}): the execution body is JSON.
+ */
 public final class SockerlessApi {
 
     public static final String SOCKERLESS_CONTAINER_JOB = "SockerlessContainerJob";
@@ -22,8 +25,8 @@ public final class SockerlessApi {
     @FunctionName(SOCKERLESS_CONTAINER_JOB)
     public HttpResponseMessage job(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.SOCKERLESS_CONTAINER + "job",
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().containers().job(r, id));
     }
 
@@ -31,8 +34,8 @@ public final class SockerlessApi {
     @FunctionName(SOCKERLESS_CONTAINER_AGENT)
     public HttpResponseMessage agent(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.SOCKERLESS_CONTAINER + "agent",
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().containers().agent(r, id));
     }
 
@@ -40,8 +43,8 @@ public final class SockerlessApi {
     @FunctionName(SOCKERLESS_CONTAINER_EXECUTION)
     public HttpResponseMessage execution(
             @HttpTrigger(name = "req", methods = {HttpMethod.PUT}, route = Routes.SOCKERLESS_CONTAINER + "execution",
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, @BindingName("id") String id, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().containers().execution(r, id));
     }
 }

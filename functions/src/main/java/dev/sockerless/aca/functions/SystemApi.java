@@ -11,7 +11,10 @@ import dev.sockerless.aca.docker.SystemHandlers;
 
 import java.util.Optional;
 
-/** {@code /_ping} and {@code /version}. */
+/**
+ * {@code /_ping}, {@code /version} and {@code /auth}. Every request body type is {@code Optional<String>} (see
+ * {@link Http}): the auth body is JSON.
+ */
 public final class SystemApi {
 
     public static final String SYSTEM_PING = "SystemPing";
@@ -24,32 +27,32 @@ public final class SystemApi {
     @FunctionName(SYSTEM_PING)
     public HttpResponseMessage ping(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.HEAD}, route = Routes.PING,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return Http.serve(request, context, r -> SYSTEM.ping(r));
     }
 
     @FunctionName(SYSTEM_PING + Routes.V)
     public HttpResponseMessage pingVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.HEAD}, route = Routes.VERSIONED + Routes.PING,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return ping(request, context);
     }
 
     @FunctionName(SYSTEM_VERSION)
     public HttpResponseMessage version(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSION,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return Http.serve(request, context, r -> SYSTEM.version(r));
     }
 
     @FunctionName(SYSTEM_VERSION + Routes.V)
     public HttpResponseMessage versionVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.VERSION,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return version(request, context);
     }
 
@@ -57,16 +60,16 @@ public final class SystemApi {
     @FunctionName(SYSTEM_AUTH)
     public HttpResponseMessage auth(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.AUTH,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().login().auth(r));
     }
 
     @FunctionName(SYSTEM_AUTH + Routes.V)
     public HttpResponseMessage authVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.AUTH,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return auth(request, context);
     }
 
@@ -74,16 +77,16 @@ public final class SystemApi {
     @FunctionName(SYSTEM_INFO)
     public HttpResponseMessage info(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.INFO,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().info().info(r));
     }
 
     @FunctionName(SYSTEM_INFO + Routes.V)
     public HttpResponseMessage infoVersioned(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.INFO,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return info(request, context);
     }
 }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * Builds the KQL of a logs query. Nothing from a request reaches the text unchecked: names are validated against
  * ACA's naming rules and emitted as verbatim literals ({@link #literal}); datetimes are formatted here from
  * {@link Instant}s; everything else is constant. Both tables are projected to the same columns:
- * {@code ts} (line time), {@code ing} (ingestion time), {@code stream}, {@code line}.
+ * {@code ts} (line time), {@code ing} (ingestion time), {@code replica}, {@code container}, {@code stream},
+ * {@code line}; only documented columns identify what a row belongs to (and the reported {@code PodName_s}).
  */
 public final class ContainerLogsKql {
 
@@ -20,6 +21,8 @@ public final class ContainerLogsKql {
     public static final String INGESTED = "ing";
     public static final String STREAM = "stream";
     public static final String LINE = "line";
+    public static final String REPLICA = "replica";
+    public static final String CONTAINER = "container";
 
     /** Job names: lowercase letters, digits and '-', a letter first, a letter or digit last, no "--", 2–32. */
     private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9-]{0,30}[a-z0-9]");
@@ -39,53 +42,89 @@ public final class ContainerLogsKql {
 
     /** The lines of a window in order, at most {@code limit} of them (the first ones). */
     public static String page(LogTable table, LogTarget target, LogQuery query, Window window, int limit) {
-        return source(table, target) + filters(query, window)
+        return rows(table, "") + "\n| where " + ofTarget(target) + filters(query, window)
                 + "\n| order by " + TS + " asc, " + INGESTED + " asc"
                 + "\n| take " + positive(limit);
     }
 
     /** The last {@code count} lines of a window, in chronological order. */
     public static String tail(LogTable table, LogTarget target, LogQuery query, Window window, int count) {
-        return source(table, target) + filters(query, window)
+        return rows(table, "") + "\n| where " + ofTarget(target) + filters(query, window)
                 + "\n| order by " + TS + " desc, " + INGESTED + " desc"
                 + "\n| take " + positive(count)
                 + "\n| order by " + TS + " asc, " + INGESTED + " asc";
     }
 
-    private static String source(LogTable table, LogTarget target) {
-        checkNames(target);
+    /**
+     * The console-log rows of {@code table} (both tables for {@code auto}, in a fuzzy union that drops a leg whose
+     * table does not exist), each projected to the same columns: {@link #TS}, {@link #INGESTED}, {@link #REPLICA},
+     * {@link #CONTAINER}, {@link #STREAM}, {@link #LINE}. {@code scan} is applied to each table before the
+     * projection (a {@code TimeGenerated} bound, or empty). No job column is read: Azure does not say what
+     * {@code JobName} holds for an ACA job, and {@code ContainerJobName_s} is in no Microsoft source; the replica
+     * name identifies the execution ({@link #ofTarget}).
+     */
+    public static String rows(LogTable table, String scan) {
         return switch (table) {
-            case LEGACY -> legacy(target);
-            case RESOURCE_SPECIFIC -> resourceSpecific(target);
-            case AUTO -> "union isfuzzy=true\n(" + legacy(target) + "),\n(" + resourceSpecific(target) + ")";
+            case LEGACY -> legacy(scan);
+            case RESOURCE_SPECIFIC -> resourceSpecific(scan);
+            case AUTO -> "union isfuzzy=true\n(" + legacy(scan) + "),\n(" + resourceSpecific(scan) + ")";
         };
     }
 
     /**
-     * {@code ContainerAppConsoleLogs_CL}: columns created by the Data Collector API, so the ones not every workspace
-     * has go through {@code column_ifexists}. Line time = the runtime's {@code _timestamp_d} (epoch seconds, µs),
+     * {@code ContainerAppConsoleLogs_CL}: its columns are created per workspace by the Data Collector API, so the
+     * ones a workspace may lack go through {@code column_ifexists}. Documented (MicrosoftDocs/azure-docs
+     * {@code articles/container-apps/log-options.md}, the compatibility function): {@code ContainerName_s},
+     * {@code ContainerGroupName_s}, {@code Stream_s}, {@code Log_s}; the jobs quickstart
+     * ({@code articles/container-apps/jobs-get-started-cli.md}) orders by {@code _timestamp_d}. Dedicated/GPU
+     * workload profiles have been reported to write the replica name to {@code PodName_s} instead of
+     * {@code ContainerGroupName_s} (microsoft/azure-container-apps#1503): the replica is whichever of the two is set
+     * ({@code coalesce} skips empty strings). Line time = the runtime's {@code _timestamp_d} (epoch seconds, µs),
      * else {@code time_t}, else {@code TimeGenerated} (set at ingestion, later than the line).
      */
-    static String legacy(LogTarget t) {
-        return LogTable.LEGACY.settingValue()
-                + "\n| where column_ifexists('ContainerJobName_s', '') == " + literal(t.jobName())
-                + " and ContainerGroupName_s startswith " + literal(t.executionName() + "-")
-                + " and ContainerName_s == " + literal(t.containerName())
+    static String legacy(String scan) {
+        return LogTable.LEGACY.settingValue() + scan
                 + "\n| project " + TS + " = coalesce(unixtime_microseconds_todatetime(round(column_ifexists('_timestamp_d', real(null)) * 1000000)),"
                 + " column_ifexists('time_t', datetime(null)), TimeGenerated),"
                 + " " + INGESTED + " = ingestion_time(),"
+                + " " + REPLICA + " = coalesce(column_ifexists('ContainerGroupName_s', ''), column_ifexists('PodName_s', '')),"
+                + " " + CONTAINER + " = ContainerName_s,"
                 + " " + STREAM + " = column_ifexists('Stream_s', ''),"
                 + " " + LINE + " = Log_s";
     }
 
-    /** {@code ContainerAppConsoleLogs}: the documented resource-specific schema. */
-    static String resourceSpecific(LogTarget t) {
-        return LogTable.RESOURCE_SPECIFIC.settingValue()
-                + "\n| where JobName == " + literal(t.jobName())
-                + " and ContainerGroupName startswith " + literal(t.executionName() + "-")
-                + " and ContainerName == " + literal(t.containerName())
+    /**
+     * {@code ContainerAppConsoleLogs}: the documented resource-specific schema (MicrosoftDocs/azure-reference-other
+     * {@code azure-monitor-ref/tables/includes/containerappconsolelogs-include.md}): {@code ContainerGroupName} is
+     * "the name of the container's pod (Container App replica)", {@code ContainerName} the container. No
+     * {@code PodName} variant is documented or reported for this table.
+     */
+    static String resourceSpecific(String scan) {
+        return LogTable.RESOURCE_SPECIFIC.settingValue() + scan
                 + "\n| project " + TS + " = TimeGenerated, " + INGESTED + " = ingestion_time(), "
+                + REPLICA + " = ContainerGroupName, " + CONTAINER + " = ContainerName, "
                 + STREAM + " = Stream, " + LINE + " = Log";
+    }
+
+    /**
+     * The predicate selecting one execution's main container over {@link #rows}: a replica of the execution
+     * ({@code ContainerGroupName} starting with {@code <execution>-}: Microsoft's jobs quickstart, MicrosoftDocs/azure-docs
+     * {@code articles/container-apps/jobs-get-started-cli.md}, finds an execution's lines by its replica names) and
+     * the container's name. The dash keeps {@code sl-a-…-k2m4p7q} from matching a longer execution name; nothing more is assumed about
+     * the replica suffix (Kubernetes names a job's pods {@code <job>-<random>}, and indexed jobs
+     * {@code <job>-<index>-<random>}). Another job named {@code <execution>-…} would share the prefix, but no job
+     * sockerless creates can be: its names end in 12 hex digits ({@code JobNames}), an execution name in
+     * {@code -<7 characters>}.
+     */
+    public static String ofTarget(LogTarget t) {
+        checkNames(t);
+        return "(" + REPLICA + " startswith " + literal(t.executionName() + "-")
+                + " and " + CONTAINER + " == " + literal(t.containerName()) + ")";
+    }
+
+    /** Whether {@code replica} is a replica of {@code execution} (the same rule as {@link #ofTarget}). */
+    public static boolean isReplicaOf(String replica, String execution) {
+        return replica.length() > execution.length() + 1 && replica.startsWith(execution + "-");
     }
 
     private static String filters(LogQuery query, Window window) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  * What one poll asks Log Analytics: every followed execution of the workspace in ONE query (the query rate limit is
  * per identity, so the number of queries must not grow with followers or readers). Each item is an execution's
  * main container and the ingestion time its rows are wanted from (null: all of it, the first poll). The rows come
- * back tagged with job, replica and container and are fanned out with {@link #owner}.
+ * back tagged with replica and container and are fanned out with {@link #owner}.
  *
  * @param notBefore rows with an older {@code TimeGenerated} are not looked at (bounds the scan)
  */
@@ -25,11 +25,6 @@ public record FollowPlan(List<Item> items, Instant notBefore) {
             Objects.requireNonNull(target, "target");
         }
     }
-
-    /** Result columns besides {@link ContainerLogsKql#TS}, {@link ContainerLogsKql#INGESTED}, stream and line. */
-    public static final String JOB = "job";
-    public static final String REPLICA = "replica";
-    public static final String CONTAINER = "container";
 
     public FollowPlan {
         items = List.copyOf(items);
@@ -45,51 +40,24 @@ public record FollowPlan(List<Item> items, Instant notBefore) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive");
         }
-        String from = "\n| where TimeGenerated >= " + ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(notBefore));
-        String source = switch (table) {
-            case LEGACY -> legacy(from);
-            case RESOURCE_SPECIFIC -> resourceSpecific(from);
-            case AUTO -> "union isfuzzy=true\n(" + legacy(from) + "),\n(" + resourceSpecific(from) + ")";
-        };
+        String scan = "\n| where TimeGenerated >= " + ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(notBefore));
         StringBuilder where = new StringBuilder("\n| where ");
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
-            LogTarget t = item.target();
             if (i > 0) {
                 where.append("\n    or ");
             }
-            where.append("(").append(JOB).append(" == ").append(ContainerLogsKql.literal(t.jobName()))
-                    .append(" and ").append(REPLICA).append(" startswith ")
-                    .append(ContainerLogsKql.literal(t.executionName() + "-"))
-                    .append(" and ").append(CONTAINER).append(" == ").append(ContainerLogsKql.literal(t.containerName()));
+            where.append("(").append(ContainerLogsKql.ofTarget(item.target()));
             if (item.ingestedFrom() != null) {
                 where.append(" and ").append(ContainerLogsKql.INGESTED).append(" >= ")
                         .append(ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(item.ingestedFrom())));
             }
             where.append(")");
         }
-        return source + where
-                + "\n| order by " + ContainerLogsKql.INGESTED + " asc, " + ContainerLogsKql.TS + " asc, " + REPLICA + " asc"
+        return ContainerLogsKql.rows(table, scan) + where
+                + "\n| order by " + ContainerLogsKql.INGESTED + " asc, " + ContainerLogsKql.TS + " asc, "
+                + ContainerLogsKql.REPLICA + " asc"
                 + "\n| take " + limit;
-    }
-
-    private static String legacy(String from) {
-        return LogTable.LEGACY.settingValue() + from
-                + "\n| project " + ContainerLogsKql.TS + " = coalesce(unixtime_microseconds_todatetime(round(column_ifexists('_timestamp_d', real(null)) * 1000000)),"
-                + " column_ifexists('time_t', datetime(null)), TimeGenerated),"
-                + " " + ContainerLogsKql.INGESTED + " = ingestion_time(),"
-                + " " + JOB + " = column_ifexists('ContainerJobName_s', ''),"
-                + " " + REPLICA + " = ContainerGroupName_s,"
-                + " " + CONTAINER + " = ContainerName_s,"
-                + " " + ContainerLogsKql.STREAM + " = column_ifexists('Stream_s', ''),"
-                + " " + ContainerLogsKql.LINE + " = Log_s";
-    }
-
-    private static String resourceSpecific(String from) {
-        return LogTable.RESOURCE_SPECIFIC.settingValue() + from
-                + "\n| project " + ContainerLogsKql.TS + " = TimeGenerated, " + ContainerLogsKql.INGESTED + " = ingestion_time(), "
-                + JOB + " = JobName, " + REPLICA + " = ContainerGroupName, " + CONTAINER + " = ContainerName, "
-                + ContainerLogsKql.STREAM + " = Stream, " + ContainerLogsKql.LINE + " = Log";
     }
 
     /** The rows of each item, by item key, in result order; rows matching no item are dropped. */
@@ -102,12 +70,11 @@ public record FollowPlan(List<Item> items, Instant notBefore) {
         return out;
     }
 
-    /** The item a row belongs to: same job, a replica of its execution, its main container. */
+    /** The item a row belongs to: a replica of its execution ({@link ContainerLogsKql#isReplicaOf}), its main container. */
     public Optional<Item> owner(FollowRow row) {
         for (Item i : items) {
             LogTarget t = i.target();
-            if (t.jobName().equals(row.job()) && row.replica().startsWith(t.executionName() + "-")
-                    && t.containerName().equals(row.container())) {
+            if (ContainerLogsKql.isReplicaOf(row.replica(), t.executionName()) && t.containerName().equals(row.container())) {
                 return Optional.of(i);
             }
         }

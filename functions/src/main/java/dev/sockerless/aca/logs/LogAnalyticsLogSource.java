@@ -37,9 +37,15 @@ import java.util.Optional;
  *   by the service's result-size limit is asked again with a quarter of the rows.</li>
  *   <li>{@code tail=N} (N up to a page) is one query for the last N rows; larger tails read forward and keep the last
  *   N lines, at most {@code maxBufferedBytes} of them (then the source reports a truncation).</li>
+ *   <li>Each read (all its pages and retries) and each follow poll has a deadline ({@link #DEFAULT_DEADLINE}: the
+ *   Functions host answers an HTTP request for at most 230 s). Every query carries a server timeout
+ *   ({@code Prefer: wait=N}, {@link LogsQueryOptions#setServerTimeout}) of what is left of it minus the client's
+ *   own 5 s margin, so no query outlives the deadline; the service stops a query at that timeout with a 504.</li>
  *   <li>429, 5xx and transport failures are retried with exponential backoff, honouring {@code Retry-After}, while
- *   the retry budget lasts; then, like any other failure, they become a {@link DockerApiException} naming Log
- *   Analytics. A partial result carrying only warnings (a fuzzy union leg whose table does not exist) is a result.</li>
+ *   the deadline leaves room for another query; then, like any other failure, they become a
+ *   {@link DockerApiException} naming Log Analytics. A timeout (the server's, the client's, or the deadline) is not
+ *   retried: it is a 503 whose message names Log Analytics and the limit that was hit. A partial result carrying
+ *   only warnings (a fuzzy union leg whose table does not exist) is a result.</li>
  * </ul>
  */
 public final class LogAnalyticsLogSource implements ContainerLogSource {
@@ -54,6 +60,19 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final long LINE_OVERHEAD = 64; // frame header and prefixes, for the tail buffer's estimate
+    /**
+     * How long one read (all pages and retries) or one follow poll may take: 170 s, so that with the workspace
+     * lookup and writing the body a {@code docker logs} request answers well inside the Functions host's 230 s
+     * (azure-functions-host-http.md §2), and below the service's own default query timeout of 3 min.
+     */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(170);
+    /**
+     * azure-monitor-query gives up waiting for a response this long after the server timeout it asked for
+     * ({@code LogsQueryHelper.CLIENT_TIMEOUT_BUFFER} = 5 s, set as the call's {@code azure-response-timeout}).
+     */
+    static final Duration CLIENT_TIMEOUT_BUFFER = Duration.ofSeconds(5);
+    /** The service accepts {@code Prefer: wait} up to 10 minutes (Azure Monitor service limits, log queries). */
+    static final Duration MAX_SERVER_TIMEOUT = Duration.ofMinutes(10);
 
     /** Sleeps between retries (tests substitute a fake clock). */
     @FunctionalInterface
@@ -66,12 +85,12 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     private final LogTable table;
     private final int pageRows;
     private final long maxBufferedBytes;
-    private final Duration retryBudget;
+    private final Duration deadline;
     private final Clock clock;
     private final Sleeper sleeper;
 
     public LogAnalyticsLogSource(LogsQueryClient client, WorkspaceLocator workspace, LogTable table, int pageRows,
-                                 long maxBufferedBytes, Duration retryBudget, Clock clock, Sleeper sleeper) {
+                                 long maxBufferedBytes, Duration deadline, Clock clock, Sleeper sleeper) {
         this.client = Objects.requireNonNull(client, "client");
         this.workspace = Objects.requireNonNull(workspace, "workspace");
         this.table = Objects.requireNonNull(table, "table");
@@ -80,7 +99,10 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
         }
         this.pageRows = pageRows;
         this.maxBufferedBytes = maxBufferedBytes;
-        this.retryBudget = retryBudget;
+        if (deadline.compareTo(CLIENT_TIMEOUT_BUFFER.plusSeconds(1)) < 0) {
+            throw new IllegalArgumentException("the deadline must leave at least 1 s of server timeout: " + deadline);
+        }
+        this.deadline = deadline;
         this.clock = clock;
         this.sleeper = sleeper;
     }
@@ -111,8 +133,9 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             return;
         }
         Window window = new Window(query.since().orElse(null), query.until().orElse(null));
+        Deadline until = new Deadline("logs request", clock.instant().plus(deadline));
         if (!query.allLines() && query.tail() <= pageRows) {
-            Page page = run(ContainerLogsKql.tail(table, target, query, window, query.tail()), window);
+            Page page = run(ContainerLogsKql.tail(table, target, query, window, query.tail()), window, until);
             if (!page.tooLarge()) {
                 for (LogLine line : page.lines()) {
                     if (!sink.accept(line)) {
@@ -123,17 +146,17 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             }
         }
         if (query.allLines()) {
-            forward(target, query, window, sink::accept);
+            forward(target, query, window, until, sink::accept);
         } else {
-            bufferedTail(target, query, window, sink);
+            bufferedTail(target, query, window, until, sink);
         }
     }
 
-    private void bufferedTail(LogTarget target, LogQuery query, Window window, LogSink sink) {
+    private void bufferedTail(LogTarget target, LogQuery query, Window window, Deadline until, LogSink sink) {
         ArrayDeque<LogLine> last = new ArrayDeque<>();
         long[] bytes = {0};
         boolean[] dropped = {false};
-        forward(target, query, window, line -> {
+        forward(target, query, window, until, line -> {
             last.addLast(line);
             bytes[0] += line.text().length() + LINE_OVERHEAD;
             while (last.size() > query.tail() || (bytes[0] > maxBufferedBytes && last.size() > 1)) {
@@ -158,12 +181,13 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     }
 
     /** Reads the window oldest first, page by page, until the consumer declines a line. */
-    private void forward(LogTarget target, LogQuery query, Window window, java.util.function.Predicate<LogLine> consumer) {
+    private void forward(LogTarget target, LogQuery query, Window window, Deadline until,
+                         java.util.function.Predicate<LogLine> consumer) {
         Instant from = window.from();
         int limit = pageRows;
         while (true) {
             Window part = new Window(from, window.to());
-            Page page = run(ContainerLogsKql.page(table, target, query, part, limit + 1), part);
+            Page page = run(ContainerLogsKql.page(table, target, query, part, limit + 1), part, until);
             if (page.tooLarge()) {
                 if (limit <= MIN_PAGE_ROWS) {
                     throw DockerApiException.system("Log Analytics: even " + limit
@@ -208,8 +232,8 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     record Page(List<LogLine> lines, boolean tooLarge) {
     }
 
-    Page run(String kql, Window window) {
-        return execute(kql, timespan(window), this::page, new Page(List.of(), false));
+    Page run(String kql, Window window, Deadline until) {
+        return execute(kql, timespan(window), until, this::page, new Page(List.of(), false));
     }
 
     /**
@@ -217,7 +241,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * partial result is a failure here (rows may be missing, and the cursor must not move past them).
      */
     public List<FollowRow> followRows(String kql) {
-        return execute(kql, null, (result, raw) -> {
+        return execute(kql, null, new Deadline("follow poll", clock.instant().plus(deadline)), (result, raw) -> {
             if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {
                 QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
                 if (problem == null || !problem.onlyWarnings()) {
@@ -233,8 +257,8 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                     if (time == null || ing == null) {
                         continue;
                     }
-                    rows.add(new FollowRow(time.toInstant(), ing.toInstant(), cell(row, FollowPlan.JOB),
-                            cell(row, FollowPlan.REPLICA), cell(row, FollowPlan.CONTAINER),
+                    rows.add(new FollowRow(time.toInstant(), ing.toInstant(),
+                            cell(row, ContainerLogsKql.REPLICA), cell(row, ContainerLogsKql.CONTAINER),
                             StreamType.ofColumn(cell(row, ContainerLogsKql.STREAM)), cell(row, ContainerLogsKql.LINE)));
                 }
                 break; // PrimaryResult only
@@ -247,18 +271,51 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
         return row.getColumnValue(column).map(LogsTableCell::getValueAsString).orElse("");
     }
 
-    private <T> T execute(String kql, QueryTimeInterval timespan,
+    /**
+     * The end of one read or poll ({@code what}) and how many queries it has sent: every query, page and retry
+     * must be answered by {@code at}.
+     */
+    static final class Deadline {
+        final String what;
+        final Instant at;
+        int queries;
+
+        Deadline(String what, Instant at) {
+            this.what = what;
+            this.at = at;
+        }
+    }
+
+    private <T> T execute(String kql, QueryTimeInterval timespan, Deadline until,
                           java.util.function.BiFunction<LogsQueryResult, ResponseCapture.Holder, T> mapper, T noTables) {
         String workspaceId = workspace.customerId();
-        Instant deadline = clock.instant().plus(retryBudget);
         int attempt = 0;
+        String failure = null;
+        Duration wait = Duration.ZERO;
         while (true) {
+            Duration serverTimeout = serverTimeout(until, wait);
+            if (serverTimeout == null) {
+                throw DockerApiException.unavailable("Log Analytics: the " + until.what + " deadline of "
+                        + seconds(deadline) + " s " + (attempt == 0 ? "passed after " + until.queries + " quer"
+                        + (until.queries == 1 ? "y" : "ies") : "leaves no time to retry after " + attempt + " attempt"
+                        + (attempt == 1 ? "" : "s") + ": " + failure), null);
+            }
+            if (!wait.isZero()) {
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw DockerApiException.unavailable("Log Analytics query interrupted: " + failure, ie);
+                }
+                serverTimeout = Objects.requireNonNullElse(serverTimeout(until, Duration.ZERO), Duration.ofSeconds(1));
+            }
             ResponseCapture.Holder raw = new ResponseCapture.Holder();
-            Duration wait;
-            String failure;
+            Instant sent = clock.instant();
+            until.queries++;
             try {
                 LogsQueryResult result = client.queryWorkspaceWithResponse(workspaceId, kql, timespan,
-                        new LogsQueryOptions(), new Context(ResponseCapture.KEY, raw)).getValue();
+                        new LogsQueryOptions().setServerTimeout(serverTimeout),
+                        new Context(ResponseCapture.KEY, raw)).getValue();
                 return mapper.apply(result, raw);
             } catch (HttpResponseException e) {
                 int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
@@ -268,6 +325,11 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                         && problem.describe().contains("at least one operand")) {
                     return noTables; // neither table exists yet: nothing was ever logged
                 }
+                if (status == 504 && !Duration.between(sent, clock.instant()).plusSeconds(1).minus(serverTimeout).isNegative()) {
+                    throw DockerApiException.unavailable("Log Analytics query timed out: it ran into its server timeout of "
+                            + serverTimeout.toSeconds() + " s (Prefer: wait, what was left of the " + until.what
+                            + " deadline of " + seconds(deadline) + " s): " + described, e);
+                }
                 if (!(status == 429 || status >= 500)) {
                     throw DockerApiException.system("Log Analytics query failed: " + described, e);
                 }
@@ -276,22 +338,44 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             } catch (DockerApiException e) {
                 throw e;
             } catch (RuntimeException e) {
+                Duration clientTimeout = serverTimeout.plus(CLIENT_TIMEOUT_BUFFER);
+                if (timedOut(e) || !Duration.between(sent, clock.instant()).plusSeconds(1).minus(clientTimeout).isNegative()) {
+                    throw DockerApiException.unavailable("Log Analytics query timed out: no answer within "
+                            + clientTimeout.toSeconds() + " s (its server timeout of " + serverTimeout.toSeconds()
+                            + " s plus the client's " + CLIENT_TIMEOUT_BUFFER.toSeconds() + " s; the " + until.what
+                            + " deadline is " + seconds(deadline) + " s)", e);
+                }
                 failure = "unreachable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
                 wait = backoff(attempt);
             }
             attempt++;
-            Instant now = clock.instant();
-            if (now.plus(wait).isAfter(deadline)) {
-                throw DockerApiException.unavailable("Log Analytics query failed after " + attempt + " attempt"
-                        + (attempt == 1 ? "" : "s") + ": " + failure, null);
-            }
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw DockerApiException.unavailable("Log Analytics query interrupted: " + failure, ie);
+        }
+    }
+
+    /**
+     * The server timeout of a query sent after {@code wait}: what is left of the deadline then, less the client's
+     * margin ({@link #CLIENT_TIMEOUT_BUFFER}), in whole seconds (the header's unit), at most the service's
+     * maximum; null when less than a second is left.
+     */
+    Duration serverTimeout(Deadline until, Duration wait) {
+        long seconds = Duration.between(clock.instant().plus(wait), until.at).minus(CLIENT_TIMEOUT_BUFFER).toSeconds();
+        return seconds < 1 ? null : Duration.ofSeconds(Math.min(seconds, MAX_SERVER_TIMEOUT.toSeconds()));
+    }
+
+    /** {@code 170} or {@code 7.9}: a duration in seconds for a message. */
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? String.valueOf(d.toSeconds())
+                : java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
+    }
+
+    /** Whether a transport failure is the client's response timeout. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return true;
             }
         }
+        return false;
     }
 
     private Page page(LogsQueryResult result, ResponseCapture.Holder raw) {

@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * Only an environment whose destination is {@code log-analytics} names its workspace. With {@code azure-monitor} the
  * workspace is linked by a diagnostic setting, which the environment does not show; with {@code none} nothing is
  * stored. Then {@code SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID} must be set.
+ * <p>
+ * The same read gives the jobs their {@link Facts}: the region and whether the environment has workload profiles
+ * ({@link #facts()}, kept once read).
  */
 public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
 
@@ -72,10 +75,20 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         }
     }
 
+    /**
+     * What the app takes from the environment: its region ({@code location}, as ARM spells it in the GET), whether
+     * it has workload profiles ({@code properties.workloadProfiles}), and its logs destination and workspace.
+     *
+     * @param customerId the workspace's customer ID, or null when the environment names none
+     */
+    public record Facts(String location, boolean workloadProfiles, String destination, String customerId) {
+    }
+
     private final EnvironmentId environment;
     private final Function<EnvironmentId, ManagedEnvironment> reader;
     private final Object lock = new Object();
     private volatile String customerId;
+    private volatile Facts facts;
 
     /**
      * @param reader reads the environment (the SDK in production); ARM errors arrive as {@link HttpResponseException}
@@ -118,13 +131,29 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         }
         synchronized (lock) {
             if (customerId == null) {
-                customerId = discover();
+                Facts f = facts;
+                if (f == null || f.customerId() == null) {
+                    f = read(); // the environment may have been given a workspace since it was read
+                }
+                customerId = workspaceOf(f);
             }
             return customerId;
         }
     }
 
-    private String discover() {
+    /** The environment's facts, read through ARM on first use and kept; a failed read is not kept. */
+    public Facts facts() {
+        Facts known = facts;
+        if (known != null) {
+            return known;
+        }
+        synchronized (lock) {
+            return facts != null ? facts : read();
+        }
+    }
+
+    /** Reads the environment and keeps its facts; called under the lock. */
+    private Facts read() {
         ManagedEnvironment env;
         try {
             env = reader.apply(environment);
@@ -135,7 +164,7 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         } catch (RuntimeException e) {
             Throwable cause = ArmErrors.unwrap(e);
             throw DockerApiException.unavailable("cannot read the Container Apps environment " + environment
-                    + " from ARM to find its Log Analytics workspace: " + cause, e);
+                    + " from ARM (for its Log Analytics workspace, location or workload profiles): " + cause, e);
         }
         if (env == null) {
             throw DockerApiException.system("the Container Apps environment " + environment + " (" + ENVIRONMENT_SETTING
@@ -145,7 +174,20 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         String destination = logs == null || logs.destination() == null ? "none" : logs.destination();
         String found = logs == null || logs.logAnalyticsConfiguration() == null ? null
                 : logs.logAnalyticsConfiguration().customerId();
-        if (found == null || found.isBlank()) {
+        if (env.location() == null || env.location().isBlank()) {
+            throw DockerApiException.unavailable("ARM returned the Container Apps environment " + environment
+                    + " without its location", null);
+        }
+        Facts read = new Facts(env.location(), env.workloadProfiles() != null && !env.workloadProfiles().isEmpty(),
+                destination, found == null || found.isBlank() ? null : found);
+        facts = read;
+        return read;
+    }
+
+    private String workspaceOf(Facts f) {
+        String found = f.customerId();
+        String destination = f.destination();
+        if (found == null) {
             throw DockerApiException.system("configuration: the Container Apps environment " + environment
                     + " names no Log Analytics workspace (its logs destination is '" + destination + "'; only"
                     + " 'log-analytics' names one, 'azure-monitor' links it through a diagnostic setting): set "
@@ -164,10 +206,11 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         }
         if (status == 401 || status == 403) {
             return DockerApiException.system("cannot read the Container Apps environment " + environment
-                    + " to find its Log Analytics workspace: ARM answered " + detail + " (the app's identity needs read"
-                    + " access to the environment, or set " + WORKSPACE_SETTING + ")", e);
+                    + " (for its Log Analytics workspace, location or workload profiles): ARM answered " + detail
+                    + " (the app's identity needs read access to the environment, or set " + WORKSPACE_SETTING
+                    + ", SOCKERLESS_ACA_LOCATION and SOCKERLESS_ACA_ENVIRONMENT_TYPE)", e);
         }
         return DockerApiException.unavailable("cannot read the Container Apps environment " + environment
-                + " from ARM to find its Log Analytics workspace: " + detail, e);
+                + " from ARM (for its Log Analytics workspace, location or workload profiles): " + detail, e);
     }
 }

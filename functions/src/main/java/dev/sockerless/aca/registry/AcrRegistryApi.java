@@ -7,6 +7,7 @@ import com.azure.containers.containerregistry.models.GetManifestResult;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
 import dev.sockerless.aca.errors.DockerApiException;
@@ -34,14 +35,31 @@ public final class AcrRegistryApi implements RegistryApi {
         this.client = client;
     }
 
-    /** A content client for {@code https://<registry>} and {@code repository}, authenticating with {@code credential}. */
-    public static ContainerRegistryContentClient client(String registry, String repository, TokenCredential credential) {
+    /**
+     * A content client for {@code https://<registry>} and {@code repository}, authenticating with {@code credential}
+     * for {@code audience}.
+     *
+     * <p>How azure-containers-containerregistry 1.2.6 turns the audience into the Entra scope (source jar,
+     * {@code com/azure/containers/containerregistry/implementation/authentication/ContainerRegistryRefreshTokenCredential.java}):
+     * {@code new TokenRequestContext().addScopes(audience + "/.default")}, the token then exchanged at
+     * {@code /oauth2/exchange}. Without {@code audience(...)} the builder falls back to
+     * {@code https://containerregistry.azure.net} ({@code implementation/UtilsImpl.java},
+     * {@code ACR_ACCESS_TOKEN_AUDIENCE}); the SDK's {@code ContainerRegistryAudience} constants are all ARM
+     * audiences ({@code AZURE_RESOURCE_MANAGER_PUBLIC_CLOUD} = {@code https://management.azure.com}), which a
+     * registry with ARM-audience authentication disabled refuses. So the audience is always set, from
+     * {@code SOCKERLESS_ACR_AUDIENCE}.
+     *
+     * @param httpClient the HTTP client, or null for the SDK's default
+     */
+    public static ContainerRegistryContentClient client(String registry, String repository, TokenCredential credential,
+                                                        AcrAudience audience, HttpClient httpClient) {
         return new ContainerRegistryContentClientBuilder()
                 .endpoint("https://" + registry)
                 .repositoryName(repository)
                 .credential(credential)
-                .audience(ContainerRegistryAudience.AZURE_RESOURCE_MANAGER_PUBLIC_CLOUD)
+                .audience(ContainerRegistryAudience.fromString(audience.uri()))
                 .retryOptions(RETRIES)
+                .httpClient(httpClient)
                 .buildClient();
     }
 

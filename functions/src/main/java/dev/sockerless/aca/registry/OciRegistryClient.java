@@ -276,7 +276,7 @@ public final class OciRegistryClient implements RegistryApi {
         String entraToken;
         try {
             entraToken = entra.credential().getTokenSync(new com.azure.core.credential.TokenRequestContext()
-                    .addScopes(RegistryCredentials.Entra.ACR_SCOPE)).getToken();
+                    .addScopes(entra.audience().scope())).getToken();
         } catch (RuntimeException e) {
             throw DockerApiException.unavailable("managed identity: cannot get an Entra token for "
                     + base.getAuthority() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
@@ -287,7 +287,8 @@ public final class OciRegistryClient implements RegistryApi {
                 MAX_TOKEN_BODY_BYTES, "exchange token", trusted);
         if (r.status() == 401 || r.status() == 403) {
             throw DockerApiException.unauthorized("unauthorized: " + base.getAuthority()
-                    + " refused the app's identity (does it have AcrPull/AcrPush on the registry?)");
+                    + " refused the app's identity (does it have AcrPull/AcrPush on the registry? its Entra token"
+                    + " was for the audience " + entra.audience() + ", SOCKERLESS_ACR_AUDIENCE)");
         }
         try {
             String refresh = r.status() == 200 ? JSON.readTree(r.body()).path("refresh_token").asText("") : "";

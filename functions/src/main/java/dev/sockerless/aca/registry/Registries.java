@@ -23,29 +23,37 @@ public final class Registries {
     private final ConcurrentMap<URI, AuthChallenge> challenges = new ConcurrentHashMap<>();
 
     private final Supplier<TokenCredential> entraCredential;
+    private final AcrAudience acrAudience;
     private final Function<ImageReference, ContainerRegistryContentClient> acrClients;
+
+    /** As {@link #Registries(RegistryTransport, RegistryEndpoints, Clock, AcrAudience)} in the public cloud. */
+    public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock) {
+        this(transport, endpoints, clock, AcrAudience.PUBLIC_CLOUD);
+    }
 
     /**
      * Registries acting for the app with {@code DefaultAzureCredential} (the managed identity on Azure) where ACR is
-     * reached without the caller's credentials; the credential is built on first use.
+     * reached without the caller's credentials, with Entra tokens for {@code acrAudience}; the credential is built
+     * on first use.
      */
-    public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock) {
-        this(transport, endpoints, clock, new Memo<>(() -> new DefaultAzureCredentialBuilder().build()));
+    public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock, AcrAudience acrAudience) {
+        this(transport, endpoints, clock, new Memo<>(() -> new DefaultAzureCredentialBuilder().build()), acrAudience);
     }
 
     public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock,
-                      Supplier<TokenCredential> entraCredential) {
-        this(transport, endpoints, clock, entraCredential,
-                ref -> AcrRegistryApi.client(ref.registry(), ref.repository(), entraCredential.get()));
+                      Supplier<TokenCredential> entraCredential, AcrAudience acrAudience) {
+        this(transport, endpoints, clock, entraCredential, acrAudience,
+                ref -> AcrRegistryApi.client(ref.registry(), ref.repository(), entraCredential.get(), acrAudience, null));
     }
 
     public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock,
-                      Supplier<TokenCredential> entraCredential,
+                      Supplier<TokenCredential> entraCredential, AcrAudience acrAudience,
                       Function<ImageReference, ContainerRegistryContentClient> acrClients) {
         this.transport = transport;
         this.endpoints = endpoints;
         this.tokens = new TokenCache(clock);
         this.entraCredential = entraCredential;
+        this.acrAudience = acrAudience;
         this.acrClients = acrClients;
     }
 
@@ -90,16 +98,21 @@ public final class Registries {
         if (isAzureContainerRegistry(reference.registry()) && credentials.isAnonymous()) {
             // The SDK's content client has no blob HEAD or cross-repository mount, which an idempotent load needs:
             // push to ACR through the OCI client with the app's identity and ACR's token exchange instead.
-            acting = new RegistryCredentials.Entra(entraCredential.get());
+            acting = new RegistryCredentials.Entra(entraCredential.get(), acrAudience);
         }
         return new OciRegistryPusher(new OciRegistryClient(transport, endpoints.baseFor(reference.registry()),
                 endpoints.isOperatorTrusted(endpoints.baseFor(reference.registry())), reference, acting, tokens,
                 challenges));
     }
 
-    /** ACR's public-cloud login servers ({@code <name>.azurecr.io}). */
-    static boolean isAzureContainerRegistry(String registry) {
-        return registry.toLowerCase(java.util.Locale.ROOT).matches("[a-z0-9]+\\.azurecr\\.io");
+    /**
+     * ACR login servers: {@code <name>.azurecr.io} (public cloud), {@code .azurecr.cn} (Azure China),
+     * {@code .azurecr.us} (Azure US Government) — the {@code acr_login_server_endpoint} suffixes of the Azure CLI's
+     * clouds (Azure/azure-cli {@code src/azure-cli-core/azure/cli/core/cloud.py}). The Entra audience for the
+     * sovereign ones is {@code SOCKERLESS_ACR_AUDIENCE}.
+     */
+    public static boolean isAzureContainerRegistry(String registry) {
+        return registry.toLowerCase(java.util.Locale.ROOT).matches("[a-z0-9]+\\.azurecr\\.(io|cn|us)");
     }
 
 }

@@ -67,12 +67,13 @@ public sealed interface RegistryCredentials permits RegistryCredentials.Anonymou
     }
 
     /**
-     * The app's Entra ID identity (managed identity on Azure), for ACR: an Entra token for
-     * {@value #ACR_SCOPE} is exchanged at the registry's {@code /oauth2/exchange} for a refresh token, which buys
-     * access tokens at the realm (Azure/acr {@code docs/AAD-OAuth.md}).
+     * The app's Entra ID identity (managed identity on Azure), for ACR: an Entra token for the ACR audience
+     * ({@code https://containerregistry.azure.net/.default} in the public cloud, see {@link AcrAudience}) is
+     * exchanged at the registry's {@code /oauth2/exchange} for a refresh token, which buys access tokens at the
+     * realm (Azure/acr {@code docs/AAD-OAuth.md}).
      */
-    record Entra(com.azure.core.credential.TokenCredential credential) implements RegistryCredentials {
-        public static final String ACR_SCOPE = "https://containerregistry.azure.net/.default";
+    record Entra(com.azure.core.credential.TokenCredential credential, AcrAudience audience)
+            implements RegistryCredentials {
 
         @Override
         public String cacheIdentity() {

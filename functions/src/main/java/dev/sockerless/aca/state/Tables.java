@@ -1,5 +1,7 @@
 package dev.sockerless.aca.state;
 
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
@@ -8,6 +10,7 @@ import com.azure.data.tables.models.TableServiceException;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.sockerless.aca.errors.DockerApiException;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -17,19 +20,37 @@ public final class Tables {
     private Tables() {
     }
 
+    /** The default of {@code SOCKERLESS_STATE_TIMEOUT_SECONDS}. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+
+    /** A service client with the {@linkplain #DEFAULT_DEADLINE default deadline}. */
+    public static TableServiceClient serviceClient(String connectionString) {
+        return serviceClient(connectionString, DEFAULT_DEADLINE);
+    }
+
     /**
      * A service client for a storage connection string (Azurite's or an account's). A string with neither an account
      * key nor a SAS ({@code AccountName=...} only, as {@code Settings.stateStorageConnection()} builds for an
      * identity-based {@code AzureWebJobsStorage__accountName}) is read with {@code DefaultAzureCredential}.
+     *
+     * <p>Every call gets {@code deadline}, tries and back-off included ({@link StorageDeadlinePolicy}). Each try's
+     * connect, write, response and read timeouts are the deadline too, so an abandoned exchange or a body that stops
+     * arriving mid-way also ends within it, and at most 2 quick retries (0.2 s, up to 1 s) fit in it after a fast
+     * failure.
      */
-    public static TableServiceClient serviceClient(String connectionString) {
+    public static TableServiceClient serviceClient(String connectionString, Duration deadline) {
+        RetryOptions retries = new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(2)
+                .setBaseDelay(Duration.ofMillis(200)).setMaxDelay(Duration.ofSeconds(1)));
         try {
+            TableServiceClientBuilder builder = new TableServiceClientBuilder()
+                    .httpClient(StorageDeadlinePolicy.httpClient(deadline)).retryOptions(retries)
+                    .addPolicy(new StorageDeadlinePolicy(StorageDeadlinePolicy.STATE, deadline));
             Optional<String> identityEndpoint = identityEndpoint(connectionString);
             if (identityEndpoint.isPresent()) {
-                return new TableServiceClientBuilder().endpoint(identityEndpoint.get())
+                return builder.endpoint(identityEndpoint.get())
                         .credential(new DefaultAzureCredentialBuilder().build()).buildClient();
             }
-            return new TableServiceClientBuilder().connectionString(connectionString).buildClient();
+            return builder.connectionString(connectionString).buildClient();
         } catch (IllegalArgumentException e) {
             // Never echo the connection string: it may hold an account key.
             throw DockerApiException.system("configuration: the storage connection string is malformed", null);
@@ -110,10 +131,33 @@ public final class Tables {
         }
     }
 
+    /** Error codes of an entity or request over the service's size limits (1 MiB entity, 64 KiB property). */
+    private static final java.util.Set<String> TOO_LARGE = java.util.Set.of("EntityTooLarge", "PropertyValueTooLarge",
+            "RequestBodyTooLarge");
+
+    /**
+     * A failed storage call as the app's error: a deadline already passed through as it is; an entity or property
+     * over the service's limits is the request's fault (400), not the storage being unavailable; anything else is
+     * 503 naming the state storage.
+     */
     static DockerApiException unavailable(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DockerApiException d) {
+                return d;
+            }
+        }
+        if (e instanceof TableServiceException t) {
+            int statusCode = t.getResponse() == null ? 0 : t.getResponse().getStatusCode();
+            String code = t.getValue() == null || t.getValue().getErrorCode() == null ? "" : t.getValue().getErrorCode().toString();
+            if (statusCode == 413 || TOO_LARGE.contains(code)) {
+                return DockerApiException.invalid("the record is too large for the " + StorageDeadlinePolicy.STATE
+                        + " (entities are limited to 1 MiB, text properties to 32 K characters): "
+                        + (code.isEmpty() ? "status " + statusCode : code));
+            }
+        }
         String status = e instanceof TableServiceException t && t.getResponse() != null
                 ? " (status " + t.getResponse().getStatusCode() + ")" : "";
-        return DockerApiException.unavailable("table storage is unavailable" + status + ": "
+        return DockerApiException.unavailable(StorageDeadlinePolicy.STATE + " is unavailable" + status + ": "
                 + firstLine(e.getMessage()), e);
     }
 

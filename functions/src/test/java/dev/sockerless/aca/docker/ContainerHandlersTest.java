@@ -67,7 +67,8 @@ class ContainerHandlersTest {
     }
 
     ContainerHandlers handlers(Map<String, String> extra) throws IOException {
-        Map<String, String> values = new HashMap<>(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENV_ID));
+        Map<String, String> values = new HashMap<>(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENV_ID,
+                "SOCKERLESS_ACA_LOCATION", "westeurope", "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"));
         values.putAll(extra);
         ContainerJobs jobs = new ContainerJobs(Settings.of(values));
         return new ContainerHandlers(new ContainerCreator(new ImageLookup(images), containers, jobs, CLOCK),
@@ -254,7 +255,13 @@ class ContainerHandlersTest {
         assertThat(job.path("name").asText()).isEqualTo("sl-a1-" + a.substring(0, 12));
         JsonNode resource = job.path("resource");
         assertThat(resource.path("type").asText()).isEqualTo("Microsoft.App/jobs");
-        assertThat(resource.path("properties").path("template").toString()).doesNotContain(agentA.path("token").asText());
+        // no secret value: the token's secret keeps its name, the env its reference, and nothing holds the token
+        assertThat(resource.path("properties").path("configuration").path("secrets"))
+                .isEqualTo(ApiResponse.MAPPER.readTree("[{\"name\":\"sockerless-agent-token\"}]"));
+        assertThat(job.toString()).doesNotContain(agentA.path("token").asText());
+        assertThat(resource.path("properties").path("template").path("containers").get(0).path("env").toString())
+                .contains("{\"name\":\"SOCKERLESS_AGENT_TOKEN\",\"secretRef\":\"sockerless-agent-token\"}");
+        assertThat(resource.path("location").asText()).isEqualTo("westeurope");
         assertThat(resource.path("properties").path("template").path("containers").get(0).path("command").toString())
                 .isEqualTo("[\"/sockerless-agent\",\"--\",\"/docker-entrypoint.sh\",\"nginx\",\"-g\",\"daemon off;\"]");
     }

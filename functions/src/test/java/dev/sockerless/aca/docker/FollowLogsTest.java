@@ -45,14 +45,15 @@ class FollowLogsTest {
     FollowSettings settings = new FollowSettings(Duration.ofSeconds(2), Duration.ofMillis(30), Duration.ofSeconds(120),
             Duration.ofSeconds(300), Duration.ofHours(24), Duration.ofSeconds(30), 50_000);
     FollowPoller poller;
+    LogAnalyticsLogSource source;
     FollowLogsHandler handler;
 
     @BeforeEach
     void start() throws Exception {
         la = new LogAnalyticsStandIn(WS);
         la.createTable(LogAnalyticsStandIn.RESOURCE);
-        LogAnalyticsLogSource source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
-                WorkspaceLocator.fixed(WS), LogTable.RESOURCE_SPECIFIC, 1000, 1 << 20, Duration.ofSeconds(5),
+        source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
+                WorkspaceLocator.fixed(WS), LogTable.RESOURCE_SPECIFIC, 1000, 1 << 20, Duration.ofSeconds(60),
                 Clock.systemUTC(), d -> { });
         FollowTargets targets = id -> store.find(id).map(c -> new FollowTargets.Followed(c.execution() == null ? null
                 : new LogTarget(c.jobName(), c.execution().name(), c.jobName(), Map.of(), false),
@@ -79,7 +80,7 @@ class FollowLogsTest {
     }
 
     void line(String job, int tsMillis, int ingSeconds, String text) {
-        la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", T0.plusMillis(tsMillis), "JobName", job,
+        la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", T0.plusMillis(tsMillis), "JobName", "k8s-" + job,
                 "ContainerGroupName", job + "-abc1234-r1", "ContainerName", job, "Stream", "stdout", "Log", text),
                 ING.plusSeconds(ingSeconds));
     }
@@ -167,6 +168,35 @@ class FollowLogsTest {
             }
         }
         assertThat(la.received.size() - before).isEqualTo(2); // readers never query Log Analytics
+    }
+
+    @Test
+    void oneCombinedPollKeepsExecutionsWithSimilarNamesApartInBothTables() {
+        // job sl-a runs execution sl-a-abc1234; job sl-a-abc1234x runs sl-a-abc1234x-abc1234, whose replicas start with
+        // "sl-a-abc1234" too, but not with "sl-a-abc1234-". Both main containers are called "main" here.
+        ContainerRecord a = container("sl-a", false);
+        ContainerRecord b = container("sl-a-abc1234x", false);
+        int[] ing = {0};
+        for (String exec : List.of("sl-a-abc1234", "sl-a-abc1234x-abc1234")) {
+            String who = exec.equals("sl-a-abc1234") ? "a" : "b";
+            for (String column : List.of("ContainerGroupName_s", "PodName_s")) {
+                la.add(LogAnalyticsStandIn.LEGACY, Map.of("TimeGenerated", T0.plusSeconds(++ing[0]), column, exec + "-r" + ing[0],
+                        "ContainerName_s", "main", "Stream_s", "stdout", "Log_s", who + " " + column), ING.plusSeconds(ing[0]));
+            }
+            la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", T0.plusSeconds(++ing[0]), "JobName", "k8s",
+                    "ContainerGroupName", exec + "-r" + ing[0], "ContainerName", "main", "Stream", "stdout", "Log",
+                    who + " resource"), ING.plusSeconds(ing[0]));
+        }
+        FollowTargets main = id -> store.find(id).map(c -> new FollowTargets.Followed(
+                new LogTarget(c.jobName(), c.execution().name(), "main", Map.of(), false), false, T0.minusSeconds(3600)));
+        FollowPoller both = new FollowPoller(cache, main, source::followRows, LogTable.AUTO, settings);
+        String ca = call(a, null).cursor();
+        String cb = call(b, null).cursor();
+        int before = la.received.size();
+        both.poll(T0, false);
+        assertThat(la.received.size() - before).isEqualTo(1);
+        assertThat(call(a, ca).lines()).containsExactly("a ContainerGroupName_s", "a PodName_s", "a resource");
+        assertThat(call(b, cb).lines()).containsExactly("b ContainerGroupName_s", "b PodName_s", "b resource");
     }
 
     @Test

@@ -25,7 +25,8 @@ class FollowTargetsFromArmTest {
     void aFollowedExecutionIsFinishedOnceArmSaysSo() throws Exception {
         InMemoryContainerStore store = new InMemoryContainerStore();
         ContainerJobs jobs = new ContainerJobs(Settings.of(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID",
-                LifecycleFixture.ENVIRONMENT_ID, "SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION)));
+                LifecycleFixture.ENVIRONMENT_ID, "SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION,
+                "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only")));
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
         try (LifecycleFixture fx = new LifecycleFixture(store, jobs, clock, ArmStandIn.Auth.NONE)) {
             String id = Digest.of("followed".getBytes(StandardCharsets.UTF_8)).hex();

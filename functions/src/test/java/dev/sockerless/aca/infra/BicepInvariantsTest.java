@@ -15,30 +15,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Invariants of the Bicep text that the syntax check cannot see. */
 class BicepInvariantsTest {
 
-    /** Built-in role definition ids (aca-log-analytics.md §10) → the resource each assignment is scoped to. */
+    /**
+     * Built-in role definition ids (aca-log-analytics.md §10) → the resource each assignment is scoped to and the
+     * principal holding it: the app's identity ({@code principalId}) or the job identity ({@code jobPrincipalId}).
+     */
     private static final Map<String, String[]> ROLES = new LinkedHashMap<>();
 
     static {
-        ROLES.put("acrPull", new String[] {"7f951dda-4ed3-4680-a7ca-43fe172d538d", "registry"});
-        ROLES.put("acrPush", new String[] {"8311e382-0749-4cb8-b61a-304f252e45ec", "registry"});
-        ROLES.put("logAnalyticsReader", new String[] {"73c42c96-874c-492b-b04d-ab87d138a893", "workspace"});
-        ROLES.put("storageTableDataContributor", new String[] {"0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "account"});
-        ROLES.put("storageQueueDataContributor", new String[] {"974c5e8b-45b9-4653-ba55-5f855dd0fb88", "account"});
-        ROLES.put("storageBlobDataOwner", new String[] {"b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "account"});
-        ROLES.put("containerAppsJobsContributor", new String[] {"4e3d2b60-56ae-4dc6-a233-09c8e5a82e68", null});
-        ROLES.put("containerAppsJobsOperator", new String[] {"b9a307c4-5aa3-4b52-ba60-2b17c136cd7b", null});
-        ROLES.put("managedIdentityOperator", new String[] {"f1a07417-d97a-45cb-824c-7a7467783830", "identity"});
+        ROLES.put("acrPull", new String[] {"7f951dda-4ed3-4680-a7ca-43fe172d538d", "registry", "jobPrincipalId"});
+        ROLES.put("acrPush", new String[] {"8311e382-0749-4cb8-b61a-304f252e45ec", "registry", "principalId"});
+        ROLES.put("logAnalyticsReader", new String[] {"73c42c96-874c-492b-b04d-ab87d138a893", "workspace", "principalId"});
+        ROLES.put("storageTableDataContributor", new String[] {"0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "account", "principalId"});
+        ROLES.put("storageQueueDataContributor", new String[] {"974c5e8b-45b9-4653-ba55-5f855dd0fb88", "account", "principalId"});
+        ROLES.put("storageBlobDataOwner", new String[] {"b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "account", "principalId"});
+        ROLES.put("containerAppsJobsContributor", new String[] {"4e3d2b60-56ae-4dc6-a233-09c8e5a82e68", null, "principalId"});
+        ROLES.put("containerAppsJobsOperator", new String[] {"b9a307c4-5aa3-4b52-ba60-2b17c136cd7b", null, "principalId"});
+        ROLES.put("managedIdentityOperator", new String[] {"f1a07417-d97a-45cb-824c-7a7467783830", "jobIdentity", "principalId"});
+    }
+
+    /** The role-assignment blocks of roles.bicep. */
+    static List<String> assignments() {
+        List<String> blocks = new ArrayList<>();
+        for (String part : Bicep.read("modules/roles.bicep").split("\nresource ")) {
+            if (part.contains("Microsoft.Authorization/roleAssignments@")) {
+                blocks.add(part);
+            }
+        }
+        return blocks;
     }
 
     @Test
     void everyRoleHasItsBuiltInIdAndIsScopedToItsResource() {
         String roles = Bicep.read("modules/roles.bicep");
-        List<String> blocks = new ArrayList<>();
-        for (String part : roles.split("\nresource ")) {
-            if (part.contains("Microsoft.Authorization/roleAssignments@")) {
-                blocks.add(part);
-            }
-        }
+        List<String> blocks = assignments();
         assertThat(blocks).hasSize(ROLES.size() + 1); // + the custom environment-join role
         ROLES.forEach((variable, expected) -> {
             assertThat(roles).contains("var " + variable + " = '" + expected[0] + "'");
@@ -47,15 +56,55 @@ class BicepInvariantsTest {
             assertThat(using).as(variable).hasSize(1);
             String block = using.get(0);
             String scope = expected[1];
+            String principal = expected[2];
             if (scope == null) { // resource-group scope: no scope property, the group's id in the name
                 assertThat(block).as(variable).doesNotContain("scope:")
-                        .contains("name: guid(resourceGroup().id, principalId, " + variable + ")");
+                        .contains("name: guid(resourceGroup().id, " + principal + ", " + variable + ")");
             } else {
                 assertThat(block).as(variable).contains("scope: " + scope + "\n")
-                        .contains("name: guid(" + scope + ".id, principalId, " + variable + ")");
+                        .contains("name: guid(" + scope + ".id, " + principal + ", " + variable + ")");
             }
-            assertThat(block).contains("principalType: 'ServicePrincipal'");
+            assertThat(block).as(variable).contains("principalId: " + principal + "\n")
+                    .contains("principalType: 'ServicePrincipal'");
         });
+    }
+
+    @Test
+    void theJobIdentityHoldsOnlyAcrPullAndTheAppOnlyAssignsTheJobIdentity() {
+        List<String> job = assignments().stream().filter(b -> b.contains("jobPrincipalId")).toList();
+        assertThat(job).hasSize(1);
+        assertThat(job.get(0)).contains("roleDefinitions', acrPull)").contains("scope: registry\n");
+        // the app may assign the job identity to jobs (Managed Identity Operator on it), never its own
+        String main = Bicep.read("main.bicep");
+        assertThat(main).contains("module jobIdentity 'modules/identity.bicep'")
+                .contains("jobPrincipalId: jobIdentity.outputs.principalId")
+                .contains("jobIdentityName: jobIdentity.outputs.name")
+                .contains("jobIdentityId: jobIdentity.outputs.id")
+                .doesNotContain("identityName: identity.outputs.name");
+        String roles = Bicep.read("modules/roles.bicep");
+        assertThat(roles).contains("existing = {\n  name: jobIdentityName\n}").doesNotContain("param identityName");
+        // jobs are given the job identity; the app's identity is its own only
+        String app = Bicep.read("modules/functionapp.bicep");
+        assertThat(Bicep.appSettings()).containsEntry("SOCKERLESS_JOB_IDENTITY", "jobIdentityId")
+                .doesNotContainValue("identityId");
+        assertThat(Bicep.block(app, "identity: {")).contains("'${identityId}': {}").doesNotContain("jobIdentityId");
+    }
+
+    @Test
+    void theDurableGroupIsAlwaysReadyAndHttpConcurrencyIsSet() {
+        String app = Bicep.read("modules/functionapp.bicep");
+        String scale = Bicep.block(app, "scaleAndConcurrency: {");
+        assertThat(Bicep.block(scale, "alwaysReady: [")).contains("name: 'durable'").contains("instanceCount: 1");
+        assertThat(Bicep.block(scale, "http: {")).contains("perInstanceConcurrency: httpPerInstanceConcurrency");
+        assertThat(app).contains("param httpPerInstanceConcurrency int = 32")
+                .contains("SOCKERLESS_FOLLOW_WAIT_SECONDS (20 s)");
+    }
+
+    @Test
+    void theEnvironmentTypeSettingMatchesTheEnvironment() {
+        assertThat(Bicep.appSettings()).containsEntry("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "'workload-profiles'");
+        assertThat(Bicep.block(Bicep.read("modules/environment.bicep"), "workloadProfiles: ["))
+                .contains("workloadProfileType: 'Consumption'");
     }
 
     @Test

@@ -22,16 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FunctionAppSettingsTest {
 
     /** Keys whose value comes from a deployed resource: the Bicep must set each one, to this expression. */
-    static final Map<Key, String> WIRED = Map.of(
-            Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'",
-            Key.SOCKERLESS_ACA_ENVIRONMENT_ID, "environmentId",
-            Key.SOCKERLESS_ACA_LOCATION, "location",
-            Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID, "workspaceCustomerId",
-            Key.SOCKERLESS_AGENT_MODE, "'azure-files'",
-            Key.SOCKERLESS_AGENT_STORAGE_NAME, "agentStorageName",
-            Key.SOCKERLESS_ACR_IDENTITY, "identityId",
-            Key.SOCKERLESS_LOG_TABLE,
-            "logsDestination == 'log-analytics' ? 'ContainerAppConsoleLogs_CL' : 'ContainerAppConsoleLogs'");
+    static final Map<Key, String> WIRED = Map.ofEntries(Map.entry(Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE, "'workload-profiles'"),
+            Map.entry(Key.SOCKERLESS_JOB_IDENTITY, "jobIdentityId"), Map.entry(Key.SOCKERLESS_ACA_LOCATION, "location"),
+            Map.entry(
+Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'"),
+            Map.entry(Key.SOCKERLESS_ACA_ENVIRONMENT_ID, "environmentId"),
+            Map.entry(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID, "workspaceCustomerId"),
+            Map.entry(Key.SOCKERLESS_AGENT_MODE, "'azure-files'"),
+            Map.entry(Key.SOCKERLESS_AGENT_STORAGE_NAME, "agentStorageName"),
+            Map.entry(Key.SOCKERLESS_LOG_TABLE,
+                    "logsDestination == 'log-analytics' ? 'ContainerAppConsoleLogs_CL' : 'ContainerAppConsoleLogs'"));
 
     /** Keys without a default that a deployment may leave unset, and why. */
     static final Map<Key, String> OPTIONAL_WITHOUT_DEFAULT = Map.of(
@@ -42,8 +42,8 @@ class FunctionAppSettingsTest {
     static final Set<Key> IDENTITY_BASED = EnumSet.of(Key.AzureWebJobsStorage);
 
     /** Local host settings: never app settings of a deployment. Only SOCKERLESS_LISTEN is a Key. */
-    static final Set<String> LOCAL_ONLY = Set.of("SOCKERLESS_LISTEN", "SOCKERLESS_MAX_REQUEST_BYTES",
-            "SOCKERLESS_AZURITE_LOCATION");
+    static final Set<String> LOCAL_ONLY = Set.of("SOCKERLESS_LISTEN", "SOCKERLESS_LOCAL_KEYS",
+            "SOCKERLESS_LOCAL_RESPONSE_TIMEOUT_SECONDS", "SOCKERLESS_AZURITE_LOCATION");
 
     /** Host and SDK settings the Bicep sets that are not the app's keys. */
     static final Map<String, String> HOST_SETTINGS = Map.of(
@@ -97,6 +97,7 @@ class FunctionAppSettingsTest {
                 .contains("agentStorageName: environment.outputs.agentStorageName")
                 .contains("identityId: identity.outputs.id")
                 .contains("identityClientId: identity.outputs.clientId")
+                .contains("jobIdentityId: jobIdentity.outputs.id")
                 .contains("storageAccountName: storage.outputs.name")
                 .contains("logsDestination: logsDestination");
         assertThat(Bicep.read("modules/monitoring.bicep"))

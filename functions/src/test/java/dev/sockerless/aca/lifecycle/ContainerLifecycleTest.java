@@ -2,6 +2,7 @@ package dev.sockerless.aca.lifecycle;
 
 import dev.sockerless.aca.agent.JobNames;
 import dev.sockerless.aca.arm.ArmEndpoint;
+import dev.sockerless.aca.arm.ArmManagers;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerRecord;
@@ -47,7 +48,8 @@ class ContainerLifecycleTest {
 
     void start(ArmStandIn.Auth auth, Map<String, String> extraSettings) throws IOException {
         Map<String, String> settings = new HashMap<>(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID",
-                LifecycleFixture.ENVIRONMENT_ID, "SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION));
+                LifecycleFixture.ENVIRONMENT_ID, "SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION,
+                "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"));
         settings.putAll(extraSettings);
         fx = new LifecycleFixture(store, new ContainerJobs(Settings.of(settings)), new MutableClock(T0), auth);
         lifecycle = fx.lifecycle;
@@ -322,14 +324,21 @@ class ContainerLifecycleTest {
     }
 
     @Test
-    void anInvalidJobIsRefusedByArmAndReportedAsABadRequest() throws IOException {
-        start(ArmStandIn.Auth.NONE, Map.of("SOCKERLESS_ACA_LOCATION", " ")); // blank: no location in the resource
-        container("nowhere");
-        assertThatThrownBy(() -> lifecycle.start("nowhere")).isInstanceOfSatisfying(DockerApiException.class, e -> {
+    void anInvalidJobIsRefusedByTheStrictStandInAndReportedAsABadRequest() throws IOException {
+        start();
+        ArmJobsApi api = new ArmJobsApi(ArmManagers.containerApps(ArmEndpoint.parse(fx.arm.plainEndpoint()),
+                LifecycleFixture.SUBSCRIPTION, () -> null, null, null), LifecycleFixture.RESOURCE_GROUP);
+        String noImage = "{\"type\":\"Microsoft.App/jobs\",\"apiVersion\":\"2025-01-01\",\"name\":\"bad\","
+                + "\"location\":\"westeurope\",\"properties\":{\"environmentId\":\"" + LifecycleFixture.ENVIRONMENT_ID
+                + "\",\"configuration\":{\"triggerType\":\"Manual\",\"replicaTimeout\":0},"
+                + "\"template\":{\"containers\":[{\"name\":\"main\"}]}}}";
+        assertThatThrownBy(() -> api.createOrUpdate("bad", noImage)).isInstanceOfSatisfying(DockerApiException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.INVALID_PARAMETER);
-            assertThat(e.getMessage()).contains("ARM answered HTTP 400 InvalidRequestContent").contains("location");
+            assertThat(e.getMessage()).startsWith("ARM: cannot create or update the job bad: ARM answered HTTP 400"
+                    + " InvalidRequestContent").contains("replicaTimeout").contains("image");
         });
         assertThat(jobs.violations).isNotEmpty();
+        assertThat(jobs.job("bad")).isEmpty();
     }
 
     @Test

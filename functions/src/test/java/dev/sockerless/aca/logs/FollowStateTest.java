@@ -20,7 +20,7 @@ class FollowStateTest {
     static final Duration OVERLAP = Duration.ofSeconds(30);
 
     static FollowRow row(int tsMillis, int ingSeconds, String text) {
-        return new FollowRow(T.plusMillis(tsMillis), I.plusSeconds(ingSeconds), "web", "web-abc1234-r1", "web",
+        return new FollowRow(T.plusMillis(tsMillis), I.plusSeconds(ingSeconds), "web-abc1234-r1", "web",
                 StreamType.STDOUT, text);
     }
 
@@ -90,13 +90,16 @@ class FollowStateTest {
         FollowPlan plan = new FollowPlan(List.of(new FollowPlan.Item("c1", a, null),
                 new FollowPlan.Item("c2", b, I)), T);
         String kql = plan.kql(LogTable.AUTO, 1000);
-        assertThat(kql).contains("(job == @'web' and replica startswith @'web-abc1234-' and container == @'web')")
-                .contains("or (job == @'db' and replica startswith @'db-x1-' and container == @'db' and ing >= datetime(2025-06-01T10:01:00.0000000Z))")
+        assertThat(kql).contains("((replica startswith @'web-abc1234-'"
+                        + " and container == @'web'))")
+                .contains("or ((replica startswith @'db-x1-' and container == @'db')"
+                        + " and ing >= datetime(2025-06-01T10:01:00.0000000Z))")
                 .contains("| where TimeGenerated >= datetime(2025-06-01T10:00:00.0000000Z)")
                 .endsWith("| take 1000");
         Map<String, List<FollowRow>> out = plan.fanOut(List.of(row(1, 1, "w"),
-                new FollowRow(T, I, "db", "db-x1-r", "db", StreamType.STDERR, "d"),
-                new FollowRow(T, I, "db", "db-x2-r", "db", StreamType.STDERR, "other execution")));
+                new FollowRow(T, I, "db-x1-r", "db", StreamType.STDERR, "d"),
+                new FollowRow(T, I, "db-x2-r", "db", StreamType.STDERR, "other execution"),
+                new FollowRow(T, I, "db-x1z-r", "db", StreamType.STDERR, "a longer execution name")));
         assertThat(out.get("c1")).extracting(FollowRow::text).containsExactly("w");
         assertThat(out.get("c2")).extracting(FollowRow::text).containsExactly("d");
         assertThatThrownBy(() -> new FollowPlan(List.of(new FollowPlan.Item("c", new LogTarget("bad'name", "x", "y",

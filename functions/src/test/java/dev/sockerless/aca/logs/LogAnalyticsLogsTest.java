@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +46,13 @@ class LogAnalyticsLogsTest {
     }
 
     LogsHandler handler(LogTable table, int pageRows, long maxBytes) {
+        return handler(table, pageRows, maxBytes, Duration.ofSeconds(60));
+    }
+
+    /** A handler on the test's clock (retry sleeps move it) with a {@code deadline} for each read. */
+    LogsHandler handler(LogTable table, int pageRows, long maxBytes, Duration deadline) {
         LogAnalyticsLogSource source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
-                WorkspaceLocator.fixed(WS), table, pageRows, maxBytes, Duration.ofSeconds(10),
+                WorkspaceLocator.fixed(WS), table, pageRows, maxBytes, deadline,
                 clock, d -> {
                     slept.add(d);
                     clock.advance(d);
@@ -65,15 +71,24 @@ class LogAnalyticsLogsTest {
         return new ApiRequest("GET", ApiVersion.MAX, "/containers/x/logs", params, Map.of(), null);
     }
 
-    void legacy(String job, String replica, String container, Instant t, String stream, String text) {
-        double seconds = t.getEpochSecond() + t.getNano() / 1e9;
-        la.add(LogAnalyticsStandIn.LEGACY, Map.of("TimeGenerated", t.plusMillis(850), "_timestamp_d", seconds,
-                "time_t", t, "ContainerJobName_s", job, "ContainerGroupName_s", replica, "ContainerName_s", container,
-                "Stream_s", stream, "Log_s", text));
+    /** A legacy row with the replica in {@code ContainerGroupName_s} (no job column: Azure documents none). */
+    void legacy(String replica, String container, Instant t, String stream, String text) {
+        legacy("ContainerGroupName_s", replica, container, t, stream, text);
     }
 
-    void resource(String job, String replica, String container, Instant t, String stream, String text) {
-        la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", t, "JobName", job, "ContainerGroupName", replica,
+    /** A legacy row with the replica in {@code replicaColumn} ({@code PodName_s} on dedicated/GPU profiles). */
+    void legacy(String replicaColumn, String replica, String container, Instant t, String stream, String text) {
+        double seconds = t.getEpochSecond() + t.getNano() / 1e9;
+        la.add(LogAnalyticsStandIn.LEGACY, Map.of("TimeGenerated", t.plusMillis(850), "_timestamp_d", seconds,
+                "time_t", t, replicaColumn, replica, "ContainerName_s", container, "Stream_s", stream, "Log_s", text));
+    }
+
+    /**
+     * A resource-specific row. {@code JobName} holds "the name of the kubernetes job" (table reference), which the
+     * app does not read: here it never equals the ACA job's name.
+     */
+    void resource(String replica, String container, Instant t, String stream, String text) {
+        la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", t, "JobName", "k8s-" + replica, "ContainerGroupName", replica,
                 "ContainerName", container, "Stream", stream, "Log", text));
     }
 
@@ -96,15 +111,15 @@ class LogAnalyticsLogsTest {
     }
 
     void mixed() {
-        legacy("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(1), "stdout", "legacy one");
-        legacy("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(3), "stderr", "legacy err");
-        legacy("web", "web-abc1234-x1y2z", "init", T0.plusSeconds(2), "stdout", "init container");
-        legacy("web", "web-zzz9999-x1y2z", "main", T0.plusSeconds(2), "stdout", "other execution");
-        legacy("web-abc1234", "web-abc1234-q", "main", T0.plusSeconds(2), "stdout", "other job");
-        resource("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(2), "stdout", "resource two");
-        resource("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(4), "", "resource no stream");
-        resource("web", "web-abc1234-x1y2z", "main", T0.plusSeconds(5), "stderr", "resource err");
-        resource("web-x", "web-abc1234-x1y2z", "main", T0.plusSeconds(6), "stdout", "job column differs");
+        legacy("web-abc1234-x1y2z", "main", T0.plusSeconds(1), "stdout", "legacy one");
+        legacy("web-abc1234-x1y2z", "main", T0.plusSeconds(3), "stderr", "legacy err");
+        legacy("web-abc1234-x1y2z", "init", T0.plusSeconds(2), "stdout", "init container");
+        legacy("web-zzz9999-x1y2z", "main", T0.plusSeconds(2), "stdout", "other execution");
+        legacy("web-abc1234x-k9m2p", "main", T0.plusSeconds(2), "stdout", "a longer execution name");
+        resource("web-abc1234-x1y2z", "main", T0.plusSeconds(2), "stdout", "resource two");
+        resource("web-abc1234-x1y2z", "main", T0.plusSeconds(4), "", "resource no stream");
+        resource("web-abc1234-x1y2z", "main", T0.plusSeconds(5), "stderr", "resource err");
+        resource("web-abc1234x-x1y2z", "main", T0.plusSeconds(6), "stdout", "execution web-abc1234x");
     }
 
     @Test
@@ -135,7 +150,7 @@ class LogAnalyticsLogsTest {
 
     @Test
     void autoWithOnlyOneTableTreatsTheFuzzyWarningAsAResult() {
-        resource("web", "web-abc1234-1", "main", T0, "stdout", "only resource");
+        resource("web-abc1234-1", "main", T0, "stdout", "only resource");
         assertThat(frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1&stderr=1"), TARGET).body()))
                 .containsExactly("1:only resource\n");
     }
@@ -152,8 +167,8 @@ class LogAnalyticsLogsTest {
     @Test
     void sinceAndUntilAreInclusiveToTheTickAndSentAsTheTimespan() {
         for (int i = 0; i < 5; i++) {
-            resource("web", "web-abc1234-1", "main", T0.plusMillis(100L * i), "stdout", "r" + i);
-            legacy("web", "web-abc1234-1", "main", T0.plusMillis(100L * i + 50), "stdout", "l" + i);
+            resource("web-abc1234-1", "main", T0.plusMillis(100L * i), "stdout", "r" + i);
+            legacy("web-abc1234-1", "main", T0.plusMillis(100L * i + 50), "stdout", "l" + i);
         }
         long s = T0.getEpochSecond();
         ApiResponse r = handler(LogTable.AUTO, 1000, 1 << 20)
@@ -168,10 +183,10 @@ class LogAnalyticsLogsTest {
     @Test
     void tailTimestampsDetailsAndTies() {
         Instant same = T0.plusSeconds(1);
-        resource("web", "web-abc1234-1", "main", T0, "stdout", "first");
-        resource("web", "web-abc1234-1", "main", same, "stdout", "tie a");
-        resource("web", "web-abc1234-1", "main", same, "stderr", "tie b");
-        resource("web", "web-abc1234-1", "main", same, "stdout", "tie c");
+        resource("web-abc1234-1", "main", T0, "stdout", "first");
+        resource("web-abc1234-1", "main", same, "stdout", "tie a");
+        resource("web-abc1234-1", "main", same, "stderr", "tie b");
+        resource("web-abc1234-1", "main", same, "stdout", "tie c");
         LogsHandler h = handler(LogTable.AUTO, 1000, 1 << 20);
         assertThat(frames(h.logs(get("stdout=1&stderr=1&tail=3"), TARGET).body()))
                 .containsExactly("1:tie a\n", "2:tie b\n", "1:tie c\n");
@@ -184,7 +199,7 @@ class LogAnalyticsLogsTest {
     @Test
     void pagesByTimeKeepingTiesAtPageBoundaries() {
         for (int i = 0; i < 23; i++) {
-            resource("web", "web-abc1234-1", "main", T0.plusSeconds(i / 3), i % 2 == 0 ? "stdout" : "stderr", "line " + i);
+            resource("web-abc1234-1", "main", T0.plusSeconds(i / 3), i % 2 == 0 ? "stdout" : "stderr", "line " + i);
         }
         LogsHandler h = handler(LogTable.AUTO, 4, 1 << 20);
         List<String> all = frames(h.logs(get("stdout=1&stderr=1"), TARGET).body());
@@ -202,7 +217,7 @@ class LogAnalyticsLogsTest {
     @Test
     void theServicesResultLimitMakesSmallerPages() {
         for (int i = 0; i < 300; i++) {
-            legacy("web", "web-abc1234-1", "main", T0.plusMillis(i), "stdout", "l" + i);
+            legacy("web-abc1234-1", "main", T0.plusMillis(i), "stdout", "l" + i);
         }
         la.maxRows = 150;
         List<String> all = frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET).body());
@@ -213,7 +228,7 @@ class LogAnalyticsLogsTest {
     @Test
     void aResponseAtTheSizeLimitEndsWithASystemErrorFrame() {
         for (int i = 0; i < 10; i++) {
-            resource("web", "web-abc1234-1", "main", T0.plusSeconds(i), "stdout", "0123456789");
+            resource("web-abc1234-1", "main", T0.plusSeconds(i), "stdout", "0123456789");
         }
         List<String> f = frames(handler(LogTable.AUTO, 1000, 60).logs(get("stdout=1"), TARGET).body());
         assertThat(f).hasSize(4);
@@ -222,7 +237,7 @@ class LogAnalyticsLogsTest {
 
     @Test
     void ttyIsRaw() {
-        resource("web", "web-abc1234-1", "main", T0, "stderr", "tty line");
+        resource("web-abc1234-1", "main", T0, "stderr", "tty line");
         LogTarget tty = new LogTarget("web", "web-abc1234", "main", Map.of(), true);
         ApiResponse r = handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1&stderr=1"), tty);
         assertThat(r.headers()).containsEntry("Content-Type", "application/vnd.docker.raw-stream");
@@ -231,22 +246,28 @@ class LogAnalyticsLogsTest {
 
     @Test
     void throttlingAndServerErrorsAreRetriedHonouringRetryAfter() {
-        resource("web", "web-abc1234-1", "main", T0, "stdout", "after retries");
+        resource("web-abc1234-1", "main", T0, "stdout", "after retries");
         la.fail(new LogAnalyticsStandIn.Failure(429, "7", LogAnalyticsStandIn.error("TooManyRequests", "slow down", null)));
         la.fail(new LogAnalyticsStandIn.Failure(503, null, LogAnalyticsStandIn.error("ServiceUnavailable", "busy", null)));
         assertThat(frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET).body()))
                 .containsExactly("1:after retries\n");
         assertThat(slept).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(1));
+        // each attempt's server timeout is what is left of the 60 s deadline, less the client's 5 s
+        assertThat(la.received).extracting(LogAnalyticsStandIn.Received::prefer)
+                .containsExactly("wait=55", "wait=48", "wait=47");
     }
 
     @Test
-    void retriesStopAtTheBudgetAndFailuresNameLogAnalytics() {
+    void retriesStopAtTheDeadlineAndFailuresNameLogAnalytics() {
         for (int i = 0; i < 5; i++) {
             la.fail(new LogAnalyticsStandIn.Failure(429, "4", LogAnalyticsStandIn.error("TooManyRequests", "slow down", null)));
         }
-        assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET))
+        // 10 s: the first retry (4 s later) still has 1 s of server timeout, a second one would have none
+        assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20, Duration.ofSeconds(10)).logs(get("stdout=1"), TARGET))
                 .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.UNAVAILABLE))
-                .hasMessageContaining("Log Analytics query failed after").hasMessageContaining("429");
+                .hasMessage("Log Analytics: the logs request deadline of 10 s leaves no time to retry after 2 attempts:"
+                        + " HTTP 429 TooManyRequests: slow down");
+        assertThat(la.received).extracting(LogAnalyticsStandIn.Received::prefer).containsExactly("wait=5", "wait=1");
         la.fail(new LogAnalyticsStandIn.Failure(403, null, LogAnalyticsStandIn.error("InsufficientAccessError", "no access", null)));
         assertThatThrownBy(() -> handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), TARGET))
                 .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.SYSTEM))
@@ -265,12 +286,102 @@ class LogAnalyticsLogsTest {
     }
 
     @Test
-    void aPrefixJobCannotSeeAnotherJobsExecutions() {
-        resource("a-b", "a-b-xyz1234-1", "main", T0, "stdout", "job a-b");
-        resource("a", "a-b-xyz1234-1", "main", T0, "stdout", "job a");
-        LogTarget a = new LogTarget("a1", "a1-xyz1234", "main", Map.of(), false);
-        assertThat(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), a).body()).isEmpty();
-        LogTarget ab = new LogTarget("a-b", "a-b-xyz1234", "main", Map.of(), false);
-        assertThat(frames(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), ab).body())).containsExactly("1:job a-b\n");
+    void executionsWithSimilarNamesNeverSeeEachOthersLinesInEitherTable() {
+        // execution sl-a-0123456789ab-k2m4p7q of job sl-a-0123456789ab has a plain replica (<execution>-<random>)
+        // and an indexed one (<execution>-<index>-<random>); execution ...-k2m4p7qx of job sl-a-0123456789ab-k
+        // (names are made up to share the prefix) must not leak into it, nor it into the other. All use "main".
+        String mine = "sl-a-0123456789ab-k2m4p7q";
+        String longer = "sl-a-0123456789ab-k2m4p7qx";
+        for (String column : List.of("ContainerGroupName_s", "PodName_s")) {
+            legacy(column, mine + "-x9z8w", "main", T0.plusSeconds(1), "stdout", "mine (" + column + ")");
+            legacy(column, mine + "-0-b5n7m", "main", T0.plusSeconds(2), "stdout", "mine, indexed (" + column + ")");
+            legacy(column, longer + "-r2t4y", "main", T0.plusSeconds(3), "stdout", "longer (" + column + ")");
+        }
+        resource(mine + "-x9z8w", "main", T0.plusSeconds(4), "stdout", "mine (resource)");
+        resource(mine + "-0-b5n7m", "main", T0.plusSeconds(5), "stdout", "mine, indexed (resource)");
+        resource(longer + "-r2t4y", "main", T0.plusSeconds(6), "stdout", "longer (resource)");
+        LogTarget mineTarget = new LogTarget("sl-a-0123456789ab", mine, "main", Map.of(), false);
+        LogTarget longerTarget = new LogTarget("sl-a-0123456789ab-k", longer, "main", Map.of(), false);
+        for (LogTable table : LogTable.values()) {
+            List<String> legacy = table == LogTable.RESOURCE_SPECIFIC ? List.of() : List.of("ContainerGroupName_s", "PodName_s");
+            List<String> resource = table == LogTable.LEGACY ? List.of() : List.of("resource");
+            for (String tail : List.of("all", "10")) { // forward pages and the one-query tail
+                LogsHandler h = handler(table, 1000, 1 << 20);
+                assertThat(frames(h.logs(get("stdout=1&tail=" + tail), mineTarget).body())).as(table + " " + tail)
+                        .containsExactlyElementsOf(expected(legacy, resource, "mine", "mine, indexed"));
+                assertThat(frames(h.logs(get("stdout=1&tail=" + tail), longerTarget).body())).as(table + " " + tail)
+                        .containsExactlyElementsOf(expected(legacy, resource, "longer"));
+            }
+        }
+        LogTarget prefixOnly = new LogTarget("sl-a-0123456789ab", "sl-a-0123456789ab-k2m4p7", "main", Map.of(), false);
+        assertThat(handler(LogTable.AUTO, 1000, 1 << 20).logs(get("stdout=1"), prefixOnly).body()).isEmpty();
+    }
+
+    /** The frames in time order: each line for every legacy column, then the resource-specific lines. */
+    private static List<String> expected(List<String> legacyColumns, List<String> resource, String... who) {
+        List<String> out = new ArrayList<>();
+        List.of(who).forEach(w -> legacyColumns.forEach(c -> out.add("1:" + w + " (" + c + ")\n")));
+        resource.forEach(r -> List.of(who).forEach(w -> out.add("1:" + w + " (" + r + ")\n")));
+        return out;
+    }
+
+    @Test
+    void aWorkspaceWhoseLegacyTableHasOnlyPodNameIsRead() {
+        legacy("PodName_s", "web-abc1234-g9p1u", "main", T0.plusSeconds(1), "stdout", "gpu one");
+        legacy("PodName_s", "web-abc1234-g9p1u", "main", T0.plusSeconds(2), "stderr", "gpu two");
+        legacy("PodName_s", "web-zzz9999-g9p1u", "main", T0.plusSeconds(3), "stdout", "other execution");
+        assertThat(la.columns(LogAnalyticsStandIn.LEGACY)).contains("PodName_s").doesNotContain("ContainerGroupName_s");
+        // the stand-in's tables hold no job column that Azure does not document
+        assertThatThrownBy(() -> la.add(LogAnalyticsStandIn.LEGACY, Map.of("ContainerJobName_s", "web")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> la.add(LogAnalyticsStandIn.RESOURCE, Map.of("PodName", "web-abc1234-1")))
+                .isInstanceOf(IllegalArgumentException.class);
+        for (LogTable table : List.of(LogTable.LEGACY, LogTable.AUTO)) {
+            assertThat(frames(handler(table, 1000, 1 << 20).logs(get("stdout=1&stderr=1"), TARGET).body()))
+                    .containsExactly("1:gpu one\n", "2:gpu two\n");
+        }
+        // a consumption replica later in the same workspace adds ContainerGroupName_s: both kinds are read
+        legacy("web-abc1234-c0n5u", "main", T0.plusSeconds(4), "stdout", "consumption");
+        assertThat(frames(handler(LogTable.LEGACY, 1000, 1 << 20).logs(get("stdout=1&stderr=1&tail=2"), TARGET).body()))
+                .containsExactly("2:gpu two\n", "1:consumption\n");
+    }
+
+    @Test
+    void aSlowQueryRunsIntoItsServerTimeoutAndTheErrorNamesIt() {
+        resource("web-abc1234-1", "main", T0, "stdout", "too late");
+        la.delay = Duration.ofSeconds(30);
+        long started = System.nanoTime();
+        LogAnalyticsLogSource source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
+                WorkspaceLocator.fixed(WS), LogTable.AUTO, 1000, 1 << 20, Duration.ofMillis(7900), Clock.systemUTC(),
+                d -> Thread.sleep(d.toMillis()));
+        assertThatThrownBy(() -> new LogsHandler(source, 1 << 20).logs(get("stdout=1"), TARGET))
+                .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.UNAVAILABLE))
+                .hasMessageStartingWith("Log Analytics query timed out: it ran into its server timeout of 2 s"
+                        + " (Prefer: wait, what was left of the logs request deadline of 7.9 s): HTTP 504 GatewayTimeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(7));
+        assertThat(la.received).extracting(LogAnalyticsStandIn.Received::prefer).containsExactly("wait=2");
+        // a query answered within its server timeout is a result
+        la.delay = Duration.ofMillis(300);
+        assertThat(frames(new LogsHandler(source, 1 << 20).logs(get("stdout=1"), TARGET).body())).containsExactly("1:too late\n");
+    }
+
+    @Test
+    void theDeadlineCoversAllPagesOfARequest() {
+        for (int i = 0; i < 23; i++) {
+            resource("web-abc1234-1", "main", T0.plusSeconds(i), "stdout", "line " + i);
+        }
+        la.onQuery = () -> clock.advance(Duration.ofSeconds(50)); // each page takes 50 s
+        // lines already read are sent, then a stream-3 frame says which limit ended the output
+        List<String> f = frames(handler(LogTable.AUTO, 4, 1 << 20, Duration.ofSeconds(170)).logs(get("stdout=1"), TARGET).body());
+        assertThat(f).hasSize(17);
+        assertThat(f.get(15)).isEqualTo("1:line 15\n");
+        assertThat(f.get(16)).isEqualTo("3:Error grabbing logs: Log Analytics: the logs request deadline of 170 s passed after 4 queries\n");
+        assertThat(la.received).extracting(LogAnalyticsStandIn.Received::prefer)
+                .containsExactly("wait=165", "wait=115", "wait=65", "wait=15");
+        la.onQuery = () -> { };
+        la.received.clear();
+        assertThat(frames(handler(LogTable.AUTO, 4, 1 << 20, LogAnalyticsLogSource.DEFAULT_DEADLINE)
+                .logs(get("stdout=1"), TARGET).body())).hasSize(23);
+        assertThat(la.received.get(0).prefer()).isEqualTo("wait=165");
     }
 }

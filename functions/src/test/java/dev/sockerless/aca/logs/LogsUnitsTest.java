@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -100,22 +102,48 @@ class LogsUnitsTest {
     }
 
     @Test
-    void queriesParseInTheStandInsStrictKql() {
+    void queriesParseInTheStandInsStrictKqlAndNameNoJobColumn() {
         LogTarget t = new LogTarget("job", "job-abc1234", "main", Map.of(), false);
-        for (LogTable table : LogTable.values()) {
-            String kql = ContainerLogsKql.tail(table, t, LogsParameters.parse(Map.of("stdout", "1")),
-                    new ContainerLogsKql.Window(Instant.EPOCH, Instant.now()), 3);
-            Map<String, Kql.Table> tables = Map.of(
-                    LogAnalyticsStandIn.LEGACY, new Kql.Table(LogAnalyticsStandIn.LEGACY_COLUMNS, new java.util.ArrayList<>()),
-                    LogAnalyticsStandIn.RESOURCE, new Kql.Table(LogAnalyticsStandIn.RESOURCE_COLUMNS, new java.util.ArrayList<>()));
-            assertThat(Kql.run(kql, tables).columns()).containsExactly("ts", "ing", "stream", "line");
+        List<String> documented = new ArrayList<>(LogAnalyticsStandIn.LEGACY_STANDARD);
+        documented.addAll(LogAnalyticsStandIn.LEGACY_DOCUMENTED);
+        List<String> podNameOnly = new ArrayList<>(LogAnalyticsStandIn.LEGACY_STANDARD);
+        podNameOnly.addAll(List.of("ContainerName_s", "PodName_s", "Log_s"));
+        FollowPlan plan = new FollowPlan(List.of(new FollowPlan.Item("c", t, null)), Instant.EPOCH);
+        for (List<String> legacyColumns : List.of(documented, podNameOnly)) {
+            for (LogTable table : LogTable.values()) {
+                String kql = ContainerLogsKql.tail(table, t, LogsParameters.parse(Map.of("stdout", "1")),
+                        new ContainerLogsKql.Window(Instant.EPOCH, Instant.now()), 3);
+                Map<String, Kql.Table> tables = Map.of(
+                        LogAnalyticsStandIn.LEGACY, new Kql.Table(legacyColumns, new ArrayList<>()),
+                        LogAnalyticsStandIn.RESOURCE, new Kql.Table(LogAnalyticsStandIn.RESOURCE_COLUMNS, new ArrayList<>()));
+                for (String q : List.of(kql, plan.kql(table, 10))) {
+                    assertThat(Kql.run(q, tables).columns()).containsExactly("ts", "ing", "replica", "container", "stream", "line");
+                    assertThat(q).doesNotContain("JobName").doesNotContain("ContainerJobName_s");
+                }
+            }
         }
         assertThatThrownBy(() -> Kql.run("ContainerAppConsoleLogs | summarize count()", Map.of("ContainerAppConsoleLogs",
-                new Kql.Table(LogAnalyticsStandIn.RESOURCE_COLUMNS, new java.util.ArrayList<>()))))
+                new Kql.Table(LogAnalyticsStandIn.RESOURCE_COLUMNS, new ArrayList<>()))))
                 .isInstanceOf(Kql.KqlException.class);
         assertThatThrownBy(() -> Kql.run("ContainerAppConsoleLogs | where Nope == 'x'", Map.of("ContainerAppConsoleLogs",
-                new Kql.Table(LogAnalyticsStandIn.RESOURCE_COLUMNS, new java.util.ArrayList<>()))))
+                new Kql.Table(LogAnalyticsStandIn.RESOURCE_COLUMNS, new ArrayList<>()))))
                 .isInstanceOf(Kql.KqlException.class);
+        // the job-name filters this app no longer sends fail on a workspace whose table lacks the column
+        assertThatThrownBy(() -> Kql.run("ContainerAppConsoleLogs_CL | where ContainerJobName_s == 'job'",
+                Map.of("ContainerAppConsoleLogs_CL", new Kql.Table(documented, new ArrayList<>()))))
+                .isInstanceOf(Kql.KqlException.class);
+    }
+
+    @Test
+    void aReplicaBelongsToOneExecutionOnly() {
+        assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567-x1y2z", "sl-a-1234567")).isTrue();
+        assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567x-x1y2z", "sl-a-1234567")).isFalse();
+        // indexed job pods are <job>-<index>-<random>: still replicas of the execution
+        assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567-0-x1y2z", "sl-a-1234567")).isTrue();
+        assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567-", "sl-a-1234567")).isFalse();
+        assertThat(ContainerLogsKql.isReplicaOf("sl-a-1234567", "sl-a-1234567")).isFalse();
+        assertThat(ContainerLogsKql.ofTarget(new LogTarget("sl-a", "sl-a-1234567", "sl-a", Map.of(), false)))
+                .isEqualTo("(replica startswith @'sl-a-1234567-' and container == @'sl-a')");
     }
 
     private static String hex(byte[] b) {

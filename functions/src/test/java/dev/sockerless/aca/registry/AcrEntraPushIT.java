@@ -1,11 +1,11 @@
 package dev.sockerless.aca.registry;
 
-import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.testing.Blob;
+import dev.sockerless.aca.testing.FakeEntra;
 import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.SharedServices;
 import dev.sockerless.aca.testing.TestImage;
@@ -25,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AcrEntraPushIT {
 
-    static final String AAD = "entra-token-for-acr";
+    static final String APP = "app-identity";
     static final String REFRESH = "acr-refresh-token";
     static final String ACCESS = "acr-access-token";
     static HttpServer gate;
@@ -81,7 +80,9 @@ class AcrEntraPushIT {
         if (path.equals("/oauth2/exchange") || path.equals("/oauth2/token")) {
             Map<String, List<String>> form = form(new String(body, StandardCharsets.UTF_8));
             boolean ok = path.equals("/oauth2/exchange")
-                    ? first(form, "grant_type").equals("access_token") && first(form, "access_token").equals(AAD)
+                    ? first(form, "grant_type").equals("access_token")
+                      // ACR with ARM-audience authentication disabled: only an Entra token for ACR's audience.
+                      && FakeEntra.acrAccepts(first(form, "access_token"), APP, AcrAudience.PUBLIC_CLOUD.uri())
                       && first(form, "service").equals(host)
                     : first(form, "grant_type").equals("refresh_token") && first(form, "refresh_token").equals(REFRESH)
                       && form.getOrDefault("scope", List.of()).stream().allMatch(s -> s.startsWith("repository:"));
@@ -140,24 +141,20 @@ class AcrEntraPushIT {
         return form.getOrDefault(key, List.of("")).get(0);
     }
 
-    static OciRegistryPusher pusher(String repository, String aadToken, AtomicInteger entraCalls) {
-        TokenCredential credential = ctx -> {
-            entraCalls.incrementAndGet();
-            assertThat(ctx.getScopes()).containsExactly(RegistryCredentials.Entra.ACR_SCOPE);
-            return Mono.just(new AccessToken(aadToken, OffsetDateTime.now().plusHours(1)));
-        };
-        Duration timeout = Duration.ofSeconds(10);
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    static OciRegistryPusher pusher(String repository, TokenCredential credential, AcrAudience audience) {
         return new OciRegistryPusher(new OciRegistryClient(
-                new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout), URI.create("http://" + host), true,
-                ImageReference.parse(host + "/" + repository), new RegistryCredentials.Entra(credential),
+                new RegistryTransport(RegistryTransport.newHttpClient(TIMEOUT), TIMEOUT), URI.create("http://" + host), true,
+                ImageReference.parse(host + "/" + repository), new RegistryCredentials.Entra(credential, audience),
                 new TokenCache(Clock.systemUTC()), new java.util.concurrent.ConcurrentHashMap<>()));
     }
 
     @Test
     void pushesThroughTheEntraTokenExchangeAndSkipsBlobsAlreadyThere() throws Exception {
         TestImage image = TestImages.rich(TestImages.Format.OCI, TestImages.Platform.LINUX_AMD64);
-        AtomicInteger entraCalls = new AtomicInteger();
-        OciRegistryPusher push = pusher("acr/app", AAD, entraCalls);
+        FakeEntra entra = new FakeEntra(APP);
+        OciRegistryPusher push = pusher("acr/app", entra, AcrAudience.PUBLIC_CLOUD);
         for (Blob b : image.blobs()) {
             Digest d = Digest.parse(b.digest());
             assertThat(push.blobExists(d)).isFalse();
@@ -167,18 +164,46 @@ class AcrEntraPushIT {
         push.putManifest("v1", image.manifest().bytes(), image.manifest().mediaType());
 
         assertThat(log).contains("POST /oauth2/exchange", "POST /oauth2/token");
-        assertThat(entraCalls.get()).isPositive();
+        assertThat(entra.requestedScopes()).isNotEmpty()
+                .allSatisfy(scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.net/.default"));
         HttpResponse<byte[]> back = new RegistryPusher(SharedServices.anonymousRegistry().baseUrl()).getManifest("acr/app", "v1");
         assertThat(back.body()).isEqualTo(image.manifest().bytes());
     }
 
     @Test
     void aRefusedIdentityIsUnauthorizedNamingTheRoles() {
-        OciRegistryPusher push = pusher("acr/denied", "someone-else", new AtomicInteger());
+        OciRegistryPusher push = pusher("acr/denied", new FakeEntra("someone-else"), AcrAudience.PUBLIC_CLOUD);
         assertThatThrownBy(() -> push.blobExists(Digest.of(new byte[]{1})))
                 .isInstanceOf(DockerApiException.class)
                 .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.UNAUTHORIZED))
                 .hasMessageContaining("AcrPull/AcrPush");
+    }
+
+    @Test
+    void anArmAudienceTokenIsRefusedByARegistryThatAcceptsOnlyAcrAudienceTokens() {
+        // What the app did before SOCKERLESS_ACR_AUDIENCE: an ARM-audience token, which such a registry refuses.
+        FakeEntra entra = new FakeEntra(APP);
+        OciRegistryPusher push = pusher("acr/arm", entra, AcrAudience.parse("https://management.azure.com"));
+        assertThatThrownBy(() -> push.blobExists(Digest.of(new byte[]{2})))
+                .isInstanceOf(DockerApiException.class)
+                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.UNAUTHORIZED))
+                .hasMessageContaining("audience https://management.azure.com");
+        assertThat(entra.requestedScopes()).containsOnly(List.of("https://management.azure.com/.default"));
+    }
+
+    @Test
+    void registriesPushToAnAzurecrIoRegistryWithTheConfiguredAudience() {
+        // myacr.azurecr.io is mirrored to the gate, so Registries picks the app's identity as for a real ACR.
+        FakeEntra entra = new FakeEntra(APP);
+        RegistryEndpoints endpoints = new RegistryEndpoints(Map.of("myacr.azurecr.io", URI.create("http://" + host)),
+                List.of());
+        Registries registries = new Registries(new RegistryTransport(RegistryTransport.newHttpClient(TIMEOUT), TIMEOUT,
+                OutboundGuard.trusting(endpoints.trustedAuthorities()), RegistryTransport.Retries.DEFAULT),
+                endpoints, Clock.systemUTC(), () -> entra, AcrAudience.PUBLIC_CLOUD);
+        RegistryPush push = registries.forPush(ImageReference.parse("myacr.azurecr.io/acr/configured"),
+                RegistryCredentials.ANONYMOUS);
+        assertThat(push.blobExists(Digest.of(new byte[]{3}))).isFalse();
+        assertThat(entra.requestedScopes()).containsOnly(List.of("https://containerregistry.azure.net/.default"));
     }
 
     @Test
@@ -188,7 +213,7 @@ class AcrEntraPushIT {
                 () -> {
                     asked.incrementAndGet();
                     return ctx -> Mono.empty();
-                });
+                }, AcrAudience.PUBLIC_CLOUD);
         registries.forPush(ImageReference.parse("myacr.azurecr.io/staging/app"), RegistryCredentials.ANONYMOUS);
         assertThat(asked.get()).isEqualTo(1);
         registries.forPush(ImageReference.parse("myacr.azurecr.io/staging/app"), new RegistryCredentials.Basic("u", "p"));

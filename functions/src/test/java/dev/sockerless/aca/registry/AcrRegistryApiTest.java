@@ -1,9 +1,6 @@
 package dev.sockerless.aca.registry;
 
 import com.azure.containers.containerregistry.ContainerRegistryContentClient;
-import com.azure.containers.containerregistry.ContainerRegistryContentClientBuilder;
-import com.azure.containers.containerregistry.models.ContainerRegistryAudience;
-import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpRequest;
@@ -11,6 +8,7 @@ import com.azure.core.http.HttpResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.testing.FakeEntra;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
 import org.junit.jupiter.api.AfterEach;
@@ -22,8 +20,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class AcrRegistryApiTest {
 
-    static final String AAD_TOKEN = "aad-token-for-containerregistry";
+    static final String APP = "app-identity";
+    /** The audience the stand-in's token exchange accepts: ACR's, never ARM's (authentication-as-arm disabled). */
+    String acceptedAudience = AcrAudience.PUBLIC_CLOUD.uri();
     HttpServer server;
     String host;
     final List<String> requests = new CopyOnWriteArrayList<>();
@@ -64,15 +62,9 @@ class AcrRegistryApiTest {
         server.stop(0);
     }
 
-    static String jwt(String subject) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String payload = "{\"sub\":\"" + subject + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 3600) + "}";
-        return b64.encodeToString("{\"alg\":\"none\"}".getBytes()) + "." + b64.encodeToString(payload.getBytes()) + ".sig";
-    }
-
-    static final String REFRESH = jwt("refresh");
+    static final String REFRESH = FakeEntra.jwt("refresh", null, 3600);
     static final byte[] DENIED = "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"invalid token\"}]}".getBytes();
-    static final String ACCESS = jwt("access");
+    static final String ACCESS = FakeEntra.jwt("access", null, 3600);
 
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
@@ -80,7 +72,8 @@ class AcrRegistryApiTest {
         byte[] body = ex.getRequestBody().readAllBytes();
         Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
         if (path.equals("/oauth2/exchange")) {
-            boolean ok = "access_token".equals(form.get("grant_type")) && AAD_TOKEN.equals(form.get("access_token"))
+            boolean ok = "access_token".equals(form.get("grant_type"))
+                    && FakeEntra.acrAccepts(form.get("access_token"), APP, acceptedAudience)
                     && host.equals(form.get("service"));
             reply(ex, ok ? 200 : 401, "application/json", ok ? ("{\"refresh_token\":\"" + REFRESH + "\"}").getBytes() : DENIED);
             return;
@@ -142,8 +135,8 @@ class AcrRegistryApiTest {
         ex.close();
     }
 
-    ContainerRegistryContentClient client(String aadToken) {
-        TokenCredential credential = ctx -> Mono.just(new AccessToken(aadToken, OffsetDateTime.now().plusHours(1)));
+    /** The production client for {@code team/app} of the stand-in, its https requests sent over plain http. */
+    ContainerRegistryContentClient client(TokenCredential credential, AcrAudience audience) {
         HttpClient plain = HttpClient.createDefault();
         HttpClient rewriting = new HttpClient() {
             @Override
@@ -152,14 +145,17 @@ class AcrRegistryApiTest {
                 return plain.send(request);
             }
         };
-        return new ContainerRegistryContentClientBuilder().endpoint("https://" + host).repositoryName("team/app")
-                .credential(credential).audience(ContainerRegistryAudience.AZURE_RESOURCE_MANAGER_PUBLIC_CLOUD)
-                .httpClient(rewriting).retryOptions(AcrRegistryApi.RETRIES).buildClient();
+        return AcrRegistryApi.client(host, "team/app", credential, audience, rewriting);
+    }
+
+    ContainerRegistryContentClient client(String subject) {
+        return client(new FakeEntra(subject), AcrAudience.PUBLIC_CLOUD);
     }
 
     @Test
     void fetchesManifestAndConfigThroughTheEntraTokenExchange() {
-        AcrRegistryApi acr = new AcrRegistryApi(client(AAD_TOKEN));
+        FakeEntra entra = new FakeEntra(APP);
+        AcrRegistryApi acr = new AcrRegistryApi(client(entra, AcrAudience.PUBLIC_CLOUD));
 
         RegistryApi.FetchedManifest manifest = acr.manifest("v1");
         assertThat(manifest.bytes()).isEqualTo(image.manifest().bytes());
@@ -168,6 +164,48 @@ class AcrRegistryApiTest {
         Manifests.ImageManifest parsed = Manifests.parseManifest(manifest.bytes(), manifest.mediaType());
         assertThat(acr.blob(parsed.config(), 1 << 20)).isEqualTo(image.config().bytes());
         assertThat(requests).contains("POST /oauth2/exchange", "POST /oauth2/token");
+        // The Entra token is asked for ACR's audience, never ARM's: the stand-in refuses ARM-audience tokens.
+        assertThat(entra.requestedScopes()).isNotEmpty()
+                .allSatisfy(scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.net/.default"));
+    }
+
+    @Test
+    void theStandInRefusesArmAudienceTokensAsAnAcrWithAuthenticationAsArmDisabled() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, Integer> exchange = token -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + "/oauth2/exchange"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=access_token&service=" + host
+                                + "&access_token=" + token)).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(exchange.apply(FakeEntra.jwt(APP, "https://management.azure.com", 3600))).isEqualTo(401);
+        assertThat(exchange.apply(FakeEntra.jwt(APP, "https://containerregistry.azure.net", 3600))).isEqualTo(200);
+    }
+
+    @Test
+    void aSovereignCloudAudienceIsWhatTheTokenIsAskedFor() {
+        acceptedAudience = "https://containerregistry.azure.cn";
+        FakeEntra entra = new FakeEntra(APP);
+        AcrRegistryApi acr = new AcrRegistryApi(client(entra, AcrAudience.parse("https://containerregistry.azure.cn/")));
+
+        assertThat(acr.manifest("v1").bytes()).isEqualTo(image.manifest().bytes());
+        assertThat(entra.requestedScopes()).isNotEmpty()
+                .allSatisfy(scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.cn/.default"));
+    }
+
+    @Test
+    void audiencesAreHttpsHostsOnly() {
+        assertThat(AcrAudience.parse(" https://containerregistry.azure.us/ ").scope())
+                .isEqualTo("https://containerregistry.azure.us/.default");
+        for (String bad : List.of("", "http://containerregistry.azure.net", "https://containerregistry.azure.net/x",
+                "containerregistry.azure.net", "https://containerregistry.azure.net/.default", "https://a b")) {
+            assertThatThrownBy(() -> AcrAudience.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test
@@ -182,7 +220,7 @@ class AcrRegistryApiTest {
 
     @Test
     void aMissingTagIsNotFound() {
-        assertThatThrownBy(() -> new AcrRegistryApi(client(AAD_TOKEN)).manifest("nosuch"))
+        assertThatThrownBy(() -> new AcrRegistryApi(client(APP)).manifest("nosuch"))
                 .isInstanceOf(DockerApiException.class)
                 .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
                 .hasMessageStartingWith("manifest unknown");
@@ -191,9 +229,12 @@ class AcrRegistryApiTest {
     @Test
     void onlyAnonymousPullsFromAzurecrIoGoThroughTheSdk() {
         assertThat(Registries.isAzureContainerRegistry("myacr.azurecr.io")).isTrue();
+        assertThat(Registries.isAzureContainerRegistry("myacr.azurecr.cn")).isTrue();
+        assertThat(Registries.isAzureContainerRegistry("myacr.azurecr.us")).isTrue();
         assertThat(Registries.isAzureContainerRegistry("evil.azurecr.io.example.com")).isFalse();
+        assertThat(Registries.isAzureContainerRegistry("myacr.azurecr.com")).isFalse();
         Registries registries = new Registries(null, new RegistryEndpoints(Map.of(), List.of()), java.time.Clock.systemUTC(), () -> null,
-                ref -> client(AAD_TOKEN));
+                AcrAudience.PUBLIC_CLOUD, ref -> client(APP));
         assertThat(registries.forRepository(ImageReference.parse("myacr.azurecr.io/team/app:v1"), RegistryCredentials.ANONYMOUS))
                 .isInstanceOf(AcrRegistryApi.class);
         assertThat(registries.forRepository(ImageReference.parse("myacr.azurecr.io/team/app:v1"),

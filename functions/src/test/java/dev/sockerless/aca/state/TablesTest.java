@@ -1,15 +1,24 @@
 package dev.sockerless.aca.state;
 
+import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.models.TableEntity;
 import dev.sockerless.aca.blobs.StorageConnection;
 import dev.sockerless.aca.config.Settings;
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.testing.SharedServices;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Identity-based state storage: a connection string without a secret is read with the app's identity. */
+/**
+ * Identity-based state storage (a connection string without a secret is read with the app's identity), and how
+ * storage failures are reported.
+ */
 class TablesTest {
 
     @Test
@@ -27,6 +36,28 @@ class TablesTest {
         assertThat(Tables.identityEndpoint("AccountName=acct;SharedAccessSignature=sv=x")).isEmpty();
         assertThat(Tables.identityEndpoint("UseDevelopmentStorage=true")).isEmpty();
         assertThat(Tables.identityEndpoint("garbage")).isEmpty();
+    }
+
+    @Test
+    void anEntityOverTheServiceLimitsIsTooLargeNotStorageUnavailable() {
+        TableClient table = Tables.ensure(Tables.serviceClient(SharedServices.azurite().connectionString()), "toolarge");
+        TableEntity entity = new TableEntity("p", "entity");
+        for (int i = 0; i < 17; i++) {
+            entity.addProperty("Part" + i, new byte[64 * 1024]); // 1.06 MiB: over the 1 MiB entity limit
+        }
+        TableEntity property = new TableEntity("p", "property").addProperty("Text", "x".repeat(33 * 1024));
+
+        Map<String, Runnable> writes = new java.util.LinkedHashMap<>();
+        writes.put("upsert entity", () -> table.upsertEntity(entity));
+        writes.put("update entity", () -> table.updateEntity(entity));
+        writes.put("create property", () -> table.createEntity(property));
+        for (Map.Entry<String, Runnable> write : writes.entrySet()) {
+            Throwable thrown = catchThrowable(() -> Tables.call(write.getValue()));
+            assertThat(thrown).as(write.getKey()).isInstanceOf(DockerApiException.class)
+                    .hasMessageStartingWith("the record is too large for the state storage (Azure Table Storage)")
+                    .hasMessageMatching("(?s).*(EntityTooLarge|PropertyValueTooLarge|RequestBodyTooLarge|status 413)$");
+            assertThat(((DockerApiException) thrown).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER);
+        }
     }
 
     @Test

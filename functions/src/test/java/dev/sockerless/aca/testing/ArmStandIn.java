@@ -132,6 +132,15 @@ public final class ArmStandIn implements AutoCloseable {
         environments.put(id.toLowerCase(), json);
     }
 
+    /** Registers an environment without workload profiles (a Consumption-only environment: no {@code workloadProfiles}). */
+    public void putConsumptionOnlyEnvironment(String subscription, String resourceGroup, String name) {
+        putEnvironment(subscription, resourceGroup, name, null);
+        String id = ("/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.App/managedEnvironments/" + name).toLowerCase();
+        environments.computeIfPresent(id, (k, json) -> json.replace(
+                "\"workloadProfiles\":[{\"workloadProfileType\":\"Consumption\",\"name\":\"Consumption\"}],", ""));
+    }
+
     /** The environment's {@code appLogsConfiguration} for a {@code log-analytics} destination. */
     public static String logAnalytics(String customerId) {
         return "{\"destination\":\"log-analytics\",\"logAnalyticsConfiguration\":{\"customerId\":\"" + customerId

@@ -121,6 +121,19 @@ public final class Azurite implements AutoCloseable {
                 + ";TableEndpoint=" + tableEndpoint() + ";";
     }
 
+    /**
+     * Freezes Azurite ({@code SIGSTOP}): the kernel still accepts connections, but nothing answers — storage that
+     * stalls rather than fails. {@link #thaw()} resumes it.
+     */
+    public void freeze() {
+        process.signal("STOP");
+    }
+
+    /** Resumes a {@linkplain #freeze() frozen} Azurite ({@code SIGCONT}). */
+    public void thaw() {
+        process.signal("CONT");
+    }
+
     /** Azurite's captured output (mostly empty with {@code --silent}). */
     public String log() {
         return process.output();

@@ -100,6 +100,57 @@ public final class JobSchema {
         return List.copyOf(schema.out);
     }
 
+    /**
+     * The CPU/memory rules of a job body that depend on the environment, beyond the schema
+     * (MicrosoftDocs/azure-docs {@code articles/container-apps/containers.md}; aca-jobs-lifecycle.md §8): each
+     * {@code cpu} > 0 with at most two decimals, each {@code memory} {@code <number>Gi} or {@code <number>Mi}, and the
+     * total over all containers one of the allowed pairs: 0.25 vCPU steps with memory = 2 × CPU Gi, up to 2.0/4.0Gi
+     * in a Consumption-only environment or 4.0/8.0Gi on the Consumption profile of a workload-profiles environment.
+     * Init containers are added to the total (whether ACA counts them is undocumented; adding them is the strict
+     * reading). A container without {@code resources} counts as ACA's default 0.25/0.5Gi. Empty = allowed.
+     */
+    public static List<String> resourceViolations(JsonNode jobPutBody, boolean workloadProfiles) {
+        List<String> out = new ArrayList<>();
+        double cpu = 0;
+        double memoryGi = 0;
+        JsonNode template = jobPutBody.path("properties").path("template");
+        for (String list : List.of("initContainers", "containers")) {
+            JsonNode containers = template.path(list);
+            for (int i = 0; i < containers.size(); i++) {
+                String path = "$.properties.template." + list + "[" + i + "].resources";
+                JsonNode r = containers.get(i).path("resources");
+                JsonNode c = r.path("cpu");
+                double oneCpu = c.isMissingNode() ? 0.25 : c.asDouble();
+                if (!c.isMissingNode() && (!c.isNumber() || oneCpu <= 0
+                        || Math.abs(oneCpu * 100 - Math.rint(oneCpu * 100)) > 1e-9)) {
+                    out.add(path + ".cpu: must be a number > 0 with at most two decimals, was " + c);
+                }
+                JsonNode m = r.path("memory");
+                java.util.regex.Matcher mm = Pattern.compile("(\\d+(?:\\.\\d+)?)(Gi|Mi)").matcher(m.asText(""));
+                double oneMemory = 0.5;
+                if (!m.isMissingNode()) {
+                    if (m.isTextual() && mm.matches()) {
+                        oneMemory = Double.parseDouble(mm.group(1)) / (mm.group(2).equals("Mi") ? 1024 : 1);
+                    } else {
+                        out.add(path + ".memory: must be <number>Gi or <number>Mi, was " + m);
+                    }
+                }
+                cpu += oneCpu;
+                memoryGi += oneMemory;
+            }
+        }
+        double max = workloadProfiles ? 4.0 : 2.0;
+        double steps = cpu / 0.25;
+        boolean pair = Math.abs(steps - Math.rint(steps)) < 1e-9 && steps >= 1 && cpu <= max + 1e-9
+                && Math.abs(memoryGi - 2 * cpu) < 1e-9;
+        if (out.isEmpty() && !pair) {
+            out.add("$.properties.template: the containers total " + cpu + " vCPU and " + memoryGi + "Gi, not an"
+                    + " allowed pair (0.25 vCPU steps, memory = 2 x CPU, up to " + max + "/" + 2 * max + "Gi on "
+                    + (workloadProfiles ? "the Consumption workload profile" : "a Consumption-only environment") + ")");
+        }
+        return out;
+    }
+
     private void job(JsonNode body) {
         if (!object(body, "$")) {
             return;

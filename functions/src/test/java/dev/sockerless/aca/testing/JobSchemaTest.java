@@ -253,4 +253,35 @@ class JobSchemaTest {
         rejects("$.properties.template.containers[0]", "must be an object",
                 b -> ((ArrayNode) at(b, "properties", "template").get("containers")).set(0, MAPPER.getNodeFactory().textNode("x")));
     }
+
+    @Test
+    void resourceTotalsFollowTheEnvironmentType() throws Exception {
+        // the valid body: init 0.25/0.5Gi + main 1/2Gi = 1.25/2.5Gi
+        assertThat(JobSchema.resourceViolations(valid(), false)).isEmpty();
+        ObjectNode big = valid();
+        at(main(big), "resources").put("cpu", 3.5).put("memory", "7Gi");
+        assertThat(JobSchema.resourceViolations(big, true)).isEmpty();
+        assertThat(JobSchema.resourceViolations(big, false)).singleElement().asString()
+                .startsWith("$.properties.template: the containers total 3.75 vCPU and 7.5Gi").contains("up to 2.0/4.0Gi");
+        ObjectNode tooBig = valid();
+        at(main(tooBig), "resources").put("cpu", 4).put("memory", "8Gi");
+        assertThat(JobSchema.resourceViolations(tooBig, true)).singleElement().asString().contains("4.25 vCPU");
+        ObjectNode ratio = valid();
+        at(main(ratio), "resources").put("memory", "1Gi");
+        assertThat(JobSchema.resourceViolations(ratio, true)).singleElement().asString().contains("not an allowed pair");
+        ObjectNode mebibytes = valid();
+        at(main(mebibytes), "resources").put("memory", "2048Mi");
+        assertThat(JobSchema.resourceViolations(mebibytes, false)).isEmpty();
+        ObjectNode decimals = valid();
+        at(main(decimals), "resources").put("cpu", 0.125);
+        assertThat(JobSchema.resourceViolations(decimals, true)).singleElement().asString()
+                .startsWith("$.properties.template.containers[0].resources.cpu: must be a number > 0 with at most two");
+        ObjectNode unit = valid();
+        at(main(unit), "resources").put("memory", "2G");
+        assertThat(JobSchema.resourceViolations(unit, true)).singleElement().asString()
+                .startsWith("$.properties.template.containers[0].resources.memory: must be <number>Gi");
+        ObjectNode defaults = valid(); // no resources: ACA's 0.25/0.5Gi each
+        main(defaults).remove("resources");
+        assertThat(JobSchema.resourceViolations(defaults, false)).isEmpty();
+    }
 }

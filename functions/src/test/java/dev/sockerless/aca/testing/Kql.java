@@ -12,10 +12,15 @@ import java.util.Objects;
 /**
  * A strict evaluator of the KQL subset the app sends, over in-memory tables: {@code union isfuzzy=true (q), (q)},
  * a table name, {@code where}, {@code project}, {@code order by}, {@code take}; expressions with {@code and},
- * {@code or}, {@code == != >= <= startswith *}, string literals (regular and verbatim), numbers, {@code datetime(...)},
- * {@code real(null)}, and the functions {@code column_ifexists coalesce unixtime_microseconds_todatetime round
- * ingestion_time}. Anything else is a {@link KqlException} (the stand-in answers 400, as the service does to bad
- * KQL). A column that does not exist is an error too.
+ * {@code or}, {@code == != >= <= startswith matches regex *}, string literals (regular and verbatim), numbers,
+ * {@code datetime(...)}, {@code real(null)}, and the functions {@code column_ifexists coalesce
+ * unixtime_microseconds_todatetime round ingestion_time}. Anything else is a {@link KqlException} (the stand-in
+ * answers 400, as the service does to bad KQL). A column that does not exist is an error too.
+ * <p>
+ * Semantics as the Kusto reference (learn.microsoft.com/kusto/query): {@code startswith} is case-insensitive;
+ * {@code matches regex} is case-sensitive and true when the pattern matches anywhere in the string (RE2; the
+ * patterns used are plain enough for {@link java.util.regex}); {@code coalesce} returns "the first non-null (or
+ * non-empty for string) expression" and needs arguments of one type.
  */
 public final class Kql {
 
@@ -43,6 +48,7 @@ public final class Kql {
     private int pos;
     private final Map<String, Table> tables;
     private final List<String> warnings = new ArrayList<>();
+    private final Map<String, java.util.regex.Pattern> patterns = new java.util.HashMap<>();
 
     private Kql(String text, Map<String, Table> tables) {
         this.tokens = tokenize(text);
@@ -420,11 +426,22 @@ public final class Kql {
     private Object comparison(Result in, Row row) {
         Object left = product(in, row);
         String op = peek();
-        if (!(op.equals("==") || op.equals("!=") || op.equals(">=") || op.equals("<=") || op.equals("startswith"))) {
+        if (!(op.equals("==") || op.equals("!=") || op.equals(">=") || op.equals("<=") || op.equals("startswith")
+                || op.equals("matches"))) {
             return left;
         }
         next();
+        if (op.equals("matches")) {
+            expect("regex");
+        }
         Object right = product(in, row);
+        if (op.equals("matches")) {
+            if (!(left instanceof String || left == null) || !(right instanceof String)) {
+                throw new KqlException("matches regex: operands must be strings");
+            }
+            java.util.regex.Pattern p = patterns.computeIfAbsent((String) right, java.util.regex.Pattern::compile);
+            return left != null && p.matcher((String) left).find();
+        }
         if (op.equals("startswith")) {
             if (!(left instanceof String || left == null) || !(right instanceof String)) {
                 throw new KqlException("startswith: operands must be strings");
@@ -533,7 +550,11 @@ public final class Kql {
                 if (args.size() < 2) {
                     throw new KqlException("coalesce: needs at least two arguments");
                 }
-                yield args.stream().filter(Objects::nonNull).findFirst().orElse(null);
+                if (args.stream().filter(Objects::nonNull).map(Kql::type).distinct().count() > 1) {
+                    throw new KqlException("coalesce: all arguments must be of the same type");
+                }
+                yield args.stream().filter(a -> a != null && !"".equals(a)).findFirst()
+                        .orElse(args.get(0) instanceof String ? "" : null);
             }
             case "round" -> {
                 arity(t, args, 1);

@@ -27,26 +27,60 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the service shapes them. The KQL is evaluated by {@link Kql} over in-memory rows of both console-log tables; the
  * {@code timespan} is applied to {@code TimeGenerated}. Row and size limits end a result with a PartialError, as the
  * real service does; fuzzy-union legs whose table is missing give a warning PartialError.
+ * <p>
+ * Schemas, no wider than Azure's (a query naming a column the real table may lack must fail here too):
+ * <ul>
+ *   <li>{@value #RESOURCE}: exactly the documented columns ({@link #RESOURCE_COLUMNS}).</li>
+ *   <li>{@value #LEGACY}: a custom-log table whose columns the Data Collector API creates as rows bring them (the
+ *   legacy schema is per workspace, aca-log-analytics.md §2.2), so a column exists only once a row carried it.
+ *   Rows may carry only the documented columns ({@link #LEGACY_DOCUMENTED}) and the few reported ones the app
+ *   reads through {@code column_ifexists} ({@link #LEGACY_REPORTED}); never the job column
+ *   {@code ContainerJobName_s}, which no Microsoft source names.</li>
+ * </ul>
+ * Timing: {@link #delay} holds every answer back; the service honours the request's server timeout
+ * ({@code Prefer: wait=N}, default 3 min) by answering 504 {@code GatewayTimeout} when the query would run
+ * longer (Azure Monitor service limits, log queries: "timeout → 504"; the body as the azure-sdk-for-js
+ * monitor-query troubleshooting guide, Azure/azure-sdk-for-js#21136, shows it). {@link #ignoreWait} makes it
+ * stall past that instead, as a broken network path would.
  */
 public final class LogAnalyticsStandIn implements AutoCloseable {
 
     public static final String LEGACY = "ContainerAppConsoleLogs_CL";
     public static final String RESOURCE = "ContainerAppConsoleLogs";
-    public static final List<String> LEGACY_COLUMNS = List.of("TimeGenerated", "ContainerAppName_s", "EnvironmentName_s",
+    /** Columns every table has (Azure Monitor standard columns); the legacy table starts with these. */
+    public static final List<String> LEGACY_STANDARD = List.of("TimeGenerated", "TenantId", "Type", "SourceSystem", "_ResourceId");
+    /**
+     * Documented {@value #LEGACY} columns: the migration article's compatibility function
+     * {@code ContainerAppConsoleLogsLegacyCompat} (MicrosoftDocs/azure-docs, container-apps log options) projects
+     * these; the jobs quickstart ({@code articles/container-apps/jobs-get-started-cli.md}) orders by
+     * {@code _timestamp_d}.
+     */
+    public static final List<String> LEGACY_DOCUMENTED = List.of("ContainerAppName_s", "EnvironmentName_s",
             "RevisionName_s", "ContainerName_s", "ContainerGroupName_s", "ContainerImage_s", "ContainerGroupId_g",
-            "ContainerId_s", "ContainerJobName_s", "Stream_s", "Log_s", "logtag_s", "_timestamp_d", "time_t",
-            "SourceSystem", "_ResourceId");
-    public static final List<String> RESOURCE_COLUMNS = List.of("TimeGenerated", "Log", "Stream", "JobName",
-            "ContainerGroupName", "ContainerGroupId", "ContainerName", "ContainerId", "ContainerImage",
-            "ContainerAppName", "RevisionName", "EnvironmentName", "Location", "OperationName", "SourceSystem",
-            "TenantId", "Type", "_ResourceId");
+            "ContainerId_g", "Stream_s", "Log_s", "_timestamp_d");
+    /**
+     * Reported, not documented: {@code time_t} and {@code logtag_s} in a captured row (bittrance/aztail test
+     * fixture); {@code PodName_s} instead of {@code ContainerGroupName_s} on dedicated/GPU workload profiles
+     * (microsoft/azure-container-apps#1503).
+     */
+    public static final List<String> LEGACY_REPORTED = List.of("time_t", "logtag_s", "PodName_s");
+    /**
+     * The documented {@value #RESOURCE} schema: MicrosoftDocs/azure-reference-other
+     * {@code azure-monitor-ref/tables/includes/containerappconsolelogs-include.md}.
+     */
+    public static final List<String> RESOURCE_COLUMNS = List.of("_BilledSize", "ContainerAppName", "ContainerGroupId",
+            "ContainerGroupName", "ContainerId", "ContainerImage", "ContainerName", "EnvironmentName", "_IsBillable",
+            "JobName", "Location", "Log", "OperationName", "_ResourceId", "RevisionName", "SourceSystem", "Stream",
+            "_SubscriptionId", "TenantId", "TimeGenerated", "Type");
+    /** The service's default server timeout (Azure Monitor service limits: 3 minutes). */
+    static final Duration DEFAULT_WAIT = Duration.ofMinutes(3);
 
     /** A canned failure answered before evaluating (status, Retry-After or null, error body). */
     public record Failure(int status, String retryAfter, String body) {
     }
 
     /** A request as received. */
-    public record Received(String path, String query, String timespan, String authorization) {
+    public record Received(String path, String query, String timespan, String authorization, String prefer) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -59,11 +93,23 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     private Instant nextIngestion = Instant.parse("2030-01-01T00:00:00Z");
     public volatile int maxRows = 500_000;
     public volatile long maxBytes = 100L * 1024 * 1024;
+    /** How long each query runs before it is answered. */
+    public volatile Duration delay = Duration.ZERO;
+    /** Stall for {@link #delay} even past the request's server timeout (a path that never answers in time). */
+    public volatile boolean ignoreWait;
+    /** Runs as each query arrives (tests move a clock with it). */
+    public volatile Runnable onQuery = () -> { };
+    private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "log-analytics-stand-in");
+        t.setDaemon(true);
+        return t;
+    });
 
     public LogAnalyticsStandIn(String workspaceId) throws IOException {
         this.workspaceId = workspaceId;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(executor); // a delayed answer does not hold up the others, nor close()
         server.start();
     }
 
@@ -73,24 +119,54 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     }
 
     public synchronized void createTable(String name) {
-        tables.computeIfAbsent(name, n -> new Kql.Table(n.equals(LEGACY) ? LEGACY_COLUMNS : RESOURCE_COLUMNS, new ArrayList<>()));
+        if (!name.equals(LEGACY) && !name.equals(RESOURCE)) {
+            throw new IllegalArgumentException("no such console-log table: " + name);
+        }
+        tables.computeIfAbsent(name, n -> new Kql.Table(n.equals(LEGACY) ? LEGACY_STANDARD : RESOURCE_COLUMNS, new ArrayList<>()));
     }
 
-    /** Adds a row (cells by column name; unknown names are refused), ingested after every earlier row. */
+    /** The columns {@code table} has now (the legacy table's grow with the rows). */
+    public synchronized List<String> columns(String table) {
+        return List.copyOf(tables.get(table).columns());
+    }
+
+    /**
+     * Adds a row (cells by column name; names the table cannot have are refused), ingested after every earlier
+     * row. On the legacy table a cell for a column that does not exist yet creates it, as the Data Collector API
+     * does; the rows before get the column's empty value.
+     */
     public synchronized void add(String table, Map<String, Object> cells) {
         createTable(table);
         Kql.Table t = tables.get(table);
-        Map<String, Object> row = new LinkedHashMap<>();
-        t.columns().forEach(c -> row.put(c, c.endsWith("_s") || c.endsWith("_g") || !(c.equals("TimeGenerated")
-                || c.equals("_timestamp_d") || c.equals("time_t")) ? "" : null));
-        cells.forEach((k, v) -> {
-            if (!t.columns().contains(k)) {
+        for (String k : cells.keySet()) {
+            if (t.columns().contains(k)) {
+                continue;
+            }
+            if (!table.equals(LEGACY) || !(LEGACY_DOCUMENTED.contains(k) || LEGACY_REPORTED.contains(k))) {
                 throw new IllegalArgumentException("no column " + k + " in " + table);
             }
-            row.put(k, v);
-        });
+            List<String> columns = new ArrayList<>(t.columns());
+            columns.add(k);
+            List<Kql.Row> rows = new ArrayList<>();
+            for (Kql.Row r : t.rows()) {
+                Map<String, Object> c = new LinkedHashMap<>(r.cells());
+                c.put(k, empty(k));
+                rows.add(new Kql.Row(c, r.ingested()));
+            }
+            t = new Kql.Table(List.copyOf(columns), rows);
+            tables.put(table, t);
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        t.columns().forEach(c -> row.put(c, empty(c)));
+        row.putAll(cells);
         nextIngestion = nextIngestion.plusSeconds(1);
         t.rows().add(new Kql.Row(row, nextIngestion));
+    }
+
+    /** A cell's value when the row did not carry it: null for datetime and real columns, else "" (strings). */
+    private static Object empty(String column) {
+        return column.equals("TimeGenerated") || column.endsWith("_d") || column.endsWith("_t")
+                || column.equals("_BilledSize") ? null : "";
     }
 
     /**
@@ -125,7 +201,20 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             JsonNode body = MAPPER.readTree(exchange.getRequestBody());
             String query = body.path("query").asText(null);
             String timespan = body.hasNonNull("timespan") ? body.path("timespan").asText() : null;
-            received.add(new Received(path, query, timespan, exchange.getRequestHeaders().getFirst("Authorization")));
+            String prefer = exchange.getRequestHeaders().getFirst("Prefer");
+            received.add(new Received(path, query, timespan, exchange.getRequestHeaders().getFirst("Authorization"), prefer));
+            onQuery.run();
+            if (!delay.isZero()) {
+                Duration wait = serverTimeout(prefer);
+                if (!ignoreWait && delay.compareTo(wait) > 0) {
+                    Thread.sleep(wait.toMillis());
+                    send(exchange, 504, error("GatewayTimeout", "Gateway timeout",
+                            "{\"code\":\"GatewayTimeout\",\"message\":\"The query ran longer than its server timeout of "
+                                    + wait.toSeconds() + " s\"}"));
+                    return;
+                }
+                Thread.sleep(delay.toMillis());
+            }
             Failure f;
             synchronized (this) {
                 f = failures.poll();
@@ -152,7 +241,22 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
                     "{\"code\":\"SyntaxError\",\"message\":" + MAPPER.writeValueAsString(e.getMessage()) + "}"));
         } catch (RuntimeException e) {
             send(exchange, 500, error("InternalServerError", String.valueOf(e), null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** {@code Prefer: wait=N} (seconds; among other preferences, comma-separated), else the default 3 min. */
+    static Duration serverTimeout(String prefer) {
+        if (prefer != null) {
+            for (String p : prefer.split(",")) {
+                String[] kv = p.trim().split("=", 2);
+                if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("wait")) {
+                    return Duration.ofSeconds(Long.parseLong(kv[1].trim()));
+                }
+            }
+        }
+        return DEFAULT_WAIT;
     }
 
     private synchronized String evaluate(String query, String timespan) throws IOException {
@@ -281,5 +385,6 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -148,6 +148,24 @@ final class ManagedProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Sends {@code signal} ({@code STOP}, {@code CONT}) to the process and its descendants with {@code kill}. */
+    void signal(String signal) {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal, String.valueOf(process.pid())));
+        process.descendants().forEach(d -> command.add(String.valueOf(d.pid())));
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (kill.waitFor() != 0) {
+                throw failure("could not be sent SIG" + signal + ": " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("interrupted");
+        }
+    }
+
     private void kill() {
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();

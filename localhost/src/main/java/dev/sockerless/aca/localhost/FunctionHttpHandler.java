@@ -5,7 +5,6 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,40 +14,47 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Serves every request of the JDK HTTP server: buffers the body (chunked or not, up to the limit), resolves the route,
- * invokes the function and writes its response with a Content-Length (HTTP/1.1 keep-alive stays usable).
- * Never logs headers (X-Registry-Auth carries credentials) nor query strings.
+ * Serves every request of the JDK HTTP server the way the Functions host (Kestrel, the host's middleware and the
+ * Java worker) serves it; each behaviour names its source. Order: Kestrel's request limits, the route (empty 404, the
+ * homepage for {@code /}), the key (empty 401), the body limit (empty 500), the body as the host forwards it, the
+ * invocation (empty 500 when it fails, 502 after the response deadline), then the response framed as Kestrel frames
+ * it. Never logs headers (X-Registry-Auth and x-functions-key carry credentials) nor query strings ({@code code}).
  */
 final class FunctionHttpHandler implements HttpHandler {
 
     private static final Logger LOG = Logger.getLogger(FunctionHttpHandler.class.getName());
-    private static final String JSON = "application/json";
-    /** Headers the host computes itself. */
-    private static final List<String> HOP_BY_HOP = List.of("content-length", "transfer-encoding", "connection",
-            "keep-alive");
-    /** Headers read from a foreign {@link HttpResponseMessage} that is not a {@link LocalHttpResponse}. */
-    private static final List<String> KNOWN_HEADERS = List.of("Content-Type", "Location", "Api-Version", "Ostype",
-            "Server", "Docker-Experimental", "Cache-Control", "Pragma", "Builder-Version", "Swarm", "ETag",
-            "Docker-Content-Digest", "Content-Encoding", "Retry-After");
+    /** Kestrel's defaults ({@code dotnet/aspnetcore src/Servers/Kestrel/Core/src/KestrelServerLimits.cs}). */
+    static final int MAX_REQUEST_LINE_BYTES = 8 * 1024;
+    static final int MAX_REQUEST_HEADERS_BYTES = 32 * 1024;
+    static final int MAX_REQUEST_HEADER_COUNT = 100;
+    /** What the host's string output formatter writes when the function set no type (dotnet/aspnetcore
+     * {@code src/Mvc/Mvc.Core/src/Formatters/StringOutputFormatter.cs}). */
+    static final String TEXT_UTF8 = "text/plain; charset=utf-8";
+    private static final byte[] HOMEPAGE = ("<!DOCTYPE html>\n<html><head><title>Your Functions app is up and running"
+            + "</title></head><body><h1>Your Functions app is up and running</h1><p>sockerless local host</p></body>"
+            + "</html>\n").getBytes(StandardCharsets.UTF_8);
 
     private final RouteTable routes;
-    private final long maxRequestBytes;
+    private final LocalHost.Options options;
+    private final FunctionKeys keys;
+    private final ExecutorService invocations;
 
-    FunctionHttpHandler(RouteTable routes, long maxRequestBytes) {
+    FunctionHttpHandler(RouteTable routes, LocalHost.Options options, FunctionKeys keys, ExecutorService invocations) {
         this.routes = routes;
-        this.maxRequestBytes = maxRequestBytes;
-    }
-
-    /** The body exceeded the limit. */
-    private static final class TooLarge extends Exception {
-        TooLarge() {
-            super(null, null, false, false);
-        }
+        this.options = options;
+        this.keys = keys;
+        this.invocations = invocations;
     }
 
     @Override
@@ -57,54 +63,118 @@ final class FunctionHttpHandler implements HttpHandler {
         String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
         URI requestUri = ex.getRequestURI();
         String rawPath = requestUri.getRawPath() == null ? "/" : requestUri.getRawPath();
-        int status = 500;
-        String function = "-";
+        String[] outcome = {"500", "-"};
         try {
-            RouteTable.Match match = routes.resolve(method, rawPath);
-            HttpMethod httpMethod = toHttpMethod(method);
-            byte[] body;
-            try {
-                body = readBody(ex);
-            } catch (TooLarge e) {
-                status = 413;
-                ex.getResponseHeaders().set("Connection", "close");
-                sendJson(ex, 413, "request body too large: limit " + maxRequestBytes + " bytes");
-                return;
-            }
-            if (match == null || httpMethod == null) {
-                status = 404;
-                sendJson(ex, 404, "page not found");
-                return;
-            }
-            function = match.function().name();
-            HttpResponseMessage response;
-            try {
-                response = FunctionInvoker.invoke(match.function(), match.routeValues(), absoluteUri(ex),
-                        httpMethod, requestHeaders(ex.getRequestHeaders()),
-                        PathDecoder.parseQuery(requestUri.getRawQuery()), body);
-            } catch (FunctionInvoker.InvocationFailure e) {
-                Throwable cause = e.getCause();
-                LOG.log(Level.SEVERE, "function " + function + " failed on " + method + " " + rawPath, cause);
-                status = 500;
-                String msg = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
-                sendJson(ex, 500, msg);
-                return;
-            }
-            if (response == null) {
-                response = FunctionInvoker.toResponse(null);
-            }
-            status = response.getStatusCode();
-            send(ex, response, "HEAD".equals(method));
+            serve(ex, method, requestUri, rawPath, outcome);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "request " + method + " " + rawPath + " failed: " + e, e);
             throw e;
         } finally {
             ex.close();
             long ms = (System.nanoTime() - start) / 1_000_000;
-            String fn = function;
-            int st = status;
-            LOG.info(() -> method + " " + rawPath + " -> " + st + " (" + fn + ", " + ms + " ms)");
+            LOG.info(() -> method + " " + rawPath + " -> " + outcome[0] + " (" + outcome[1] + ", " + ms + " ms)");
         }
+    }
+
+    private void serve(HttpExchange ex, String method, URI requestUri, String rawPath, String[] outcome)
+            throws IOException {
+        Headers in = ex.getRequestHeaders();
+        // Kestrel rejects before routing: request line over 8 KB → 414, headers over 32 KB or 100 fields → 431
+        // (KestrelServerLimits.cs MaxRequestLineSize, MaxRequestHeadersTotalSize, MaxRequestHeaderCount); a rejected
+        // request ends the connection.
+        int lineBytes = method.length() + 1 + requestUri.toString().length() + 1 + ex.getProtocol().length() + 2;
+        if (lineBytes > MAX_REQUEST_LINE_BYTES) {
+            outcome[0] = "414";
+            empty(ex, 414, true);
+            return;
+        }
+        int fields = 0;
+        long headerBytes = 2;
+        for (Map.Entry<String, List<String>> h : in.entrySet()) {
+            for (String v : h.getValue()) {
+                fields++;
+                headerBytes += h.getKey().length() + 2 + v.length() + 2;
+            }
+        }
+        if (fields > MAX_REQUEST_HEADER_COUNT || headerBytes > MAX_REQUEST_HEADERS_BYTES) {
+            outcome[0] = "431";
+            empty(ex, 431, true);
+            return;
+        }
+        RouteTable.Match match = routes.resolve(method, rawPath);
+        HttpMethod httpMethod = toHttpMethod(method);
+        if (match == null || httpMethod == null) {
+            if ("/".equals(rawPath)) {
+                // host src/WebJobs.Script.WebHost/Middleware/HomepageMiddleware.cs: an unmatched "/" is the homepage
+                // (ContentResult "text/html", which MVC completes with the UTF-8 charset), or 204 when
+                // AzureWebJobsDisableHomepage=true
+                if (options.homepageDisabled()) {
+                    outcome[0] = "204";
+                    empty(ex, 204, false);
+                } else {
+                    outcome[0] = "200";
+                    ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                    fixed(ex, 200, HOMEPAGE);
+                }
+                return;
+            }
+            // no route or no method: an empty 404 (host FunctionInvocationMiddleware finds no function)
+            outcome[0] = "404";
+            empty(ex, 404, false);
+            return;
+        }
+        HttpFunction function = match.function();
+        outcome[1] = function.name();
+        Map<String, String> headers = requestHeaders(in);
+        Map<String, String> query = PathDecoder.parseQuery(requestUri.getRawQuery());
+        if (keys != null && !keys.authorizes(function, FunctionKeys.presented(headers, query))) {
+            outcome[0] = "401";
+            empty(ex, 401, false);
+            return;
+        }
+        Object body;
+        try {
+            body = readBody(ex, in);
+        } catch (TooLarge e) {
+            // host #10519/#11525: Kestrel's MaxRequestBodySize (the host's 104857600 or
+            // FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, HttpRequestBodySizeMiddleware.cs) fails the body read and the host
+            // answers 500, not 413. Answered before the body is read (Connection: close); the JDK server closes the
+            // connection once the answer is written, since the body was not read, so no handler waits for it.
+            LOG.warning("function " + function.name() + ": request body of " + e.length + " bytes exceeds the limit of "
+                    + options.maxRequestBytes() + " bytes (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT): 500");
+            outcome[0] = "500";
+            empty(ex, 500, true);
+            return;
+        }
+        URI uri = absoluteUri(ex);
+        Future<HttpResponseMessage> invocation = invocations.submit(() -> FunctionInvoker.invoke(function,
+                match.routeValues(), uri, httpMethod, headers, query, body));
+        HttpResponseMessage response;
+        try {
+            response = invocation.get(options.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // D-time: after 230 s the caller gets 502 from the front end; the invocation goes on
+            LOG.warning("function " + function.name() + " has not responded within " + options.responseTimeout()
+                    .toSeconds() + " s: 502 (the invocation goes on)");
+            outcome[0] = "502";
+            empty(ex, 502, false);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            invocation.cancel(true);
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            // host ExceptionMiddleware.cs: a failed invocation (or binding) is an empty 500; details in the log only
+            Throwable cause = e.getCause() instanceof FunctionInvoker.InvocationFailure f ? f.getCause() : e.getCause();
+            LOG.log(Level.SEVERE, "function " + function.name() + " failed on " + method + " " + rawPath, cause);
+            outcome[0] = "500";
+            empty(ex, 500, false);
+            return;
+        }
+        if (response == null) {
+            response = FunctionInvoker.toResponse(null);
+        }
+        outcome[0] = String.valueOf(ResponseWriter.write(ex, response, "HEAD".equals(method), function.name()));
     }
 
     private static HttpMethod toHttpMethod(String method) {
@@ -115,39 +185,65 @@ final class FunctionHttpHandler implements HttpHandler {
         }
     }
 
-    private byte[] readBody(HttpExchange ex) throws IOException, TooLarge {
-        String cl = ex.getRequestHeaders().getFirst("Content-Length");
-        if (cl != null) {
-            try {
-                if (Long.parseLong(cl.trim()) > maxRequestBytes) {
-                    throw new TooLarge();
-                }
-            } catch (NumberFormatException ignored) {
-                // the server rejects malformed lengths itself
-            }
-        }
-        try (InputStream in = ex.getRequestBody()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[64 * 1024];
-            long total = 0;
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > maxRequestBytes) {
-                    throw new TooLarge();
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
+    /** The declared body is over the limit. */
+    private static final class TooLarge extends Exception {
+        final long length;
+
+        TooLarge(long length) {
+            super(null, null, false, false);
+            this.length = length;
         }
     }
 
+    /**
+     * What the host forwards of the body ({@link RequestBody}): read only for {@code Content-Length > 0}; a chunked
+     * body is read and thrown away (nothing is forwarded, so it never meets the limit).
+     */
+    private Object readBody(HttpExchange ex, Headers in) throws IOException, TooLarge {
+        String te = in.getFirst("Transfer-Encoding");
+        String cl = in.getFirst("Content-Length");
+        if (te != null || cl == null) {
+            discard(ex.getRequestBody());
+            return null;
+        }
+        long length;
+        try {
+            length = Long.parseLong(cl.trim());
+        } catch (NumberFormatException e) {
+            return null; // the JDK server refuses malformed lengths before this
+        }
+        if (length > options.maxRequestBytes() || length > Integer.MAX_VALUE - 8) {
+            throw new TooLarge(length);
+        }
+        if (length <= 0) {
+            return null;
+        }
+        byte[] bytes;
+        try (InputStream body = ex.getRequestBody()) {
+            bytes = body.readNBytes((int) length);
+        }
+        if (bytes.length != length) {
+            throw new IOException("request body ended after " + bytes.length + " of " + length + " bytes");
+        }
+        return RequestBody.forwarded(bytes, in.getFirst("Content-Type"));
+    }
+
+    private static void discard(InputStream body) {
+        try (InputStream b = body) {
+            b.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException ignored) {
+            // the client went away, or the connection was closed after an early answer
+        }
+    }
+
+    /** Header names lower-cased, repeated values joined with ',' (host ToRpcHttp: StringValues.ToString()). */
     private static Map<String, String> requestHeaders(Headers h) {
-        Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        h.forEach((k, v) -> out.put(k, String.join(",", v)));
+        Map<String, String> out = new TreeMap<>();
+        h.forEach((k, v) -> out.merge(k.toLowerCase(Locale.ROOT), String.join(",", v), (a, b) -> a + "," + b));
         return out;
     }
 
+    /** Host ToRpcHttp: {@code http://} + Host + path + query (the local host serves plain HTTP only). */
     private static URI absoluteUri(HttpExchange ex) {
         URI u = ex.getRequestURI();
         String raw = u.getRawPath() + (u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
@@ -167,69 +263,21 @@ final class FunctionHttpHandler implements HttpHandler {
         return URI.create("http://" + addr + ":" + local.getPort() + raw);
     }
 
-    static void sendJson(HttpExchange ex, int status, String message) throws IOException {
-        byte[] bytes = Json.message(message);
-        ex.getResponseHeaders().set("Content-Type", JSON);
-        boolean head = "HEAD".equalsIgnoreCase(ex.getRequestMethod());
-        if (head) {
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
-            ex.sendResponseHeaders(status, -1);
-        } else {
-            ex.sendResponseHeaders(status, bytes.length);
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(bytes);
-            }
+    /** A host-made reply: no body ({@code Content-Length: 0} except for HEAD and 204), {@code Server: Kestrel}. */
+    static void empty(HttpExchange ex, int status, boolean closeConnection) throws IOException {
+        Headers out = ex.getResponseHeaders();
+        out.set("Server", ResponseWriter.SERVER);
+        if (closeConnection) {
+            out.set("Connection", "close");
         }
+        ex.sendResponseHeaders(status, -1);
     }
 
-    private static void send(HttpExchange ex, HttpResponseMessage response, boolean head) throws IOException {
-        int status = response.getStatusCode();
-        Object bodyObject = response.getBody();
-        byte[] body;
-        String defaultType = null;
-        if (bodyObject == null) {
-            body = new byte[0];
-        } else if (bodyObject instanceof byte[] b) {
-            body = b;
-            defaultType = "application/octet-stream";
-        } else if (bodyObject instanceof String s) {
-            body = s.getBytes(StandardCharsets.UTF_8);
-            defaultType = "text/plain; charset=utf-8";
-        } else {
-            // the worker would serialise a POJO with Gson; the local host only knows its text form
-            body = bodyObject.toString().getBytes(StandardCharsets.UTF_8);
-            defaultType = "text/plain; charset=utf-8";
-        }
-        Headers out = ex.getResponseHeaders();
-        if (response instanceof LocalHttpResponse local) {
-            for (Map.Entry<String, String> e : local.headers()) {
-                if (!HOP_BY_HOP.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-                    out.set(e.getKey(), e.getValue());
-                }
-            }
-        } else {
-            for (String name : KNOWN_HEADERS) {
-                String v = response.getHeader(name);
-                if (v != null) {
-                    out.set(name, v);
-                }
-            }
-        }
-        boolean noBodyStatus = (status >= 100 && status < 200) || status == 204 || status == 304;
-        if (noBodyStatus) {
+    private static void fixed(HttpExchange ex, int status, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Server", ResponseWriter.SERVER);
+        if ("HEAD".equalsIgnoreCase(ex.getRequestMethod())) {
+            ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
             ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        if (defaultType != null && body.length > 0 && !out.containsKey("Content-Type")) {
-            out.set("Content-Type", defaultType);
-        }
-        if (head) {
-            out.set("Content-Length", Integer.toString(body.length));
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        if (body.length == 0) {
-            ex.sendResponseHeaders(status, -1); // Content-Length: 0
             return;
         }
         ex.sendResponseHeaders(status, body.length);

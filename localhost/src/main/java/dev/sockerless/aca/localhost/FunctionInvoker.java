@@ -7,7 +7,6 @@ import com.microsoft.azure.functions.HttpStatus;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,12 +32,13 @@ public final class FunctionInvoker {
     /**
      * Invokes {@code f}.
      *
-     * @param body the buffered body, {@code null} or empty when there is none
+     * @param body what the host forwarded of the body ({@link RequestBody#forwarded}): {@code byte[]}, {@code String},
+     *             or {@code null} for none
+     * @throws InvocationFailure when the binding fails (before the function runs) or the function throws
      */
     public static HttpResponseMessage invoke(HttpFunction f, Map<String, String> routeValues, URI uri,
                                              HttpMethod method, Map<String, String> headers,
-                                             Map<String, String> query, byte[] body) throws InvocationFailure {
-        boolean hasBody = body != null && body.length > 0;
+                                             Map<String, String> query, Object body) throws InvocationFailure {
         LocalHttpRequest<Object> request = null;
         LocalExecutionContext context = new LocalExecutionContext(f.name());
         Map<String, String> bindingData = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -51,10 +51,12 @@ public final class FunctionInvoker {
             switch (p.kind()) {
                 case REQUEST -> {
                     if (request == null) {
-                        Class<?> bodyType = p.bodyType() != null ? p.bodyType()
-                                : f.binary() ? byte[].class : String.class;
-                        Object value = !hasBody ? null
-                                : bodyType == byte[].class ? body : new String(body, StandardCharsets.UTF_8);
+                        Object value;
+                        try {
+                            value = RequestBody.convert(body, p.bodyType());
+                        } catch (RequestBody.BindingFailure e) {
+                            throw new InvocationFailure(e);
+                        }
                         Object wrapped = p.optionalBody() ? Optional.ofNullable(value) : value;
                         request = new LocalHttpRequest<>(uri, method, headers, query, wrapped);
                     }

@@ -62,7 +62,10 @@ public final class FunctionScanner {
         return scan(packageName, cl != null ? cl : FunctionScanner.class.getClassLoader());
     }
 
-    /** Scans {@code packageName} with the given loader; results are sorted by function name. */
+    /**
+     * Scans {@code packageName} with the given loader; results are sorted by function name. Functions the local host
+     * cannot serve are skipped; a route template the host would refuse fails the scan ({@link IllegalStateException}).
+     */
     public static List<HttpFunction> scan(String packageName, ClassLoader loader) {
         List<HttpFunction> out = new ArrayList<>();
         for (String className : classNames(packageName, loader)) {
@@ -75,7 +78,7 @@ public final class FunctionScanner {
             }
             out.addAll(functionsOf(type));
         }
-        out.sort(Comparator.comparing(HttpFunction::name));
+        out.sort(RouteTable.ORDER);
         return out;
     }
 
@@ -100,6 +103,8 @@ public final class FunctionScanner {
                 if (f != null) {
                     out.add(f);
                 }
+            } catch (IllegalStateException e) {
+                throw e; // a route the host refuses: the host does not start
             } catch (RuntimeException | LinkageError e) {
                 LOG.warning("skipping function " + fn.value() + " (" + type.getName() + "." + m.getName() + "): "
                         + e.getMessage());
@@ -142,14 +147,20 @@ public final class FunctionScanner {
             params.add(bindingOf(p, name));
         }
         String routeText = trigger.route() == null || trigger.route().isBlank() ? name : trigger.route();
-        RouteTemplate route = RouteTemplate.parse(routeText);
+        RouteTemplate route;
+        try {
+            route = RouteTemplate.parse(routeText);
+        } catch (IllegalArgumentException e) {
+            // ASP.NET Core refuses the template (e.g. a catch-all that is not last): refused at start-up
+            throw new IllegalStateException("function " + name + ": " + e.getMessage(), e);
+        }
         Set<String> methodSet = new TreeSet<>();
         for (HttpMethod hm : trigger.methods()) {
             methodSet.add(hm.name().toUpperCase(Locale.ROOT));
         }
         String dataType = trigger.dataType() == null ? "" : trigger.dataType();
         return new HttpFunction(name, type, m, route, Collections.unmodifiableSet(new LinkedHashSet<>(methodSet)),
-                dataType, List.copyOf(params));
+                trigger.authLevel(), dataType, List.copyOf(params));
     }
 
     private static HttpFunction.Param bindingOf(Parameter p, String fn) {
@@ -174,7 +185,7 @@ public final class FunctionScanner {
                 bodyType = String.class;
             } else if (body == Object.class || body instanceof java.lang.reflect.WildcardType
                     || body instanceof java.lang.reflect.TypeVariable) {
-                bodyType = null; // decided by dataType at invocation time
+                bodyType = null; // the value as forwarded: byte[] or String
             } else {
                 throw new IllegalArgumentException("unsupported request body type " + body.getTypeName()
                         + " (use Optional<byte[]> or Optional<String>)");

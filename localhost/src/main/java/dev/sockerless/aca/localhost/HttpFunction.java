@@ -1,5 +1,6 @@
 package dev.sockerless.aca.localhost;
 
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Locale;
@@ -14,11 +15,13 @@ import java.util.Set;
  * @param method    the function method
  * @param route     the parsed route template (the function name when the trigger declares no route)
  * @param methods   allowed HTTP methods in upper case; empty means every method
- * @param dataType  the trigger's {@code dataType} ("" when not set)
+ * @param authLevel the trigger's {@code authLevel} (what key, if any, a request needs)
+ * @param dataType  the trigger's {@code dataType} ("" when not set); ignored for HTTP, as the host and the worker
+ *                  ignore it (see {@link RequestBody})
  * @param params    how to bind each method parameter, in order
  */
 public record HttpFunction(String name, Class<?> type, Method method, RouteTemplate route, Set<String> methods,
-                           String dataType, List<Param> params) {
+                           AuthorizationLevel authLevel, String dataType, List<Param> params) {
 
     /** What a method parameter receives. */
     /** DURABLE_CLIENT: a Durable client binding, passed as null (the app runs its orchestration in process). */
@@ -30,7 +33,8 @@ public record HttpFunction(String name, Class<?> type, Method method, RouteTempl
      * @param kind        request, execution context or a {@code @BindingName} value
      * @param bindingName the {@code @BindingName} value (BINDING only)
      * @param type        the parameter's raw type
-     * @param bodyType    for REQUEST: {@code byte[].class} or {@code String.class}
+     * @param bodyType    for REQUEST: {@code byte[].class}, {@code String.class}, or null (untyped: the value as the
+     *                    host forwarded it)
      * @param optionalBody for REQUEST: whether the body is wrapped in {@code Optional}
      */
     public record Param(ParamKind kind, String bindingName, Class<?> type, Class<?> bodyType, boolean optionalBody) {
@@ -39,11 +43,6 @@ public record HttpFunction(String name, Class<?> type, Method method, RouteTempl
     /** Whether the function accepts the given HTTP method. */
     public boolean allows(String httpMethod) {
         return methods.isEmpty() || methods.contains(httpMethod.toUpperCase(Locale.ROOT));
-    }
-
-    /** The trigger is binary: the request body is handed over as bytes. */
-    public boolean binary() {
-        return "binary".equalsIgnoreCase(dataType);
     }
 
     @Override

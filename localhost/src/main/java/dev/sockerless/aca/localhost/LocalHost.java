@@ -4,7 +4,10 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -17,14 +20,67 @@ import java.util.logging.Logger;
  * with the JDK HTTP server, route templates as Azure Functions interprets them ({@code routePrefix ""}).
  *
  * <p>{@link #main} reads {@code SOCKERLESS_LISTEN} (default {@code 127.0.0.1:7071}), {@code SOCKERLESS_FUNCTIONS_PACKAGE}
- * (default {@value #DEFAULT_PACKAGE}) and {@code SOCKERLESS_MAX_REQUEST_BYTES} (default 104857600), starts Azurite
- * unless {@code AzureWebJobsStorage} is set (environment or system property), and stops what it started on
- * SIGINT/SIGTERM. {@link #start(InetSocketAddress, String)} is the programmatic API for tests; it never starts Azurite.
+ * (default {@value #DEFAULT_PACKAGE}) and the {@link Options} settings, starts Azurite unless
+ * {@code AzureWebJobsStorage} is set (environment or system property), and stops what it started on SIGINT/SIGTERM.
+ * {@link #start(InetSocketAddress, String)} is the programmatic API for tests; it never starts Azurite.
  */
 public final class LocalHost implements AutoCloseable {
 
     public static final String DEFAULT_PACKAGE = "dev.sockerless.aca.functions";
+    /** The host's request body limit (Kestrel {@code MaxRequestBodySize} set in host {@code src/WebJobs.Script.WebHost/Program.cs}). */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 104_857_600L;
+    /** Azure answers 502 when a function has not responded within 230 s (Azure Load Balancer idle timeout). */
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(230);
+
+    /**
+     * How the host serves requests.
+     *
+     * @param maxRequestBytes  {@code FUNCTIONS_REQUEST_BODY_SIZE_LIMIT}, the real host's setting (default 104857600):
+     *                         a larger {@code Content-Length} gets an empty 500
+     * @param responseTimeout  {@code SOCKERLESS_LOCAL_RESPONSE_TIMEOUT_SECONDS} (default 230): later, the caller gets
+     *                         502 while the invocation goes on
+     * @param keysFile         {@code SOCKERLESS_LOCAL_KEYS}: the function keys to enforce, none when empty
+     * @param homepageDisabled {@code AzureWebJobsDisableHomepage=true}: an unmatched {@code /} gets 204, not the page
+     */
+    public record Options(long maxRequestBytes, Duration responseTimeout, Optional<Path> keysFile,
+                          boolean homepageDisabled) {
+
+        public Options {
+            if (maxRequestBytes <= 0 || responseTimeout.isNegative() || responseTimeout.isZero()) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+        }
+
+        /** The defaults: Azure's limits, no keys, the homepage. */
+        public static Options defaults() {
+            return new Options(DEFAULT_MAX_REQUEST_BYTES, DEFAULT_RESPONSE_TIMEOUT, Optional.empty(), false);
+        }
+
+        /** From the settings (system properties, then environment). */
+        public static Options fromSettings() {
+            return new Options(Settings.getLong("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", DEFAULT_MAX_REQUEST_BYTES),
+                    Duration.ofSeconds(Settings.getLong("SOCKERLESS_LOCAL_RESPONSE_TIMEOUT_SECONDS",
+                            DEFAULT_RESPONSE_TIMEOUT.toSeconds())),
+                    Settings.get("SOCKERLESS_LOCAL_KEYS").map(Path::of),
+                    Settings.get("AzureWebJobsDisableHomepage").map("true"::equalsIgnoreCase).orElse(false));
+        }
+
+        public Options withMaxRequestBytes(long bytes) {
+            return new Options(bytes, responseTimeout, keysFile, homepageDisabled);
+        }
+
+        public Options withResponseTimeout(Duration timeout) {
+            return new Options(maxRequestBytes, timeout, keysFile, homepageDisabled);
+        }
+
+        public Options withKeysFile(Path file) {
+            return new Options(maxRequestBytes, responseTimeout, Optional.of(file), homepageDisabled);
+        }
+
+        public Options withHomepageDisabled(boolean disabled) {
+            return new Options(maxRequestBytes, responseTimeout, keysFile, disabled);
+        }
+    }
     static final int THREADS = 32;
 
     static {
@@ -39,43 +95,46 @@ public final class LocalHost implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ExecutorService invocations;
     private final RouteTable routes;
     private volatile boolean closed;
 
-    private LocalHost(HttpServer server, ExecutorService executor, RouteTable routes) {
+    private LocalHost(HttpServer server, ExecutorService executor, ExecutorService invocations, RouteTable routes) {
         this.server = server;
         this.executor = executor;
+        this.invocations = invocations;
         this.routes = routes;
     }
 
-    /** Starts serving the functions of {@code functionsPackage} with the configured (or default) body limit. */
+    /** Starts serving the functions of {@code functionsPackage} with the configured (or default) options. */
     public static LocalHost start(InetSocketAddress address, String functionsPackage) throws IOException {
-        return start(address, functionsPackage,
-                Settings.getLong("SOCKERLESS_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES));
+        return start(address, functionsPackage, Options.fromSettings());
     }
 
-    /** Starts serving the functions of {@code functionsPackage} with an explicit request body limit. */
-    public static LocalHost start(InetSocketAddress address, String functionsPackage, long maxRequestBytes)
+    /** Starts serving the functions of {@code functionsPackage} with explicit options. */
+    public static LocalHost start(InetSocketAddress address, String functionsPackage, Options options)
             throws IOException {
-        return start(address, FunctionScanner.scan(functionsPackage), maxRequestBytes);
+        return start(address, FunctionScanner.scan(functionsPackage), options);
     }
 
     /** Starts serving the given functions. */
-    public static LocalHost start(InetSocketAddress address, List<HttpFunction> functions, long maxRequestBytes)
+    public static LocalHost start(InetSocketAddress address, List<HttpFunction> functions, Options options)
             throws IOException {
         RouteTable routes = new RouteTable(functions);
+        FunctionKeys keys = options.keysFile().map(FunctionKeys::load).orElse(null);
         HttpServer server = HttpServer.create(address, 128);
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads("localhost-http-"));
+        ExecutorService invocations = Executors.newCachedThreadPool(daemonThreads("localhost-invocation-"));
         server.setExecutor(executor);
-        server.createContext("/", new FunctionHttpHandler(routes, maxRequestBytes));
+        server.createContext("/", new FunctionHttpHandler(routes, options, keys, invocations));
         server.start();
-        return new LocalHost(server, executor, routes);
+        return new LocalHost(server, executor, invocations, routes);
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "localhost-http-" + n.incrementAndGet());
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
@@ -115,6 +174,7 @@ public final class LocalHost implements AutoCloseable {
         closed = true;
         server.stop(1);
         executor.shutdownNow();
+        invocations.shutdownNow();
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -129,7 +189,7 @@ public final class LocalHost implements AutoCloseable {
             InetSocketAddress address = ListenAddress.parse(dev.sockerless.aca.config.Settings.fromEnvironment()
                     .require(dev.sockerless.aca.config.Settings.Key.SOCKERLESS_LISTEN));
             String pkg = Settings.get("SOCKERLESS_FUNCTIONS_PACKAGE").orElse(DEFAULT_PACKAGE);
-            long limit = Settings.getLong("SOCKERLESS_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES);
+            Options options = Options.fromSettings();
             List<HttpFunction> functions = FunctionScanner.scan(pkg);
             if (functions.isEmpty()) {
                 LOG.warning("no HTTP functions found in package " + pkg);
@@ -138,7 +198,7 @@ public final class LocalHost implements AutoCloseable {
                 azurite = Azurite.start();
                 System.setProperty("AzureWebJobsStorage", azurite.connectionString());
             }
-            LocalHost host = start(address, functions, limit);
+            LocalHost host = start(address, functions, options);
             Azurite started = azurite;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.err.println("sockerless local host stopping");
@@ -151,7 +211,7 @@ public final class LocalHost implements AutoCloseable {
                 LOG.info("route " + f);
             }
             System.out.println("sockerless local host listening on " + host.url() + " (" + functions.size()
-                    + " functions)");
+                    + " functions, keys " + (options.keysFile().isPresent() ? "enforced" : "not enforced") + ")");
             System.out.flush();
         } catch (Exception | Error e) {
             if (azurite != null) {

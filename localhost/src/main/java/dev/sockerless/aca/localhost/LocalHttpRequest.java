@@ -7,13 +7,16 @@ import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
 import java.net.URI;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The local host's {@link HttpRequestMessage}: fully buffered body, case-insensitive headers (repeated headers joined
- * with ','), decoded query parameters, and a response builder that records every header.
+ * The local host's {@link HttpRequestMessage}, shaped like the worker's: fully buffered body, headers as the host
+ * forwards them (names lower-cased, repeated values joined with ','; the map is case-SENSITIVE, as the worker's is, so
+ * {@code getHeaders().get("X-Registry-Auth")} is null on Azure and here), decoded query parameters without empty
+ * values, and a response builder that records every header.
  *
  * @param <T> the body type ({@code Optional<byte[]>}, {@code Optional<String>}, {@code byte[]} or {@code String})
  */
@@ -28,9 +31,9 @@ public final class LocalHttpRequest<T> implements HttpRequestMessage<T> {
     public LocalHttpRequest(URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query, T body) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.method = Objects.requireNonNull(method, "method");
-        TreeMap<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        TreeMap<String, String> h = new TreeMap<>();
         if (headers != null) {
-            headers.forEach((k, v) -> h.merge(k, v, (a, b) -> a + "," + b));
+            headers.forEach((k, v) -> h.merge(k.toLowerCase(Locale.ROOT), v, (a, b) -> a + "," + b));
         }
         this.headers = Collections.unmodifiableMap(h);
         this.query = query == null ? Map.of() : Collections.unmodifiableMap(query);

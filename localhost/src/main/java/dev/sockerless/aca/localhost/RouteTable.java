@@ -3,28 +3,27 @@ package dev.sockerless.aca.localhost;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
- * The host's route table: functions ordered like ASP.NET Core orders inbound routes — by precedence (segment by
- * segment: literal, then constrained parameter, then parameter, then catch-all), then by template text
- * (case-insensitive), then by function name. A request goes to the first function whose template matches the path and
- * whose methods include the request method; routes that match the path but not the method are skipped (the Functions
- * host registers the method as a route constraint), so a miss on both is a plain 404.
+ * The host's route table, as the Functions host builds it: functions sorted by name (ordinal, ignoring case;
+ * {@code Azure/azure-functions-host src/WebJobs.Script/Host/FunctionMetadataManager.cs}) into one route collection
+ * ({@code src/WebJobs.Script.WebHost/WebScriptHostHttpRoutesManager.cs}), and a request goes to the FIRST function
+ * whose template matches the path and whose methods include the request method. There is no ranking by specificity
+ * (host issues #6062, #3153, #9876): a catch-all must be named to sort after every function it could shadow.
+ * Methods are a filter: a route that matches the path but not the method is skipped, and HEAD is not GET.
+ *
+ * <p>Refused at start-up, as {@code src/WebJobs.Script/Host/ScriptHost.cs} refuses them: templates starting with
+ * {@code admin} or {@code runtime} (after trimming '/', ignoring case), and two functions with the same template
+ * (ignoring case) and a method in common. A catch-all that is not the last segment never gets here
+ * ({@link RouteTemplate#parse} refuses it, as ASP.NET Core routing does). The real host only disables the offending
+ * function; the local host refuses to start, which is stricter.
  */
 public final class RouteTable {
 
-    private static final Logger LOG = Logger.getLogger(RouteTable.class.getName());
-
-    static final Comparator<HttpFunction> ORDER = (a, b) -> {
-        int c = RouteTemplate.comparePrecedence(a.route(), b.route());
-        if (c != 0) {
-            return c;
-        }
-        c = String.CASE_INSENSITIVE_ORDER.compare(a.route().text(), b.route().text());
-        return c != 0 ? c : a.name().compareTo(b.name());
-    };
+    /** {@code StringComparer.OrdinalIgnoreCase}: both names upper-cased (invariant), then compared char by char. */
+    static final Comparator<HttpFunction> ORDER = (a, b) -> ordinalIgnoreCase(a.name(), b.name());
 
     /** A resolved request: the function and its route values. */
     public record Match(HttpFunction function, Map<String, String> routeValues) {
@@ -35,15 +34,28 @@ public final class RouteTable {
     public RouteTable(List<HttpFunction> functions) {
         List<HttpFunction> sorted = new ArrayList<>(functions);
         sorted.sort(ORDER);
-        this.functions = List.copyOf(sorted);
-        for (int i = 1; i < sorted.size(); i++) {
-            HttpFunction a = sorted.get(i - 1);
-            HttpFunction b = sorted.get(i);
-            if (a.route().text().equalsIgnoreCase(b.route().text()) && overlaps(a, b)) {
-                LOG.warning("functions " + a.name() + " and " + b.name() + " share route '" + a.route().text()
-                        + "' and a method; " + a.name() + " wins");
+        for (HttpFunction f : sorted) {
+            String t = f.route().text().toLowerCase(Locale.ROOT);
+            if (t.startsWith("admin") || t.startsWith("runtime")) {
+                throw new IllegalStateException("function " + f.name() + ": the route '" + f.route().text()
+                        + "' conflicts with the host's built-in routes (admin*, runtime*)");
             }
         }
+        for (int i = 0; i < sorted.size(); i++) {
+            for (int j = i + 1; j < sorted.size(); j++) {
+                HttpFunction a = sorted.get(i);
+                HttpFunction b = sorted.get(j);
+                if (a.route().text().equalsIgnoreCase(b.route().text()) && overlaps(a, b)) {
+                    throw new IllegalStateException("function " + b.name() + ": the route '" + b.route().text()
+                            + "' conflicts with the route defined by function '" + a.name() + "'");
+                }
+            }
+        }
+        this.functions = List.copyOf(sorted);
+    }
+
+    static int ordinalIgnoreCase(String a, String b) {
+        return a.toUpperCase(Locale.ROOT).compareTo(b.toUpperCase(Locale.ROOT));
     }
 
     private static boolean overlaps(HttpFunction a, HttpFunction b) {
@@ -53,13 +65,14 @@ public final class RouteTable {
         return a.methods().stream().anyMatch(b.methods()::contains);
     }
 
-    /** The functions in matching order. */
+    /** The functions in matching order (by name). */
     public List<HttpFunction> functions() {
         return functions;
     }
 
     /**
-     * Resolves a request.
+     * Resolves a request: the first function, in name order, whose methods include {@code method} and whose template
+     * matches the path.
      *
      * @param method  the HTTP method
      * @param rawPath the raw (percent-encoded) request path

@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * values {@code {name=value}}, a catch-all {@code {*name}} (or {@code {**name}}) as the last segment, and complex
  * segments mixing literals and parameters ({@code {name}.{ext}}). {@code {{} and {@code }}} escape braces.
  *
- * <p>Inbound precedence follows ASP.NET Core's {@code RoutePrecedence.ComputeInbound}: one digit per segment, lower is
+ * <p>{@link #precedence()} is ASP.NET Core's {@code RoutePrecedence.ComputeInbound}: one digit per segment, lower is
  * more specific: literal 1, complex segment 2, constrained parameter 2, parameter 3, constrained catch-all 4,
- * catch-all 5.
+ * catch-all 5. The Functions host does NOT rank by it (it matches in function-name order, see {@link RouteTable}); the
+ * routing-order tests use it to say which of two overlapping functions is the intended one.
  */
 public final class RouteTemplate {
 
@@ -369,7 +370,7 @@ public final class RouteTemplate {
             Part first = seg.first();
             if (seg.simple() && first.catchAll()) {
                 String rest = i < rawSegs.size() ? String.join("/", rawSegs.subList(i, rawSegs.size())) : "";
-                String decodedRest = PathDecoder.decode(rest);
+                String decodedRest = PathDecoder.decodePath(rest);
                 if (decodedRest.isEmpty()) {
                     if (first.defaultValue() != null) {
                         decodedRest = first.defaultValue();
@@ -395,9 +396,10 @@ public final class RouteTemplate {
                 }
                 return null;
             }
-            String decoded = PathDecoder.decode(rawSegs.get(i));
+            String decoded = PathDecoder.decodePath(rawSegs.get(i));
             if (seg.simple()) {
                 if (first.isLiteral()) {
+                    // literals match ignoring case, as in ASP.NET Core routing (dotnet/aspnetcore src/Http/Routing)
                     if (!first.literal().equalsIgnoreCase(decoded)) {
                         return null;
                     }

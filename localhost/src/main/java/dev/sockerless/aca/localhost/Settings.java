@@ -28,7 +28,7 @@ public final class Settings {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a positive number of bytes, not '" + v.get() + "'");
+            throw new IllegalArgumentException(name + " must be a positive whole number, not '" + v.get() + "'");
         }
     }
 }

@@ -56,10 +56,13 @@ public final class Benchmark {
             System.setProperty("AzureWebJobsStorage", azurite.connectionString());
             System.setProperty("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + proxy.baseUrl());
             System.setProperty("SOCKERLESS_STAGING_REGISTRY", staging.hostPort() + "/staging");
-            System.setProperty("SOCKERLESS_MAX_REQUEST_BYTES", String.valueOf(1L << 30));
+            // the archive is over Azure's default 100 MB: raised as an app setting of the same name would be
+            System.setProperty("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", String.valueOf(1L << 30));
             System.setProperty("SOCKERLESS_INSECURE_REGISTRIES", staging.hostPort());
             System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_ID", "/subscriptions/00000000-0000-0000-0000-000000000000"
                     + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env");
+            System.setProperty("SOCKERLESS_ACA_LOCATION", "westeurope"); // with the type: no ARM read of the environment
+            System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only");
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint());
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
             System.setProperty("SOCKERLESS_FOLLOW_WAIT_SECONDS", "1");
@@ -101,6 +104,13 @@ public final class Benchmark {
         System.exit(0);
     }
 
+    /** A load as the Functions host hands one over whole: application/octet-stream with a Content-Length. */
+    private static HttpResponse<String> postLoad(HttpClient http, String base, byte[] archive) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=1"))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Load throughput through the local host next to skopeo copy, repeated-load requests and peak heap. */
     private static void load(HttpClient http, String base, CountingProxy proxy) throws Exception {
         java.util.Random random = new java.util.Random(42);
@@ -119,9 +129,7 @@ public final class Benchmark {
         proxy.reset();
         resetPeakHeap();
         long t0 = System.nanoTime();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=1"))
-                .header("Content-Type", "application/x-tar")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postLoad(http, base, archive);
         double ours = (System.nanoTime() - t0) / 1e9;
         long peak = peakHeap();
         if (r.statusCode() != 200 || !r.body().contains("Loaded image")) {
@@ -129,8 +137,10 @@ public final class Benchmark {
         }
         proxy.reset();
         long t1 = System.nanoTime();
-        http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=1"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> again = postLoad(http, base, archive);
+        if (again.statusCode() != 200) {
+            throw new IllegalStateException("repeated load failed: " + again.statusCode() + " " + again.body());
+        }
         double repeat = (System.nanoTime() - t1) / 1e9;
         long uploads = proxy.exchanges().stream().filter(e -> !e.method().equals("HEAD") && !e.method().equals("GET")
                 && e.path().contains("/blobs/")).count();

@@ -65,7 +65,8 @@ class DockerCliIT {
             "SOCKERLESS_REGISTRY_MIRRORS", "SOCKERLESS_STAGING_REGISTRY", "SOCKERLESS_ACA_ENVIRONMENT_ID",
             "SOCKERLESS_LOG_ANALYTICS_ENDPOINT", "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", "SOCKERLESS_FOLLOW_WAIT_SECONDS",
             "SOCKERLESS_FOLLOW_POLL_SECONDS", "SOCKERLESS_FOLLOW_GRACE_SECONDS", "SOCKERLESS_ARM_ENDPOINT",
-            "SOCKERLESS_ACA_LOCATION", "SOCKERLESS_WAIT_SECONDS", "SOCKERLESS_ARM_STATUS_CACHE_SECONDS"};
+            "SOCKERLESS_ACA_LOCATION", "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "SOCKERLESS_WAIT_SECONDS",
+            "SOCKERLESS_ARM_STATUS_CACHE_SECONDS"};
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ENVIRONMENT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
@@ -125,6 +126,7 @@ class DockerCliIT {
         removable = image(Format.OCI, Platform.LINUX_AMD64, "removable");
         push.push("e2e/removable", "v1", removable);
         push.push("e2e/removable", "v2", removable);
+        push.push("e2e/chunked", "v1", image(Format.OCI, Platform.LINUX_AMD64, "chunked"));
 
         tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
                 .user("alice", "wonderland").publicRepository("library/alpine", "alice")
@@ -153,13 +155,14 @@ class DockerCliIT {
                 Map.entry("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl()),
                 Map.entry("SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging"),
                 Map.entry("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID),
+                Map.entry("SOCKERLESS_ACA_LOCATION", "westeurope"), // with the type: no environment read through ARM
+                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"),
                 Map.entry("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint()),
                 Map.entry("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE),
                 Map.entry("SOCKERLESS_FOLLOW_WAIT_SECONDS", "3"),
                 Map.entry("SOCKERLESS_FOLLOW_POLL_SECONDS", "1"),
                 Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "3"),
                 Map.entry("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint()),
-                Map.entry("SOCKERLESS_ACA_LOCATION", "westeurope"),
                 Map.entry("SOCKERLESS_WAIT_SECONDS", "2"),
                 Map.entry("SOCKERLESS_ARM_STATUS_CACHE_SECONDS", "1"));
     }
@@ -420,6 +423,32 @@ class DockerCliIT {
         assertThat(docker("tag", "nosuch:v9", "team/x").failed().err()).contains("No such image: nosuch:v9");
     }
 
+    /**
+     * A load as Azure delivers one to the function: the archive as {@code application/octet-stream} with a
+     * {@code Content-Length} (the only way a body reaches a Java function byte for byte). Replies JSON lines, chunked.
+     */
+    java.net.http.HttpResponse<String> loadOverHttp(byte[] archive) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + host.port()
+                                + "/v1.51/images/load?quiet=1"))
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(archive)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("Content-Length")).as("JSON lines go out chunked").isEmpty();
+        return r;
+    }
+
+    /** The {@code stream} texts of a JSON-lines reply. */
+    static List<String> streams(String body) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            if (!line.isBlank()) {
+                out.add(JSON.readTree(line).path("stream").asText());
+            }
+        }
+        return out;
+    }
+
     @Test
     void loadPushesEveryArchiveFormatToTheStagingRegistryByteForByte() throws Exception {
         TestImage app = image(Format.DOCKER, Platform.LINUX_AMD64, "loaded");
@@ -431,9 +460,9 @@ class DockerCliIT {
         int n = 0;
         for (Map.Entry<String, byte[]> archive : archives.entrySet()) {
             String tag = "v" + (++n);
-            Path file = Files.write(temp.resolve(archive.getKey()), archive.getValue());
-            Result load = docker("load", "-i", file.toString()).ok();
-            assertThat(load.out().trim()).as(archive.getKey()).isEqualTo("Loaded image: loaded/app:" + tag);
+            java.net.http.HttpResponse<String> load = loadOverHttp(archive.getValue());
+            assertThat(load.statusCode()).as(archive.getKey() + ": " + load.body()).isEqualTo(200);
+            assertThat(streams(load.body())).as(archive.getKey()).containsExactly("Loaded image: loaded/app:" + tag + "\n");
             assertThat(docker("image", "inspect", "--format", "{{.Id}}", "loaded/app:" + tag).ok().out().trim())
                     .isEqualTo(app.config().digest());
 
@@ -450,14 +479,47 @@ class DockerCliIT {
                 assertThat(dev.sockerless.aca.testing.Blob.sha256(tar)).isEqualTo(app.layers().get(i).diffId());
             }
         }
-        Path untagged = Files.write(temp.resolve("untagged.tar"), TestArchives.legacy(app, List.of()));
-        assertThat(docker("load", "-i", untagged.toString()).ok().out().trim())
-                .isEqualTo("Loaded image ID: " + app.config().digest());
-        Path garbage = Files.write(temp.resolve("garbage.tar"), "not a tar at all".getBytes(StandardCharsets.UTF_8));
-        Result bad = docker("load", "-i", garbage.toString());
-        assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).contains("Error response from daemon");
+        assertThat(streams(loadOverHttp(TestArchives.legacy(app, List.of())).body()))
+                .containsExactly("Loaded image ID: " + app.config().digest() + "\n");
+        java.net.http.HttpResponse<String> garbage = loadOverHttp("not a tar at all".getBytes(StandardCharsets.UTF_8));
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.body()).contains("\"message\"");
         assertThat(docker("version").ok().out()).contains("API version"); // still serving
+    }
+
+    /**
+     * {@code docker load -i} sends the archive chunked as {@code application/x-tar}: the Functions host forwards no
+     * chunked body to a Java function, so the load sees no archive and the CLI fails, as it does against Azure.
+     */
+    @Test
+    void dockerLoadFailsAsOnAzureBecauseItsChunkedBodyNeverArrives() throws Exception {
+        TestImage app = image(Format.DOCKER, Platform.LINUX_AMD64, "cli-load");
+        Path file = Files.write(temp.resolve("cli.tar"), TestArchives.legacy(app, List.of("cli/load:v1")));
+        Result load = docker("load", "-i", file.toString()).failed();
+        assertThat(load.err()).contains("Error response from daemon").contains("chunked").contains("fromBlob")
+                .contains("application/octet-stream");
+        assertThat(docker("image", "inspect", "cli/load:v1").exit()).isNotZero();
+    }
+
+    /** The pull's JSON-lines reply goes out chunked, without a Content-Length, one JSON document per line. */
+    @Test
+    void pullRepliesAreChunkedJsonLines() throws Exception {
+        String name = proxy.hostPort() + "/e2e/chunked";
+        try (RawHttp http = new RawHttp(host.port())) {
+            RawHttp.Response r = http.send("POST /v1.51/images/create?fromImage=" + name + "&tag=v1 HTTP/1.1\r\n"
+                    + "Host: docker\r\nContent-Length: 0\r\n\r\n").read(false);
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            assertThat(r.chunked()).isTrue();
+            assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(r.headers()).doesNotContainKey("content-length");
+            assertThat(r.header("Content-Type")).isEqualTo("application/json");
+            List<String> lines = r.text().lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).hasSizeGreaterThan(1);
+            for (String line : lines) {
+                assertThat(JSON.readTree(line).isObject()).as(line).isTrue();
+            }
+            assertThat(r.text()).contains("Status: Downloaded newer image for " + name + ":v1");
+        }
     }
 
     @Test

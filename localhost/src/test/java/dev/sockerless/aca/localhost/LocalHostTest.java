@@ -2,14 +2,11 @@ package dev.sockerless.aca.localhost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sockerless.aca.localhost.sample.HostSample;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,26 +15,25 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** The local host against the sample functions: each test is one behaviour of the Functions host (see the sources). */
 class LocalHostTest {
 
     private static final int LIMIT = 64 * 1024;
     private static LocalHost host;
-    private static HttpClient client;
+    private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws IOException {
         host = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "dev.sockerless.aca.localhost.sample", LIMIT);
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+                "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults().withMaxRequestBytes(LIMIT));
     }
 
     @AfterAll
@@ -45,29 +41,45 @@ class LocalHostTest {
         host.close();
     }
 
-    private static HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body,
-                                             String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(host.url() + path))
-                .timeout(Duration.ofSeconds(10)).method(method, body);
+    static HttpResponse<String> send(LocalHost on, String method, String path, HttpRequest.BodyPublisher body,
+                                     String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.url() + path))
+                .timeout(Duration.ofSeconds(20)).method(method, body);
         if (headers.length > 0) {
             b.headers(headers);
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body,
+                                             String... headers) throws Exception {
+        return send(host, method, path, body, headers);
+    }
+
     private static HttpResponse<String> get(String path) throws Exception {
         return send("GET", path, HttpRequest.BodyPublishers.noBody());
     }
 
-    private static HttpResponse<String> post(String path, byte[] body) throws Exception {
-        return send("POST", path, HttpRequest.BodyPublishers.ofByteArray(body));
+    private static HttpResponse<String> post(String path, byte[] body, String... headers) throws Exception {
+        return send("POST", path, HttpRequest.BodyPublishers.ofByteArray(body), headers);
     }
 
+    private static RawHttp.Response raw(String request, boolean head) throws IOException {
+        try (RawHttp http = new RawHttp(host.port())) {
+            return http.send(request).read(head);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- routing
+
     @Test
-    void literalBeatsCatchAll() throws Exception {
-        assertThat(get("/images/json?all=1").body()).isEqualTo("list all=1");
+    void firstMatchInNameOrderWinsNotTheMostSpecificRoute() throws Exception {
+        // ImageGet (images/{*path}) sorts before ImageList (images/json): on Azure the catch-all wins
+        assertThat(get("/images/json?all=1").body()).isEqualTo("get json");
+        // ImageCreate and ImageLoad sort before ImagePost (images/{*path})
         assertThat(post("/images/create?fromImage=alpine&tag=3", new byte[0]).body())
                 .isEqualTo("create fromImage=alpine body=-1");
+        assertThat(post("/images/load", new byte[0]).body()).isEqualTo("load empty");
         assertThat(get("/images/create").body()).isEqualTo("get create");
     }
 
@@ -78,16 +90,17 @@ class LocalHostTest {
         assertThat(r.body()).isEqualTo("create v1.50 fromImage=docker.io/library/alpine");
         HttpResponse<String> miss = post("/vX/images/create", new byte[0]);
         assertThat(miss.statusCode()).isEqualTo(404);
-        assertThat(miss.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(miss.body()).isEqualTo("{\"message\":\"page not found\"}\n");
+        assertThat(miss.body()).isEmpty();
     }
 
     @Test
-    void catchAllCapturesImageNames() throws Exception {
+    void catchAllCapturesImageNamesAndKeepsEncodedSlashes() throws Exception {
         assertThat(get("/v1.50/images/myreg:5000/foo/bar:v1/json").body())
                 .isEqualTo("get v1.50 myreg:5000/foo/bar:v1/json");
         assertThat(get("/images/alpine@sha256:abc/json").body()).isEqualTo("get alpine@sha256:abc/json");
         assertThat(get("/images/json/json").body()).isEqualTo("get json/json");
+        assertThat(get("/IMAGES/a%3Ab/json").body()).as("literals ignore case; %3A is decoded").isEqualTo("get a:b/json");
+        assertThat(get("/images/a%2Fb/json").body()).as("%2F stays encoded").isEqualTo("get a%2Fb/json");
         assertThat(post("/v1.50/images/sha256:9234e8fb04c4/tag?repo=docker.io%2Flibrary%2Ffoo&tag=2", new byte[0])
                 .statusCode()).isEqualTo(404); // no versioned POST catch-all in the sample
         assertThat(post("/images/sha256:9234e8fb04c4/tag?repo=docker.io%2Flibrary%2Ffoo&tag=2", new byte[0]).body())
@@ -95,99 +108,38 @@ class LocalHostTest {
     }
 
     @Test
-    void headGetsHeadersOnly() throws Exception {
-        HttpResponse<String> head = send("HEAD", "/_ping", HttpRequest.BodyPublishers.noBody());
-        assertThat(head.statusCode()).isEqualTo(200);
-        assertThat(head.headers().firstValue("Api-Version")).hasValue("1.51");
-        assertThat(head.headers().firstValue("Content-Length")).hasValue("0");
-        assertThat(head.body()).isEmpty();
+    void headIsServedOnlyWhereTheFunctionListsHead() throws Exception {
+        RawHttp.Response head = raw("HEAD /_ping HTTP/1.1\r\nHost: x\r\n\r\n", true);
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Api-Version")).isEqualTo("1.51");
+        assertThat(head.headers()).as("Kestrel adds no Content-Length to HEAD").doesNotContainKey("content-length")
+                .doesNotContainKey("transfer-encoding");
         HttpResponse<String> getPing = get("/_ping");
         assertThat(getPing.body()).isEqualTo("OK");
-        assertThat(getPing.headers().firstValue("Content-Length")).hasValue("2");
         assertThat(getPing.headers().firstValue("Ostype")).hasValue("linux");
-        // a HEAD on a GET-only route is not routed
+        // HEAD is not mapped to GET: a GET-only route answers 404
         assertThat(send("HEAD", "/images/json", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(404);
+        assertThat(send("HEAD", "/boom", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(404);
     }
 
     @Test
-    void binaryBodiesArriveIntact() throws Exception {
-        byte[] body = new byte[40_000];
-        new Random(7).nextBytes(body);
-        HttpResponse<String> r = send("POST", "/images/load?quiet=1", HttpRequest.BodyPublishers.ofByteArray(body),
-                "Content-Type", "application/x-tar");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"length\":40000}");
-        assertThat(r.headers().firstValue("X-Body-Sha256")).hasValue(sha256(body));
-        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-    }
-
-    @Test
-    void chunkedUploadOfUnknownLength() throws Exception {
-        byte[] body = new byte[50_000];
-        new Random(11).nextBytes(body);
-        HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(
-                () -> new ByteArrayInputStream(body));
-        assertThat(chunked.contentLength()).isNegative();
-        HttpResponse<String> r = send("POST", "/images/load", chunked, "Content-Type", "application/x-tar");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"length\":50000}");
-        assertThat(r.headers().firstValue("X-Body-Sha256")).hasValue(sha256(body));
-    }
-
-    @Test
-    void emptyBodyIsOptionalEmpty() throws Exception {
-        assertThat(post("/images/load", new byte[0]).body()).isEqualTo("load empty");
-        assertThat(send("PUT", "/echo", HttpRequest.BodyPublishers.noBody()).body()).isEqualTo("empty");
-    }
-
-    @Test
-    void stringBodiesAndCaseInsensitiveHeaders() throws Exception {
-        HttpResponse<String> r = send("POST", "/echo?q=a+b%26c",
-                HttpRequest.BodyPublishers.ofString("h\u00e9llo", StandardCharsets.UTF_8),
-                "X-Registry-Auth", "e30=", "Content-Type", "application/json");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("string:h\u00e9llo");
-        assertThat(r.headers().firstValue("x-auth-lower")).hasValue("e30=");
-        assertThat(r.headers().firstValue("x-auth-upper")).hasValue("e30=");
-        assertThat(r.headers().firstValue("x-method")).hasValue("POST");
-        assertThat(r.headers().firstValue("x-query")).hasValue("a b&c");
-        assertThat(r.headers().firstValue("x-function")).hasValue("Echo");
-        assertThat(r.headers().firstValue("x-invocation").orElseThrow()).hasSize(36);
-        assertThat(r.headers().firstValue("x-uri").orElseThrow()).endsWith("/echo?q=a+b%26c").startsWith("http://");
-        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
-    }
-
-    @Test
-    void noRouteIs404Json() throws Exception {
-        for (String path : new String[] {"/nope", "/", "/v1.50/nope", "/containers/x/logs"}) {
+    void noRouteIsAnEmpty404AndSlashIsTheHomepage() throws Exception {
+        for (String path : new String[] {"/nope", "/v1.50/nope", "/containers/x/logs"}) {
             HttpResponse<String> r = get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(404);
-            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-            assertThat(r.body()).isEqualTo("{\"message\":\"page not found\"}\n");
+            assertThat(r.body()).as(path).isEmpty();
+            assertThat(r.headers().firstValue("Content-Type")).as(path).isEmpty();
+            assertThat(r.headers().firstValue("Content-Length")).as(path).hasValue("0");
         }
         assertThat(send("PATCH", "/echo", HttpRequest.BodyPublishers.ofString("x")).statusCode()).isEqualTo(404);
-    }
-
-    @Test
-    void oversizeBodyIs413() throws Exception {
-        byte[] big = new byte[LIMIT + 1];
-        HttpResponse<String> r = post("/images/load", big);
-        assertThat(r.statusCode()).isEqualTo(413);
-        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(r.body()).isEqualTo("{\"message\":\"request body too large: limit " + LIMIT + " bytes\"}\n");
-        HttpResponse<String> chunked = send("POST", "/images/load",
-                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[3 * LIMIT])));
-        assertThat(chunked.statusCode()).isEqualTo(413);
-        // the host still serves afterwards
-        assertThat(post("/images/load", new byte[LIMIT]).body()).isEqualTo("{\"length\":" + LIMIT + "}");
-    }
-
-    @Test
-    void exceptionIs500Json() throws Exception {
-        HttpResponse<String> r = get("/boom");
-        assertThat(r.statusCode()).isEqualTo(500);
-        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(r.body()).isEqualTo("{\"message\":\"kaboom \\\"quoted\\\"\"}\n");
+        HttpResponse<String> home = get("/");
+        assertThat(home.statusCode()).isEqualTo(200);
+        assertThat(home.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(home.body()).contains("Your Functions app is up and running");
+        try (LocalHost noHome = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults().withHomepageDisabled(true))) {
+            assertThat(send(noHome, "GET", "/", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(204);
+        }
     }
 
     @Test
@@ -197,80 +149,234 @@ class LocalHostTest {
         assertThat(get("/items/notanint").statusCode()).isEqualTo(404);
     }
 
+    // ---------------------------------------------------------------------------------------------- request bodies
+
+    @Test
+    void octetStreamArrivesByteForByteEvenWhenNotUtf8() throws Exception {
+        byte[] body = new byte[40_000];
+        new Random(7).nextBytes(body);
+        body[0] = (byte) 0xC3; // invalid UTF-8 right at the start
+        body[1] = (byte) 0x28;
+        HttpResponse<String> r = post("/images/load?quiet=1", body, "Content-Type", "application/octet-stream");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"length\":40000}");
+        assertThat(r.headers().firstValue("X-Body-Sha256")).hasValue(sha256(body));
+        assertThat(post("/images/load", body, "Content-Type", "Application/Octet-Stream; x=y").statusCode())
+                .isEqualTo(200);
+        assertThat(post("/images/load", body, "Content-Type", "multipart/form-data; boundary=b").headers()
+                .firstValue("X-Body-Sha256")).hasValue(sha256(body));
+    }
+
+    @Test
+    void aTextBodyForAByteArrayFunctionIsAnEmpty500() throws Exception {
+        byte[] tar = "ustar archive bytes".getBytes(StandardCharsets.UTF_8);
+        for (String[] headers : new String[][] {{"Content-Type", "application/x-tar"},
+                {"Content-Type", "application/json"}, {}}) {
+            HttpResponse<String> r = post("/images/load", tar, headers);
+            assertThat(r.statusCode()).as(String.join(" ", headers)).isEqualTo(500);
+            assertThat(r.body()).isEmpty();
+        }
+    }
+
+    @Test
+    void chunkedBodiesReachTheFunctionAsNoBody() throws Exception {
+        byte[] body = new byte[50_000];
+        new Random(11).nextBytes(body);
+        HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream(body));
+        assertThat(chunked.contentLength()).isNegative();
+        HttpResponse<String> r = send("POST", "/images/load", chunked, "Content-Type", "application/octet-stream");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("load empty");
+        // bigger than the limit: never read, so never refused
+        HttpResponse<String> big = send("POST", "/echo", HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream(new byte[3 * LIMIT])), "Content-Type", "text/plain");
+        assertThat(big.body()).isEqualTo("empty");
+    }
+
+    @Test
+    void emptyBodyIsOptionalEmpty() throws Exception {
+        assertThat(post("/images/load", new byte[0], "Content-Type", "application/octet-stream").body())
+                .isEqualTo("load empty");
+        assertThat(send("PUT", "/echo", HttpRequest.BodyPublishers.noBody()).body()).isEqualTo("empty");
+    }
+
+    @Test
+    void textBodiesAreDecodedAsUtf8WithByteOrderMarksAndReplacement() throws Exception {
+        HttpResponse<String> json = post("/echo", "{\"a\":\"h\u00e9\"}".getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/json");
+        assertThat(json.body()).isEqualTo("string:{\"a\":\"h\u00e9\"}");
+        byte[] utf16 = new byte[] {(byte) 0xFF, (byte) 0xFE, 'h', 0, (byte) 0xE9, 0};
+        assertThat(post("/untyped", utf16, "Content-Type", "text/plain").body()).isEqualTo("string:68 e9");
+        byte[] bomUtf8 = new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 'o', 'k'};
+        assertThat(post("/untyped", bomUtf8).body()).isEqualTo("string:6f 6b");
+        byte[] invalid = new byte[] {'a', (byte) 0xFF, 'b'};
+        assertThat(post("/untyped", invalid, "Content-Type", "application/x-tar").body()).isEqualTo("string:61 fffd 62");
+        assertThat(post("/untyped", invalid, "Content-Type", "application/octet-stream").body()).isEqualTo("bytes:3");
+    }
+
+    @Test
+    void headersAreLowerCasedAndTheMapIsCaseSensitiveQueryDropsEmptyValues() throws Exception {
+        HttpResponse<String> r = send("POST", "/echo?q=a+b%26c&empty=&flag",
+                HttpRequest.BodyPublishers.ofString("x", StandardCharsets.UTF_8),
+                "X-Registry-Auth", "e30=", "Content-Type", "text/plain", "X-Twice", "a", "X-Twice", "b");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-auth-lower")).hasValue("e30=");
+        assertThat(r.headers().firstValue("x-auth-upper")).hasValue("null");
+        assertThat(r.headers().firstValue("x-twice")).hasValue("a,b");
+        assertThat(r.headers().firstValue("x-query")).hasValue("a b&c");
+        assertThat(r.headers().firstValue("x-query-names")).hasValue("[q]");
+        assertThat(r.headers().firstValue("x-method")).hasValue("POST");
+        assertThat(r.headers().firstValue("x-function")).hasValue("Echo");
+        assertThat(r.headers().firstValue("x-invocation").orElseThrow()).hasSize(36);
+        assertThat(r.headers().firstValue("x-uri").orElseThrow())
+                .isEqualTo(host.url() + "/echo?q=a+b%26c&empty=&flag");
+        assertThat(post("/echo?q=1&q=2", new byte[0]).headers().firstValue("x-query")).hasValue("1,2");
+    }
+
+    // ---------------------------------------------------------------------------------------------- limits
+
+    @Test
+    void aDeclaredBodyOverTheLimitIsAnEmpty500BeforeTheBodyIsRead() throws Exception {
+        try (RawHttp http = new RawHttp(host.port())) {
+            // only the headers: the answer comes before any body byte is sent
+            RawHttp.Response r = http.send("POST /images/load HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+                    + "octet-stream\r\nContent-Length: " + (LIMIT + 1) + "\r\n\r\n").read(false);
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.body()).isEmpty();
+            assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+            http.send(new byte[LIMIT + 1]);
+            assertThat(http.closedByServer()).isTrue();
+        }
+        // a client that sends the whole body at once still gets the answer, and the host serves on
+        HttpResponse<String> r = post("/images/load", new byte[LIMIT + 1], "Content-Type", "application/octet-stream");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).isEmpty();
+        assertThat(post("/images/load", new byte[LIMIT], "Content-Type", "application/octet-stream").body())
+                .isEqualTo("{\"length\":" + LIMIT + "}");
+    }
+
+    @Test
+    void kestrelRequestLimits() throws Exception {
+        RawHttp.Response longUrl = raw("GET /echo?q=" + "a".repeat(8200) + " HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        assertThat(longUrl.status()).isEqualTo(414);
+        assertThat(raw("GET /_ping?q=" + "a".repeat(8000) + " HTTP/1.1\r\nHost: x\r\n\r\n", false).status())
+                .isEqualTo(200);
+        StringBuilder many = new StringBuilder("GET /_ping HTTP/1.1\r\nHost: x\r\n");
+        for (int i = 0; i < 100; i++) {
+            many.append("X-H").append(i).append(": v\r\n");
+        }
+        assertThat(raw(many + "\r\n", false).status()).as("101 fields").isEqualTo(431);
+        String big = "GET /_ping HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(33 * 1024) + "\r\n\r\n";
+        assertThat(raw(big, false).status()).as("33 KB of headers").isEqualTo(431);
+    }
+
+    @Test
+    void afterTheResponseDeadlineTheCallerGets502AndTheInvocationGoesOn() throws Exception {
+        HostSample.slowFinished = new CountDownLatch(1);
+        try (LocalHost quick = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "dev.sockerless.aca.localhost.sample",
+                LocalHost.Options.defaults().withResponseTimeout(Duration.ofMillis(300)))) {
+            HttpResponse<String> r = send(quick, "GET", "/slow/1500", HttpRequest.BodyPublishers.noBody());
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(r.body()).isEmpty();
+            assertThat(HostSample.slowFinished.getCount()).as("answered before the function ended").isEqualTo(1);
+            assertThat(HostSample.slowFinished.await(10, TimeUnit.SECONDS)).as("the invocation went on").isTrue();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- responses
+
+    @Test
+    void bodiesAreChunkedUnlessTheFunctionSetsAContentLength() throws Exception {
+        RawHttp.Response text = raw("GET /framing/text HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        assertThat(text.chunked()).isTrue();
+        assertThat(text.headers()).doesNotContainKey("content-length");
+        assertThat(text.text()).isEqualTo("hello");
+        assertThat(text.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+        assertThat(text.header("Server")).isEqualTo("Kestrel");
+        assertThat(text.header("Date")).isNotBlank();
+
+        RawHttp.Response fixed = raw("GET /framing/length-ok HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        assertThat(fixed.chunked()).isFalse();
+        assertThat(fixed.header("Content-Length")).isEqualTo("5");
+        assertThat(fixed.text()).isEqualTo("hello");
+
+        RawHttp.Response empty = raw("GET /framing/empty HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        assertThat(empty.header("Content-Length")).isEqualTo("0");
+        assertThat(empty.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+
+        RawHttp.Response head = raw("HEAD /framing/text HTTP/1.1\r\nHost: x\r\n\r\n", true);
+        assertThat(head.headers()).doesNotContainKeys("content-length", "transfer-encoding");
+        RawHttp.Response headFixed = raw("HEAD /framing/length-ok HTTP/1.1\r\nHost: x\r\n\r\n", true);
+        assertThat(headFixed.header("Content-Length")).isEqualTo("5");
+    }
+
+    @Test
+    void aWrongFunctionContentLengthIsAnEmpty500() throws Exception {
+        for (String mode : new String[] {"length-short", "length-long", "no-content-body"}) {
+            RawHttp.Response r = raw("GET /framing/" + mode + " HTTP/1.1\r\nHost: x\r\n\r\n", false);
+            assertThat(r.status()).as(mode).isEqualTo(500);
+            assertThat(r.body()).as(mode).isEmpty();
+        }
+    }
+
+    @Test
+    void contentTypesAsTheHostsFormattersWriteThem() throws Exception {
+        assertThat(raw("GET /framing/json HTTP/1.1\r\nHost: x\r\n\r\n", false).header("Content-Type"))
+                .isEqualTo("application/json; charset=utf-8");
+        RawHttp.Response bytes = raw("GET /framing/bytes HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        assertThat(bytes.headers()).as("no default type for byte[]").doesNotContainKey("content-type");
+        assertThat(bytes.text()).isEqualTo("raw");
+        assertThat(raw("GET /framing/bytes-json HTTP/1.1\r\nHost: x\r\n\r\n", false).header("Content-Type"))
+                .isEqualTo("application/json");
+        assertThat(raw("GET /framing/server HTTP/1.1\r\nHost: x\r\n\r\n", false).header("Server")).isEqualTo("mine");
+    }
+
+    @Test
+    void aFunctionTransferEncodingIsPassedThroughUnframed() throws Exception {
+        try (RawHttp http = new RawHttp(host.port())) {
+            http.send("GET /framing/te HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            String all = new String(http.rest(), StandardCharsets.ISO_8859_1);
+            assertThat(all).containsIgnoringCase("Transfer-Encoding: chunked");
+            // the bytes without chunk sizes: a client that honours Transfer-Encoding (Go's, the docker CLI's) fails
+            assertThat(all).endsWith("\r\n\r\nnot chunk framing");
+        }
+    }
+
+    @Test
+    void exceptionIsAnEmpty500() throws Exception {
+        HttpResponse<String> r = get("/boom");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).isEmpty();
+        assertThat(r.headers().firstValue("Content-Type")).isEmpty();
+    }
+
     @Test
     void customStatusAndNoContent() throws Exception {
         HttpResponse<String> r = send("DELETE", "/teapot/x", HttpRequest.BodyPublishers.noBody());
         assertThat(r.statusCode()).isEqualTo(418);
         assertThat(r.body()).isEqualTo("{\"message\":\"short and stout\"}");
-        HttpResponse<String> nc = post("/containers/abc/start", new byte[0]);
-        assertThat(nc.statusCode()).isEqualTo(204);
-        assertThat(nc.body()).isEmpty();
-    }
-
-    @Test
-    void keepAliveWithJavaNetHttp() throws Exception {
-        HttpClient single = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        for (int i = 0; i < 3; i++) {
-            HttpResponse<String> r = single.send(HttpRequest.newBuilder(URI.create(host.url() + "/_ping")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.body()).isEqualTo("OK");
-        }
+        RawHttp.Response nc = raw("POST /containers/abc/start HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+                false);
+        assertThat(nc.status()).isEqualTo(204);
+        assertThat(nc.headers()).doesNotContainKeys("content-length", "transfer-encoding");
     }
 
     @Test
     void keepAliveOnOneSocket() throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), host.port())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            InputStream in = s.getInputStream();
-            out.write(("HEAD /_ping HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Raw head = Raw.read(in, true);
-            assertThat(head.status).isEqualTo(200);
-            out.write(("GET /images/json HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Raw list = Raw.read(in, false);
-            assertThat(list.status).isEqualTo(200);
-            assertThat(list.body).isEqualTo("list all=null");
-            out.write(("POST /images/load HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Raw load = Raw.read(in, false);
-            assertThat(load.body).isEqualTo("{\"length\":5}");
-            out.write(("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Raw missing = Raw.read(in, false);
-            assertThat(missing.status).isEqualTo(404);
-            assertThat(missing.headers.get("content-type")).isEqualTo("application/json");
-        }
-    }
-
-    /** A minimal HTTP/1.1 response reader that relies on Content-Length. */
-    private record Raw(int status, Map<String, String> headers, String body) {
-        static Raw read(InputStream in, boolean head) throws IOException {
-            String statusLine = line(in);
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String l = line(in); !l.isEmpty(); l = line(in)) {
-                int c = l.indexOf(':');
-                headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
-            }
-            assertThat(headers).containsKey("content-length");
-            assertThat(headers).doesNotContainKey("transfer-encoding");
-            int len = head ? 0 : Integer.parseInt(headers.get("content-length"));
-            byte[] body = in.readNBytes(len);
-            return new Raw(status, headers, new String(body, StandardCharsets.UTF_8));
-        }
-
-        static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    b.write(c);
-                }
-            }
-            return b.toString(StandardCharsets.US_ASCII);
+        try (RawHttp http = new RawHttp(host.port())) {
+            assertThat(http.send("HEAD /_ping HTTP/1.1\r\nHost: x\r\n\r\n").read(true).status()).isEqualTo(200);
+            RawHttp.Response list = http.send("GET /images/json HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
+            assertThat(list.text()).isEqualTo("get json");
+            RawHttp.Response load = http.send("POST /images/load HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                    + "\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").read(false);
+            assertThat(load.text()).isEqualTo("load empty");
+            RawHttp.Response octets = http.send("POST /images/load HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+                    + "octet-stream\r\nContent-Length: 5\r\n\r\nabcde").read(false);
+            assertThat(octets.text()).isEqualTo("{\"length\":5}");
+            assertThat(http.send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n").read(false).status()).isEqualTo(404);
+            assertThat(http.send("GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n").read(false).text()).isEqualTo("OK");
         }
     }
 

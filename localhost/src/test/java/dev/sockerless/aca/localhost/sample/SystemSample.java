@@ -44,11 +44,13 @@ public final class SystemSample {
         return request.createResponseBuilder(HttpStatus.OK)
                 .header("X-Auth-Lower", String.valueOf(request.getHeaders().get("x-registry-auth")))
                 .header("X-Auth-Upper", String.valueOf(request.getHeaders().get("X-REGISTRY-AUTH")))
+                .header("X-Twice", String.valueOf(request.getHeaders().get("x-twice")))
                 .header("X-Method", request.getHttpMethod().name())
                 .header("X-Uri", request.getUri().toString())
                 .header("X-Function", context.getFunctionName())
                 .header("X-Invocation", context.getInvocationId())
                 .header("X-Query", String.valueOf(request.getQueryParameters().get("q")))
+                .header("X-Query-Names", String.valueOf(new java.util.TreeSet<>(request.getQueryParameters().keySet())))
                 .body(body)
                 .build();
     }

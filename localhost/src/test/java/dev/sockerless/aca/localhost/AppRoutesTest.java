@@ -1,0 +1,203 @@
+package dev.sockerless.aca.localhost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The app's routes as the Functions host matches them: first match in function-name order. Derived from the functions'
+ * own annotations (the scanner), so a function added with a name that lets it shadow another fails here.
+ */
+class AppRoutesTest {
+
+    static final String APP = LocalHost.DEFAULT_PACKAGE;
+    static final List<HttpFunction> FUNCTIONS = FunctionScanner.scan(APP);
+    static final RouteTable TABLE = new RouteTable(FUNCTIONS);
+    static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
+    static final List<String> PREFIXES = List.of("", "/v1.24", "/v1.51");
+
+    /** Docker requests (bare path) and the function meant to serve each; the versioned twin serves the prefixed form. */
+    static final String[][] DOCKER = {
+            {"GET", "/_ping", "SystemPing"},
+            {"HEAD", "/_ping", "SystemPing"},
+            {"GET", "/version", "SystemVersion"},
+            {"POST", "/auth", "SystemAuth"},
+            {"POST", "/images/create", "ImageCreate"},
+            {"GET", "/images/json", "ImageList"},
+            {"POST", "/images/load", "ImageLoad"},
+            {"GET", "/images/alpine/json", "NamedImageGet"},
+            {"GET", "/images/myreg:5000/team/app:v1/json", "NamedImageGet"},
+            {"GET", "/images/localhost:5000/a/b/c@" + DIGEST + "/json", "NamedImageGet"},
+            {"GET", "/images/" + DIGEST + "/json", "NamedImageGet"},
+            {"GET", "/images/json/json", "NamedImageGet"},
+            {"GET", "/images/create/json", "NamedImageGet"},
+            {"GET", "/images/load/json", "NamedImageGet"},
+            {"POST", "/images/alpine/tag", "NamedImagePost"},
+            {"POST", "/images/json/tag", "NamedImagePost"},
+            {"POST", "/images/create/tag", "NamedImagePost"},
+            {"POST", "/images/load/tag", "NamedImagePost"},
+            {"POST", "/images/myreg:5000/team/app@" + DIGEST + "/tag", "NamedImagePost"},
+            {"POST", "/containers/create", "ContainerCreate"},
+            {"GET", "/containers/abc123/json", "ContainerInspect"},
+            {"GET", "/containers/json/json", "ContainerInspect"},
+            {"DELETE", "/containers/abc123", "ContainerDelete"},
+            {"DELETE", "/containers/create", "ContainerDelete"},
+            {"GET", "/containers/abc123/logs", "ContainerLogs"},
+            {"GET", "/containers/json", "ContainerList"},
+            {"POST", "/containers/prune", "ContainerPrune"},
+            {"DELETE", "/containers/prune", "ContainerDelete"},
+            {"DELETE", "/containers/json", "ContainerDelete"},
+            {"GET", "/containers/prune/json", "ContainerInspect"},
+            {"POST", "/containers/abc123/start", "ContainerStart"},
+            {"POST", "/containers/json/start", "ContainerStart"},
+            {"POST", "/containers/prune/stop", "ContainerStop"},
+            {"POST", "/containers/abc123/kill", "ContainerKill"},
+            {"POST", "/containers/abc123/restart", "ContainerRestart"},
+            {"POST", "/containers/create/wait", "ContainerWait"},
+            {"GET", "/info", "SystemInfo"},
+            {"POST", "/images/prune", "ImagePrune"},
+            {"POST", "/images/prune/tag", "NamedImagePost"},
+            {"GET", "/images/prune/json", "NamedImageGet"},
+            {"DELETE", "/images/alpine", "NamedImageDelete"},
+            {"DELETE", "/images/prune", "NamedImageDelete"},
+            {"DELETE", "/images/json", "NamedImageDelete"},
+            {"DELETE", "/images/myreg:5000/team/app@" + DIGEST, "NamedImageDelete"},
+    };
+
+    @Test
+    void everyDockerRequestReachesItsFunctionBareAndVersioned() {
+        for (String[] c : DOCKER) {
+            for (String prefix : PREFIXES) {
+                String expected = c[2] + (prefix.isEmpty() ? "" : "Versioned");
+                assertThat(RouteTableTest.name(TABLE, c[0], prefix + c[1])).as(c[0] + " " + prefix + c[1])
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void sockerlessRoutesAreUnversionedAndHeadIsNotGet() {
+        assertThat(RouteTableTest.name(TABLE, "GET", "/sockerless/v1/containers/x/job")).isEqualTo("SockerlessContainerJob");
+        assertThat(RouteTableTest.name(TABLE, "GET", "/sockerless/v1/containers/x/agent"))
+                .isEqualTo("SockerlessContainerAgent");
+        assertThat(RouteTableTest.name(TABLE, "PUT", "/sockerless/v1/containers/x/execution"))
+                .isEqualTo("SockerlessContainerExecution");
+        assertThat(RouteTableTest.name(TABLE, "GET", "/v1.51/sockerless/v1/containers/x/job")).isNull();
+        assertThat(RouteTableTest.name(TABLE, "HEAD", "/images/json")).isNull();
+        assertThat(RouteTableTest.name(TABLE, "HEAD", "/version")).isNull();
+    }
+
+    /**
+     * The general rule: wherever two functions both match a method and path, the more specific template (ASP.NET
+     * Core's inbound precedence, what a reader of the routes expects) must be the first in name order. Paths are
+     * built from every template with parameter values drawn from every literal of every template plus image-like
+     * names, so overlaps between any two functions show.
+     */
+    @Test
+    void whereTwoFunctionsMatchTheMoreSpecificSortsFirst() {
+        Set<String> pool = new TreeSet<>(List.of("x", "v1.51", "abc123", "myreg:5000/team/app:v1",
+                "alpine@" + DIGEST));
+        for (HttpFunction f : FUNCTIONS) {
+            for (RouteTemplate.Segment s : f.route().segments()) {
+                s.parts().stream().filter(RouteTemplate.Part::isLiteral).forEach(p -> pool.add(p.literal()));
+            }
+        }
+        Set<String> methods = FUNCTIONS.stream().flatMap(f -> f.methods().stream()).collect(Collectors.toSet());
+        List<String> problems = new ArrayList<>();
+        int overlaps = 0;
+        for (HttpFunction f : FUNCTIONS) {
+            for (String path : samples(f.route(), pool)) {
+                for (String method : methods) {
+                    List<HttpFunction> matching = FUNCTIONS.stream()
+                            .filter(g -> g.allows(method) && g.route().match(path) != null)
+                            .sorted(Comparator.comparing(HttpFunction::route, RouteTemplate::comparePrecedence))
+                            .toList();
+                    if (matching.size() < 2) {
+                        continue;
+                    }
+                    overlaps++;
+                    HttpFunction intended = matching.get(0);
+                    if (RouteTemplate.comparePrecedence(intended.route(), matching.get(1).route()) == 0) {
+                        problems.add(method + " " + path + ": " + intended.name() + " and " + matching.get(1).name()
+                                + " are equally specific");
+                        continue;
+                    }
+                    String first = RouteTableTest.name(TABLE, method, path);
+                    if (!intended.name().equals(first)) {
+                        problems.add(method + " " + path + ": " + first + " sorts before the more specific "
+                                + intended.name() + " (rename one of them)");
+                    }
+                }
+            }
+        }
+        assertThat(overlaps).as("the check sees the catch-alls overlap the literal image routes").isPositive();
+        assertThat(new LinkedHashSet<>(problems)).isEmpty();
+    }
+
+    /** Paths matching {@code t}: each parameter takes every value of the pool its constraints accept. */
+    static List<String> samples(RouteTemplate t, Set<String> pool) {
+        List<String> paths = List.of("");
+        for (RouteTemplate.Segment s : t.segments()) {
+            List<String> values = new ArrayList<>();
+            if (s.simple() && s.first().isLiteral()) {
+                values.add(s.first().literal());
+            } else if (s.simple()) {
+                RouteTemplate.Part p = s.first();
+                for (String v : pool) {
+                    if (p.constraints().stream().allMatch(c -> c.test(v))) {
+                        values.add(v);
+                        if (p.catchAll()) {
+                            values.add(v + "/json");
+                            values.add(v + "/tag");
+                        }
+                    }
+                }
+            } else {
+                values.add(s.parts().stream().map(p -> p.isLiteral() ? p.literal() : "x").collect(Collectors.joining()));
+            }
+            List<String> next = new ArrayList<>();
+            for (String prefix : paths) {
+                for (String v : values) {
+                    next.add(prefix + "/" + v);
+                }
+            }
+            paths = next;
+        }
+        return paths;
+    }
+
+    /**
+     * A key given to the Docker functions only cannot call the sockerless routes (the frontend's). The groups as
+     * {@code scripts/function-keys.sh} forms them: a route starting with {@code sockerless/} is a frontend function.
+     */
+    @Test
+    void aKeyOfTheDockerFunctionsCannotCallTheSockerlessRoutes(@TempDir Path dir) throws Exception {
+        String functions = FUNCTIONS.stream().filter(f -> !f.route().text().startsWith("sockerless/"))
+                .map(f -> "\"" + f.name() + "\":{\"docker\":\"docker-only\"}").collect(Collectors.joining(","));
+        Path keys = Files.writeString(dir.resolve("keys.json"), "{\"masterKey\":\"m\",\"functions\":{" + functions
+                + ",\"SockerlessContainerJob\":{\"frontend\":\"frontend-only\"}}}");
+        try (LocalHost host = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), APP,
+                LocalHost.Options.defaults().withKeysFile(keys))) {
+            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", "docker-only")).isEqualTo(200);
+            assertThat(KeysTest.status(host, "/v1.51/_ping", "x-functions-key", "docker-only")).isEqualTo(200);
+            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", "frontend-only")).isEqualTo(401);
+            for (String[] call : new String[][] {{"GET", "job"}, {"GET", "agent"}, {"PUT", "execution"}}) {
+                assertThat(LocalHostTest.send(host, call[0], "/sockerless/v1/containers/x/" + call[1],
+                        java.net.http.HttpRequest.BodyPublishers.noBody(), "x-functions-key", "docker-only")
+                        .statusCode()).as(call[1]).isEqualTo(401);
+            }
+        }
+    }
+}
