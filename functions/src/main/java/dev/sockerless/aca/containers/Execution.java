@@ -58,16 +58,19 @@ public record Execution(String name, String status, Integer exitCode, Instant st
     }
 
     /**
-     * Docker's {@code State.Error} for a finished execution whose exit code is unknown or that did not succeed;
-     * empty otherwise.
+     * Docker's {@code State.Error}: for a finished execution that did not succeed and whose exit code is unknown, that
+     * it is unknown; empty otherwise (a known exit code speaks for itself, as with dockerd).
      */
     public String dockerError() {
-        if (!isFinished() || (exitCode != null && exitCode == 0) || (exitCode == null && isSucceeded())) {
+        if (exitCodeKnown()) {
             return "";
         }
-        String ended = "ACA job execution " + name + " ended " + status;
-        return exitCode != null ? ended + " (exit code " + exitCode + ")"
-                : ended + "; Azure recorded no exit code for it, so ExitCode 1 only says that it did not succeed";
+        return "ACA job execution " + name + " ended " + status
+                + "; Azure recorded no exit code for it, so ExitCode 1 only says that it did not succeed";
+    }
+
+    public Execution withExitCode(Integer code) {
+        return new Execution(name, status, code, startedAt, finishedAt);
     }
 
     /**

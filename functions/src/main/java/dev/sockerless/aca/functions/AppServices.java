@@ -25,6 +25,7 @@ import dev.sockerless.aca.arm.ArmManagers;
 import dev.sockerless.aca.lifecycle.ArmJobsApi;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle;
 import dev.sockerless.aca.lifecycle.JobsApi;
+import dev.sockerless.aca.logs.ExitCodes;
 import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace.EnvironmentId;
 import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
 import dev.sockerless.aca.docker.ContainerLogsHandler;
@@ -113,7 +114,8 @@ public final class AppServices {
         ContainerJobs jobs = containerJobs(settings, new Lazy<>(() -> new DefaultAzureCredentialBuilder().build()), null);
         Duration statusTtl = settings.seconds(Key.SOCKERLESS_ARM_STATUS_CACHE_SECONDS);
         ContainerLifecycle lifecycle = new ContainerLifecycle(containerStore, jobs, new Lazy<>(() -> jobsApi(settings)),
-                Clock.systemUTC(), statusTtl, statusTtl, d -> Thread.sleep(d.toMillis()));
+                new Lazy<ExitCodes>(() -> logSource(settings)::exitCode), Clock.systemUTC(), statusTtl, statusTtl,
+                d -> Thread.sleep(d.toMillis()));
         this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
                 containerStore, jobs, lifecycle, Clock.systemUTC());
         this.running = new ContainerLifecycleHandlers(lifecycle, lookup, settings.seconds(Key.SOCKERLESS_WAIT_SECONDS),

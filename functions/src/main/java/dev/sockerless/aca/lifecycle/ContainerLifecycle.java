@@ -7,6 +7,8 @@ import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.logs.ExitCodes;
+import dev.sockerless.aca.logs.LogTarget;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -47,6 +50,8 @@ public final class ContainerLifecycle {
     }
 
     public static final List<String> WAIT_CONDITIONS = List.of("not-running", "next-exit", "removed");
+    /** How long after an execution ended its exit code is still looked for in the system logs (ingestion delay). */
+    public static final Duration EXIT_CODE_WINDOW = Duration.ofMinutes(15);
 
     private record Cached(Execution execution, Instant at) {
     }
@@ -55,6 +60,7 @@ public final class ContainerLifecycle {
     private final ContainerLookup lookup;
     private final ContainerJobs jobs;
     private final Supplier<JobsApi> arm;
+    private final Supplier<ExitCodes> exitCodes;
     private final Clock clock;
     private final Duration statusTtl;
     private final Duration waitPoll;
@@ -68,6 +74,14 @@ public final class ContainerLifecycle {
      */
     public ContainerLifecycle(ContainerStore store, ContainerJobs jobs, Supplier<JobsApi> arm, Clock clock,
                               Duration statusTtl, Duration waitPoll, Sleeper sleeper) {
+        this(store, jobs, arm, () -> ExitCodes.NONE, clock, statusTtl, waitPoll, sleeper);
+    }
+
+    /** @param exitCodes where Azure records exit codes (the system logs), asked for on first use */
+    public ContainerLifecycle(ContainerStore store, ContainerJobs jobs, Supplier<JobsApi> arm,
+                              Supplier<ExitCodes> exitCodes, Clock clock, Duration statusTtl, Duration waitPoll,
+                              Sleeper sleeper) {
+        this.exitCodes = Objects.requireNonNull(exitCodes, "exitCodes");
         this.store = Objects.requireNonNull(store, "store");
         this.lookup = new ContainerLookup(store);
         this.jobs = Objects.requireNonNull(jobs, "jobs");
@@ -103,10 +117,13 @@ public final class ContainerLifecycle {
      */
     ContainerRecord current(ContainerRecord c, boolean strict) {
         Execution e = c.execution();
-        if (e == null || e.isFinished()) {
+        if (e == null) {
             return c;
         }
         Instant now = clock.instant();
+        if (e.isFinished()) {
+            return withExitCode(c, e, now);
+        }
         Cached hit = cache.get(e.name());
         if (hit != null && hit.at().plus(statusTtl).isAfter(now)) {
             return c.withExecution(hit.execution());
@@ -127,10 +144,38 @@ public final class ContainerLifecycle {
         Execution observed = e.observed(status.status(), status.startTime(), status.endTime(), now);
         if (observed.isFinished()) {
             cache.remove(e.name());
-            return store.saveExecution(c.id(), observed);
+            return withExitCode(store.saveExecution(c.id(), observed), observed, now);
         }
         cache.put(e.name(), new Cached(observed, now));
         return c.withExecution(observed);
+    }
+
+    /**
+     * A finished execution without a known exit code, ended less than {@link #EXIT_CODE_WINDOW} ago: its code from the
+     * system logs when Azure logged it (stored), looked up at most once per status period. Lookup failures leave it
+     * unknown.
+     */
+    private ContainerRecord withExitCode(ContainerRecord c, Execution e, Instant now) {
+        if (e.exitCodeKnown() || e.finishedAt() == null || e.finishedAt().plus(EXIT_CODE_WINDOW).isBefore(now)) {
+            return c;
+        }
+        String key = "exit-code " + e.name();
+        Cached tried = cache.get(key);
+        if (tried != null && tried.at().plus(statusTtl).isAfter(now)) {
+            return c;
+        }
+        cache.put(key, new Cached(e, now));
+        Optional<Integer> code;
+        try {
+            code = exitCodes.get().exitCode(new LogTarget(c.jobName(), e.name(), c.jobName(), Map.of(), false));
+        } catch (RuntimeException ex) {
+            return c;
+        }
+        if (code.isEmpty()) {
+            return c;
+        }
+        cache.remove(key);
+        return store.saveExecution(c.id(), e.withExitCode(code.get()));
     }
 
     /** {@code POST /containers/{id}/start}: the job created or updated in ARM, then a new execution. */

@@ -13,7 +13,11 @@ import dev.sockerless.aca.errors.DockerApiException.Kind;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle.Outcome;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle.WaitResult;
 import dev.sockerless.aca.registry.Digest;
+import dev.sockerless.aca.logs.LogAnalyticsLogSource;
+import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.WorkspaceLocator;
 import dev.sockerless.aca.testing.ArmStandIn;
+import dev.sockerless.aca.testing.LogAnalyticsStandIn;
 import dev.sockerless.aca.testing.JobsStandIn;
 import dev.sockerless.aca.testing.JobsStandIn.Lro;
 import dev.sockerless.aca.testing.JobsStandIn.Op;
@@ -187,6 +191,46 @@ class ContainerLifecycleTest {
         Execution reported = lifecycle.get("fails").execution();
         assertThat(reported.dockerExitCode()).isEqualTo(3);
         assertThat(reported.exitCodeKnown()).isTrue();
+    }
+
+    @Test
+    void theExitCodeOfAFailedExecutionComesFromTheSystemLogsOnceAzureLoggedIt() throws Exception {
+        Map<String, String> settings = Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", LifecycleFixture.ENVIRONMENT_ID,
+                "SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION, "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only");
+        String ws = "11111111-2222-3333-4444-555555555555";
+        try (LogAnalyticsStandIn la = new LogAnalyticsStandIn(ws)) {
+            LogAnalyticsLogSource logs = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
+                    WorkspaceLocator.fixed(ws), LogTable.AUTO, 1000, 1 << 20, Duration.ofSeconds(30),
+                    java.time.Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+            fx = new LifecycleFixture(store, new ContainerJobs(Settings.of(settings)), new MutableClock(T0),
+                    ArmStandIn.Auth.NONE, logs::exitCode);
+            lifecycle = fx.lifecycle;
+            jobs = fx.arm.jobs();
+            ContainerRecord c = container("crashes");
+            lifecycle.start("crashes");
+            String execution = execution(c).name();
+            jobs.finish(execution, "Failed");
+            fx.clock.advance(LifecycleFixture.STATUS_TTL);
+
+            assertThat(lifecycle.get("crashes").execution().exitCodeKnown()).isFalse(); // not ingested yet
+            int queries = la.received.size();
+            lifecycle.get("crashes");
+            assertThat(la.received.size()).isEqualTo(queries); // looked up at most once per status period
+
+            la.add(LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", T0, "JobName", c.jobName(),
+                    "Reason", "ContainerTerminated", "ReplicaName", execution + "-x1y2z", "ContainerName", c.jobName(),
+                    "Log", "Container '" + c.jobName() + "' was terminated with exit code '137'"));
+            fx.clock.advance(LifecycleFixture.STATUS_TTL);
+            Execution e = lifecycle.get("crashes").execution();
+            assertThat(e.dockerExitCode()).isEqualTo(137);
+            assertThat(e.dockerError()).isEmpty();
+            assertThat(execution(c).exitCode()).isEqualTo(137); // stored: never looked up again
+            assertThat(lifecycle.await("crashes", "", Duration.ofSeconds(1))).isEqualTo(new WaitResult.Exited(137, null));
+            queries = la.received.size();
+            fx.clock.advance(Duration.ofMinutes(1));
+            lifecycle.get("crashes");
+            assertThat(la.received.size()).isEqualTo(queries);
+        }
     }
 
     @Test

@@ -804,6 +804,15 @@ class DockerCliIT {
         assertThat(docker("wait", "long-e2e").ok().out().trim()).isEqualTo("1");
         assertThat(docker("inspect", "--format", "{{.State.Error}}", "long-e2e").ok().out())
                 .contains("Azure recorded no exit code");
+        // the system logs catch up: the real exit code replaces the unknown one (looked up once per status period)
+        String job = jobOf(id).name();
+        logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", Instant.now(),
+                "JobName", job, "Reason", "ContainerTerminated", "ReplicaName", latestExecution(job) + "-r0001",
+                "ContainerName", job, "Log", "Container '" + job + "' was terminated with exit code '3'"));
+        Thread.sleep(1_100); // SOCKERLESS_ARM_STATUS_CACHE_SECONDS = 1
+        assertThat(docker("inspect", "--format", "{{.State.ExitCode}} [{{.State.Error}}]", "long-e2e").ok().out().trim())
+                .isEqualTo("3 []");
+        assertThat(docker("wait", "long-e2e").ok().out().trim()).isEqualTo("3");
         docker("rm", "long-e2e").ok();
     }
 
