@@ -3,11 +3,19 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
-.PHONY: run test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
+.PHONY: run arm-stand-in test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
 	exec java -cp "localhost/target/classes:$$(cat localhost/target/classpath.txt)" dev.sockerless.aca.localhost.LocalHost
+
+## arm-stand-in: the strict ARM jobs stand-in (test code) for `make run` without Azure: plain http on 127.0.0.1:$(ARM_PORT),
+## executions succeed after $(ARM_RUN_SECONDS) s; run the app with SOCKERLESS_ARM_ENDPOINT=http://127.0.0.1:$(ARM_PORT)
+ARM_PORT ?= 8089
+ARM_RUN_SECONDS ?= 10
+arm-stand-in: package
+	exec java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" \
+	  dev.sockerless.aca.testing.ArmStandIn $(ARM_PORT) $(ARM_RUN_SECONDS)
 
 FUZZ_TARGETS := ParsersFuzzTest\#imageReference ParsersFuzzTest\#registryAuthHeader ParsersFuzzTest\#manifests \
 	ParsersFuzzTest\#logsParameters ParsersFuzzTest\#kqlLiteral ArchiveFuzzTest\#dockerArchive
