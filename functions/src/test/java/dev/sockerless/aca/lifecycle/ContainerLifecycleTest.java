@@ -99,6 +99,8 @@ class ContainerLifecycleTest {
         assertThat(jobs.violations).isEmpty();
         assertThat(job.body().has("apiVersion")).isFalse();
         assertThat(job.environmentId()).isEqualTo(LifecycleFixture.ENVIRONMENT_ID);
+        assertThat(job.body().path("properties").path("configuration").path("secrets").get(0).path("value").asText())
+                .isEqualTo(c.agentToken()); // the agent's token reaches the job as a secret
         List<JobsStandIn.Execution> executions = jobs.executions(c.jobName());
         assertThat(executions).hasSize(1);
         Execution recorded = execution(c);
