@@ -305,9 +305,11 @@ class ContainerLifecycleTest {
         assertThatThrownBy(() -> lifecycle.await("nosuch", "", Duration.ofSeconds(1))).hasMessage("No such container: nosuch");
     }
 
-    @Test
-    void removeNeedsForceForARunningContainerStopsItFirstAndLeavesNothingInAzure() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Lro.class)
+    void removeNeedsForceForARunningContainerStopsItFirstAndLeavesNothingInAzure(Lro mode) throws IOException {
         start();
+        jobs.lro(mode); // ASYNC: the stop and the delete answer 202 + Location, polled until done
         ContainerRecord c = container("gone");
         lifecycle.start("gone");
         String execution = execution(c).name();
@@ -323,6 +325,8 @@ class ContainerLifecycleTest {
         assertThat(writes).extracting(ArmStandIn.Received::method).containsExactly("POST", "DELETE");
         assertThat(jobs.job(c.jobName())).isEmpty();
         assertThat(store.find(c.id())).isEmpty();
+        assertThat(fx.arm.count("GET", ".*/containerappsjobOperationResults/.*"))
+                .isEqualTo(mode == Lro.ASYNC ? 3 : 0); // start, stop, delete
         assertThatThrownBy(() -> lifecycle.remove("gone", true)).hasMessage("No such container: gone");
 
         ContainerRecord never = container("never");
