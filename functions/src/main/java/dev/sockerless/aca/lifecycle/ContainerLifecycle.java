@@ -19,7 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +59,14 @@ public final class ContainerLifecycle {
 
     private record Cached(Execution execution, Instant at) {
     }
+
+    /** Concurrent ARM reads of one listing. */
+    static final int READ_CONCURRENCY = 8;
+    private static final ExecutorService READS = Executors.newFixedThreadPool(READ_CONCURRENCY, r -> {
+        Thread t = new Thread(r, "arm-execution-read");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ContainerStore store;
     private final ContainerLookup lookup;
@@ -97,11 +109,24 @@ public final class ContainerLifecycle {
         return current(lookup.get(idOrName), false);
     }
 
-    /** Every container with its current state. */
+    /**
+     * Every container with its current state; the running ones' executions are read from ARM
+     * {@value #READ_CONCURRENCY} at a time (well inside ARM's read bucket of 250 per principal).
+     */
     public List<ContainerRecord> list() {
-        List<ContainerRecord> out = new ArrayList<>();
+        List<CompletableFuture<ContainerRecord>> reads = new ArrayList<>();
         for (ContainerRecord c : store.list()) {
-            out.add(current(c, false));
+            boolean running = c.execution() != null && !c.execution().isFinished();
+            reads.add(running ? CompletableFuture.supplyAsync(() -> current(c, false), READS)
+                    : CompletableFuture.completedFuture(current(c, false)));
+        }
+        List<ContainerRecord> out = new ArrayList<>();
+        for (CompletableFuture<ContainerRecord> read : reads) {
+            try {
+                out.add(read.join());
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
         }
         return out;
     }
