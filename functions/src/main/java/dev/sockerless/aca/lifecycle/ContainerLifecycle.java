@@ -56,6 +56,8 @@ public final class ContainerLifecycle {
     public static final List<String> WAIT_CONDITIONS = List.of("not-running", "next-exit", "removed");
     /** How long after an execution ended its exit code is still looked for in the system logs (ingestion delay). */
     public static final Duration EXIT_CODE_WINDOW = Duration.ofMinutes(15);
+    /** How often one execution's exit code is looked for again while it is not logged. */
+    public static final Duration EXIT_CODE_RETRY = Duration.ofSeconds(10);
 
     private record Cached(Execution execution, Instant at) {
     }
@@ -116,8 +118,9 @@ public final class ContainerLifecycle {
     public List<ContainerRecord> list() {
         List<CompletableFuture<ContainerRecord>> reads = new ArrayList<>();
         for (ContainerRecord c : store.list()) {
-            boolean running = c.execution() != null && !c.execution().isFinished();
-            reads.add(running ? CompletableFuture.supplyAsync(() -> current(c, false), READS)
+            Execution e = c.execution();
+            boolean remote = e != null && (!e.isFinished() || !e.exitCodeKnown()); // ARM, or the system logs
+            reads.add(remote ? CompletableFuture.supplyAsync(() -> current(c, false), READS)
                     : CompletableFuture.completedFuture(current(c, false)));
         }
         List<ContainerRecord> out = new ArrayList<>();
@@ -177,8 +180,8 @@ public final class ContainerLifecycle {
 
     /**
      * A finished execution without a known exit code, ended less than {@link #EXIT_CODE_WINDOW} ago: its code from the
-     * system logs when Azure logged it (stored), looked up at most once per status period. Lookup failures leave it
-     * unknown.
+     * system logs when Azure logged it (stored), looked up at most once per {@link #EXIT_CODE_RETRY}. Lookup failures
+     * leave it unknown.
      */
     private ContainerRecord withExitCode(ContainerRecord c, Execution e, Instant now) {
         if (e.exitCodeKnown() || e.finishedAt() == null || e.finishedAt().plus(EXIT_CODE_WINDOW).isBefore(now)) {
@@ -186,7 +189,7 @@ public final class ContainerLifecycle {
         }
         String key = "exit-code " + e.name();
         Cached tried = cache.get(key);
-        if (tried != null && tried.at().plus(statusTtl).isAfter(now)) {
+        if (tried != null && tried.at().plus(EXIT_CODE_RETRY).isAfter(now)) {
             return c;
         }
         cache.put(key, new Cached(e, now));

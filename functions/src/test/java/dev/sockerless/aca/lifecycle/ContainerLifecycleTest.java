@@ -216,13 +216,14 @@ class ContainerLifecycleTest {
 
             assertThat(lifecycle.get("crashes").execution().exitCodeKnown()).isFalse(); // not ingested yet
             int queries = la.received.size();
+            fx.clock.advance(LifecycleFixture.STATUS_TTL);
             lifecycle.get("crashes");
-            assertThat(la.received.size()).isEqualTo(queries); // looked up at most once per status period
+            assertThat(la.received.size()).isEqualTo(queries); // looked up at most once per EXIT_CODE_RETRY
 
             la.add(LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", T0, "JobName", c.jobName(),
                     "Reason", "ContainerTerminated", "ReplicaName", execution + "-x1y2z", "ContainerName", c.jobName(),
                     "Log", "Container '" + c.jobName() + "' was terminated with exit code '137'"));
-            fx.clock.advance(LifecycleFixture.STATUS_TTL);
+            fx.clock.advance(ContainerLifecycle.EXIT_CODE_RETRY);
             Execution e = lifecycle.get("crashes").execution();
             assertThat(e.dockerExitCode()).isEqualTo(137);
             assertThat(e.dockerError()).isEmpty();
