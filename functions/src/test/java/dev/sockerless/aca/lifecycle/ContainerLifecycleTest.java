@@ -82,6 +82,12 @@ class ContainerLifecycleTest {
         return c;
     }
 
+    /** The jobs API itself, over plain http to the stand-in (no credential). */
+    ArmJobsApi directApi() {
+        return new ArmJobsApi(ArmManagers.containerApps(ArmEndpoint.parse(fx.arm.plainEndpoint()),
+                LifecycleFixture.SUBSCRIPTION, () -> null, null, null), LifecycleFixture.RESOURCE_GROUP);
+    }
+
     Execution execution(ContainerRecord c) {
         return store.find(c.id()).orElseThrow().execution();
     }
@@ -377,8 +383,7 @@ class ContainerLifecycleTest {
     @Test
     void anInvalidJobIsRefusedByTheStrictStandInAndReportedAsABadRequest() throws IOException {
         start();
-        ArmJobsApi api = new ArmJobsApi(ArmManagers.containerApps(ArmEndpoint.parse(fx.arm.plainEndpoint()),
-                LifecycleFixture.SUBSCRIPTION, () -> null, null, null), LifecycleFixture.RESOURCE_GROUP);
+        ArmJobsApi api = directApi();
         String noImage = "{\"type\":\"Microsoft.App/jobs\",\"apiVersion\":\"2025-01-01\",\"name\":\"bad\","
                 + "\"location\":\"westeurope\",\"properties\":{\"environmentId\":\"" + LifecycleFixture.ENVIRONMENT_ID
                 + "\",\"configuration\":{\"triggerType\":\"Manual\",\"replicaTimeout\":0},"
@@ -390,6 +395,20 @@ class ContainerLifecycleTest {
         });
         assertThat(jobs.violations).isNotEmpty();
         assertThat(jobs.job("bad")).isEmpty();
+    }
+
+    @Test
+    void resourceTotalsOverTheEnvironmentsLimitAreRefused() throws IOException {
+        start();
+        ArmJobsApi api = directApi();
+        String big = "{\"location\":\"westeurope\",\"properties\":{\"environmentId\":\""
+                + LifecycleFixture.ENVIRONMENT_ID + "\",\"configuration\":{\"triggerType\":\"Manual\","
+                + "\"replicaTimeout\":60},\"template\":{\"containers\":[{\"name\":\"main\",\"image\":\"a/b:1\","
+                + "\"resources\":{\"cpu\":4.0,\"memory\":\"8Gi\"}}]}}}";
+        assertThatThrownBy(() -> api.createOrUpdate("big", big)).hasMessageContaining("ARM answered HTTP 400");
+        jobs.workloadProfiles(true);
+        api.createOrUpdate("big", big);
+        assertThat(jobs.job("big")).isPresent();
     }
 
     @Test
