@@ -150,7 +150,11 @@ public final class ContainerLifecycle {
         }
         Instant now = clock.instant();
         if (e.isFinished()) {
-            return withExitCode(c, e, now);
+            ContainerRecord finished = withExitCode(c, e, now);
+            if (ContainerJobs.autoRemove(finished)) {
+                autoRemove(finished);
+            }
+            return finished;
         }
         Cached hit = cache.get(e.name());
         if (hit != null && hit.at().plus(statusTtl).isAfter(now)) {
@@ -172,10 +176,27 @@ public final class ContainerLifecycle {
         Execution observed = e.observed(status.status(), status.startTime(), status.endTime(), now);
         if (observed.isFinished()) {
             cache.remove(e.name());
-            return withExitCode(store.saveExecution(c.id(), observed), observed, now);
+            ContainerRecord finished = withExitCode(store.saveExecution(c.id(), observed), observed, now);
+            if (ContainerJobs.autoRemove(finished)) {
+                autoRemove(finished);
+            }
+            return finished;
         }
         cache.put(e.name(), new Cached(observed, now));
         return c.withExecution(observed);
+    }
+
+    /**
+     * {@code docker run --rm}: the container's job and record go once it is seen finished (the caller still gets the
+     * finished state, as dockerd's wait does). A failure leaves both for {@code docker rm} or a later read.
+     */
+    private void autoRemove(ContainerRecord c) {
+        try {
+            arm.get().delete(c.jobName());
+            store.delete(c.id());
+        } catch (DockerApiException ex) {
+            // kept: removed by the next read that sees it finished, or by docker rm
+        }
     }
 
     /**
@@ -206,9 +227,21 @@ public final class ContainerLifecycle {
         return store.saveExecution(c.id(), e.withExitCode(code.get()));
     }
 
+    /**
+     * The container with its current state, for a change: NOT_FOUND when it is gone, including a {@code --rm} one that
+     * this read found finished (and removed).
+     */
+    private ContainerRecord live(String idOrName) {
+        ContainerRecord c = current(lookup.get(idOrName), true);
+        if (ContainerJobs.autoRemove(c) && c.findExecution().map(Execution::isFinished).orElse(false)) {
+            throw DockerApiException.notFound("No such container: " + idOrName);
+        }
+        return c;
+    }
+
     /** {@code POST /containers/{id}/start}: the job created or updated in ARM, then a new execution. */
     public Outcome start(String idOrName) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         if (c.findExecution().map(Execution::isRunning).orElse(false)) {
             return Outcome.NOT_MODIFIED;
         }
@@ -229,7 +262,7 @@ public final class ContainerLifecycle {
 
     /** {@code POST /containers/{id}/stop}: the execution stopped in ARM; 304 when not running. */
     public Outcome stop(String idOrName) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         if (!c.findExecution().map(Execution::isRunning).orElse(false)) {
             return Outcome.NOT_MODIFIED;
         }
@@ -239,7 +272,7 @@ public final class ContainerLifecycle {
 
     /** {@code POST /containers/{id}/kill}: as stop (a job execution takes no signal); 409 when not running. */
     public void kill(String idOrName) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         if (!c.findExecution().map(Execution::isRunning).orElse(false)) {
             throw DockerApiException.conflict("Container " + c.id() + " is not running");
         }
@@ -248,7 +281,7 @@ public final class ContainerLifecycle {
 
     /** {@code POST /containers/{id}/restart}: stop when running, then a new execution. */
     public void restart(String idOrName) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         if (c.findExecution().map(Execution::isRunning).orElse(false)) {
             c = halt(c);
         }
@@ -268,7 +301,7 @@ public final class ContainerLifecycle {
      * stopped first. Then the job is deleted in ARM and the record removed.
      */
     public void remove(String idOrName, boolean force) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         boolean running = c.findExecution().map(Execution::isRunning).orElse(false);
         if (running && !force) {
             throw DockerApiException.conflict("cannot remove container \"/" + c.name()
@@ -294,7 +327,8 @@ public final class ContainerLifecycle {
     public List<String> prune(java.util.function.Predicate<ContainerRecord> filter) {
         List<String> removed = new ArrayList<>();
         for (ContainerRecord c : list()) {
-            if (!c.findExecution().map(Execution::isRunning).orElse(false) && filter.test(c)) {
+            boolean removedByRead = ContainerJobs.autoRemove(c) && c.findExecution().map(Execution::isFinished).orElse(false);
+            if (!removedByRead && !c.findExecution().map(Execution::isRunning).orElse(false) && filter.test(c)) {
                 delete(c);
                 removed.add(c.id());
             }

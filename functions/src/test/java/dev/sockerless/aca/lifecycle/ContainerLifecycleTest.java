@@ -72,11 +72,15 @@ class ContainerLifecycleTest {
     }
 
     ContainerRecord container(String name) {
+        return container(name, "{}");
+    }
+
+    ContainerRecord container(String name, String hostConfig) {
         String id = Digest.of(name.getBytes(StandardCharsets.UTF_8)).hex();
         ContainerRecord c = new ContainerRecord(id, name, fx.clock.instant(), "app:v1",
                 Digest.of("config".getBytes(StandardCharsets.UTF_8)),
                 "registry.example/app@" + Digest.of("manifest".getBytes(StandardCharsets.UTF_8)),
-                "{}", "{\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Labels\":{\"team\":\"a\"}}", "{}",
+                "{}", "{\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Labels\":{\"team\":\"a\"}}", hostConfig,
                 JobNames.of(id, name), "a".repeat(64), 9111, null);
         store.create(c);
         return c;
@@ -339,6 +343,28 @@ class ContainerLifecycleTest {
         ContainerRecord never = container("never");
         lifecycle.remove("never", false); // no job in ARM: DELETE answers 204
         assertThat(store.find(never.id())).isEmpty();
+    }
+
+    @Test
+    void anAutoRemoveContainerGoesWithItsJobOnceSeenFinishedAndItsWaitStillGetsTheExit() throws Exception {
+        start();
+        ContainerRecord c = container("once", "{\"AutoRemove\":true}");
+        lifecycle.start("once");
+        jobs.finish(execution(c).name(), "Succeeded");
+        assertThat(lifecycle.await("once", "removed", Duration.ofSeconds(10))).isEqualTo(new WaitResult.Exited(0, null));
+        assertThat(store.find(c.id())).isEmpty();
+        assertThat(jobs.job(c.jobName())).isEmpty();
+        assertThatThrownBy(() -> lifecycle.get("once")).hasMessage("No such container: once");
+
+        ContainerRecord stopped = container("stopped-rm", "{\"AutoRemove\":true}");
+        ContainerRecord kept = container("kept");
+        lifecycle.start("stopped-rm");
+        lifecycle.start("kept");
+        lifecycle.stop("stopped-rm");
+        lifecycle.stop("kept");
+        assertThat(lifecycle.prune(x -> true)).containsExactly(kept.id()); // the --rm one went with the listing
+        assertThat(store.list()).isEmpty();
+        assertThat(jobs.job(stopped.jobName())).isEmpty();
     }
 
     @Test

@@ -864,6 +864,19 @@ class DockerCliIT {
     }
 
     @Test
+    void runRmDetachedRemovesTheContainerAndItsJobOnceItExited() throws Exception {
+        String image = proxy.hostPort() + "/e2e/listed:v1";
+        docker("pull", image).ok();
+        String id = docker("run", "--rm", "-d", "--name", "once-e2e", image, "true").ok().lines().get(0);
+        String job = jobOf(id).name();
+        arm.jobs().finish(latestExecution(job), "Succeeded");
+        assertThat(docker("wait", "once-e2e").ok().out().trim()).isEqualTo("0");
+        assertThat(docker("ps", "-a", "--filter", "name=once-e2e", "-q").ok().out()).isEmpty();
+        assertThat(arm.jobs().job(job)).isEmpty();
+        assertThat(docker("inspect", "once-e2e").failed().err()).contains("No such object: once-e2e");
+    }
+
+    @Test
     void stateSurvivesARestartOfTheHost() throws Exception {
         String name = proxy.hostPort() + "/e2e/durable";
         docker("pull", name + ":v1").ok();
