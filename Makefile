@@ -65,6 +65,6 @@ deps-skopeo:
 clean:
 	$(MVN) clean
 
-## bench: registry requests per pull and warm-pull wall time through the local host (one table)
+## bench: registry requests per pull, load, logs and follow figures, and ARM requests per docker run -d / docker ps (strict ARM stand-in)
 bench: deps deps-skopeo package
 	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark
