@@ -1,8 +1,12 @@
 package dev.sockerless.aca.containers;
 
+import dev.sockerless.aca.errors.DockerApiException;
+
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The latest ACA job execution of a container, as reported by {@code PUT .../execution}.
@@ -14,9 +18,50 @@ import java.util.Objects;
  */
 public record Execution(String name, String status, Integer exitCode, Instant startedAt, Instant finishedAt) {
 
+    /** An ACA execution name ({@code <job>-<suffix>}): a DNS label without "--" (it is a prefix of replica names). */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** The statuses of ACA's {@code JobExecutionRunningState}, in lower case. */
+    public static final Set<String> STATUSES = Set.of("running", "processing", "succeeded", "failed", "stopped",
+            "degraded", "unknown");
+
     public Execution {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(status, "status");
+    }
+
+    /** Whether {@code name} follows ACA's execution naming rules (so it is safe in queries and keys). */
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches() && !name.contains("--");
+    }
+
+    /**
+     * {@code name} when it is a valid execution name; else 400 naming it and the rule. Checked where names are
+     * written (the execution report, the lifecycle's start), so a stored name never poisons a log query.
+     */
+    public static String checkName(String name) {
+        if (!validName(name)) {
+            throw DockerApiException.invalid("invalid ACA job execution name " + printable(name) + ": lowercase"
+                    + " letters, digits and single '-', a letter or digit first and last, at most 63 characters");
+        }
+        return name;
+    }
+
+    /** {@code status} when it is an ACA execution status (any case); else 400 listing them. */
+    public static String checkStatus(String status) {
+        if (status == null || !STATUSES.contains(status.toLowerCase(Locale.ROOT))) {
+            throw DockerApiException.invalid("invalid ACA job execution status " + printable(status) + ": one of"
+                    + " Running, Processing, Succeeded, Failed, Stopped, Degraded, Unknown");
+        }
+        return status;
+    }
+
+    /** A value for a message: quoted, control characters replaced, at most 80 characters. */
+    public static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 
     /** Docker's state word: created, running or exited. */

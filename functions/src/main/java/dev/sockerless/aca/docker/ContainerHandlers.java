@@ -102,6 +102,8 @@ public final class ContainerHandlers {
         if (name.isEmpty() || status.isEmpty()) {
             throw DockerApiException.invalid("executionName and status are required");
         }
+        Execution.checkName(name);
+        Execution.checkStatus(status);
         Integer exitCode = body.hasNonNull("exitCode") ? body.get("exitCode").asInt() : null;
         ContainerRecord c = lookup.get(idOrName);
         store.saveExecution(c.id(), Execution.next(c.execution(), name, status, exitCode, clock.instant()));

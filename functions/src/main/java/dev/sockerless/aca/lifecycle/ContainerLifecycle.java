@@ -254,6 +254,10 @@ public final class ContainerLifecycle {
         JobsApi api = arm.get();
         api.createOrUpdate(job.name(), job.json());
         String execution = api.start(job.name());
+        if (!Execution.validName(execution)) {
+            throw DockerApiException.system("ARM started job " + job.name() + " as an execution with an invalid name "
+                    + Execution.printable(execution) + "; it is not recorded", null);
+        }
         Instant now = clock.instant();
         Execution running = new Execution(execution, "Running", null, now, null);
         store.saveExecution(c.id(), running);

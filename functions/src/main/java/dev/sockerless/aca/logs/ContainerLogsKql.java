@@ -1,5 +1,6 @@
 package dev.sockerless.aca.logs;
 
+import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
 
 import java.time.Instant;
@@ -182,7 +183,7 @@ public final class ContainerLogsKql {
         if (!JOB.matcher(t.jobName()).matches() || t.jobName().contains("--")) {
             throw DockerApiException.invalid("invalid ACA job name for a log query: " + printable(t.jobName()));
         }
-        if (!LABEL.matcher(t.executionName()).matches() || t.executionName().contains("--")) {
+        if (!Execution.validName(t.executionName())) {
             throw DockerApiException.invalid("invalid ACA job execution name for a log query: " + printable(t.executionName()));
         }
         if (!LABEL.matcher(t.containerName()).matches()) {
@@ -191,8 +192,7 @@ public final class ContainerLogsKql {
     }
 
     private static String printable(String s) {
-        String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-        return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
+        return Execution.printable(s);
     }
 
     private static int positive(int n) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * One poll of the workspace (the body of the follow activity): reads the followed containers from the cache, drops
@@ -19,6 +20,8 @@ public final class FollowPoller {
     /** What a poll did (the activity's result). */
     public record Outcome(int followed, int queried, int appended, boolean more) {
     }
+
+    private static final Logger LOG = Logger.getLogger(FollowPoller.class.getName());
 
     private final LogCache cache;
     private final FollowTargets targets;
@@ -47,33 +50,27 @@ public final class FollowPoller {
         int followed = 0;
         for (LogCache.Follower f : cache.followers()) {
             String id = f.containerId();
-            if (f.lastReadAt().plus(settings.idle()).isBefore(now)) {
-                if (cache.unfollow(f)) {
-                    continue; // nobody reads it any more
-                }
+            Planned p;
+            try {
+                p = plan(f, now);
+            } catch (RuntimeException e) {
+                // one container must not stop the others: it stays followed and is tried again next poll
+                dropped(id, e);
+                followed++;
+                continue;
             }
-            Optional<FollowTargets.Followed> found = targets.find(id);
-            if (found.isEmpty()) {
-                cache.unfollow(f);
-                cache.delete(id); // the container was removed
+            if (p == null) {
                 continue;
             }
             followed++;
-            FollowTargets.Followed t = found.get();
-            if (t.target() == null) {
-                continue; // not started yet: keep following, nothing to ask
-            }
-            FollowState state = cache.state(id).filter(s -> s.execution().equals(t.target().executionName()))
-                    .orElseGet(() -> FollowState.start(t.target().executionName(), now));
-            if (state.ended()) {
-                followed--;
-                cache.unfollow(f);
+            if (p.item() == null) {
                 continue;
             }
-            items.add(new FollowPlan.Item(id, t.target(), state.queryFrom(settings.overlap())));
-            states.put(id, state);
-            finished.put(id, t.finished());
-            notBefore = notBefore == null || t.notBefore().isBefore(notBefore) ? t.notBefore() : notBefore;
+            items.add(p.item());
+            states.put(id, p.state());
+            finished.put(id, p.followed().finished());
+            Instant nb = p.followed().notBefore();
+            notBefore = notBefore == null || nb.isBefore(notBefore) ? nb : notBefore;
         }
         if (items.isEmpty()) {
             return new Outcome(followed, 0, 0, false);
@@ -84,16 +81,53 @@ public final class FollowPoller {
         int appended = 0;
         for (FollowPlan.Item item : items) {
             String id = item.key();
-            FollowState.Merge merge = states.get(id).merge(byContainer.get(id), settings.overlap(), now);
-            FollowState next = merge.state();
-            if (finished.get(id)) {
-                Instant seen = next.terminalSeenAt() != null ? next.terminalSeenAt() : now;
-                boolean ended = !now.isBefore(seen.plus(settings.grace())) && merge.lines().isEmpty();
-                next = next.withTerminal(seen, ended, now);
+            try {
+                FollowState.Merge merge = states.get(id).merge(byContainer.get(id), settings.overlap(), now);
+                FollowState next = merge.state();
+                if (finished.get(id)) {
+                    Instant seen = next.terminalSeenAt() != null ? next.terminalSeenAt() : now;
+                    boolean ended = !now.isBefore(seen.plus(settings.grace())) && merge.lines().isEmpty();
+                    next = next.withTerminal(seen, ended, now);
+                }
+                cache.append(id, merge.lines(), next);
+                appended += merge.lines().size();
+            } catch (RuntimeException e) {
+                dropped(id, e); // its state did not move: the next poll asks for the same rows again
             }
-            cache.append(id, merge.lines(), next);
-            appended += merge.lines().size();
         }
         return new Outcome(followed, 1, appended, rows.size() >= settings.rowLimit());
+    }
+
+    /** What one follower contributes: nothing (null: no longer followed), or its item (null: not started yet). */
+    private record Planned(FollowTargets.Followed followed, FollowPlan.Item item, FollowState state) {
+    }
+
+    private Planned plan(LogCache.Follower f, Instant now) {
+        String id = f.containerId();
+        if (f.lastReadAt().plus(settings.idle()).isBefore(now) && cache.unfollow(f)) {
+            return null; // nobody reads it any more
+        }
+        Optional<FollowTargets.Followed> found = targets.find(id);
+        if (found.isEmpty()) {
+            cache.unfollow(f);
+            cache.delete(id); // the container was removed
+            return null;
+        }
+        FollowTargets.Followed t = found.get();
+        if (t.target() == null) {
+            return new Planned(t, null, null); // not started yet: keep following, nothing to ask
+        }
+        ContainerLogsKql.checkNames(t.target()); // a name that cannot be queried is this container's problem only
+        FollowState state = cache.state(id).filter(s -> s.execution().equals(t.target().executionName()))
+                .orElseGet(() -> FollowState.start(t.target().executionName(), now));
+        if (state.ended()) {
+            cache.unfollow(f);
+            return null;
+        }
+        return new Planned(t, new FollowPlan.Item(id, t.target(), state.queryFrom(settings.overlap())), state);
+    }
+
+    private static void dropped(String containerId, RuntimeException e) {
+        LOG.warning("follow: container " + containerId + " left out of this poll: " + e.getMessage());
     }
 }

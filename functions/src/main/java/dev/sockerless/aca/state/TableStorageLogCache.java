@@ -43,8 +43,13 @@ public final class TableStorageLogCache implements LogCache {
     static final String FOLLOW = "_follow";
     static final String STATE = "state";
     static final int CHUNK_LINES = 500;
-    static final int CHUNK_CHARS = 300_000;
-    static final int BATCH_ENTITIES = 3; // 3 × ~600 KB + state stays under the 4 MiB transaction limit
+    /**
+     * The most characters of serialized JSON in one chunk. Strings are stored as UTF-16 (2 bytes a character), so a
+     * chunk is at most ~800 KB, under the 1 MiB entity limit with room for the property names. It counts the JSON as
+     * written, not the text: an escaped control character (ANSI escapes, binary bytes: {@code \u001b}) takes six.
+     */
+    static final int CHUNK_CHARS = 400_000;
+    static final int BATCH_ENTITIES = 3; // 3 × ~800 KB + state stays under the 4 MiB transaction limit
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final TableClient table;
@@ -110,15 +115,17 @@ public final class TableStorageLogCache implements LogCache {
         while (i < lines.size()) {
             long first = lines.get(i).seq();
             ArrayNode array = MAPPER.createArrayNode();
-            int chars = 0;
+            int chars = 2;
             int n = 0;
             // a chunk never crosses a multiple of CHUNK_LINES, so the chunk holding seq s starts after s - CHUNK_LINES
-            while (i < lines.size() && n < CHUNK_LINES && (n == 0 || chars < CHUNK_CHARS)
-                    && (n == 0 || lines.get(i).seq() % CHUNK_LINES != 0)) {
-                LogLine l = lines.get(i).line();
-                array.addArray().add(l.time().getEpochSecond()).add(l.time().getNano())
-                        .add(l.stream() == StreamType.STDERR ? "e" : "o").add(l.text());
-                chars += l.text().length() + 40;
+            while (i < lines.size() && n < CHUNK_LINES && (n == 0 || lines.get(i).seq() % CHUNK_LINES != 0)) {
+                ArrayNode row = row(lines.get(i).line());
+                int size = row.toString().length() + 1;
+                if (n > 0 && chars + size > CHUNK_CHARS) {
+                    break;
+                }
+                array.add(row);
+                chars += size;
                 n++;
                 i++;
             }
@@ -140,6 +147,32 @@ public final class TableStorageLogCache implements LogCache {
         }
         batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, stateEntity));
         submit(batch);
+    }
+
+    /**
+     * A line as stored: {@code [epochSecond, nano, "o"|"e", text]}. A line whose JSON alone would not fit in a chunk
+     * is cut to fit, and says so at its end (one log line of ~400,000 characters, or of ~65,000 escaped bytes).
+     */
+    static ArrayNode row(LogLine l) {
+        String text = l.text();
+        ArrayNode row = row(l, text);
+        int size = row.toString().length();
+        int keep = text.length();
+        while (size > CHUNK_CHARS - 2 && keep > 0) { // an escaped character takes at most 6: a few rounds
+            keep = Math.max(0, keep - (size - (CHUNK_CHARS - 200)) / 6 - 1);
+            if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
+                keep--;
+            }
+            row = row(l, text.substring(0, keep) + " [sockerless: line cut, " + (text.length() - keep)
+                    + " more characters]");
+            size = row.toString().length();
+        }
+        return row;
+    }
+
+    private static ArrayNode row(LogLine l, String text) {
+        return MAPPER.createArrayNode().add(l.time().getEpochSecond()).add(l.time().getNano())
+                .add(l.stream() == StreamType.STDERR ? "e" : "o").add(text);
     }
 
     private void submit(List<TableTransactionAction> batch) {

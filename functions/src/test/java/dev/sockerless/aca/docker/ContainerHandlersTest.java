@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -238,6 +239,22 @@ class ContainerHandlersTest {
 
         assertThat(h.remove(request("DELETE", Map.of("force", "1"), null), id).status()).isEqualTo(204);
         assertThatThrownBy(() -> h.inspect(request("GET", Map.of(), null), id)).hasMessage("No such container: " + id);
+    }
+
+    @Test
+    void anExecutionReportWithAnInvalidNameOrStatusIsABadRequestAndStoresNothing() throws Exception {
+        ContainerHandlers h = handlers(Map.of());
+        String id = create(h, null, "{\"Image\":\"nginx\"}");
+        for (String name : List.of("Bad'Name", "e1\\n| union *", "a--b", "-e1", "x".repeat(64))) {
+            assertThatThrownBy(() -> h.execution(request("PUT", Map.of(),
+                    "{\"executionName\":\"" + name + "\",\"status\":\"Running\"}"), id))
+                    .hasMessageStartingWith("invalid ACA job execution name '")
+                    .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
+        }
+        assertThatThrownBy(() -> h.execution(request("PUT", Map.of(), "{\"executionName\":\"e1\",\"status\":\"Sleeping\"}"), id))
+                .hasMessageStartingWith("invalid ACA job execution status 'Sleeping'");
+        assertThat(json(h.inspect(request("GET", Map.of(), null), id)).path("State").path("Status").asText())
+                .isEqualTo("created");
     }
 
     @Test

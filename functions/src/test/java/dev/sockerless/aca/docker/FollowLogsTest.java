@@ -7,11 +7,15 @@ import dev.sockerless.aca.logs.FollowPoller;
 import dev.sockerless.aca.logs.FollowSettings;
 import dev.sockerless.aca.logs.FollowTargets;
 import dev.sockerless.aca.logs.InMemoryLogCache;
+import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
 import dev.sockerless.aca.logs.LogTable;
 import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.WorkspaceLocator;
 import dev.sockerless.aca.registry.Digest;
+import dev.sockerless.aca.state.TableStorageLogCache;
+import dev.sockerless.aca.state.Tables;
+import dev.sockerless.aca.testing.SharedServices;
 import dev.sockerless.aca.testing.LogAnalyticsStandIn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +45,7 @@ class FollowLogsTest {
 
     LogAnalyticsStandIn la;
     InMemoryContainerStore store = new InMemoryContainerStore();
-    InMemoryLogCache cache = new InMemoryLogCache();
+    LogCache cache = new InMemoryLogCache();
     FollowSettings settings = new FollowSettings(Duration.ofSeconds(2), Duration.ofMillis(30), Duration.ofSeconds(120),
             Duration.ofSeconds(300), Duration.ofHours(24), Duration.ofSeconds(30), 50_000);
     FollowPoller poller;
@@ -51,6 +55,11 @@ class FollowLogsTest {
     @BeforeEach
     void start() throws Exception {
         la = new LogAnalyticsStandIn(WS);
+        wire();
+    }
+
+    /** The poller and the handler over {@link #cache}. */
+    void wire() {
         la.createTable(LogAnalyticsStandIn.RESOURCE);
         source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
                 WorkspaceLocator.fixed(WS), LogTable.RESOURCE_SPECIFIC, 1000, 1 << 20, Duration.ofSeconds(60),
@@ -69,8 +78,12 @@ class FollowLogsTest {
     }
 
     ContainerRecord container(String job, boolean finished) {
+        return container(job, job + "-abc1234", finished);
+    }
+
+    ContainerRecord container(String job, String execution, boolean finished) {
         String id = String.format("%064x", job.hashCode() & 0xffffffffL);
-        Execution e = new Execution(job + "-abc1234", finished ? "Succeeded" : "Running", null, T0, finished ? T0 : null);
+        Execution e = new Execution(execution, finished ? "Succeeded" : "Running", null, T0, finished ? T0 : null);
         ContainerRecord c = new ContainerRecord(id, job, T0, "img", Digest.parse("sha256:" + "b".repeat(64)),
                 "img@sha256:" + "a".repeat(64), "{}", "{}", "{}", job, "0".repeat(64), 9111, e);
         if (store.find(id).isEmpty()) {
@@ -83,6 +96,18 @@ class FollowLogsTest {
         la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", T0.plusMillis(tsMillis), "JobName", "k8s-" + job,
                 "ContainerGroupName", job + "-abc1234-r1", "ContainerName", job, "Stream", "stdout", "Log", text),
                 ING.plusSeconds(ingSeconds));
+    }
+
+    /** Every line a client gets by calling until a call brings nothing. */
+    List<String> drain(ContainerRecord c, String cursor) {
+        List<String> got = new ArrayList<>();
+        Batch b;
+        do {
+            b = call(c, cursor);
+            got.addAll(b.lines());
+            cursor = b.cursor();
+        } while (!b.lines().isEmpty());
+        return got;
     }
 
     /** One client call: (lines, cursor, ended). */
@@ -218,5 +243,47 @@ class FollowLogsTest {
         store.delete(c.id());
         poller.poll(Instant.now(), false);
         assertThat(cache.state(c.id())).isEmpty();
+    }
+
+    @Test
+    void hostileOutputAndAHostileExecutionNameDoNotStopTheOthers() {
+        cache = new TableStorageLogCache(Tables.serviceClient(SharedServices.azurite().connectionString()));
+        wire();
+        List<ContainerRecord> healthy = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            healthy.add(container("ok" + i, false));
+        }
+        // stored before names were checked: not a name a query may carry
+        ContainerRecord badName = container("badname", "Bad'Name\n| union *", false);
+        ContainerRecord noisy = container("noisy", false);
+        // ANSI escapes and binary bytes: JSON escapes each as \\u00XX, six characters for one
+        String hostile = "\u001b[31m\u0000\u0001\u0002\u0007\u001b[0m".repeat(300) + "\u0000";
+        List<String> noisyLines = new ArrayList<>();
+        for (int n = 0; n < 200; n++) {
+            noisyLines.add(n + hostile);
+            line("noisy", n, 1, n + hostile);
+        }
+        Map<ContainerRecord, String> cursors = new HashMap<>();
+        for (ContainerRecord c : List.of(healthy.get(0), healthy.get(1), healthy.get(2), badName, noisy)) {
+            cursors.put(c, call(c, null).cursor());
+        }
+        for (int n = 0; n < 3; n++) {
+            for (int i = 0; i < healthy.size(); i++) {
+                line("ok" + i, 100 + n, 2 + n, "ok" + i + " line " + n);
+            }
+        }
+        poller.poll(T0, false);
+        poller.poll(T0.plusSeconds(2), false);
+        for (int i = 0; i < healthy.size(); i++) {
+            assertThat(drain(healthy.get(i), cursors.get(healthy.get(i))))
+                    .containsExactly("ok" + i + " line 0", "ok" + i + " line 1", "ok" + i + " line 2");
+        }
+        List<String> got = drain(noisy, cursors.get(noisy));
+        assertThat(got).hasSize(noisyLines.size());
+        for (int n = 0; n < got.size(); n++) {
+            assertThat(got.get(n)).as("noisy line %d", n).isEqualTo(noisyLines.get(n).stripTrailing());
+        }
+        assertThat(cache.followers()).extracting(LogCache.Follower::containerId).contains(badName.id());
+        assertThat(cache.state(badName.id())).isEmpty(); // never queried
     }
 }
