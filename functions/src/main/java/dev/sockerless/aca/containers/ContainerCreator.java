@@ -7,6 +7,7 @@ import dev.sockerless.aca.agent.JobResource;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.images.ImageRecord;
+import dev.sockerless.aca.json.GoJson;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -122,6 +123,7 @@ public final class ContainerCreator {
         if (node == null || !node.isObject()) {
             throw DockerApiException.invalid("config cannot be empty in order to create a container");
         }
+        GoJson.checkBody(node, CreateRequest.TYPE);
         return (ObjectNode) node;
     }
 

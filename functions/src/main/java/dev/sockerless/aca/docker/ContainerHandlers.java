@@ -10,6 +10,7 @@ import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.json.GoJson;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle;
 
 import java.io.IOException;
@@ -97,6 +98,7 @@ public final class ContainerHandlers {
      */
     public ApiResponse execution(ApiRequest request, String idOrName) {
         JsonNode body = parse(request.body());
+        GoJson.checkBody(body, EXECUTION_REPORT);
         String name = body.path("executionName").asText("");
         String status = body.path("status").asText("");
         if (name.isEmpty() || status.isEmpty()) {
@@ -109,6 +111,10 @@ public final class ContainerHandlers {
         store.saveExecution(c.id(), Execution.next(c.execution(), name, status, exitCode, clock.instant()));
         return new ApiResponse(204, Map.of(), new byte[0]);
     }
+
+    /** The body of {@code PUT .../execution}. */
+    static final GoJson.Struct EXECUTION_REPORT = GoJson.struct("ExecutionReport")
+            .field("executionName", GoJson.STRING).field("status", GoJson.STRING).field("exitCode", GoJson.INT);
 
     private static JsonNode parse(byte[] body) {
         try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sockerless.aca.blobs.BlobArchiveSource;
 import dev.sockerless.aca.blobs.BlobLocation;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.json.GoJson;
 import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.images.ImagePuller;
 import dev.sockerless.aca.images.ImageRef;
@@ -183,14 +184,22 @@ public final class ImageHandlers {
         return ref.tag() == null && ref.digest() == null ? ref.withTag(ImageReference.DEFAULT_TAG) : ref;
     }
 
+    /** The JSON form of {@code platform=} (OCI image-spec {@code v1.Platform}). */
+    static final GoJson.Struct PLATFORM = GoJson.struct("ocispec.Platform").field("architecture", GoJson.STRING)
+            .field("os", GoJson.STRING).field("os.version", GoJson.STRING)
+            .field("os.features", GoJson.list(GoJson.STRING)).field("variant", GoJson.STRING);
+
     /** {@code os/arch[/variant]}, or the JSON form {@code {"os":..,"architecture":..,"variant":..}}. */
     static Platform parsePlatform(String text) {
         String t = text.trim();
         if (t.startsWith("{")) {
             try {
                 JsonNode node = ApiResponse.MAPPER.readTree(t);
+                GoJson.checkBody(node, PLATFORM);
                 return Platform.of(node.path("os").asText(""), node.path("architecture").asText(""),
                         node.path("variant").asText(""));
+            } catch (DockerApiException e) {
+                throw e;
             } catch (Exception e) {
                 throw DockerApiException.invalid("invalid platform: " + text);
             }

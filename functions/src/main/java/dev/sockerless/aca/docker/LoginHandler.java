@@ -3,6 +3,7 @@ package dev.sockerless.aca.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.json.GoJson;
 import dev.sockerless.aca.registry.RegistryCredentials;
 import dev.sockerless.aca.registry.RegistryLogin;
 
@@ -25,6 +26,7 @@ public final class LoginHandler {
         if (body == null || !body.isObject()) {
             throw DockerApiException.invalid("invalid JSON body for /auth: expected an object");
         }
+        GoJson.checkBody(body, AUTH_CONFIG);
         String username = body.path("username").asText("");
         String password = body.path("password").asText("");
         if (username.isEmpty() || password.isEmpty()) {
@@ -36,6 +38,12 @@ public final class LoginHandler {
         ok.put("IdentityToken", "");
         return ApiResponse.json(200, ok);
     }
+
+    /** moby {@code api/types/registry.AuthConfig}. */
+    static final GoJson.Struct AUTH_CONFIG = GoJson.struct("registry.AuthConfig").field("username", GoJson.STRING)
+            .field("password", GoJson.STRING).field("auth", GoJson.STRING).field("email", GoJson.STRING)
+            .field("serveraddress", GoJson.STRING).field("identitytoken", GoJson.STRING)
+            .field("registrytoken", GoJson.STRING);
 
     static final String REFUSED_WITHOUT_CREDENTIALS = "unauthorized: a user name and a password are required";
 }

@@ -258,6 +258,55 @@ class ContainerHandlersTest {
     }
 
     @Test
+    void bodyFieldsOfTheWrongTypeAreBadRequestsNamingTheFieldAndUnknownFieldsAreIgnored() throws Exception {
+        ContainerHandlers h = handlers(Map.of());
+        Map<String, String> wrong = new java.util.LinkedHashMap<>();
+        wrong.put("{\"Image\":\"nginx\",\"HostConfig\":{\"Memory\":\"lots\"}}",
+                "json: cannot unmarshal string into Go struct field HostConfig.Memory of type int64");
+        wrong.put("{\"Image\":\"nginx\",\"Env\":\"x\"}",
+                "json: cannot unmarshal string into Go struct field Env of type []string");
+        wrong.put("{\"Image\":\"nginx\",\"Cmd\":5}",
+                "json: cannot unmarshal number into Go struct field Cmd of type strslice.StrSlice");
+        wrong.put("{\"Image\":\"nginx\",\"Labels\":[]}",
+                "json: cannot unmarshal array into Go struct field Labels of type map[string]string");
+        wrong.put("{\"Image\":\"nginx\",\"Env\":[\"A=1\",2]}",
+                "json: cannot unmarshal number into Go struct field Env of type string");
+        wrong.put("{\"Image\":\"nginx\",\"HostConfig\":{\"NanoCpus\":1.5}}",
+                "json: cannot unmarshal number 1.5 into Go struct field HostConfig.NanoCpus of type int64");
+        wrong.put("{\"Image\":\"nginx\",\"HostConfig\":{\"memory\":true}}",
+                "json: cannot unmarshal bool into Go struct field HostConfig.Memory of type int64");
+        wrong.put("{\"Image\":\"nginx\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":80}]}}}",
+                "json: cannot unmarshal number into Go struct field HostConfig.PortBindings.HostPort of type string");
+        wrong.put("{\"Image\":\"nginx\",\"Healthcheck\":{\"Retries\":\"3\"}}",
+                "json: cannot unmarshal string into Go struct field Healthcheck.Retries of type int");
+        wrong.put("{\"Image\":5}", "json: cannot unmarshal number into Go struct field Image of type string");
+        wrong.put("{\"Image\":\"nginx\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"n\":{\"Aliases\":\"a\"}}}}",
+                "json: cannot unmarshal string into Go struct field NetworkingConfig.EndpointsConfig.Aliases of type []string");
+        wrong.forEach((body, message) -> assertThatThrownBy(() -> h.create(request("POST", Map.of(), body)))
+                .as(body).hasMessage(message)
+                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER)));
+
+        String id = create(h, null, "{\"Image\":\"nginx\",\"Unknown\":{\"x\":[1]},\"Cmd\":\"sh\",\"Env\":null,"
+                + "\"HostConfig\":{\"Memory\":1073741824,\"Future\":\"x\"}}");
+        assertThat(id).hasSize(64);
+
+        assertThatThrownBy(() -> h.execution(request("PUT", Map.of(),
+                "{\"executionName\":\"e1\",\"status\":\"Failed\",\"exitCode\":\"3\"}"), id))
+                .hasMessage("json: cannot unmarshal string into Go struct field exitCode of type int");
+        assertThatThrownBy(() -> h.execution(request("PUT", Map.of(), "{\"executionName\":7,\"status\":\"Failed\"}"), id))
+                .hasMessage("json: cannot unmarshal number into Go struct field executionName of type string");
+        assertThat(h.execution(request("PUT", Map.of(),
+                "{\"executionName\":\"e1\",\"status\":\"Failed\",\"exitCode\":3,\"extra\":[]}"), id).status())
+                .isEqualTo(204);
+
+        LoginHandler login = new LoginHandler(null);
+        assertThatThrownBy(() -> login.auth(request("POST", Map.of(), "{\"username\":\"u\",\"password\":[\"p\"]}")))
+                .hasMessage("json: cannot unmarshal array into Go struct field password of type string");
+        assertThatThrownBy(() -> ImageHandlers.parsePlatform("{\"os\":\"linux\",\"architecture\":1}"))
+                .hasMessage("json: cannot unmarshal number into Go struct field architecture of type string");
+    }
+
+    @Test
     void jobAndAgentExposeTheResourceAndTheTokenWhichDiffersPerContainer() throws Exception {
         ContainerHandlers h = handlers(Map.of());
         String a = create(h, "a1", "{\"Image\":\"nginx\"}");
