@@ -55,6 +55,17 @@ public record Execution(String name, String status, Integer exitCode, Instant st
         return status;
     }
 
+    /**
+     * Refuses a write that would take a finished execution back to a non-final status (a late or duplicated report
+     * racing the one that saw it end): 409 naming both. A new execution name, or a final status, always follows.
+     */
+    public static void checkSuccessor(Execution current, Execution next) {
+        if (current != null && current.name.equals(next.name) && current.isFinished() && !next.isFinished()) {
+            throw DockerApiException.conflict("ACA job execution " + current.name + " already ended " + current.status
+                    + ": its status cannot go back to " + next.status);
+        }
+    }
+
     /** A value for a message: quoted, control characters replaced, at most 80 characters. */
     public static String printable(String s) {
         if (s == null) {

@@ -80,29 +80,51 @@ public final class TableStorageContainerStore implements ContainerStore {
         if (!hexPrefix.matches("[a-f0-9]{1,64}")) {
             return List.of();
         }
-        return query("RowKey ge '" + ID_ROW + hexPrefix + "' and RowKey lt '" + ID_ROW + hexPrefix + "~'");
+        return query("RowKey ge " + Tables.literal(ID_ROW + hexPrefix) + " and RowKey lt " + Tables.literal(ID_ROW + hexPrefix + "~"));
     }
 
     @Override
     public List<ContainerRecord> list() {
-        return query("RowKey ge '" + ID_ROW + "' and RowKey lt 'id.'");
+        return query("RowKey ge " + Tables.literal(ID_ROW) + " and RowKey lt " + Tables.literal("id."));
     }
 
+    /** Runs between the read and the conditional write of {@link #saveExecution} (tests race it). */
+    Runnable beforeExecutionWrite = () -> { };
+
+    static final int EXECUTION_WRITE_TRIES = 5;
+
+    /**
+     * Read, check ({@link Execution#checkSuccessor}), write with If-Match on the ETag read: a concurrent write in
+     * between makes the write fail (412) and the whole step run again on what is there now, so two writers never
+     * interleave and a finished status never goes back to running.
+     */
     @Override
     public ContainerRecord saveExecution(String id, Execution e) {
-        TableEntity update = new TableEntity(PARTITION, ID_ROW + id);
-        putExecution(update, e);
-        try {
-            table.updateEntityWithResponse(update, TableEntityUpdateMode.MERGE, false, null, Context.NONE);
-        } catch (TableServiceException ex) {
-            if (ex.getResponse() != null && ex.getResponse().getStatusCode() == 404) {
-                throw DockerApiException.notFound("No such container: " + id);
+        for (int attempt = 1; ; attempt++) {
+            TableEntity current = Tables.get(table, PARTITION, ID_ROW + id)
+                    .orElseThrow(() -> DockerApiException.notFound("No such container: " + id));
+            Execution.checkSuccessor(toRecord(current).execution(), e);
+            putExecution(current, e);
+            beforeExecutionWrite.run();
+            try {
+                table.updateEntityWithResponse(current, TableEntityUpdateMode.MERGE, true, null, Context.NONE);
+                return toRecord(current);
+            } catch (TableServiceException ex) {
+                int status = ex.getResponse() == null ? 0 : ex.getResponse().getStatusCode();
+                if (status == 404) {
+                    throw DockerApiException.notFound("No such container: " + id);
+                }
+                if (status != 412) {
+                    throw Tables.unavailable(ex);
+                }
+                if (attempt >= EXECUTION_WRITE_TRIES) {
+                    throw DockerApiException.unavailable(StorageDeadlinePolicy.STATE + ": container " + id
+                            + " kept changing while its execution was written (" + attempt + " tries)", null);
+                }
+            } catch (RuntimeException ex) {
+                throw Tables.unavailable(ex);
             }
-            throw Tables.unavailable(ex);
-        } catch (RuntimeException ex) {
-            throw Tables.unavailable(ex);
         }
-        return find(id).orElseThrow(() -> DockerApiException.notFound("No such container: " + id));
     }
 
     @Override
@@ -130,7 +152,7 @@ public final class TableStorageContainerStore implements ContainerStore {
     private List<ContainerRecord> query(String rowFilter) {
         return Tables.call(() -> {
             List<ContainerRecord> out = new ArrayList<>();
-            table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + PARTITION + "' and " + rowFilter),
+            table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + Tables.literal(PARTITION) + " and " + rowFilter),
                     null, Context.NONE).forEach(e -> out.add(toRecord(e)));
             return out;
         });

@@ -74,14 +74,14 @@ public final class TableStorageImageStore implements ImageStore {
         if (!hexPrefix.matches("[a-f0-9]{1,64}")) {
             return List.of();
         }
-        String filter = "PartitionKey eq '" + IMAGE_PARTITION + "' and RowKey ge '" + hexPrefix
-                + "' and RowKey lt '" + hexPrefix + "~'";
+        String filter = "PartitionKey eq " + Tables.literal(IMAGE_PARTITION) + " and RowKey ge " + Tables.literal(hexPrefix)
+                + " and RowKey lt " + Tables.literal(hexPrefix + "~");
         return query(images, filter).stream().map(this::toImage).toList();
     }
 
     @Override
     public List<ImageRecord> listImages() {
-        return query(images, "PartitionKey eq '" + IMAGE_PARTITION + "'").stream().map(this::toImage).toList();
+        return query(images, "PartitionKey eq " + Tables.literal(IMAGE_PARTITION)).stream().map(this::toImage).toList();
     }
 
     /**
@@ -92,7 +92,7 @@ public final class TableStorageImageStore implements ImageStore {
     public List<ImageSummary> listSummaries() {
         List<TableEntity> rows = Tables.call(() -> {
             List<TableEntity> out = new ArrayList<>();
-            images.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + IMAGE_PARTITION + "'")
+            images.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + Tables.literal(IMAGE_PARTITION))
                     .setSelect(SUMMARY_COLUMNS), null, Context.NONE).forEach(out::add);
             return out;
         });
@@ -170,7 +170,7 @@ public final class TableStorageImageStore implements ImageStore {
 
     @Override
     public List<ImageRef> listRefs() {
-        return query(refs, "PartitionKey eq '" + REF_PARTITION + "'").stream().map(TableStorageImageStore::toRef).toList();
+        return query(refs, "PartitionKey eq " + Tables.literal(REF_PARTITION)).stream().map(TableStorageImageStore::toRef).toList();
     }
 
     @Override
@@ -248,7 +248,7 @@ public final class TableStorageImageStore implements ImageStore {
         if (chunkEntities == 0) {
             readParts(e, config);
         } else {
-            for (TableEntity chunk : query(configs, "PartitionKey eq '" + id.hex() + "'")) {
+            for (TableEntity chunk : query(configs, "PartitionKey eq " + Tables.literal(id.hex()))) {
                 readParts(chunk, config);
             }
         }

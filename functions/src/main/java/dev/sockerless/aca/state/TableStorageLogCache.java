@@ -67,7 +67,7 @@ public final class TableStorageLogCache implements LogCache {
     public List<Follower> followers() {
         return Tables.call(() -> {
             List<Follower> out = new ArrayList<>();
-            for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + FOLLOW + "'"),
+            for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + Tables.literal(FOLLOW)),
                     null, Context.NONE)) {
                 out.add(new Follower(e.getRowKey(), Instant.parse((String) e.getProperty("LastReadAt"))));
             }
@@ -187,8 +187,8 @@ public final class TableStorageLogCache implements LogCache {
     public List<CachedLine> read(String containerId, String execution, long fromSeq, int max) {
         return Tables.call(() -> {
             long start = Math.max(0, fromSeq - CHUNK_LINES + 1);
-            String filter = "PartitionKey eq '" + containerId.replace("'", "''") + "' and RowKey ge '"
-                    + lineKey(execution, start) + "' and RowKey lt 'l:" + execution + ";'";
+            String filter = "PartitionKey eq " + Tables.literal(containerId) + " and RowKey ge "
+                    + Tables.literal(lineKey(execution, start)) + " and RowKey lt " + Tables.literal("l:" + execution + ";");
             List<CachedLine> out = new ArrayList<>();
             for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE)) {
                 long seq = ((Number) e.getProperty("First")).longValue();
@@ -221,7 +221,7 @@ public final class TableStorageLogCache implements LogCache {
         Tables.call(() -> {
             List<TableTransactionAction> batch = new ArrayList<>();
             for (TableEntity e : table.listEntities(new ListEntitiesOptions()
-                    .setFilter("PartitionKey eq '" + containerId.replace("'", "''") + "'")
+                    .setFilter("PartitionKey eq " + Tables.literal(containerId))
                     .setSelect(List.of("PartitionKey", "RowKey")), null, Context.NONE)) {
                 batch.add(new TableTransactionAction(TableTransactionActionType.DELETE, e));
                 if (batch.size() == 100) {
@@ -247,7 +247,7 @@ public final class TableStorageLogCache implements LogCache {
         return Tables.call(() -> {
             List<String> stale = new ArrayList<>();
             for (TableEntity e : table.listEntities(new ListEntitiesOptions()
-                    .setFilter("RowKey eq '" + STATE + "' and UpdatedAt lt " + cutoff.toEpochMilli() + "L")
+                    .setFilter("RowKey eq " + Tables.literal(STATE) + " and UpdatedAt lt " + cutoff.toEpochMilli() + "L")
                     .setSelect(List.of("PartitionKey", "RowKey")), null, Context.NONE)) {
                 stale.add(e.getPartitionKey());
             }

@@ -114,6 +114,15 @@ public final class Tables {
         }
     }
 
+    /**
+     * A string literal of an OData filter: quoted, with every {@code '} doubled, the only escape OData string
+     * literals have. Every value in a filter of the state tables goes through it, constants included, so no stored
+     * or requested value can change a filter's meaning.
+     */
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
     static void call(Runnable action) {
         call(() -> {
             action.run();

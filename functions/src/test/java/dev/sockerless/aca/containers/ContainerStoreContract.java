@@ -116,6 +116,21 @@ public abstract class ContainerStoreContract {
     }
 
     @Test
+    void aFinishedExecutionNeverGoesBackToRunning() {
+        store.create(container(id('1'), "web"));
+        Instant t = Instant.parse("2025-01-02T03:04:05Z");
+        store.saveExecution(id('1'), new Execution("sl-web-exec-1", "Running", null, t, null));
+        Execution failed = new Execution("sl-web-exec-1", "Failed", 3, t, t.plusSeconds(60));
+        store.saveExecution(id('1'), failed);
+        assertThatThrownBy(() -> store.saveExecution(id('1'), new Execution("sl-web-exec-1", "Running", null, t, null)))
+                .hasMessage("ACA job execution sl-web-exec-1 already ended Failed: its status cannot go back to Running")
+                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.CONFLICT));
+        assertThat(store.find(id('1')).orElseThrow().execution()).isEqualTo(failed);
+        Execution next = new Execution("sl-web-exec-2", "Running", null, t.plusSeconds(90), null);
+        assertThat(store.saveExecution(id('1'), next).execution()).isEqualTo(next); // a new execution starts afresh
+    }
+
+    @Test
     void largeConfigsSurvive() {
         String env = "\"" + "x".repeat(100_000) + "\"";
         ContainerRecord c = container(id('1'), "big");

@@ -53,6 +53,7 @@ public final class InMemoryContainerStore implements ContainerStore {
         if (c == null) {
             throw DockerApiException.notFound("No such container: " + id);
         }
+        Execution.checkSuccessor(c.execution(), execution);
         ContainerRecord updated = c.withExecution(execution);
         byId.put(id, updated);
         return updated;

@@ -64,6 +64,20 @@ public abstract class LogCacheContract {
     }
 
     @Test
+    void quotesInKeysAreValuesNotFilterSyntax() {
+        LogCache c = cache();
+        String id = "it's";
+        String execution = "x' or RowKey ne 'y";
+        c.append(id, lines(0, 3), state(execution, 3, T0));
+        c.append("other", lines(0, 2), state("y", 2, T0));
+        assertThat(c.read(id, execution, 0, 10)).isEqualTo(lines(0, 3));
+        assertThat(c.read(id, "x", 0, 10)).isEmpty();
+        c.delete(id);
+        assertThat(c.read(id, execution, 0, 10)).isEmpty();
+        assertThat(c.read("other", "y", 0, 10)).hasSize(2);
+    }
+
+    @Test
     void deleteForgetsEverythingAndPurgeOnlyTheStale() {
         LogCache c = cache();
         c.markRead("gone", T0);
