@@ -45,6 +45,7 @@ public final class FollowPoller {
         }
         List<FollowPlan.Item> items = new ArrayList<>();
         Map<String, FollowState> states = new HashMap<>();
+        Map<String, FollowState> stored = new HashMap<>();
         Map<String, Boolean> finished = new HashMap<>();
         Instant notBefore = null;
         int followed = 0;
@@ -68,6 +69,7 @@ public final class FollowPoller {
             }
             items.add(p.item());
             states.put(id, p.state());
+            stored.put(id, p.stored());
             finished.put(id, p.followed().finished());
             Instant nb = p.followed().notBefore();
             notBefore = notBefore == null || nb.isBefore(notBefore) ? nb : notBefore;
@@ -89,7 +91,7 @@ public final class FollowPoller {
                     boolean ended = !now.isBefore(seen.plus(settings.grace())) && merge.lines().isEmpty();
                     next = next.withTerminal(seen, ended, now);
                 }
-                cache.append(id, merge.lines(), next);
+                cache.append(id, merge.lines(), stored.get(id), next);
                 appended += merge.lines().size();
             } catch (RuntimeException e) {
                 dropped(id, e); // its state did not move: the next poll asks for the same rows again
@@ -99,7 +101,7 @@ public final class FollowPoller {
     }
 
     /** What one follower contributes: nothing (null: no longer followed), or its item (null: not started yet). */
-    private record Planned(FollowTargets.Followed followed, FollowPlan.Item item, FollowState state) {
+    private record Planned(FollowTargets.Followed followed, FollowPlan.Item item, FollowState state, FollowState stored) {
     }
 
     private Planned plan(LogCache.Follower f, Instant now) {
@@ -115,16 +117,18 @@ public final class FollowPoller {
         }
         FollowTargets.Followed t = found.get();
         if (t.target() == null) {
-            return new Planned(t, null, null); // not started yet: keep following, nothing to ask
+            return new Planned(t, null, null, null); // not started yet: keep following, nothing to ask
         }
         ContainerLogsKql.checkNames(t.target()); // a name that cannot be queried is this container's problem only
-        FollowState state = cache.state(id).filter(s -> s.execution().equals(t.target().executionName()))
+        Optional<FollowState> stored = cache.state(id);
+        FollowState state = stored.filter(s -> s.execution().equals(t.target().executionName()))
                 .orElseGet(() -> FollowState.start(t.target().executionName(), now));
         if (state.ended()) {
             cache.unfollow(f);
             return null;
         }
-        return new Planned(t, new FollowPlan.Item(id, t.target(), state.queryFrom(settings.overlap())), state);
+        return new Planned(t, new FollowPlan.Item(id, t.target(), state.queryFrom(settings.overlap())), state,
+                stored.orElse(null));
     }
 
     private static void dropped(String containerId, RuntimeException e) {

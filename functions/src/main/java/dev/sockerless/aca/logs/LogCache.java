@@ -31,9 +31,16 @@ public interface LogCache {
 
     /**
      * Appends lines (numbered from the previous state's {@code nextSeq}) and stores the new state, together: a
-     * reader never sees a state that counts lines that are not there.
+     * reader never sees a state that counts lines that are not there. Conditional: when the stored state is no
+     * longer {@code expected} (what {@link #state} returned to this writer; null: none), nothing is written and the
+     * result is CONFLICT, so a duplicated poll cannot interleave with another.
      */
-    void append(String containerId, List<CachedLine> lines, FollowState state);
+    void append(String containerId, List<CachedLine> lines, FollowState expected, FollowState state);
+
+    /** {@link #append(String, List, FollowState, FollowState)} over whatever state is stored now. */
+    default void append(String containerId, List<CachedLine> lines, FollowState state) {
+        append(containerId, lines, state(containerId).orElse(null), state);
+    }
 
     /** Up to {@code max} lines of the execution from {@code fromSeq} on, in order. */
     List<CachedLine> read(String containerId, String execution, long fromSeq, int max);

@@ -8,6 +8,8 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
+import com.azure.data.tables.models.TableTransactionFailedException;
+import dev.sockerless.aca.errors.DockerApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -108,7 +111,7 @@ public final class TableStorageLogCache implements LogCache {
     }
 
     @Override
-    public void append(String containerId, List<CachedLine> lines, FollowState state) {
+    public void append(String containerId, List<CachedLine> lines, FollowState expected, FollowState state) {
         List<TableEntity> chunks = new ArrayList<>();
         String execution = state.execution();
         int i = 0;
@@ -134,19 +137,27 @@ public final class TableStorageLogCache implements LogCache {
             TableStorageContainerStore.putText(e, "Lines", array.toString());
             chunks.add(e);
         }
-        TableEntity stateEntity = new TableEntity(containerId, STATE)
-                .addProperty("UpdatedAt", state.updatedAt() == null ? 0L : state.updatedAt().toEpochMilli());
-        TableStorageContainerStore.putText(stateEntity, "Json", state.toJson());
+        Optional<TableEntity> stored = Tables.get(table, containerId, STATE);
+        FollowState storedState = stored.map(e -> FollowState.fromJson(TableStorageContainerStore.getText(e, "Json")))
+                .orElse(null);
+        if (!Objects.equals(storedState, expected)) {
+            throw changed(containerId);
+        }
+        // Every transaction carries a conditional write of the state, so a concurrent writer (a duplicated poll)
+        // fails a whole transaction, chunks included, instead of interleaving with this one.
+        String etag = stored.map(TableEntity::getETag).orElse(null);
         List<TableTransactionAction> batch = new ArrayList<>();
-        for (TableEntity chunk : chunks) {
-            batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, chunk));
-            if (batch.size() == BATCH_ENTITIES) {
-                submit(batch);
+        for (int c = 0; c < chunks.size(); c++) {
+            batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, chunks.get(c)));
+            if (batch.size() == BATCH_ENTITIES && c < chunks.size() - 1) {
+                // meanwhile the stored state stays what it was (a new one: not primed, so readers ignore it)
+                etag = submit(containerId, batch, stateEntity(containerId,
+                        storedState != null ? storedState : FollowState.start(state.execution(), state.updatedAt())), etag,
+                        false);
                 batch = new ArrayList<>();
             }
         }
-        batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, stateEntity));
-        submit(batch);
+        submit(containerId, batch, stateEntity(containerId, state), etag, true);
     }
 
     /**
@@ -175,8 +186,55 @@ public final class TableStorageLogCache implements LogCache {
                 .add(l.stream() == StreamType.STDERR ? "e" : "o").add(text);
     }
 
-    private void submit(List<TableTransactionAction> batch) {
-        Tables.call(() -> table.submitTransaction(batch));
+    private static TableEntity stateEntity(String containerId, FollowState state) {
+        TableEntity e = new TableEntity(containerId, STATE)
+                .addProperty("UpdatedAt", state.updatedAt() == null ? 0L : state.updatedAt().toEpochMilli());
+        TableStorageContainerStore.putText(e, "Json", state.toJson());
+        return e;
+    }
+
+    /**
+     * Submits the batch with a conditional write of the state last: created when {@code etag} is null (409 when
+     * another writer created it), else replaced If-Match {@code etag} (412 when another wrote it). For a batch that
+     * is not the last, returns the state's new ETag: read back and taken only when the state still carries this
+     * batch's token (a transaction's sub-responses carry no ETag); a writer that came in between fails this append.
+     */
+    private String submit(String containerId, List<TableTransactionAction> batch, TableEntity stateEntity, String etag,
+                          boolean last) {
+        String token = java.util.UUID.randomUUID().toString();
+        stateEntity.addProperty("Writer", token);
+        if (etag == null) {
+            batch.add(new TableTransactionAction(TableTransactionActionType.CREATE, stateEntity));
+        } else {
+            stateEntity.addProperty("odata.etag", etag);
+            batch.add(new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, stateEntity, true));
+        }
+        try {
+            table.submitTransaction(batch);
+        } catch (TableTransactionFailedException e) {
+            int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+            String code = e.getValue() == null ? "" : String.valueOf(e.getValue().getErrorCode());
+            if (status == 412 || status == 409 || code.contains("UpdateConditionNotSatisfied")
+                    || code.contains("EntityAlreadyExists")) {
+                throw changed(containerId);
+            }
+            throw Tables.unavailable(e);
+        } catch (RuntimeException e) {
+            throw Tables.unavailable(e);
+        }
+        if (last) {
+            return null;
+        }
+        TableEntity now = Tables.get(table, containerId, STATE, List.of("Writer")).orElseThrow(() -> changed(containerId));
+        if (!token.equals(now.getProperty("Writer"))) {
+            throw changed(containerId);
+        }
+        return now.getETag();
+    }
+
+    private static DockerApiException changed(String containerId) {
+        return DockerApiException.conflict("the follow state of container " + containerId
+                + " changed since this poll read it (another poll wrote it); this poll's lines were not written");
     }
 
     static String lineKey(String execution, long first) {

@@ -47,7 +47,11 @@ public final class InMemoryLogCache implements LogCache {
     }
 
     @Override
-    public synchronized void append(String containerId, List<CachedLine> add, FollowState state) {
+    public synchronized void append(String containerId, List<CachedLine> add, FollowState expected, FollowState state) {
+        if (!java.util.Objects.equals(states.get(containerId), expected)) {
+            throw dev.sockerless.aca.errors.DockerApiException.conflict("the follow state of container " + containerId
+                    + " changed since this poll read it");
+        }
         TreeMap<Long, CachedLine> m = lines.computeIfAbsent(containerId + "/" + state.execution(), k -> new TreeMap<>());
         add.forEach(l -> m.put(l.seq(), l));
         states.put(containerId, state);

@@ -1,5 +1,6 @@
 package dev.sockerless.aca.logs;
 
+import dev.sockerless.aca.errors.DockerApiException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What every follow cache must do; run against the in-memory one and Table Storage (Azurite). */
 public abstract class LogCacheContract {
@@ -75,6 +77,28 @@ public abstract class LogCacheContract {
         c.delete(id);
         assertThat(c.read(id, execution, 0, 10)).isEmpty();
         assertThat(c.read("other", "y", 0, 10)).hasSize(2);
+    }
+
+    @Test
+    void aDuplicatedPollCannotInterleaveWithTheOneThatWroteFirst() {
+        LogCache c = cache();
+        c.append("c1", lines(0, 5), null, state("exec-1", 5, T0));
+        FollowState read = c.state("c1").orElseThrow();
+        // two polls read the same state; the first writes 1,500+ lines (several transactions), the second is late
+        c.append("c1", lines(5, 1600), read, state("exec-1", 1605, T0.plusSeconds(2)));
+        List<CachedLine> other = new ArrayList<>();
+        for (CachedLine l : lines(5, 2000)) {
+            other.add(new CachedLine(l.seq(), new LogLine(l.line().time(), l.line().stream(), "duplicate " + l.seq())));
+        }
+        assertThatThrownBy(() -> c.append("c1", other, read, state("exec-1", 2005, T0.plusSeconds(2))))
+                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.CONFLICT));
+        assertThat(c.state("c1").orElseThrow().nextSeq()).isEqualTo(1605);
+        List<CachedLine> written = new ArrayList<>(lines(0, 5));
+        written.addAll(lines(5, 1600));
+        assertThat(c.read("c1", "exec-1", 0, 5000)).isEqualTo(written);
+        // a second first write of a new container loses too
+        assertThatThrownBy(() -> c.append("c1", lines(0, 1), null, state("exec-1", 1, T0)))
+                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.CONFLICT));
     }
 
     @Test
