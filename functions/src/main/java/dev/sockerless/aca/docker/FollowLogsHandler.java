@@ -7,6 +7,7 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.logs.CachedLine;
 import dev.sockerless.aca.logs.FollowCursor;
 import dev.sockerless.aca.logs.FollowStarter;
+import dev.sockerless.aca.logs.FollowWatermark;
 import dev.sockerless.aca.logs.FollowState;
 import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogLineFormatter;
@@ -21,8 +22,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET /containers/{id}/logs?follow=1}: a bounded long-poll batch (the Functions worker cannot stream). It
@@ -40,30 +48,33 @@ public final class FollowLogsHandler {
     static final int MAX_LINES = 10_000;
     static final int PAGE = 5_000;
 
-    /** Sleeps between cache reads (tests substitute a fake clock). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
-
     private final ContainerStore store;
     private final LogCache cache;
     private final Duration wait;
-    private final Duration recheck;
     private final long maxResponseBytes;
     private final Clock clock;
-    private final Sleeper sleeper;
+    private final FollowWatermark watermark;
 
-    public FollowLogsHandler(ContainerStore store, LogCache cache, Duration wait, Duration recheck, long maxResponseBytes,
-                             Clock clock, Sleeper sleeper) {
+    /**
+     * @param watermark what readers wait on between cache reads (one per process and cache: it holds the thread
+     *                  that reads the watermark)
+     */
+    public FollowLogsHandler(ContainerStore store, LogCache cache, Duration wait, long maxResponseBytes, Clock clock,
+                             FollowWatermark watermark) {
         this.store = store;
         this.cache = cache;
         this.wait = wait;
-        this.recheck = recheck;
         this.maxResponseBytes = maxResponseBytes;
         this.clock = clock;
-        this.sleeper = sleeper;
+        this.watermark = watermark;
     }
+
+    /** Storage work of a long-poll, run so that the answer never waits for it past the deadline. */
+    private static final ExecutorService STORAGE = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "follow-read");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ApiResponse follow(ApiRequest request, ContainerRecord container, boolean tty, Map<String, String> labels,
                               FollowStarter starter) {
@@ -75,60 +86,113 @@ public final class FollowLogsHandler {
             params.put("stderr", "1");
         }
         LogQuery query = LogsParameters.parse(params);
-        FollowCursor cursor = request.param("cursor").filter(c -> !c.isBlank()).map(FollowCursor::decode)
+        FollowCursor first = request.param("cursor").filter(c -> !c.isBlank()).map(FollowCursor::decode)
                 .orElseGet(() -> FollowCursor.first(container.id(), query));
-        if (!cursor.containerId().equals(container.id())) {
+        if (!first.containerId().equals(container.id())) {
             throw DockerApiException.invalid("the logs cursor belongs to another container");
         }
         String type = tty || request.version().below(1, 42) ? LogsHandler.RAW : LogsHandler.MULTIPLEXED;
         LogLineFormatter formatter = new LogLineFormatter(query.timestamps(), query.details(),
                 labels == null ? Map.of() : new TreeMap<>(labels));
         Instant deadline = clock.instant().plus(wait);
-        cache.markRead(container.id(), clock.instant());
-        starter.ensureRunning();
-        ContainerRecord current = container;
+        if (bounded(deadline, () -> {
+            cache.markRead(container.id(), clock.instant());
+            starter.ensureRunning();
+            return Boolean.TRUE;
+        }) == null) {
+            return response(type, new byte[0], first, false);
+        }
+        Step step = new Step(null, first, container, watermark.current(container.id()));
         while (true) {
-            Optional<Execution> execution = current.findExecution();
-            if (execution.isPresent()) {
-                String name = execution.get().name();
-                if (cursor.execution() != null && !cursor.execution().equals(name)) {
-                    // the container ran again: the followed execution's log is complete
-                    return response(type, new byte[0], cursor, true);
-                }
-                Optional<FollowState> state = cache.state(container.id()).filter(s -> s.execution().equals(name));
-                if (state.isPresent() && state.get().primed()) {
-                    Batch batch = cursor.started() ? next(container.id(), name, cursor, state.get())
-                            : first(container.id(), name, cursor, state.get());
-                    MultiplexedStreamWriter writer = new MultiplexedStreamWriter(tty, maxResponseBytes);
-                    long after = batch.end();
-                    for (CachedLine line : batch.lines()) {
-                        if (!writer.write(line.line().stream(), formatter.format(line.line()))) {
-                            after = line.seq();
-                            break;
-                        }
-                    }
-                    FollowCursor moved = cursor.at(name, after);
-                    boolean ended = state.get().ended() && after >= state.get().nextSeq();
-                    if (writer.size() > 0 || ended) {
-                        return response(type, writer.toByteArray(), moved, ended);
-                    }
-                    cursor = moved;
-                }
+            Step at = step;
+            String seen = at.mark();
+            Step next = bounded(deadline, () -> step(at.current(), at.cursor(), seen, tty, type, formatter));
+            if (next == null) {
+                return response(type, new byte[0], at.cursor(), false); // the storage is slow: answer on time
+            }
+            if (next.response() != null) {
+                return next.response();
             }
             Instant now = clock.instant();
             if (!now.isBefore(deadline)) {
-                return response(type, new byte[0], cursor, false);
+                return response(type, new byte[0], next.cursor(), false);
             }
-            Duration pause = Duration.between(now, deadline);
+            String mark;
             try {
-                sleeper.sleep(pause.compareTo(recheck) < 0 ? pause : recheck);
+                mark = watermark.await(container.id(), seen, Duration.between(now, deadline));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return response(type, new byte[0], cursor, false);
+                return response(type, new byte[0], next.cursor(), false);
             }
-            if (execution.isEmpty()) {
-                current = store.find(container.id()).orElse(current);
+            step = new Step(null, next.cursor(), next.current(), mark);
+            if (Objects.equals(mark, seen) && !clock.instant().isBefore(deadline)) {
+                return response(type, new byte[0], next.cursor(), false);
             }
+        }
+    }
+
+    /** One look at the cache: an answer, or where to go on from (cursor, container, the watermark mark seen). */
+    private record Step(ApiResponse response, FollowCursor cursor, ContainerRecord current, String mark) {
+    }
+
+    private Step step(ContainerRecord current, FollowCursor cursor, String mark, boolean tty, String type,
+                      LogLineFormatter formatter) {
+        String id = current.id();
+        if (current.findExecution().isEmpty() && mark != null) {
+            current = store.find(id).orElse(current); // the watermark moved: maybe it started
+        }
+        Optional<Execution> execution = current.findExecution();
+        if (execution.isPresent()) {
+            String name = execution.get().name();
+            if (cursor.execution() != null && !cursor.execution().equals(name)) {
+                // the container ran again: the followed execution's log is complete
+                return new Step(response(type, new byte[0], cursor, true), cursor, current, mark);
+            }
+            Optional<FollowState> state = cache.state(id).filter(s -> s.execution().equals(name));
+            if (state.isPresent() && state.get().primed()) {
+                Batch batch = cursor.started() ? next(id, name, cursor, state.get()) : first(id, name, cursor, state.get());
+                MultiplexedStreamWriter writer = new MultiplexedStreamWriter(tty, maxResponseBytes);
+                long after = batch.end();
+                for (CachedLine line : batch.lines()) {
+                    if (!writer.write(line.line().stream(), formatter.format(line.line()))) {
+                        after = line.seq();
+                        break;
+                    }
+                }
+                FollowCursor moved = cursor.at(name, after);
+                boolean ended = state.get().ended() && after >= state.get().nextSeq();
+                if (writer.size() > 0 || ended) {
+                    return new Step(response(type, writer.toByteArray(), moved, ended), moved, current, mark);
+                }
+                return new Step(null, moved, current, mark);
+            }
+        }
+        return new Step(null, cursor, current, mark);
+    }
+
+    /**
+     * How long a storage step may take even when it starts at or past the deadline: a fast read begun just before it
+     * still answers, a stalled one is given up after this.
+     */
+    static final Duration STORAGE_GRACE = Duration.ofMillis(250);
+
+    /** The value, or null when the deadline passed first (the work goes on; its result is dropped). */
+    private <T> T bounded(Instant deadline, java.util.function.Supplier<T> work) {
+        Future<T> f = STORAGE.submit(work::get);
+        try {
+            long left = Math.max(STORAGE_GRACE.toMillis(), Duration.between(clock.instant(), deadline).toMillis());
+            return f.get(left, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

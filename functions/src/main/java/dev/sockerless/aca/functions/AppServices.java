@@ -62,6 +62,7 @@ import dev.sockerless.aca.logs.FollowPoller;
 import dev.sockerless.aca.logs.FollowSettings;
 import dev.sockerless.aca.logs.FollowStarter;
 import dev.sockerless.aca.logs.FollowTargets;
+import dev.sockerless.aca.logs.FollowWatermark;
 import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.state.TableStorageLogCache;
@@ -130,8 +131,8 @@ public final class AppServices {
         this.pollSeconds = (int) follow.poll().toSeconds();
         this.containerLogs = new ContainerLogsHandler(containerStore, new Lazy<>(() -> logsHandler(settings)),
                 new Lazy<>(() -> new FollowLogsHandler(containerStore, cache.get(), follow.longPoll(),
-                        Duration.ofMillis(500), settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES),
-                        Clock.systemUTC(), d -> Thread.sleep(d.toMillis()))));
+                        settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES), Clock.systemUTC(),
+                        new FollowWatermark(cache.get(), Duration.ofMillis(500)))));
         this.followPoller = new Lazy<>(() -> new FollowPoller(cache.get(), followTargets(containerStore, lifecycle),
                 logSource(settings)::followRows, LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), follow));
         this.localFollow = new Lazy<>(() -> new LocalFollowDriver(pollSeconds,

@@ -80,6 +80,7 @@ public final class FollowPoller {
         FollowPlan plan = new FollowPlan(items, notBefore);
         List<FollowRow> rows = query.apply(plan.kql(table, settings.rowLimit()));
         Map<String, List<FollowRow>> byContainer = plan.fanOut(rows);
+        Map<String, String> marks = new HashMap<>();
         int appended = 0;
         for (FollowPlan.Item item : items) {
             String id = item.key();
@@ -93,9 +94,18 @@ public final class FollowPoller {
                 }
                 cache.append(id, merge.lines(), stored.get(id), next);
                 appended += merge.lines().size();
+                marks.put(id, next.mark());
             } catch (RuntimeException e) {
                 dropped(id, e); // its state did not move: the next poll asks for the same rows again
+                if (stored.get(id) != null) {
+                    marks.put(id, stored.get(id).mark());
+                }
             }
+        }
+        try {
+            cache.publishMarks(marks); // after the appends: a reader woken by a mark finds its lines
+        } catch (RuntimeException e) {
+            LOG.warning("follow: the watermark was not published (readers wait until the next poll): " + e.getMessage());
         }
         return new Outcome(followed, 1, appended, rows.size() >= settings.rowLimit());
     }

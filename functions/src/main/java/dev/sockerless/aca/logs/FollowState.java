@@ -58,6 +58,11 @@ public record FollowState(String execution, boolean primed, boolean ended, long 
         return !primed || lastIngestion == null ? null : lastIngestion.minus(overlap);
     }
 
+    /** What a waiting reader compares: the execution, how many lines there are, whether primed and ended. */
+    public String mark() {
+        return execution + ":" + nextSeq + (primed ? ":p" : "") + (ended ? ":e" : "");
+    }
+
     public FollowState withTerminal(Instant seen, boolean ended, Instant now) {
         return new FollowState(execution, primed, ended, nextSeq, lastIngestion, recent, seen, now);
     }

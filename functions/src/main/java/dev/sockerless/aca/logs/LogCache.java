@@ -45,6 +45,15 @@ public interface LogCache {
     /** Up to {@code max} lines of the execution from {@code fromSeq} on, in order. */
     List<CachedLine> read(String containerId, String execution, long fromSeq, int max);
 
+    /**
+     * The workspace's watermark: per followed container the {@linkplain FollowState#mark mark} of its state, as the
+     * poller last published it (one read, whatever the number of containers and readers).
+     */
+    java.util.Map<String, String> marks();
+
+    /** Replaces the watermark (the poller, after each poll's appends). */
+    void publishMarks(java.util.Map<String, String> marks);
+
     /** Forgets everything about the container (it was removed). */
     void delete(String containerId);
 

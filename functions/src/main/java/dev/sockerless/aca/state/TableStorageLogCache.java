@@ -45,6 +45,8 @@ public final class TableStorageLogCache implements LogCache {
     public static final String TABLE = "logcache";
     static final String FOLLOW = "_follow";
     static final String STATE = "state";
+    /** Partition and row of the watermark ({@link #marks}). */
+    static final String MARKS = "_marks";
     static final int CHUNK_LINES = 500;
     /**
      * The most characters of serialized JSON in one chunk. Strings are stored as UTF-16 (2 bytes a character), so a
@@ -272,6 +274,25 @@ public final class TableStorageLogCache implements LogCache {
         } catch (IOException e) {
             throw new IllegalStateException("corrupt log cache chunk", e);
         }
+    }
+
+    @Override
+    public java.util.Map<String, String> marks() {
+        return Tables.get(table, MARKS, MARKS).map(e -> {
+            java.util.Map<String, String> out = new java.util.HashMap<>();
+            parse(TableStorageContainerStore.getText(e, "Json")).fields()
+                    .forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+            return out;
+        }).orElse(java.util.Map.of());
+    }
+
+    @Override
+    public void publishMarks(java.util.Map<String, String> marks) {
+        com.fasterxml.jackson.databind.node.ObjectNode json = MAPPER.createObjectNode();
+        new java.util.TreeMap<>(marks).forEach(json::put);
+        TableEntity e = new TableEntity(MARKS, MARKS);
+        TableStorageContainerStore.putText(e, "Json", json.toString());
+        Tables.call(() -> table.upsertEntity(e));
     }
 
     @Override

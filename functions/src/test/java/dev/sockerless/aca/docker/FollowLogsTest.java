@@ -3,9 +3,11 @@ package dev.sockerless.aca.docker;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.containers.InMemoryContainerStore;
+import dev.sockerless.aca.logs.CountingLogCache;
 import dev.sockerless.aca.logs.FollowPoller;
 import dev.sockerless.aca.logs.FollowSettings;
 import dev.sockerless.aca.logs.FollowTargets;
+import dev.sockerless.aca.logs.FollowWatermark;
 import dev.sockerless.aca.logs.InMemoryLogCache;
 import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
@@ -30,6 +32,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +65,13 @@ class FollowLogsTest {
         wire();
     }
 
+    /** {@link #wire()} with another long-poll wait. */
+    void wire(Duration longPoll) {
+        settings = new FollowSettings(settings.poll(), longPoll, settings.idle(), settings.grace(), settings.retention(),
+                settings.overlap(), settings.rowLimit());
+        wire();
+    }
+
     /** The poller and the handler over {@link #cache}. */
     void wire() {
         la.createTable(LogAnalyticsStandIn.RESOURCE);
@@ -68,8 +82,8 @@ class FollowLogsTest {
                 : new LogTarget(c.jobName(), c.execution().name(), c.jobName(), Map.of(), false),
                 c.execution() != null && c.execution().isFinished(), T0.minusSeconds(3600)));
         poller = new FollowPoller(cache, targets, source::followRows, LogTable.RESOURCE_SPECIFIC, settings);
-        handler = new FollowLogsHandler(store, cache, settings.longPoll(), Duration.ofMillis(5), 1 << 20,
-                Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+        handler = new FollowLogsHandler(store, cache, settings.longPoll(), 1 << 20, Clock.systemUTC(),
+                new FollowWatermark(cache, Duration.ofMillis(5)));
     }
 
     @AfterEach
@@ -247,8 +261,11 @@ class FollowLogsTest {
 
     @Test
     void hostileOutputAndAHostileExecutionNameDoNotStopTheOthers() {
-        cache = new TableStorageLogCache(Tables.serviceClient(SharedServices.azurite().connectionString()));
-        wire();
+        var tables = Tables.serviceClient(SharedServices.azurite().connectionString());
+        tables.deleteTable(TableStorageLogCache.TABLE); // Azurite keeps what earlier runs wrote
+        cache = new TableStorageLogCache(tables);
+        // a long-poll answers by its deadline even when the storage has not: give Azurite time to answer
+        wire(Duration.ofSeconds(1));
         List<ContainerRecord> healthy = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             healthy.add(container("ok" + i, false));
@@ -285,5 +302,66 @@ class FollowLogsTest {
         }
         assertThat(cache.followers()).extracting(LogCache.Follower::containerId).contains(badName.id());
         assertThat(cache.state(badName.id())).isEmpty(); // never queried
+    }
+
+    @Test
+    void waitingReadersReadTheCacheOnlyWhenTheWatermarkMovesOneThreadReadsIt() throws Exception {
+        CountingLogCache counting = new CountingLogCache(cache);
+        cache = counting;
+        wire(Duration.ofMillis(800));
+        List<ContainerRecord> cs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            cs.add(container("w" + i, false));
+            line("w" + i, 0, 1, "first of w" + i);
+        }
+        cs.forEach(c -> call(c, null));
+        poller.poll(T0, false);
+        List<String> cursors = new ArrayList<>();
+        cs.forEach(c -> cursors.add(call(c, null).cursor())); // each gets its first line at once
+        // 20 readers wait 800 ms on a log with nothing new: the old loop read each one's state every 5 ms
+        counting.stateReads.set(0);
+        counting.lineReads.set(0);
+        ExecutorService readers = Executors.newFixedThreadPool(cs.size());
+        List<Future<Batch>> waits = new ArrayList<>();
+        for (int i = 0; i < cs.size(); i++) {
+            ContainerRecord c = cs.get(i);
+            String cursor = cursors.get(i);
+            waits.add(readers.submit(() -> call(c, cursor)));
+        }
+        for (Future<Batch> w : waits) {
+            assertThat(w.get().lines()).isEmpty();
+        }
+        readers.shutdown();
+        // one each at the start, at most one more each when this process first reads the watermark; not per tick
+        assertThat(counting.stateReads.get()).as("state reads of 20 waiting readers").isLessThanOrEqualTo(2 * cs.size());
+        assertThat(counting.lineReads.get()).isZero();
+        // a new line wakes its reader, which then reads
+        line("w3", 5, 9, "second of w3");
+        poller.poll(T0.plusSeconds(2), false);
+        assertThat(call(cs.get(3), cursors.get(3)).lines()).containsExactly("second of w3");
+    }
+
+    @Test
+    void aLongPollAnswersByItsDeadlineWhileTheStorageDoesNot() throws Exception {
+        CountingLogCache counting = new CountingLogCache(cache);
+        cache = counting;
+        wire(Duration.ofMillis(300));
+        ContainerRecord c = container("stuck", false);
+        line("stuck", 0, 1, "x");
+        String cursor = call(c, null).cursor();
+        poller.poll(T0, false);
+        counting.stall = new CountDownLatch(1); // every storage read of a reader now hangs
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        Future<Batch> answer = one.submit(() -> call(c, cursor));
+        try {
+            // liveness, not speed: without the deadline guard this never returns while the storage hangs
+            Batch b = answer.get(30, TimeUnit.SECONDS);
+            assertThat(b.lines()).isEmpty();
+            assertThat(b.ended()).isFalse();
+            assertThat(b.cursor()).isEqualTo(cursor); // nothing was delivered: the client asks again from there
+        } finally {
+            counting.stall.countDown();
+            one.shutdownNow();
+        }
     }
 }

@@ -78,4 +78,16 @@ public final class InMemoryLogCache implements LogCache {
         stale.forEach(this::delete);
         return stale.size();
     }
+
+    private Map<String, String> marks = Map.of();
+
+    @Override
+    public synchronized Map<String, String> marks() {
+        return marks;
+    }
+
+    @Override
+    public synchronized void publishMarks(Map<String, String> marks) {
+        this.marks = Map.copyOf(marks);
+    }
 }
