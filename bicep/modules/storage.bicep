@@ -37,6 +37,16 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+// The one container `POST /images/load?fromBlob=` reads from (SOCKERLESS_LOAD_BLOB_CONTAINER, default `uploads`): the
+// frontend uploads large archives here; blobs of any other container of the account are refused.
+resource uploadsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'uploads'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: account
   name: 'default'

@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  *
  * <p>The URL is checked before any request ({@link #locate}): {@code https} only — plain {@code http} only for the
  * state storage connection's own http endpoint (Azurite) —, on an allowed account: the state storage connection's
- * blob endpoint or a host of {@code SOCKERLESS_LOAD_BLOB_ACCOUNTS}; a valid container name and a blob name without
+ * blob endpoint or a host of {@code SOCKERLESS_LOAD_BLOB_ACCOUNTS}; the uploads container
+ * ({@code SOCKERLESS_LOAD_BLOB_CONTAINER}, default {@value #DEFAULT_UPLOADS}: never another container of the
+ * account, which may hold the app's own state or packages); a blob name without
  * {@code .}/{@code ..} or empty segments; no query (a SAS in a URL is refused: the app reads with its own
  * identity, and URLs end up in logs), fragment or user info.
  *
@@ -90,6 +92,11 @@ public final class BlobArchiveSource {
     private final HttpClient httpClient;
     private final RequestRetryOptions retry;
     private final HttpPipelinePolicy deadline;
+    private final String uploads;
+    private final String uploadsSetting;
+
+    /** The default of {@code SOCKERLESS_LOAD_BLOB_CONTAINER}: the only container {@code fromBlob=} reads. */
+    public static final String DEFAULT_UPLOADS = "uploads";
 
     /**
      * @param connection   the state storage connection (its blob endpoint is always allowed)
@@ -112,6 +119,23 @@ public final class BlobArchiveSource {
     public BlobArchiveSource(StorageConnection connection, List<String> allowedHosts, String settingName,
                              Supplier<TokenCredential> identity, HttpClient httpClient, RequestRetryOptions retry,
                              HttpPipelinePolicy deadline) {
+        this(connection, allowedHosts, settingName, identity, httpClient, retry, deadline, DEFAULT_UPLOADS,
+                "SOCKERLESS_LOAD_BLOB_CONTAINER");
+    }
+
+    /**
+     * @param uploads        the one container blobs are read from (the frontend's uploads), in every allowed account
+     * @param uploadsSetting the setting naming it, for messages
+     */
+    public BlobArchiveSource(StorageConnection connection, List<String> allowedHosts, String settingName,
+                             Supplier<TokenCredential> identity, HttpClient httpClient, RequestRetryOptions retry,
+                             HttpPipelinePolicy deadline, String uploads, String uploadsSetting) {
+        if (uploads == null || !CONTAINER.matcher(uploads).matches() || uploads.equals("$root")) {
+            throw DockerApiException.system("configuration: " + uploadsSetting + " " + uploads
+                    + " is not a valid blob container name", null);
+        }
+        this.uploads = uploads;
+        this.uploadsSetting = uploadsSetting;
         this.connection = Objects.requireNonNull(connection, "connection");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
@@ -200,6 +224,10 @@ public final class BlobArchiveSource {
             throw DockerApiException.invalid("fromBlob " + shown + ": " + container + " is not a valid container name");
         }
         checkBlobName(blob, shown);
+        if (!container.equals(uploads)) {
+            throw DockerApiException.forbidden("fromBlob " + shown + ": only blobs of the uploads container '"
+                    + uploads + "' are read (" + uploadsSetting + "), not of '" + container + "'");
+        }
         return new BlobLocation(endpoint.base(), container, blob, endpoint.origin() + raw, endpoint.own());
     }
 

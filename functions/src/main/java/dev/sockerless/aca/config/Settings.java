@@ -41,6 +41,7 @@ public final class Settings {
          * from besides the state storage account's; read with the app's identity.
          */
         SOCKERLESS_LOAD_BLOB_ACCOUNTS(""),
+        SOCKERLESS_LOAD_BLOB_CONTAINER("uploads"),
         /** ARM id of the Container Apps environment jobs run in; required to create containers. */
         SOCKERLESS_ACA_ENVIRONMENT_ID(null),
         /** Azure region written into job resources (the environment's); read from the environment when unset. */

@@ -146,7 +146,8 @@ public final class AppServices {
 
     /**
      * The {@code fromBlob} source: the state storage connection's blob endpoint (its key signs requests when it has
-     * one) and {@code SOCKERLESS_LOAD_BLOB_ACCOUNTS}, read with the app's identity.
+     * one) and {@code SOCKERLESS_LOAD_BLOB_ACCOUNTS}, read with the app's identity; only their container
+     * {@code SOCKERLESS_LOAD_BLOB_CONTAINER}.
      */
     static BlobArchiveSource blobArchives(Settings settings) {
         Lazy<TokenCredential> identity = new Lazy<>(() -> new DefaultAzureCredentialBuilder().build());
@@ -154,7 +155,8 @@ public final class AppServices {
         return new BlobArchiveSource(StorageConnection.parse(settings.stateStorageConnection()),
                 settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS), Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(), identity,
                 StorageDeadlinePolicy.httpClient(deadline), BlobArchiveSource.defaultRetry(),
-                new StorageDeadlinePolicy("Blob Storage", deadline));
+                new StorageDeadlinePolicy("Blob Storage", deadline), settings.require(Key.SOCKERLESS_LOAD_BLOB_CONTAINER),
+                Key.SOCKERLESS_LOAD_BLOB_CONTAINER.name());
     }
 
     /** The state tables' client, each call bounded by {@code SOCKERLESS_STATE_TIMEOUT_SECONDS}. */

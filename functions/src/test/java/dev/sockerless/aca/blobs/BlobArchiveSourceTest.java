@@ -49,11 +49,11 @@ class BlobArchiveSourceTest {
     @Test
     void acceptedUrls() {
         BlobArchiveSource azurite = source(AZURITE, "other.blob.core.windows.net");
-        BlobLocation l = azurite.locate("http://127.0.0.1:10000/devstoreaccount1/images/dir/app%20v1.tar.gz");
+        BlobLocation l = azurite.locate("http://127.0.0.1:10000/devstoreaccount1/uploads/dir/app%20v1.tar.gz");
         assertThat(l.endpoint()).isEqualTo("http://127.0.0.1:10000/devstoreaccount1");
-        assertThat(l.container()).isEqualTo("images");
+        assertThat(l.container()).isEqualTo("uploads");
         assertThat(l.blobName()).isEqualTo("dir/app v1.tar.gz");
-        assertThat(l.url()).isEqualTo("http://127.0.0.1:10000/devstoreaccount1/images/dir/app%20v1.tar.gz");
+        assertThat(l.url()).isEqualTo("http://127.0.0.1:10000/devstoreaccount1/uploads/dir/app%20v1.tar.gz");
         assertThat(l.ownConnection()).isTrue();
         BlobLocation other = azurite.locate("https://OTHER.blob.core.windows.net/uploads/x.tar");
         assertThat(other.endpoint()).isEqualTo("https://other.blob.core.windows.net");
@@ -85,6 +85,8 @@ class BlobArchiveSourceTest {
             http://127.0.0.1:10000/devstoreaccount1/imgs/                       | INVALID_PARAMETER | does not name a blob
             http://127.0.0.1:10000/devstoreaccount1/imgs                      | INVALID_PARAMETER | does not name a blob
             http://127.0.0.1:10000/otheraccount/imgs/a.tar                      | INVALID_PARAMETER | does not name a blob of account http://127.0.0.1:10000/devstoreaccount1
+            https://other.blob.core.windows.net/imgs/a.tar                    | FORBIDDEN         | only blobs of the uploads container 'uploads' are read (SOCKERLESS_LOAD_BLOB_CONTAINER), not of 'imgs'
+            http://127.0.0.1:10000/devstoreaccount1/azure-webjobs-hosts/a.tar | FORBIDDEN         | not of 'azure-webjobs-hosts'
             https://other.blob.core.windows.net/Upper/a.tar                   | INVALID_PARAMETER | not a valid container name
             https://other.blob.core.windows.net/a--b/a.tar                    | INVALID_PARAMETER | not a valid container name
             https://other.blob.core.windows.net/imgs/a\\b.tar                   | INVALID_PARAMETER | not a valid URL

@@ -93,11 +93,12 @@ class BlobLoadIT {
         return new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Integer) null, null, null, null);
     }
 
-    static BlobArchiveSource source(String connectionString) {
+    BlobArchiveSource source(String connectionString) {
         return new BlobArchiveSource(StorageConnection.parse(connectionString),
                 List.of("other.blob.core.windows.net"), "SOCKERLESS_LOAD_BLOB_ACCOUNTS", () -> {
                     throw new AssertionError("Azurite is reached with the connection string's key");
-                }, HttpClient.createDefault(), oneTry());
+                }, HttpClient.createDefault(), oneTry(), null, container.getBlobContainerName(),
+                "SOCKERLESS_LOAD_BLOB_CONTAINER");
     }
 
     @BeforeEach
@@ -222,6 +223,23 @@ class BlobLoadIT {
     }
 
     @Test
+    void aBlobOfAnotherContainerOfTheAccountIsForbiddenBeforeAnyRequest() {
+        BlobContainerClient other = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+                .buildClient().getBlobContainerClient("private" + System.nanoTime() % 100000);
+        other.create();
+        try {
+            other.getBlobClient("a.tar").upload(com.azure.core.util.BinaryData.fromBytes(new byte[512]));
+            assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob", other.getBlobContainerUrl() + "/a.tar"),
+                    new byte[0])))
+                    .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN))
+                    .hasMessageContaining("only blobs of the uploads container '" + container.getBlobContainerName() + "'")
+                    .hasMessageContaining("SOCKERLESS_LOAD_BLOB_CONTAINER");
+        } finally {
+            other.delete();
+        }
+    }
+
+    @Test
     void otherAccountsAndPlainHttpAreRefusedBeforeAnyRequest() {
         assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob",
                 "https://evil.blob.core.windows.net/c01/a.tar"), new byte[0])))
@@ -272,7 +290,7 @@ class BlobLoadIT {
         String endpoint = "http://127.0.0.1:" + port + "/" + Azurite.ACCOUNT_NAME;
         String connection = azurite.connectionString().replace(azurite.blobEndpoint(), endpoint);
         assertThatThrownBy(() -> handlers(source(connection)).load(loadRequest(
-                Map.of("fromBlob", endpoint + "/c01/a.tar"), new byte[0])))
+                Map.of("fromBlob", endpoint + "/" + container.getBlobContainerName() + "/a.tar"), new byte[0])))
                 .isInstanceOfSatisfying(DockerApiException.class,
                         e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
                 .hasMessageContaining("Blob Storage");

@@ -105,6 +105,15 @@ Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'")
     }
 
     @Test
+    void theStorageModuleCreatesTheUploadsContainerThatFromBlobReads() {
+        String uploads = Bicep.block(Bicep.read("modules/storage.bicep"),
+                "resource uploadsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {");
+        assertThat(uploads).contains("name: '" + Key.SOCKERLESS_LOAD_BLOB_CONTAINER.defaultValue().orElseThrow() + "'")
+                .contains("publicAccess: 'None'");
+        assertThat(Bicep.appSettings()).doesNotContainKey(Key.SOCKERLESS_LOAD_BLOB_CONTAINER.name()); // the default
+    }
+
+    @Test
     void everyRequiredSettingIsInTheLocalExample() throws Exception {
         JsonNode values = new ObjectMapper().readTree(Bicep.ROOT.resolve("local.settings.json.example").toFile())
                 .path("Values");
