@@ -3,11 +3,16 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
-.PHONY: run test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
+.PHONY: run bridge test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
 	exec java -cp "localhost/target/classes:$$(cat localhost/target/classpath.txt)" dev.sockerless.aca.localhost.LocalHost
+
+## bridge: build and run the bridge next to the docker CLI: the Docker API on $SOCKERLESS_BRIDGE_LISTEN (default
+## 127.0.0.1:2375) for the app at $SOCKERLESS_BRIDGE_APP, called with the function key $SOCKERLESS_BRIDGE_KEY
+bridge: package
+	exec java -cp "bridge/target/classes:$$(cat bridge/target/classpath.txt)" dev.sockerless.aca.bridge.Bridge
 
 FUZZ_TARGETS := ParsersFuzzTest\#imageReference ParsersFuzzTest\#registryAuthHeader ParsersFuzzTest\#manifests \
 	ParsersFuzzTest\#logsParameters ParsersFuzzTest\#kqlLiteral ArchiveFuzzTest\#dockerArchive

@@ -1,0 +1,62 @@
+package dev.sockerless.aca.bridge;
+
+import java.io.IOException;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.util.regex.Pattern;
+
+/**
+ * Chooses how a request goes to the app: the routes whose Docker behaviour the Functions host cannot give (streams,
+ * hijacks, chunked uploads) have their own handler; every other request is forwarded as it is.
+ */
+final class Router {
+
+    private static final Pattern ATTACH = Pattern.compile("/containers/[^/]+/attach");
+    private static final Pattern WAIT = Pattern.compile("/containers/[^/]+/wait");
+    private static final Pattern LOGS = Pattern.compile("/containers/[^/]+/logs");
+    private static final Pattern PUSH = Pattern.compile("/images/.+/push");
+
+    private final BridgeSettings settings;
+    private final AppClient app;
+    private final FollowLogs follow;
+
+    Router(BridgeSettings settings, AppClient app) {
+        this.settings = settings;
+        this.app = app;
+        this.follow = new FollowLogs(app, settings.retryPause());
+    }
+
+    void handle(Exchange ex) throws IOException {
+        HttpRequest r = ex.request;
+        String route = r.route();
+        boolean post = r.method().equals("POST");
+        if (r.method().equals("GET") && LOGS.matcher(route).matches() && r.flag("follow")) {
+            follow.handle(ex);
+        } else if (post && (route.equals("/images/create") || PUSH.matcher(route).matches())) {
+            forward(ex, true);
+        } else {
+            forward(ex, false);
+        }
+    }
+
+    /** Forwards the request unchanged (its body, chunked or not, is sent with a {@code Content-Length}). */
+    void forward(Exchange ex, boolean lines) throws IOException {
+        HttpRequest r = ex.request;
+        AppClient.Reply reply = app.send(r.method(), r.target(), r.headers(), body(r));
+        Relay.relay(ex, reply, lines);
+    }
+
+    /** The whole request body, refused above the Functions request limit. */
+    BodyPublisher body(HttpRequest r) throws IOException {
+        return BodyPublishers.ofByteArray(readBody(r));
+    }
+
+    byte[] readBody(HttpRequest r) throws IOException {
+        byte[] bytes = r.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.requestLimit() + 1));
+        if (bytes.length > settings.requestLimit()) {
+            throw new BridgeException(413, "the request body is larger than the Functions request limit of "
+                    + settings.requestLimit() + " bytes (SOCKERLESS_BRIDGE_REQUEST_LIMIT)");
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.sockerless.aca.bridge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sockerless.aca.localhost.LocalHost;
+import dev.sockerless.aca.testing.DockerCli;
+import dev.sockerless.aca.testing.DockerCli.Result;
+import dev.sockerless.aca.testing.LogAnalyticsStandIn;
+import dev.sockerless.aca.testing.RawHttp;
+import dev.sockerless.aca.testing.RegistryPusher;
+import dev.sockerless.aca.testing.RegistryServer;
+import dev.sockerless.aca.testing.SharedServices;
+import dev.sockerless.aca.testing.TestImage;
+import dev.sockerless.aca.testing.TestImages;
+import dev.sockerless.aca.testing.TestImages.Format;
+import dev.sockerless.aca.testing.TestImages.Platform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End-to-end: the real docker CLI against the bridge, in front of the local host with function keys enforced
+ * ({@code SOCKERLESS_LOCAL_KEYS}), real registries, Azurite (state and the upload container) and the Log Analytics
+ * stand-in. The docker CLI never sees a key: only the bridge has it.
+ */
+class BridgeIT {
+
+    static final String KEY = "bridge-function-key-0123456789";
+    static final String MASTER = "bridge-master-key-9876543210";
+    static final String CREATED = "2025-02-14T03:28:36Z";
+    static final String WORKSPACE = "11111111-2222-3333-4444-555555555555";
+    static final String ENVIRONMENT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+            + "/providers/Microsoft.App/managedEnvironments/env";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static String docker;
+    static RegistryServer registry;
+    static LogAnalyticsStandIn logAnalytics;
+    static LocalHost host;
+    static Bridge bridge;
+    static TestImage pullable;
+    static Path keys;
+
+    @TempDir
+    Path temp;
+    Path config;
+    DockerCli cli;
+
+    @BeforeAll
+    static void start() throws Exception {
+        docker = DockerCli.find();
+        if (docker == null) {
+            System.err.println("*** BridgeIT: docker CLI not found: end-to-end tests SKIPPED ***");
+            Assumptions.assumeTrue(false, "docker CLI not found");
+        }
+        registry = SharedServices.anonymousRegistry();
+        pullable = image("pullable");
+        new RegistryPusher(registry.baseUrl()).push("bridge/pullable", "v1", pullable);
+        logAnalytics = new LogAnalyticsStandIn(WORKSPACE);
+        appSettings().forEach(System::setProperty); // before the first request: the app reads them once per JVM
+        keys = Files.createTempFile("bridge-keys", ".json");
+        Files.writeString(keys, "{\"masterKey\":\"" + MASTER + "\",\"functionKeys\":{\"default\":\"" + KEY + "\"}}");
+        host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), LocalHost.DEFAULT_PACKAGE,
+                LocalHost.Options.fromSettings().withKeysFile(keys));
+        bridge = Bridge.start(bridgeSettings(Map.of()));
+    }
+
+    static Map<String, String> appSettings() {
+        return Map.ofEntries(
+                Map.entry("AzureWebJobsStorage", SharedServices.azurite().connectionString()),
+                Map.entry("SOCKERLESS_INSECURE_REGISTRIES", registry.hostPort()),
+                Map.entry("SOCKERLESS_STAGING_REGISTRY", registry.hostPort() + "/staging"),
+                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID),
+                Map.entry("SOCKERLESS_ACA_LOCATION", "westeurope"),
+                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"),
+                Map.entry("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint()),
+                Map.entry("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE),
+                Map.entry("SOCKERLESS_FOLLOW_WAIT_SECONDS", "2"),
+                Map.entry("SOCKERLESS_FOLLOW_POLL_SECONDS", "1"),
+                Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "2"));
+    }
+
+    /** The bridge in front of the local host with the right key, plus {@code overrides}. */
+    static BridgeSettings bridgeSettings(Map<String, String> overrides) {
+        Map<String, String> s = new HashMap<>(Map.of(
+                "SOCKERLESS_BRIDGE_LISTEN", "127.0.0.1:0",
+                "SOCKERLESS_BRIDGE_APP", "http://127.0.0.1:" + host.port(),
+                "SOCKERLESS_BRIDGE_KEY", KEY,
+                "SOCKERLESS_BRIDGE_RETRY_MILLIS", "100"));
+        s.putAll(overrides);
+        return BridgeSettings.from(s);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (host != null) {
+            host.close();
+        }
+        if (logAnalytics != null) {
+            logAnalytics.close();
+        }
+        appSettings().keySet().forEach(System::clearProperty);
+        if (keys != null) {
+            Files.deleteIfExists(keys);
+        }
+    }
+
+    @BeforeEach
+    void freshConfig() throws IOException {
+        config = Files.createDirectories(temp.resolve("docker-config"));
+        cli = new DockerCli(docker, temp);
+    }
+
+    static TestImage image(String name) {
+        TestImages.Layer layer = TestImages.layer(Format.OCI, "app/hello", "hello from " + name + "\n");
+        return TestImages.image(Format.OCI, Platform.LINUX_AMD64, c -> c.label("dev.sockerless.e2e", name).created(CREATED),
+                List.of(layer));
+    }
+
+    Result docker(String... args) throws Exception {
+        return cli.run(bridge.port(), config, null, args);
+    }
+
+    @Test
+    void theCliReachesTheKeyedAppThroughTheBridgeOnly() throws Exception {
+        assertThat(docker("version", "--format", "{{.Server.APIVersion}}").ok().out().trim()).matches("1\\.\\d+");
+        // without the bridge, the same CLI gets the host's empty 401
+        Result direct = cli.run(host.port(), config, null, "images");
+        assertThat(direct.exit()).isNotZero();
+        assertThat(direct.err()).contains("401");
+
+        String name = registry.hostPort() + "/bridge/pullable:v1";
+        Result pull = docker("pull", name).ok();
+        assertThat(pull.out()).contains("Digest: " + pullable.manifest().digest())
+                .contains("Status: Downloaded newer image for " + name);
+        assertThat(docker("image", "inspect", "--format", "{{.Id}}", name).ok().out().trim())
+                .isEqualTo(pullable.config().digest());
+        assertThat(docker("images", "--format", "{{.Repository}}:{{.Tag}}").ok().lines()).contains(name);
+        Result missing = docker("image", "inspect", "nosuch-bridge");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("Error response from daemon: No such image: nosuch-bridge");
+    }
+
+    @Test
+    void pullProgressArrivesChunkedOneJsonLinePerChunk() throws Exception {
+        String name = registry.hostPort() + "/bridge/pullable";
+        try (RawHttp http = new RawHttp(bridge.port())) {
+            RawHttp.Response r = http.send("POST /v1.50/images/create?fromImage=" + name + "&tag=v1 HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1:" + bridge.port() + "\r\nContent-Length: 0\r\nX-Registry-Auth: e30=\r\n\r\n").read(false);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.chunked()).isTrue();
+            assertThat(r.header("Content-Type")).isEqualTo("application/json");
+            assertThat(r.chunks()).hasSizeGreaterThan(1);
+            for (String chunk : r.chunks()) {
+                assertThat(chunk).as("one line per chunk").endsWith("\n").doesNotContain("\n{");
+                assertThat(JSON.readTree(chunk).isObject()).as(chunk).isTrue();
+            }
+            assertThat(r.text()).contains("Status: ");
+
+            // keep-alive: a second request on the same connection
+            RawHttp.Response ping = http.send("GET /_ping HTTP/1.1\r\nHost: localhost\r\n\r\n").read(false);
+            assertThat(ping.status()).isEqualTo(200);
+            assertThat(ping.header("Api-Version")).matches("1\\.\\d+");
+            assertThat(ping.text()).isEqualTo("OK");
+        }
+    }
+
+    @Test
+    void aWrongKeyIsAReadableErrorNamingTheSetting() throws Exception {
+        try (Bridge wrong = Bridge.start(bridgeSettings(Map.of("SOCKERLESS_BRIDGE_KEY", "not-the-key")))) {
+            for (String[] command : List.of(new String[] {"images"}, new String[] {"pull", registry.hostPort() + "/bridge/pullable:v1"})) {
+                Result r = cli.run(wrong.port(), config, null, command);
+                assertThat(r.exit()).isEqualTo(1);
+                assertThat(r.err()).contains("Error response from daemon: the app refused the function key")
+                        .contains("SOCKERLESS_BRIDGE_KEY").doesNotContain("not-the-key").doesNotContain("Username");
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableAppIsAReadableError() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        try (Bridge nowhere = Bridge.start(bridgeSettings(Map.of("SOCKERLESS_BRIDGE_APP", "http://127.0.0.1:" + closed)))) {
+            Result r = cli.run(nowhere.port(), config, null, "images");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).contains("cannot reach the app at http://127.0.0.1:" + closed + " (SOCKERLESS_BRIDGE_APP)");
+        }
+    }
+
+    @Test
+    void aForeignHostHeaderIsRefused() throws Exception {
+        try (RawHttp http = new RawHttp(bridge.port())) {
+            RawHttp.Response r = http.send("GET /_ping HTTP/1.1\r\nHost: attacker.example:2375\r\n\r\n").read(false);
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.header("Content-Type")).isEqualTo("application/json");
+            assertThat(JSON.readTree(r.body()).path("message").asText()).contains("DNS rebinding");
+        }
+    }
+}
