@@ -216,4 +216,131 @@ class BridgeIT {
             assertThat(JSON.readTree(r.body()).path("message").asText()).contains("DNS rebinding");
         }
     }
+
+    // ---- docker logs -f ----
+
+    /** A created container whose execution is recorded as {@code status}; its job and execution names. */
+    record Ran(String id, String job, String execution) {
+    }
+
+    Ran createdAndRunning(String name, String executionSuffix) throws Exception {
+        String image = registry.hostPort() + "/bridge/pullable:v1";
+        String id = docker("create", "--name", name, image, "sh", "-c", "echo").ok().lines().get(0);
+        String job = JSON.readTree(sockerless("GET", name + "/job", null)).path("name").asText();
+        Ran ran = new Ran(id, job, job + "-" + executionSuffix);
+        execution(ran, "Running");
+        return ran;
+    }
+
+    /** Calls the app's own routes through the bridge (which adds the key). */
+    static String sockerless(String method, String path, String body) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + bridge.port()
+                        + "/sockerless/v1/containers/" + path)).method(method, body == null
+                        ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isBetween(200, 204);
+        return r.body();
+    }
+
+    static void execution(Ran ran, String status) throws Exception {
+        sockerless("PUT", ran.id() + "/execution", "{\"executionName\":\"" + ran.execution() + "\",\"status\":\"" + status + "\"}");
+    }
+
+    static void row(Ran ran, java.time.Instant at, String stream, String text) {
+        logAnalytics.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", at, "JobName", ran.job(),
+                "ContainerGroupName", ran.execution() + "-r0001", "ContainerName", ran.job(), "Stream", stream, "Log", text));
+    }
+
+    /** A running CLI whose stdout lines are collected as they are printed. */
+    static final class Streaming implements AutoCloseable {
+        final Process process;
+        final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        final StringBuffer err = new StringBuffer();
+
+        Streaming(ProcessBuilder pb) throws IOException {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            process = pb.start();
+            drain(process.getInputStream(), lines::add);
+            drain(process.getErrorStream(), l -> err.append(l).append('\n'));
+        }
+
+        private static void drain(java.io.InputStream in, java.util.function.Consumer<String> sink) {
+            Thread t = new Thread(() -> {
+                try (java.io.BufferedReader r = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
+                    String l;
+                    while ((l = r.readLine()) != null) {
+                        sink.accept(l);
+                    }
+                } catch (IOException ignored) {
+                    // ended
+                }
+            }, "cli-output");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String next(int seconds) throws InterruptedException {
+            String l = lines.poll(seconds, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(l).as("a line within %d s (stderr: %s)", seconds, err).isNotNull();
+            return l;
+        }
+
+        int exit(int seconds) throws InterruptedException {
+            assertThat(process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the CLI ended within %d s (stderr: %s)", seconds, err).isTrue();
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void logsFollowPrintsLinesAsTheyArriveAndEndsWithTheExecution() throws Exception {
+        Ran ran = createdAndRunning("follow-bridge", "f0110w1");
+        java.time.Instant t = java.time.Instant.now().minusSeconds(60);
+        row(ran, t, "stdout", "first");
+
+        try (Streaming logs = new Streaming(cli.command(bridge.port(), config, "logs", "-f", "follow-bridge"))) {
+            assertThat(logs.next(20)).isEqualTo("first");
+            row(ran, t.plusSeconds(1), "stdout", "second"); // written while the CLI runs
+            assertThat(logs.next(20)).isEqualTo("second");
+            assertThat(logs.process.isAlive()).as("still following").isTrue();
+            row(ran, t.plusSeconds(2), "stderr", "third");
+            execution(ran, "Succeeded");
+            assertThat(logs.exit(30)).isZero();
+            assertThat(logs.lines).isEmpty();
+            assertThat(logs.err.toString()).isEqualTo("third\n");
+        }
+    }
+
+    @Test
+    void aFollowerThatGoesAwayStopsTheLoop() throws Exception {
+        try (dev.sockerless.aca.testing.CountingProxy counting = new dev.sockerless.aca.testing.CountingProxy(
+                "http://127.0.0.1:" + host.port());
+             Bridge counted = Bridge.start(bridgeSettings(Map.of("SOCKERLESS_BRIDGE_APP", "http://" + counting.hostPort())))) {
+            Ran ran = createdAndRunning("gone-bridge", "g0n3b1d");
+            row(ran, java.time.Instant.now().minusSeconds(30), "stdout", "only");
+            try (Streaming logs = new Streaming(cli.command(counted.port(), config, "logs", "-f", "gone-bridge"))) {
+                assertThat(logs.next(20)).isEqualTo("only");
+                Thread.sleep(2500); // at least one more long poll
+                logs.process.destroy(); // Ctrl-C
+                logs.exit(10);
+            }
+            Thread.sleep(3000); // a pending long poll (2 s) finishes
+            long before = followCalls(counting);
+            Thread.sleep(4000);
+            assertThat(followCalls(counting)).as("no follow call after the client left").isEqualTo(before);
+            assertThat(before).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    static long followCalls(dev.sockerless.aca.testing.CountingProxy proxy) {
+        return proxy.exchanges().stream().filter(e -> e.path().contains("/logs?")).count();
+    }
 }
