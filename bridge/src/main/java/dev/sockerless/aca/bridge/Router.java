@@ -19,11 +19,13 @@ final class Router {
     private final BridgeSettings settings;
     private final AppClient app;
     private final FollowLogs follow;
+    private final LoadHandler load;
 
     Router(BridgeSettings settings, AppClient app) {
         this.settings = settings;
         this.app = app;
         this.follow = new FollowLogs(app, settings.retryPause());
+        this.load = new LoadHandler(settings, app);
     }
 
     void handle(Exchange ex) throws IOException {
@@ -32,6 +34,8 @@ final class Router {
         boolean post = r.method().equals("POST");
         if (r.method().equals("GET") && LOGS.matcher(route).matches() && r.flag("follow")) {
             follow.handle(ex);
+        } else if (post && route.equals("/images/load")) {
+            load.handle(ex);
         } else if (post && (route.equals("/images/create") || PUSH.matcher(route).matches())) {
             forward(ex, true);
         } else {

@@ -46,6 +46,8 @@ class BridgeIT {
     static final String ENVIRONMENT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
             + "/providers/Microsoft.App/managedEnvironments/env";
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The Functions request limit in these tests (host and bridge). */
+    static final long LIMIT = 256 * 1024;
 
     static String docker;
     static RegistryServer registry;
@@ -74,8 +76,9 @@ class BridgeIT {
         appSettings().forEach(System::setProperty); // before the first request: the app reads them once per JVM
         keys = Files.createTempFile("bridge-keys", ".json");
         Files.writeString(keys, "{\"masterKey\":\"" + MASTER + "\",\"functionKeys\":{\"default\":\"" + KEY + "\"}}");
+        // the host refuses bodies over LIMIT as Azure does (empty 500): larger archives must go through blob storage
         host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), LocalHost.DEFAULT_PACKAGE,
-                LocalHost.Options.fromSettings().withKeysFile(keys));
+                LocalHost.Options.fromSettings().withKeysFile(keys).withMaxRequestBytes(LIMIT));
         bridge = Bridge.start(bridgeSettings(Map.of()));
     }
 
@@ -100,9 +103,16 @@ class BridgeIT {
                 "SOCKERLESS_BRIDGE_LISTEN", "127.0.0.1:0",
                 "SOCKERLESS_BRIDGE_APP", "http://127.0.0.1:" + host.port(),
                 "SOCKERLESS_BRIDGE_KEY", KEY,
-                "SOCKERLESS_BRIDGE_RETRY_MILLIS", "100"));
+                "SOCKERLESS_BRIDGE_RETRY_MILLIS", "100",
+                "SOCKERLESS_BRIDGE_REQUEST_LIMIT", Long.toString(LIMIT),
+                "SOCKERLESS_BRIDGE_UPLOAD_URL", uploads(),
+                "SOCKERLESS_BRIDGE_UPLOAD_CONNECTION", SharedServices.azurite().connectionString()));
         s.putAll(overrides);
         return BridgeSettings.from(s);
+    }
+
+    static String uploads() {
+        return SharedServices.azurite().blobEndpoint() + "/bridge-uploads";
     }
 
     @AfterAll
@@ -342,5 +352,61 @@ class BridgeIT {
 
     static long followCalls(dev.sockerless.aca.testing.CountingProxy proxy) {
         return proxy.exchanges().stream().filter(e -> e.path().contains("/logs?")).count();
+    }
+
+    // ---- docker load ----
+
+    static TestImage imageWithLayer(String name, int bytes) {
+        String content = new java.util.Random(name.hashCode()).ints(bytes, 33, 127)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        TestImages.Layer layer = TestImages.layer(Format.OCI, "app/data", content);
+        return TestImages.image(Format.OCI, Platform.LINUX_AMD64, c -> c.label("dev.sockerless.e2e", name).created(CREATED),
+                List.of(layer));
+    }
+
+    Result load(TestImage image, String name) throws Exception {
+        byte[] archive = dev.sockerless.aca.testing.TestArchives.docker25(image, List.of("docker.io/library/" + name),
+                List.of(name));
+        Path file = Files.write(temp.resolve(name.replace(':', '_') + ".tar"), archive);
+        System.out.println(name + ": archive of " + archive.length + " bytes (limit " + LIMIT + ")");
+        return docker("load", "-i", file.toString());
+    }
+
+    @Test
+    void loadOfASmallArchiveGoesInTheRequest() throws Exception {
+        TestImage small = imageWithLayer("small-load", 10_000);
+        Result r = load(small, "bridge-small:v1").ok();
+        assertThat(r.out().trim()).isEqualTo("Loaded image: bridge-small:v1");
+        assertThat(docker("image", "inspect", "--format", "{{.Id}}", "bridge-small:v1").ok().out().trim())
+                .isEqualTo(small.config().digest());
+    }
+
+    @Test
+    void loadAboveTheRequestLimitGoesThroughBlobStorageAndLeavesNoBlob() throws Exception {
+        TestImage large = imageWithLayer("large-load", 600_000);
+        Result r = load(large, "bridge-large:v1").ok();
+        assertThat(r.out().trim()).isEqualTo("Loaded image: bridge-large:v1");
+        assertThat(docker("image", "inspect", "--format", "{{.Id}}", "bridge-large:v1").ok().out().trim())
+                .isEqualTo(large.config().digest());
+        com.azure.storage.blob.BlobContainerClient container = new com.azure.storage.blob.BlobContainerClientBuilder()
+                .connectionString(SharedServices.azurite().connectionString()).endpoint(uploads()).buildClient();
+        assertThat(container.exists()).as("the bridge uploaded there").isTrue();
+        assertThat(container.listBlobs().stream().map(b -> b.getName()).toList()).as("blobs left").isEmpty();
+    }
+
+    @Test
+    void loadAboveTheLimitWithoutAnUploadContainerSaysWhatToSet() throws Exception {
+        Map<String, String> noUpload = new HashMap<>();
+        noUpload.put("SOCKERLESS_BRIDGE_UPLOAD_URL", "");
+        noUpload.put("SOCKERLESS_BRIDGE_UPLOAD_CONNECTION", "");
+        try (Bridge plain = Bridge.start(bridgeSettings(noUpload))) {
+            byte[] archive = dev.sockerless.aca.testing.TestArchives.docker25(imageWithLayer("refused-load", 600_000),
+                    List.of("docker.io/library/bridge-refused:v1"), List.of("bridge-refused:v1"));
+            Path file = Files.write(temp.resolve("refused.tar"), archive);
+            Result r = cli.run(plain.port(), config, null, "load", "-i", file.toString());
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).contains("larger than the Functions request limit of " + LIMIT + " bytes")
+                    .contains("SOCKERLESS_BRIDGE_UPLOAD_URL");
+        }
     }
 }
