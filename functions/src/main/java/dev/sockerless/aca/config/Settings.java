@@ -66,7 +66,12 @@ public final class Settings {
         SOCKERLESS_ACR_AUDIENCE("https://containerregistry.azure.net"),
         SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID(null),
         SOCKERLESS_LOG_ANALYTICS_ENDPOINT("https://api.loganalytics.io/v1"),
+        /** ARM: https with the app's identity, or plain http on a loopback address (a stand-in) without a credential. */
         SOCKERLESS_ARM_ENDPOINT("https://management.azure.com"),
+        /** How long an execution status read from ARM is reused (list, inspect); also the wait's polling interval. */
+        SOCKERLESS_ARM_STATUS_CACHE_SECONDS("2"),
+        /** The longest wait of one {@code POST /containers/{id}/wait} call before it answers "still running". */
+        SOCKERLESS_WAIT_SECONDS("20"),
         SOCKERLESS_LOG_TABLE("auto"),
         SOCKERLESS_LOGS_MAX_RESPONSE_BYTES("33554432"),
         /** logs follow=1: how long one long-poll call waits for new lines. */

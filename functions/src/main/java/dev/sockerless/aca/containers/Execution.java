@@ -36,12 +36,54 @@ public record Execution(String name, String status, Integer exitCode, Instant st
         return "exited".equals(dockerStatus());
     }
 
-    /** The exit code Docker reports: the given one, else 0 for success and 1 for any other end. */
+    /**
+     * The exit code Docker reports: the recorded one; else 0 for Succeeded (every container of the execution exited
+     * 0) and while not finished; else 1, which only says the execution did not succeed ({@link #exitCodeKnown()} is
+     * false and inspect's {@code State.Error} says so).
+     */
     public int dockerExitCode() {
         if (exitCode != null) {
             return exitCode;
         }
-        return !isFinished() || "succeeded".equalsIgnoreCase(status) ? 0 : 1;
+        return !isFinished() || isSucceeded() ? 0 : 1;
+    }
+
+    /** Whether {@link #dockerExitCode()} is the real exit code (recorded, or 0 from Succeeded) rather than a stand-in. */
+    public boolean exitCodeKnown() {
+        return exitCode != null || isSucceeded() || !isFinished();
+    }
+
+    public boolean isSucceeded() {
+        return "succeeded".equalsIgnoreCase(status);
+    }
+
+    /**
+     * Docker's {@code State.Error}: for a finished execution that did not succeed and whose exit code is unknown, that
+     * it is unknown; empty otherwise (a known exit code speaks for itself, as with dockerd).
+     */
+    public String dockerError() {
+        if (exitCodeKnown()) {
+            return "";
+        }
+        return "ACA job execution " + name + " ended " + status
+                + "; Azure recorded no exit code for it, so ExitCode 1 only says that it did not succeed";
+    }
+
+    public Execution withExitCode(Integer code) {
+        return new Execution(name, status, code, startedAt, finishedAt);
+    }
+
+    /**
+     * This execution as ARM now reports it ({@code status}, start and end time; null times keep the known ones). The
+     * recorded exit code is kept; a final status without an end time ends at {@code now}.
+     */
+    public Execution observed(String armStatus, Instant armStart, Instant armEnd, Instant now) {
+        Execution e = new Execution(name, armStatus, exitCode, armStart != null ? armStart : startedAt, null);
+        Instant finished = null;
+        if (e.isFinished()) {
+            finished = armEnd != null ? armEnd : finishedAt != null ? finishedAt : now;
+        }
+        return new Execution(name, armStatus, exitCode, e.startedAt, finished);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.lifecycle.ContainerLifecycle;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -25,13 +26,16 @@ public final class ContainerHandlers {
     private final ContainerLookup lookup;
     private final ContainerStore store;
     private final ContainerJobs jobs;
+    private final ContainerLifecycle lifecycle;
     private final Clock clock;
 
-    public ContainerHandlers(ContainerCreator creator, ContainerStore store, ContainerJobs jobs, Clock clock) {
+    public ContainerHandlers(ContainerCreator creator, ContainerStore store, ContainerJobs jobs,
+                             ContainerLifecycle lifecycle, Clock clock) {
         this.creator = creator;
         this.lookup = new ContainerLookup(store);
         this.store = store;
         this.jobs = jobs;
+        this.lifecycle = lifecycle;
         this.clock = clock;
     }
 
@@ -45,21 +49,17 @@ public final class ContainerHandlers {
         return ApiResponse.json(201, out);
     }
 
-    /** {@code GET /containers/{id}/json}: by ID, name or unique ID prefix. */
+    /** {@code GET /containers/{id}/json}: by ID, name or unique ID prefix, State from the execution in ARM. */
     public ApiResponse inspect(ApiRequest request, String idOrName) {
-        return ApiResponse.json(200, ContainerJson.inspect(lookup.get(idOrName)));
+        return ApiResponse.json(200, ContainerJson.inspect(lifecycle.get(idOrName)));
     }
 
-    /** {@code DELETE /containers/{id}?force=}: 204; a running container needs {@code force}. */
+    /**
+     * {@code DELETE /containers/{id}?force=}: 204; a running container needs {@code force} (its execution is stopped
+     * first); the job is deleted in ARM.
+     */
     public ApiResponse remove(ApiRequest request, String idOrName) {
-        ContainerRecord c = lookup.get(idOrName);
-        if (c.findExecution().map(Execution::isRunning).orElse(false) && !request.flag("force")) {
-            throw DockerApiException.conflict("cannot remove container \"/" + c.name()
-                    + "\": container is running: stop the container before removing or force remove");
-        }
-        if (!store.delete(c.id())) {
-            throw DockerApiException.notFound("No such container: " + idOrName);
-        }
+        lifecycle.remove(idOrName, request.flag("force"));
         return new ApiResponse(204, Map.of(), new byte[0]);
     }
 

@@ -66,8 +66,7 @@ public final class ContainerJson {
         s.put("Dead", false);
         s.put("Pid", 0);
         s.put("ExitCode", e == null ? 0 : e.dockerExitCode());
-        s.put("Error", e != null && e.isFinished() && e.dockerExitCode() != 0
-                ? "ACA job execution " + e.name() + " ended " + e.status() : "");
+        s.put("Error", e == null ? "" : e.dockerError());
         s.put("StartedAt", time(e == null ? null : e.startedAt()));
         s.put("FinishedAt", time(e == null ? null : e.finishedAt()));
         return s;
@@ -147,9 +146,14 @@ public final class ContainerJson {
                 || (v.isBoolean() && !v.asBoolean()) || (v.isNumber() && v.asLong() == 0);
     }
 
-    private static JsonNode parse(String json) {
+    /** A stored JSON document; null or unreadable → an empty object. */
+    static JsonNode parse(String json) {
+        if (json == null) {
+            return F.objectNode();
+        }
         try {
-            return ApiResponse.MAPPER.readTree(json);
+            JsonNode node = ApiResponse.MAPPER.readTree(json);
+            return node == null ? F.objectNode() : node;
         } catch (IOException e) {
             return F.objectNode();
         }

@@ -5,8 +5,6 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.ImageLookup.FoundImage;
 import dev.sockerless.aca.images.ImageRef;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,42 +26,7 @@ public record ImageFilters(Map<String, List<String>> values) {
     }
 
     public static ImageFilters parse(String json) {
-        Map<String, List<String>> values = new LinkedHashMap<>();
-        if (json == null || json.isBlank()) {
-            return new ImageFilters(values);
-        }
-        JsonNode root;
-        try {
-            root = ApiResponse.MAPPER.readTree(json);
-        } catch (Exception e) {
-            throw DockerApiException.invalid("invalid filter: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (root == null || !root.isObject()) {
-            throw DockerApiException.invalid("invalid filter: filters must be a JSON object");
-        }
-        var fields = root.fields();
-        while (fields.hasNext()) {
-            var e = fields.next();
-            String name = e.getKey();
-            if (!DOCKER_FILTERS.contains(name)) {
-                throw DockerApiException.invalid("invalid filter '" + name + "'");
-            }
-            if (!SUPPORTED.contains(name)) {
-                throw new DockerApiException(DockerApiException.Kind.NOT_IMPLEMENTED,
-                        "filter '" + name + "' is not supported by this server");
-            }
-            List<String> list = new ArrayList<>();
-            if (e.getValue().isObject()) {
-                e.getValue().fields().forEachRemaining(v -> {
-                    if (v.getValue().asBoolean()) {
-                        list.add(v.getKey());
-                    }
-                });
-            } else if (e.getValue().isArray()) {
-                e.getValue().forEach(v -> list.add(v.asText()));
-            }
-            values.put(name, list);
-        }
+        Map<String, List<String>> values = Filters.parse(json, DOCKER_FILTERS, SUPPORTED);
         List<String> dangling = values.getOrDefault("dangling", List.of());
         for (String d : dangling) {
             if (!d.equalsIgnoreCase("true") && !d.equalsIgnoreCase("false") && !d.equals("1") && !d.equals("0")) {
@@ -87,15 +50,7 @@ public record ImageFilters(Map<String, List<String>> values) {
         if (values.containsKey("reference") && visibleRefs(found.refs()).isEmpty()) {
             return false;
         }
-        for (String label : values.getOrDefault("label", List.of())) {
-            int eq = label.indexOf('=');
-            String key = eq < 0 ? label : label.substring(0, eq);
-            JsonNode value = labels == null ? null : labels.get(key);
-            if (value == null || (eq >= 0 && !value.asText().equals(label.substring(eq + 1)))) {
-                return false;
-            }
-        }
-        return true;
+        return Filters.labelsMatch(values.getOrDefault("label", List.of()), labels);
     }
 
     /**

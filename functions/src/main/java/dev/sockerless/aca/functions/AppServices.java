@@ -16,6 +16,18 @@ import com.azure.core.http.HttpClient;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.monitor.query.LogsQueryClient;
 import dev.sockerless.aca.docker.ContainerHandlers;
+import dev.sockerless.aca.docker.ContainerLifecycleHandlers;
+import dev.sockerless.aca.docker.InfoHandler;
+import dev.sockerless.aca.docker.ImageRemovalHandlers;
+import dev.sockerless.aca.images.ImageRemover;
+import dev.sockerless.aca.arm.ArmEndpoint;
+import dev.sockerless.aca.arm.ArmManagers;
+import dev.sockerless.aca.lifecycle.ArmJobsApi;
+import dev.sockerless.aca.lifecycle.ContainerLifecycle;
+import dev.sockerless.aca.lifecycle.JobsApi;
+import dev.sockerless.aca.logs.ExitCodes;
+import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace.EnvironmentId;
+import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
 import dev.sockerless.aca.docker.ContainerLogsHandler;
 import dev.sockerless.aca.docker.LogsHandler;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
@@ -73,6 +85,9 @@ public final class AppServices {
     private final ImageHandlers images;
     private final LoginHandler login;
     private final ContainerHandlers containers;
+    private final ContainerLifecycleHandlers running;
+    private final InfoHandler info;
+    private final ImageRemovalHandlers imageRemoval;
     private final ContainerLogsHandler containerLogs;
     private final Lazy<FollowPoller> followPoller;
     private final Lazy<LocalFollowDriver> localFollow;
@@ -97,8 +112,18 @@ public final class AppServices {
         ImageLoader loader = new ImageLoader(registries, store, Clock.systemUTC());
         // Job and agent settings are read at create time; the environment through ARM only when they leave it open.
         ContainerJobs jobs = containerJobs(settings, new Lazy<>(() -> new DefaultAzureCredentialBuilder().build()), null);
+        Duration statusTtl = settings.seconds(Key.SOCKERLESS_ARM_STATUS_CACHE_SECONDS);
+        ContainerLifecycle lifecycle = new ContainerLifecycle(containerStore, jobs, new Lazy<>(() -> jobsApi(settings)),
+                new Lazy<ExitCodes>(() -> logSource(settings)::exitCode), Clock.systemUTC(), statusTtl, statusTtl,
+                d -> Thread.sleep(d.toMillis()));
         this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
-                containerStore, jobs, Clock.systemUTC());
+                containerStore, jobs, lifecycle, Clock.systemUTC());
+        this.running = new ContainerLifecycleHandlers(lifecycle, lookup, settings.seconds(Key.SOCKERLESS_WAIT_SECONDS),
+                Clock.systemUTC());
+        this.imageRemoval = new ImageRemovalHandlers(new ImageRemover(lookup, store,
+                ImageRemovalHandlers.users(lifecycle)), store);
+        this.info = new InfoHandler(lifecycle, store, () -> settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElse(null),
+                Clock.systemUTC());
         Lazy<LogCache> cache = new Lazy<>(() -> logCache != null ? logCache
                 : new TableStorageLogCache(stateTables(settings)));
         FollowSettings follow = followSettings(settings);
@@ -107,7 +132,7 @@ public final class AppServices {
                 new Lazy<>(() -> new FollowLogsHandler(containerStore, cache.get(), follow.longPoll(),
                         Duration.ofMillis(500), settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES),
                         Clock.systemUTC(), d -> Thread.sleep(d.toMillis()))));
-        this.followPoller = new Lazy<>(() -> new FollowPoller(cache.get(), followTargets(containerStore),
+        this.followPoller = new Lazy<>(() -> new FollowPoller(cache.get(), followTargets(containerStore, lifecycle),
                 logSource(settings)::followRows, LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), follow));
         this.localFollow = new Lazy<>(() -> new LocalFollowDriver(pollSeconds,
                 r -> {
@@ -147,6 +172,20 @@ public final class AppServices {
         }
     }
 
+    /**
+     * The ARM jobs API in the resource group of {@code SOCKERLESS_ACA_ENVIRONMENT_ID} at {@code SOCKERLESS_ARM_ENDPOINT}
+     * (plain http on loopback: no credential).
+     */
+    static JobsApi jobsApi(Settings settings) {
+        EnvironmentId environment = EnvironmentId.parse(settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElseThrow(() ->
+                Settings.missing(Key.SOCKERLESS_ACA_ENVIRONMENT_ID, "is not set: containers run as jobs in that"
+                        + " Container Apps environment's resource group")));
+        ContainerAppsApiManager manager = ArmManagers.containerApps(
+                ArmEndpoint.parse(settings.require(Key.SOCKERLESS_ARM_ENDPOINT)), environment.subscription(),
+                () -> new DefaultAzureCredentialBuilder().build(), null, null);
+        return new ArmJobsApi(manager, environment.resourceGroup());
+    }
+
     /** Load settings; {@code SOCKERLESS_STAGING_REGISTRY} is required only here. */
     static LoadOptions loadOptions(Settings settings) {
         return LoadOptions.defaults(settings.require(Key.SOCKERLESS_STAGING_REGISTRY))
@@ -179,11 +218,12 @@ public final class AppServices {
 
     /**
      * What the poller follows for a container: its latest execution's main container (the job's container, named
-     * like the job), whether that execution has finished (the status recorded with {@code PUT .../execution}),
-     * and a scan bound an hour before it started.
+     * like the job), whether that execution has finished (its status in ARM, cached by the lifecycle, or the one
+     * recorded with {@code PUT .../execution} for executions ARM does not know), and a scan bound an hour before it
+     * started.
      */
-    static FollowTargets followTargets(ContainerStore store) {
-        return id -> store.find(id).map(c -> {
+    static FollowTargets followTargets(ContainerStore store, ContainerLifecycle lifecycle) {
+        return id -> store.find(id).map(lifecycle::current).map(c -> {
             Execution e = c.execution();
             Instant started = e != null && e.startedAt() != null ? e.startedAt() : c.created();
             return new FollowTargets.Followed(e == null ? null
@@ -262,6 +302,18 @@ public final class AppServices {
 
     public ContainerHandlers containers() {
         return containers;
+    }
+
+    public ContainerLifecycleHandlers running() {
+        return running;
+    }
+
+    public ImageRemovalHandlers imageRemoval() {
+        return imageRemoval;
+    }
+
+    public InfoHandler info() {
+        return info;
     }
 
     public ContainerLogsHandler containerLogs() {

@@ -18,10 +18,19 @@ final class Routes {
     static final String IMAGES_LIST = "images/json";
     static final String IMAGES_LOAD = "images/load";
     static final String IMAGES_ANY = "images/{*path}";
+    static final String IMAGES_PRUNE = "images/prune";
     static final String CONTAINERS_CREATE = "containers/create";
     static final String CONTAINER = "containers/{id}";
     static final String CONTAINER_JSON = "containers/{id}/json";
     static final String CONTAINER_LOGS = "containers/{id}/logs";
+    static final String CONTAINERS_LIST = "containers/json";
+    static final String CONTAINERS_PRUNE = "containers/prune";
+    static final String CONTAINER_START = "containers/{id}/start";
+    static final String CONTAINER_STOP = "containers/{id}/stop";
+    static final String CONTAINER_KILL = "containers/{id}/kill";
+    static final String CONTAINER_RESTART = "containers/{id}/restart";
+    static final String CONTAINER_WAIT = "containers/{id}/wait";
+    static final String INFO = "info";
     /** The sockerless-specific routes for the frontend; not part of the Docker API, so not versioned. */
     static final String SOCKERLESS_CONTAINER = "sockerless/v1/containers/{id}/";
 

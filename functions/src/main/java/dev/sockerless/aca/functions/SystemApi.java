@@ -20,6 +20,7 @@ public final class SystemApi {
     public static final String SYSTEM_PING = "SystemPing";
     public static final String SYSTEM_VERSION = "SystemVersion";
     public static final String SYSTEM_AUTH = "SystemAuth";
+    public static final String SYSTEM_INFO = "SystemInfo";
     /** Stateless and free to build: ping must answer even when storage or settings are broken. */
     private static final SystemHandlers SYSTEM = new SystemHandlers();
 
@@ -70,5 +71,22 @@ public final class SystemApi {
                     authLevel = AuthorizationLevel.FUNCTION)
             HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
         return auth(request, context);
+    }
+
+    /** {@code GET /info} ({@code docker info}). */
+    @FunctionName(SYSTEM_INFO)
+    public HttpResponseMessage info(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.INFO,
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+        return Http.serve(request, context, r -> AppServices.get().info().info(r));
+    }
+
+    @FunctionName(SYSTEM_INFO + Routes.V)
+    public HttpResponseMessage infoVersioned(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.INFO,
+                    authLevel = AuthorizationLevel.FUNCTION)
+            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+        return info(request, context);
     }
 }

@@ -32,6 +32,12 @@ public interface ImageStore {
     /** Points a reference at an image, replacing what it pointed at before. */
     void saveRef(ImageRef ref);
 
+    /** Removes a reference; false when there was none. */
+    boolean deleteRef(String fullyQualifiedReference);
+
+    /** Removes an image (its config pieces too; the references are the caller's); false when there was none. */
+    boolean deleteImage(Digest id);
+
     /** Sets an image's {@code lastTagTime}, safe against concurrent writers. */
     void touchLastTagTime(Digest id, Instant time);
 }

@@ -240,6 +240,30 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * One follow poll ({@link FollowPlan#kql}): the rows with their job, replica, container and ingestion time. Any
      * partial result is a failure here (rows may be missing, and the cursor must not move past them).
      */
+    /**
+     * {@link ExitCodes}: the exit code Azure logged for the target's container ({@link SystemLogsKql}); a partial
+     * result counts as none.
+     */
+    public Optional<Integer> exitCode(LogTarget target) {
+        String kql = SystemLogsKql.exitCodes(target);
+        return execute(kql, null, new Deadline("exit code", clock.instant().plus(deadline)), (result, raw) -> {
+            if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {
+                QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
+                if (problem == null || !problem.onlyWarnings()) {
+                    return Optional.<Integer>empty();
+                }
+            }
+            List<SystemLogsKql.Row> rows = new ArrayList<>();
+            for (LogsTable t : result.getAllTables()) {
+                for (LogsTableRow row : t.getRows()) {
+                    rows.add(new SystemLogsKql.Row(cell(row, SystemLogsKql.CONTAINER), cell(row, SystemLogsKql.LINE)));
+                }
+                break; // PrimaryResult only
+            }
+            return SystemLogsKql.exitCode(rows, target.containerName());
+        }, Optional.empty());
+    }
+
     public List<FollowRow> followRows(String kql) {
         return execute(kql, null, new Deadline("follow poll", clock.instant().plus(deadline)), (result, raw) -> {
             if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {

@@ -4,18 +4,14 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.RetryOptions;
-import com.azure.core.management.AzureEnvironment;
-import com.azure.core.management.exception.ManagementError;
-import com.azure.core.management.exception.ManagementException;
-import com.azure.core.management.profile.AzureProfile;
 import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
 import com.azure.resourcemanager.appcontainers.models.AppLogsConfiguration;
 import com.azure.resourcemanager.appcontainers.models.ManagedEnvironment;
+import dev.sockerless.aca.arm.ArmEndpoint;
+import dev.sockerless.aca.arm.ArmErrors;
+import dev.sockerless.aca.arm.ArmManagers;
 import dev.sockerless.aca.errors.DockerApiException;
 
-import java.net.URI;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -38,7 +34,6 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
 
     static final String ENVIRONMENT_SETTING = "SOCKERLESS_ACA_ENVIRONMENT_ID";
     static final String WORKSPACE_SETTING = "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID";
-    static final String ARM_SETTING = "SOCKERLESS_ARM_ENDPOINT";
 
     /** A managed environment's ARM id, parsed. */
     public record EnvironmentId(String subscription, String resourceGroup, String name) {
@@ -104,8 +99,8 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
     }
 
     /**
-     * Reads the environment through a {@link ContainerAppsApiManager} at {@code armEndpoint} (an {@code https} URL;
-     * the token scope is {@code <armEndpoint>/.default}).
+     * Reads the environment through a {@link ContainerAppsApiManager} at {@code armEndpoint} (an {@code https} URL,
+     * the token scope being {@code <armEndpoint>/.default}; or plain http on loopback, without a credential).
      *
      * @param httpClient the HTTP client, or null for the SDK's default
      */
@@ -118,47 +113,10 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
     static ManagedEnvironmentWorkspace fromArm(String environmentId, String armEndpoint, TokenCredential credential,
                                                HttpClient httpClient, RetryOptions retries) {
         EnvironmentId id = EnvironmentId.parse(environmentId);
-        ContainerAppsApiManager manager = manager(id.subscription(), armEndpoint, credential, httpClient, retries);
+        ContainerAppsApiManager manager = ArmManagers.containerApps(ArmEndpoint.parse(armEndpoint), id.subscription(),
+                () -> credential, httpClient, retries);
         return new ManagedEnvironmentWorkspace(id,
                 env -> manager.managedEnvironments().getByResourceGroup(env.resourceGroup(), env.name()));
-    }
-
-    /** A manager for one subscription at the given ARM endpoint. */
-    static ContainerAppsApiManager manager(String subscription, String armEndpoint, TokenCredential credential,
-                                           HttpClient httpClient, RetryOptions retries) {
-        Objects.requireNonNull(credential, "credential");
-        String base = armEndpoint(armEndpoint);
-        Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
-        endpoints.put("resourceManagerEndpointUrl", base + "/");
-        AzureProfile profile = new AzureProfile(null, subscription, new AzureEnvironment(endpoints));
-        ContainerAppsApiManager.Configurable configurable = ContainerAppsApiManager.configure().withScope(base + "/.default");
-        if (httpClient != null) {
-            configurable.withHttpClient(httpClient);
-        }
-        if (retries != null) {
-            configurable.withRetryOptions(retries);
-        }
-        return configurable.authenticate(credential, profile);
-    }
-
-    /** The endpoint without a trailing slash, or a configuration error: ARM is reached with a token, over https. */
-    static String armEndpoint(String value) {
-        String trimmed = value == null ? "" : value.trim();
-        while (trimmed.endsWith("/")) {
-            trimmed = trimmed.substring(0, trimmed.length() - 1);
-        }
-        URI uri;
-        try {
-            uri = URI.create(trimmed);
-        } catch (IllegalArgumentException e) {
-            uri = null;
-        }
-        if (uri == null || !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null
-                || (uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null) {
-            throw DockerApiException.system("configuration: " + ARM_SETTING + " has a malformed entry '" + value
-                    + "': expected an https URL without a path, such as https://management.azure.com", null);
-        }
-        return trimmed;
     }
 
     public EnvironmentId environment() {
@@ -204,10 +162,7 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         } catch (DockerApiException e) {
             throw e;
         } catch (RuntimeException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null && cause.getClass().getName().startsWith("reactor.")) {
-                cause = cause.getCause(); // Reactor's wrapper of a checked exception (ConnectException, ...)
-            }
+            Throwable cause = ArmErrors.unwrap(e);
             throw DockerApiException.unavailable("cannot read the Container Apps environment " + environment
                     + " from ARM (for its Log Analytics workspace, location or workload profiles): " + cause, e);
         }
@@ -244,7 +199,7 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
 
     private DockerApiException armFailure(HttpResponseException e) {
         int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-        String detail = "HTTP " + status + describe(e);
+        String detail = "HTTP " + status + ArmErrors.describe(e);
         if (status == 404) {
             return DockerApiException.system("the Container Apps environment " + environment + " (" + ENVIRONMENT_SETTING
                     + ") was not found: ARM answered " + detail, e);
@@ -257,15 +212,5 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         }
         return DockerApiException.unavailable("cannot read the Container Apps environment " + environment
                 + " from ARM (for its Log Analytics workspace, location or workload profiles): " + detail, e);
-    }
-
-    private static String describe(HttpResponseException e) {
-        if (e instanceof ManagementException m && m.getValue() != null) {
-            ManagementError error = m.getValue();
-            String code = error.getCode() == null ? "" : " " + error.getCode();
-            String message = error.getMessage() == null ? "" : ": " + error.getMessage();
-            return code + message;
-        }
-        return "";
     }
 }

@@ -147,6 +147,31 @@ public final class TableStorageImageStore implements ImageStore {
     }
 
     @Override
+    public boolean deleteRef(String fullyQualifiedReference) {
+        String row = refKey(fullyQualifiedReference);
+        if (Tables.get(refs, REF_PARTITION, row, List.of("Reference")).isEmpty()) {
+            return false;
+        }
+        Tables.call(() -> refs.deleteEntity(REF_PARTITION, row));
+        return true;
+    }
+
+    @Override
+    public boolean deleteImage(Digest id) {
+        Optional<TableEntity> entity = Tables.get(images, IMAGE_PARTITION, id.hex(), List.of("ConfigEntities"));
+        if (entity.isEmpty()) {
+            return false;
+        }
+        Object chunks = entity.get().getProperty("ConfigEntities");
+        for (int i = 0; chunks instanceof Number n && i < n.intValue(); i++) {
+            String row = String.format("%05d", i);
+            Tables.call(() -> configs.deleteEntity(id.hex(), row));
+        }
+        Tables.call(() -> images.deleteEntity(IMAGE_PARTITION, id.hex()));
+        return true;
+    }
+
+    @Override
     public void touchLastTagTime(Digest id, Instant time) {
         for (int attempt = 0; attempt < MAX_ETAG_RETRIES; attempt++) {
             TableEntity current = Tables.get(images, IMAGE_PARTITION, id.hex(), List.of("LastTagTime"))

@@ -14,9 +14,15 @@ import dev.sockerless.aca.images.InMemoryImageStore;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
+import dev.sockerless.aca.lifecycle.ContainerLifecycle;
+import dev.sockerless.aca.testing.ArmStandIn;
+import dev.sockerless.aca.testing.LifecycleFixture;
+import dev.sockerless.aca.testing.MutableClock;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,6 +42,7 @@ class ContainerHandlersTest {
     InMemoryContainerStore containers;
     ImageRecord nginx;
     ImageRecord noCommand;
+    LifecycleFixture arm;
 
     @BeforeEach
     void setUp() {
@@ -59,13 +66,29 @@ class ContainerHandlersTest {
         return record;
     }
 
-    ContainerHandlers handlers(Map<String, String> extra) {
+    ContainerHandlers handlers(Map<String, String> extra) throws IOException {
         Map<String, String> values = new HashMap<>(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENV_ID,
                 "SOCKERLESS_ACA_LOCATION", "westeurope", "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"));
         values.putAll(extra);
         ContainerJobs jobs = new ContainerJobs(Settings.of(values));
         return new ContainerHandlers(new ContainerCreator(new ImageLookup(images), containers, jobs, CLOCK),
-                containers, jobs, CLOCK);
+                containers, jobs, lifecycle(jobs), CLOCK);
+    }
+
+    /** The lifecycle on the real SDK against the strict ARM stand-in. */
+    ContainerLifecycle lifecycle(ContainerJobs jobs) throws IOException {
+        if (arm != null) {
+            arm.close();
+        }
+        arm = new LifecycleFixture(containers, jobs, new MutableClock(CLOCK.instant()), ArmStandIn.Auth.NONE);
+        return arm.lifecycle;
+    }
+
+    @AfterEach
+    void closeArm() {
+        if (arm != null) {
+            arm.close();
+        }
     }
 
     static ApiRequest request(String method, Map<String, String> query, String body) {
@@ -108,7 +131,7 @@ class ContainerHandlersTest {
     }
 
     @Test
-    void unknownImageIsNotFoundSoTheCliPulls() {
+    void unknownImageIsNotFoundSoTheCliPulls() throws IOException {
         assertThatThrownBy(() -> handlers(Map.of()).create(request("POST", Map.of(), "{\"Image\":\"busybox\"}")))
                 .isInstanceOf(DockerApiException.class).hasMessage("No such image: busybox:latest")
                 .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND));
@@ -126,7 +149,7 @@ class ContainerHandlersTest {
     }
 
     @Test
-    void noCommandAfterMergingIsABadRequest() {
+    void noCommandAfterMergingIsABadRequest() throws IOException {
         assertThatThrownBy(() -> handlers(Map.of()).create(request("POST", Map.of(), "{\"Image\":\"scratchy\"}")))
                 .hasMessage("no command specified")
                 .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
@@ -135,7 +158,7 @@ class ContainerHandlersTest {
     }
 
     @Test
-    void invalidNamesAndBodiesAreBadRequests() {
+    void invalidNamesAndBodiesAreBadRequests() throws IOException {
         assertThatThrownBy(() -> handlers(Map.of()).create(request("POST", Map.of("name", "-x"), "{\"Image\":\"nginx\"}")))
                 .hasMessageStartingWith("Invalid container name (-x)");
         assertThatThrownBy(() -> handlers(Map.of()).create(request("POST", Map.of(), "{")))
@@ -143,10 +166,10 @@ class ContainerHandlersTest {
     }
 
     @Test
-    void missingSettingsFailTheCreateNamingTheSettingAndStoreNothing() {
+    void missingSettingsFailTheCreateNamingTheSettingAndStoreNothing() throws IOException {
         ContainerJobs jobs = new ContainerJobs(Settings.of(Map.of()));
         ContainerHandlers h = new ContainerHandlers(new ContainerCreator(new ImageLookup(images), containers, jobs, CLOCK),
-                containers, jobs, CLOCK);
+                containers, jobs, lifecycle(jobs), CLOCK);
         assertThatThrownBy(() -> h.create(request("POST", Map.of(), "{\"Image\":\"nginx\"}")))
                 .hasMessageStartingWith("configuration: SOCKERLESS_ACA_ENVIRONMENT_ID is not set");
         assertThatThrownBy(() -> handlers(Map.of("SOCKERLESS_AGENT_MODE", "init-container"))

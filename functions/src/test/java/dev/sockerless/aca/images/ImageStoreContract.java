@@ -343,4 +343,28 @@ public abstract class ImageStoreContract {
 
         assertThat(store.findImage(image.id())).contains(image.withLastTagTime(base.plusSeconds(19)));
     }
+
+    // ---------------------------------------------------------------- removal
+
+    @Test
+    void deletedReferencesAndImagesAreGoneAndDeletingTwiceSaysSo() {
+        ImageRecord small = image(config("removed"));
+        ImageRecord large = image(configOfSize("removed-large", 2 * 1024 * 1024)); // config in several entities
+        store.saveImage(small);
+        store.saveImage(large);
+        store.saveRef(ref("docker.io/library/gone:1", small.id(), null));
+        store.saveRef(ref("docker.io/library/kept:1", small.id(), null));
+
+        assertThat(store.deleteRef("docker.io/library/gone:1")).isTrue();
+        assertThat(store.deleteRef("docker.io/library/gone:1")).isFalse();
+        assertThat(store.findRef("docker.io/library/gone:1")).isEmpty();
+        assertThat(store.findRef("docker.io/library/kept:1")).isPresent();
+
+        assertThat(store.deleteImage(large.id())).isTrue();
+        assertThat(store.deleteImage(large.id())).isFalse();
+        assertThat(store.findImage(large.id())).isEmpty();
+        assertThat(store.listImages()).extracting(ImageRecord::id).containsExactly(small.id());
+        store.saveImage(large); // stored afresh, config intact
+        assertThat(store.findImage(large.id()).orElseThrow().config()).isEqualTo(large.config());
+    }
 }

@@ -79,6 +79,16 @@ public final class InMemoryImageStore implements ImageStore {
     }
 
     @Override
+    public synchronized boolean deleteRef(String fullyQualifiedReference) {
+        return refs.remove(fullyQualifiedReference) != null;
+    }
+
+    @Override
+    public synchronized boolean deleteImage(Digest id) {
+        return images.remove(id.hex()) != null;
+    }
+
+    @Override
     public synchronized void touchLastTagTime(Digest id, Instant time) {
         ImageRecord image = images.get(id.hex());
         if (image == null) {

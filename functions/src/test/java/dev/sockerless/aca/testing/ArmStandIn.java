@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -36,19 +37,55 @@ public final class ArmStandIn implements AutoCloseable {
             "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.App/managedEnvironments/([^/]+)",
             Pattern.CASE_INSENSITIVE);
 
+    /**
+     * What the stand-in demands of a jobs request's credential: a bearer token (the SDK over https, rewritten to
+     * http by {@link #rewritingClient()}), or none at all (plain http on loopback: no credential may be sent).
+     */
+    public enum Auth { BEARER, NONE }
+
     private final HttpServer server;
     private final Map<String, String> environments = new ConcurrentHashMap<>(); // lower-cased id → properties JSON
     public final List<Received> received = new CopyOnWriteArrayList<>();
+    private final JobsStandIn jobs;
+    private final Auth auth;
 
     public ArmStandIn() throws IOException {
+        this(Clock.systemUTC(), Auth.BEARER);
+    }
+
+    /** @param clock the clock executions run on */
+    public ArmStandIn(Clock clock, Auth auth) throws IOException {
+        this.auth = auth;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "arm-stand-in");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
+        jobs = new JobsStandIn(clock, () -> auth == Auth.BEARER ? endpoint() : plainEndpoint());
     }
 
     /** The endpoint to configure: https, so the SDK sends its token; {@link #rewritingClient()} goes to http. */
     public String endpoint() {
         return "https://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The plain http endpoint (loopback: the app sends no credential). */
+    public String plainEndpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The {@code Microsoft.App/jobs} stand-in on this server. */
+    public JobsStandIn jobs() {
+        return jobs;
+    }
+
+    /** Requests whose method is {@code method} and whose path matches {@code pathRegex}. */
+    public long count(String method, String pathRegex) {
+        Pattern p = Pattern.compile(pathRegex);
+        return received.stream().filter(r -> r.method().equals(method) && p.matcher(r.path()).matches()).count();
     }
 
     /** An HTTP client that sends {@code https://} requests as {@code http://}. */
@@ -119,6 +156,19 @@ public final class ArmStandIn implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             received.add(new Received(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
                     ex.getRequestHeaders().getFirst("Authorization")));
+            if (JobsStandIn.handles(path)) {
+                String authorization = ex.getRequestHeaders().getFirst("Authorization");
+                if (auth == Auth.BEARER && (authorization == null || !authorization.startsWith("Bearer "))) {
+                    JobsStandIn.error(ex, 401, "AuthenticationFailed",
+                            "Authentication failed. The 'Authorization' header is missing.");
+                } else if (auth == Auth.NONE && authorization != null) {
+                    JobsStandIn.error(ex, 400, "UnexpectedCredential",
+                            "A credential was sent to a plain http stand-in.");
+                } else {
+                    jobs.handle(ex, path, JobsStandIn.query(ex.getRequestURI().getRawQuery()));
+                }
+                return;
+            }
             Matcher m = ENVIRONMENT.matcher(path);
             if (!"GET".equals(ex.getRequestMethod()) || !m.matches()) {
                 reply(ex, 404, "{\"error\":{\"code\":\"InvalidResourceType\",\"message\":\"The resource type could not"

@@ -72,6 +72,20 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             "ContainerGroupName", "ContainerId", "ContainerImage", "ContainerName", "EnvironmentName", "_IsBillable",
             "JobName", "Location", "Log", "OperationName", "_ResourceId", "RevisionName", "SourceSystem", "Stream",
             "_SubscriptionId", "TenantId", "TimeGenerated", "Type");
+    /** The system logs tables (exit codes): legacy and resource-specific. */
+    public static final String SYSTEM_LEGACY = "ContainerAppSystemLogs_CL";
+    public static final String SYSTEM = "ContainerAppSystemLogs";
+    /**
+     * The documented {@value #SYSTEM} schema: MicrosoftDocs/azure-reference-other
+     * {@code azure-monitor-ref/tables/includes/containerappsystemlogs-include.md} (no execution column).
+     */
+    public static final List<String> SYSTEM_COLUMNS = List.of("_BilledSize", "ComponentName", "ComponentType",
+            "ContainerAppName", "ContainerName", "Count", "EnvironmentName", "EventSource", "_IsBillable", "JobName",
+            "Location", "Log", "OperationName", "Reason", "ReplicaName", "_ResourceId", "RevisionName", "SourceSystem",
+            "_SubscriptionId", "TenantId", "TimeGenerated", "Type");
+    /** {@value #SYSTEM_LEGACY} has no authoritative schema; the columns field queries use (aca-jobs-lifecycle.md §6). */
+    public static final List<String> SYSTEM_LEGACY_REPORTED = List.of("JobName_s", "ExecutionName_s", "ReplicaName_s",
+            "Reason_s", "Log_s", "ContainerAppName_s", "RevisionName_s", "Type_s", "ContainerName_s");
     /** The service's default server timeout (Azure Monitor service limits: 3 minutes). */
     static final Duration DEFAULT_WAIT = Duration.ofMinutes(3);
 
@@ -119,10 +133,11 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     }
 
     public synchronized void createTable(String name) {
-        if (!name.equals(LEGACY) && !name.equals(RESOURCE)) {
-            throw new IllegalArgumentException("no such console-log table: " + name);
+        if (!List.of(LEGACY, RESOURCE, SYSTEM_LEGACY, SYSTEM).contains(name)) {
+            throw new IllegalArgumentException("no such Container Apps log table: " + name);
         }
-        tables.computeIfAbsent(name, n -> new Kql.Table(n.equals(LEGACY) ? LEGACY_STANDARD : RESOURCE_COLUMNS, new ArrayList<>()));
+        tables.computeIfAbsent(name, n -> new Kql.Table(n.endsWith("_CL") ? LEGACY_STANDARD
+                : n.equals(SYSTEM) ? SYSTEM_COLUMNS : RESOURCE_COLUMNS, new ArrayList<>()));
     }
 
     /** The columns {@code table} has now (the legacy table's grow with the rows). */
@@ -142,7 +157,9 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             if (t.columns().contains(k)) {
                 continue;
             }
-            if (!table.equals(LEGACY) || !(LEGACY_DOCUMENTED.contains(k) || LEGACY_REPORTED.contains(k))) {
+            boolean legacyColumn = table.equals(LEGACY) && (LEGACY_DOCUMENTED.contains(k) || LEGACY_REPORTED.contains(k))
+                    || table.equals(SYSTEM_LEGACY) && SYSTEM_LEGACY_REPORTED.contains(k);
+            if (!legacyColumn) {
                 throw new IllegalArgumentException("no column " + k + " in " + table);
             }
             List<String> columns = new ArrayList<>(t.columns());
@@ -166,7 +183,7 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     /** A cell's value when the row did not carry it: null for datetime and real columns, else "" (strings). */
     private static Object empty(String column) {
         return column.equals("TimeGenerated") || column.endsWith("_d") || column.endsWith("_t")
-                || column.equals("_BilledSize") ? null : "";
+                || column.equals("_BilledSize") || column.equals("Count") ? null : "";
     }
 
     /**

@@ -34,6 +34,7 @@ public final class Benchmark {
     private static final int WARM_RUNS = 30;
     private static final String WORKSPACE = "11111111-2222-3333-4444-555555555555";
     private static final int LOG_LINES = 100_000;
+    private static final int PS_CONTAINERS = 50;
     /** Layers of incompressible bytes: 4 × 56 MiB ≈ 224 MiB of archive. */
     private static final int LOAD_LAYERS = 4;
     private static final int LOAD_LAYER_BYTES = 56 << 20;
@@ -47,6 +48,8 @@ public final class Benchmark {
              dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics =
                      new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
              CountingProxy staging = new CountingProxy(stagingRegistry.baseUrl());
+             dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
+                     java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
              Azurite azurite = new Azurite()) {
             RegistryPusher push = new RegistryPusher(registry.baseUrl(), "bench", "bench");
             push.push("library/single", "latest", TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));
@@ -66,10 +69,17 @@ public final class Benchmark {
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint());
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
             System.setProperty("SOCKERLESS_FOLLOW_WAIT_SECONDS", "1");
+            System.setProperty("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint());
             try (LocalHost host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), "dev.sockerless.aca.functions")) {
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + host.port();
                 List<String[]> rows = new ArrayList<>();
+                boolean onlyLifecycle = args.length > 0 && args[0].equals("lifecycle");
+                if (onlyLifecycle) { // `... Benchmark lifecycle`: the ARM request counts only
+                    pull(http, base, "single");
+                    lifecycle(http, base, arm);
+                    System.exit(0);
+                }
 
                 resetPeakHeap();
                 int[] cold = measure(http, base, "single", proxy, tokens);
@@ -98,6 +108,7 @@ public final class Benchmark {
                 load(http, base, staging);
                 logs(http, base, logAnalytics);
                 follow(http, base, logAnalytics);
+                lifecycle(http, base, arm);
                 coldStart(azurite.connectionString());
             }
         }
@@ -267,6 +278,71 @@ public final class Benchmark {
         }
         System.out.printf("%ndelay from a line being queryable to its delivery to a long-polling reader: %s s "
                 + "(poll interval 2 s)%n", delays.stream().map(d -> String.format("%.1f", d)).toList());
+    }
+
+    /**
+     * ARM requests (counted at the strict ARM stand-in) per {@code docker run -d} — create, the CLI's early
+     * {@code wait?condition=next-exit}, start — and per {@code docker ps -a} of {@value #PS_CONTAINERS} containers,
+     * three in a row with their executions running, then after they finished.
+     */
+    private static void lifecycle(HttpClient http, String base, dev.sockerless.aca.testing.ArmStandIn arm)
+            throws Exception {
+        List<Long> runArm = new ArrayList<>();
+        List<Long> runTimes = new ArrayList<>();
+        for (int i = 0; i < PS_CONTAINERS; i++) {
+            String name = "bench-run-" + i;
+            long before = arm.received.size();
+            long t0 = System.nanoTime();
+            expect(http, "POST", base + "/v1.51/containers/create?name=" + name, "{\"Image\":\"single\",\"Cmd\":[\"true\"]}", 201);
+            expect(http, "POST", base + "/v1.51/containers/" + name + "/wait?condition=next-exit", null, 503);
+            expect(http, "POST", base + "/v1.51/containers/" + name + "/start", null, 204);
+            runTimes.add(System.nanoTime() - t0);
+            runArm.add((long) arm.received.size() - before);
+        }
+        Thread.sleep(2_100); // the statuses the starts cached expire (SOCKERLESS_ARM_STATUS_CACHE_SECONDS = 2)
+        long[] running = new long[3];
+        double[] runningMs = new double[3];
+        for (int i = 0; i < 3; i++) {
+            long before = arm.received.size();
+            long t0 = System.nanoTime();
+            expect(http, "GET", base + "/v1.51/containers/json?all=1", null, 200);
+            runningMs[i] = (System.nanoTime() - t0) / 1e6;
+            running[i] = arm.received.size() - before;
+        }
+        arm.jobs().jobs().stream().filter(j -> j.name().startsWith("sl-bench-run-"))
+                .flatMap(j -> arm.jobs().executions(j.name()).stream())
+                .forEach(e -> arm.jobs().finish(e.name, "Succeeded"));
+        Thread.sleep(2_100);
+        long[] finished = new long[2];
+        for (int i = 0; i < 2; i++) {
+            long before = arm.received.size();
+            expect(http, "GET", base + "/v1.51/containers/json?all=1", null, 200);
+            finished[i] = arm.received.size() - before;
+        }
+        Collections.sort(runTimes);
+        System.out.println();
+        System.out.println("| containers on ACA jobs (strict ARM stand-in, plain http, LROs finished at once) | ARM requests |");
+        System.out.println("|---|---|");
+        System.out.printf("| docker run -d (create + early wait + start; median of %d: %.0f ms) | %s |%n", PS_CONTAINERS,
+                runTimes.get(runTimes.size() / 2) / 1e6, runArm.stream().distinct().sorted().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(", ")));
+        System.out.printf("| docker ps -a of %d running containers, 3 in a row (%.0f / %.0f / %.0f ms) | %d / %d / %d |%n",
+                PS_CONTAINERS, runningMs[0], runningMs[1], runningMs[2], running[0], running[1], running[2]);
+        System.out.printf("| docker ps -a of the same %d after they finished, 2 in a row | %d / %d |%n", PS_CONTAINERS,
+                finished[0], finished[1]);
+    }
+
+    private static void expect(HttpClient http, String method, String url, String json, int status) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (json != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != status) {
+            throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
+        }
     }
 
     private static String startedContainer(HttpClient http, String base, String name) throws Exception {

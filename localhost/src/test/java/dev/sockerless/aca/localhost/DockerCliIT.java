@@ -1,8 +1,11 @@
 package dev.sockerless.aca.localhost;
 
+import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.CountingProxy;
 import dev.sockerless.aca.testing.DockerCli;
 import dev.sockerless.aca.testing.DockerCli.Result;
+import dev.sockerless.aca.testing.JobsStandIn;
+import dev.sockerless.aca.testing.MutableClock;
 import dev.sockerless.aca.testing.RawHttp;
 import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.RegistryServer;
@@ -31,6 +34,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -59,7 +64,11 @@ class DockerCliIT {
     static final String CREATED = "2025-02-14T03:28:36Z";
     static final String HUB_SERVER = "https://index.docker.io/v1/";
     static final String[] SETTINGS = {"AzureWebJobsStorage", "SOCKERLESS_INSECURE_REGISTRIES",
-            "SOCKERLESS_REGISTRY_MIRRORS"};
+            "SOCKERLESS_REGISTRY_MIRRORS", "SOCKERLESS_STAGING_REGISTRY", "SOCKERLESS_ACA_ENVIRONMENT_ID",
+            "SOCKERLESS_LOG_ANALYTICS_ENDPOINT", "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", "SOCKERLESS_FOLLOW_WAIT_SECONDS",
+            "SOCKERLESS_FOLLOW_POLL_SECONDS", "SOCKERLESS_FOLLOW_GRACE_SECONDS", "SOCKERLESS_ARM_ENDPOINT",
+            "SOCKERLESS_ACA_LOCATION", "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "SOCKERLESS_WAIT_SECONDS",
+            "SOCKERLESS_ARM_STATUS_CACHE_SECONDS"};
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ENVIRONMENT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
@@ -78,7 +87,11 @@ class DockerCliIT {
     static TestImage busybox;
     static TestImage durable;
     static TestImage creatable;
+    static TestImage removable;
     static dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics;
+    /** The strict ARM stand-in, over plain http on loopback (the app sends no credential); executions on armClock. */
+    static ArmStandIn arm;
+    static final MutableClock ARM_CLOCK = new MutableClock(Instant.now());
     static final String WORKSPACE = "11111111-2222-3333-4444-555555555555";
 
     @TempDir
@@ -112,6 +125,9 @@ class DockerCliIT {
         creatable = image(Format.OCI, Platform.LINUX_AMD64, "creatable");
         push.push("e2e/creatable", "v1", creatable);
         push.push("e2e/listed", "v1", listed);
+        removable = image(Format.OCI, Platform.LINUX_AMD64, "removable");
+        push.push("e2e/removable", "v1", removable);
+        push.push("e2e/removable", "v2", removable);
         push.push("e2e/chunked", "v1", image(Format.OCI, Platform.LINUX_AMD64, "chunked"));
 
         tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
@@ -127,6 +143,7 @@ class DockerCliIT {
         hubPush.push("library/busybox", "latest", busybox);
 
         logAnalytics = new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
+        arm = new ArmStandIn(ARM_CLOCK, ArmStandIn.Auth.NONE);
 
         // before the first request: the app reads its settings once per JVM
         settings().forEach(System::setProperty);
@@ -146,7 +163,10 @@ class DockerCliIT {
                 Map.entry("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE),
                 Map.entry("SOCKERLESS_FOLLOW_WAIT_SECONDS", "3"),
                 Map.entry("SOCKERLESS_FOLLOW_POLL_SECONDS", "1"),
-                Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "3"));
+                Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "3"),
+                Map.entry("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint()),
+                Map.entry("SOCKERLESS_WAIT_SECONDS", "2"),
+                Map.entry("SOCKERLESS_ARM_STATUS_CACHE_SECONDS", "1"));
     }
 
     static LocalHost startHost() throws IOException {
@@ -157,6 +177,9 @@ class DockerCliIT {
     static void stop() {
         if (logAnalytics != null) {
             logAnalytics.close();
+        }
+        if (arm != null) {
+            arm.close();
         }
         if (host != null) {
             host.close();
@@ -603,6 +626,189 @@ class DockerCliIT {
         Result pull = docker("pull", name + ":nosuch");
         assertThat(pull.exit()).isEqualTo(1);
         assertThat(pull.err()).contains("manifest for " + name + ":nosuch not found: manifest unknown");
+    }
+
+    /** The job a container runs as, found in the ARM stand-in by the container ID's 12-hex suffix. */
+    static JobsStandIn.Job jobOf(String id) {
+        return arm.jobs().jobs().stream().filter(j -> j.name().endsWith("-" + id.substring(0, 12))).findFirst()
+                .orElseThrow(() -> new AssertionError("no job in ARM for " + id));
+    }
+
+    static String latestExecution(String job) {
+        return arm.jobs().executions(job).get(0).name;
+    }
+
+    @Test
+    void runDetachedThenPsWaitLogsAndRmDriveTheJobInArm() throws Exception {
+        String image = proxy.hostPort() + "/e2e/listed:v1";
+        docker("pull", image).ok();
+        Result run = docker("run", "-d", "--name", "run-e2e", "--label", "e2e=run", image, "sh", "-c", "echo hello");
+        run.ok();
+        String id = run.lines().get(run.lines().size() - 1);
+        assertThat(id).matches("[0-9a-f]{64}");
+        JobsStandIn.Job job = jobOf(id);
+        assertThat(arm.jobs().violations).isEmpty();
+        String execution = latestExecution(job.name());
+        assertThat(arm.received).allSatisfy(r -> assertThat(r.authorization()).isNull());
+
+        assertThat(docker("ps", "--format", "{{.Names}}|{{.Status}}|{{.Image}}|{{.Command}}").ok().lines())
+                .anySatisfy(l -> assertThat(l).matches("run-e2e\\|Up .*\\|" + Pattern.quote(image) + "\\|\"sh -c 'echo hello'\""));
+        assertThat(docker("ps", "--filter", "label=e2e=run", "--format", "{{.ID}} {{.State}}").ok().out().trim())
+                .isEqualTo(id.substring(0, 12) + " running");
+        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.Running}}", "run-e2e").ok().out().trim())
+                .isEqualTo("running true");
+
+        arm.jobs().finish(execution, "Succeeded");
+        assertThat(docker("wait", "run-e2e").ok().out().trim()).isEqualTo("0");
+        assertThat(docker("ps", "-a", "--filter", "name=run-e2e", "--format", "{{.Status}}").ok().out().trim())
+                .startsWith("Exited (0) ");
+        assertThat(docker("ps", "--filter", "name=run-e2e", "-q").ok().out()).isEmpty();
+        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} [{{.State.Error}}]", "run-e2e")
+                .ok().out().trim()).isEqualTo("exited 0 []");
+
+        Instant t0 = Instant.parse("2026-12-01T09:00:00Z");
+        row(job.name(), execution, t0, "stdout", "hello");
+        row(job.name(), execution, t0.plusSeconds(1), "stderr", "warning");
+        Result logs = docker("logs", "run-e2e").ok();
+        assertThat(logs.out()).isEqualTo("hello\n");
+        assertThat(logs.err()).isEqualTo("warning\n");
+
+        docker("rm", "run-e2e").ok();
+        assertThat(arm.jobs().job(job.name())).isEmpty();
+        assertThat(docker("rm", "run-e2e").failed().err()).contains("Error response from daemon: No such container: run-e2e");
+    }
+
+    @Test
+    void stopKillRestartStartAndRmWithTheirFailuresAsDockerd() throws Exception {
+        String image = proxy.hostPort() + "/e2e/listed:v1";
+        docker("pull", image).ok();
+        String id = docker("run", "-d", "--name", "svc-e2e", image, "sleep", "1000").ok().lines().get(0);
+        String job = jobOf(id).name();
+        String first = latestExecution(job);
+
+        assertThat(docker("start", "svc-e2e").ok().out().trim()).isEqualTo("svc-e2e"); // running: 304
+        assertThat(arm.jobs().executions(job)).hasSize(1);
+        assertThat(docker("stop", "svc-e2e").ok().out().trim()).isEqualTo("svc-e2e");
+        assertThat(arm.jobs().status(first)).isEqualTo("Stopped");
+        assertThat(docker("stop", "svc-e2e").ok().out().trim()).isEqualTo("svc-e2e"); // not running: 304
+        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "svc-e2e").ok().out().trim())
+                .isEqualTo("exited 1");
+        assertThat(docker("kill", "svc-e2e").failed().err())
+                .contains("Error response from daemon: Container " + id + " is not running");
+
+        docker("restart", "svc-e2e").ok();
+        String second = latestExecution(job);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(arm.jobs().status(second)).isEqualTo("Running");
+        docker("kill", "svc-e2e").ok();
+        assertThat(arm.jobs().status(second)).isEqualTo("Stopped");
+        docker("start", "svc-e2e").ok();
+        String third = latestExecution(job);
+        assertThat(third).isNotIn(first, second);
+
+        // a new host keeps the container running: its record is in Table Storage, its execution in ARM
+        host.close();
+        host = startHost();
+        assertThat(docker("ps", "--filter", "name=svc-e2e", "--format", "{{.Names}} {{.State}}").ok().out().trim())
+                .isEqualTo("svc-e2e running");
+
+        assertThat(docker("rm", "svc-e2e").failed().err()).contains("Error response from daemon: cannot remove container"
+                + " \"/svc-e2e\": container is running: stop the container before removing or force remove");
+        docker("rm", "-f", "svc-e2e").ok();
+        List<ArmStandIn.Received> writes = arm.received.stream().filter(r -> r.path().endsWith(third + "/stop")
+                || (r.method().equals("DELETE") && r.path().endsWith("/jobs/" + job))).toList();
+        assertThat(writes).extracting(ArmStandIn.Received::method).containsExactly("POST", "DELETE");
+        assertThat(arm.jobs().job(job)).isEmpty();
+
+        for (String[] command : List.of(new String[] {"start", "nosuch"}, new String[] {"stop", "nosuch"},
+                new String[] {"kill", "nosuch"}, new String[] {"restart", "nosuch"}, new String[] {"wait", "nosuch"},
+                new String[] {"rm", "nosuch"})) {
+            assertThat(docker(command).failed().err()).as(String.join(" ", command))
+                    .contains("No such container: nosuch");
+        }
+    }
+
+    @Test
+    void waitOnARunningContainerEndsWithAnErrorTheBridgeCanRecogniseNeverAnExitCode() throws Exception {
+        String image = proxy.hostPort() + "/e2e/listed:v1";
+        docker("pull", image).ok();
+        String id = docker("run", "-d", "--name", "long-e2e", image, "sleep", "1000").ok().lines().get(0);
+
+        Result wait = docker("wait", "long-e2e").failed();
+        assertThat(wait.out()).isEmpty();
+        assertThat(wait.err()).contains("Error response from daemon: container " + id + " is still running: wait again");
+        java.net.http.HttpResponse<String> raw = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + host.port()
+                        + "/v1.51/containers/long-e2e/wait?condition=next-exit")).POST(
+                        java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(raw.statusCode()).isEqualTo(503);
+        assertThat(raw.headers().firstValue("Sockerless-Wait-Pending")).contains("true");
+
+        arm.jobs().finish(latestExecution(jobOf(id).name()), "Failed");
+        assertThat(docker("wait", "long-e2e").ok().out().trim()).isEqualTo("1");
+        assertThat(docker("inspect", "--format", "{{.State.Error}}", "long-e2e").ok().out())
+                .contains("Azure recorded no exit code");
+        // the system logs catch up: the real exit code replaces the unknown one (looked up once per status period)
+        String job = jobOf(id).name();
+        logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", Instant.now(),
+                "JobName", job, "Reason", "ContainerTerminated", "ReplicaName", latestExecution(job) + "-r0001",
+                "ContainerName", job, "Log", "Container '" + job + "' was terminated with exit code '3'"));
+        Thread.sleep(1_100); // SOCKERLESS_ARM_STATUS_CACHE_SECONDS = 1
+        assertThat(docker("inspect", "--format", "{{.State.ExitCode}} [{{.State.Error}}]", "long-e2e").ok().out().trim())
+                .isEqualTo("3 []");
+        assertThat(docker("wait", "long-e2e").ok().out().trim()).isEqualTo("3");
+        docker("rm", "long-e2e").ok();
+    }
+
+    @Test
+    void infoPrintsAndContainerPruneRemovesStoppedContainersAndTheirJobs() throws Exception {
+        Result info = docker("info").ok();
+        assertThat(info.out()).contains("Server Version: 0.1.0").contains("Operating System: Azure Container Apps")
+                .contains("OSType: linux").contains("Architecture: x86_64").contains("CPUs: 4");
+        assertThat(docker("info", "--format", "{{.Containers}} {{.ContainersRunning}}").ok().out().trim())
+                .matches("\\d+ \\d+");
+
+        String image = proxy.hostPort() + "/e2e/listed:v1";
+        docker("pull", image).ok();
+        String done = docker("run", "-d", "--label", "prune-e2e=1", image, "true").ok().lines().get(0);
+        String running = docker("run", "-d", "--label", "prune-e2e=1", image, "sleep", "1000").ok().lines().get(0);
+        arm.jobs().finish(latestExecution(jobOf(done).name()), "Succeeded");
+        String doneJob = jobOf(done).name();
+        assertThat(docker("wait", done).ok().out().trim()).isEqualTo("0");
+
+        Result prune = docker("container", "prune", "-f", "--filter", "label=prune-e2e=1").ok();
+        assertThat(prune.out()).contains(done).doesNotContain(running);
+        assertThat(arm.jobs().job(doneJob)).isEmpty();
+        assertThat(docker("ps", "-a", "--filter", "label=prune-e2e=1", "-q", "--no-trunc").ok().lines())
+                .containsExactly(running);
+        docker("rm", "-f", running).ok();
+    }
+
+    @Test
+    void rmiUntagsThenDeletesKeepsImagesContainersUseAndImagePruneRemovesDanglingOnes() throws Exception {
+        String repo = proxy.hostPort() + "/e2e/removable";
+        String id = removable.config().digest();
+        docker("pull", repo + ":v1").ok();
+        docker("pull", repo + ":v2").ok();
+        assertThat(docker("rmi", repo + ":v1").ok().out().trim()).isEqualTo("Untagged: " + repo + ":v1");
+        assertThat(docker("image", "inspect", "--format", "{{.Id}}", repo + ":v2").ok().out().trim()).isEqualTo(id);
+
+        docker("create", "--name", "rmi-e2e", repo + ":v2", "true").ok();
+        assertThat(docker("rmi", repo + ":v2").failed().err()).contains("Error response from daemon: conflict: unable to"
+                + " remove repository reference \"" + repo + ":v2\" (must force) - container ");
+        docker("rm", "rmi-e2e").ok();
+        assertThat(docker("rmi", repo + ":v2").ok().lines()).containsExactly("Untagged: " + repo + ":v2",
+                "Deleted: " + id);
+        assertThat(docker("rmi", repo + ":v2").failed().err())
+                .contains("Error response from daemon: No such image: " + repo + ":v2");
+
+        docker("pull", repo + "@" + removable.manifest().digest()).ok(); // by digest only: dangling
+        Result kept = docker("image", "prune", "-f", "--filter", "label=dev.sockerless.e2e=nothing-has-this").ok();
+        assertThat(kept.out()).doesNotContain(id);
+        Result pruned = docker("image", "prune", "-f", "--filter", "label=dev.sockerless.e2e=removable").ok();
+        assertThat(pruned.out()).contains("deleted: " + id).contains("Total reclaimed space:");
+        assertThat(docker("image", "inspect", id).failed().err()).contains("No such image");
     }
 
     @Test

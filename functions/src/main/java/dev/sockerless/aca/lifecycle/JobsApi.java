@@ -1,0 +1,34 @@
+package dev.sockerless.aca.lifecycle;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The ARM operations on Container Apps jobs the lifecycle needs (aca-jobs-lifecycle.md §1–5). Failures are
+ * {@link dev.sockerless.aca.errors.DockerApiException}s naming ARM and its reason.
+ */
+public interface JobsApi {
+
+    /** An execution as ARM reports it: status one of Running, Processing, Stopped, Degraded, Failed, Unknown, Succeeded. */
+    record ExecutionStatus(String name, String status, Instant startTime, Instant endTime) {
+        public ExecutionStatus {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /** {@code PUT {job}} with the job resource JSON, waiting for its provisioning (the LRO). */
+    void createOrUpdate(String jobName, String resourceJson);
+
+    /** {@code POST {job}/start}: the new execution's name. */
+    String start(String jobName);
+
+    /** {@code GET {job}/executions/{execution}}; empty when ARM does not know it (404). */
+    java.util.Optional<ExecutionStatus> execution(String jobName, String executionName);
+
+    /** {@code POST {job}/executions/{execution}/stop}, waiting for the LRO; an execution ARM does not know is fine. */
+    void stopExecution(String jobName, String executionName);
+
+    /** {@code DELETE {job}}, waiting for the LRO; a job that does not exist is fine (204). */
+    void delete(String jobName);
+}
