@@ -1,5 +1,7 @@
 package dev.sockerless.aca.bridge;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -20,19 +22,30 @@ final class Router {
     private final AppClient app;
     private final FollowLogs follow;
     private final LoadHandler load;
+    private final WaitHandler waits;
+    private final AttachHandler attach;
 
     Router(BridgeSettings settings, AppClient app) {
         this.settings = settings;
         this.app = app;
         this.follow = new FollowLogs(app, settings.retryPause());
         this.load = new LoadHandler(settings, app);
+        Attachments attachments = new Attachments();
+        this.waits = new WaitHandler(app, settings, attachments);
+        this.attach = new AttachHandler(app, follow, attachments, settings);
     }
 
     void handle(Exchange ex) throws IOException {
         HttpRequest r = ex.request;
         String route = r.route();
         boolean post = r.method().equals("POST");
-        if (r.method().equals("GET") && LOGS.matcher(route).matches() && r.flag("follow")) {
+        if (post && route.equals("/containers/create")) {
+            create(ex);
+        } else if (post && ATTACH.matcher(route).matches()) {
+            attach.handle(ex, container(route));
+        } else if (post && WAIT.matcher(route).matches()) {
+            waits.handle(ex, container(route));
+        } else if (r.method().equals("GET") && LOGS.matcher(route).matches() && r.flag("follow")) {
             follow.handle(ex);
         } else if (post && route.equals("/images/load")) {
             load.handle(ex);
@@ -41,6 +54,26 @@ final class Router {
         } else {
             forward(ex, false);
         }
+    }
+
+    /** The {@code {id}} of {@code /containers/{id}/...}. */
+    static String container(String route) {
+        return route.split("/")[2];
+    }
+
+    /** Refuses stdin at create (the CLI would only print "unable to upgrade" at attach), else forwards. */
+    private void create(Exchange ex) throws IOException {
+        HttpRequest r = ex.request;
+        byte[] body = readBody(r);
+        try {
+            JsonNode config = Exchange.JSON.readTree(body);
+            if (config != null && (config.path("OpenStdin").asBoolean(false) || config.path("AttachStdin").asBoolean(false))) {
+                throw new BridgeException(501, AttachHandler.INTERACTIVE);
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // not JSON: the app says what is wrong with it
+        }
+        Relay.relay(ex, app.send(r.method(), r.target(), r.headers(), BodyPublishers.ofByteArray(body)), false);
     }
 
     /** Forwards the request unchanged (its body, chunked or not, is sent with a {@code Content-Length}). */

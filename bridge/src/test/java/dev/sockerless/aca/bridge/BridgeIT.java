@@ -52,6 +52,8 @@ class BridgeIT {
     static String docker;
     static RegistryServer registry;
     static LogAnalyticsStandIn logAnalytics;
+    /** The strict ARM stand-in (jobs and executions), over plain http on loopback. */
+    static dev.sockerless.aca.testing.ArmStandIn arm;
     static LocalHost host;
     static Bridge bridge;
     static TestImage pullable;
@@ -73,6 +75,8 @@ class BridgeIT {
         pullable = image("pullable");
         new RegistryPusher(registry.baseUrl()).push("bridge/pullable", "v1", pullable);
         logAnalytics = new LogAnalyticsStandIn(WORKSPACE);
+        arm = new dev.sockerless.aca.testing.ArmStandIn(new dev.sockerless.aca.testing.MutableClock(java.time.Instant.now()),
+                dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
         appSettings().forEach(System::setProperty); // before the first request: the app reads them once per JVM
         keys = Files.createTempFile("bridge-keys", ".json");
         Files.writeString(keys, "{\"masterKey\":\"" + MASTER + "\",\"functionKeys\":{\"default\":\"" + KEY + "\"}}");
@@ -94,7 +98,10 @@ class BridgeIT {
                 Map.entry("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE),
                 Map.entry("SOCKERLESS_FOLLOW_WAIT_SECONDS", "2"),
                 Map.entry("SOCKERLESS_FOLLOW_POLL_SECONDS", "1"),
-                Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "2"));
+                Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "2"),
+                Map.entry("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint()),
+                Map.entry("SOCKERLESS_WAIT_SECONDS", "1"),
+                Map.entry("SOCKERLESS_ARM_STATUS_CACHE_SECONDS", "1"));
     }
 
     /** The bridge in front of the local host with the right key, plus {@code overrides}. */
@@ -125,6 +132,9 @@ class BridgeIT {
         }
         if (logAnalytics != null) {
             logAnalytics.close();
+        }
+        if (arm != null) {
+            arm.close();
         }
         appSettings().keySet().forEach(System::clearProperty);
         if (keys != null) {
@@ -408,5 +418,103 @@ class BridgeIT {
             assertThat(r.err()).contains("larger than the Functions request limit of " + LIMIT + " bytes")
                     .contains("SOCKERLESS_BRIDGE_UPLOAD_URL");
         }
+    }
+
+    // ---- docker run, wait ----
+
+    static <T> T await(java.util.function.Supplier<java.util.Optional<T>> probe, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            java.util.Optional<T> v = probe.get();
+            if (v.isPresent()) {
+                return v.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(what + " within 30 s");
+    }
+
+    /** The job of container {@code name} and its first execution, once the CLI started it. */
+    static Ran started(String name) throws InterruptedException {
+        String job = await(() -> arm.jobs().jobs().stream().map(j -> j.name()).filter(n -> n.startsWith("sl-" + name + "-"))
+                .findFirst(), "the job of " + name);
+        String execution = await(() -> arm.jobs().executions(job).stream().map(e -> e.name).findFirst(),
+                "an execution of " + job);
+        return new Ran(null, job, execution);
+    }
+
+    static void exitCode(Ran ran, int code) {
+        logAnalytics.add(LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", java.time.Instant.now(), "JobName", ran.job(),
+                "Reason", "ContainerTerminated", "ReplicaName", ran.execution() + "-r0001", "ContainerName", ran.job(),
+                "Log", "Container '" + ran.job() + "' was terminated with exit code '" + code + "'"));
+    }
+
+    @Test
+    void runRemovePrintsTheOutputExitsWithTheContainersCodeAndRemovesIt() throws Exception {
+        String image = registry.hostPort() + "/bridge/pullable:v1";
+        docker("pull", image).ok();
+        Ran ran;
+        try (Streaming run = new Streaming(cli.command(bridge.port(), config, "run", "--rm", "--name", "rm-bridge", image,
+                "sh", "-c", "echo hi; echo oops >&2; exit 3"))) {
+            ran = started("rm-bridge");
+            java.time.Instant t = java.time.Instant.now();
+            row(ran, t, "stdout", "hi");
+            row(ran, t.plusMillis(1), "stderr", "oops");
+            assertThat(run.next(20)).isEqualTo("hi");
+            assertThat(run.process.isAlive()).as("attached while the job runs").isTrue();
+            exitCode(ran, 3);
+            arm.jobs().finish(ran.execution(), "Failed");
+            assertThat(run.exit(30)).as("the container's exit code").isEqualTo(3);
+            assertThat(run.lines).isEmpty();
+            assertThat(run.err.toString()).isEqualTo("oops\n");
+        }
+        Result gone = docker("container", "inspect", "rm-bridge");
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.err()).contains("No such container: rm-bridge");
+        assertThat(arm.jobs().job(ran.job())).as("--rm deleted the job").isEmpty();
+    }
+
+    @Test
+    void runWithoutRemoveKeepsTheContainerAndWaitOutlastsTheAppsBudget() throws Exception {
+        String image = registry.hostPort() + "/bridge/pullable:v1";
+        docker("pull", image).ok();
+        try (Streaming run = new Streaming(cli.command(bridge.port(), config, "run", "--name", "keep-bridge", image,
+                "sh", "-c", "echo kept"))) {
+            Ran ran = started("keep-bridge");
+            row(ran, java.time.Instant.now(), "stdout", "kept");
+            assertThat(run.next(20)).isEqualTo("kept");
+            Thread.sleep(2500); // longer than the app's wait budget (SOCKERLESS_WAIT_SECONDS = 1)
+            arm.jobs().finish(ran.execution(), "Succeeded");
+            assertThat(run.exit(30)).isZero();
+        }
+        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "keep-bridge").ok().out().trim())
+                .isEqualTo("exited 0");
+        docker("rm", "keep-bridge").ok();
+    }
+
+    @Test
+    void dockerWaitBlocksUntilTheExit() throws Exception {
+        String image = registry.hostPort() + "/bridge/pullable:v1";
+        docker("pull", image).ok();
+        docker("run", "-d", "--name", "wait-bridge", image, "sleep", "1000").ok();
+        Ran ran = started("wait-bridge");
+        try (Streaming wait = new Streaming(cli.command(bridge.port(), config, "wait", "wait-bridge"))) {
+            Thread.sleep(2500); // the app alone answers "still running: wait again" after 1 s
+            assertThat(wait.process.isAlive()).isTrue();
+            exitCode(ran, 7);
+            arm.jobs().finish(ran.execution(), "Failed");
+            assertThat(wait.next(20)).isEqualTo("7");
+            assertThat(wait.exit(10)).isZero();
+        }
+        docker("rm", "wait-bridge").ok();
+    }
+
+    @Test
+    void interactiveRunIsRefusedNamingTheAgentsAttach() throws Exception {
+        String image = registry.hostPort() + "/bridge/pullable:v1";
+        docker("pull", image).ok();
+        Result r = docker("run", "-i", "--rm", image, "sh");
+        assertThat(r.exit()).isEqualTo(125);
+        assertThat(r.err()).contains("need the sockerless agent's exec/attach, which is not available through the bridge yet");
     }
 }
