@@ -133,6 +133,12 @@ public final class Bridge implements AutoCloseable {
     private void handle(Exchange ex) throws IOException {
         try {
             router.handle(ex);
+        } catch (Wire.BadRequest e) {
+            // a malformed body: the connection cannot be read on
+            if (!ex.responded()) {
+                ex.sendError(e.status, "malformed request: " + e.getMessage());
+            }
+            throw e;
         } catch (BridgeException e) {
             if (ex.responded()) {
                 throw new IOException("failed after the reply started: " + e.getMessage(), e);
