@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
-.PHONY: run bridge test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
+.PHONY: run bridge arm-stand-in test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
@@ -13,6 +13,14 @@ run: deps-node package
 ## 127.0.0.1:2375) for the app at $SOCKERLESS_BRIDGE_APP, called with the function key $SOCKERLESS_BRIDGE_KEY
 bridge: package
 	exec java -cp "bridge/target/classes:$$(cat bridge/target/classpath.txt)" dev.sockerless.aca.bridge.Bridge
+
+## arm-stand-in: the strict ARM jobs stand-in (test code) for `make run` without Azure: plain http on 127.0.0.1:$(ARM_PORT),
+## executions succeed after $(ARM_RUN_SECONDS) s; run the app with SOCKERLESS_ARM_ENDPOINT=http://127.0.0.1:$(ARM_PORT)
+ARM_PORT ?= 8089
+ARM_RUN_SECONDS ?= 10
+arm-stand-in: package
+	exec java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" \
+	  dev.sockerless.aca.testing.ArmStandIn $(ARM_PORT) $(ARM_RUN_SECONDS)
 
 FUZZ_TARGETS := ParsersFuzzTest\#imageReference ParsersFuzzTest\#registryAuthHeader ParsersFuzzTest\#manifests \
 	ParsersFuzzTest\#logsParameters ParsersFuzzTest\#kqlLiteral ArchiveFuzzTest\#dockerArchive
@@ -62,6 +70,6 @@ deps-skopeo:
 clean:
 	$(MVN) clean
 
-## bench: registry requests per pull and warm-pull wall time through the local host (one table)
+## bench: registry requests per pull, load, logs and follow figures, and ARM requests per docker run -d / docker ps (strict ARM stand-in)
 bench: deps deps-skopeo package
 	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark

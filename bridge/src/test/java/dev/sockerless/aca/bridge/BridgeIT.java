@@ -57,6 +57,8 @@ class BridgeIT {
     static LocalHost host;
     static Bridge bridge;
     static TestImage pullable;
+    /** Pulled by one test only (its first pull must download). */
+    static TestImage fresh;
     static Path keys;
 
     @TempDir
@@ -74,6 +76,8 @@ class BridgeIT {
         registry = SharedServices.anonymousRegistry();
         pullable = image("pullable");
         new RegistryPusher(registry.baseUrl()).push("bridge/pullable", "v1", pullable);
+        fresh = image("fresh");
+        new RegistryPusher(registry.baseUrl()).push("bridge/fresh", "v1", fresh);
         logAnalytics = new LogAnalyticsStandIn(WORKSPACE);
         arm = new dev.sockerless.aca.testing.ArmStandIn(new dev.sockerless.aca.testing.MutableClock(java.time.Instant.now()),
                 dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
@@ -166,12 +170,12 @@ class BridgeIT {
         assertThat(direct.exit()).isNotZero();
         assertThat(direct.err()).contains("401");
 
-        String name = registry.hostPort() + "/bridge/pullable:v1";
+        String name = registry.hostPort() + "/bridge/fresh:v1";
         Result pull = docker("pull", name).ok();
-        assertThat(pull.out()).contains("Digest: " + pullable.manifest().digest())
+        assertThat(pull.out()).contains("Digest: " + fresh.manifest().digest())
                 .contains("Status: Downloaded newer image for " + name);
         assertThat(docker("image", "inspect", "--format", "{{.Id}}", name).ok().out().trim())
-                .isEqualTo(pullable.config().digest());
+                .isEqualTo(fresh.config().digest());
         assertThat(docker("images", "--format", "{{.Repository}}:{{.Tag}}").ok().lines()).contains(name);
         Result missing = docker("image", "inspect", "nosuch-bridge");
         assertThat(missing.exit()).isEqualTo(1);

@@ -63,6 +63,11 @@ public final class ContainerJobs {
                 nanoCpus(host), host.path("Memory").asLong(0), c.agentToken(), c.agentPort());
     }
 
+    /** Whether the container was created with {@code HostConfig.AutoRemove} ({@code docker run --rm}). */
+    public static boolean autoRemove(ContainerRecord c) {
+        return c.hostConfig() != null && json(c.hostConfig()).path("AutoRemove").asBoolean(false);
+    }
+
     /** {@code NanoCpus}, else {@code CpuQuota}/{@code CpuPeriod} (period defaults to 100ms as in the kernel). */
     static long nanoCpus(JsonNode host) {
         long nano = host.path("NanoCpus").asLong(0);

@@ -37,17 +37,22 @@ public record ImageFilters(Map<String, List<String>> values) {
     }
 
     public boolean matches(FoundImage found, JsonNode labels) {
-        List<ImageRef> tags = found.refs().stream().filter(ImageRef::isTag).toList();
+        return matches(found.refs(), labels);
+    }
+
+    /** Whether an image with these references and labels (may be null) passes. */
+    public boolean matches(List<ImageRef> refs, JsonNode labels) {
+        List<ImageRef> tags = refs.stream().filter(ImageRef::isTag).toList();
         List<String> dangling = values.getOrDefault("dangling", List.of());
         if (!dangling.isEmpty()) {
             // As dockerd: dangling=true lists images without tags (digest-only ones too); dangling=false drops only
             // images without any name.
             boolean wantDangling = dangling.get(0).equalsIgnoreCase("true") || dangling.get(0).equals("1");
-            if (wantDangling ? !tags.isEmpty() : found.refs().isEmpty()) {
+            if (wantDangling ? !tags.isEmpty() : refs.isEmpty()) {
                 return false;
             }
         }
-        if (values.containsKey("reference") && visibleRefs(found.refs()).isEmpty()) {
+        if (values.containsKey("reference") && visibleRefs(refs).isEmpty()) {
             return false;
         }
         return Filters.labelsMatch(values.getOrDefault("label", List.of()), labels);

@@ -6,11 +6,10 @@ import dev.sockerless.aca.blobs.BlobArchiveSource;
 import dev.sockerless.aca.blobs.BlobLocation;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.ImageLookup;
-import dev.sockerless.aca.images.ImageLookup.FoundImage;
 import dev.sockerless.aca.images.ImagePuller;
-import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.ImageStore;
+import dev.sockerless.aca.images.ImageSummary;
 import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageTagger;
 import dev.sockerless.aca.images.LoadOptions;
@@ -215,15 +214,13 @@ public final class ImageHandlers {
         }
         Map<Digest, List<ImageRef>> refsByImage = store.listRefs().stream()
                 .collect(Collectors.groupingBy(ImageRef::imageId));
-        List<ImageRecord> images = new ArrayList<>(store.listImages());
-        images.sort(Comparator.comparing(ImageRecord::storedAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        List<ImageSummary> images = new ArrayList<>(store.listSummaries()); // no configs: only what the list shows
+        images.sort(Comparator.comparing(ImageSummary::storedAt, Comparator.nullsLast(Comparator.reverseOrder())));
         ArrayNode out = ApiResponse.MAPPER.createArrayNode();
-        for (ImageRecord image : images) {
-            FoundImage found = new FoundImage(image, refsByImage.getOrDefault(image.id(), List.of()));
-            JsonNode config = ImageJson.parse(image.config());
-            if (filters.matches(found, config.path("config").path("Labels"))) {
-                out.add(ImageJson.summary(new FoundImage(image, filters.visibleRefs(found.refs())), config,
-                        request.version()));
+        for (ImageSummary image : images) {
+            List<ImageRef> refs = refsByImage.getOrDefault(image.id(), List.of());
+            if (filters.matches(refs, ImageJson.labels(image))) {
+                out.add(ImageJson.summary(image, filters.visibleRefs(refs), request.version()));
             }
         }
         return ApiResponse.json(200, out);

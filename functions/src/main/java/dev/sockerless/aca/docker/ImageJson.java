@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.images.ImageLookup.FoundImage;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.ImageRecord;
+import dev.sockerless.aca.images.ImageSummary;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -84,16 +85,23 @@ public final class ImageJson {
 
     /** An element of the image list, from the image's already parsed config. */
     static ObjectNode summary(FoundImage found, JsonNode config, ApiVersion version) {
+        JsonNode labels = config.path("config").path("Labels");
         ImageRecord image = found.image();
+        return summary(new ImageSummary(image.id(), createdSeconds(config), labels.isObject() ? labels.toString() : null,
+                image.size(), image.storedAt()), found.refs(), version);
+    }
+
+    /** An element of the image list, from the image's summary (no config read). */
+    static ObjectNode summary(ImageSummary image, List<ImageRef> refs, ApiVersion version) {
         ObjectNode out = F.objectNode();
         out.put("Containers", version.atLeast(1, 51) ? 0 : -1);
-        out.put("Created", createdSeconds(config));
+        out.put("Created", image.created());
         out.put("Id", image.id().toString());
-        JsonNode labels = config.path("config").path("Labels");
-        out.set("Labels", labels.isObject() ? labels : F.nullNode());
+        JsonNode labels = labels(image);
+        out.set("Labels", labels != null && labels.isObject() ? labels : F.nullNode());
         out.put("ParentId", "");
-        ArrayNode digests = repoDigests(found.refs());
-        ArrayNode tags = repoTags(found.refs());
+        ArrayNode digests = repoDigests(refs);
+        ArrayNode tags = repoTags(refs);
         if (version.below(1, 43) && tags.isEmpty() && digests.isEmpty()) {
             tags.add("<none>:<none>");
             digests.add("<none>@<none>");
@@ -106,6 +114,18 @@ public final class ImageJson {
             out.put("VirtualSize", image.size());
         }
         return out;
+    }
+
+    /** The summary's labels as JSON, or null. */
+    static JsonNode labels(ImageSummary image) {
+        if (image.labels() == null) {
+            return null;
+        }
+        try {
+            return ApiResponse.MAPPER.readTree(image.labels());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static ArrayNode repoTags(List<ImageRef> refs) {

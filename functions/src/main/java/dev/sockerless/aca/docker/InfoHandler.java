@@ -47,7 +47,7 @@ public final class InfoHandler {
         out.put("ContainersRunning", running);
         out.put("ContainersPaused", 0);
         out.put("ContainersStopped", containers.size() - running);
-        out.put("Images", images.listImages().size());
+        out.put("Images", images.listSummaries().size()); // no configs read
         out.put("Driver", "aca-jobs");
         out.putArray("DriverStatus").addArray().add("Backend").add("Azure Container Apps jobs");
         ObjectNode plugins = out.putObject("Plugins");

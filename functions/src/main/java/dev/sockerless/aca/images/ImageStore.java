@@ -22,6 +22,11 @@ public interface ImageStore {
 
     List<ImageRecord> listImages();
 
+    /** What the image list shows of every image, without reading whole configs where the store can avoid it. */
+    default List<ImageSummary> listSummaries() {
+        return listImages().stream().map(ImageSummary::of).toList();
+    }
+
     /** Writes (or rewrites) an image; an existing record's {@code lastTagTime} is kept when the new one has none. */
     void saveImage(ImageRecord image);
 

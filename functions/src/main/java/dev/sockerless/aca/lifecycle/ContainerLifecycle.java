@@ -19,7 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -52,9 +56,19 @@ public final class ContainerLifecycle {
     public static final List<String> WAIT_CONDITIONS = List.of("not-running", "next-exit", "removed");
     /** How long after an execution ended its exit code is still looked for in the system logs (ingestion delay). */
     public static final Duration EXIT_CODE_WINDOW = Duration.ofMinutes(15);
+    /** How often one execution's exit code is looked for again while it is not logged. */
+    public static final Duration EXIT_CODE_RETRY = Duration.ofSeconds(10);
 
     private record Cached(Execution execution, Instant at) {
     }
+
+    /** Concurrent ARM reads of one listing. */
+    static final int READ_CONCURRENCY = 8;
+    private static final ExecutorService READS = Executors.newFixedThreadPool(READ_CONCURRENCY, r -> {
+        Thread t = new Thread(r, "arm-execution-read");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ContainerStore store;
     private final ContainerLookup lookup;
@@ -97,11 +111,25 @@ public final class ContainerLifecycle {
         return current(lookup.get(idOrName), false);
     }
 
-    /** Every container with its current state. */
+    /**
+     * Every container with its current state; the running ones' executions are read from ARM
+     * {@value #READ_CONCURRENCY} at a time (well inside ARM's read bucket of 250 per principal).
+     */
     public List<ContainerRecord> list() {
-        List<ContainerRecord> out = new ArrayList<>();
+        List<CompletableFuture<ContainerRecord>> reads = new ArrayList<>();
         for (ContainerRecord c : store.list()) {
-            out.add(current(c, false));
+            Execution e = c.execution();
+            boolean remote = e != null && (!e.isFinished() || !e.exitCodeKnown()); // ARM, or the system logs
+            reads.add(remote ? CompletableFuture.supplyAsync(() -> current(c, false), READS)
+                    : CompletableFuture.completedFuture(current(c, false)));
+        }
+        List<ContainerRecord> out = new ArrayList<>();
+        for (CompletableFuture<ContainerRecord> read : reads) {
+            try {
+                out.add(read.join());
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
         }
         return out;
     }
@@ -122,7 +150,11 @@ public final class ContainerLifecycle {
         }
         Instant now = clock.instant();
         if (e.isFinished()) {
-            return withExitCode(c, e, now);
+            ContainerRecord finished = withExitCode(c, e, now);
+            if (ContainerJobs.autoRemove(finished)) {
+                autoRemove(finished);
+            }
+            return finished;
         }
         Cached hit = cache.get(e.name());
         if (hit != null && hit.at().plus(statusTtl).isAfter(now)) {
@@ -144,16 +176,33 @@ public final class ContainerLifecycle {
         Execution observed = e.observed(status.status(), status.startTime(), status.endTime(), now);
         if (observed.isFinished()) {
             cache.remove(e.name());
-            return withExitCode(store.saveExecution(c.id(), observed), observed, now);
+            ContainerRecord finished = withExitCode(store.saveExecution(c.id(), observed), observed, now);
+            if (ContainerJobs.autoRemove(finished)) {
+                autoRemove(finished);
+            }
+            return finished;
         }
         cache.put(e.name(), new Cached(observed, now));
         return c.withExecution(observed);
     }
 
     /**
+     * {@code docker run --rm}: the container's job and record go once it is seen finished (the caller still gets the
+     * finished state, as dockerd's wait does). A failure leaves both for {@code docker rm} or a later read.
+     */
+    private void autoRemove(ContainerRecord c) {
+        try {
+            arm.get().delete(c.jobName());
+            store.delete(c.id());
+        } catch (DockerApiException ex) {
+            // kept: removed by the next read that sees it finished, or by docker rm
+        }
+    }
+
+    /**
      * A finished execution without a known exit code, ended less than {@link #EXIT_CODE_WINDOW} ago: its code from the
-     * system logs when Azure logged it (stored), looked up at most once per status period. Lookup failures leave it
-     * unknown.
+     * system logs when Azure logged it (stored), looked up at most once per {@link #EXIT_CODE_RETRY}. Lookup failures
+     * leave it unknown.
      */
     private ContainerRecord withExitCode(ContainerRecord c, Execution e, Instant now) {
         if (e.exitCodeKnown() || e.finishedAt() == null || e.finishedAt().plus(EXIT_CODE_WINDOW).isBefore(now)) {
@@ -161,7 +210,7 @@ public final class ContainerLifecycle {
         }
         String key = "exit-code " + e.name();
         Cached tried = cache.get(key);
-        if (tried != null && tried.at().plus(statusTtl).isAfter(now)) {
+        if (tried != null && tried.at().plus(EXIT_CODE_RETRY).isAfter(now)) {
             return c;
         }
         cache.put(key, new Cached(e, now));
@@ -178,9 +227,21 @@ public final class ContainerLifecycle {
         return store.saveExecution(c.id(), e.withExitCode(code.get()));
     }
 
+    /**
+     * The container with its current state, for a change: NOT_FOUND when it is gone, including a {@code --rm} one that
+     * this read found finished (and removed).
+     */
+    private ContainerRecord live(String idOrName) {
+        ContainerRecord c = current(lookup.get(idOrName), true);
+        if (ContainerJobs.autoRemove(c) && c.findExecution().map(Execution::isFinished).orElse(false)) {
+            throw DockerApiException.notFound("No such container: " + idOrName);
+        }
+        return c;
+    }
+
     /** {@code POST /containers/{id}/start}: the job created or updated in ARM, then a new execution. */
     public Outcome start(String idOrName) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         if (c.findExecution().map(Execution::isRunning).orElse(false)) {
             return Outcome.NOT_MODIFIED;
         }
@@ -201,7 +262,7 @@ public final class ContainerLifecycle {
 
     /** {@code POST /containers/{id}/stop}: the execution stopped in ARM; 304 when not running. */
     public Outcome stop(String idOrName) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         if (!c.findExecution().map(Execution::isRunning).orElse(false)) {
             return Outcome.NOT_MODIFIED;
         }
@@ -211,7 +272,7 @@ public final class ContainerLifecycle {
 
     /** {@code POST /containers/{id}/kill}: as stop (a job execution takes no signal); 409 when not running. */
     public void kill(String idOrName) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         if (!c.findExecution().map(Execution::isRunning).orElse(false)) {
             throw DockerApiException.conflict("Container " + c.id() + " is not running");
         }
@@ -220,7 +281,7 @@ public final class ContainerLifecycle {
 
     /** {@code POST /containers/{id}/restart}: stop when running, then a new execution. */
     public void restart(String idOrName) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         if (c.findExecution().map(Execution::isRunning).orElse(false)) {
             c = halt(c);
         }
@@ -240,7 +301,7 @@ public final class ContainerLifecycle {
      * stopped first. Then the job is deleted in ARM and the record removed.
      */
     public void remove(String idOrName, boolean force) {
-        ContainerRecord c = current(lookup.get(idOrName), true);
+        ContainerRecord c = live(idOrName);
         boolean running = c.findExecution().map(Execution::isRunning).orElse(false);
         if (running && !force) {
             throw DockerApiException.conflict("cannot remove container \"/" + c.name()
@@ -266,7 +327,8 @@ public final class ContainerLifecycle {
     public List<String> prune(java.util.function.Predicate<ContainerRecord> filter) {
         List<String> removed = new ArrayList<>();
         for (ContainerRecord c : list()) {
-            if (!c.findExecution().map(Execution::isRunning).orElse(false) && filter.test(c)) {
+            boolean removedByRead = ContainerJobs.autoRemove(c) && c.findExecution().map(Execution::isFinished).orElse(false);
+            if (!removedByRead && !c.findExecution().map(Execution::isRunning).orElse(false) && filter.test(c)) {
                 delete(c);
                 removed.add(c.id());
             }

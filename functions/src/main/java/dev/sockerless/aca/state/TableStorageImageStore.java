@@ -12,6 +12,7 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.ImageStore;
+import dev.sockerless.aca.images.ImageSummary;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
@@ -47,6 +48,11 @@ public final class TableStorageImageStore implements ImageStore {
      */
     static final int PARTS_PER_ENTITY = 11;
     private static final int MAX_ETAG_RETRIES = 50;
+    static final String CREATED_SECONDS = "CreatedSeconds";
+    static final String LABELS = "Labels";
+    /** String properties hold at most 32K UTF-16 units. */
+    static final int MAX_LABELS_CHARS = 32_000;
+    static final List<String> SUMMARY_COLUMNS = List.of("RowKey", "Size", "StoredAt", "CreatedSeconds", "Labels");
 
     private final TableClient images;
     private final TableClient refs;
@@ -78,6 +84,33 @@ public final class TableStorageImageStore implements ImageStore {
         return query(images, "PartitionKey eq '" + IMAGE_PARTITION + "'").stream().map(this::toImage).toList();
     }
 
+    /**
+     * Reads only the summary columns ({@code CreatedSeconds}, {@code Labels}, {@code Size}, {@code StoredAt}) that
+     * {@link #saveImage} writes; an image stored before they existed is read whole once here.
+     */
+    @Override
+    public List<ImageSummary> listSummaries() {
+        List<TableEntity> rows = Tables.call(() -> {
+            List<TableEntity> out = new ArrayList<>();
+            images.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + IMAGE_PARTITION + "'")
+                    .setSelect(SUMMARY_COLUMNS), null, Context.NONE).forEach(out::add);
+            return out;
+        });
+        List<ImageSummary> out = new ArrayList<>();
+        for (TableEntity e : rows) {
+            Digest id = new Digest(e.getRowKey());
+            Object created = e.getProperty(CREATED_SECONDS);
+            if (created instanceof Number n) {
+                Object size = e.getProperty("Size");
+                out.add(new ImageSummary(id, n.longValue(), (String) e.getProperty(LABELS),
+                        size instanceof Number s ? s.longValue() : 0, toInstant(e.getProperty("StoredAt"))));
+            } else {
+                findImage(id).map(ImageSummary::of).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
     @Override
     public void saveImage(ImageRecord image) {
         byte[] config = image.config();
@@ -99,6 +132,13 @@ public final class TableStorageImageStore implements ImageStore {
             entity.addProperty("ConfigEntities", entities);
         }
         entity.addProperty("ConfigSize", (long) config.length);
+        ImageSummary summary = ImageSummary.of(image);
+        entity.addProperty(CREATED_SECONDS, summary.created());
+        if (summary.labels() != null && summary.labels().length() <= MAX_LABELS_CHARS) {
+            entity.addProperty(LABELS, summary.labels());
+        } else if (summary.labels() != null) {
+            entity.getProperties().remove(CREATED_SECONDS); // too many labels for a property: listed from the config
+        }
         putIfNotNull(entity, "ManifestDigest", image.manifestDigest() == null ? null : image.manifestDigest().toString());
         putIfNotNull(entity, "ManifestMediaType", image.manifestMediaType());
         putIfNotNull(entity, "Platform", image.platform() == null ? null : image.platform().toString());

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -366,5 +367,24 @@ public abstract class ImageStoreContract {
         assertThat(store.listImages()).extracting(ImageRecord::id).containsExactly(small.id());
         store.saveImage(large); // stored afresh, config intact
         assertThat(store.findImage(large.id()).orElseThrow().config()).isEqualTo(large.config());
+    }
+
+    @Test
+    void summariesCarryCreatedLabelsSizeAndStoredAt() {
+        byte[] labelled = ("{\"created\":\"2025-02-14T03:28:36Z\",\"config\":{\"Labels\":{\"a\":\"1\"}}}")
+                .getBytes(StandardCharsets.UTF_8);
+        ImageRecord withLabels = image(labelled);
+        ImageRecord plain = image(config("plain"));
+        store.saveImage(withLabels);
+        store.saveImage(plain);
+        Map<Digest, ImageSummary> byId = new java.util.HashMap<>();
+        store.listSummaries().forEach(s -> byId.put(s.id(), s));
+        assertThat(byId).hasSize(2);
+        ImageSummary s = byId.get(withLabels.id());
+        assertThat(s.created()).isEqualTo(Instant.parse("2025-02-14T03:28:36Z").getEpochSecond());
+        assertThat(s.labels()).isEqualTo("{\"a\":\"1\"}");
+        assertThat(s.size()).isEqualTo(withLabels.size());
+        assertThat(s.storedAt()).isEqualTo(STORED_AT);
+        assertThat(byId.get(plain.id())).isEqualTo(new ImageSummary(plain.id(), 0, null, plain.size(), STORED_AT));
     }
 }

@@ -72,14 +72,24 @@ class ContainerLifecycleTest {
     }
 
     ContainerRecord container(String name) {
+        return container(name, "{}");
+    }
+
+    ContainerRecord container(String name, String hostConfig) {
         String id = Digest.of(name.getBytes(StandardCharsets.UTF_8)).hex();
         ContainerRecord c = new ContainerRecord(id, name, fx.clock.instant(), "app:v1",
                 Digest.of("config".getBytes(StandardCharsets.UTF_8)),
                 "registry.example/app@" + Digest.of("manifest".getBytes(StandardCharsets.UTF_8)),
-                "{}", "{\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Labels\":{\"team\":\"a\"}}", "{}",
+                "{}", "{\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Labels\":{\"team\":\"a\"}}", hostConfig,
                 JobNames.of(id, name), "a".repeat(64), 9111, null);
         store.create(c);
         return c;
+    }
+
+    /** The jobs API itself, over plain http to the stand-in (no credential). */
+    ArmJobsApi directApi() {
+        return new ArmJobsApi(ArmManagers.containerApps(ArmEndpoint.parse(fx.arm.plainEndpoint()),
+                LifecycleFixture.SUBSCRIPTION, () -> null, null, null), LifecycleFixture.RESOURCE_GROUP);
     }
 
     Execution execution(ContainerRecord c) {
@@ -99,6 +109,8 @@ class ContainerLifecycleTest {
         assertThat(jobs.violations).isEmpty();
         assertThat(job.body().has("apiVersion")).isFalse();
         assertThat(job.environmentId()).isEqualTo(LifecycleFixture.ENVIRONMENT_ID);
+        assertThat(job.body().path("properties").path("configuration").path("secrets").get(0).path("value").asText())
+                .isEqualTo(c.agentToken()); // the agent's token reaches the job as a secret
         List<JobsStandIn.Execution> executions = jobs.executions(c.jobName());
         assertThat(executions).hasSize(1);
         Execution recorded = execution(c);
@@ -214,13 +226,14 @@ class ContainerLifecycleTest {
 
             assertThat(lifecycle.get("crashes").execution().exitCodeKnown()).isFalse(); // not ingested yet
             int queries = la.received.size();
+            fx.clock.advance(LifecycleFixture.STATUS_TTL);
             lifecycle.get("crashes");
-            assertThat(la.received.size()).isEqualTo(queries); // looked up at most once per status period
+            assertThat(la.received.size()).isEqualTo(queries); // looked up at most once per EXIT_CODE_RETRY
 
             la.add(LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", T0, "JobName", c.jobName(),
                     "Reason", "ContainerTerminated", "ReplicaName", execution + "-x1y2z", "ContainerName", c.jobName(),
                     "Log", "Container '" + c.jobName() + "' was terminated with exit code '137'"));
-            fx.clock.advance(LifecycleFixture.STATUS_TTL);
+            fx.clock.advance(ContainerLifecycle.EXIT_CODE_RETRY);
             Execution e = lifecycle.get("crashes").execution();
             assertThat(e.dockerExitCode()).isEqualTo(137);
             assertThat(e.dockerError()).isEmpty();
@@ -303,9 +316,11 @@ class ContainerLifecycleTest {
         assertThatThrownBy(() -> lifecycle.await("nosuch", "", Duration.ofSeconds(1))).hasMessage("No such container: nosuch");
     }
 
-    @Test
-    void removeNeedsForceForARunningContainerStopsItFirstAndLeavesNothingInAzure() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Lro.class)
+    void removeNeedsForceForARunningContainerStopsItFirstAndLeavesNothingInAzure(Lro mode) throws IOException {
         start();
+        jobs.lro(mode); // ASYNC: the stop and the delete answer 202 + Location, polled until done
         ContainerRecord c = container("gone");
         lifecycle.start("gone");
         String execution = execution(c).name();
@@ -321,11 +336,35 @@ class ContainerLifecycleTest {
         assertThat(writes).extracting(ArmStandIn.Received::method).containsExactly("POST", "DELETE");
         assertThat(jobs.job(c.jobName())).isEmpty();
         assertThat(store.find(c.id())).isEmpty();
+        assertThat(fx.arm.count("GET", ".*/containerappsjobOperationResults/.*"))
+                .isEqualTo(mode == Lro.ASYNC ? 3 : 0); // start, stop, delete
         assertThatThrownBy(() -> lifecycle.remove("gone", true)).hasMessage("No such container: gone");
 
         ContainerRecord never = container("never");
         lifecycle.remove("never", false); // no job in ARM: DELETE answers 204
         assertThat(store.find(never.id())).isEmpty();
+    }
+
+    @Test
+    void anAutoRemoveContainerGoesWithItsJobOnceSeenFinishedAndItsWaitStillGetsTheExit() throws Exception {
+        start();
+        ContainerRecord c = container("once", "{\"AutoRemove\":true}");
+        lifecycle.start("once");
+        jobs.finish(execution(c).name(), "Succeeded");
+        assertThat(lifecycle.await("once", "removed", Duration.ofSeconds(10))).isEqualTo(new WaitResult.Exited(0, null));
+        assertThat(store.find(c.id())).isEmpty();
+        assertThat(jobs.job(c.jobName())).isEmpty();
+        assertThatThrownBy(() -> lifecycle.get("once")).hasMessage("No such container: once");
+
+        ContainerRecord stopped = container("stopped-rm", "{\"AutoRemove\":true}");
+        ContainerRecord kept = container("kept");
+        lifecycle.start("stopped-rm");
+        lifecycle.start("kept");
+        lifecycle.stop("stopped-rm");
+        lifecycle.stop("kept");
+        assertThat(lifecycle.prune(x -> true)).containsExactly(kept.id()); // the --rm one went with the listing
+        assertThat(store.list()).isEmpty();
+        assertThat(jobs.job(stopped.jobName())).isEmpty();
     }
 
     @Test
@@ -370,8 +409,7 @@ class ContainerLifecycleTest {
     @Test
     void anInvalidJobIsRefusedByTheStrictStandInAndReportedAsABadRequest() throws IOException {
         start();
-        ArmJobsApi api = new ArmJobsApi(ArmManagers.containerApps(ArmEndpoint.parse(fx.arm.plainEndpoint()),
-                LifecycleFixture.SUBSCRIPTION, () -> null, null, null), LifecycleFixture.RESOURCE_GROUP);
+        ArmJobsApi api = directApi();
         String noImage = "{\"type\":\"Microsoft.App/jobs\",\"apiVersion\":\"2025-01-01\",\"name\":\"bad\","
                 + "\"location\":\"westeurope\",\"properties\":{\"environmentId\":\"" + LifecycleFixture.ENVIRONMENT_ID
                 + "\",\"configuration\":{\"triggerType\":\"Manual\",\"replicaTimeout\":0},"
@@ -383,6 +421,20 @@ class ContainerLifecycleTest {
         });
         assertThat(jobs.violations).isNotEmpty();
         assertThat(jobs.job("bad")).isEmpty();
+    }
+
+    @Test
+    void resourceTotalsOverTheEnvironmentsLimitAreRefused() throws IOException {
+        start();
+        ArmJobsApi api = directApi();
+        String big = "{\"location\":\"westeurope\",\"properties\":{\"environmentId\":\""
+                + LifecycleFixture.ENVIRONMENT_ID + "\",\"configuration\":{\"triggerType\":\"Manual\","
+                + "\"replicaTimeout\":60},\"template\":{\"containers\":[{\"name\":\"main\",\"image\":\"a/b:1\","
+                + "\"resources\":{\"cpu\":4.0,\"memory\":\"8Gi\"}}]}}}";
+        assertThatThrownBy(() -> api.createOrUpdate("big", big)).hasMessageContaining("ARM answered HTTP 400");
+        jobs.workloadProfiles(true);
+        api.createOrUpdate("big", big);
+        assertThat(jobs.job("big")).isPresent();
     }
 
     @Test

@@ -1,5 +1,9 @@
 package dev.sockerless.aca.state;
 
+import java.nio.charset.StandardCharsets;
+
+import dev.sockerless.aca.images.ImageSummary;
+
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -149,5 +153,29 @@ class TableStorageImageStoreTest extends ImageStoreContract {
                 }
             }));
         }
+    }
+
+    @Test
+    void theListReadsOnlySummaryColumnsAndAnOlderEntityFromItsConfig() {
+        ImageRecord old = image(("{\"created\":\"2024-01-02T03:04:05Z\",\"config\":{\"Labels\":{\"k\":\"v\"}}}")
+                .getBytes(StandardCharsets.UTF_8));
+        store.saveImage(old);
+        TableClient images = table(TableStorageImageStore.IMAGES);
+        com.azure.data.tables.models.TableEntity e = images.getEntity("image", old.id().hex());
+        e.getProperties().remove(TableStorageImageStore.CREATED_SECONDS); // as written before summaries existed
+        e.getProperties().remove(TableStorageImageStore.LABELS);
+        images.upsertEntityWithResponse(e, com.azure.data.tables.models.TableEntityUpdateMode.REPLACE, null,
+                com.azure.core.util.Context.NONE);
+        ImageSummary s = store.listSummaries().get(0);
+        assertThat(s.created()).isEqualTo(Instant.parse("2024-01-02T03:04:05Z").getEpochSecond());
+        assertThat(s.labels()).isEqualTo("{\"k\":\"v\"}");
+
+        // a current entity is listed from its summary columns alone: its config is not even read
+        store.saveImage(old); // rewrites the summary columns
+        com.azure.data.tables.models.TableEntity current = images.getEntity("image", old.id().hex());
+        current.getProperties().keySet().removeIf(k -> k.startsWith("Config"));
+        images.upsertEntityWithResponse(current, com.azure.data.tables.models.TableEntityUpdateMode.REPLACE, null,
+                com.azure.core.util.Context.NONE);
+        assertThat(store.listSummaries()).containsExactly(s);
     }
 }

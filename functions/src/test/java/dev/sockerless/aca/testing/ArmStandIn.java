@@ -55,8 +55,13 @@ public final class ArmStandIn implements AutoCloseable {
 
     /** @param clock the clock executions run on */
     public ArmStandIn(Clock clock, Auth auth) throws IOException {
+        this(clock, auth, 0);
+    }
+
+    /** @param port the loopback port (0: any) */
+    public ArmStandIn(Clock clock, Auth auth, int port) throws IOException {
         this.auth = auth;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "arm-stand-in");
@@ -195,6 +200,21 @@ public final class ArmStandIn implements AutoCloseable {
         }
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
+    }
+
+    /**
+     * Serves the jobs stand-in for {@code make run} ({@code make arm-stand-in}): plain http on 127.0.0.1:{@code args[0]}
+     * (default 8089), no credential, LROs finished at once, executions Succeeded after {@code args[1]} seconds
+     * (default 10); until killed.
+     */
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
+        long seconds = args.length > 1 ? Long.parseLong(args[1]) : 10;
+        ArmStandIn arm = new ArmStandIn(Clock.systemUTC(), Auth.NONE, port);
+        arm.jobs().runFor(java.time.Duration.ofSeconds(seconds), "Succeeded");
+        System.out.println("ARM jobs stand-in listening: SOCKERLESS_ARM_ENDPOINT=" + arm.plainEndpoint()
+                + " (executions succeed after " + seconds + " s)");
+        Thread.currentThread().join();
     }
 
     @Override

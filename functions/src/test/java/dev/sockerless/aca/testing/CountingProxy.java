@@ -90,7 +90,7 @@ public final class CountingProxy implements AutoCloseable {
         return count.get();
     }
 
-    /** The exchanges so far, in completion order. */
+    /** The exchanges so far, in the order their responses started. */
     public List<Exchange> exchanges() {
         return List.copyOf(exchanges);
     }
@@ -122,6 +122,7 @@ public final class CountingProxy implements AutoCloseable {
                 byte[] msg = "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"injected failure\"}]}"
                         .getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().add("Content-Type", "application/json");
+                record(method, pathAndQuery, status);
                 ex.sendResponseHeaders(500, msg.length);
                 ex.getResponseBody().write(msg);
                 return;
@@ -140,6 +141,7 @@ public final class CountingProxy implements AutoCloseable {
                 r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 byte[] msg = ("proxy: " + e).getBytes(StandardCharsets.UTF_8);
+                record(method, pathAndQuery, status);
                 ex.sendResponseHeaders(502, msg.length);
                 ex.getResponseBody().write(msg);
                 return;
@@ -157,17 +159,26 @@ public final class CountingProxy implements AutoCloseable {
                     ex.getResponseHeaders().put(name, h.getValue());
                 }
             }
+            record(method, pathAndQuery, status);
             ex.sendResponseHeaders(status, noBody ? -1 : r.body().length);
             if (!noBody) {
                 ex.getResponseBody().write(r.body());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            record(method, pathAndQuery, status);
             ex.sendResponseHeaders(502, -1);
         } finally {
-            exchanges.add(new Exchange(method, pathAndQuery, status));
             ex.close();
         }
+    }
+
+    /**
+     * Records an exchange before its response goes out, so that a client which has its answer finds it recorded
+     * (recording after the write raced with a {@link #reset()} right after the answer).
+     */
+    private void record(String method, String pathAndQuery, int status) {
+        exchanges.add(new Exchange(method, pathAndQuery, status));
     }
 
     private static Set<String> caseInsensitive(String... names) {

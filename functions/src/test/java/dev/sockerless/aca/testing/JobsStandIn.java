@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * A strict stand-in for ARM's {@code Microsoft.App/jobs} (api-version 2025-01-01), after aca-jobs-lifecycle.md "What
- * a local stand-in must enforce" 1–8: exact paths and api-version, every job PUT checked with {@link JobSchema} (and
+ * a local stand-in must enforce" 1–8: exact paths and api-version, every job PUT checked with {@link JobSchema} (schema and CPU/memory totals; and
  * {@code environmentId}/{@code location} immutable), ARM's error shape, only the SDK's expected statuses, and LROs
  * either finished at once without LRO headers ({@link Lro#IMMEDIATE}) or through {@code Azure-AsyncOperation} /
  * {@code Location} with {@code Retry-After: 1} ({@link Lro#ASYNC}; 0 would make the SDK wait 30 s). Executions run on
@@ -97,6 +97,7 @@ public final class JobsStandIn {
     private volatile Lro lro = Lro.IMMEDIATE;
     private volatile Duration runFor;
     private volatile String outcome = "Succeeded";
+    private volatile boolean workloadProfiles;
 
     JobsStandIn(Clock clock, Supplier<String> base) {
         this.clock = clock;
@@ -116,6 +117,12 @@ public final class JobsStandIn {
     public JobsStandIn runFor(Duration d, String status) {
         this.runFor = d;
         this.outcome = status;
+        return this;
+    }
+
+    /** Whether the environment has workload profiles (CPU/memory totals up to 4/8Gi instead of 2/4Gi). */
+    public JobsStandIn workloadProfiles(boolean value) {
+        this.workloadProfiles = value;
         return this;
     }
 
@@ -226,8 +233,13 @@ public final class JobsStandIn {
                     + e.getMessage());
             return;
         }
-        List<String> problems = body == null || !body.isObject() ? List.of("the body is not a JSON object")
-                : JobSchema.violations(body);
+        List<String> problems = new java.util.ArrayList<>();
+        if (body == null || !body.isObject()) {
+            problems.add("the body is not a JSON object");
+        } else {
+            problems.addAll(JobSchema.violations(body));
+            problems.addAll(JobSchema.resourceViolations(body, workloadProfiles));
+        }
         if (!problems.isEmpty()) {
             violations.addAll(problems);
             error(ex, 400, "InvalidRequestContent", "The job is invalid: " + String.join("; ", problems));

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.UUID;
+import java.util.TreeMap;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -179,24 +184,62 @@ class AppRoutesTest {
     }
 
     /**
-     * A key given to the Docker functions only cannot call the sockerless routes (the frontend's). The groups as
-     * {@code scripts/function-keys.sh} forms them: a route starting with {@code sockerless/} is a frontend function.
+     * {@code scripts/function-keys.sh} (run with a recording stand-in for {@code az}, which cannot run here) sets one
+     * key on each HTTP function of the packaged app, grouped by trust; with exactly those keys the host lets the
+     * docker key call the Docker routes only and the frontend key the sockerless routes only.
      */
     @Test
-    void aKeyOfTheDockerFunctionsCannotCallTheSockerlessRoutes(@TempDir Path dir) throws Exception {
-        String functions = FUNCTIONS.stream().filter(f -> !f.route().text().startsWith("sockerless/"))
-                .map(f -> "\"" + f.name() + "\":{\"docker\":\"docker-only\"}").collect(Collectors.joining(","));
-        Path keys = Files.writeString(dir.resolve("keys.json"), "{\"masterKey\":\"m\",\"functions\":{" + functions
-                + ",\"SockerlessContainerJob\":{\"frontend\":\"frontend-only\"}}}");
+    void theKeysOfScriptsFunctionKeysOpenExactlyTheirGroup(@TempDir Path dir) throws Exception {
+        Path packaged = Path.of("..", "functions", "target", "azure-functions", "sockerless-aca").toAbsolutePath();
+        assertThat(packaged).as("the packaged app (mvn package) the script reads").isDirectory();
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("calls");
+        Files.writeString(bin.resolve("az"), "#!/bin/sh\necho \"$@\" >> \"$AZ_CALLS\"\n");
+        bin.resolve("az").toFile().setExecutable(true);
+        Map<String, String> value = new TreeMap<>();
+        for (String group : List.of("docker", "frontend")) {
+            ProcessBuilder pb = new ProcessBuilder("bash", Path.of("..", "scripts", "function-keys.sh").toString(),
+                    "-g", "rg", "-n", "app", group).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+            pb.environment().put("AZ_CALLS", calls.toString());
+            pb.environment().put("SOCKERLESS_PACKAGE_DIR", packaged.toString());
+            Process p = pb.start();
+            value.put(group, new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+            assertThat(p.waitFor()).as(group).isZero();
+        }
+        assertThat(value.get("docker")).hasSizeGreaterThan(40).isNotEqualTo(value.get("frontend"));
+        // "functionapp function keys set -g rg -n app --function-name F --key-name G --key-value V -o none"
+        Map<String, String> keyOf = new TreeMap<>();
+        StringBuilder functions = new StringBuilder();
+        for (String line : Files.readAllLines(calls)) {
+            List<String> a = List.of(line.split(" "));
+            String fn = a.get(a.indexOf("--function-name") + 1);
+            String group = a.get(a.indexOf("--key-name") + 1);
+            assertThat(a.get(a.indexOf("--key-value") + 1)).isEqualTo(value.get(group));
+            assertThat(keyOf.put(fn, group)).as(fn + " gets one key").isNull();
+            functions.append(functions.length() == 0 ? "" : ",").append('"').append(fn).append("\":{\"")
+                    .append(group).append("\":\"").append(value.get(group)).append("\"}");
+        }
+        assertThat(keyOf.keySet()).containsExactlyInAnyOrderElementsOf(
+                FUNCTIONS.stream().map(HttpFunction::name).collect(Collectors.toSet()));
+        assertThat(keyOf).allSatisfy((fn, group) -> assertThat(group)
+                .isEqualTo(fn.startsWith("Sockerless") ? "frontend" : "docker"));
+        Path keys = Files.writeString(dir.resolve("keys.json"), "{\"masterKey\":\"m-" + UUID.randomUUID()
+                + "\",\"functions\":{" + functions + "}}");
         try (LocalHost host = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), APP,
                 LocalHost.Options.defaults().withKeysFile(keys))) {
-            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", "docker-only")).isEqualTo(200);
-            assertThat(KeysTest.status(host, "/v1.51/_ping", "x-functions-key", "docker-only")).isEqualTo(200);
-            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", "frontend-only")).isEqualTo(401);
+            String docker = value.get("docker");
+            String frontend = value.get("frontend");
+            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", docker)).isEqualTo(200);
+            assertThat(KeysTest.status(host, "/v1.51/_ping", "x-functions-key", docker)).isEqualTo(200);
+            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", frontend)).isEqualTo(401);
             for (String[] call : new String[][] {{"GET", "job"}, {"GET", "agent"}, {"PUT", "execution"}}) {
-                assertThat(LocalHostTest.send(host, call[0], "/sockerless/v1/containers/x/" + call[1],
-                        java.net.http.HttpRequest.BodyPublishers.noBody(), "x-functions-key", "docker-only")
-                        .statusCode()).as(call[1]).isEqualTo(401);
+                String path = "/sockerless/v1/containers/x/" + call[1];
+                assertThat(LocalHostTest.send(host, call[0], path, HttpRequest.BodyPublishers.noBody(),
+                        "x-functions-key", docker).statusCode()).as(call[1] + " with the docker key").isEqualTo(401);
+                assertThat(LocalHostTest.send(host, call[0], path, HttpRequest.BodyPublishers.noBody(),
+                        "x-functions-key", frontend).statusCode()).as(call[1] + " with the frontend key")
+                        .isNotEqualTo(401);
             }
         }
     }

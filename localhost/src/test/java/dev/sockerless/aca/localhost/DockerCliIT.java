@@ -34,7 +34,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -693,6 +692,8 @@ class DockerCliIT {
         assertThat(docker("stop", "svc-e2e").ok().out().trim()).isEqualTo("svc-e2e"); // not running: 304
         assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "svc-e2e").ok().out().trim())
                 .isEqualTo("exited 1");
+        assertThat(docker("inspect", "--format", "{{.State.Error}}", "svc-e2e").ok().out())
+                .contains("ended Stopped; Azure recorded no exit code");
         assertThat(docker("kill", "svc-e2e").failed().err())
                 .contains("Error response from daemon: Container " + id + " is not running");
 
@@ -745,19 +746,15 @@ class DockerCliIT {
         assertThat(raw.statusCode()).isEqualTo(503);
         assertThat(raw.headers().firstValue("Sockerless-Wait-Pending")).contains("true");
 
-        arm.jobs().finish(latestExecution(jobOf(id).name()), "Failed");
-        assertThat(docker("wait", "long-e2e").ok().out().trim()).isEqualTo("1");
-        assertThat(docker("inspect", "--format", "{{.State.Error}}", "long-e2e").ok().out())
-                .contains("Azure recorded no exit code");
-        // the system logs catch up: the real exit code replaces the unknown one (looked up once per status period)
+        // Azure logs the container's exit code in the system logs: wait and inspect report it
         String job = jobOf(id).name();
         logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", Instant.now(),
                 "JobName", job, "Reason", "ContainerTerminated", "ReplicaName", latestExecution(job) + "-r0001",
                 "ContainerName", job, "Log", "Container '" + job + "' was terminated with exit code '3'"));
-        Thread.sleep(1_100); // SOCKERLESS_ARM_STATUS_CACHE_SECONDS = 1
-        assertThat(docker("inspect", "--format", "{{.State.ExitCode}} [{{.State.Error}}]", "long-e2e").ok().out().trim())
-                .isEqualTo("3 []");
+        arm.jobs().finish(latestExecution(job), "Failed");
         assertThat(docker("wait", "long-e2e").ok().out().trim()).isEqualTo("3");
+        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} [{{.State.Error}}]", "long-e2e")
+                .ok().out().trim()).isEqualTo("exited 3 []");
         docker("rm", "long-e2e").ok();
     }
 
@@ -809,6 +806,19 @@ class DockerCliIT {
         Result pruned = docker("image", "prune", "-f", "--filter", "label=dev.sockerless.e2e=removable").ok();
         assertThat(pruned.out()).contains("deleted: " + id).contains("Total reclaimed space:");
         assertThat(docker("image", "inspect", id).failed().err()).contains("No such image");
+    }
+
+    @Test
+    void runRmDetachedRemovesTheContainerAndItsJobOnceItExited() throws Exception {
+        String image = proxy.hostPort() + "/e2e/listed:v1";
+        docker("pull", image).ok();
+        String id = docker("run", "--rm", "-d", "--name", "once-e2e", image, "true").ok().lines().get(0);
+        String job = jobOf(id).name();
+        arm.jobs().finish(latestExecution(job), "Succeeded");
+        assertThat(docker("wait", "once-e2e").ok().out().trim()).isEqualTo("0");
+        assertThat(docker("ps", "-a", "--filter", "name=once-e2e", "-q").ok().out()).isEmpty();
+        assertThat(arm.jobs().job(job)).isEmpty();
+        assertThat(docker("inspect", "once-e2e").failed().err()).contains("No such object: once-e2e");
     }
 
     @Test
