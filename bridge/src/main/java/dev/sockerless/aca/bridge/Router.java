@@ -1,6 +1,7 @@
 package dev.sockerless.aca.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublisher;
@@ -17,6 +18,9 @@ final class Router {
     private static final Pattern WAIT = Pattern.compile("/containers/[^/]+/wait");
     private static final Pattern LOGS = Pattern.compile("/containers/[^/]+/logs");
     private static final Pattern PUSH = Pattern.compile("/images/.+/push");
+
+    /** Marks a container the bridge removes after its attached run (see {@link #create}). */
+    static final String AUTO_REMOVE_LABEL = "dev.sockerless.bridge.auto-remove";
 
     private final BridgeSettings settings;
     private final AppClient app;
@@ -61,7 +65,13 @@ final class Router {
         return route.split("/")[2];
     }
 
-    /** Refuses stdin at create (the CLI would only print "unable to upgrade" at attach), else forwards. */
+    /**
+     * Refuses stdin at create (the CLI would only print "unable to upgrade" at attach). An attached {@code --rm} run
+     * ({@code AutoRemove} with stdout or stderr attached) is removed by the bridge after its wait and attach ended:
+     * the app removes an {@code AutoRemove} container at the first read that sees it finished, which would cut the
+     * attached log short and could take the exit code with it. Such a container is created without
+     * {@code AutoRemove} and with the label {@value #AUTO_REMOVE_LABEL}.
+     */
     private void create(Exchange ex) throws IOException {
         HttpRequest r = ex.request;
         byte[] body = readBody(r);
@@ -69,6 +79,13 @@ final class Router {
             JsonNode config = Exchange.JSON.readTree(body);
             if (config != null && (config.path("OpenStdin").asBoolean(false) || config.path("AttachStdin").asBoolean(false))) {
                 throw new BridgeException(501, AttachHandler.INTERACTIVE);
+            }
+            if (config instanceof ObjectNode o && o.path("HostConfig").path("AutoRemove").asBoolean(false)
+                    && (o.path("AttachStdout").asBoolean(false) || o.path("AttachStderr").asBoolean(false))) {
+                ((ObjectNode) o.get("HostConfig")).put("AutoRemove", false);
+                (o.path("Labels").isObject() ? (ObjectNode) o.get("Labels") : o.putObject("Labels"))
+                        .put(AUTO_REMOVE_LABEL, "true");
+                body = Exchange.JSON.writeValueAsBytes(o);
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             // not JSON: the app says what is wrong with it

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * ends (or at once for a container not started yet); the bridge then sends the 200 head at once (the CLI posts
  * {@code condition=next-exit} before {@code start} and blocks until the head arrives) and asks again until the
  * status comes. {@code condition=removed} ({@code docker run --rm}) waits for the exit, lets the attach stream
- * finish, removes a container created with {@code AutoRemove} (dockerd's job, which the app does not do) and answers.
+ * finish, removes the container when the bridge took its removal over at create, and answers.
  */
 final class WaitHandler {
 
@@ -122,17 +122,18 @@ final class WaitHandler {
     }
 
     /**
-     * After the exit of a container created with {@code HostConfig.AutoRemove}: waits for its attach stream to end,
-     * then removes it (failures are logged: the status is still the answer).
+     * After the exit of an attached {@code --rm} run (labelled {@value Router#AUTO_REMOVE_LABEL} at create): waits
+     * for its attach stream to end, then removes it (failures are logged: the status is still the answer).
      */
     private void autoRemove(HttpRequest r, String container) throws InterruptedException {
         String base = r.versionPrefix() + "/containers/" + container;
         try {
             AppClient.Reply inspect = app.send("GET", base + "/json", r.headers(), null);
             byte[] json = Relay.readCapped(inspect.body());
-            JsonNode autoRemove = inspect.status() == 200 ? Exchange.JSON.readTree(json).path("HostConfig").path("AutoRemove") : null;
-            if (autoRemove == null || !autoRemove.asBoolean(false)) {
-                return;
+            JsonNode label = inspect.status() == 200
+                    ? Exchange.JSON.readTree(json).path("Config").path("Labels").path(Router.AUTO_REMOVE_LABEL) : null;
+            if (label == null || !"true".equals(label.asText())) {
+                return; // not the bridge's to remove (the app removes its own AutoRemove containers)
             }
             attachments.awaitNone(container, attachLimit);
             AppClient.Reply delete = app.send("DELETE", base + "?force=1", r.headers(), null);

@@ -468,6 +468,9 @@ class BridgeIT {
             assertThat(run.process.isAlive()).as("attached while the job runs").isTrue();
             exitCode(ran, 3);
             arm.jobs().finish(ran.execution(), "Failed");
+            // a line Log Analytics shows after the exit still reaches the attached CLI: the container stays until then
+            row(ran, t.plusMillis(2), "stdout", "late");
+            assertThat(run.next(20)).isEqualTo("late");
             assertThat(run.exit(30)).as("the container's exit code").isEqualTo(3);
             assertThat(run.lines).isEmpty();
             assertThat(run.err.toString()).isEqualTo("oops\n");
