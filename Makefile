@@ -70,6 +70,8 @@ deps-skopeo:
 clean:
 	$(MVN) clean
 
-## bench: registry requests per pull, load, logs and follow figures, and ARM requests per docker run -d / docker ps (strict ARM stand-in)
+## bench: registry requests per pull, load, logs and follow figures, ARM requests per docker run -d / docker ps (strict ARM
+## stand-in); then the bridge: its overhead on pull and inspect, and the docker logs -f delay through it
 bench: deps deps-skopeo package
 	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark
+	java -cp "bridge/target/test-classes:bridge/target/classes:$$(cat bridge/target/test-classpath.txt)" dev.sockerless.aca.bench.BridgeBenchmark
