@@ -66,8 +66,14 @@ final class AppClient {
                 .timeout(settings.timeout()).method(method, body == null ? BodyPublishers.noBody() : body);
         if (clientHeaders != null) {
             for (Headers.Field f : clientHeaders.fields()) {
-                if (!Headers.isHopByHop(f.name()) && !f.name().equalsIgnoreCase(KEY_HEADER)) {
-                    b.header(f.name(), f.value());
+                // no compression: the bridge joins, parses and re-frames the app's bodies (follow, wait, attach)
+                if (!Headers.isHopByHop(f.name()) && !f.name().equalsIgnoreCase(KEY_HEADER)
+                        && !f.name().equalsIgnoreCase("Accept-Encoding")) {
+                    try {
+                        b.header(f.name(), f.value());
+                    } catch (IllegalArgumentException e) {
+                        // a field java.net.http does not let a caller set (or a malformed one): not forwarded
+                    }
                 }
             }
         }

@@ -51,7 +51,10 @@ public final class BridgeBenchmark {
                 "{\"masterKey\":\"m\",\"functionKeys\":{\"default\":\"" + KEY + "\"}}");
         try (RegistryServer registry = RegistryServer.anonymous();
              LogAnalyticsStandIn logAnalytics = new LogAnalyticsStandIn(WORKSPACE);
+             dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
+                     java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
              Azurite azurite = new Azurite()) {
+            BridgeBenchmark.arm = arm;
             new RegistryPusher(registry.baseUrl()).push("bench/single", "latest",
                     TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));
             // without it the JDK server's replies meet the client's delayed ACKs: ±40 ms swings on either side
@@ -64,11 +67,14 @@ public final class BridgeBenchmark {
             System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only");
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint());
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
+            // containers run as executions of the strict ARM stand-in (inspect reads their state there)
+            System.setProperty("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint());
             try (LocalHost host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), LocalHost.DEFAULT_PACKAGE,
                     LocalHost.Options.fromSettings().withKeysFile(keys));
                  Bridge bridge = Bridge.start(BridgeSettings.from(Map.of("SOCKERLESS_BRIDGE_LISTEN", "127.0.0.1:0",
                          "SOCKERLESS_BRIDGE_APP", "http://127.0.0.1:" + host.port(), "SOCKERLESS_BRIDGE_KEY", KEY)))) {
                 HttpClient http = HttpClient.newHttpClient();
+                appPort = host.port();
                 String direct = "http://127.0.0.1:" + host.port();
                 String bridged = "http://127.0.0.1:" + bridge.port();
                 String image = registry.hostPort() + "/bench/single";
@@ -89,8 +95,8 @@ public final class BridgeBenchmark {
                         a.add(call(http, direct + c[1], c[2]));
                         b.add(call(http, bridged + c[1], c[2]));
                     }
-                    double ma = median(a);
-                    double mb = median(b);
+                    double ma = medianMillis(a);
+                    double mb = medianMillis(b);
                     System.out.printf("| %s | %.1f ms | %.1f ms | %+.1f ms |%n", c[0], ma, mb, mb - ma);
                 }
                 follow(http, bridged, bridge.port(), logAnalytics, image + ":latest");
@@ -113,13 +119,16 @@ public final class BridgeBenchmark {
         return t;
     }
 
-    private static double median(List<Long> ns) {
+    private static double medianMillis(List<Long> ns) {
         List<Long> sorted = new ArrayList<>(ns);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2) / 1e6;
     }
 
-    /** Lines added to Log Analytics while {@code docker logs -f} runs through the bridge: seconds until printed. */
+    /**
+     * Lines added to Log Analytics while {@code docker logs -f} runs through the bridge, and at the same instants to a
+     * second container read by a direct long-polling loop (the app's contract): seconds until printed / received.
+     */
     private static void follow(HttpClient http, String bridged, int port, LogAnalyticsStandIn la, String image)
             throws Exception {
         String docker = DockerCli.find();
@@ -127,54 +136,114 @@ public final class BridgeBenchmark {
             System.out.println("\ndocker logs -f through the bridge: not measured (no docker CLI)");
             return;
         }
-        ObjectMapper json = new ObjectMapper();
-        String name = "bench-follow";
+        String viaBridge = startedContainer(http, bridged, "bench-follow", image);
+        String direct = startedContainer(http, bridged, "bench-direct", image);
+        BlockingQueue<Long> received = new LinkedBlockingQueue<>();
+        daemon(() -> {
+            String cursor = null;
+            while (true) {
+                String query = cursor == null ? "follow=1&stdout=1&stderr=1&tail=all"
+                        : "follow=1&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + appPort + "/v1.51/containers/bench-direct/logs?" + query))
+                        .header("x-functions-key", KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (r.body().length > 0) {
+                    received.add(System.nanoTime());
+                }
+                cursor = r.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow();
+            }
+        });
+        Thread.sleep(3000); // the direct reader first: it starts the app's follow poller
+        Path config = Files.createTempDirectory("bench-docker-config");
+        Process logs = new DockerCli(docker, config).command(port, config, "logs", "-f", "bench-follow")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        BlockingQueue<String> printed = new LinkedBlockingQueue<>();
+        daemon(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    printed.add(l);
+                }
+            }
+        });
+        List<Double> bridgeDelays = new ArrayList<>();
+        List<Double> directDelays = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                Thread.sleep(1000 + 700L * i); // lines at different points of the poll cycle
+                long added = System.nanoTime();
+                row(la, viaBridge, "line " + i);
+                row(la, direct, "line " + i);
+                String line = printed.poll(60, TimeUnit.SECONDS);
+                if (!("line " + i).equals(line)) {
+                    throw new IllegalStateException("docker logs -f printed " + line + " instead of line " + i);
+                }
+                bridgeDelays.add((System.nanoTime() - added) / 1e9);
+                Long got = received.poll(60, TimeUnit.SECONDS);
+                directDelays.add(got == null ? Double.NaN : (got - added) / 1e9);
+            }
+        } finally {
+            logs.destroy();
+        }
+        System.out.printf("%ndelay from a line being queryable to its delivery (the app's poll interval 2 s), 5 lines:%n"
+                + "| reader | median | each |%n|---|---|---|%n| docker logs -f through the bridge | %.1f s | %s |%n"
+                + "| direct long-polling loop, same instants | %.1f s | %s |%n", median(bridgeDelays), seconds(bridgeDelays),
+                median(directDelays), seconds(directDelays));
+    }
+
+    private static dev.sockerless.aca.testing.ArmStandIn arm;
+    /** The local host's port, for the direct reader. */
+    private static int appPort;
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private static void daemon(Body body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Exception ignored) {
+                // the benchmark ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static List<String> seconds(List<Double> values) {
+        return values.stream().map(d -> String.format("%.1f", d)).toList();
+    }
+
+    /** A line of {@code container} ({@code job|execution}). */
+    private static void row(LogAnalyticsStandIn la, String container, String text) {
+        String job = container.substring(0, container.indexOf('|'));
+        String execution = container.substring(container.indexOf('|') + 1);
+        la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", Instant.now(), "JobName", job,
+                "ContainerGroupName", execution + "-abcde", "ContainerName", job, "Stream", "stdout", "Log", text));
+    }
+
+    /** A created and started container (an execution of the ARM stand-in); its execution's name. */
+    private static String startedContainer(HttpClient http, String bridged, String name, String image) throws Exception {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(bridged + "/v1.51/containers/create?name="
                 + name)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                 "{\"Image\":\"" + image + "\",\"Cmd\":[\"true\"]}")).build(), HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("create failed: " + created.body());
         }
-        String sockerless = bridged + "/sockerless/v1/containers/" + name + "/";
-        String job = json.readTree(http.send(HttpRequest.newBuilder(URI.create(sockerless + "job")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
-        String execution = job + "-run0001";
-        http.send(HttpRequest.newBuilder(URI.create(sockerless + "execution")).PUT(HttpRequest.BodyPublishers.ofString(
-                "{\"executionName\":\"" + execution + "\",\"status\":\"Running\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        Path config = Files.createTempDirectory("bench-docker-config");
-        Process logs = new DockerCli(docker, config).command(port, config, "logs", "-f", name)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        BlockingQueue<String> printed = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    printed.add(l);
-                }
-            } catch (java.io.IOException ignored) {
-                // ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        List<Double> delays = new ArrayList<>();
-        try {
-            for (int i = 0; i < 5; i++) {
-                Thread.sleep(1000 + 700L * i); // lines at different points of the poll cycle
-                long added = System.nanoTime();
-                la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", Instant.now(), "JobName", job,
-                        "ContainerGroupName", execution + "-abcde", "ContainerName", job, "Stream", "stdout", "Log", "line " + i));
-                String line = printed.poll(60, TimeUnit.SECONDS);
-                if (!("line " + i).equals(line)) {
-                    throw new IllegalStateException("docker logs -f printed " + line + " instead of line " + i);
-                }
-                delays.add((System.nanoTime() - added) / 1e9);
-            }
-        } finally {
-            logs.destroy();
+        HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(bridged + "/v1.51/containers/" + name
+                + "/start")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (started.statusCode() != 204) {
+            throw new IllegalStateException("start failed: " + started.body());
         }
-        Collections.sort(delays);
-        System.out.printf("%ndelay from a line being queryable to docker logs -f printing it through the bridge: median "
-                + "%.1f s, each %s s (the app's poll interval 2 s, the bridge's long-poll loop)%n", delays.get(delays.size() / 2),
-                delays.stream().map(d -> String.format("%.1f", d)).toList());
+        String job = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(bridged
+                + "/sockerless/v1/containers/" + name + "/job")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .path("name").asText();
+        return job + "|" + arm.jobs().executions(job).get(0).name;
     }
 }
