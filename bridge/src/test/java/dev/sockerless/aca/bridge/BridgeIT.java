@@ -524,4 +524,18 @@ class BridgeIT {
         assertThat(r.exit()).isEqualTo(125);
         assertThat(r.err()).contains("need the sockerless agent's exec/attach, which is not available through the bridge yet");
     }
+
+    @Test
+    void runWithATerminalGetsTheRawStream() throws Exception {
+        String image = registry.hostPort() + "/bridge/pullable:v1";
+        docker("pull", image).ok();
+        try (Streaming run = new Streaming(cli.command(bridge.port(), config, "run", "-t", "--rm", "--name", "tty-bridge",
+                image, "sh", "-c", "echo on a tty"))) {
+            Ran ran = started("tty-bridge");
+            row(ran, java.time.Instant.now(), "stdout", "on a tty");
+            assertThat(run.next(20)).as("raw bytes, no stdcopy headers").isEqualTo("on a tty");
+            arm.jobs().finish(ran.execution(), "Succeeded");
+            assertThat(run.exit(30)).isZero();
+        }
+    }
 }
