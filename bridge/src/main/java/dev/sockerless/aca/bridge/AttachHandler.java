@@ -26,6 +26,8 @@ final class AttachHandler {
             + "need the sockerless agent's exec/attach, which is not available through the bridge yet: run without -i "
             + "(the output and the exit code still come through)";
     static final String RAW = "application/vnd.docker.raw-stream";
+    /** The longest pause between two checks whether the container started. */
+    static final Duration MAX_START_POLL = Duration.ofSeconds(4);
 
     private final AppClient app;
     private final FollowLogs follow;
@@ -91,9 +93,14 @@ final class AttachHandler {
         return Exchange.JSON.readTree(body);
     }
 
-    /** Polls inspect until the container left {@code created}; false (after saying why) when it never did. */
+    /**
+     * Polls inspect until the container left {@code created}, the pause doubling up to {@link #MAX_START_POLL} (the CLI
+     * starts it right after attaching; a CLI that gave up cannot be told from one that half-closed its side); false
+     * (after saying why) when it never did.
+     */
     private boolean awaitStarted(HttpRequest r, String base, OutputStream raw, boolean tty) throws IOException {
         long deadline = System.nanoTime() + startLimit.toNanos();
+        Duration pause = retryPause;
         while (true) {
             JsonNode state = inspect(r, base).path("State");
             if (!"created".equals(state.path("Status").asText("created"))) {
@@ -104,7 +111,8 @@ final class AttachHandler {
                 return false;
             }
             try {
-                Thread.sleep(retryPause.toMillis());
+                Thread.sleep(pause.toMillis());
+                pause = pause.multipliedBy(2).compareTo(MAX_START_POLL) > 0 ? MAX_START_POLL : pause.multipliedBy(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
