@@ -50,13 +50,16 @@ public final class Benchmark {
              CountingProxy staging = new CountingProxy(stagingRegistry.baseUrl());
              dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
                      java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
-             Azurite azurite = new Azurite()) {
+             Azurite azurite = new Azurite();
+             CountingProxy tables = new CountingProxy("http://127.0.0.1:" + azurite.tablePort())) {
             RegistryPusher push = new RegistryPusher(registry.baseUrl(), "bench", "bench");
             push.push("library/single", "latest", TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));
             push.push("library/multi", "latest", TestImages.multiArch(Format.DOCKER, true,
                     TestImages.Platform.LINUX_AMD64, TestImages.Platform.LINUX_ARM64));
 
-            System.setProperty("AzureWebJobsStorage", azurite.connectionString());
+            // the state tables through a counting proxy: Table Storage transactions of the follow readers
+            System.setProperty("AzureWebJobsStorage", azurite.connectionString().replace(
+                    "TableEndpoint=http://127.0.0.1:" + azurite.tablePort(), "TableEndpoint=" + tables.baseUrl()));
             System.setProperty("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + proxy.baseUrl());
             System.setProperty("SOCKERLESS_STAGING_REGISTRY", staging.hostPort() + "/staging");
             // the archive is over Azure's default 100 MB: raised as an app setting of the same name would be
@@ -75,6 +78,12 @@ public final class Benchmark {
                 String base = "http://127.0.0.1:" + host.port();
                 List<String[]> rows = new ArrayList<>();
                 boolean onlyLifecycle = args.length > 0 && args[0].equals("lifecycle");
+                if (args.length > 0 && args[0].equals("follow")) { // `... Benchmark follow`: the follow figures only
+                    pull(http, base, "single");
+                    follow(http, base, logAnalytics);
+                    followReaders(http, base, logAnalytics, tables);
+                    System.exit(0);
+                }
                 if (onlyLifecycle) { // `... Benchmark lifecycle`: the ARM request counts only
                     pull(http, base, "single");
                     lifecycle(http, base, arm);
@@ -108,6 +117,7 @@ public final class Benchmark {
                 load(http, base, staging);
                 logs(http, base, logAnalytics);
                 follow(http, base, logAnalytics);
+                followReaders(http, base, logAnalytics, tables);
                 lifecycle(http, base, arm);
                 coldStart(azurite.connectionString());
             }
@@ -278,6 +288,78 @@ public final class Benchmark {
         }
         System.out.printf("%ndelay from a line being queryable to its delivery to a long-polling reader: %s s "
                 + "(poll interval 2 s)%n", delays.stream().map(d -> String.format("%.1f", d)).toList());
+    }
+
+    /**
+     * Long-poll readers waiting at once (1, 10, 50 containers, one reader each, no new lines): how far past the wait
+     * ({@code SOCKERLESS_FOLLOW_WAIT_SECONDS}=1) their answers come (p50/p99/max), and the Table Storage
+     * transactions per second of the whole process while they wait, counted at Azurite through a proxy (the poller's
+     * own writes included).
+     */
+    private static void followReaders(HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la,
+                                      CountingProxy tables) throws Exception {
+        System.out.println();
+        System.out.println("| follow readers waiting at once | answers past the 1 s wait: p50 / p99 / max"
+                + " | Table transactions per second (the watermark's; the others per long-poll answer) |");
+        System.out.println("|---|---|---|");
+        int serial = 0;
+        for (int n : new int[]{1, 10, 50}) {
+            List<String> names = new ArrayList<>();
+            List<String> cursors = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = "reader-" + n + "-" + (++serial);
+                String job = startedContainer(http, base, name);
+                la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
+                        java.time.Instant.now(), "JobName", job, "ContainerGroupName", job + "-run0001-abcde",
+                        "ContainerName", job, "Stream", "stdout", "Log", "hello"));
+                names.add(name);
+                cursors.add(followCall(http, base, name, null).headers().firstValue("Sockerless-Logs-Cursor").orElseThrow());
+            }
+            Thread.sleep(5_000); // the poller delivers "hello" to the cache
+            for (int i = 0; i < n; i++) { // each reader takes its line: from now on it waits
+                HttpResponse<byte[]> r;
+                do {
+                    r = followCall(http, base, names.get(i), cursors.get(i));
+                    cursors.set(i, r.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow());
+                } while (r.body().length == 0);
+            }
+            List<Long> overruns = java.util.Collections.synchronizedList(new ArrayList<>());
+            long end = System.nanoTime() + 20_000_000_000L;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+            tables.reset();
+            long t0 = System.nanoTime();
+            List<java.util.concurrent.Future<?>> loops = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int reader = i;
+                loops.add(pool.submit(() -> {
+                    String cursor = cursors.get(reader);
+                    while (System.nanoTime() < end) {
+                        long c0 = System.nanoTime();
+                        HttpResponse<byte[]> r = followCall(http, base, names.get(reader), cursor);
+                        long took = System.nanoTime() - c0;
+                        cursor = r.headers().firstValue("Sockerless-Logs-Cursor").orElse(cursor);
+                        if (r.body().length == 0) {
+                            overruns.add(took - 1_000_000_000L);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : loops) {
+                f.get();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            int transactions = tables.requestCount();
+            long watermark = tables.exchanges().stream().filter(e -> e.path().contains("_marks")).count();
+            pool.shutdown();
+            List<Long> sorted = new ArrayList<>(overruns);
+            Collections.sort(sorted);
+            System.out.printf("| %d | %.2f / %.2f / %.2f s (%d answers) | %.1f (watermark %.1f; %.1f per answer) |%n",
+                    n, sorted.get(sorted.size() / 2) / 1e9,
+                    sorted.get(Math.min(sorted.size() - 1, sorted.size() * 99 / 100)) / 1e9,
+                    sorted.get(sorted.size() - 1) / 1e9, sorted.size(), transactions / seconds, watermark / seconds,
+                    (transactions - watermark) / (double) sorted.size());
+        }
     }
 
     /**
