@@ -22,8 +22,11 @@ import dev.sockerless.aca.logs.StreamType;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.Optional;
 
 /**
@@ -106,10 +109,19 @@ public final class TableStorageLogCache implements LogCache {
         }
     }
 
+    /**
+     * The ETag each state was read with, so that {@link #append} writes If-Match without reading it again (the
+     * states are the keys: gone once the poll that read them is).
+     */
+    private final Map<FollowState, String> readEtags = Collections.synchronizedMap(new WeakHashMap<>());
+
     @Override
     public Optional<FollowState> state(String containerId) {
-        return Tables.get(table, containerId, STATE)
-                .map(e -> FollowState.fromJson(TableStorageContainerStore.getText(e, "Json")));
+        return Tables.get(table, containerId, STATE).map(e -> {
+            FollowState s = FollowState.fromJson(TableStorageContainerStore.getText(e, "Json"));
+            readEtags.put(s, e.getETag());
+            return s;
+        });
     }
 
     @Override
@@ -139,15 +151,20 @@ public final class TableStorageLogCache implements LogCache {
             TableStorageContainerStore.putText(e, "Lines", array.toString());
             chunks.add(e);
         }
-        Optional<TableEntity> stored = Tables.get(table, containerId, STATE);
-        FollowState storedState = stored.map(e -> FollowState.fromJson(TableStorageContainerStore.getText(e, "Json")))
-                .orElse(null);
-        if (!Objects.equals(storedState, expected)) {
-            throw changed(containerId);
+        // Every transaction carries a conditional write of the state (If-Match the ETag it was read with; created
+        // when there was none), so a concurrent writer (a duplicated poll) fails a whole transaction, chunks
+        // included, instead of interleaving with this one.
+        String etag = expected == null ? null : readEtags.get(expected);
+        FollowState storedState = expected;
+        if (expected != null && etag == null) { // not read here: compare with what is stored now
+            Optional<TableEntity> stored = Tables.get(table, containerId, STATE);
+            storedState = stored.map(e -> FollowState.fromJson(TableStorageContainerStore.getText(e, "Json")))
+                    .orElse(null);
+            if (!Objects.equals(storedState, expected)) {
+                throw changed(containerId);
+            }
+            etag = stored.map(TableEntity::getETag).orElse(null);
         }
-        // Every transaction carries a conditional write of the state, so a concurrent writer (a duplicated poll)
-        // fails a whole transaction, chunks included, instead of interleaving with this one.
-        String etag = stored.map(TableEntity::getETag).orElse(null);
         List<TableTransactionAction> batch = new ArrayList<>();
         for (int c = 0; c < chunks.size(); c++) {
             batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, chunks.get(c)));
