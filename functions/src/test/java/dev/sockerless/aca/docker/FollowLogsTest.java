@@ -335,6 +335,7 @@ class FollowLogsTest {
         // one each at the start, at most one more each when this process first reads the watermark; not per tick
         assertThat(counting.stateReads.get()).as("state reads of 20 waiting readers").isLessThanOrEqualTo(2 * cs.size());
         assertThat(counting.lineReads.get()).isZero();
+        assertThat(counting.markReads.get()).as("watermark reads, one thread").isPositive();
         // a new line wakes its reader, which then reads
         line("w3", 5, 9, "second of w3");
         poller.poll(T0.plusSeconds(2), false);
