@@ -209,6 +209,12 @@ public final class OciRegistryClient implements RegistryApi {
 
     private String fetchToken(AuthChallenge challenge, String scope, TokenCache.Key key) {
         URI realm = BearerRealm.validate(base, challenge.realm());
+        if (!(credentials instanceof RegistryCredentials.Anonymous) && "http".equals(realm.getScheme())
+                && !realm.getHost().equalsIgnoreCase(base.getHost())) {
+            // plain http shows the credentials to every network hop: only the registry's own host may ask for them so
+            throw DockerApiException.invalid("refusing to send credentials to the plain-http token realm "
+                    + realm.getAuthority() + ", which is not on the registry's host " + base.getHost());
+        }
         RegistryTransport.Response r;
         if (credentials instanceof RegistryCredentials.IdentityToken identity) {
             r = postRefreshToken(realm, challenge, scope, identity.token());

@@ -135,8 +135,7 @@ public final class RegistryTransport {
     public Response send(Request request, long maxBodyBytes, String what, boolean originTrusted) {
         Request current = request;
         for (int hop = 0; ; hop++) {
-            guard.check(current.uri(), originTrusted);
-            Response response = sendWithRetries(current, maxBodyBytes, what);
+            Response response = sendWithRetries(current, maxBodyBytes, what, originTrusted);
             if (!isRedirect(response.status()) || !("GET".equals(current.method()) || "HEAD".equals(current.method()))) {
                 return response;
             }
@@ -159,10 +158,12 @@ public final class RegistryTransport {
         }
     }
 
-    private Response sendWithRetries(Request request, long maxBodyBytes, String what) {
+    private Response sendWithRetries(Request request, long maxBodyBytes, String what, boolean originTrusted) {
         boolean idempotent = "GET".equals(request.method()) || "HEAD".equals(request.method());
         Duration waited = Duration.ZERO; // the budget bounds the waiting; each attempt is bounded by the timeout
         for (int attempt = 0; ; attempt++) {
+            // every attempt is checked: after a wait the name may resolve elsewhere (DNS rebinding)
+            guard.check(request.uri(), originTrusted);
             Duration wait;
             try {
                 Response response = sendOnce(request, maxBodyBytes, what);

@@ -24,13 +24,22 @@ class OutboundGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-            "0.0.0.0", "::1", "fe80::1", "fc00::1", "fd12:3456::1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "224.0.0.1"})
+            "0.0.0.0", "::1", "fe80::1", "fc00::1", "fd12:3456::1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "224.0.0.1",
+            // IPv4-compatible, NAT64 (well-known and local-use), 6to4 carrying internal IPv4 addresses
+            "::10.0.0.1", "::127.0.0.1", "::8.8.8.8", "64:ff9b::a9fe:a9fe", "64:ff9b::10.1.2.3", "64:ff9b:1::808:808",
+            "2002:a9fe:a9fe::1", "2002:7f00:1::", "2002:c0a8:101::1",
+            // Azure's wire server and the other IANA special-purpose blocks that are not globally reachable
+            "168.63.129.16", "192.0.0.1", "192.0.0.170", "192.0.2.1", "198.51.100.7", "203.0.113.9", "192.88.99.1",
+            "198.18.0.1", "240.0.0.1", "255.255.255.255", "100::1", "2001::1", "2001:1ff::1", "2001:db8::1",
+            "3fff::1", "5f00::1", "fec0::1", "ff02::1"})
     void internalAddressesAreRecognised(String address) throws UnknownHostException {
         assertThat(OutboundGuard.isInternal(InetAddress.getByName(address))).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"8.8.8.8", "93.184.216.34", "2001:4860:4860::8888", "100.128.0.1", "172.32.0.1"})
+    @ValueSource(strings = {"8.8.8.8", "93.184.216.34", "2001:4860:4860::8888", "100.128.0.1", "172.32.0.1",
+            "64:ff9b::808:808", "2002:808:808::1", "168.63.129.17", "192.0.1.1", "2001:200::1", "3fff:1000::1",
+            "2a01:111:f100::1"})
     void publicAddressesAreNot(String address) throws UnknownHostException {
         assertThat(OutboundGuard.isInternal(InetAddress.getByName(address))).isFalse();
     }
@@ -116,6 +125,38 @@ class OutboundGuardTest {
                     URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v2/x/blobs/uploads/"), Map.of(),
                     new byte[0]), 1024, "upload");
             assertThat(post.status()).isEqualTo(503);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * DNS rebinding across a retry: the name passes the check, the registry answers 503 with Retry-After, and by the
+     * next attempt the name resolves to the metadata service. The retry is checked again and refused (the test's
+     * guard resolver says where the name points; the connection itself only ever goes to the loopback server).
+     */
+    @Test
+    void aRetryIsCheckedAgainAfterItsWait() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        HttpServer server = server(ex -> {
+            hits.incrementAndGet();
+            ex.getResponseHeaders().add("Retry-After", "1");
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        try {
+            InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
+            AtomicInteger lookups = new AtomicInteger();
+            OutboundGuard guard = OutboundGuard.trusting(List.of(),
+                    host -> new InetAddress[]{answers[Math.min(lookups.getAndIncrement(), 1)]});
+            List<Duration> slept = new ArrayList<>();
+            RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
+                    Duration.ofSeconds(5), guard, new RegistryTransport.Retries(Duration.ofMillis(200),
+                    Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
+            assertThatThrownBy(() -> transport.send(get(server, "/v2/"), 1024, "ping"))
+                    .hasMessageContaining("it resolves to 169.254.169.254, an internal address");
+            assertThat(hits.get()).isEqualTo(1);
+            assertThat(slept).containsExactly(Duration.ofSeconds(1));
         } finally {
             server.stop(0);
         }
