@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * The project's OCI Distribution client for one repository and one set of credentials: anonymous, Basic and the
@@ -33,14 +32,24 @@ public final class OciRegistryClient implements RegistryApi {
     private final ImageReference repository;
     private final RegistryCredentials credentials;
     private final TokenCache tokens;
-    private final ConcurrentMap<URI, AuthChallenge> challenges;
+    private final BoundedCache<URI, AuthChallenge> challenges;
 
     /**
      * @param trusted the operator trusts this registry (an insecure registry or a mirror): it, its token realm and its
      *                redirects may then be on internal addresses
      */
+    /** Heap the learnt challenges may hold together (least recently used go first). */
+    static final long MAX_CHALLENGE_BYTES = 1024 * 1024;
+
+    /** A cache of the challenges learnt per registry, shared by the clients of one {@link Registries}. */
+    static BoundedCache<URI, AuthChallenge> challengeCache() {
+        return new BoundedCache<>(MAX_CHALLENGE_BYTES, (uri, c) -> BoundedCache.weight(uri.toString())
+                + c.parameters().entrySet().stream().mapToLong(e -> BoundedCache.weight(e.getKey())
+                + BoundedCache.weight(e.getValue())).sum());
+    }
+
     OciRegistryClient(RegistryTransport transport, URI base, boolean trusted, ImageReference repository,
-                      RegistryCredentials credentials, TokenCache tokens, ConcurrentMap<URI, AuthChallenge> challenges) {
+                      RegistryCredentials credentials, TokenCache tokens, BoundedCache<URI, AuthChallenge> challenges) {
         this.transport = transport;
         this.trusted = trusted;
         this.base = base;

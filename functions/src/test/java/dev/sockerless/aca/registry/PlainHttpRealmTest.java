@@ -8,7 +8,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,6 +63,6 @@ class PlainHttpRealmTest {
                                             RegistryCredentials credentials) {
         return new OciRegistryClient(transport, URI.create("http://" + authority), true,
                 ImageReference.parse(authority + "/team/app:v1"), credentials, new TokenCache(Clock.systemUTC()),
-                new ConcurrentHashMap<>());
+                OciRegistryClient.challengeCache());
     }
 }
