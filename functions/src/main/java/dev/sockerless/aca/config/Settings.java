@@ -36,6 +36,8 @@ public final class Settings {
         SOCKERLESS_STAGING_REGISTRY(null),
         SOCKERLESS_LOAD_MAX_EXPANDED_BYTES(String.valueOf(8L << 30)),
         SOCKERLESS_LOAD_COMPRESS_LAYERS("true"),
+        /** Loads running at once on one instance; one more answers 429 with Retry-After. */
+        SOCKERLESS_LOAD_MAX_CONCURRENT("2"),
         /**
          * Blob hosts ({@code myacct.blob.core.windows.net}, comma separated) {@code docker load ?fromBlob=} may read
          * from besides the state storage account's; read with the app's identity.

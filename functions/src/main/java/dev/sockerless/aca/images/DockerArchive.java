@@ -139,7 +139,7 @@ public final class DockerArchive implements AutoCloseable {
                 tar = inPlace.open();
                 size = inPlaceSize;
             } else {
-                temp = Files.createTempFile(tempDir, "docker-load-", ".tar");
+                temp = LoadTempFiles.create(tempDir, "archive", ".tar");
                 try (InputStream in = compression.decompress(stream.open(), maxExpandedBytes,
                         "the " + compression.name().toLowerCase(java.util.Locale.ROOT) + " archive");
                      OutputStream out = Files.newOutputStream(temp)) {

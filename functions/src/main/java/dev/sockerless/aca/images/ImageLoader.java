@@ -355,7 +355,7 @@ public final class ImageLoader {
                 return new Prepared(known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
             }
             if (kind == Kind.GZIP) {
-                Path temp = Files.createTempFile(options.tempDir(), "layer-", ".tar.gz");
+                Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
                 temps.add(temp);
                 MessageDigest uncompressed = Digest.sha256();
                 MessageDigest compressed = Digest.sha256();
@@ -448,7 +448,7 @@ public final class ImageLoader {
         @Override
         public synchronized InputStream open() throws IOException {
             if (file == null) {
-                Path temp = Files.createTempFile(options.tempDir(), "layer-", ".tar.gz");
+                Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
                 temps.add(temp);
                 try (InputStream in = layer.openUncompressed(options.maxExpandedBytes());
                      OutputStream gzip = new DeterministicGzip(Files.newOutputStream(temp), options.gzipLevel())) {
