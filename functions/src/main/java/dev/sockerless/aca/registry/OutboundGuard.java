@@ -21,13 +21,16 @@ import java.util.stream.Collectors;
  * ({@code SOCKERLESS_INSECURE_REGISTRIES} or a mirror). Every hop is checked, redirects included, and every attempt
  * of a hop: a retry after {@code Retry-After} is checked again, since the name may point elsewhere by then.
  *
- * <p>How the check is bound to the connection: it resolves through the JVM's resolver, whose positive cache
- * ({@code networkaddress.cache.ttl}, 30 s by default, whatever the DNS TTL) the HTTP client then uses for the
- * connection that follows within milliseconds, so the address checked is the address connected unless that cache
- * entry expires in between. Java 17's {@code HttpClient} has no resolver or connect hook (the resolver SPI came in
- * Java 18), and connecting to the checked IP literal instead would change TLS (the client derives SNI and hostname
- * verification from the URI), so that residual window is not closed here; closing it needs a connect-time filter
- * such as an in-process CONNECT proxy that resolves, checks and connects itself while TLS stays end to end.
+ * <p>How the check is bound to the connection: untrusted https requests reach their host through
+ * {@link GuardedTunnel}, an in-process {@code CONNECT} proxy that resolves the host once, checks every address
+ * ({@link #checkedAddress}) and connects to exactly the address it checked, while TLS (SNI, certificate and host
+ * name verification) runs end to end in the client as without a proxy. Java 17's {@code HttpClient} has no resolver
+ * or connect hook (the resolver SPI came in Java 18), and connecting to the checked IP literal instead would change
+ * SNI and host name verification, which the client derives from the URI. The check before each attempt
+ * ({@link #check}) still runs first, for a clear error without a connection. Plain-http requests to untrusted hosts
+ * (realms and redirects of plain-http registries, which are trusted themselves) do not use the tunnel: for them the
+ * check before the attempt goes through the JVM's resolver cache ({@code networkaddress.cache.ttl}, 30 s by default)
+ * that the connection then uses, which leaves only an expiry of that entry in between.
  */
 public final class OutboundGuard {
 
@@ -75,6 +78,27 @@ public final class OutboundGuard {
                         + "SOCKERLESS_INSECURE_REGISTRIES to allow it)");
             }
         }
+    }
+
+    /**
+     * Resolves {@code host} once, refuses it when any of its addresses is internal (unless {@code host:port} is
+     * trusted) and returns the address to connect to: the tunnel connects to exactly this one.
+     */
+    InetAddress checkedAddress(String host, int port) {
+        InetAddress[] addresses = resolver.apply(host);
+        if (addresses.length == 0) {
+            throw DockerApiException.unavailable("cannot resolve registry host " + host, null);
+        }
+        String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        if (!trusted.contains(authority.toLowerCase(Locale.ROOT))) {
+            for (InetAddress address : addresses) {
+                if (isInternal(address)) {
+                    throw DockerApiException.invalid("refusing to connect to " + authority + ": it resolves to "
+                            + address.getHostAddress() + ", an internal address");
+                }
+            }
+        }
+        return addresses[0];
     }
 
     /**

@@ -162,6 +162,64 @@ class OutboundGuardTest {
         }
     }
 
+    /**
+     * The check bound to the connection: the name passes the check before the attempt, and resolves to the metadata
+     * service when the connection is made. The tunnel resolves it itself, refuses, and connects nowhere (no request
+     * leaves the machine: the client only ever connects to the tunnel on loopback).
+     */
+    @Test
+    void anUntrustedHttpsConnectionGoesWhereTheTunnelCheckedNotWhereTheNameNowPoints() throws Exception {
+        InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
+        AtomicInteger lookups = new AtomicInteger();
+        OutboundGuard guard = OutboundGuard.trusting(List.of(),
+                host -> new InetAddress[]{answers[Math.min(lookups.getAndIncrement(), 1)]});
+        RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
+                Duration.ofSeconds(5), guard, new RegistryTransport.Retries(Duration.ofMillis(1), Duration.ofMillis(1),
+                Duration.ZERO, d -> { }));
+        assertThatThrownBy(() -> transport.send(new RegistryTransport.Request("GET",
+                URI.create("https://rebind.invalid/v2/"), Map.of(), null), 1024, "ping"))
+                .hasMessageContaining("refusing to connect to rebind.invalid:443: it resolves to 169.254.169.254");
+        assertThat(lookups.get()).as("the check before the attempt, then the tunnel's own").isEqualTo(2);
+    }
+
+    /** The tunnel passes bytes both ways to the address it checked (a trusted name here, to reach loopback). */
+    @Test
+    void theTunnelConnectsToTheCheckedAddress() throws Exception {
+        try (java.net.ServerSocket echo = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = echo.accept()) {
+                    s.getInputStream().transferTo(s.getOutputStream());
+                } catch (java.io.IOException ignored) {
+                    // test ended
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            String authority = "registry.test:" + echo.getLocalPort();
+            OutboundGuard guard = OutboundGuard.trusting(List.of(authority),
+                    host -> new InetAddress[]{InetAddress.getLoopbackAddress()});
+            try (GuardedTunnel tunnel = new GuardedTunnel(guard, Duration.ofSeconds(5));
+                 java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority
+                        + "\r\n\r\nhello").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                s.shutdownOutput();
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(answer).isEqualTo("HTTP/1.1 200 Connection established\r\nContent-Length: 0\r\n\r\nhello");
+            }
+            try (GuardedTunnel tunnel = new GuardedTunnel(OutboundGuard.trusting(List.of(),
+                    host -> new InetAddress[]{InetAddress.getLoopbackAddress()}), Duration.ofSeconds(5));
+                 java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("CONNECT " + authority + " HTTP/1.1\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(answer).startsWith("HTTP/1.1 403 refusing to connect to " + authority
+                        + ": it resolves to 127.0.0.1");
+            }
+        }
+    }
+
     @Test
     void retriesStopAtTheBudget() throws Exception {
         AtomicInteger hits = new AtomicInteger();
