@@ -65,6 +65,7 @@ deps-skopeo:
 clean:
 	$(MVN) clean
 
-## bench: registry requests per pull, load, logs and follow figures, and ARM requests per docker run -d / docker ps (strict ARM stand-in)
+## bench: registry requests per pull, load, logs and follow figures, and ARM requests per docker run -d / docker ps (strict ARM stand-in);
+## BENCH_ROWS="load logs pull lifecycle" (any of them) runs only those tables
 bench: deps deps-skopeo package
-	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark
+	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark $(BENCH_ROWS)
