@@ -402,41 +402,78 @@ public final class Benchmark {
         }
         double framing = framed / 1e6 / ((System.nanoTime() - t0) / 1e9);
 
+        System.out.println();
+        System.out.println("| logs | figure |");
+        System.out.println("|---|---|");
+        System.out.printf("| stdcopy framing of 80-byte lines (core, in memory) | %.0f MB/s |%n", framing);
+        System.out.println();
+        System.out.println("| docker logs, all lines, through the local host (Log Analytics stand-in in this JVM, "
+                + "pages of " + System.getProperty("SOCKERLESS_LOGS_PAGE_ROWS", String.valueOf(
+                dev.sockerless.aca.logs.LogAnalyticsLogSource.DEFAULT_PAGE_ROWS)) + " rows) | wall s "
+                + "| of which the stand-in (the same queries replayed) | the app's share per line | body | heap growth "
+                + "during the request (peak − before) |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int lines : LOG_LINE_COUNTS) {
+            logsRow(http, base, la, lines);
+        }
+    }
+
+    /** Line counts of the logs rows: {@code -Dbench.logLines=10000,100000} to choose others. */
+    private static final int[] LOG_LINE_COUNTS = java.util.Arrays.stream(System.getProperty("bench.logLines",
+            "10000,100000,1000000").split(",")).mapToInt(Integer::parseInt).toArray();
+
+    /** One container with {@code count} lines: a docker logs of them all, its time, the stand-in's share, heap. */
+    private static void logsRow(HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la,
+                                int count) throws Exception {
+        String name = "bench-logs-" + count;
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base
-                        + "/v1.51/containers/create?name=bench-logs")).header("Content-Type", "application/json")
+                        + "/v1.51/containers/create?name=" + name)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"Image\":\"single\",\"Cmd\":[\"true\"]}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("create failed: " + created.body());
         }
-        String sockerless = base + "/sockerless/v1/containers/bench-logs/";
+        String sockerless = base + "/sockerless/v1/containers/" + name + "/";
         String job = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
                 URI.create(sockerless + "job")).build(), HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
         http.send(HttpRequest.newBuilder(URI.create(sockerless + "execution")).PUT(HttpRequest.BodyPublishers.ofString(
                 "{\"executionName\":\"" + job + "-bench01\",\"status\":\"Succeeded\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         java.time.Instant start = java.time.Instant.parse("2026-11-28T10:00:00Z");
-        for (int i = 0; i < LOG_LINES; i++) {
+        for (int i = 0; i < count; i++) {
             la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
                     start.plusMillis(i), "JobName", job, "ContainerGroupName", job + "-bench01-abcde", "ContainerName", job,
                     "Stream", i % 10 == 0 ? "stderr" : "stdout", "Log", "line " + i + " of the benchmark output"));
         }
         resetPeakHeap();
+        long before = usedHeap();
+        int queriesBefore = la.received.size();
         long t1 = System.nanoTime();
         HttpResponse<byte[]> logs = http.send(HttpRequest.newBuilder(URI.create(base
-                + "/v1.51/containers/bench-logs/logs?stdout=1&stderr=1&tail=all")).build(), HttpResponse.BodyHandlers.ofByteArray());
+                + "/v1.51/containers/" + name + "/logs?stdout=1&stderr=1&tail=all")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         double seconds = (System.nanoTime() - t1) / 1e9;
-        long peak = peakHeap();
+        long growth = peakHeap() - before;
         if (logs.statusCode() != 200) {
             throw new IllegalStateException("logs failed: " + logs.statusCode());
         }
-        System.out.println();
-        System.out.println("| logs | figure |");
-        System.out.println("|---|---|");
-        System.out.printf("| stdcopy framing of 80-byte lines (core, in memory) | %.0f MB/s |%n", framing);
-        System.out.printf("| docker logs of %,d lines through the local host (Log Analytics stand-in, %d pages) | %.2f s, %.1f MB body |%n",
-                LOG_LINES, (LOG_LINES + 49_999) / 50_000, seconds, logs.body().length / 1e6);
-        System.out.printf("| peak heap during that request (whole JVM, incl. the stand-in's rows) | %d MB |%n", peak >> 20);
+        List<dev.sockerless.aca.testing.LogAnalyticsStandIn.Received> queries =
+                List.copyOf(la.received.subList(queriesBefore, la.received.size()));
+        long t2 = System.nanoTime();
+        for (dev.sockerless.aca.testing.LogAnalyticsStandIn.Received q : queries) {
+            com.fasterxml.jackson.databind.node.ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .createObjectNode().put("query", q.query());
+            if (q.timespan() != null) {
+                body.put("timespan", q.timespan());
+            }
+            http.send(HttpRequest.newBuilder(URI.create(la.endpoint().replaceAll("/v1$", "") + q.path()))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            body.toString())).build(), HttpResponse.BodyHandlers.discarding());
+        }
+        double standIn = (System.nanoTime() - t2) / 1e9;
+        System.out.printf("| %,d lines (%d queries) | %.2f | %.2f | %.2f µs | %.1f MB | %d MB |%n", count,
+                queries.size(), seconds, standIn, (seconds - standIn) / count * 1e6, logs.body().length / 1e6,
+                growth >> 20);
     }
 
     /** Log Analytics queries per 30 s with 1, 10 and 50 more containers followed, and the delivery delay. */
@@ -626,10 +663,19 @@ public final class Benchmark {
     }
 
     private static long peakHeap() {
+        return heap(java.lang.management.MemoryPoolMXBean::getPeakUsage);
+    }
+
+    private static long usedHeap() {
+        return heap(java.lang.management.MemoryPoolMXBean::getUsage);
+    }
+
+    private static long heap(java.util.function.Function<java.lang.management.MemoryPoolMXBean,
+            java.lang.management.MemoryUsage> usage) {
         long sum = 0;
         for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
+                sum += usage.apply(pool).getUsed();
             }
         }
         return sum;
