@@ -3,11 +3,16 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
-.PHONY: run arm-stand-in test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
+.PHONY: run bridge arm-stand-in test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
 	exec java -cp "localhost/target/classes:$$(cat localhost/target/classpath.txt)" dev.sockerless.aca.localhost.LocalHost
+
+## bridge: build and run the bridge next to the docker CLI: the Docker API on $SOCKERLESS_BRIDGE_LISTEN (default
+## 127.0.0.1:2375) for the app at $SOCKERLESS_BRIDGE_APP, called with the function key $SOCKERLESS_BRIDGE_KEY
+bridge: package
+	exec java -cp "bridge/target/classes:$$(cat bridge/target/classpath.txt)" dev.sockerless.aca.bridge.Bridge
 
 ## arm-stand-in: the strict ARM jobs stand-in (test code) for `make run` without Azure: plain http on 127.0.0.1:$(ARM_PORT),
 ## executions succeed after $(ARM_RUN_SECONDS) s; run the app with SOCKERLESS_ARM_ENDPOINT=http://127.0.0.1:$(ARM_PORT)
@@ -65,7 +70,9 @@ deps-skopeo:
 clean:
 	$(MVN) clean
 
-## bench: registry requests per pull, load, logs and follow figures, and ARM requests per docker run -d / docker ps (strict ARM stand-in);
-## BENCH_ROWS="load logs pull lifecycle" (any of them) runs only those tables
+## bench: registry requests per pull, load, logs and follow figures, ARM requests per docker run -d / docker ps (strict ARM
+## stand-in); then the bridge: its overhead on pull and inspect, and the docker logs -f delay through it.
+## BENCH_ROWS="load logs pull lifecycle" (any of them) runs only those tables of the app's benchmark, without the bridge's
 bench: deps deps-skopeo package
 	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark $(BENCH_ROWS)
+	$(if $(BENCH_ROWS),,java -cp "bridge/target/test-classes:bridge/target/classes:$$(cat bridge/target/test-classpath.txt)" dev.sockerless.aca.bench.BridgeBenchmark)

@@ -2,8 +2,11 @@ package dev.sockerless.aca.localhost;
 
 import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.CountingProxy;
+import dev.sockerless.aca.testing.DockerCli;
+import dev.sockerless.aca.testing.DockerCli.Result;
 import dev.sockerless.aca.testing.JobsStandIn;
 import dev.sockerless.aca.testing.MutableClock;
+import dev.sockerless.aca.testing.RawHttp;
 import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.RegistryServer;
 import dev.sockerless.aca.testing.SharedServices;
@@ -33,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +58,8 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class DockerCliIT {
 
-    static final Path DOCKER_BINARY = Path.of("/usr/local/bin/docker");
-    static final long TIMEOUT_SECONDS = 60;
+    static final Path DOCKER_BINARY = DockerCli.BINARY;
+    static final long TIMEOUT_SECONDS = DockerCli.TIMEOUT_SECONDS;
     static final String CREATED = "2025-02-14T03:28:36Z";
     static final String HUB_SERVER = "https://index.docker.io/v1/";
     static final String[] SETTINGS = {"AzureWebJobsStorage", "SOCKERLESS_INSECURE_REGISTRIES",
@@ -208,35 +210,7 @@ class DockerCliIT {
     }
 
     static String findDocker() {
-        if (Files.isExecutable(DOCKER_BINARY)) {
-            return DOCKER_BINARY.toString();
-        }
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
-                Path candidate = Path.of(dir, "docker");
-                if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-                    return candidate.toString();
-                }
-            }
-        }
-        return null;
-    }
-
-    record Result(List<String> command, int exit, String out, String err) {
-        Result ok() {
-            assertThat(exit).as("exit code of %s%nstdout:%n%s%nstderr:%n%s", command, out, err).isZero();
-            return this;
-        }
-
-        Result failed() {
-            assertThat(exit).as("exit code of %s%nstdout:%n%s%nstderr:%n%s", command, out, err).isNotZero();
-            return this;
-        }
-
-        List<String> lines() {
-            return out.lines().filter(l -> !l.isBlank()).toList();
-        }
+        return DockerCli.find();
     }
 
     Result docker(String... args) throws Exception {
@@ -245,36 +219,7 @@ class DockerCliIT {
 
     /** Runs the CLI against {@code port} with this test's DOCKER_CONFIG, stdin from {@code stdin} or /dev/null. */
     Result dockerOn(int port, String stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(docker);
-        command.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("DOCKER_") || k.equalsIgnoreCase("http_proxy")
-                || k.equalsIgnoreCase("https_proxy") || k.equalsIgnoreCase("all_proxy"));
-        env.put("DOCKER_HOST", "tcp://127.0.0.1:" + port);
-        env.put("DOCKER_CONFIG", config.toString());
-        env.put("DOCKER_CLI_HINTS", "false");
-        env.put("TZ", "UTC"); // CREATED columns are rendered in the CLI's time zone
-        if (stdin == null) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        } else {
-            Path in = Files.writeString(Files.createTempFile(temp, "stdin", ".txt"), stdin);
-            pb.redirectInput(ProcessBuilder.Redirect.from(in.toFile()));
-        }
-        Path out = Files.createTempFile(temp, "stdout", ".txt");
-        Path err = Files.createTempFile(temp, "stderr", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process process = pb.start();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            fail("%s did not finish within %d s (killed; it may be waiting for a login prompt)%nstdout:%n%s%nstderr:%n%s",
-                    command, TIMEOUT_SECONDS, Files.readString(out), Files.readString(err));
-        }
-        Result result = new Result(command, process.exitValue(), Files.readString(out), Files.readString(err));
-        System.out.println("$ " + String.join(" ", command) + "  (exit " + result.exit() + ")\n" + result.out()
-                + (result.err().isEmpty() ? "" : "[stderr]\n" + result.err()));
-        return result;
+        return new DockerCli(docker, temp).run(port, config, stdin, args);
     }
 
     void writeAuth(String user, String password) throws IOException {

@@ -3,6 +3,7 @@ package dev.sockerless.aca.localhost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sockerless.aca.localhost.sample.HostSample;
+import dev.sockerless.aca.testing.RawHttp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;

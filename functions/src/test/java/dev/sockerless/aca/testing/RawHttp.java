@@ -1,4 +1,4 @@
-package dev.sockerless.aca.localhost;
+package dev.sockerless.aca.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,15 +17,15 @@ import java.util.Map;
  * HTTP/1.1 over a plain socket, to see the framing a client library hides: the exact headers (names lower-cased) and
  * the body as framed ({@code chunked} decoded, or {@code Content-Length} bytes, or none for HEAD).
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
-    /** One response; {@code chunked} tells how the body was framed. */
-    record Response(int status, Map<String, String> headers, byte[] body, boolean chunked) {
-        String text() {
+    /** One response; {@code chunked} tells how the body was framed, {@code chunks} its chunks as text. */
+    public record Response(int status, Map<String, String> headers, byte[] body, boolean chunked, List<String> chunks) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -32,7 +34,7 @@ final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawHttp(int port) throws IOException {
+    public RawHttp(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(20_000);
         in = socket.getInputStream();
@@ -40,18 +42,18 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Writes raw bytes (request line, headers and whatever body the test wants). */
-    RawHttp send(String request) throws IOException {
+    public RawHttp send(String request) throws IOException {
         return send(request.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    RawHttp send(byte[] request) throws IOException {
+    public RawHttp send(byte[] request) throws IOException {
         out.write(request);
         out.flush();
         return this;
     }
 
     /** Reads one response; {@code head} when it answers a HEAD request (no body whatever the headers say). */
-    Response read(boolean head) throws IOException {
+    public Response read(boolean head) throws IOException {
         String statusLine = line();
         if (statusLine.isEmpty()) {
             throw new IOException("connection closed before a response");
@@ -68,10 +70,11 @@ final class RawHttp implements AutoCloseable {
         }
         boolean chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
         if (head || status == 204 || status == 304) {
-            return new Response(status, headers, new byte[0], chunked);
+            return new Response(status, headers, new byte[0], chunked, List.of());
         }
         if (chunked) {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
+            List<String> chunks = new ArrayList<>();
             while (true) {
                 String size = line();
                 int n = Integer.parseInt(size.split(";")[0].trim(), 16);
@@ -79,9 +82,11 @@ final class RawHttp implements AutoCloseable {
                     while (!line().isEmpty()) {
                         // trailers
                     }
-                    return new Response(status, headers, body.toByteArray(), true);
+                    return new Response(status, headers, body.toByteArray(), true, chunks);
                 }
-                body.write(in.readNBytes(n));
+                byte[] chunk = in.readNBytes(n);
+                chunks.add(new String(chunk, StandardCharsets.UTF_8));
+                body.write(chunk);
                 if (!line().isEmpty()) {
                     throw new IOException("malformed chunk");
                 }
@@ -91,11 +96,11 @@ final class RawHttp implements AutoCloseable {
         if (length == null) {
             throw new IOException("neither chunked nor Content-Length: " + headers);
         }
-        return new Response(status, headers, in.readNBytes(Integer.parseInt(length)), false);
+        return new Response(status, headers, in.readNBytes(Integer.parseInt(length)), false, List.of());
     }
 
     /** Whether the server closed the connection (EOF within the socket timeout). */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() == -1;
         } catch (java.net.SocketException e) {
@@ -104,7 +109,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Bytes left on the connection until the server closes it. */
-    byte[] rest() throws IOException {
+    public byte[] rest() throws IOException {
         return in.readAllBytes();
     }
 

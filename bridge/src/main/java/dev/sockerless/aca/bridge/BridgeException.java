@@ -1,0 +1,21 @@
+package dev.sockerless.aca.bridge;
+
+/** A failure answered to the docker CLI as Docker's {@code {"message"}} error with {@code status}. */
+public final class BridgeException extends RuntimeException {
+
+    private final int status;
+
+    public BridgeException(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    public BridgeException(int status, String message, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}
