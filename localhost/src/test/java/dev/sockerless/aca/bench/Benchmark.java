@@ -82,6 +82,7 @@ public final class Benchmark {
                         overhead(http, base, host);
                     }
                     if (only.contains("load")) {
+                        gzipLevels();
                         load(http, base, stagingRegistry);
                         repeatedLoad(http, base);
                     }
@@ -119,6 +120,7 @@ public final class Benchmark {
                         Runtime.getRuntime().availableProcessors());
                 System.out.printf("peak heap during the pulls (whole JVM): %d MB%n", peakHeap() >> 20);
                 overhead(http, base, host);
+                gzipLevels();
                 load(http, base, stagingRegistry);
                 repeatedLoad(http, base);
                 logs(http, base, logAnalytics);
@@ -242,6 +244,48 @@ public final class Benchmark {
         System.out.printf("| peak memory | %.0f MB heap | %.0f MB RSS |%n", a[2], s[2]);
         System.out.printf("| throughput ratio sockerless / skopeo (median of the per-run ratios: %s) | **%.2f** | 1 |%n",
                 ratios(app, peer), medianRatio(app, peer));
+    }
+
+    /**
+     * The gzip level, by measurement: JDK deflate (the app's compressor) on 24 MiB of the load row's log-like text
+     * and of the JDK's own {@code lib/modules} (binaries), in 128 KiB sync-flushed chunks as the app compresses, on
+     * one core: MB/s and compressed size per level.
+     */
+    private static void gzipLevels() throws Exception {
+        byte[] text = logText(new java.util.Random(1), 24 << 20);
+        byte[] binary = java.util.Arrays.copyOf(Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib",
+                "modules")), 24 << 20);
+        System.out.println();
+        System.out.println("| gzip level (JDK deflate, 128 KiB chunks, one core) | log-like text: MB/s, size | binaries: "
+                + "MB/s, size |");
+        System.out.println("|---|---|---|");
+        for (int level : new int[]{1, 2, 3, 4, 6, 9}) {
+            String[] cells = new String[2];
+            for (int k = 0; k < 2; k++) {
+                byte[] in = k == 0 ? text : binary;
+                double best = Double.MAX_VALUE;
+                long out = 0;
+                for (int round = 0; round < 2; round++) { // the first warms up
+                    java.util.zip.Deflater d = new java.util.zip.Deflater(level, true);
+                    byte[] buf = new byte[256 * 1024];
+                    out = 0;
+                    long t0 = System.nanoTime();
+                    for (int off = 0; off < in.length; off += 128 * 1024) {
+                        d.reset();
+                        d.setInput(in, off, Math.min(128 * 1024, in.length - off));
+                        int n;
+                        do {
+                            n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+                            out += n;
+                        } while (n == buf.length);
+                    }
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                    d.end();
+                }
+                cells[k] = String.format("%.0f MB/s, %.1f %%", in.length / 1e6 / best, 100.0 * out / in.length);
+            }
+            System.out.printf("| %d | %s | %s |%n", level, cells[0], cells[1]);
+        }
     }
 
     private static final int LOAD_RUNS = 3;
