@@ -76,6 +76,8 @@ public final class Settings {
         SOCKERLESS_WAIT_SECONDS("20"),
         SOCKERLESS_LOG_TABLE("auto"),
         SOCKERLESS_LOGS_MAX_RESPONSE_BYTES("33554432"),
+        /** Rows per Log Analytics query of a logs read (the SDK converts a page in time quadratic in its rows). */
+        SOCKERLESS_LOGS_PAGE_ROWS(String.valueOf(dev.sockerless.aca.logs.LogAnalyticsLogSource.DEFAULT_PAGE_ROWS)),
         /** logs follow=1: how long one long-poll call waits for new lines. */
         SOCKERLESS_FOLLOW_WAIT_SECONDS("20"),
         /** How often the follow poller queries Log Analytics (one query for all followed executions). */

@@ -208,7 +208,8 @@ public final class AppServices {
         LogsQueryClient client = LogAnalyticsLogSource.client(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_ENDPOINT),
                 credential);
         return new LogAnalyticsLogSource(client, workspace(settings, credential, null),
-                LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), LogAnalyticsLogSource.DEFAULT_PAGE_ROWS,
+                LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)),
+                settings.integer(Key.SOCKERLESS_LOGS_PAGE_ROWS, 100, LogAnalyticsLogSource.MAX_PAGE_ROWS),
                 max, LogAnalyticsLogSource.DEFAULT_DEADLINE, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
     }
 

@@ -234,12 +234,14 @@ final class FunctionHttpHandler implements HttpHandler {
         if (length <= 0) {
             return null;
         }
-        byte[] bytes;
+        // read straight into an array of the declared size: readNBytes(int) would buffer and copy it twice more
+        byte[] bytes = new byte[(int) length];
+        int read;
         try (InputStream body = ex.getRequestBody()) {
-            bytes = body.readNBytes((int) length);
+            read = body.readNBytes(bytes, 0, bytes.length);
         }
-        if (bytes.length != length) {
-            throw new IOException("request body ended after " + bytes.length + " of " + length + " bytes");
+        if (read != length) {
+            throw new IOException("request body ended after " + read + " of " + length + " bytes");
         }
         return RequestBody.forwarded(bytes, in.getFirst("Content-Type"));
     }
