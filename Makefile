@@ -71,7 +71,8 @@ clean:
 	$(MVN) clean
 
 ## bench: registry requests per pull, load, logs and follow figures, ARM requests per docker run -d / docker ps (strict ARM
-## stand-in); then the bridge: its overhead on pull and inspect, and the docker logs -f delay through it
+## stand-in); then the bridge: its overhead on pull and inspect, and the docker logs -f delay through it.
+## BENCH_ROWS="load logs pull lifecycle" (any of them) runs only those tables of the app's benchmark, without the bridge's
 bench: deps deps-skopeo package
-	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark
-	java -cp "bridge/target/test-classes:bridge/target/classes:$$(cat bridge/target/test-classpath.txt)" dev.sockerless.aca.bench.BridgeBenchmark
+	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark $(BENCH_ROWS)
+	$(if $(BENCH_ROWS),,java -cp "bridge/target/test-classes:bridge/target/classes:$$(cat bridge/target/test-classpath.txt)" dev.sockerless.aca.bench.BridgeBenchmark)

@@ -299,7 +299,7 @@ public final class BlobArchiveSource {
     public Path download(BlobLocation location, Path tempDir, long maxBytes) {
         Path file;
         try {
-            file = Files.createTempFile(tempDir, "blob-", ".archive");
+            file = dev.sockerless.aca.images.LoadTempFiles.create(tempDir, "blob", ".archive");
         } catch (IOException e) {
             throw DockerApiException.system("cannot create a temporary file for the blob: " + e.getMessage(), e);
         }

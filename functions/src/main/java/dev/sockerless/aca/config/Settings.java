@@ -36,6 +36,8 @@ public final class Settings {
         SOCKERLESS_STAGING_REGISTRY(null),
         SOCKERLESS_LOAD_MAX_EXPANDED_BYTES(String.valueOf(8L << 30)),
         SOCKERLESS_LOAD_COMPRESS_LAYERS("true"),
+        /** Loads running at once on one instance; one more answers 429 with Retry-After. */
+        SOCKERLESS_LOAD_MAX_CONCURRENT("2"),
         /**
          * Blob hosts ({@code myacct.blob.core.windows.net}, comma separated) {@code docker load ?fromBlob=} may read
          * from besides the state storage account's; read with the app's identity.
@@ -75,6 +77,8 @@ public final class Settings {
         SOCKERLESS_WAIT_SECONDS("20"),
         SOCKERLESS_LOG_TABLE("auto"),
         SOCKERLESS_LOGS_MAX_RESPONSE_BYTES("33554432"),
+        /** Rows per Log Analytics query of a logs read (the SDK converts a page in time quadratic in its rows). */
+        SOCKERLESS_LOGS_PAGE_ROWS(String.valueOf(dev.sockerless.aca.logs.LogAnalyticsLogSource.DEFAULT_PAGE_ROWS)),
         /** logs follow=1: how long one long-poll call waits for new lines. */
         SOCKERLESS_FOLLOW_WAIT_SECONDS("20"),
         /** How often the follow poller queries Log Analytics (one query for all followed executions). */

@@ -41,6 +41,8 @@ public final class ImageHandlers {
     private final Supplier<LoadOptions> loadOptions;
     private final Supplier<BlobArchiveSource> blobs;
     private final Platform defaultPlatform;
+    private final java.util.concurrent.Semaphore loads;
+    private final int maxLoads;
 
     /**
      * @param loadOptions the load settings, read at each load so that a server without a staging registry still
@@ -50,6 +52,28 @@ public final class ImageHandlers {
     public ImageHandlers(ImagePuller puller, ImageLookup lookup, ImageStore store, ImageTagger tagger,
                          ImageLoader loader, Supplier<LoadOptions> loadOptions, Supplier<BlobArchiveSource> blobs,
                          Platform defaultPlatform) {
+        this(puller, lookup, store, tagger, loader, loadOptions, blobs, defaultPlatform, DEFAULT_MAX_CONCURRENT_LOADS);
+    }
+
+    /** The default of {@code SOCKERLESS_LOAD_MAX_CONCURRENT}. */
+    public static final int DEFAULT_MAX_CONCURRENT_LOADS = 2;
+    /** What a load refused for concurrency tells the client to wait, in seconds. */
+    static final int LOAD_RETRY_AFTER_SECONDS = 5;
+
+    /**
+     * @param maxConcurrentLoads {@code SOCKERLESS_LOAD_MAX_CONCURRENT}: loads running at once on this instance; one
+     *                           more is refused at once with 429 and {@code Retry-After} (never queued: a queued
+     *                           request would hold its body in memory while it waits, and the front end's 230 s run
+     *                           on)
+     */
+    public ImageHandlers(ImagePuller puller, ImageLookup lookup, ImageStore store, ImageTagger tagger,
+                         ImageLoader loader, Supplier<LoadOptions> loadOptions, Supplier<BlobArchiveSource> blobs,
+                         Platform defaultPlatform, int maxConcurrentLoads) {
+        if (maxConcurrentLoads < 1) {
+            throw new IllegalArgumentException("maxConcurrentLoads must be positive");
+        }
+        this.maxLoads = maxConcurrentLoads;
+        this.loads = new java.util.concurrent.Semaphore(maxConcurrentLoads);
         this.puller = puller;
         this.lookup = lookup;
         this.store = store;
@@ -68,6 +92,22 @@ public final class ImageHandlers {
      * Functions host hands bodies over whole and caps them).
      */
     public ApiResponse load(ApiRequest request) {
+        if (!loads.tryAcquire()) {
+            ApiResponse busy = ErrorResponses.of(new DockerApiException(DockerApiException.Kind.TOO_MANY_REQUESTS,
+                    "too many image loads at once on this instance (the limit is " + maxLoads
+                            + ", SOCKERLESS_LOAD_MAX_CONCURRENT): try again in " + LOAD_RETRY_AFTER_SECONDS + " s"));
+            Map<String, String> headers = new java.util.LinkedHashMap<>(busy.headers());
+            headers.put("Retry-After", String.valueOf(LOAD_RETRY_AFTER_SECONDS));
+            return new ApiResponse(busy.status(), headers, busy.body());
+        }
+        try {
+            return loadWithinLimit(request);
+        } finally {
+            loads.release();
+        }
+    }
+
+    private ApiResponse loadWithinLimit(ApiRequest request) {
         Optional<String> fromBlob = request.param("fromBlob");
         if (fromBlob.isPresent() && request.body().length > 0) {
             throw DockerApiException.invalid("fromBlob and a request body cannot both be given: send the archive"

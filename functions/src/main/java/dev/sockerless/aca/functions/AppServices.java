@@ -42,6 +42,7 @@ import dev.sockerless.aca.images.ImagePuller;
 import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageStore;
 import dev.sockerless.aca.images.LoadOptions;
+import dev.sockerless.aca.images.LoadTempFiles;
 import dev.sockerless.aca.images.ImageTagger;
 import dev.sockerless.aca.registry.AcrAudience;
 import dev.sockerless.aca.registry.OutboundGuard;
@@ -140,8 +141,11 @@ public final class AppServices {
                     FollowPoller.Outcome o = followPoller.get().poll(Instant.now(), r.purge());
                     return new LogFollowFunctions.PollResult(o.followed(), o.more());
                 }, Clock.systemUTC()));
+        // a crashed predecessor's load files (this process has none yet): the temporary directory of loads
+        LoadTempFiles.sweep(LoadOptions.defaults("unused").tempDir());
         this.images = new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
-                loader, () -> loadOptions(settings), new Lazy<>(() -> blobArchives(settings)), platform);
+                loader, () -> loadOptions(settings), new Lazy<>(() -> blobArchives(settings)), platform,
+                settings.integer(Key.SOCKERLESS_LOAD_MAX_CONCURRENT, 1, 1024));
     }
 
     /**
@@ -207,7 +211,8 @@ public final class AppServices {
         LogsQueryClient client = LogAnalyticsLogSource.client(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_ENDPOINT),
                 credential);
         return new LogAnalyticsLogSource(client, workspace(settings, credential, null),
-                LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), LogAnalyticsLogSource.DEFAULT_PAGE_ROWS,
+                LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)),
+                settings.integer(Key.SOCKERLESS_LOGS_PAGE_ROWS, 100, LogAnalyticsLogSource.MAX_PAGE_ROWS),
                 max, LogAnalyticsLogSource.DEFAULT_DEADLINE, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
     }
 

@@ -3,6 +3,7 @@ package dev.sockerless.aca.images;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.registry.BoundedJson;
 import dev.sockerless.aca.registry.Descriptor;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
@@ -43,6 +44,15 @@ public final class DockerArchive implements AutoCloseable {
 
     /** Largest JSON document (manifest.json, index.json, manifests) read from an archive. */
     static final long MAX_JSON_BYTES = OciRegistryClient.MAX_MANIFEST_BYTES;
+    /**
+     * Most bytes read from the archive into memory by one load (manifest.json, index.json, manifests and configs
+     * together; each is also capped alone), so that an archive of many large configs cannot fill the heap.
+     */
+    static final long MAX_HELD_BYTES = 32L * 1024 * 1024;
+    /** Most images (manifest.json entries, index.json manifests) in one archive. */
+    static final int MAX_IMAGES = 256;
+    /** Most tags (RepoTags and name annotations together) in one archive. */
+    static final int MAX_TAGS = 1024;
     private static final int MAX_LINK_HOPS = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,6 +65,8 @@ public final class DockerArchive implements AutoCloseable {
     private final long maxExpandedBytes;
     private List<ArchiveImage> images;
     private boolean ociLayout;
+    private long heldBytes;
+    private int tagCount;
 
     private DockerArchive(Compression compression, Path tempFile, TarFile tar, long archiveSize, long maxExpandedBytes) {
         this.compression = compression;
@@ -74,8 +86,10 @@ public final class DockerArchive implements AutoCloseable {
      */
     public static DockerArchive open(byte[] body, long maxExpandedBytes, Path tempDir, Platform platform) {
         Compression compression = Compression.sniff(body, Math.min(body.length, Compression.MAGIC_LENGTH));
-        return open(compression, () -> new TarFile(body), body.length, () -> new ByteArrayInputStream(body),
-                maxExpandedBytes, tempDir, platform);
+        return open(compression, () -> {
+            TarHeaders.check(body);
+            return new TarFile(body);
+        }, body.length, () -> new ByteArrayInputStream(body), maxExpandedBytes, tempDir, platform);
     }
 
     /**
@@ -98,11 +112,13 @@ public final class DockerArchive implements AutoCloseable {
         } catch (IOException e) {
             throw DockerApiException.system("cannot read the archive file: " + message(e), e);
         }
-        return open(compression, () -> new TarFile(file), size, () -> Files.newInputStream(file), maxExpandedBytes,
-                tempDir, platform);
+        return open(compression, () -> {
+            TarHeaders.check(file);
+            return new TarFile(file);
+        }, size, () -> Files.newInputStream(file), maxExpandedBytes, tempDir, platform);
     }
 
-    /** Indexes the stored bytes as a tar in place (for an uncompressed archive). */
+    /** Indexes the stored bytes as a tar in place (for an uncompressed archive), its headers checked first. */
     private interface TarOpener {
         TarFile open() throws IOException;
     }
@@ -123,9 +139,9 @@ public final class DockerArchive implements AutoCloseable {
                 tar = inPlace.open();
                 size = inPlaceSize;
             } else {
-                temp = Files.createTempFile(tempDir, "docker-load-", ".tar");
+                temp = LoadTempFiles.create(tempDir, "archive", ".tar");
                 try (InputStream in = compression.decompress(stream.open(), maxExpandedBytes,
-                        "the " + compression.name().toLowerCase() + " archive");
+                        "the " + compression.name().toLowerCase(java.util.Locale.ROOT) + " archive");
                      OutputStream out = Files.newOutputStream(temp)) {
                     in.transferTo(out);
                 } catch (java.io.EOFException e) {
@@ -136,6 +152,7 @@ public final class DockerArchive implements AutoCloseable {
                             + compression.name().toLowerCase() + " stream: " + message(e));
                 }
                 size = Files.size(temp);
+                TarHeaders.check(temp);
                 tar = new TarFile(temp);
             }
             archive = new DockerArchive(compression, temp, tar, size, maxExpandedBytes);
@@ -311,6 +328,11 @@ public final class DockerArchive implements AutoCloseable {
         if (entry.getSize() > cap) {
             throw invalid(what + " is " + entry.getSize() + " bytes, over the limit of " + cap);
         }
+        heldBytes += entry.getSize();
+        if (heldBytes > MAX_HELD_BYTES) {
+            throw invalid("the archive's manifests and configs hold more than " + MAX_HELD_BYTES
+                    + " bytes together (the limit)");
+        }
         try (InputStream in = tar.getInputStream(entry)) {
             byte[] bytes = in.readAllBytes();
             if (bytes.length != entry.getSize()) {
@@ -325,11 +347,13 @@ public final class DockerArchive implements AutoCloseable {
     private JsonNode readJson(String path, String what) {
         byte[] bytes = read(require(path, what), MAX_JSON_BYTES, what);
         try {
-            JsonNode node = JSON.readTree(bytes);
+            JsonNode node = BoundedJson.readTree(JSON, bytes);
             if (node == null) {
                 throw invalid(what + " is empty");
             }
             return node;
+        } catch (BoundedJson.TooManyValues e) {
+            throw invalid(what + " has " + e.getMessage());
         } catch (IOException e) {
             throw invalid(what + " is not valid JSON");
         }
@@ -356,6 +380,10 @@ public final class DockerArchive implements AutoCloseable {
             if (!manifestJson.isArray()) {
                 throw invalid("manifest.json is not a JSON array");
             }
+            if (manifestJson.size() > MAX_IMAGES) {
+                throw invalid("manifest.json lists " + manifestJson.size() + " images, over the limit of "
+                        + MAX_IMAGES);
+            }
         }
         if (exists("oci-layout") && exists("index.json")) {
             ociLayout = true;
@@ -380,9 +408,17 @@ public final class DockerArchive implements AutoCloseable {
         throw invalid("neither manifest.json nor an OCI layout (oci-layout, index.json) found: not a docker save archive");
     }
 
-    private static List<String> repoTags(JsonNode entry) {
+    private void countTags(int n) {
+        tagCount += n;
+        if (tagCount > MAX_TAGS) {
+            throw invalid("more than " + MAX_TAGS + " tags in the archive (the limit)");
+        }
+    }
+
+    private List<String> repoTags(JsonNode entry) {
         List<String> out = new ArrayList<>();
         JsonNode tags = entry.path("RepoTags");
+        countTags(tags.size());
         if (!tags.isMissingNode() && !tags.isNull() && !tags.isArray()) {
             throw invalid("RepoTags in manifest.json is not an array");
         }
@@ -435,6 +471,10 @@ public final class DockerArchive implements AutoCloseable {
         if (!index.path("manifests").isArray()) {
             throw invalid("index.json has no manifests array");
         }
+        if (index.path("manifests").size() > MAX_IMAGES) {
+            throw invalid("index.json lists " + index.path("manifests").size() + " manifests, over the limit of "
+                    + MAX_IMAGES);
+        }
         // Group the index entries by manifest (Docker writes one entry per tag), keeping the archive's order.
         Map<Digest, List<String>> namesByManifest = new LinkedHashMap<>();
         Map<Digest, Descriptor> descriptors = new HashMap<>();
@@ -450,6 +490,7 @@ public final class DockerArchive implements AutoCloseable {
                 }
             }
             if (name != null && !names.contains(name)) {
+                countTags(1);
                 names.add(name);
             }
         }
@@ -543,7 +584,9 @@ public final class DockerArchive implements AutoCloseable {
     private static List<Digest> diffIds(byte[] config, String path) {
         JsonNode root;
         try {
-            root = JSON.readTree(config);
+            root = BoundedJson.readTree(JSON, config);
+        } catch (BoundedJson.TooManyValues e) {
+            throw invalid("config " + path + " has " + e.getMessage());
         } catch (IOException e) {
             throw invalid("config " + path + " is not valid JSON");
         }

@@ -35,7 +35,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code docker load}: reads a {@code docker save} archive ({@link DockerArchive}), verifies every layer against
@@ -45,7 +44,7 @@ import java.util.zip.GZIPOutputStream;
  * <p>Nothing is half done: all blobs and manifests (by digest) of every image are pushed first; tags are put only
  * when all of that succeeded, and the image table is written only after the tags. A failed load leaves no tag and
  * no record, and its retry re-uploads nothing the registry already holds (blobs are HEADed first; gzip output is
- * deterministic: mtime 0, fixed level).
+ * deterministic: {@link ParallelGzip}, mtime 0, fixed level).
  *
  * <p>Layers: an uncompressed layer is gzipped (unless {@link LoadOptions#compressLayers()} is off) into a temporary
  * file while its uncompressed digest is checked; a compressed layer of an OCI layout is pushed byte for byte. The
@@ -355,14 +354,14 @@ public final class ImageLoader {
                 return new Prepared(known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
             }
             if (kind == Kind.GZIP) {
-                Path temp = Files.createTempFile(options.tempDir(), "layer-", ".tar.gz");
+                Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
                 temps.add(temp);
                 MessageDigest uncompressed = Digest.sha256();
                 MessageDigest compressed = Digest.sha256();
                 try (InputStream in = new DigestInputStream(layer.openUncompressed(options.maxExpandedBytes()),
                         uncompressed);
                      OutputStream file = Files.newOutputStream(temp);
-                     OutputStream gzip = new DeterministicGzip(new DigestOutputStream(file, compressed),
+                     OutputStream gzip = new ParallelGzip(new DigestOutputStream(file, compressed),
                              options.gzipLevel())) {
                     in.transferTo(gzip);
                 }
@@ -431,7 +430,6 @@ public final class ImageLoader {
         return digest.hex().substring(0, 12);
     }
 
-    /** Gzip with a fixed level and header mtime 0 (the JDK writes 0), so equal input gives equal bytes. */
     /** A layer gzipped to a temporary file when first read (a repeated load whose registry lost the blob). */
     private static final class GzipOnFirstOpen implements BlobSource {
         private final ArchiveLayer layer;
@@ -448,22 +446,15 @@ public final class ImageLoader {
         @Override
         public synchronized InputStream open() throws IOException {
             if (file == null) {
-                Path temp = Files.createTempFile(options.tempDir(), "layer-", ".tar.gz");
+                Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
                 temps.add(temp);
                 try (InputStream in = layer.openUncompressed(options.maxExpandedBytes());
-                     OutputStream gzip = new DeterministicGzip(Files.newOutputStream(temp), options.gzipLevel())) {
+                     OutputStream gzip = new ParallelGzip(Files.newOutputStream(temp), options.gzipLevel())) {
                     in.transferTo(gzip);
                 }
                 file = temp;
             }
             return Files.newInputStream(file);
-        }
-    }
-
-    private static final class DeterministicGzip extends GZIPOutputStream {
-        DeterministicGzip(OutputStream out, int level) throws IOException {
-            super(out, 64 * 1024);
-            def.setLevel(level);
         }
     }
 

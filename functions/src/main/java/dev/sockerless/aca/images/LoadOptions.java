@@ -26,7 +26,11 @@ public record LoadOptions(String stagingRegistry, RegistryCredentials credential
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1L << 30;
     public static final long DEFAULT_MAX_EXPANDED_BYTES = 8L << 30;
-    public static final int DEFAULT_GZIP_LEVEL = 6;
+    /**
+     * Level 1, by measurement (README, Benchmark): on log-like text 158 MB/s a core for 26.8 % of the size against
+     * 50 MB/s for 23.2 % at level 6, on binaries 93 against 26 MB/s for 39.7 % against 35.6 %.
+     */
+    public static final int DEFAULT_GZIP_LEVEL = 1;
 
     public LoadOptions {
         Objects.requireNonNull(stagingRegistry, "stagingRegistry");

@@ -11,6 +11,15 @@ import java.util.Optional;
  */
 public record AuthChallenge(String scheme, Map<String, String> parameters) {
 
+    /** Longest {@code WWW-Authenticate} value read; a longer one is not a usable challenge. */
+    static final int MAX_HEADER_LENGTH = 8 * 1024;
+    /** Longest realm (a URL) and other parameter values. */
+    static final int MAX_REALM_LENGTH = 2048;
+    /** Longest service name (a host name in practice). */
+    static final int MAX_SERVICE_LENGTH = 255;
+    /** Most parameters kept. */
+    static final int MAX_PARAMETERS = 8;
+
     public AuthChallenge {
         scheme = scheme.toLowerCase(Locale.ROOT);
         parameters = Map.copyOf(parameters);
@@ -18,7 +27,7 @@ public record AuthChallenge(String scheme, Map<String, String> parameters) {
 
     /** Parses the first challenge of a header value; empty when the header is absent or unparsable. */
     public static Optional<AuthChallenge> parse(String header) {
-        if (header == null) {
+        if (header == null || header.length() > MAX_HEADER_LENGTH) {
             return Optional.empty();
         }
         String text = header.trim();
@@ -59,6 +68,11 @@ public record AuthChallenge(String scheme, Map<String, String> parameters) {
             if (!name.isEmpty()) {
                 params.putIfAbsent(name, value.toString().trim());
             }
+        }
+        if (params.size() > MAX_PARAMETERS
+                || params.getOrDefault("service", "").length() > MAX_SERVICE_LENGTH
+                || params.values().stream().anyMatch(v -> v.length() > MAX_REALM_LENGTH)) {
+            return Optional.empty(); // a registry's realm and service are short; these would only fill caches
         }
         return Optional.of(new AuthChallenge(scheme, params));
     }

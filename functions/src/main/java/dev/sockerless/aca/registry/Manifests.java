@@ -123,11 +123,13 @@ public final class Manifests {
 
     static JsonNode readTree(byte[] raw) {
         try {
-            JsonNode node = JSON.readTree(raw);
+            JsonNode node = BoundedJson.readTree(JSON, raw);
             if (node == null || !node.isObject()) {
                 throw malformed("not a JSON object");
             }
             return node;
+        } catch (BoundedJson.TooManyValues e) {
+            throw malformed(e.getMessage());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw malformed("invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

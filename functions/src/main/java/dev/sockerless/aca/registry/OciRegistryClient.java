@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * The project's OCI Distribution client for one repository and one set of credentials: anonymous, Basic and the
@@ -33,14 +32,24 @@ public final class OciRegistryClient implements RegistryApi {
     private final ImageReference repository;
     private final RegistryCredentials credentials;
     private final TokenCache tokens;
-    private final ConcurrentMap<URI, AuthChallenge> challenges;
+    private final BoundedCache<URI, AuthChallenge> challenges;
 
     /**
      * @param trusted the operator trusts this registry (an insecure registry or a mirror): it, its token realm and its
      *                redirects may then be on internal addresses
      */
+    /** Heap the learnt challenges may hold together (least recently used go first). */
+    static final long MAX_CHALLENGE_BYTES = 1024 * 1024;
+
+    /** A cache of the challenges learnt per registry, shared by the clients of one {@link Registries}. */
+    static BoundedCache<URI, AuthChallenge> challengeCache() {
+        return new BoundedCache<>(MAX_CHALLENGE_BYTES, (uri, c) -> BoundedCache.weight(uri.toString())
+                + c.parameters().entrySet().stream().mapToLong(e -> BoundedCache.weight(e.getKey())
+                + BoundedCache.weight(e.getValue())).sum());
+    }
+
     OciRegistryClient(RegistryTransport transport, URI base, boolean trusted, ImageReference repository,
-                      RegistryCredentials credentials, TokenCache tokens, ConcurrentMap<URI, AuthChallenge> challenges) {
+                      RegistryCredentials credentials, TokenCache tokens, BoundedCache<URI, AuthChallenge> challenges) {
         this.transport = transport;
         this.trusted = trusted;
         this.base = base;
@@ -209,6 +218,12 @@ public final class OciRegistryClient implements RegistryApi {
 
     private String fetchToken(AuthChallenge challenge, String scope, TokenCache.Key key) {
         URI realm = BearerRealm.validate(base, challenge.realm());
+        if (!(credentials instanceof RegistryCredentials.Anonymous) && "http".equals(realm.getScheme())
+                && !realm.getHost().equalsIgnoreCase(base.getHost())) {
+            // plain http shows the credentials to every network hop: only the registry's own host may ask for them so
+            throw DockerApiException.invalid("refusing to send credentials to the plain-http token realm "
+                    + realm.getAuthority() + ", which is not on the registry's host " + base.getHost());
+        }
         RegistryTransport.Response r;
         if (credentials instanceof RegistryCredentials.IdentityToken identity) {
             r = postRefreshToken(realm, challenge, scope, identity.token());

@@ -6,8 +6,6 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 
 import java.net.URI;
 import java.time.Clock;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,7 +18,7 @@ public final class Registries {
     private final RegistryTransport transport;
     private final RegistryEndpoints endpoints;
     private final TokenCache tokens;
-    private final ConcurrentMap<URI, AuthChallenge> challenges = new ConcurrentHashMap<>();
+    private final BoundedCache<URI, AuthChallenge> challenges = OciRegistryClient.challengeCache();
 
     private final Supplier<TokenCredential> entraCredential;
     private final AcrAudience acrAudience;

@@ -37,6 +37,9 @@ public final class RegistryTransport {
     private final Duration timeout;
     private final OutboundGuard guard;
     private final Retries retries;
+    /** Untrusted https goes through the guard's tunnel (built at the first such request); see {@link GuardedTunnel}. */
+    private volatile HttpClient guarded;
+    private GuardedTunnel tunnel;
 
     /** A transport trusting no internal address and retrying within the default budget. */
     public RegistryTransport(HttpClient http, Duration timeout) {
@@ -135,8 +138,7 @@ public final class RegistryTransport {
     public Response send(Request request, long maxBodyBytes, String what, boolean originTrusted) {
         Request current = request;
         for (int hop = 0; ; hop++) {
-            guard.check(current.uri(), originTrusted);
-            Response response = sendWithRetries(current, maxBodyBytes, what);
+            Response response = sendWithRetries(current, maxBodyBytes, what, originTrusted);
             if (!isRedirect(response.status()) || !("GET".equals(current.method()) || "HEAD".equals(current.method()))) {
                 return response;
             }
@@ -159,13 +161,15 @@ public final class RegistryTransport {
         }
     }
 
-    private Response sendWithRetries(Request request, long maxBodyBytes, String what) {
+    private Response sendWithRetries(Request request, long maxBodyBytes, String what, boolean originTrusted) {
         boolean idempotent = "GET".equals(request.method()) || "HEAD".equals(request.method());
         Duration waited = Duration.ZERO; // the budget bounds the waiting; each attempt is bounded by the timeout
         for (int attempt = 0; ; attempt++) {
+            // every attempt is checked: after a wait the name may resolve elsewhere (DNS rebinding)
+            guard.check(request.uri(), originTrusted);
             Duration wait;
             try {
-                Response response = sendOnce(request, maxBodyBytes, what);
+                Response response = sendOnce(clientFor(request.uri(), originTrusted), request, maxBodyBytes, what);
                 if (!idempotent || !isRetryable(response.status())) {
                     return response;
                 }
@@ -235,7 +239,33 @@ public final class RegistryTransport {
         return "https".equals(uri.getScheme()) ? 443 : 80;
     }
 
-    private Response sendOnce(Request request, long maxBodyBytes, String what) {
+    /**
+     * The direct client for trusted registries and plain http; for untrusted https, the client whose connections go
+     * through the guard's tunnel, which checks the address it connects to.
+     */
+    private HttpClient clientFor(URI uri, boolean originTrusted) {
+        if (originTrusted || guard.isTrusted(uri) || !"https".equals(uri.getScheme())) {
+            return http;
+        }
+        HttpClient g = guarded;
+        if (g == null) {
+            synchronized (this) {
+                if (guarded == null) {
+                    try {
+                        tunnel = new GuardedTunnel(guard, timeout);
+                    } catch (IOException e) {
+                        throw DockerApiException.system("cannot open the registry tunnel: " + e.getMessage(), e);
+                    }
+                    guarded = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout)
+                            .proxy(java.net.ProxySelector.of(tunnel.address())).build();
+                }
+                g = guarded;
+            }
+        }
+        return g;
+    }
+
+    private Response sendOnce(HttpClient http, Request request, long maxBodyBytes, String what) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(timeout);
         if ("http".equals(request.uri().getScheme())) {
             builder.version(HttpClient.Version.HTTP_1_1);
@@ -264,6 +294,13 @@ public final class RegistryTransport {
             if (cause instanceof HttpTimeoutException) {
                 throw DockerApiException.unavailable(what + ": registry " + request.uri().getAuthority()
                         + " did not answer in time", cause);
+            }
+            GuardedTunnel t = tunnel;
+            String refused = t == null || http != guarded ? null
+                    : t.takeRefusal(request.uri().getHost() + ":" + effectivePort(request.uri()));
+            if (refused != null) {
+                throw DockerApiException.invalid(refused + " (list the registry in SOCKERLESS_INSECURE_REGISTRIES to"
+                        + " allow it)");
             }
             if (cause instanceof IOException io) {
                 throw DockerApiException.unavailable(what + ": cannot reach registry " + request.uri().getAuthority()

@@ -3,9 +3,7 @@ package dev.sockerless.aca.registry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bearer tokens by (realm, service, scope, credential identity). Expiry counts from the local receipt time, never
@@ -16,7 +14,10 @@ public final class TokenCache {
 
     static final Duration MINIMUM_LIFETIME = Duration.ofSeconds(60);
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(10);
-    private static final int MAX_ENTRIES = 10_000;
+    /** Longest a token is kept, whatever {@code expires_in} says. */
+    static final Duration MAXIMUM_LIFETIME = Duration.ofDays(1);
+    /** Heap the cached tokens may hold together (least recently used go first). */
+    static final long MAX_BYTES = 8L * 1024 * 1024;
 
     /** A cache key; {@code identity} is {@link RegistryCredentials#cacheIdentity()}, never a secret. */
     public record Key(String realm, String service, String scope, String identity) {
@@ -25,16 +26,26 @@ public final class TokenCache {
     private record Entry(String token, Instant expiresAt) {
     }
 
-    private final Map<Key, Entry> tokens = new ConcurrentHashMap<>();
+    private final BoundedCache<Key, Entry> tokens;
     private final Clock clock;
 
     public TokenCache(Clock clock) {
+        this(clock, MAX_BYTES);
+    }
+
+    TokenCache(Clock clock, long maxBytes) {
         this.clock = clock;
+        this.tokens = new BoundedCache<>(maxBytes, (k, e) -> 64 + BoundedCache.weight(k.realm())
+                + BoundedCache.weight(k.service()) + BoundedCache.weight(k.scope())
+                + BoundedCache.weight(k.identity()) + BoundedCache.weight(e.token()));
     }
 
     public Optional<String> find(Key key) {
         Entry entry = tokens.get(key);
         if (entry == null || !clock.instant().isBefore(entry.expiresAt())) {
+            if (entry != null) {
+                tokens.remove(key);
+            }
             return Optional.empty();
         }
         return Optional.of(entry.token());
@@ -42,14 +53,8 @@ public final class TokenCache {
 
     /** Stores a token received now, valid for {@code expiresInSeconds} (0 or less: the spec's default of 60 s). */
     public void put(Key key, String token, long expiresInSeconds) {
-        Duration lifetime = Duration.ofSeconds(Math.max(expiresInSeconds, MINIMUM_LIFETIME.getSeconds()));
-        if (tokens.size() >= MAX_ENTRIES) {
-            Instant now = clock.instant();
-            tokens.values().removeIf(e -> !now.isBefore(e.expiresAt()));
-            if (tokens.size() >= MAX_ENTRIES) {
-                tokens.clear();
-            }
-        }
+        Duration lifetime = Duration.ofSeconds(Math.min(Math.max(expiresInSeconds, MINIMUM_LIFETIME.getSeconds()),
+                MAXIMUM_LIFETIME.getSeconds()));
         tokens.put(key, new Entry(token, clock.instant().plus(lifetime).minus(SAFETY_MARGIN)));
     }
 

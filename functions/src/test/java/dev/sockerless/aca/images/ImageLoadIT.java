@@ -420,6 +420,35 @@ class ImageLoadIT {
         assertInvalid(archive, "library/bomb", "expands to more than");
     }
 
+    /**
+     * The memory limits (ArchiveLimitsTest) end to end: a real image whose layer is a zstd bomb (refused at the ratio,
+     * far below the 8 GiB cap) or an xz stream demanding a 1.5 GiB dictionary, and an archive whose tar headers carry
+     * an oversized long name: each a 400 within seconds, nothing pushed, nothing recorded, no temporary file left.
+     */
+    @Test
+    void hostileArchivesAreRefusedBeforeAnythingIsPushed() {
+        TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        String cfg = TestArchives.hex(image.config().digest()) + ".json";
+        byte[] zstdBomb = TestArchives.compress(new byte[0], out -> new com.github.luben.zstd.ZstdOutputStream(out) {
+            @Override
+            public void close() throws java.io.IOException {
+                byte[] zeros = new byte[1 << 20];
+                for (int i = 0; i < 64; i++) {
+                    write(zeros);
+                }
+                super.close();
+            }
+        });
+        for (byte[] layer : List.of(zstdBomb, dev.sockerless.aca.testing.HostileArchives.xzHugeDictionary())) {
+            byte[] archive = new TestArchives.Tar().file("l/layer.tar", layer).file(cfg, image.config().bytes())
+                    .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", cfg,
+                            "RepoTags", List.of("hostile:v1"), "Layers", List.of("l/layer.tar")))),
+                            StandardCharsets.UTF_8)).build();
+            assertInvalid(archive, "library/hostile", layer == zstdBomb ? "decompression bomb" : "KiB of memory");
+        }
+        assertInvalid(dev.sockerless.aca.testing.HostileArchives.longName(1 << 20), "x", "GNU long name");
+    }
+
     @Test
     void oversizeBody() {
         options = options.withMaxBodyBytes(1000);

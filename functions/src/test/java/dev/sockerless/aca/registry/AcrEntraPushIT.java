@@ -147,7 +147,7 @@ class AcrEntraPushIT {
         return new OciRegistryPusher(new OciRegistryClient(
                 new RegistryTransport(RegistryTransport.newHttpClient(TIMEOUT), TIMEOUT), URI.create("http://" + host), true,
                 ImageReference.parse(host + "/" + repository), new RegistryCredentials.Entra(credential, audience),
-                new TokenCache(Clock.systemUTC()), new java.util.concurrent.ConcurrentHashMap<>()));
+                new TokenCache(Clock.systemUTC()), OciRegistryClient.challengeCache()));
     }
 
     @Test

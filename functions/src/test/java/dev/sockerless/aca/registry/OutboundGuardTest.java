@@ -24,13 +24,22 @@ class OutboundGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-            "0.0.0.0", "::1", "fe80::1", "fc00::1", "fd12:3456::1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "224.0.0.1"})
+            "0.0.0.0", "::1", "fe80::1", "fc00::1", "fd12:3456::1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "224.0.0.1",
+            // IPv4-compatible, NAT64 (well-known and local-use), 6to4 carrying internal IPv4 addresses
+            "::10.0.0.1", "::127.0.0.1", "::8.8.8.8", "64:ff9b::a9fe:a9fe", "64:ff9b::10.1.2.3", "64:ff9b:1::808:808",
+            "2002:a9fe:a9fe::1", "2002:7f00:1::", "2002:c0a8:101::1",
+            // Azure's wire server and the other IANA special-purpose blocks that are not globally reachable
+            "168.63.129.16", "192.0.0.1", "192.0.0.170", "192.0.2.1", "198.51.100.7", "203.0.113.9", "192.88.99.1",
+            "198.18.0.1", "240.0.0.1", "255.255.255.255", "100::1", "2001::1", "2001:1ff::1", "2001:db8::1",
+            "3fff::1", "5f00::1", "fec0::1", "ff02::1"})
     void internalAddressesAreRecognised(String address) throws UnknownHostException {
         assertThat(OutboundGuard.isInternal(InetAddress.getByName(address))).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"8.8.8.8", "93.184.216.34", "2001:4860:4860::8888", "100.128.0.1", "172.32.0.1"})
+    @ValueSource(strings = {"8.8.8.8", "93.184.216.34", "2001:4860:4860::8888", "100.128.0.1", "172.32.0.1",
+            "64:ff9b::808:808", "2002:808:808::1", "168.63.129.17", "192.0.1.1", "2001:200::1", "3fff:1000::1",
+            "2a01:111:f100::1"})
     void publicAddressesAreNot(String address) throws UnknownHostException {
         assertThat(OutboundGuard.isInternal(InetAddress.getByName(address))).isFalse();
     }
@@ -118,6 +127,96 @@ class OutboundGuardTest {
             assertThat(post.status()).isEqualTo(503);
         } finally {
             server.stop(0);
+        }
+    }
+
+    /**
+     * DNS rebinding across a retry: the name passes the check, the registry answers 503 with Retry-After, and by the
+     * next attempt the name resolves to the metadata service. The retry is checked again and refused (the test's
+     * guard resolver says where the name points; the connection itself only ever goes to the loopback server).
+     */
+    @Test
+    void aRetryIsCheckedAgainAfterItsWait() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        HttpServer server = server(ex -> {
+            hits.incrementAndGet();
+            ex.getResponseHeaders().add("Retry-After", "1");
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        try {
+            InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
+            AtomicInteger lookups = new AtomicInteger();
+            OutboundGuard guard = OutboundGuard.trusting(List.of(),
+                    host -> new InetAddress[]{answers[Math.min(lookups.getAndIncrement(), 1)]});
+            List<Duration> slept = new ArrayList<>();
+            RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
+                    Duration.ofSeconds(5), guard, new RegistryTransport.Retries(Duration.ofMillis(200),
+                    Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
+            assertThatThrownBy(() -> transport.send(get(server, "/v2/"), 1024, "ping"))
+                    .hasMessageContaining("it resolves to 169.254.169.254, an internal address");
+            assertThat(hits.get()).isEqualTo(1);
+            assertThat(slept).containsExactly(Duration.ofSeconds(1));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * The check bound to the connection: the name passes the check before the attempt, and resolves to the metadata
+     * service when the connection is made. The tunnel resolves it itself, refuses, and connects nowhere (no request
+     * leaves the machine: the client only ever connects to the tunnel on loopback).
+     */
+    @Test
+    void anUntrustedHttpsConnectionGoesWhereTheTunnelCheckedNotWhereTheNameNowPoints() throws Exception {
+        InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
+        AtomicInteger lookups = new AtomicInteger();
+        OutboundGuard guard = OutboundGuard.trusting(List.of(),
+                host -> new InetAddress[]{answers[Math.min(lookups.getAndIncrement(), 1)]});
+        RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
+                Duration.ofSeconds(5), guard, new RegistryTransport.Retries(Duration.ofMillis(1), Duration.ofMillis(1),
+                Duration.ZERO, d -> { }));
+        assertThatThrownBy(() -> transport.send(new RegistryTransport.Request("GET",
+                URI.create("https://rebind.invalid/v2/"), Map.of(), null), 1024, "ping"))
+                .hasMessageContaining("refusing to connect to rebind.invalid:443: it resolves to 169.254.169.254");
+        assertThat(lookups.get()).as("the check before the attempt, then the tunnel's own").isEqualTo(2);
+    }
+
+    /** The tunnel passes bytes both ways to the address it checked (a trusted name here, to reach loopback). */
+    @Test
+    void theTunnelConnectsToTheCheckedAddress() throws Exception {
+        try (java.net.ServerSocket echo = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = echo.accept()) {
+                    s.getInputStream().transferTo(s.getOutputStream());
+                } catch (java.io.IOException ignored) {
+                    // test ended
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            String authority = "registry.test:" + echo.getLocalPort();
+            OutboundGuard guard = OutboundGuard.trusting(List.of(authority),
+                    host -> new InetAddress[]{InetAddress.getLoopbackAddress()});
+            try (GuardedTunnel tunnel = new GuardedTunnel(guard, Duration.ofSeconds(5));
+                 java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority
+                        + "\r\n\r\nhello").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                s.shutdownOutput();
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(answer).isEqualTo("HTTP/1.1 200 Connection established\r\nContent-Length: 0\r\n\r\nhello");
+            }
+            try (GuardedTunnel tunnel = new GuardedTunnel(OutboundGuard.trusting(List.of(),
+                    host -> new InetAddress[]{InetAddress.getLoopbackAddress()}), Duration.ofSeconds(5));
+                 java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("CONNECT " + authority + " HTTP/1.1\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(answer).startsWith("HTTP/1.1 403 refusing to connect to " + authority
+                        + ": it resolves to 127.0.0.1");
+            }
         }
     }
 

@@ -49,8 +49,11 @@ final class FunctionHttpHandler implements HttpHandler {
     private final LocalHost.Options options;
     private final FunctionKeys keys;
     private final ExecutorService invocations;
+    private final HostHeaderCheck hostCheck;
 
-    FunctionHttpHandler(RouteTable routes, LocalHost.Options options, FunctionKeys keys, ExecutorService invocations) {
+    FunctionHttpHandler(RouteTable routes, LocalHost.Options options, FunctionKeys keys, ExecutorService invocations,
+                        HostHeaderCheck hostCheck) {
+        this.hostCheck = hostCheck;
         this.routes = routes;
         this.options = options;
         this.keys = keys;
@@ -99,6 +102,19 @@ final class FunctionHttpHandler implements HttpHandler {
         if (fields > MAX_REQUEST_HEADER_COUNT || headerBytes > MAX_REQUEST_HEADERS_BYTES) {
             outcome[0] = "431";
             empty(ex, 431, true);
+            return;
+        }
+        String host = in.getFirst("Host");
+        if (!hostCheck.allows(host)) {
+            // local only (HostHeaderCheck): DNS rebinding; Kestrel's own 400 for a missing Host is empty, this one
+            // says why so that a misconfigured client can be fixed
+            LOG.warning("refused a request for Host " + (host == null ? "(none)" : "'" + host + "'")
+                    + ": not this host's address");
+            outcome[0] = "400";
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            fixed(ex, 400, ("{\"message\":\"the local host answers only requests for its own address (Host "
+                    + "127.0.0.1, localhost or [::1] with port " + ex.getLocalAddress().getPort() + ", or the "
+                    + "SOCKERLESS_LISTEN host), not for this Host header\"}\n").getBytes(StandardCharsets.UTF_8));
             return;
         }
         RouteTable.Match match = routes.resolve(method, rawPath);
@@ -218,12 +234,14 @@ final class FunctionHttpHandler implements HttpHandler {
         if (length <= 0) {
             return null;
         }
-        byte[] bytes;
+        // read straight into an array of the declared size: readNBytes(int) would buffer and copy it twice more
+        byte[] bytes = new byte[(int) length];
+        int read;
         try (InputStream body = ex.getRequestBody()) {
-            bytes = body.readNBytes((int) length);
+            read = body.readNBytes(bytes, 0, bytes.length);
         }
-        if (bytes.length != length) {
-            throw new IOException("request body ended after " + bytes.length + " of " + length + " bytes");
+        if (read != length) {
+            throw new IOException("request body ended after " + read + " of " + length + " bytes");
         }
         return RequestBody.forwarded(bytes, in.getFirst("Content-Type"));
     }

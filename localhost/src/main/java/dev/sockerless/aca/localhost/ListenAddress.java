@@ -13,6 +13,25 @@ public final class ListenAddress {
 
     public static InetSocketAddress parse(String spec) {
         String s = spec == null || spec.isBlank() ? DEFAULT : spec.trim();
+        String[] parts = split(s);
+        int p;
+        try {
+            p = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid port in listen address '" + s + "'");
+        }
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("invalid port in listen address '" + s + "'");
+        }
+        InetSocketAddress a = new InetSocketAddress(parts[0], p);
+        if (a.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve host in listen address '" + s + "'");
+        }
+        return a;
+    }
+
+    /** {host, port} as written; {@code :port} is loopback, brackets are removed. */
+    private static String[] split(String s) {
         String host;
         String port;
         if (s.startsWith("[")) {
@@ -31,19 +50,6 @@ public final class ListenAddress {
             host = colon == 0 ? "127.0.0.1" : s.substring(0, colon);
             port = s.substring(colon + 1);
         }
-        int p;
-        try {
-            p = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid port in listen address '" + s + "'");
-        }
-        if (p < 0 || p > 65535) {
-            throw new IllegalArgumentException("invalid port in listen address '" + s + "'");
-        }
-        InetSocketAddress a = new InetSocketAddress(host, p);
-        if (a.isUnresolved()) {
-            throw new IllegalArgumentException("cannot resolve host in listen address '" + s + "'");
-        }
-        return a;
+        return new String[] {host, port};
     }
 }

@@ -31,6 +31,8 @@ public final class LocalHost implements AutoCloseable {
     public static final long DEFAULT_MAX_REQUEST_BYTES = 104_857_600L;
     /** Azure answers 502 when a function has not responded within 230 s (Azure Load Balancer idle timeout). */
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(230);
+    /** The setting that allows binding a non-loopback address. */
+    public static final String LISTEN_ANY = "SOCKERLESS_LISTEN_ANY";
 
     /**
      * How the host serves requests.
@@ -41,9 +43,11 @@ public final class LocalHost implements AutoCloseable {
      *                         502 while the invocation goes on
      * @param keysFile         {@code SOCKERLESS_LOCAL_KEYS}: the function keys to enforce, none when empty
      * @param homepageDisabled {@code AzureWebJobsDisableHomepage=true}: an unmatched {@code /} gets 204, not the page
+     * @param listenAny        {@code SOCKERLESS_LISTEN_ANY=true}: binding a non-loopback address is allowed (with a
+     *                         warning); otherwise it makes the start fail
      */
     public record Options(long maxRequestBytes, Duration responseTimeout, Optional<Path> keysFile,
-                          boolean homepageDisabled) {
+                          boolean homepageDisabled, boolean listenAny) {
 
         public Options {
             if (maxRequestBytes <= 0 || responseTimeout.isNegative() || responseTimeout.isZero()) {
@@ -53,7 +57,7 @@ public final class LocalHost implements AutoCloseable {
 
         /** The defaults: Azure's limits, no keys, the homepage. */
         public static Options defaults() {
-            return new Options(DEFAULT_MAX_REQUEST_BYTES, DEFAULT_RESPONSE_TIMEOUT, Optional.empty(), false);
+            return new Options(DEFAULT_MAX_REQUEST_BYTES, DEFAULT_RESPONSE_TIMEOUT, Optional.empty(), false, false);
         }
 
         /** From the settings (system properties, then environment). */
@@ -62,23 +66,28 @@ public final class LocalHost implements AutoCloseable {
                     Duration.ofSeconds(Settings.getLong("SOCKERLESS_LOCAL_RESPONSE_TIMEOUT_SECONDS",
                             DEFAULT_RESPONSE_TIMEOUT.toSeconds())),
                     Settings.get("SOCKERLESS_LOCAL_KEYS").map(Path::of),
-                    Settings.get("AzureWebJobsDisableHomepage").map("true"::equalsIgnoreCase).orElse(false));
+                    Settings.get("AzureWebJobsDisableHomepage").map("true"::equalsIgnoreCase).orElse(false),
+                    Settings.get(LISTEN_ANY).map("true"::equalsIgnoreCase).orElse(false));
         }
 
         public Options withMaxRequestBytes(long bytes) {
-            return new Options(bytes, responseTimeout, keysFile, homepageDisabled);
+            return new Options(bytes, responseTimeout, keysFile, homepageDisabled, listenAny);
         }
 
         public Options withResponseTimeout(Duration timeout) {
-            return new Options(maxRequestBytes, timeout, keysFile, homepageDisabled);
+            return new Options(maxRequestBytes, timeout, keysFile, homepageDisabled, listenAny);
         }
 
         public Options withKeysFile(Path file) {
-            return new Options(maxRequestBytes, responseTimeout, Optional.of(file), homepageDisabled);
+            return new Options(maxRequestBytes, responseTimeout, Optional.of(file), homepageDisabled, listenAny);
         }
 
         public Options withHomepageDisabled(boolean disabled) {
-            return new Options(maxRequestBytes, responseTimeout, keysFile, disabled);
+            return new Options(maxRequestBytes, responseTimeout, keysFile, disabled, listenAny);
+        }
+
+        public Options withListenAny(boolean any) {
+            return new Options(maxRequestBytes, responseTimeout, keysFile, homepageDisabled, any);
         }
     }
     static final int THREADS = 32;
@@ -122,11 +131,21 @@ public final class LocalHost implements AutoCloseable {
             throws IOException {
         RouteTable routes = new RouteTable(functions);
         FunctionKeys keys = options.keysFile().map(FunctionKeys::load).orElse(null);
+        if (!address.getAddress().isLoopbackAddress()) {
+            if (!options.listenAny()) {
+                throw new IllegalArgumentException("refusing to listen on " + address.getHostString()
+                        + ", which is not a loopback address: the local host has no TLS and, unless keys are set, no"
+                        + " authentication; set " + LISTEN_ANY + "=true to allow it");
+            }
+            LOG.warning("listening on the non-loopback address " + address.getHostString() + " (" + LISTEN_ANY
+                    + "=true): anyone who can reach it can drive the app" + (keys == null ? ", and no keys are set" : ""));
+        }
         HttpServer server = HttpServer.create(address, 128);
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads("localhost-http-"));
         ExecutorService invocations = Executors.newCachedThreadPool(daemonThreads("localhost-invocation-"));
         server.setExecutor(executor);
-        server.createContext("/", new FunctionHttpHandler(routes, options, keys, invocations));
+        HostHeaderCheck hostCheck = new HostHeaderCheck(address.getHostString(), server.getAddress());
+        server.createContext("/", new FunctionHttpHandler(routes, options, keys, invocations, hostCheck));
         server.start();
         return new LocalHost(server, executor, invocations, routes);
     }

@@ -47,7 +47,6 @@ public final class Benchmark {
              RegistryServer stagingRegistry = RegistryServer.anonymous();
              dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics =
                      new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
-             CountingProxy staging = new CountingProxy(stagingRegistry.baseUrl());
              dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
                      java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
              Azurite azurite = new Azurite();
@@ -61,10 +60,11 @@ public final class Benchmark {
             System.setProperty("AzureWebJobsStorage", azurite.connectionString().replace(
                     "TableEndpoint=http://127.0.0.1:" + azurite.tablePort(), "TableEndpoint=" + tables.baseUrl()));
             System.setProperty("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + proxy.baseUrl());
-            System.setProperty("SOCKERLESS_STAGING_REGISTRY", staging.hostPort() + "/staging");
+            // the app pushes straight to the staging registry, as skopeo does in the load row
+            System.setProperty("SOCKERLESS_STAGING_REGISTRY", stagingRegistry.hostPort() + "/staging");
             // the archive is over Azure's default 100 MB: raised as an app setting of the same name would be
             System.setProperty("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", String.valueOf(1L << 30));
-            System.setProperty("SOCKERLESS_INSECURE_REGISTRIES", staging.hostPort());
+            System.setProperty("SOCKERLESS_INSECURE_REGISTRIES", stagingRegistry.hostPort());
             System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_ID", "/subscriptions/00000000-0000-0000-0000-000000000000"
                     + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env");
             System.setProperty("SOCKERLESS_ACA_LOCATION", "westeurope"); // with the type: no ARM read of the environment
@@ -77,16 +77,28 @@ public final class Benchmark {
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + host.port();
                 List<String[]> rows = new ArrayList<>();
-                boolean onlyLifecycle = args.length > 0 && args[0].equals("lifecycle");
-                if (args.length > 0 && args[0].equals("follow")) { // `... Benchmark follow`: the follow figures only
+                // `... Benchmark lifecycle|load|logs|pull|follow`: only those tables (several may be named); none: all
+                java.util.Set<String> only = java.util.Set.of(args);
+                if (!only.isEmpty()) {
                     pull(http, base, "single");
-                    follow(http, base, logAnalytics);
-                    followReaders(http, base, logAnalytics, tables);
-                    System.exit(0);
-                }
-                if (onlyLifecycle) { // `... Benchmark lifecycle`: the ARM request counts only
-                    pull(http, base, "single");
-                    lifecycle(http, base, arm);
+                    if (only.contains("pull")) {
+                        overhead(http, base, host);
+                    }
+                    if (only.contains("load")) {
+                        gzipLevels();
+                        load(http, base, stagingRegistry);
+                        repeatedLoad(http, base);
+                    }
+                    if (only.contains("logs")) {
+                        logs(http, base, logAnalytics);
+                    }
+                    if (only.contains("follow")) {
+                        follow(http, base, logAnalytics);
+                        followReaders(http, base, logAnalytics, tables);
+                    }
+                    if (only.contains("lifecycle")) {
+                        lifecycle(http, base, arm);
+                    }
                     System.exit(0);
                 }
 
@@ -114,7 +126,10 @@ public final class Benchmark {
                         times.get(times.size() * 9 / 10) / 1e6, WARM_RUNS, System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors());
                 System.out.printf("peak heap during the pulls (whole JVM): %d MB%n", peakHeap() >> 20);
-                load(http, base, staging);
+                overhead(http, base, host);
+                gzipLevels();
+                load(http, base, stagingRegistry);
+                repeatedLoad(http, base);
                 logs(http, base, logAnalytics);
                 follow(http, base, logAnalytics);
                 followReaders(http, base, logAnalytics, tables);
@@ -125,71 +140,301 @@ public final class Benchmark {
         System.exit(0);
     }
 
-    /** A load as the Functions host hands one over whole: application/octet-stream with a Content-Length. */
-    private static HttpResponse<String> postLoad(HttpClient http, String base, byte[] archive) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=1"))
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Load throughput through the local host next to skopeo copy, repeated-load requests and peak heap. */
-    private static void load(HttpClient http, String base, CountingProxy proxy) throws Exception {
-        java.util.Random random = new java.util.Random(42);
-        List<TestImages.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < LOAD_LAYERS; i++) {
-            byte[] data = new byte[LOAD_LAYER_BYTES];
-            random.nextBytes(data);
-            layers.add(TestImages.layer(Format.DOCKER, java.util.Map.of("data/" + i + ".bin", data)));
-        }
-        dev.sockerless.aca.testing.TestImage image = TestImages.image(Format.DOCKER, TestImages.Platform.LINUX_AMD64,
-                c -> c.cmd("/bin/true"), layers);
-        byte[] archive = dev.sockerless.aca.testing.TestArchives.legacy(image, List.of("bench/big:v1"));
-        layers.clear();
-        double mb = archive.length / 1e6;
-
-        proxy.reset();
-        resetPeakHeap();
-        long t0 = System.nanoTime();
-        HttpResponse<String> r = postLoad(http, base, archive);
-        double ours = (System.nanoTime() - t0) / 1e9;
-        long peak = peakHeap();
-        if (r.statusCode() != 200 || !r.body().contains("Loaded image")) {
-            throw new IllegalStateException("load failed: " + r.statusCode() + " " + r.body());
-        }
-        proxy.reset();
-        long t1 = System.nanoTime();
-        HttpResponse<String> again = postLoad(http, base, archive);
-        if (again.statusCode() != 200) {
-            throw new IllegalStateException("repeated load failed: " + again.statusCode() + " " + again.body());
-        }
-        double repeat = (System.nanoTime() - t1) / 1e9;
-        long uploads = proxy.exchanges().stream().filter(e -> !e.method().equals("HEAD") && !e.method().equals("GET")
-                && e.path().contains("/blobs/")).count();
-        int repeatRequests = proxy.requestCount();
-
-        String skopeo = "not installed";
-        if (Files.isExecutable(Path.of("/usr/bin/skopeo"))) {
-            Path file = Files.createTempFile("bench", ".tar");
-            try {
-                Files.write(file, archive);
-                long t2 = System.nanoTime();
-                Process p = new ProcessBuilder("/usr/bin/skopeo", "copy", "--dest-tls-verify=false",
-                        "docker-archive:" + file, "docker://" + proxy.hostPort() + "/skopeo/big:v1")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                boolean done = p.waitFor(600, TimeUnit.SECONDS);
-                double secs = (System.nanoTime() - t2) / 1e9;
-                skopeo = done && p.exitValue() == 0 ? String.format("%.1f MB/s (%.1f s)", mb / secs, secs) : "failed";
+    /**
+     * The app's own cost of a warm pull and an inspect: each request {@value #OVERHEAD_RUNS} times through the local
+     * host, next to the same request answered with the same body from a static file by a second local host serving
+     * only {@code bench.statics.StaticFiles} (the Functions-style plumbing alone). Median and p99 in ms.
+     */
+    private static void overhead(HttpClient http, String base, LocalHost app) throws Exception {
+        String pull = "/v1.51/images/create?fromImage=docker.io%2Flibrary%2Fsingle&tag=latest";
+        String inspect = "/v1.51/images/single/json";
+        System.out.println();
+        System.out.println("| warm request, " + OVERHEAD_RUNS + " runs | app: median / p99 ms | static file, same local "
+                + "host: median / p99 ms | app's own share of the median |");
+        System.out.println("|---|---|---|---|");
+        for (String[] request : new String[][]{{"POST", pull, "docker pull (unchanged tag)"}, {"GET", inspect,
+                "docker image inspect"}}) {
+            HttpRequest appRequest = HttpRequest.newBuilder(URI.create(base + request[1]))
+                    .method(request[0], HttpRequest.BodyPublishers.noBody()).build();
+            byte[] body = http.send(appRequest, HttpResponse.BodyHandlers.ofByteArray()).body();
+            Path file = Files.createTempFile("bench", ".json");
+            Files.write(file, body);
+            System.setProperty("bench.static.file", file.toString());
+            try (LocalHost statics = LocalHost.start(new InetSocketAddress("127.0.0.1", 0),
+                    "dev.sockerless.aca.bench.statics")) {
+                HttpRequest staticRequest = HttpRequest.newBuilder(URI.create(statics.url() + request[1]))
+                        .method(request[0], HttpRequest.BodyPublishers.noBody()).build();
+                double[] ours = new double[OVERHEAD_RUNS];
+                double[] plain = new double[OVERHEAD_RUNS];
+                for (int i = -OVERHEAD_RUNS / 10; i < OVERHEAD_RUNS; i++) { // a tenth more, unmeasured, to warm up
+                    double a = timed(http, appRequest);
+                    double b = timed(http, staticRequest);
+                    if (i >= 0) {
+                        ours[i] = a;
+                        plain[i] = b;
+                    }
+                }
+                java.util.Arrays.sort(ours);
+                java.util.Arrays.sort(plain);
+                double p99 = OVERHEAD_RUNS * 99 / 100;
+                System.out.printf("| %s (%d-byte reply) | %.2f / %.2f | %.2f / %.2f | %.2f ms |%n", request[2],
+                        body.length, median(ours), ours[(int) p99], median(plain), plain[(int) p99],
+                        median(ours) - median(plain));
             } finally {
                 Files.deleteIfExists(file);
             }
         }
+    }
+
+    private static final int OVERHEAD_RUNS = 200;
+
+    private static double timed(HttpClient http, HttpRequest request) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(request.uri() + ": " + r.statusCode());
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** A load as the Functions host hands one over whole: application/octet-stream with a Content-Length. */
+    private static HttpResponse<String> postLoad(HttpClient http, String base, byte[] archive, boolean quiet)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=" + (quiet ? 1 : 0)))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The fair load row: the same archive (a Docker 25 {@code docker save}: {@value #LOAD_MIXED_LAYERS} layers of 40 %
+     * random bytes and 60 % log-like text, and one all-random layer) loaded through the local host (application/
+     * octet-stream with a Content-Length, as Azure carries it) and copied by {@code skopeo copy docker-archive:}, both
+     * straight to the same staging registry (no proxy in either path), each to a fresh repository, alternating which
+     * goes first, {@value #LOAD_RUNS} times with a new archive each time (so neither side knows a layer). Wall time,
+     * MB/s of archive, CPU seconds (the app: this whole JVM, which also sends the body; skopeo: user + sys of its
+     * process) and peak memory (the app: heap of this JVM incl. the client's copy of the archive; skopeo: max RSS).
+     */
+    private static void load(HttpClient http, String base, RegistryServer staging) throws Exception {
+        List<double[]> app = new ArrayList<>();
+        List<double[]> peer = new ArrayList<>();
+        double mb = 0;
+        for (int run = 0; run < LOAD_RUNS; run++) {
+            dev.sockerless.aca.testing.TestImage image = loadImage(run);
+            byte[] archive = fairArchive(image, "bench/fair-app-" + run);
+            mb = archive.length / 1e6;
+            Path file = Files.createTempFile("bench", ".tar");
+            try {
+                Files.write(file, fairArchive(image, "bench/fair-skopeo-" + run));
+                for (int turn = 0; turn < 2; turn++) {
+                    if ((turn + run) % 2 == 0) {
+                        app.add(appLoad(http, base, archive));
+                    } else if (Files.isExecutable(Path.of("/usr/bin/skopeo"))) {
+                        peer.add(skopeoLoad(file, staging.hostPort() + "/bench/fair-skopeo-" + run + ":v1"));
+                    }
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        double[] a = medians(app);
         System.out.println();
-        System.out.printf("| load of a %.0f MB docker save archive | sockerless (local host) | skopeo copy |%n", mb);
+        System.out.printf("| load of a %.0f MB Docker 25 archive (%d mixed layers + 1 random), straight to the staging "
+                + "registry, median of %d | sockerless (local host) | skopeo copy docker-archive: |%n", mb,
+                LOAD_MIXED_LAYERS, LOAD_RUNS);
         System.out.println("|---|---|---|");
-        System.out.printf("| throughput, cold | %.1f MB/s (%.1f s) | %s |%n", mb / ours, ours, skopeo);
-        System.out.printf("| repeated load | %.1f s, %d requests, %d blob uploads | n/a |%n", repeat, repeatRequests, uploads);
-        System.out.printf("| peak heap during the load (whole JVM, incl. the client's copy of the archive) | %d MB | n/a |%n",
-                peak >> 20);
+        if (peer.isEmpty()) {
+            System.out.printf("| wall time | %.2f s (%.1f MB/s) | not installed |%n", a[0], mb / a[0]);
+            return;
+        }
+        double[] s = medians(peer);
+        System.out.printf("| wall time | %.2f s (%.1f MB/s) | %.2f s (%.1f MB/s) |%n", a[0], mb / a[0], s[0], mb / s[0]);
+        System.out.printf("| CPU seconds | %.2f | %.2f |%n", a[1], s[1]);
+        System.out.printf("| peak memory | %.0f MB heap | %.0f MB RSS |%n", a[2], s[2]);
+        System.out.printf("| throughput ratio sockerless / skopeo (median of the per-run ratios: %s) | **%.2f** | 1 |%n",
+                ratios(app, peer), medianRatio(app, peer));
+    }
+
+    /**
+     * The gzip level, by measurement: JDK deflate (the app's compressor) on 24 MiB of the load row's log-like text
+     * and of the JDK's own {@code lib/modules} (binaries), in 128 KiB sync-flushed chunks as the app compresses, on
+     * one core: MB/s and compressed size per level.
+     */
+    private static void gzipLevels() throws Exception {
+        byte[] text = logText(new java.util.Random(1), 24 << 20);
+        byte[] binary = java.util.Arrays.copyOf(Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib",
+                "modules")), 24 << 20);
+        System.out.println();
+        System.out.println("| gzip level (JDK deflate, 128 KiB chunks, one core) | log-like text: MB/s, size | binaries: "
+                + "MB/s, size |");
+        System.out.println("|---|---|---|");
+        for (int level : new int[]{1, 2, 3, 4, 6, 9}) {
+            String[] cells = new String[2];
+            for (int k = 0; k < 2; k++) {
+                byte[] in = k == 0 ? text : binary;
+                double best = Double.MAX_VALUE;
+                long out = 0;
+                for (int round = 0; round < 2; round++) { // the first warms up
+                    java.util.zip.Deflater d = new java.util.zip.Deflater(level, true);
+                    byte[] buf = new byte[256 * 1024];
+                    out = 0;
+                    long t0 = System.nanoTime();
+                    for (int off = 0; off < in.length; off += 128 * 1024) {
+                        d.reset();
+                        d.setInput(in, off, Math.min(128 * 1024, in.length - off));
+                        int n;
+                        do {
+                            n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+                            out += n;
+                        } while (n == buf.length);
+                    }
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                    d.end();
+                }
+                cells[k] = String.format("%.0f MB/s, %.1f %%", in.length / 1e6 / best, 100.0 * out / in.length);
+            }
+            System.out.printf("| %d | %s | %s |%n", level, cells[0], cells[1]);
+        }
+    }
+
+    private static final int LOAD_RUNS = 3;
+    private static final int LOAD_MIXED_LAYERS = 3;
+    private static final int LOAD_MIXED_BYTES = 24 << 20;
+    private static final int LOAD_RANDOM_BYTES = 16 << 20;
+
+    /** Run {@code run}'s archive: its own seed, so no run can reuse another's blobs. */
+    private static dev.sockerless.aca.testing.TestImage loadImage(int run) {
+        java.util.Random random = new java.util.Random(42 + run);
+        List<TestImages.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < LOAD_MIXED_LAYERS; i++) {
+            java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+            for (int f = 0; f < LOAD_MIXED_BYTES / (1 << 20); f++) { // 1 MiB files, two in five random
+                files.put("layer" + i + "/file" + f, f % 5 < 2 ? randomBytes(random, 1 << 20) : logText(random, 1 << 20));
+            }
+            layers.add(TestImages.layer(Format.OCI, files));
+        }
+        layers.add(TestImages.layer(Format.OCI, java.util.Map.of("random.bin", randomBytes(random, LOAD_RANDOM_BYTES))));
+        return TestImages.image(Format.OCI, TestImages.Platform.LINUX_AMD64, c -> c.cmd("/bin/true"), layers);
+    }
+
+    /** The image as Docker 25 saves it, named {@code repository:v1}. */
+    private static byte[] fairArchive(dev.sockerless.aca.testing.TestImage image, String repository) {
+        return dev.sockerless.aca.testing.TestArchives.docker25(image, List.of("docker.io/" + repository + ":v1"),
+                List.of(repository + ":v1"));
+    }
+
+    private static byte[] randomBytes(java.util.Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** Log-like text: timestamps, levels, a few message shapes with numbers and ids. */
+    private static byte[] logText(java.util.Random random, int n) {
+        String[] levels = {"INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"};
+        String[] messages = {"request completed method=GET path=/api/v1/items/%d status=200 duration=%dms",
+                "cache miss key=user:%d:profile ttl=%ds", "connected to db-replica-%d in %d ms",
+                "job %d finished: %d records processed", "retrying upstream call attempt=%d backoff=%dms"};
+        StringBuilder sb = new StringBuilder(n + 200);
+        long t = 1_764_000_000_000L + random.nextInt(1_000_000);
+        while (sb.length() < n) {
+            t += random.nextInt(50);
+            sb.append(java.time.Instant.ofEpochMilli(t)).append(' ').append(levels[random.nextInt(levels.length)])
+                    .append(" [worker-").append(random.nextInt(16)).append("] ")
+                    .append(String.format(messages[random.nextInt(messages.length)], random.nextInt(100_000),
+                            random.nextInt(5_000)))
+                    .append(" trace=").append(Long.toHexString(random.nextLong())).append('\n');
+        }
+        return java.util.Arrays.copyOf(sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), n);
+    }
+
+    /** One load through the local host: wall s, CPU s of this JVM, peak heap MB. */
+    private static double[] appLoad(HttpClient http, String base, byte[] archive) throws Exception {
+        resetPeakHeap();
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = postLoad(http, base, archive, true);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
+        if (r.statusCode() != 200 || !r.body().contains("Loaded image")) {
+            throw new IllegalStateException("load failed: " + r.statusCode() + " " + r.body());
+        }
+        return new double[]{wall, cpu, peakHeap() / 1048576.0};
+    }
+
+    /** skopeo copy under /usr/bin/time: wall s, user + sys s, max RSS MB. */
+    private static double[] skopeoLoad(Path archive, String destination) throws Exception {
+        Path times = Files.createTempFile("bench", ".time");
+        try {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder("/usr/bin/time", "-o", times.toString(), "-f", "%U %S %M",
+                    "/usr/bin/skopeo", "copy", "--dest-tls-verify=false", "docker-archive:" + archive,
+                    "docker://" + destination).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("skopeo copy failed");
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            String[] f = Files.readString(times).trim().split("\\s+");
+            return new double[]{wall, Double.parseDouble(f[0]) + Double.parseDouble(f[1]), Double.parseDouble(f[2]) / 1024};
+        } finally {
+            Files.deleteIfExists(times);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static double[] medians(List<double[]> runs) {
+        double[] out = new double[runs.get(0).length];
+        for (int i = 0; i < out.length; i++) {
+            int column = i;
+            out[i] = median(runs.stream().mapToDouble(r -> r[column]).toArray());
+        }
+        return out;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    /** skopeo's wall time over the app's, run by run (the higher, the faster the app). */
+    private static double medianRatio(List<double[]> app, List<double[]> peer) {
+        double[] r = new double[Math.min(app.size(), peer.size())];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = peer.get(i)[0] / app.get(i)[0];
+        }
+        return median(r);
+    }
+
+    private static String ratios(List<double[]> app, List<double[]> peer) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(app.size(), peer.size()); i++) {
+            out.add(String.format("%.2f", peer.get(i)[0] / app.get(i)[0]));
+        }
+        return String.join(", ", out);
+    }
+
+    /** A repeated load of the same archive: its time and the blob uploads its progress reports. */
+    private static void repeatedLoad(HttpClient http, String base) throws Exception {
+        byte[] archive = fairArchive(loadImage(LOAD_RUNS), "bench/repeat");
+        HttpResponse<String> first = postLoad(http, base, archive, true);
+        if (first.statusCode() != 200) {
+            throw new IllegalStateException("load failed: " + first.statusCode() + " " + first.body());
+        }
+        long t1 = System.nanoTime();
+        HttpResponse<String> again = postLoad(http, base, archive, false);
+        if (again.statusCode() != 200 || !again.body().contains("Loaded image")) {
+            throw new IllegalStateException("repeated load failed: " + again.statusCode() + " " + again.body());
+        }
+        double repeat = (System.nanoTime() - t1) / 1e9;
+        long uploads = again.body().lines().filter(l -> l.contains("\"Pushing\"")).count();
+        System.out.printf("| repeated load of the same archive | %.2f s, %d blob uploads | n/a |%n", repeat, uploads);
     }
 
     /** Framing throughput of the core, and {@code docker logs} of 100,000 lines end to end through the local host. */
@@ -209,41 +454,82 @@ public final class Benchmark {
         }
         double framing = framed / 1e6 / ((System.nanoTime() - t0) / 1e9);
 
+        System.out.println();
+        System.out.println("| logs | figure |");
+        System.out.println("|---|---|");
+        System.out.printf("| stdcopy framing of 80-byte lines (core, in memory) | %.0f MB/s |%n", framing);
+        System.out.println();
+        System.out.println("| docker logs, all lines, through the local host (Log Analytics stand-in in this JVM, "
+                + "pages of " + System.getProperty("SOCKERLESS_LOGS_PAGE_ROWS", String.valueOf(
+                dev.sockerless.aca.logs.LogAnalyticsLogSource.DEFAULT_PAGE_ROWS)) + " rows) | wall s "
+                + "| the app's CPU (its request thread: SDK parsing, paging, framing) | body | heap growth during the "
+                + "request (peak − before, incl. the stand-in's garbage) |");
+        System.out.println("|---|---|---|---|---|");
+        for (int lines : LOG_LINE_COUNTS) {
+            logsRow(http, base, la, lines);
+        }
+    }
+
+    /**
+     * Line counts of the logs rows; {@code -Dbench.logLines=10000,100000,1000000} to choose others (the in-JVM
+     * stand-in interprets KQL over every row for each page, so 1M lines take many minutes).
+     */
+    private static final int[] LOG_LINE_COUNTS = java.util.Arrays.stream(System.getProperty("bench.logLines",
+            "10000,100000").split(",")).mapToInt(Integer::parseInt).toArray();
+
+    /** One container with {@code count} lines: a docker logs of them all, its time, the stand-in's share, heap. */
+    private static void logsRow(HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la,
+                                int count) throws Exception {
+        String name = "bench-logs-" + count;
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base
-                        + "/v1.51/containers/create?name=bench-logs")).header("Content-Type", "application/json")
+                        + "/v1.51/containers/create?name=" + name)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"Image\":\"single\",\"Cmd\":[\"true\"]}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("create failed: " + created.body());
         }
-        String sockerless = base + "/sockerless/v1/containers/bench-logs/";
+        String sockerless = base + "/sockerless/v1/containers/" + name + "/";
         String job = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
                 URI.create(sockerless + "job")).build(), HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
         http.send(HttpRequest.newBuilder(URI.create(sockerless + "execution")).PUT(HttpRequest.BodyPublishers.ofString(
                 "{\"executionName\":\"" + job + "-bench01\",\"status\":\"Succeeded\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         java.time.Instant start = java.time.Instant.parse("2026-11-28T10:00:00Z");
-        for (int i = 0; i < LOG_LINES; i++) {
+        for (int i = 0; i < count; i++) {
             la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
                     start.plusMillis(i), "JobName", job, "ContainerGroupName", job + "-bench01-abcde", "ContainerName", job,
                     "Stream", i % 10 == 0 ? "stderr" : "stdout", "Log", "line " + i + " of the benchmark output"));
         }
         resetPeakHeap();
+        long before = usedHeap();
+        int queriesBefore = la.received.size();
+        java.util.Map<Long, Long> cpu0 = invocationCpu();
         long t1 = System.nanoTime();
         HttpResponse<byte[]> logs = http.send(HttpRequest.newBuilder(URI.create(base
-                + "/v1.51/containers/bench-logs/logs?stdout=1&stderr=1&tail=all")).build(), HttpResponse.BodyHandlers.ofByteArray());
+                + "/v1.51/containers/" + name + "/logs?stdout=1&stderr=1&tail=all")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         double seconds = (System.nanoTime() - t1) / 1e9;
-        long peak = peakHeap();
+        long growth = peakHeap() - before;
+        java.util.Map<Long, Long> cpu1 = invocationCpu();
+        double app = cpu1.entrySet().stream().mapToLong(e -> e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)).sum() / 1e9;
         if (logs.statusCode() != 200) {
             throw new IllegalStateException("logs failed: " + logs.statusCode());
         }
-        System.out.println();
-        System.out.println("| logs | figure |");
-        System.out.println("|---|---|");
-        System.out.printf("| stdcopy framing of 80-byte lines (core, in memory) | %.0f MB/s |%n", framing);
-        System.out.printf("| docker logs of %,d lines through the local host (Log Analytics stand-in, %d pages) | %.2f s, %.1f MB body |%n",
-                LOG_LINES, (LOG_LINES + 49_999) / 50_000, seconds, logs.body().length / 1e6);
-        System.out.printf("| peak heap during that request (whole JVM, incl. the stand-in's rows) | %d MB |%n", peak >> 20);
+        System.out.printf("| %,d lines (%d queries) | %.2f | %.2f s, %.1f µs a line | %.1f MB | %d MB |%n", count,
+                la.received.size() - queriesBefore, seconds, app, app / count * 1e6, logs.body().length / 1e6,
+                growth >> 20);
+    }
+
+    /** CPU nanoseconds so far of each of the local host's invocation threads (the app's code runs on them). */
+    private static java.util.Map<Long, Long> invocationCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("localhost-invocation")) {
+                out.put(t.getThreadId(), threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return out;
     }
 
     /** Log Analytics queries per 30 s with 1, 10 and 50 more containers followed, and the delivery delay. */
@@ -505,10 +791,19 @@ public final class Benchmark {
     }
 
     private static long peakHeap() {
+        return heap(java.lang.management.MemoryPoolMXBean::getPeakUsage);
+    }
+
+    private static long usedHeap() {
+        return heap(java.lang.management.MemoryPoolMXBean::getUsage);
+    }
+
+    private static long heap(java.util.function.Function<java.lang.management.MemoryPoolMXBean,
+            java.lang.management.MemoryUsage> usage) {
         long sum = 0;
         for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
+                sum += usage.apply(pool).getUsed();
             }
         }
         return sum;

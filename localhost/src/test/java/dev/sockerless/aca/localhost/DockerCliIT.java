@@ -451,7 +451,7 @@ class DockerCliIT {
         String name = proxy.hostPort() + "/e2e/chunked";
         try (RawHttp http = new RawHttp(host.port())) {
             RawHttp.Response r = http.send("POST /v1.51/images/create?fromImage=" + name + "&tag=v1 HTTP/1.1\r\n"
-                    + "Host: docker\r\nContent-Length: 0\r\n\r\n").read(false);
+                    + "Host: localhost:" + host.port() + "\r\nContent-Length: 0\r\n\r\n").read(false);
             assertThat(r.status()).as(r.text()).isEqualTo(200);
             assertThat(r.chunked()).isTrue();
             assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");

@@ -28,6 +28,8 @@ class LocalHostTest {
 
     private static final int LIMIT = 64 * 1024;
     private static LocalHost host;
+    /** The Host header value the local host accepts (HostHeaderCheck). */
+    private static String HOST;
     private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -35,6 +37,7 @@ class LocalHostTest {
     static void start() throws IOException {
         host = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults().withMaxRequestBytes(LIMIT));
+        HOST = "localhost:" + host.port();
     }
 
     @AfterAll
@@ -110,7 +113,7 @@ class LocalHostTest {
 
     @Test
     void headIsServedOnlyWhereTheFunctionListsHead() throws Exception {
-        RawHttp.Response head = raw("HEAD /_ping HTTP/1.1\r\nHost: x\r\n\r\n", true);
+        RawHttp.Response head = raw("HEAD /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", true);
         assertThat(head.status()).isEqualTo(200);
         assertThat(head.header("Api-Version")).isEqualTo("1.51");
         assertThat(head.headers()).as("Kestrel adds no Content-Length to HEAD").doesNotContainKey("content-length")
@@ -241,7 +244,7 @@ class LocalHostTest {
     void aDeclaredBodyOverTheLimitIsAnEmpty500BeforeTheBodyIsRead() throws Exception {
         try (RawHttp http = new RawHttp(host.port())) {
             // only the headers: the answer comes before any body byte is sent
-            RawHttp.Response r = http.send("POST /images/load HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+            RawHttp.Response r = http.send("POST /images/load HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: application/"
                     + "octet-stream\r\nContent-Length: " + (LIMIT + 1) + "\r\n\r\n").read(false);
             assertThat(r.status()).isEqualTo(500);
             assertThat(r.body()).isEmpty();
@@ -259,16 +262,16 @@ class LocalHostTest {
 
     @Test
     void kestrelRequestLimits() throws Exception {
-        RawHttp.Response longUrl = raw("GET /echo?q=" + "a".repeat(8200) + " HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        RawHttp.Response longUrl = raw("GET /echo?q=" + "a".repeat(8200) + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
         assertThat(longUrl.status()).isEqualTo(414);
-        assertThat(raw("GET /_ping?q=" + "a".repeat(8000) + " HTTP/1.1\r\nHost: x\r\n\r\n", false).status())
+        assertThat(raw("GET /_ping?q=" + "a".repeat(8000) + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false).status())
                 .isEqualTo(200);
-        StringBuilder many = new StringBuilder("GET /_ping HTTP/1.1\r\nHost: x\r\n");
+        StringBuilder many = new StringBuilder("GET /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n");
         for (int i = 0; i < 100; i++) {
             many.append("X-H").append(i).append(": v\r\n");
         }
         assertThat(raw(many + "\r\n", false).status()).as("101 fields").isEqualTo(431);
-        String big = "GET /_ping HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(33 * 1024) + "\r\n\r\n";
+        String big = "GET /_ping HTTP/1.1\r\nHost: " + HOST + "\r\nX-Big: " + "b".repeat(33 * 1024) + "\r\n\r\n";
         assertThat(raw(big, false).status()).as("33 KB of headers").isEqualTo(431);
     }
 
@@ -290,7 +293,7 @@ class LocalHostTest {
 
     @Test
     void bodiesAreChunkedUnlessTheFunctionSetsAContentLength() throws Exception {
-        RawHttp.Response text = raw("GET /framing/text HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        RawHttp.Response text = raw("GET /framing/text HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
         assertThat(text.chunked()).isTrue();
         assertThat(text.headers()).doesNotContainKey("content-length");
         assertThat(text.text()).isEqualTo("hello");
@@ -298,25 +301,25 @@ class LocalHostTest {
         assertThat(text.header("Server")).isEqualTo("Kestrel");
         assertThat(text.header("Date")).isNotBlank();
 
-        RawHttp.Response fixed = raw("GET /framing/length-ok HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        RawHttp.Response fixed = raw("GET /framing/length-ok HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
         assertThat(fixed.chunked()).isFalse();
         assertThat(fixed.header("Content-Length")).isEqualTo("5");
         assertThat(fixed.text()).isEqualTo("hello");
 
-        RawHttp.Response empty = raw("GET /framing/empty HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        RawHttp.Response empty = raw("GET /framing/empty HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
         assertThat(empty.header("Content-Length")).isEqualTo("0");
         assertThat(empty.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
 
-        RawHttp.Response head = raw("HEAD /framing/text HTTP/1.1\r\nHost: x\r\n\r\n", true);
+        RawHttp.Response head = raw("HEAD /framing/text HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", true);
         assertThat(head.headers()).doesNotContainKeys("content-length", "transfer-encoding");
-        RawHttp.Response headFixed = raw("HEAD /framing/length-ok HTTP/1.1\r\nHost: x\r\n\r\n", true);
+        RawHttp.Response headFixed = raw("HEAD /framing/length-ok HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", true);
         assertThat(headFixed.header("Content-Length")).isEqualTo("5");
     }
 
     @Test
     void aWrongFunctionContentLengthIsAnEmpty500() throws Exception {
         for (String mode : new String[] {"length-short", "length-long", "no-content-body"}) {
-            RawHttp.Response r = raw("GET /framing/" + mode + " HTTP/1.1\r\nHost: x\r\n\r\n", false);
+            RawHttp.Response r = raw("GET /framing/" + mode + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
             assertThat(r.status()).as(mode).isEqualTo(500);
             assertThat(r.body()).as(mode).isEmpty();
         }
@@ -324,24 +327,63 @@ class LocalHostTest {
 
     @Test
     void contentTypesAsTheHostsFormattersWriteThem() throws Exception {
-        assertThat(raw("GET /framing/json HTTP/1.1\r\nHost: x\r\n\r\n", false).header("Content-Type"))
+        assertThat(raw("GET /framing/json HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false).header("Content-Type"))
                 .isEqualTo("application/json; charset=utf-8");
-        RawHttp.Response bytes = raw("GET /framing/bytes HTTP/1.1\r\nHost: x\r\n\r\n", false);
+        RawHttp.Response bytes = raw("GET /framing/bytes HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
         assertThat(bytes.headers()).as("no default type for byte[]").doesNotContainKey("content-type");
         assertThat(bytes.text()).isEqualTo("raw");
-        assertThat(raw("GET /framing/bytes-json HTTP/1.1\r\nHost: x\r\n\r\n", false).header("Content-Type"))
+        assertThat(raw("GET /framing/bytes-json HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false).header("Content-Type"))
                 .isEqualTo("application/json");
-        assertThat(raw("GET /framing/server HTTP/1.1\r\nHost: x\r\n\r\n", false).header("Server")).isEqualTo("mine");
+        assertThat(raw("GET /framing/server HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false).header("Server")).isEqualTo("mine");
     }
 
     @Test
     void aFunctionTransferEncodingIsPassedThroughUnframed() throws Exception {
         try (RawHttp http = new RawHttp(host.port())) {
-            http.send("GET /framing/te HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            http.send("GET /framing/te HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n");
             String all = new String(http.rest(), StandardCharsets.ISO_8859_1);
             assertThat(all).containsIgnoringCase("Transfer-Encoding: chunked");
             // the bytes without chunk sizes: a client that honours Transfer-Encoding (Go's, the docker CLI's) fails
             assertThat(all).endsWith("\r\n\r\nnot chunk framing");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- not a doorway
+
+    /** DNS rebinding: a page of evil.example re-pointed to 127.0.0.1 sends its own name as Host; only ours pass. */
+    @Test
+    void onlyRequestsForTheHostsOwnAddressAreServed() throws Exception {
+        int port = host.port();
+        for (String ok : new String[] {"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "LocalHost:" + port,
+                "localhost.:" + port}) {
+            assertThat(raw("GET /_ping HTTP/1.1\r\nHost: " + ok + "\r\n\r\n", false).status()).as(ok).isEqualTo(200);
+        }
+        for (String bad : new String[] {"evil.example:" + port, "evil.example", "localhost:" + (port + 1),
+                "127.0.0.1", "127.0.0.2:" + port, "localhost.evil.example:" + port, "user@localhost:" + port}) {
+            RawHttp.Response r = raw("GET /_ping HTTP/1.1\r\nHost: " + bad + "\r\n\r\n", false);
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.header("Content-Type")).isEqualTo("application/json");
+            assertThat(r.text()).startsWith("{\"message\":\"the local host answers only requests for its own address");
+        }
+        assertThat(raw("GET /_ping HTTP/1.1\r\n\r\n", false).status()).as("no Host").isEqualTo(400);
+        // the function never ran: a POST with a foreign Host is refused before routing
+        assertThat(raw("POST /images/load HTTP/1.1\r\nHost: evil.example:" + port + "\r\nContent-Type: "
+                + "application/octet-stream\r\nContent-Length: 1\r\n\r\nx", false).text()).doesNotContain("length");
+    }
+
+    @Test
+    void aNonLoopbackAddressIsBoundOnlyWhenAllowedExplicitly() throws Exception {
+        InetSocketAddress any = new InetSocketAddress("0.0.0.0", 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalHost.start(any,
+                        "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a loopback address").hasMessageContaining("SOCKERLESS_LISTEN_ANY=true");
+        try (LocalHost open = LocalHost.start(any, "dev.sockerless.aca.localhost.sample",
+                LocalHost.Options.defaults().withListenAny(true))) {
+            try (RawHttp http = new RawHttp(open.port())) {
+                assertThat(http.send("GET /_ping HTTP/1.1\r\nHost: 0.0.0.0:" + open.port() + "\r\n\r\n").read(false)
+                        .status()).as("the configured listen host").isEqualTo(200);
+            }
         }
     }
 
@@ -358,7 +400,7 @@ class LocalHostTest {
         HttpResponse<String> r = send("DELETE", "/teapot/x", HttpRequest.BodyPublishers.noBody());
         assertThat(r.statusCode()).isEqualTo(418);
         assertThat(r.body()).isEqualTo("{\"message\":\"short and stout\"}");
-        RawHttp.Response nc = raw("POST /containers/abc/start HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+        RawHttp.Response nc = raw("POST /containers/abc/start HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 0\r\n\r\n",
                 false);
         assertThat(nc.status()).isEqualTo(204);
         assertThat(nc.headers()).doesNotContainKeys("content-length", "transfer-encoding");
@@ -367,17 +409,17 @@ class LocalHostTest {
     @Test
     void keepAliveOnOneSocket() throws Exception {
         try (RawHttp http = new RawHttp(host.port())) {
-            assertThat(http.send("HEAD /_ping HTTP/1.1\r\nHost: x\r\n\r\n").read(true).status()).isEqualTo(200);
-            RawHttp.Response list = http.send("GET /images/json HTTP/1.1\r\nHost: x\r\n\r\n").read(false);
+            assertThat(http.send("HEAD /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read(true).status()).isEqualTo(200);
+            RawHttp.Response list = http.send("GET /images/json HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read(false);
             assertThat(list.text()).isEqualTo("get json");
-            RawHttp.Response load = http.send("POST /images/load HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+            RawHttp.Response load = http.send("POST /images/load HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked"
                     + "\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").read(false);
             assertThat(load.text()).isEqualTo("load empty");
-            RawHttp.Response octets = http.send("POST /images/load HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+            RawHttp.Response octets = http.send("POST /images/load HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: application/"
                     + "octet-stream\r\nContent-Length: 5\r\n\r\nabcde").read(false);
             assertThat(octets.text()).isEqualTo("{\"length\":5}");
-            assertThat(http.send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n").read(false).status()).isEqualTo(404);
-            assertThat(http.send("GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n").read(false).text()).isEqualTo("OK");
+            assertThat(http.send("GET /nope HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read(false).status()).isEqualTo(404);
+            assertThat(http.send("GET /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read(false).text()).isEqualTo("OK");
         }
     }
 
