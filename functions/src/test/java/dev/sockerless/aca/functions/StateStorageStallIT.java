@@ -56,7 +56,7 @@ class StateStorageStallIT {
                 "SOCKERLESS_STATE_TIMEOUT_SECONDS", String.valueOf(DEADLINE_SECONDS),
                 "SOCKERLESS_STAGING_REGISTRY", "127.0.0.1:1/staging"));
         new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
-                .createBlobContainer("stall").getBlobClient("archive.tar").upload(BinaryData.fromBytes(new byte[512]));
+                .createBlobContainer("uploads").getBlobClient("archive.tar").upload(BinaryData.fromBytes(new byte[512]));
         TableServiceClient tables = AppServices.stateTables(settings);
         TableStorageImageStore images = new TableStorageImageStore(tables);
         TestImage image = TestImages.simple(TestImages.Format.OCI, TestImages.Platform.LINUX_AMD64);
@@ -92,7 +92,7 @@ class StateStorageStallIT {
 
     static ApiResponse loadFromBlob(String blob) {
         return call(() -> app.images().load(new ApiRequest("POST", ApiVersion.MAX, "/images/load",
-                Map.of("fromBlob", azurite.blobEndpoint() + "/stall/" + blob), Map.of(), null)));
+                Map.of("fromBlob", azurite.blobEndpoint() + "/uploads/" + blob), Map.of(), null)));
     }
 
     static String message(ApiResponse r) throws Exception {
@@ -147,7 +147,7 @@ class StateStorageStallIT {
             ApiResponse r = loadFromBlob("archive.tar");
             assertThat(r.status()).isEqualTo(503);
             assertThat(message(r)).startsWith("Blob Storage did not answer within 2 s: ")
-                    .contains("/devstoreaccount1/stall/archive.tar");
+                    .contains("/devstoreaccount1/uploads/archive.tar");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(DEADLINE_SECONDS + 3));
         } finally {
             azurite.thaw();
