@@ -123,7 +123,7 @@ class BridgeIT {
     }
 
     static String uploads() {
-        return SharedServices.azurite().blobEndpoint() + "/bridge-uploads";
+        return SharedServices.azurite().blobEndpoint() + "/uploads";
     }
 
     @AfterAll
