@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -q
 LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
-.PHONY: run bridge arm-stand-in test fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
+.PHONY: run bridge arm-stand-in test fmt fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
@@ -31,6 +31,10 @@ FUZZ_ROUNDS ?= 6
 test: deps bicep-syntax
 	$(MVN) verify
 	$(MAKE) fuzz FUZZ_ROUNDS=1
+
+## fmt: apply the formatting that `make test` checks (Spotless: palantir-java-format at 120 columns, ordered imports)
+fmt:
+	$(MVN) spotless:apply
 
 ## fuzz: each Jazzer target in fuzzing mode, FUZZ_ROUNDS times its annotated duration (the corpus carries over)
 fuzz:

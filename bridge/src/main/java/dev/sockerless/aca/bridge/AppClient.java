@@ -51,8 +51,11 @@ final class AppClient {
 
     AppClient(BridgeSettings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     URI app() {
@@ -60,14 +63,16 @@ final class AppClient {
     }
 
     /** Sends {@code method target} with the client's end-to-end headers (none hop-by-hop, no Host) and the key. */
-    CompletableFuture<HttpResponse<InputStream>> sendAsync(String method, String target, Headers clientHeaders,
-                                                           BodyPublisher body) {
+    CompletableFuture<HttpResponse<InputStream>> sendAsync(
+            String method, String target, Headers clientHeaders, BodyPublisher body) {
         java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(resolve(target))
-                .timeout(settings.timeout()).method(method, body == null ? BodyPublishers.noBody() : body);
+                .timeout(settings.timeout())
+                .method(method, body == null ? BodyPublishers.noBody() : body);
         if (clientHeaders != null) {
             for (Headers.Field f : clientHeaders.fields()) {
                 // no compression: the bridge joins, parses and re-frames the app's bodies (follow, wait, attach)
-                if (!Headers.isHopByHop(f.name()) && !f.name().equalsIgnoreCase(KEY_HEADER)
+                if (!Headers.isHopByHop(f.name())
+                        && !f.name().equalsIgnoreCase(KEY_HEADER)
                         && !f.name().equalsIgnoreCase("Accept-Encoding")) {
                     try {
                         b.header(f.name(), f.value());
@@ -104,21 +109,33 @@ final class AppClient {
     BridgeException transportFailure(Throwable cause) {
         String app = settings.app().toString();
         if (cause instanceof HttpConnectTimeoutException) {
-            return new BridgeException(502, "cannot reach the app at " + app + " (SOCKERLESS_BRIDGE_APP): no connection within "
-                    + settings.connectTimeout().toSeconds() + " s", cause);
+            return new BridgeException(
+                    502,
+                    "cannot reach the app at " + app + " (SOCKERLESS_BRIDGE_APP): no connection within "
+                            + settings.connectTimeout().toSeconds() + " s",
+                    cause);
         }
         if (cause instanceof HttpTimeoutException) {
-            return new BridgeException(504, "the app at " + app + " did not answer within "
-                    + settings.timeout().toSeconds() + " s (SOCKERLESS_BRIDGE_TIMEOUT_SECONDS)", cause);
+            return new BridgeException(
+                    504,
+                    "the app at " + app + " did not answer within "
+                            + settings.timeout().toSeconds() + " s (SOCKERLESS_BRIDGE_TIMEOUT_SECONDS)",
+                    cause);
         }
-        if (cause instanceof ConnectException || cause instanceof java.nio.channels.UnresolvedAddressException
+        if (cause instanceof ConnectException
+                || cause instanceof java.nio.channels.UnresolvedAddressException
                 || cause != null && cause.getCause() instanceof ConnectException) {
-            return new BridgeException(502, "cannot reach the app at " + app
-                    + " (SOCKERLESS_BRIDGE_APP): connection refused or host unknown; is it running, and is the URL right?", cause);
+            return new BridgeException(
+                    502,
+                    "cannot reach the app at " + app
+                            + " (SOCKERLESS_BRIDGE_APP): connection refused or host unknown; is it running, and is the URL right?",
+                    cause);
         }
-        String detail = cause == null ? "unknown error" : cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return new BridgeException(502, "the connection to the app at " + app + " (SOCKERLESS_BRIDGE_APP) failed: " + detail, cause);
+        String detail = cause == null
+                ? "unknown error"
+                : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new BridgeException(
+                502, "the connection to the app at " + app + " (SOCKERLESS_BRIDGE_APP) failed: " + detail, cause);
     }
 
     private URI resolve(String target) {

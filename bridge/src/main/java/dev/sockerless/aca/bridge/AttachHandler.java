@@ -1,7 +1,6 @@
 package dev.sockerless.aca.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -63,9 +62,15 @@ final class AttachHandler {
             } else if (r.flag("stdin")) {
                 stderr(raw, tty, INTERACTIVE);
             } else if (r.flag("stream") && (r.flag("stdout") || r.flag("stderr")) && awaitStarted(r, base, raw, tty)) {
-                String query = "follow=1&stdout=" + (r.flag("stdout") ? 1 : 0) + "&stderr=" + (r.flag("stderr") ? 1 : 0);
-                follow.follow(base + "/logs", query, r.headers(), new AtomicBoolean(),
-                        new AtomicReference<CompletableFuture<?>>(), first -> {
+                String query =
+                        "follow=1&stdout=" + (r.flag("stdout") ? 1 : 0) + "&stderr=" + (r.flag("stderr") ? 1 : 0);
+                follow.follow(
+                        base + "/logs",
+                        query,
+                        r.headers(),
+                        new AtomicBoolean(),
+                        new AtomicReference<CompletableFuture<?>>(),
+                        first -> {
                             if (first.status() == 200) {
                                 return raw;
                             }
@@ -124,7 +129,11 @@ final class AttachHandler {
     static void stderr(OutputStream out, boolean tty, String message) throws IOException {
         byte[] text = ("Error: " + message + "\n").getBytes(StandardCharsets.UTF_8);
         if (!tty) {
-            out.write(ByteBuffer.allocate(8).put((byte) 2).put(new byte[3]).putInt(text.length).array());
+            out.write(ByteBuffer.allocate(8)
+                    .put((byte) 2)
+                    .put(new byte[3])
+                    .putInt(text.length)
+                    .array());
         }
         out.write(text);
         out.flush();

@@ -73,9 +73,12 @@ public final class Bridge implements AutoCloseable {
         Bridge bridge = start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(bridge::close, "bridge-stop"));
         String host = settings.listen().getAddress().getHostAddress();
-        System.out.println("sockerless bridge listening on tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                + bridge.port() + " -> " + settings.app() + " (function key " + (settings.key().isPresent() ? "set" : "not set")
-                + "); export DOCKER_HOST=tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bridge.port());
+        System.out.println(
+                "sockerless bridge listening on tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                        + bridge.port() + " -> " + settings.app() + " (function key "
+                        + (settings.key().isPresent() ? "set" : "not set")
+                        + "); export DOCKER_HOST=tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                        + bridge.port());
         Thread.currentThread().join();
     }
 
@@ -102,8 +105,8 @@ public final class Bridge implements AutoCloseable {
                 try {
                     request = Wire.readRequest(in);
                 } catch (Wire.BadRequest e) {
-                    Exchange bad = new Exchange(new HttpRequest("GET", "/", new Headers(), InputStream.nullInputStream()),
-                            socket, in, out);
+                    Exchange bad = new Exchange(
+                            new HttpRequest("GET", "/", new Headers(), InputStream.nullInputStream()), socket, in, out);
                     bad.sendError(e.status, e.getMessage());
                     return;
                 }
@@ -112,9 +115,11 @@ public final class Bridge implements AutoCloseable {
                 }
                 Exchange ex = new Exchange(request, socket, in, out);
                 if (!hosts.allows(request.headers().first("Host"))) {
-                    ex.sendError(403, "Host '" + request.headers().first("Host").orElse("")
-                            + "' refused: the bridge answers only loopback host names (DNS rebinding protection); "
-                            + "add it to SOCKERLESS_BRIDGE_ALLOWED_HOSTS to allow it");
+                    ex.sendError(
+                            403,
+                            "Host '" + request.headers().first("Host").orElse("")
+                                    + "' refused: the bridge answers only loopback host names (DNS rebinding protection); "
+                                    + "add it to SOCKERLESS_BRIDGE_ALLOWED_HOSTS to allow it");
                     return;
                 }
                 handle(ex);
@@ -146,7 +151,9 @@ public final class Bridge implements AutoCloseable {
             ex.sendError(e.status(), e.getMessage());
         } catch (RuntimeException e) {
             // the exception's class and text only: never headers, bodies or settings
-            LOG.log(Level.WARNING, "{0} {1} failed: {2}", new Object[] {ex.request.method(), ex.request.rawPath(), e.toString()});
+            LOG.log(Level.WARNING, "{0} {1} failed: {2}", new Object[] {
+                ex.request.method(), ex.request.rawPath(), e.toString()
+            });
             if (ex.responded()) {
                 throw new IOException(e);
             }

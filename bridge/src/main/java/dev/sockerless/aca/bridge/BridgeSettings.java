@@ -26,10 +26,18 @@ import java.util.function.Function;
  * @param connectTimeout {@code SOCKERLESS_BRIDGE_CONNECT_TIMEOUT_SECONDS} (10)
  * @param retryPause   {@code SOCKERLESS_BRIDGE_RETRY_MILLIS}: pause before asking again when a long-poll answered at once (500)
  */
-public record BridgeSettings(InetSocketAddress listen, boolean allowRemote, List<String> allowedHosts, URI app,
-                             Optional<String> key, long requestLimit, Optional<URI> uploadUrl,
-                             Optional<String> uploadConnection, Duration timeout, Duration connectTimeout,
-                             Duration retryPause) {
+public record BridgeSettings(
+        InetSocketAddress listen,
+        boolean allowRemote,
+        List<String> allowedHosts,
+        URI app,
+        Optional<String> key,
+        long requestLimit,
+        Optional<URI> uploadUrl,
+        Optional<String> uploadConnection,
+        Duration timeout,
+        Duration connectTimeout,
+        Duration retryPause) {
 
     public static final String DEFAULT_LISTEN = "127.0.0.1:2375";
     public static final long DEFAULT_REQUEST_LIMIT = 104_857_600L;
@@ -52,12 +60,18 @@ public record BridgeSettings(InetSocketAddress listen, boolean allowRemote, List
 
     /** Reads the settings from system properties, then the environment. */
     public static BridgeSettings fromEnvironment() {
-        return from(name -> Optional.ofNullable(System.getProperty(name)).or(() -> Optional.ofNullable(System.getenv(name)))
-                .filter(v -> !v.isBlank()).map(String::trim).orElse(null));
+        return from(name -> Optional.ofNullable(System.getProperty(name))
+                .or(() -> Optional.ofNullable(System.getenv(name)))
+                .filter(v -> !v.isBlank())
+                .map(String::trim)
+                .orElse(null));
     }
 
     public static BridgeSettings from(Map<String, String> values) {
-        return from(name -> Optional.ofNullable(values.get(name)).filter(v -> !v.isBlank()).map(String::trim).orElse(null));
+        return from(name -> Optional.ofNullable(values.get(name))
+                .filter(v -> !v.isBlank())
+                .map(String::trim)
+                .orElse(null));
     }
 
     static BridgeSettings from(Function<String, String> get) {
@@ -67,10 +81,14 @@ public record BridgeSettings(InetSocketAddress listen, boolean allowRemote, List
                     + "https://<app>.azurewebsites.net (or the local host's http://127.0.0.1:7071)");
         }
         return new BridgeSettings(
-                parseListen(Optional.ofNullable(get.apply("SOCKERLESS_BRIDGE_LISTEN")).orElse(DEFAULT_LISTEN)),
+                parseListen(Optional.ofNullable(get.apply("SOCKERLESS_BRIDGE_LISTEN"))
+                        .orElse(DEFAULT_LISTEN)),
                 "true".equalsIgnoreCase(get.apply("SOCKERLESS_BRIDGE_ALLOW_REMOTE")),
                 Optional.ofNullable(get.apply("SOCKERLESS_BRIDGE_ALLOWED_HOSTS"))
-                        .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                        .map(v -> Arrays.stream(v.split(","))
+                                .map(String::trim)
+                                .filter(s -> !s.isEmpty())
+                                .toList())
                         .orElse(List.of()),
                 URI.create(app),
                 Optional.ofNullable(get.apply("SOCKERLESS_BRIDGE_KEY")),
@@ -104,7 +122,8 @@ public record BridgeSettings(InetSocketAddress listen, boolean allowRemote, List
         int colon = s.lastIndexOf(':');
         boolean bracketed = s.startsWith("[") && colon > 0 && s.charAt(colon - 1) == ']';
         if (colon < 0 || !bracketed && s.indexOf(':') != colon) {
-            throw new IllegalArgumentException("SOCKERLESS_BRIDGE_LISTEN '" + s + "': expected host:port, :port or [addr]:port");
+            throw new IllegalArgumentException(
+                    "SOCKERLESS_BRIDGE_LISTEN '" + s + "': expected host:port, :port or [addr]:port");
         }
         String host = bracketed ? s.substring(1, colon - 1) : colon == 0 ? "127.0.0.1" : s.substring(0, colon);
         int port;
@@ -127,7 +146,8 @@ public record BridgeSettings(InetSocketAddress listen, boolean allowRemote, List
     @Override
     public String toString() {
         return "BridgeSettings[listen=" + listen + ", app=" + app + ", key=" + (key.isPresent() ? "(set)" : "(none)")
-                + ", requestLimit=" + requestLimit + ", uploadUrl=" + uploadUrl.map(URI::toString).orElse("(none)")
+                + ", requestLimit=" + requestLimit + ", uploadUrl="
+                + uploadUrl.map(URI::toString).orElse("(none)")
                 + ", uploadConnection=" + (uploadConnection.isPresent() ? "(set)" : "(none)") + "]";
     }
 }

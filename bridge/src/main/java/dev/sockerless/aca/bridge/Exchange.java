@@ -1,7 +1,6 @@
 package dev.sockerless.aca.bridge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -76,8 +75,14 @@ final class Exchange {
     OutputStream hijack(String contentType) throws IOException {
         markResponded();
         closeAfter = true;
-        Wire.writeHead(out, 101, "UPGRADED", new Headers().add("Content-Type", contentType)
-                .add("Connection", "Upgrade").add("Upgrade", "tcp"));
+        Wire.writeHead(
+                out,
+                101,
+                "UPGRADED",
+                new Headers()
+                        .add("Content-Type", contentType)
+                        .add("Connection", "Upgrade")
+                        .add("Upgrade", "tcp"));
         out.flush();
         return out;
     }
@@ -88,16 +93,18 @@ final class Exchange {
      */
     void watchClient(Runnable onGone) {
         closeAfter = true;
-        Thread t = new Thread(() -> {
-            try {
-                while (in.read() >= 0) {
-                    // a hijacked client may half-close or send stdin we do not use
-                }
-            } catch (IOException ignored) {
-                // closed
-            }
-            onGone.run();
-        }, "bridge-client-watch");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (in.read() >= 0) {
+                            // a hijacked client may half-close or send stdin we do not use
+                        }
+                    } catch (IOException ignored) {
+                        // closed
+                    }
+                    onGone.run();
+                },
+                "bridge-client-watch");
         t.setDaemon(true);
         t.start();
     }

@@ -69,8 +69,14 @@ final class FollowLogs {
      * Calls the app until the log ended, the client is gone or a call fails; a failure after the first batch ends the
      * stream with Docker's system-error frame (stream 3), which the CLI prints.
      */
-    void follow(String path, String query, Headers headers, AtomicBoolean gone,
-                AtomicReference<CompletableFuture<?>> pending, Sink sink) throws IOException {
+    void follow(
+            String path,
+            String query,
+            Headers headers,
+            AtomicBoolean gone,
+            AtomicReference<CompletableFuture<?>> pending,
+            Sink sink)
+            throws IOException {
         String target = path + (query.isEmpty() ? "" : "?" + query);
         OutputStream out = null;
         boolean multiplexed = true;
@@ -130,14 +136,20 @@ final class FollowLogs {
                 sb.append(pair).append('&');
             }
         }
-        return sb.append("cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8)).toString();
+        return sb.append("cursor=")
+                .append(URLEncoder.encode(cursor, StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** dockerd's late logs error: a stream-3 frame {@code Error grabbing logs: …} (raw text for a TTY container). */
     static void writeError(OutputStream out, boolean multiplexed, String message) throws IOException {
         byte[] text = ("Error grabbing logs: " + message + "\n").getBytes(StandardCharsets.UTF_8);
         if (multiplexed) {
-            out.write(ByteBuffer.allocate(8).put((byte) 3).put(new byte[3]).putInt(text.length).array());
+            out.write(ByteBuffer.allocate(8)
+                    .put((byte) 3)
+                    .put(new byte[3])
+                    .putInt(text.length)
+                    .array());
         }
         out.write(text);
         out.flush();

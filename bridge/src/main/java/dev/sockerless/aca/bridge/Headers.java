@@ -10,11 +10,21 @@ import java.util.Set;
 public final class Headers {
 
     /** Hop-by-hop fields (RFC 9110 §7.6.1) and the framing ones: never forwarded as they are. */
-    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding",
-            "te", "trailer", "upgrade", "content-length", "host", "expect", "proxy-authorization", "proxy-authenticate");
+    static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "upgrade",
+            "content-length",
+            "host",
+            "expect",
+            "proxy-authorization",
+            "proxy-authenticate");
 
-    public record Field(String name, String value) {
-    }
+    public record Field(String name, String value) {}
 
     private final List<Field> fields = new ArrayList<>();
 
@@ -34,7 +44,10 @@ public final class Headers {
     }
 
     public Optional<String> first(String name) {
-        return fields.stream().filter(f -> f.name().equalsIgnoreCase(name)).map(Field::value).findFirst();
+        return fields.stream()
+                .filter(f -> f.name().equalsIgnoreCase(name))
+                .map(Field::value)
+                .findFirst();
     }
 
     public List<Field> fields() {
@@ -43,7 +56,8 @@ public final class Headers {
 
     /** True when the comma-separated field {@code name} lists {@code token} (ignoring case). */
     public boolean hasToken(String name, String token) {
-        return fields.stream().filter(f -> f.name().equalsIgnoreCase(name))
+        return fields.stream()
+                .filter(f -> f.name().equalsIgnoreCase(name))
                 .flatMap(f -> List.of(f.value().split(",")).stream())
                 .anyMatch(t -> t.trim().toLowerCase(Locale.ROOT).equals(token));
     }

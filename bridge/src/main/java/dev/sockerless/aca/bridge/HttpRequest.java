@@ -51,8 +51,13 @@ public record HttpRequest(String method, String target, Headers headers, InputSt
 
     /** Docker's boolean form values: absent, empty, {@code 0}, {@code no}, {@code false}, {@code none} are false. */
     public boolean flag(String name) {
-        return param(name).map(v -> !(v.isEmpty() || v.equals("0") || v.equalsIgnoreCase("no")
-                || v.equalsIgnoreCase("false") || v.equalsIgnoreCase("none"))).orElse(false);
+        return param(name)
+                .map(v -> !(v.isEmpty()
+                        || v.equals("0")
+                        || v.equalsIgnoreCase("no")
+                        || v.equalsIgnoreCase("false")
+                        || v.equalsIgnoreCase("none")))
+                .orElse(false);
     }
 
     static String decode(String s) {

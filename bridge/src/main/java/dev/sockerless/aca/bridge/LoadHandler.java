@@ -32,7 +32,9 @@ final class LoadHandler {
     LoadHandler(BridgeSettings settings, AppClient app) {
         this.settings = settings;
         this.app = app;
-        this.uploader = settings.uploadUrl().map(u -> new BlobUploader(u, settings.uploadConnection())).orElse(null);
+        this.uploader = settings.uploadUrl()
+                .map(u -> new BlobUploader(u, settings.uploadConnection()))
+                .orElse(null);
     }
 
     void handle(Exchange ex) throws IOException {
@@ -57,18 +59,24 @@ final class LoadHandler {
 
     private void viaBlob(Exchange ex, Path spool, long size, Headers headers) throws IOException {
         if (uploader == null) {
-            throw new BridgeException(413, "the archive (" + size + " bytes) is larger than the Functions request limit of "
-                    + settings.requestLimit() + " bytes (SOCKERLESS_BRIDGE_REQUEST_LIMIT): set SOCKERLESS_BRIDGE_UPLOAD_URL "
-                    + "to a blob container the app may read (README, Load) to load it through blob storage");
+            throw new BridgeException(
+                    413,
+                    "the archive (" + size + " bytes) is larger than the Functions request limit of "
+                            + settings.requestLimit()
+                            + " bytes (SOCKERLESS_BRIDGE_REQUEST_LIMIT): set SOCKERLESS_BRIDGE_UPLOAD_URL "
+                            + "to a blob container the app may read (README, Load) to load it through blob storage");
         }
         try (Wire.ChunkedOutput out = ex.startChunked(200, new Headers().add("Content-Type", "application/json"))) {
             BlobUploader.Upload upload;
             try {
                 upload = uploader.upload(spool, new Progress(out, size));
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "upload to {0} failed: {1}", new Object[] {settings.uploadUrl().get(), e.getClass().getSimpleName()});
-                out.write(Relay.streamError("uploading the archive to " + settings.uploadUrl().get()
-                        + " (SOCKERLESS_BRIDGE_UPLOAD_URL) failed: " + firstLine(e.getMessage())));
+                LOG.log(Level.WARNING, "upload to {0} failed: {1}", new Object[] {
+                    settings.uploadUrl().get(), e.getClass().getSimpleName()
+                });
+                out.write(Relay.streamError(
+                        "uploading the archive to " + settings.uploadUrl().get()
+                                + " (SOCKERLESS_BRIDGE_UPLOAD_URL) failed: " + firstLine(e.getMessage())));
                 return;
             }
             try {
@@ -95,8 +103,9 @@ final class LoadHandler {
                 try {
                     upload.delete();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "could not delete the uploaded archive {0}: {1}",
-                            new Object[] {upload.url(), e.getClass().getSimpleName()});
+                    LOG.log(Level.WARNING, "could not delete the uploaded archive {0}: {1}", new Object[] {
+                        upload.url(), e.getClass().getSimpleName()
+                    });
                 }
             }
         }
@@ -128,8 +137,13 @@ final class LoadHandler {
             }
             reported = current;
             try {
-                out.write(Relay.jsonLine(Map.of("status", "Uploading to blob storage", "id", "archive",
-                        "progressDetail", Map.of("current", current, "total", total))));
+                out.write(Relay.jsonLine(Map.of(
+                        "status",
+                        "Uploading to blob storage",
+                        "id",
+                        "archive",
+                        "progressDetail",
+                        Map.of("current", current, "total", total))));
                 out.flush();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);

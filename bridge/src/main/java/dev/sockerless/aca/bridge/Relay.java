@@ -1,7 +1,6 @@
 package dev.sockerless.aca.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,12 +19,12 @@ import java.util.Map;
 final class Relay {
 
     /** Headers of the app's own contracts, which the bridge consumes and the docker CLI has no use for. */
-    static final List<String> CONTRACT_HEADERS = List.of("sockerless-logs-cursor", "sockerless-logs-ended",
-            "sockerless-wait-pending");
+    static final List<String> CONTRACT_HEADERS =
+            List.of("sockerless-logs-cursor", "sockerless-logs-ended", "sockerless-wait-pending");
+
     static final int MAX_ERROR_BODY = 64 * 1024;
 
-    private Relay() {
-    }
+    private Relay() {}
 
     /** The reply's end-to-end headers for the client, JSON content types normalised. */
     static Headers clientHeaders(AppClient.Reply reply) {
@@ -55,7 +54,8 @@ final class Relay {
             ex.send(status, headers, new byte[0]);
             return;
         }
-        try (InputStream in = reply.body(); Wire.ChunkedOutput out = ex.startChunked(status, headers)) {
+        try (InputStream in = reply.body();
+                Wire.ChunkedOutput out = ex.startChunked(status, headers)) {
             if (lines) {
                 copyLines(in, out);
             } else {
@@ -124,16 +124,23 @@ final class Relay {
      */
     static String explain(int status, byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8).strip();
-        String suffix = text.isEmpty() || text.startsWith("<") ? "" : ": " + (text.length() > 300 ? text.substring(0, 300) + "…" : text);
+        String suffix = text.isEmpty() || text.startsWith("<")
+                ? ""
+                : ": " + (text.length() > 300 ? text.substring(0, 300) + "…" : text);
         return switch (status) {
-            case 401, 403 -> "the app refused the function key (HTTP " + status + " from the Functions host): set "
-                    + "SOCKERLESS_BRIDGE_KEY to a function or host key of the app (az functionapp keys list)" + suffix;
+            case 401, 403 ->
+                "the app refused the function key (HTTP " + status + " from the Functions host): set "
+                        + "SOCKERLESS_BRIDGE_KEY to a function or host key of the app (az functionapp keys list)"
+                        + suffix;
             case 404 -> "page not found" + suffix;
             case 413 -> "the request body is larger than the Functions host accepts (HTTP 413)" + suffix;
-            case 500 -> "the app failed (HTTP 500 with no message from the Functions host: the function threw, or the "
-                    + "request body exceeded the host's limit, FUNCTIONS_REQUEST_BODY_SIZE_LIMIT); see the app's logs" + suffix;
-            case 502 -> "the app did not answer in time or is unavailable (HTTP 502 from Azure's front end: a function "
-                    + "must answer within 230 s)" + suffix;
+            case 500 ->
+                "the app failed (HTTP 500 with no message from the Functions host: the function threw, or the "
+                        + "request body exceeded the host's limit, FUNCTIONS_REQUEST_BODY_SIZE_LIMIT); see the app's logs"
+                        + suffix;
+            case 502 ->
+                "the app did not answer in time or is unavailable (HTTP 502 from Azure's front end: a function "
+                        + "must answer within 230 s)" + suffix;
             case 503 -> "the app is unavailable (HTTP 503)" + suffix;
             case 504 -> "the app did not answer in time (HTTP 504)" + suffix;
             default -> "the app answered HTTP " + status + " without a message" + suffix;

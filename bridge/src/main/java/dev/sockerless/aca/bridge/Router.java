@@ -2,7 +2,6 @@ package dev.sockerless.aca.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -53,7 +52,8 @@ final class Router {
             follow.handle(ex);
         } else if (post && route.equals("/images/load")) {
             load.handle(ex);
-        } else if (post && (route.equals("/images/create") || PUSH.matcher(route).matches())) {
+        } else if (post
+                && (route.equals("/images/create") || PUSH.matcher(route).matches())) {
             forward(ex, true);
         } else {
             forward(ex, false);
@@ -77,11 +77,15 @@ final class Router {
         byte[] body = readBody(r);
         try {
             JsonNode config = Exchange.JSON.readTree(body);
-            if (config != null && (config.path("OpenStdin").asBoolean(false) || config.path("AttachStdin").asBoolean(false))) {
+            if (config != null
+                    && (config.path("OpenStdin").asBoolean(false)
+                            || config.path("AttachStdin").asBoolean(false))) {
                 throw new BridgeException(501, AttachHandler.INTERACTIVE);
             }
-            if (config instanceof ObjectNode o && o.path("HostConfig").path("AutoRemove").asBoolean(false)
-                    && (o.path("AttachStdout").asBoolean(false) || o.path("AttachStderr").asBoolean(false))) {
+            if (config instanceof ObjectNode o
+                    && o.path("HostConfig").path("AutoRemove").asBoolean(false)
+                    && (o.path("AttachStdout").asBoolean(false)
+                            || o.path("AttachStderr").asBoolean(false))) {
                 ((ObjectNode) o.get("HostConfig")).put("AutoRemove", false);
                 (o.path("Labels").isObject() ? (ObjectNode) o.get("Labels") : o.putObject("Labels"))
                         .put(AUTO_REMOVE_LABEL, "true");
@@ -108,8 +112,10 @@ final class Router {
     byte[] readBody(HttpRequest r) throws IOException {
         byte[] bytes = r.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.requestLimit() + 1));
         if (bytes.length > settings.requestLimit()) {
-            throw new BridgeException(413, "the request body is larger than the Functions request limit of "
-                    + settings.requestLimit() + " bytes (SOCKERLESS_BRIDGE_REQUEST_LIMIT)");
+            throw new BridgeException(
+                    413,
+                    "the request body is larger than the Functions request limit of " + settings.requestLimit()
+                            + " bytes (SOCKERLESS_BRIDGE_REQUEST_LIMIT)");
         }
         return bytes;
     }

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -54,8 +53,8 @@ final class WaitHandler {
                 long started = System.nanoTime();
                 AppClient.Reply reply;
                 try {
-                    CompletableFuture<HttpResponse<InputStream>> f = app.sendAsync("POST", target, r.headers(),
-                            BodyPublishers.noBody());
+                    CompletableFuture<HttpResponse<InputStream>> f =
+                            app.sendAsync("POST", target, r.headers(), BodyPublishers.noBody());
                     pending.set(f);
                     reply = app.await(f);
                 } catch (BridgeException e) {
@@ -131,7 +130,8 @@ final class WaitHandler {
             AppClient.Reply inspect = app.send("GET", base + "/json", r.headers(), null);
             byte[] json = Relay.readCapped(inspect.body());
             JsonNode label = inspect.status() == 200
-                    ? Exchange.JSON.readTree(json).path("Config").path("Labels").path(Router.AUTO_REMOVE_LABEL) : null;
+                    ? Exchange.JSON.readTree(json).path("Config").path("Labels").path(Router.AUTO_REMOVE_LABEL)
+                    : null;
             if (label == null || !"true".equals(label.asText())) {
                 return; // not the bridge's to remove (the app removes its own AutoRemove containers)
             }
@@ -139,7 +139,8 @@ final class WaitHandler {
             AppClient.Reply delete = app.send("DELETE", base + "?force=1", r.headers(), null);
             delete.discard();
             if (delete.status() >= 300 && delete.status() != 404) {
-                LOG.log(Level.WARNING, "auto-remove of {0} answered HTTP {1}", new Object[] {container, delete.status()});
+                LOG.log(Level.WARNING, "auto-remove of {0} answered HTTP {1}", new Object[] {container, delete.status()
+                });
             }
         } catch (BridgeException | IOException e) {
             LOG.log(Level.WARNING, "auto-remove of {0} failed: {1}", new Object[] {container, e.getMessage()});

@@ -29,8 +29,7 @@ final class Wire {
         }
     }
 
-    private Wire() {
-    }
+    private Wire() {}
 
     /** The next request on the connection, or null when the client closed it between requests. */
     static HttpRequest readRequest(InputStream in) throws IOException {
@@ -113,7 +112,11 @@ final class Wire {
 
     /** Writes a status line and the headers (and the blank line). */
     static void writeHead(OutputStream out, int status, String reason, Headers headers) throws IOException {
-        StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
+        StringBuilder sb = new StringBuilder("HTTP/1.1 ")
+                .append(status)
+                .append(' ')
+                .append(reason)
+                .append("\r\n");
         for (Headers.Field f : headers.fields()) {
             sb.append(f.name()).append(": ").append(f.value()).append("\r\n");
         }

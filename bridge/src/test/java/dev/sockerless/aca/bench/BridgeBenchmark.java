@@ -11,7 +11,6 @@ import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.RegistryServer;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -43,36 +42,45 @@ public final class BridgeBenchmark {
     private static final String KEY = "bench-key";
     private static final String WORKSPACE = "11111111-2222-3333-4444-555555555555";
 
-    private BridgeBenchmark() {
-    }
+    private BridgeBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Path keys = Files.writeString(Files.createTempFile("bench-keys", ".json"),
+        Path keys = Files.writeString(
+                Files.createTempFile("bench-keys", ".json"),
                 "{\"masterKey\":\"m\",\"functionKeys\":{\"default\":\"" + KEY + "\"}}");
         try (RegistryServer registry = RegistryServer.anonymous();
-             LogAnalyticsStandIn logAnalytics = new LogAnalyticsStandIn(WORKSPACE);
-             dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
-                     java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
-             Azurite azurite = new Azurite()) {
+                LogAnalyticsStandIn logAnalytics = new LogAnalyticsStandIn(WORKSPACE);
+                dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
+                        java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
+                Azurite azurite = new Azurite()) {
             BridgeBenchmark.arm = arm;
-            new RegistryPusher(registry.baseUrl()).push("bench/single", "latest",
-                    TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));
+            new RegistryPusher(registry.baseUrl())
+                    .push("bench/single", "latest", TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));
             // without it the JDK server's replies meet the client's delayed ACKs: ±40 ms swings on either side
             System.setProperty("sun.net.httpserver.nodelay", "true");
             System.setProperty("AzureWebJobsStorage", azurite.connectionString());
             System.setProperty("SOCKERLESS_INSECURE_REGISTRIES", registry.hostPort());
-            System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_ID", "/subscriptions/00000000-0000-0000-0000-000000000000"
-                    + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env");
+            System.setProperty(
+                    "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                    "/subscriptions/00000000-0000-0000-0000-000000000000"
+                            + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env");
             System.setProperty("SOCKERLESS_ACA_LOCATION", "westeurope");
             System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only");
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint());
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
             // containers run as executions of the strict ARM stand-in (inspect reads their state there)
             System.setProperty("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint());
-            try (LocalHost host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), LocalHost.DEFAULT_PACKAGE,
-                    LocalHost.Options.fromSettings().withKeysFile(keys));
-                 Bridge bridge = Bridge.start(BridgeSettings.from(Map.of("SOCKERLESS_BRIDGE_LISTEN", "127.0.0.1:0",
-                         "SOCKERLESS_BRIDGE_APP", "http://127.0.0.1:" + host.port(), "SOCKERLESS_BRIDGE_KEY", KEY)))) {
+            try (LocalHost host = LocalHost.start(
+                            new InetSocketAddress("127.0.0.1", 0),
+                            LocalHost.DEFAULT_PACKAGE,
+                            LocalHost.Options.fromSettings().withKeysFile(keys));
+                    Bridge bridge = Bridge.start(BridgeSettings.from(Map.of(
+                            "SOCKERLESS_BRIDGE_LISTEN",
+                            "127.0.0.1:0",
+                            "SOCKERLESS_BRIDGE_APP",
+                            "http://127.0.0.1:" + host.port(),
+                            "SOCKERLESS_BRIDGE_KEY",
+                            KEY)))) {
                 HttpClient http = HttpClient.newHttpClient();
                 appPort = host.port();
                 String direct = "http://127.0.0.1:" + host.port();
@@ -82,7 +90,8 @@ public final class BridgeBenchmark {
                 String inspect = "/v1.51/images/" + image + ":latest/json";
                 call(http, direct + pull, "POST");
                 System.out.println();
-                System.out.println("| median over " + RUNS + " runs | straight to the local host | through the bridge | overhead |");
+                System.out.println("| median over " + RUNS
+                        + " runs | straight to the local host | through the bridge | overhead |");
                 System.out.println("|---|---|---|---|");
                 for (String[] c : new String[][] {{"warm pull", pull, "POST"}, {"image inspect", inspect, "GET"}}) {
                     for (int i = 0; i < RUNS / 3; i++) { // warm-up (JIT, connections), not counted
@@ -110,8 +119,12 @@ public final class BridgeBenchmark {
     /** One call's wall time (ns), the key sent when straight to the host. */
     private static long call(HttpClient http, String url, String method) throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("x-functions-key", KEY)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("x-functions-key", KEY)
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         long t = System.nanoTime() - t0;
         if (r.statusCode() != 200 || r.body().contains("errorDetail")) {
             throw new IllegalStateException(method + " " + url + ": " + r.statusCode() + " " + r.body());
@@ -142,11 +155,15 @@ public final class BridgeBenchmark {
         daemon(() -> {
             String cursor = null;
             while (true) {
-                String query = cursor == null ? "follow=1&stdout=1&stderr=1&tail=all"
+                String query = cursor == null
+                        ? "follow=1&stdout=1&stderr=1&tail=all"
                         : "follow=1&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8);
-                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + appPort + "/v1.51/containers/bench-direct/logs?" + query))
-                        .header("x-functions-key", KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> r = http.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + appPort + "/v1.51/containers/bench-direct/logs?" + query))
+                                .header("x-functions-key", KEY)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
                 if (r.body().length > 0) {
                     received.add(System.nanoTime());
                 }
@@ -155,11 +172,14 @@ public final class BridgeBenchmark {
         });
         Thread.sleep(3000); // the direct reader first: it starts the app's follow poller
         Path config = Files.createTempDirectory("bench-docker-config");
-        Process logs = new DockerCli(docker, config).command(port, config, "logs", "-f", "bench-follow")
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process logs = new DockerCli(docker, config)
+                .command(port, config, "logs", "-f", "bench-follow")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         BlockingQueue<String> printed = new LinkedBlockingQueue<>();
         daemon(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
                     printed.add(l);
                 }
@@ -184,10 +204,11 @@ public final class BridgeBenchmark {
         } finally {
             logs.destroy();
         }
-        System.out.printf("%ndelay from a line being queryable to its delivery (the app's poll interval 2 s), 5 lines:%n"
-                + "| reader | median | each |%n|---|---|---|%n| docker logs -f through the bridge | %.1f s | %s |%n"
-                + "| direct long-polling loop, same instants | %.1f s | %s |%n", median(bridgeDelays), seconds(bridgeDelays),
-                median(directDelays), seconds(directDelays));
+        System.out.printf(
+                "%ndelay from a line being queryable to its delivery (the app's poll interval 2 s), 5 lines:%n"
+                        + "| reader | median | each |%n|---|---|---|%n| docker logs -f through the bridge | %.1f s | %s |%n"
+                        + "| direct long-polling loop, same instants | %.1f s | %s |%n",
+                median(bridgeDelays), seconds(bridgeDelays), median(directDelays), seconds(directDelays));
     }
 
     private static dev.sockerless.aca.testing.ArmStandIn arm;
@@ -224,26 +245,52 @@ public final class BridgeBenchmark {
     private static void row(LogAnalyticsStandIn la, String container, String text) {
         String job = container.substring(0, container.indexOf('|'));
         String execution = container.substring(container.indexOf('|') + 1);
-        la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", Instant.now(), "JobName", job,
-                "ContainerGroupName", execution + "-abcde", "ContainerName", job, "Stream", "stdout", "Log", text));
+        la.add(
+                LogAnalyticsStandIn.RESOURCE,
+                Map.of(
+                        "TimeGenerated",
+                        Instant.now(),
+                        "JobName",
+                        job,
+                        "ContainerGroupName",
+                        execution + "-abcde",
+                        "ContainerName",
+                        job,
+                        "Stream",
+                        "stdout",
+                        "Log",
+                        text));
     }
 
     /** A created and started container (an execution of the ARM stand-in); its execution's name. */
-    private static String startedContainer(HttpClient http, String bridged, String name, String image) throws Exception {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(bridged + "/v1.51/containers/create?name="
-                + name)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                "{\"Image\":\"" + image + "\",\"Cmd\":[\"true\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+    private static String startedContainer(HttpClient http, String bridged, String name, String image)
+            throws Exception {
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create(bridged + "/v1.51/containers/create?name=" + name))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"Image\":\"" + image + "\",\"Cmd\":[\"true\"]}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("create failed: " + created.body());
         }
-        HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(bridged + "/v1.51/containers/" + name
-                + "/start")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> started = http.send(
+                HttpRequest.newBuilder(URI.create(bridged + "/v1.51/containers/" + name + "/start"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (started.statusCode() != 204) {
             throw new IllegalStateException("start failed: " + started.body());
         }
-        String job = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(bridged
-                + "/sockerless/v1/containers/" + name + "/job")).build(), HttpResponse.BodyHandlers.ofString()).body())
-                .path("name").asText();
+        String job = new ObjectMapper()
+                .readTree(http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(bridged + "/sockerless/v1/containers/" + name + "/job"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .path("name")
+                .asText();
         return job + "|" + arm.jobs().executions(job).get(0).name;
     }
 }

@@ -1,13 +1,12 @@
 package dev.sockerless.aca.bridge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sockerless.aca.testing.RawHttp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The bridge in front of a scripted app (the JDK server): what it forwards, and how the app's failures, Azure's
@@ -30,8 +29,7 @@ class BridgeForwardingTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the app received. */
-    record Seen(String method, String uri, com.sun.net.httpserver.Headers headers, byte[] body) {
-    }
+    record Seen(String method, String uri, com.sun.net.httpserver.Headers headers, byte[] body) {}
 
     HttpServer app;
     Bridge bridge;
@@ -48,9 +46,15 @@ class BridgeForwardingTest {
     }
 
     BridgeSettings settings(Map<String, String> overrides) {
-        Map<String, String> s = new HashMap<>(Map.of("SOCKERLESS_BRIDGE_LISTEN", "127.0.0.1:0",
-                "SOCKERLESS_BRIDGE_APP", "http://127.0.0.1:" + app.getAddress().getPort(),
-                "SOCKERLESS_BRIDGE_KEY", KEY, "SOCKERLESS_BRIDGE_TIMEOUT_SECONDS", "1"));
+        Map<String, String> s = new HashMap<>(Map.of(
+                "SOCKERLESS_BRIDGE_LISTEN",
+                "127.0.0.1:0",
+                "SOCKERLESS_BRIDGE_APP",
+                "http://127.0.0.1:" + app.getAddress().getPort(),
+                "SOCKERLESS_BRIDGE_KEY",
+                KEY,
+                "SOCKERLESS_BRIDGE_TIMEOUT_SECONDS",
+                "1"));
         s.putAll(overrides);
         return BridgeSettings.from(s);
     }
@@ -71,7 +75,8 @@ class BridgeForwardingTest {
             case "/v1.50/empty401" -> reply(ex, 401, null, "");
             case "/v1.50/empty502" -> reply(ex, 502, null, "");
             case "/v1.50/html404" -> reply(ex, 404, "text/html", "<html>no</html>");
-            case "/v1.50/docker409" -> reply(ex, 409, "application/json; charset=utf-8", "{\"message\":\"name in use\"}");
+            case "/v1.50/docker409" ->
+                reply(ex, 409, "application/json; charset=utf-8", "{\"message\":\"name in use\"}");
             case "/v1.50/stall" -> {
                 try {
                     release.await();
@@ -96,8 +101,9 @@ class BridgeForwardingTest {
 
     RawHttp.Response call(String method, String path, String extraHeaders, String body) throws IOException {
         try (RawHttp http = new RawHttp(bridge.port())) {
-            return http.send(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + bridge.port() + "\r\n" + extraHeaders
-                    + "\r\n" + body).read(method.equals("HEAD"));
+            return http.send(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + bridge.port() + "\r\n"
+                            + extraHeaders + "\r\n" + body)
+                    .read(method.equals("HEAD"));
         }
     }
 
@@ -108,9 +114,13 @@ class BridgeForwardingTest {
 
     @Test
     void forwardsMethodPathQueryHeadersAndAChunkedBodyWithALengthAndTheKey() throws Exception {
-        RawHttp.Response r = call("POST", "/v1.50/containers/create?name=x%2Fy", "Content-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\nX-Registry-Auth: e30=\r\nx-functions-key: client-supplied\r\n"
-                + "Connection: keep-alive, X-Hop\r\n", "5\r\n{\"a\":\r\n3\r\n 1}\r\n0\r\n\r\n");
+        RawHttp.Response r = call(
+                "POST",
+                "/v1.50/containers/create?name=x%2Fy",
+                "Content-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\nX-Registry-Auth: e30=\r\nx-functions-key: client-supplied\r\n"
+                        + "Connection: keep-alive, X-Hop\r\n",
+                "5\r\n{\"a\":\r\n3\r\n 1}\r\n0\r\n\r\n");
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).isEqualTo("application/json"); // charset dropped: the CLI compares it
@@ -122,7 +132,8 @@ class BridgeForwardingTest {
         assertThat(s.headers()).doesNotContainKey("Transfer-encoding");
         assertThat(s.headers().get("X-functions-key")).containsExactly(KEY);
         assertThat(s.headers().getFirst("X-registry-auth")).isEqualTo("e30=");
-        assertThat(s.headers().getFirst("Host")).isEqualTo("127.0.0.1:" + app.getAddress().getPort());
+        assertThat(s.headers().getFirst("Host"))
+                .isEqualTo("127.0.0.1:" + app.getAddress().getPort());
     }
 
     @Test
@@ -132,8 +143,13 @@ class BridgeForwardingTest {
         assertThat(message(failed)).startsWith("the app failed (HTTP 500");
 
         RawHttp.Response key = call("POST", "/v1.50/empty401", "Content-Length: 0\r\n", "");
-        assertThat(key.status()).as("never 401: the CLI would prompt for a registry login").isEqualTo(403);
-        assertThat(message(key)).contains("refused the function key").contains("SOCKERLESS_BRIDGE_KEY").doesNotContain(KEY);
+        assertThat(key.status())
+                .as("never 401: the CLI would prompt for a registry login")
+                .isEqualTo(403);
+        assertThat(message(key))
+                .contains("refused the function key")
+                .contains("SOCKERLESS_BRIDGE_KEY")
+                .doesNotContain(KEY);
 
         assertThat(message(call("GET", "/v1.50/empty502", "", ""))).contains("230 s");
         RawHttp.Response html = call("GET", "/v1.50/html404", "", "");
@@ -149,16 +165,18 @@ class BridgeForwardingTest {
     void anAppThatDoesNotAnswerIsATimeoutNamingTheSetting() throws Exception {
         RawHttp.Response r = call("GET", "/v1.50/stall", "", "");
         assertThat(r.status()).isEqualTo(504);
-        assertThat(message(r)).isEqualTo("the app at http://127.0.0.1:" + app.getAddress().getPort()
-                + " did not answer within 1 s (SOCKERLESS_BRIDGE_TIMEOUT_SECONDS)");
+        assertThat(message(r))
+                .isEqualTo("the app at http://127.0.0.1:" + app.getAddress().getPort()
+                        + " did not answer within 1 s (SOCKERLESS_BRIDGE_TIMEOUT_SECONDS)");
     }
 
     @Test
     void aBodyOverTheRequestLimitIsRefusedBeforeTheApp() throws Exception {
         try (Bridge small = Bridge.start(settings(Map.of("SOCKERLESS_BRIDGE_REQUEST_LIMIT", "4")));
-             RawHttp http = new RawHttp(small.port())) {
+                RawHttp http = new RawHttp(small.port())) {
             RawHttp.Response r = http.send("POST /v1.50/containers/create HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Content-Length: 5\r\n\r\n12345").read(false);
+                            + "Content-Length: 5\r\n\r\n12345")
+                    .read(false);
             assertThat(r.status()).isEqualTo(413);
             assertThat(message(r)).contains("SOCKERLESS_BRIDGE_REQUEST_LIMIT");
         }
@@ -177,9 +195,15 @@ class BridgeForwardingTest {
         assertThatThrownBy(() -> settings(Map.of("SOCKERLESS_BRIDGE_LISTEN", "0.0.0.0:2375")))
                 .hasMessageContaining("SOCKERLESS_BRIDGE_ALLOW_REMOTE=true");
         assertThat(settings(Map.of("SOCKERLESS_BRIDGE_LISTEN", "0.0.0.0:0", "SOCKERLESS_BRIDGE_ALLOW_REMOTE", "true"))
-                .listen().getAddress().isAnyLocalAddress()).isTrue();
-        assertThat(settings(Map.of("SOCKERLESS_BRIDGE_UPLOAD_CONNECTION", "AccountKey=secret")).toString())
-                .doesNotContain(KEY).doesNotContain("secret");
-        assertThatThrownBy(() -> BridgeSettings.from(Map.of())).hasMessageContaining("SOCKERLESS_BRIDGE_APP is not set");
+                        .listen()
+                        .getAddress()
+                        .isAnyLocalAddress())
+                .isTrue();
+        assertThat(settings(Map.of("SOCKERLESS_BRIDGE_UPLOAD_CONNECTION", "AccountKey=secret"))
+                        .toString())
+                .doesNotContain(KEY)
+                .doesNotContain("secret");
+        assertThatThrownBy(() -> BridgeSettings.from(Map.of()))
+                .hasMessageContaining("SOCKERLESS_BRIDGE_APP is not set");
     }
 }

@@ -1,15 +1,14 @@
 package dev.sockerless.aca.bridge;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class WireTest {
 
@@ -26,9 +25,11 @@ class WireTest {
         assertThat(first.route()).isEqualTo("/images/load");
         assertThat(first.versionPrefix()).isEqualTo("/v1.50");
         assertThat(first.flag("quiet")).isTrue();
-        assertThat(new String(first.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("abcde");
+        assertThat(new String(first.body().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("abcde");
         HttpRequest second = Wire.readRequest(in);
-        assertThat(new String(second.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("xyz");
+        assertThat(new String(second.body().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("xyz");
         HttpRequest third = Wire.readRequest(in);
         assertThat(third.target()).isEqualTo("/c");
         assertThat(third.body().readAllBytes()).isEmpty();
@@ -38,13 +39,18 @@ class WireTest {
     @Test
     void malformedRequestsAreRefusedWithKestrelsStatuses() {
         assertThatThrownBy(() -> Wire.readRequest(in("GET /" + "a".repeat(9000) + " HTTP/1.1\r\n\r\n")))
-                .isInstanceOfSatisfying(Wire.BadRequest.class, e -> assertThat(e.status).isEqualTo(414));
+                .isInstanceOfSatisfying(
+                        Wire.BadRequest.class, e -> assertThat(e.status).isEqualTo(414));
         assertThatThrownBy(() -> Wire.readRequest(in("GET / HTTP/1.1\r\nX: " + "a".repeat(40_000) + "\r\n\r\n")))
-                .isInstanceOfSatisfying(Wire.BadRequest.class, e -> assertThat(e.status).isEqualTo(431));
+                .isInstanceOfSatisfying(
+                        Wire.BadRequest.class, e -> assertThat(e.status).isEqualTo(431));
         assertThatThrownBy(() -> Wire.readRequest(in("GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n")))
-                .isInstanceOfSatisfying(Wire.BadRequest.class, e -> assertThat(e.status).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        Wire.BadRequest.class, e -> assertThat(e.status).isEqualTo(400));
         assertThatThrownBy(() -> Wire.readRequest(in("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))
-                .body().readAllBytes()).isInstanceOf(Wire.BadRequest.class);
+                        .body()
+                        .readAllBytes())
+                .isInstanceOf(Wire.BadRequest.class);
         assertThatThrownBy(() -> Wire.readRequest(in("BROKEN\r\n\r\n"))).isInstanceOf(Wire.BadRequest.class);
     }
 

@@ -21,17 +21,19 @@ public record AcaResources(double cpu, String memory, Optional<String> warning) 
 
     /** Without limits (Docker's default), jobs get 0.5 vCPU and 1Gi. */
     static final int DEFAULT_STEPS = 2;
+
     private static final int INIT_STEPS = 1;
     /** The agent's init container: one step, 0.25 vCPU and 0.5Gi (it only copies a file). */
     static final AcaResources INIT = of(INIT_STEPS, Optional.empty());
+
     private static final double CPU_STEP = 0.25;
     private static final long MEMORY_STEP_BYTES = 512L * 1024 * 1024;
 
     /** The main container's pair for a request; zero (or less) means "not set", as in Docker. */
     public static AcaResources fit(long nanoCpus, long memoryBytes, EnvironmentType type, boolean initContainer) {
         int max = type.maxSteps() - (initContainer ? INIT_STEPS : 0);
-        String cap = "the largest size on " + type.description() + (initContainer
-                ? " less the agent's init container (" + describeSteps(INIT_STEPS) + ")" : "");
+        String cap = "the largest size on " + type.description()
+                + (initContainer ? " less the agent's init container (" + describeSteps(INIT_STEPS) + ")" : "");
         if (nanoCpus <= 0 && memoryBytes <= 0) {
             return of(DEFAULT_STEPS, Optional.empty());
         }
@@ -40,14 +42,19 @@ public record AcaResources(double cpu, String memory, Optional<String> warning) 
         long steps = Math.max(cpuSteps, memorySteps);
         String requested = describe(nanoCpus, memoryBytes);
         if (steps > max) {
-            return of(max, Optional.of("Requested " + requested + " exceeds " + cap + "; the job gets "
-                    + describeSteps(max)));
+            return of(
+                    max,
+                    Optional.of("Requested " + requested + " exceeds " + cap + "; the job gets " + describeSteps(max)));
         }
         int s = (int) steps;
         boolean exact = (nanoCpus <= 0 || nanoCpus == s * 250_000_000L)
                 && (memoryBytes <= 0 || memoryBytes == s * MEMORY_STEP_BYTES);
-        return of(s, exact ? Optional.empty() : Optional.of("Requested " + requested
-                + " rounded up to the nearest ACA CPU/memory pair: the job gets " + describeSteps(s)));
+        return of(
+                s,
+                exact
+                        ? Optional.empty()
+                        : Optional.of("Requested " + requested
+                                + " rounded up to the nearest ACA CPU/memory pair: the job gets " + describeSteps(s)));
     }
 
     private static AcaResources of(int steps, Optional<String> warning) {
@@ -55,7 +62,10 @@ public record AcaResources(double cpu, String memory, Optional<String> warning) 
     }
 
     private static String gibibytes(int steps) {
-        return BigDecimal.valueOf(steps).multiply(BigDecimal.valueOf(0.5)).stripTrailingZeros().toPlainString() + "Gi";
+        return BigDecimal.valueOf(steps)
+                        .multiply(BigDecimal.valueOf(0.5))
+                        .stripTrailingZeros()
+                        .toPlainString() + "Gi";
     }
 
     private static String describeSteps(int steps) {

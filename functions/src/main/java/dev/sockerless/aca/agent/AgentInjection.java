@@ -5,7 +5,6 @@ import com.azure.resourcemanager.appcontainers.models.InitContainer;
 import com.azure.resourcemanager.appcontainers.models.StorageType;
 import com.azure.resourcemanager.appcontainers.models.Volume;
 import com.azure.resourcemanager.appcontainers.models.VolumeMount;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +28,13 @@ public final class AgentInjection {
     public static final String INIT_CONTAINER_NAME = "sockerless-agent-init";
 
     /** Commands that only idle, so the container exists to be exec'd into: the agent keeps it alive instead. */
-    public static final List<String> IDLE_COMMANDS = List.of("tail -f /dev/null", "tail -F /dev/null",
-            "sleep infinity", "sleep inf");
-    private static final List<String> SHELLS = List.of("sh", "/bin/sh", "bash", "/bin/bash", "/usr/bin/bash", "ash",
-            "/bin/ash");
+    public static final List<String> IDLE_COMMANDS =
+            List.of("tail -f /dev/null", "tail -F /dev/null", "sleep infinity", "sleep inf");
 
-    private AgentInjection() {
-    }
+    private static final List<String> SHELLS =
+            List.of("sh", "/bin/sh", "bash", "/bin/bash", "/usr/bin/bash", "ash", "/bin/ash");
+
+    private AgentInjection() {}
 
     /**
      * Whether the container idles: label {@code sockerless.keep-alive=true}, or an argv that is one of
@@ -49,7 +48,9 @@ public final class AgentInjection {
         if (IDLE_COMMANDS.contains(joined)) {
             return true;
         }
-        return argv.size() == 3 && SHELLS.contains(argv.get(0)) && "-c".equals(argv.get(1))
+        return argv.size() == 3
+                && SHELLS.contains(argv.get(0))
+                && "-c".equals(argv.get(1))
                 && IDLE_COMMANDS.contains(argv.get(2).trim().replaceAll("\\s+", " "));
     }
 
@@ -74,7 +75,8 @@ public final class AgentInjection {
 
     /** The agent's environment: the port as a value, the token only as a reference to the job secret. */
     public static List<EnvironmentVar> env(int port) {
-        return List.of(new EnvironmentVar().withName(PORT_ENV).withValue(Integer.toString(port)),
+        return List.of(
+                new EnvironmentVar().withName(PORT_ENV).withValue(Integer.toString(port)),
                 new EnvironmentVar().withName(TOKEN_ENV).withSecretRef(TOKEN_SECRET));
     }
 
@@ -83,8 +85,12 @@ public final class AgentInjection {
         return switch (agent.mode()) {
             case BAKED -> Optional.empty();
             // "ro": the share is only read; the environment storage should also say accessMode ReadOnly.
-            case AZURE_FILES -> Optional.of(new Volume().withName(VOLUME).withStorageType(StorageType.AZURE_FILE)
-                    .withStorageName(agent.storageName()).withMountOptions("ro"));
+            case AZURE_FILES ->
+                Optional.of(new Volume()
+                        .withName(VOLUME)
+                        .withStorageType(StorageType.AZURE_FILE)
+                        .withStorageName(agent.storageName())
+                        .withMountOptions("ro"));
             case INIT_CONTAINER -> Optional.of(new Volume().withName(VOLUME).withStorageType(StorageType.EMPTY_DIR));
         };
     }
@@ -102,7 +108,9 @@ public final class AgentInjection {
         if (agent.mode() != AgentMode.INIT_CONTAINER) {
             return Optional.empty();
         }
-        return Optional.of(new InitContainer().withName(INIT_CONTAINER_NAME).withImage(agent.image())
+        return Optional.of(new InitContainer()
+                .withName(INIT_CONTAINER_NAME)
+                .withImage(agent.image())
                 .withCommand(List.of("cp", BAKED_PATH, MOUNTED_PATH))
                 .withResources(JobTemplateGenerator.resources(AcaResources.INIT))
                 .withVolumeMounts(List.of(mount(agent).orElseThrow())));

@@ -3,7 +3,6 @@ package dev.sockerless.aca.agent;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.logging.Logger;
@@ -26,25 +25,36 @@ public record AgentSettings(AgentMode mode, String image, String storageName, in
 
     public static AgentSettings from(Settings settings) {
         String modeText = settings.require(Key.SOCKERLESS_AGENT_MODE);
-        AgentMode mode = AgentMode.find(modeText).orElseThrow(() -> logged(Settings.malformed(Key.SOCKERLESS_AGENT_MODE,
-                modeText, "use one of " + Arrays.stream(AgentMode.values()).map(AgentMode::setting)
-                        .collect(Collectors.joining(", ")))));
+        AgentMode mode = AgentMode.find(modeText)
+                .orElseThrow(() -> logged(Settings.malformed(
+                        Key.SOCKERLESS_AGENT_MODE,
+                        modeText,
+                        "use one of "
+                                + Arrays.stream(AgentMode.values())
+                                        .map(AgentMode::setting)
+                                        .collect(Collectors.joining(", ")))));
         int port = settings.integer(Key.SOCKERLESS_AGENT_PORT, 1, 65535);
         String image = settings.find(Key.SOCKERLESS_AGENT_IMAGE).orElse(null);
         String storage = settings.find(Key.SOCKERLESS_AGENT_STORAGE_NAME).orElse(null);
         if (mode == AgentMode.INIT_CONTAINER && image == null) {
-            throw logged(Settings.missing(Key.SOCKERLESS_AGENT_IMAGE, "is not set, but SOCKERLESS_AGENT_MODE=init-container"
-                    + " copies the agent from that image: set it to an image holding /sockerless-agent (and cp),"
-                    + " or use SOCKERLESS_AGENT_MODE=baked with images that contain the agent"));
+            throw logged(Settings.missing(
+                    Key.SOCKERLESS_AGENT_IMAGE,
+                    "is not set, but SOCKERLESS_AGENT_MODE=init-container"
+                            + " copies the agent from that image: set it to an image holding /sockerless-agent (and cp),"
+                            + " or use SOCKERLESS_AGENT_MODE=baked with images that contain the agent"));
         }
         if (mode == AgentMode.AZURE_FILES && storage == null) {
-            throw logged(Settings.missing(Key.SOCKERLESS_AGENT_STORAGE_NAME, "is not set, but SOCKERLESS_AGENT_MODE=azure-files"
-                    + " mounts the agent from that environment storage: set it to the name of a"
-                    + " Microsoft.App/managedEnvironments/storages entry whose share holds sockerless-agent,"
-                    + " or use SOCKERLESS_AGENT_MODE=init-container with SOCKERLESS_AGENT_IMAGE"));
+            throw logged(Settings.missing(
+                    Key.SOCKERLESS_AGENT_STORAGE_NAME,
+                    "is not set, but SOCKERLESS_AGENT_MODE=azure-files"
+                            + " mounts the agent from that environment storage: set it to the name of a"
+                            + " Microsoft.App/managedEnvironments/storages entry whose share holds sockerless-agent,"
+                            + " or use SOCKERLESS_AGENT_MODE=init-container with SOCKERLESS_AGENT_IMAGE"));
         }
         if (storage != null && !storage.matches("[a-z0-9][a-z0-9-]{0,62}")) {
-            throw logged(Settings.malformed(Key.SOCKERLESS_AGENT_STORAGE_NAME, storage,
+            throw logged(Settings.malformed(
+                    Key.SOCKERLESS_AGENT_STORAGE_NAME,
+                    storage,
                     "an environment storage name is lowercase letters, digits and '-'"));
         }
         return new AgentSettings(mode, image, storage, port);

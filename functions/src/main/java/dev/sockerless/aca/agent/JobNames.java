@@ -12,14 +12,14 @@ public final class JobNames {
     private static final String PREFIX = "sl-";
     private static final int ID_CHARS = 12;
 
-    private JobNames() {
-    }
+    private JobNames() {}
 
     /** The job name of container {@code id} (64 hex) named {@code name} (with or without the leading '/'). */
     public static String of(String id, String name) {
         String suffix = id.substring(0, ID_CHARS).toLowerCase(Locale.ROOT);
-        String part = name == null ? "" : name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
-                .replaceAll("^-+|-+$", "");
+        String part = name == null
+                ? ""
+                : name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         int room = MAX_LENGTH - PREFIX.length() - ID_CHARS - 1;
         if (part.length() > room) {
             part = part.substring(0, room).replaceAll("-+$", "");
@@ -29,7 +29,9 @@ public final class JobNames {
 
     /** Whether {@code name} follows ACA's rules for job (and container) names. */
     public static boolean isValid(String name) {
-        return name != null && name.length() <= MAX_LENGTH && name.matches("[a-z]([a-z0-9-]*[a-z0-9])?")
+        return name != null
+                && name.length() <= MAX_LENGTH
+                && name.matches("[a-z]([a-z0-9-]*[a-z0-9])?")
                 && !name.contains("--");
     }
 }

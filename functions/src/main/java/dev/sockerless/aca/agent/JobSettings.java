@@ -2,7 +2,6 @@ package dev.sockerless.aca.agent;
 
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -18,8 +17,14 @@ import java.util.stream.Collectors;
  * @param type        the environment type, which sets the largest job size
  * @param jobIdentity the resource id of the user-assigned identity jobs pull from ACR with, or null (anonymous pulls)
  */
-public record JobSettings(String environmentId, String location, EnvironmentType type, int replicaTimeoutSeconds,
-                          int retryLimit, String jobIdentity, AgentSettings agent) {
+public record JobSettings(
+        String environmentId,
+        String location,
+        EnvironmentType type,
+        int replicaTimeoutSeconds,
+        int retryLimit,
+        String jobIdentity,
+        AgentSettings agent) {
 
     /** A user-assigned identity's resource id (RegistryCredentials.identity, Jobs.json 2025-01-01). */
     static final Pattern IDENTITY_ID = Pattern.compile(
@@ -40,25 +45,40 @@ public record JobSettings(String environmentId, String location, EnvironmentType
      * {@code environment} (read only when one of them is needed).
      */
     public static JobSettings from(Settings settings, Supplier<JobEnvironment> environment) {
-        String environmentId = settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElseThrow(() -> Settings.missing(
-                Key.SOCKERLESS_ACA_ENVIRONMENT_ID, "is not set: containers run as jobs in that Container Apps"
-                        + " environment (/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>)"));
+        String environmentId = settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID)
+                .orElseThrow(
+                        () -> Settings.missing(
+                                Key.SOCKERLESS_ACA_ENVIRONMENT_ID,
+                                "is not set: containers run as jobs in that Container Apps"
+                                        + " environment (/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>)"));
         String typeText = settings.require(Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE);
         EnvironmentType type = EnvironmentType.find(typeText).orElse(null);
         if (type == null && !EnvironmentType.AUTO.equals(typeText)) {
-            throw Settings.malformed(Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE, typeText, "use " + EnvironmentType.AUTO + ", "
-                    + Arrays.stream(EnvironmentType.values()).map(EnvironmentType::setting).collect(Collectors.joining(" or ")));
+            throw Settings.malformed(
+                    Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE,
+                    typeText,
+                    "use " + EnvironmentType.AUTO + ", "
+                            + Arrays.stream(EnvironmentType.values())
+                                    .map(EnvironmentType::setting)
+                                    .collect(Collectors.joining(" or ")));
         }
         String location = settings.find(Key.SOCKERLESS_ACA_LOCATION).orElse(null);
         if (location == null || type == null) {
             JobEnvironment discovered = environment.get();
             location = location != null ? location : discovered.location();
-            type = type != null ? type : discovered.workloadProfiles() ? EnvironmentType.WORKLOAD_PROFILES
-                    : EnvironmentType.CONSUMPTION_ONLY;
+            type = type != null
+                    ? type
+                    : discovered.workloadProfiles()
+                            ? EnvironmentType.WORKLOAD_PROFILES
+                            : EnvironmentType.CONSUMPTION_ONLY;
         }
-        return new JobSettings(environmentId, armLocation(location), type,
+        return new JobSettings(
+                environmentId,
+                armLocation(location),
+                type,
                 settings.integer(Key.SOCKERLESS_JOB_REPLICA_TIMEOUT_SECONDS, 1, Integer.MAX_VALUE),
-                settings.integer(Key.SOCKERLESS_JOB_RETRY_LIMIT, 0, 100), jobIdentity(settings),
+                settings.integer(Key.SOCKERLESS_JOB_RETRY_LIMIT, 0, 100),
+                jobIdentity(settings),
                 AgentSettings.from(settings));
     }
 
@@ -69,22 +89,31 @@ public record JobSettings(String environmentId, String location, EnvironmentType
 
     private static String jobIdentity(Settings settings) {
         if (settings.findRaw(OLD_IDENTITY_SETTING).isPresent()) {
-            throw Settings.missing(Key.SOCKERLESS_JOB_IDENTITY, "replaces " + OLD_IDENTITY_SETTING + ", which is still"
-                    + " set: remove it and set " + Key.SOCKERLESS_JOB_IDENTITY + " to the resource id of a user-assigned"
-                    + " identity that has only AcrPull (not the app's identity)");
+            throw Settings.missing(
+                    Key.SOCKERLESS_JOB_IDENTITY,
+                    "replaces " + OLD_IDENTITY_SETTING + ", which is still"
+                            + " set: remove it and set " + Key.SOCKERLESS_JOB_IDENTITY
+                            + " to the resource id of a user-assigned"
+                            + " identity that has only AcrPull (not the app's identity)");
         }
         String id = settings.find(Key.SOCKERLESS_JOB_IDENTITY).orElse(null);
         if (id == null) {
             return null;
         }
         if ("system".equalsIgnoreCase(id)) {
-            throw Settings.malformed(Key.SOCKERLESS_JOB_IDENTITY, id, "a job's system-assigned identity does not exist"
-                    + " before the job, so it cannot hold AcrPull when the first image is pulled: use the resource id"
-                    + " of a user-assigned identity with AcrPull on the registry");
+            throw Settings.malformed(
+                    Key.SOCKERLESS_JOB_IDENTITY,
+                    id,
+                    "a job's system-assigned identity does not exist"
+                            + " before the job, so it cannot hold AcrPull when the first image is pulled: use the resource id"
+                            + " of a user-assigned identity with AcrPull on the registry");
         }
         if (!IDENTITY_ID.matcher(id).matches()) {
-            throw Settings.malformed(Key.SOCKERLESS_JOB_IDENTITY, id, "expected /subscriptions/<sub>/resourceGroups/<rg>"
-                    + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>");
+            throw Settings.malformed(
+                    Key.SOCKERLESS_JOB_IDENTITY,
+                    id,
+                    "expected /subscriptions/<sub>/resourceGroups/<rg>"
+                            + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>");
         }
         return id;
     }

@@ -14,9 +14,17 @@ import java.util.Objects;
  * @param agentToken the agent token (64 hex); written only as a job secret
  * @param agentPort  the port the agent listens on
  */
-public record JobSpec(String jobName, String image, List<String> entrypoint, List<String> cmd, List<String> env,
-                      Map<String, String> labels, long nanoCpus, long memoryBytes, String agentToken,
-                      int agentPort) {
+public record JobSpec(
+        String jobName,
+        String image,
+        List<String> entrypoint,
+        List<String> cmd,
+        List<String> env,
+        Map<String, String> labels,
+        long nanoCpus,
+        long memoryBytes,
+        String agentToken,
+        int agentPort) {
 
     public JobSpec {
         Objects.requireNonNull(jobName, "jobName");

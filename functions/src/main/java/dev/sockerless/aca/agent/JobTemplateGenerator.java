@@ -17,7 +17,6 @@ import com.azure.resourcemanager.appcontainers.models.Secret;
 import com.azure.resourcemanager.appcontainers.models.TriggerType;
 import com.azure.resourcemanager.appcontainers.models.UserAssignedIdentity;
 import dev.sockerless.aca.registry.Registries;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -60,8 +59,8 @@ public final class JobTemplateGenerator {
         }
         List<String> warnings = new ArrayList<>();
         AgentSettings agent = settings.agent();
-        AcaResources resources = AcaResources.fit(spec.nanoCpus(), spec.memoryBytes(), settings.type(),
-                agent.mode() == AgentMode.INIT_CONTAINER);
+        AcaResources resources = AcaResources.fit(
+                spec.nanoCpus(), spec.memoryBytes(), settings.type(), agent.mode() == AgentMode.INIT_CONTAINER);
         resources.warning().ifPresent(warnings::add);
         JobTemplate template = template(spec, agent, resources);
         JobConfiguration configuration = configuration(spec, agent, warnings);
@@ -72,9 +71,12 @@ public final class JobTemplateGenerator {
             w.writeStringField("name", spec.jobName());
             w.writeStringField("location", settings.location());
             if (configuration.registries() != null) {
-                w.writeJsonField("identity", new ManagedServiceIdentity()
-                        .withType(ManagedServiceIdentityType.USER_ASSIGNED)
-                        .withUserAssignedIdentities(Map.of(settings.jobIdentity(), new UserAssignedIdentity())));
+                w.writeJsonField(
+                        "identity",
+                        new ManagedServiceIdentity()
+                                .withType(ManagedServiceIdentityType.USER_ASSIGNED)
+                                .withUserAssignedIdentities(
+                                        Map.of(settings.jobIdentity(), new UserAssignedIdentity())));
             }
             w.writeStartObject("properties");
             w.writeStringField("environmentId", settings.environmentId());
@@ -90,7 +92,9 @@ public final class JobTemplateGenerator {
 
     private JobTemplate template(JobSpec spec, AgentSettings agent, AcaResources resources) {
         boolean keepAlive = AgentInjection.isKeepAlive(spec.argv(), spec.labels());
-        Container main = new Container().withName(spec.jobName()).withImage(spec.image())
+        Container main = new Container()
+                .withName(spec.jobName())
+                .withImage(spec.image())
                 .withCommand(AgentInjection.command(agent.mode(), spec.argv(), keepAlive))
                 .withEnv(env(spec.env(), spec.agentPort()))
                 .withResources(resources(resources));
@@ -138,12 +142,18 @@ public final class JobTemplateGenerator {
                 .withTriggerType(TriggerType.MANUAL)
                 .withReplicaTimeout(settings.replicaTimeoutSeconds())
                 .withReplicaRetryLimit(settings.retryLimit())
-                .withManualTriggerConfig(new JobConfigurationManualTriggerConfig().withParallelism(1)
+                .withManualTriggerConfig(new JobConfigurationManualTriggerConfig()
+                        .withParallelism(1)
                         .withReplicaCompletionCount(1))
-                .withSecrets(List.of(new Secret().withName(AgentInjection.TOKEN_SECRET).withValue(spec.agentToken())))
+                .withSecrets(List.of(
+                        new Secret().withName(AgentInjection.TOKEN_SECRET).withValue(spec.agentToken())))
                 .withRegistries(registries.isEmpty() ? null : registries)
-                .withIdentitySettings(registries.isEmpty() ? null : List.of(new IdentitySettings()
-                        .withIdentity(identity).withLifecycle(IdentitySettingsLifeCycle.NONE)));
+                .withIdentitySettings(
+                        registries.isEmpty()
+                                ? null
+                                : List.of(new IdentitySettings()
+                                        .withIdentity(identity)
+                                        .withLifecycle(IdentitySettingsLifeCycle.NONE)));
     }
 
     private static void addIfAcr(Set<String> servers, String image) {

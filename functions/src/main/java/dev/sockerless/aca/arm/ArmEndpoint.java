@@ -1,7 +1,6 @@
 package dev.sockerless.aca.arm;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -29,16 +28,22 @@ public record ArmEndpoint(String base, boolean plain) {
         } catch (IllegalArgumentException e) {
             uri = null;
         }
-        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null
-                || (uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null
+        String scheme =
+                uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri == null
+                || !(scheme.equals("https") || scheme.equals("http"))
+                || uri.getHost() == null
+                || (uri.getPath() != null && !uri.getPath().isEmpty())
+                || uri.getQuery() != null
                 || uri.getUserInfo() != null) {
             throw malformed(value, "expected an https URL without a path, such as https://management.azure.com");
         }
         boolean plain = scheme.equals("http");
         if (plain && !isLoopback(uri.getHost())) {
-            throw malformed(value, "plain http is allowed only on a loopback address (a local stand-in); ARM is"
-                    + " reached with the app's identity over https");
+            throw malformed(
+                    value,
+                    "plain http is allowed only on a loopback address (a local stand-in); ARM is"
+                            + " reached with the app's identity over https");
         }
         return new ArmEndpoint(trimmed, plain);
     }
@@ -64,7 +69,7 @@ public record ArmEndpoint(String base, boolean plain) {
     }
 
     private static DockerApiException malformed(String value, String why) {
-        return DockerApiException.system("configuration: " + SETTING + " has a malformed entry '" + value + "': " + why,
-                null);
+        return DockerApiException.system(
+                "configuration: " + SETTING + " has a malformed entry '" + value + "': " + why, null);
     }
 }

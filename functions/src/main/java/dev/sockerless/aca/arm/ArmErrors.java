@@ -7,8 +7,7 @@ import com.azure.core.management.exception.ManagementException;
 /** ARM's error body ({@code {"error":{"code","message"}}}) in words. */
 public final class ArmErrors {
 
-    private ArmErrors() {
-    }
+    private ArmErrors() {}
 
     /** {@code " <code>: <message>"} from ARM's error body, or empty when it had none. */
     public static String describe(HttpResponseException e) {

@@ -12,7 +12,6 @@ import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -27,17 +26,19 @@ public final class ArmManagers {
 
     static final String USER_AGENT = "sockerless-aca";
 
-    private ArmManagers() {
-    }
+    private ArmManagers() {}
 
     /**
      * @param credential the app's identity, asked for only with an https endpoint
      * @param httpClient the HTTP client, or null for the SDK's default
      * @param retries    retry options, or null for the SDK's ({@code Retry-After}-aware exponential)
      */
-    public static ContainerAppsApiManager containerApps(ArmEndpoint endpoint, String subscription,
-                                                        Supplier<TokenCredential> credential, HttpClient httpClient,
-                                                        RetryOptions retries) {
+    public static ContainerAppsApiManager containerApps(
+            ArmEndpoint endpoint,
+            String subscription,
+            Supplier<TokenCredential> credential,
+            HttpClient httpClient,
+            RetryOptions retries) {
         Objects.requireNonNull(endpoint, "endpoint");
         Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
         endpoints.put("resourceManagerEndpointUrl", endpoint.base() + "/");
@@ -45,14 +46,18 @@ public final class ArmManagers {
         if (endpoint.plain()) {
             HttpPipeline pipeline = new HttpPipelineBuilder()
                     .httpClient(httpClient != null ? httpClient : HttpClient.createDefault())
-                    .policies(new UserAgentPolicy(USER_AGENT), new RequestIdPolicy(), new AddDatePolicy(),
-                            retries == null ? new RetryPolicy("Retry-After", java.time.temporal.ChronoUnit.SECONDS)
+                    .policies(
+                            new UserAgentPolicy(USER_AGENT),
+                            new RequestIdPolicy(),
+                            new AddDatePolicy(),
+                            retries == null
+                                    ? new RetryPolicy("Retry-After", java.time.temporal.ChronoUnit.SECONDS)
                                     : new RetryPolicy(retries))
                     .build();
             return ContainerAppsApiManager.authenticate(pipeline, profile);
         }
-        ContainerAppsApiManager.Configurable configurable = ContainerAppsApiManager.configure()
-                .withScope(endpoint.scope());
+        ContainerAppsApiManager.Configurable configurable =
+                ContainerAppsApiManager.configure().withScope(endpoint.scope());
         if (httpClient != null) {
             configurable.withHttpClient(httpClient);
         }

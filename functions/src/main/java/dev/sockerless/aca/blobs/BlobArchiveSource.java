@@ -15,11 +15,9 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +48,10 @@ public final class BlobArchiveSource {
 
     /** What reading a blob needs; named in the 403 message. */
     public static final String READER_ROLE = "Storage Blob Data Reader";
+
     private static final Pattern CONTAINER = Pattern.compile("\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]");
-    private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
+    private static final Pattern HOST =
+            Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
     private static final int MAX_BLOB_NAME = 1024;
 
     /** An allowed blob endpoint: scheme, host, port and the account path (Azurite's) a URL must start with. */
@@ -63,7 +63,8 @@ public final class BlobArchiveSource {
             while (path.endsWith("/")) {
                 path = path.substring(0, path.length() - 1);
             }
-            return new Endpoint(scheme, uri.getHost().toLowerCase(Locale.ROOT), effectivePort(scheme, uri.getPort()), path, own);
+            return new Endpoint(
+                    scheme, uri.getHost().toLowerCase(Locale.ROOT), effectivePort(scheme, uri.getPort()), path, own);
         }
 
         boolean matches(String scheme, String host, int port) {
@@ -107,8 +108,13 @@ public final class BlobArchiveSource {
      * @param httpClient   shared by all requests
      * @param retry        Blob Storage retry policy
      */
-    public BlobArchiveSource(StorageConnection connection, List<String> allowedHosts, String settingName,
-                             Supplier<TokenCredential> identity, HttpClient httpClient, RequestRetryOptions retry) {
+    public BlobArchiveSource(
+            StorageConnection connection,
+            List<String> allowedHosts,
+            String settingName,
+            Supplier<TokenCredential> identity,
+            HttpClient httpClient,
+            RequestRetryOptions retry) {
         this(connection, allowedHosts, settingName, identity, httpClient, retry, null);
     }
 
@@ -116,10 +122,23 @@ public final class BlobArchiveSource {
      * @param deadline a per-call policy bounding each request until its response starts, retries included (the
      *                 app's is {@code StorageDeadlinePolicy}), or null for none
      */
-    public BlobArchiveSource(StorageConnection connection, List<String> allowedHosts, String settingName,
-                             Supplier<TokenCredential> identity, HttpClient httpClient, RequestRetryOptions retry,
-                             HttpPipelinePolicy deadline) {
-        this(connection, allowedHosts, settingName, identity, httpClient, retry, deadline, DEFAULT_UPLOADS,
+    public BlobArchiveSource(
+            StorageConnection connection,
+            List<String> allowedHosts,
+            String settingName,
+            Supplier<TokenCredential> identity,
+            HttpClient httpClient,
+            RequestRetryOptions retry,
+            HttpPipelinePolicy deadline) {
+        this(
+                connection,
+                allowedHosts,
+                settingName,
+                identity,
+                httpClient,
+                retry,
+                deadline,
+                DEFAULT_UPLOADS,
                 "SOCKERLESS_LOAD_BLOB_CONTAINER");
     }
 
@@ -127,12 +146,19 @@ public final class BlobArchiveSource {
      * @param uploads        the one container blobs are read from (the frontend's uploads), in every allowed account
      * @param uploadsSetting the setting naming it, for messages
      */
-    public BlobArchiveSource(StorageConnection connection, List<String> allowedHosts, String settingName,
-                             Supplier<TokenCredential> identity, HttpClient httpClient, RequestRetryOptions retry,
-                             HttpPipelinePolicy deadline, String uploads, String uploadsSetting) {
+    public BlobArchiveSource(
+            StorageConnection connection,
+            List<String> allowedHosts,
+            String settingName,
+            Supplier<TokenCredential> identity,
+            HttpClient httpClient,
+            RequestRetryOptions retry,
+            HttpPipelinePolicy deadline,
+            String uploads,
+            String uploadsSetting) {
         if (uploads == null || !CONTAINER.matcher(uploads).matches() || uploads.equals("$root")) {
-            throw DockerApiException.system("configuration: " + uploadsSetting + " " + uploads
-                    + " is not a valid blob container name", null);
+            throw DockerApiException.system(
+                    "configuration: " + uploadsSetting + " " + uploads + " is not a valid blob container name", null);
         }
         this.uploads = uploads;
         this.uploadsSetting = uploadsSetting;
@@ -152,8 +178,10 @@ public final class BlobArchiveSource {
                 host = host.substring(0, host.length() - 1);
             }
             if (!HOST.matcher(host).matches()) {
-                throw DockerApiException.system("configuration: " + settingName + " has a malformed entry '" + entry
-                        + "': expected a blob host such as myaccount.blob.core.windows.net", null);
+                throw DockerApiException.system(
+                        "configuration: " + settingName + " has a malformed entry '" + entry
+                                + "': expected a blob host such as myaccount.blob.core.windows.net",
+                        null);
             }
             list.add(new Endpoint("https", host, 443, "", false));
         }
@@ -184,7 +212,8 @@ public final class BlobArchiveSource {
                     + " accepted; the blob is read with the app's identity");
         }
         if (uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw DockerApiException.invalid("fromBlob " + shown + ": a URL with a fragment or user info is not accepted");
+            throw DockerApiException.invalid(
+                    "fromBlob " + shown + ": a URL with a fragment or user info is not accepted");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || !(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
@@ -192,7 +221,10 @@ public final class BlobArchiveSource {
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         int port = effectivePort(scheme, uri.getPort());
-        Endpoint endpoint = endpoints.stream().filter(e -> e.matches(scheme, host, port)).findFirst().orElse(null);
+        Endpoint endpoint = endpoints.stream()
+                .filter(e -> e.matches(scheme, host, port))
+                .findFirst()
+                .orElse(null);
         if (endpoint == null) {
             if (scheme.equals("http")) {
                 throw DockerApiException.invalid("fromBlob " + shown + ": plain http is accepted only for the"
@@ -204,19 +236,19 @@ public final class BlobArchiveSource {
         String raw = uri.getRawPath() == null ? "" : uri.getRawPath();
         String lowerRaw = raw.toLowerCase(Locale.ROOT);
         if (lowerRaw.contains("%2f") || lowerRaw.contains("%5c") || lowerRaw.contains("%00")) {
-            throw DockerApiException.invalid("fromBlob " + shown + ": encoded slashes, backslashes or NUL in the path"
-                    + " are not accepted");
+            throw DockerApiException.invalid(
+                    "fromBlob " + shown + ": encoded slashes, backslashes or NUL in the path" + " are not accepted");
         }
         String path = uri.getPath();
         if (!path.startsWith(endpoint.pathPrefix() + "/")) {
-            throw DockerApiException.invalid("fromBlob " + shown + " does not name a blob of account "
-                    + endpoint.base());
+            throw DockerApiException.invalid(
+                    "fromBlob " + shown + " does not name a blob of account " + endpoint.base());
         }
         String rest = path.substring(endpoint.pathPrefix().length() + 1);
         int slash = rest.indexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) {
-            throw DockerApiException.invalid("fromBlob " + shown + " does not name a blob: expected "
-                    + endpoint.base() + "/<container>/<blob>");
+            throw DockerApiException.invalid(
+                    "fromBlob " + shown + " does not name a blob: expected " + endpoint.base() + "/<container>/<blob>");
         }
         String container = rest.substring(0, slash);
         String blob = rest.substring(slash + 1);
@@ -225,28 +257,28 @@ public final class BlobArchiveSource {
         }
         checkBlobName(blob, shown);
         if (!container.equals(uploads)) {
-            throw DockerApiException.forbidden("fromBlob " + shown + ": only blobs of the uploads container '"
-                    + uploads + "' are read (" + uploadsSetting + "), not of '" + container + "'");
+            throw DockerApiException.forbidden("fromBlob " + shown + ": only blobs of the uploads container '" + uploads
+                    + "' are read (" + uploadsSetting + "), not of '" + container + "'");
         }
         return new BlobLocation(endpoint.base(), container, blob, endpoint.origin() + raw, endpoint.own());
     }
 
     private static void checkBlobName(String blob, String shown) {
         if (blob.length() > MAX_BLOB_NAME) {
-            throw DockerApiException.invalid("fromBlob " + shown + ": the blob name is longer than " + MAX_BLOB_NAME
-                    + " characters");
+            throw DockerApiException.invalid(
+                    "fromBlob " + shown + ": the blob name is longer than " + MAX_BLOB_NAME + " characters");
         }
         for (int i = 0; i < blob.length(); i++) {
             char c = blob.charAt(i);
             if (c < 0x20 || c == 0x7f || c == '\\') {
-                throw DockerApiException.invalid("fromBlob " + shown + ": the blob name holds a control character or"
-                        + " a backslash");
+                throw DockerApiException.invalid(
+                        "fromBlob " + shown + ": the blob name holds a control character or" + " a backslash");
             }
         }
         for (String segment : blob.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw DockerApiException.invalid("fromBlob " + shown + ": the blob name has an empty, '.' or '..'"
-                        + " segment");
+                throw DockerApiException.invalid(
+                        "fromBlob " + shown + ": the blob name has an empty, '.' or '..'" + " segment");
             }
         }
     }
@@ -266,7 +298,7 @@ public final class BlobArchiveSource {
             }
         }
         int cut = url.length();
-        for (char c : new char[]{'?', '#'}) {
+        for (char c : new char[] {'?', '#'}) {
             int i = url.indexOf(c);
             if (i >= 0 && i < cut) {
                 cut = i;
@@ -307,20 +339,29 @@ public final class BlobArchiveSource {
         LocalFile out = null;
         try {
             BlobClient client = client(location);
-            BlobProperties properties = client.getPropertiesWithResponse(null, null, Context.NONE).getValue();
+            BlobProperties properties =
+                    client.getPropertiesWithResponse(null, null, Context.NONE).getValue();
             if (properties.getBlobSize() > maxBytes) {
                 throw DockerApiException.invalid("invalid archive: blob " + location.url() + " is "
                         + properties.getBlobSize() + " bytes, over the limit of " + maxBytes);
             }
             out = new LocalFile(Files.newOutputStream(file), maxBytes, location.url());
             try (LocalFile o = out) {
-                client.downloadStreamWithResponse(o, null, new DownloadRetryOptions().setMaxRetryRequests(5),
-                        new BlobRequestConditions().setIfMatch(properties.getETag()), false, null, Context.NONE);
+                client.downloadStreamWithResponse(
+                        o,
+                        null,
+                        new DownloadRetryOptions().setMaxRetryRequests(5),
+                        new BlobRequestConditions().setIfMatch(properties.getETag()),
+                        false,
+                        null,
+                        Context.NONE);
             }
             long size = Files.size(file);
             if (size != properties.getBlobSize()) {
-                throw DockerApiException.unavailable("Blob Storage returned " + size + " of the "
-                        + properties.getBlobSize() + " bytes of blob " + location.url(), null);
+                throw DockerApiException.unavailable(
+                        "Blob Storage returned " + size + " of the " + properties.getBlobSize() + " bytes of blob "
+                                + location.url(),
+                        null);
             }
             done = true;
             return file;
@@ -338,15 +379,19 @@ public final class BlobArchiveSource {
                 throw deadlinePassed;
             }
             if (e instanceof ClientAuthenticationException) {
-                throw DockerApiException.unavailable("cannot authenticate to Blob Storage for " + location.url()
-                        + " with the app's identity: " + firstLine(e.getMessage()), e);
+                throw DockerApiException.unavailable(
+                        "cannot authenticate to Blob Storage for " + location.url() + " with the app's identity: "
+                                + firstLine(e.getMessage()),
+                        e);
             }
             BlobStorageException storage = cause(e, BlobStorageException.class);
             if (storage != null) {
                 throw translate(storage, location);
             }
-            throw DockerApiException.unavailable("Blob Storage is unavailable reading " + location.url() + ": "
-                    + firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw DockerApiException.unavailable(
+                    "Blob Storage is unavailable reading " + location.url() + ": "
+                            + firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    e);
         } finally {
             if (!done) {
                 delete(file);
@@ -365,7 +410,8 @@ public final class BlobArchiveSource {
             builder.addPolicy(deadline);
         }
         if (location.ownConnection() && connection.accountKey().isPresent()) {
-            builder.credential(new StorageSharedKeyCredential(connection.accountName().orElseThrow(),
+            builder.credential(new StorageSharedKeyCredential(
+                    connection.accountName().orElseThrow(),
                     connection.accountKey().get()));
         } else if (location.ownConnection() && connection.sasToken().isPresent()) {
             builder.sasToken(connection.sasToken().get());
@@ -380,12 +426,16 @@ public final class BlobArchiveSource {
         String code = e.getErrorCode() == null ? "" : " (" + e.getErrorCode() + ")";
         return switch (status) {
             case 404 -> DockerApiException.notFound("no such blob: " + location.url());
-            case 401, 403 -> DockerApiException.forbidden("access to blob " + location.url() + " denied" + code
-                    + ": the app's identity needs the " + READER_ROLE + " role on the storage account or container");
-            case 412 -> DockerApiException.conflict("blob " + location.url()
-                    + " changed while it was being downloaded; retry the load");
-            default -> DockerApiException.unavailable("Blob Storage answered " + status + code + " for blob "
-                    + location.url(), e);
+            case 401, 403 ->
+                DockerApiException.forbidden(
+                        "access to blob " + location.url() + " denied" + code + ": the app's identity needs the "
+                                + READER_ROLE + " role on the storage account or container");
+            case 412 ->
+                DockerApiException.conflict(
+                        "blob " + location.url() + " changed while it was being downloaded; retry the load");
+            default ->
+                DockerApiException.unavailable(
+                        "Blob Storage answered " + status + code + " for blob " + location.url(), e);
         };
     }
 
@@ -428,15 +478,15 @@ public final class BlobArchiveSource {
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[]{(byte) b}, 0, 1);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             count += len;
             if (count > cap) {
-                failure = DockerApiException.invalid("invalid archive: blob " + url + " is over the limit of " + cap
-                        + " bytes");
+                failure = DockerApiException.invalid(
+                        "invalid archive: blob " + url + " is over the limit of " + cap + " bytes");
                 throw new IOException(failure.getMessage());
             }
             try {

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.blobs;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +17,7 @@ public final class StorageConnection {
 
     /** Azurite's well-known development account (public, documented by Microsoft). */
     static final String DEV_ACCOUNT = "devstoreaccount1";
+
     static final String DEV_KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -47,7 +47,8 @@ public final class StorageConnection {
             parts.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
         }
         if ("true".equalsIgnoreCase(parts.get("UseDevelopmentStorage"))) {
-            String proxy = Optional.ofNullable(parts.get("DevelopmentStorageProxyUri")).orElse("http://127.0.0.1");
+            String proxy =
+                    Optional.ofNullable(parts.get("DevelopmentStorageProxyUri")).orElse("http://127.0.0.1");
             return new StorageConnection(endpoint(proxy + ":10000/" + DEV_ACCOUNT), DEV_ACCOUNT, DEV_KEY, null);
         }
         String account = blankToNull(parts.get("AccountName"));
@@ -58,8 +59,10 @@ public final class StorageConnection {
         if (explicit != null) {
             endpoint = endpoint(explicit);
         } else if (account != null) {
-            String protocol = Optional.ofNullable(blankToNull(parts.get("DefaultEndpointsProtocol"))).orElse("https");
-            String suffix = Optional.ofNullable(blankToNull(parts.get("EndpointSuffix"))).orElse("core.windows.net");
+            String protocol = Optional.ofNullable(blankToNull(parts.get("DefaultEndpointsProtocol")))
+                    .orElse("https");
+            String suffix = Optional.ofNullable(blankToNull(parts.get("EndpointSuffix")))
+                    .orElse("core.windows.net");
             endpoint = endpoint(protocol + "://" + account + ".blob." + suffix);
         } else {
             throw malformed("it names neither BlobEndpoint nor AccountName");
@@ -89,8 +92,8 @@ public final class StorageConnection {
     }
 
     private static DockerApiException malformed(String why) {
-        return DockerApiException.system("configuration: the storage connection string is malformed (" + why + ")",
-                null);
+        return DockerApiException.system(
+                "configuration: the storage connection string is malformed (" + why + ")", null);
     }
 
     /** {@code scheme://host[:port][/account]} (the account path of an IP-style endpoint such as Azurite's). */

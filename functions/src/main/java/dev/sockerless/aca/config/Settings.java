@@ -1,7 +1,6 @@
 package dev.sockerless.aca.config;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,12 +160,15 @@ public final class Settings {
                 .or(() -> find(Key.AzureWebJobsStorage))
                 .or(() -> findRaw(STORAGE_ACCOUNT_NAME).map(account -> {
                     if (!account.matches("[a-z0-9]{3,24}")) {
-                        throw DockerApiException.system("configuration: " + STORAGE_ACCOUNT_NAME
-                                + " is not a storage account name (3-24 lowercase letters and digits)", null);
+                        throw DockerApiException.system(
+                                "configuration: " + STORAGE_ACCOUNT_NAME
+                                        + " is not a storage account name (3-24 lowercase letters and digits)",
+                                null);
                     }
                     return "DefaultEndpointsProtocol=https;AccountName=" + account + ";EndpointSuffix=core.windows.net";
                 }))
-                .orElseThrow(() -> missing(Key.AzureWebJobsStorage,
+                .orElseThrow(() -> missing(
+                        Key.AzureWebJobsStorage,
                         "is not set (nor SOCKERLESS_STATE_STORAGE, nor " + STORAGE_ACCOUNT_NAME
                                 + "): the state tables need a storage connection"));
     }
@@ -199,7 +201,8 @@ public final class Settings {
                 throw malformed(Key.SOCKERLESS_REGISTRY_MIRRORS, entry, "not a URL");
             }
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw malformed(Key.SOCKERLESS_REGISTRY_MIRRORS, entry, "the URL must be http:// or https:// with a host");
+                throw malformed(
+                        Key.SOCKERLESS_REGISTRY_MIRRORS, entry, "the URL must be http:// or https:// with a host");
             }
             if ("index.docker.io".equals(name) || "registry-1.docker.io".equals(name)) {
                 name = "docker.io";

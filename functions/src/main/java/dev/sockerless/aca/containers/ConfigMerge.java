@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,11 +17,10 @@ import java.util.Set;
 public final class ConfigMerge {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final List<String> HEALTHCHECK_DURATIONS = List.of("Interval", "Timeout", "StartPeriod",
-            "StartInterval", "Retries");
+    private static final List<String> HEALTHCHECK_DURATIONS =
+            List.of("Interval", "Timeout", "StartPeriod", "StartInterval", "Retries");
 
-    private ConfigMerge() {
-    }
+    private ConfigMerge() {}
 
     /**
      * The merged config: a copy of {@code user} with the image's {@code config} member ({@code image}, may be null)
@@ -32,7 +30,8 @@ public final class ConfigMerge {
         ObjectNode out = user != null && user.isObject() ? ((ObjectNode) user).deepCopy() : F.objectNode();
         JsonNode img = image != null && image.isObject() ? image : F.objectNode();
         for (String field : List.of("User", "WorkingDir", "StopSignal")) {
-            if (out.path(field).asText("").isEmpty() && !img.path(field).asText("").isEmpty()) {
+            if (out.path(field).asText("").isEmpty()
+                    && !img.path(field).asText("").isEmpty()) {
                 out.put(field, img.path(field).asText());
             }
         }

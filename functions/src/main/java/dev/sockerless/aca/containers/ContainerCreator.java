@@ -8,7 +8,6 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.json.GoJson;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,8 +37,14 @@ public final class ContainerCreator {
         this(images, store, jobs, clock, Secrets::containerId, Secrets::agentToken, ContainerNames::generate);
     }
 
-    ContainerCreator(ImageLookup images, ContainerStore store, ContainerJobs jobs, Clock clock, Supplier<String> ids,
-                     Supplier<String> tokens, IntFunction<String> names) {
+    ContainerCreator(
+            ImageLookup images,
+            ContainerStore store,
+            ContainerJobs jobs,
+            Clock clock,
+            Supplier<String> ids,
+            Supplier<String> tokens,
+            IntFunction<String> names) {
         this.images = images;
         this.store = store;
         this.jobs = jobs;
@@ -61,7 +66,10 @@ public final class ContainerCreator {
         ObjectNode user = parseBody(body);
         JsonNode hostConfig = user.remove("HostConfig");
         user.remove("NetworkingConfig");
-        String name = requestedName.filter(n -> !n.isEmpty()).map(ContainerNames::parse).orElse(null);
+        String name = requestedName
+                .filter(n -> !n.isEmpty())
+                .map(ContainerNames::parse)
+                .orElse(null);
         String imageName = user.path("Image").asText("");
         if (imageName.isEmpty()) {
             throw DockerApiException.invalid("no image specified: Config.Image is empty");
@@ -79,9 +87,20 @@ public final class ContainerCreator {
         String hostJson = hostConfig == null || hostConfig.isNull() ? "{}" : hostConfig.toString();
         for (int retry = 0; ; retry++) {
             String containerName = name != null ? name : names.apply(retry);
-            ContainerRecord record = new ContainerRecord(id, containerName, clock.instant(), imageName, image.id(),
-                    runImage(image), user.toString(), merged.toString(), hostJson, JobNames.of(id, containerName),
-                    tokens.get(), jobs.agentPort(), null);
+            ContainerRecord record = new ContainerRecord(
+                    id,
+                    containerName,
+                    clock.instant(),
+                    imageName,
+                    image.id(),
+                    runImage(image),
+                    user.toString(),
+                    merged.toString(),
+                    hostJson,
+                    JobNames.of(id, containerName),
+                    tokens.get(),
+                    jobs.agentPort(),
+                    null);
             if (retry == 0) {
                 JobResource job = jobs.job(record); // fails here, before anything is stored, on missing settings
                 warnings.addAll(job.warnings());
@@ -118,7 +137,10 @@ public final class ContainerCreator {
         try {
             node = body.length == 0 ? null : ContainerJobs.MAPPER.readTree(body);
         } catch (IOException e) {
-            throw DockerApiException.invalid("invalid JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw DockerApiException.invalid("invalid JSON: "
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                            ? j.getOriginalMessage()
+                            : e.getMessage()));
         }
         if (node == null || !node.isObject()) {
             throw DockerApiException.invalid("config cannot be empty in order to create a container");

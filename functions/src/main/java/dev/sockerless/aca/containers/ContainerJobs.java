@@ -11,7 +11,6 @@ import dev.sockerless.aca.agent.JobTemplateGenerator;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,9 +27,11 @@ public final class ContainerJobs {
     /** Without an environment reader: {@code SOCKERLESS_ACA_LOCATION} and the environment type must be set. */
     public ContainerJobs(Settings settings) {
         this(settings, () -> {
-            throw Settings.missing(Key.SOCKERLESS_ACA_LOCATION, "is not set (or " + Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE
-                    + " is auto) and the Container Apps environment cannot be read here: set "
-                    + Key.SOCKERLESS_ACA_LOCATION + " and " + Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE);
+            throw Settings.missing(
+                    Key.SOCKERLESS_ACA_LOCATION,
+                    "is not set (or " + Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE
+                            + " is auto) and the Container Apps environment cannot be read here: set "
+                            + Key.SOCKERLESS_ACA_LOCATION + " and " + Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE);
         });
     }
 
@@ -57,10 +58,20 @@ public final class ContainerJobs {
         JsonNode config = json(c.config());
         JsonNode host = c.hostConfig() == null ? MAPPER.createObjectNode() : json(c.hostConfig());
         Map<String, String> labels = new LinkedHashMap<>();
-        config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return new JobSpec(c.jobName(), c.runImage(), ConfigMerge.strings(config.get("Entrypoint")),
-                ConfigMerge.strings(config.get("Cmd")), ConfigMerge.strings(config.get("Env")), labels,
-                nanoCpus(host), host.path("Memory").asLong(0), c.agentToken(), c.agentPort());
+        config.path("Labels")
+                .fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return new JobSpec(
+                c.jobName(),
+                c.runImage(),
+                ConfigMerge.strings(config.get("Entrypoint")),
+                ConfigMerge.strings(config.get("Cmd")),
+                ConfigMerge.strings(config.get("Env")),
+                labels,
+                nanoCpus(host),
+                host.path("Memory").asLong(0),
+                c.agentToken(),
+                c.agentPort());
     }
 
     /** Whether the container was created with {@code HostConfig.AutoRemove} ({@code docker run --rm}). */

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.containers;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.List;
 import java.util.Optional;
 

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.containers;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Random;
@@ -12,19 +11,48 @@ public final class ContainerNames {
 
     static final String VALID_CHARS = "[a-zA-Z0-9][a-zA-Z0-9_.-]";
     private static final Pattern VALID = Pattern.compile("^/?" + VALID_CHARS + "+$");
-    private static final List<String> LEFT = List.of("admiring", "bold", "brave", "clever", "eager", "festive",
-            "gifted", "happy", "jolly", "keen", "loving", "nifty", "quirky", "serene", "vibrant", "zealous");
-    private static final List<String> RIGHT = List.of("babbage", "curie", "darwin", "einstein", "hopper", "lovelace",
-            "meitner", "noether", "pasteur", "ritchie", "shannon", "tesla", "thompson", "turing", "wozniak", "yonath");
+    private static final List<String> LEFT = List.of(
+            "admiring",
+            "bold",
+            "brave",
+            "clever",
+            "eager",
+            "festive",
+            "gifted",
+            "happy",
+            "jolly",
+            "keen",
+            "loving",
+            "nifty",
+            "quirky",
+            "serene",
+            "vibrant",
+            "zealous");
+    private static final List<String> RIGHT = List.of(
+            "babbage",
+            "curie",
+            "darwin",
+            "einstein",
+            "hopper",
+            "lovelace",
+            "meitner",
+            "noether",
+            "pasteur",
+            "ritchie",
+            "shannon",
+            "tesla",
+            "thompson",
+            "turing",
+            "wozniak",
+            "yonath");
 
-    private ContainerNames() {
-    }
+    private ContainerNames() {}
 
     /** The name without its leading '/', or INVALID_PARAMETER in Docker's words. */
     public static String parse(String name) {
         if (!VALID.matcher(name).matches()) {
-            throw DockerApiException.invalid("Invalid container name (" + name + "), only " + VALID_CHARS
-                    + " are allowed");
+            throw DockerApiException.invalid(
+                    "Invalid container name (" + name + "), only " + VALID_CHARS + " are allowed");
         }
         return name.startsWith("/") ? name.substring(1) : name;
     }
@@ -41,7 +69,8 @@ public final class ContainerNames {
 
     /** Docker's 409 for a name another container holds. */
     public static DockerApiException conflict(String name, String holderId) {
-        return DockerApiException.conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
-                + holderId + "\". You have to remove (or rename) that container to be able to reuse that name.");
+        return DockerApiException.conflict(
+                "Conflict. The container name \"/" + name + "\" is already in use by container \"" + holderId
+                        + "\". You have to remove (or rename) that container to be able to reuse that name.");
     }
 }

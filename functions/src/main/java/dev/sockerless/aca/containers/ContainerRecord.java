@@ -1,7 +1,6 @@
 package dev.sockerless.aca.containers;
 
 import dev.sockerless.aca.registry.Digest;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,9 +21,20 @@ import java.util.Optional;
  * @param agentPort  the port the agent listens on
  * @param execution  the latest execution, or null before the first
  */
-public record ContainerRecord(String id, String name, Instant created, String image, Digest imageId, String runImage,
-                              String userConfig, String config, String hostConfig, String jobName, String agentToken,
-                              int agentPort, Execution execution) {
+public record ContainerRecord(
+        String id,
+        String name,
+        Instant created,
+        String image,
+        Digest imageId,
+        String runImage,
+        String userConfig,
+        String config,
+        String hostConfig,
+        String jobName,
+        String agentToken,
+        int agentPort,
+        Execution execution) {
 
     public ContainerRecord {
         Objects.requireNonNull(id, "id");
@@ -42,8 +52,20 @@ public record ContainerRecord(String id, String name, Instant created, String im
     }
 
     public ContainerRecord withExecution(Execution e) {
-        return new ContainerRecord(id, name, created, image, imageId, runImage, userConfig, config, hostConfig, jobName,
-                agentToken, agentPort, e);
+        return new ContainerRecord(
+                id,
+                name,
+                created,
+                image,
+                imageId,
+                runImage,
+                userConfig,
+                config,
+                hostConfig,
+                jobName,
+                agentToken,
+                agentPort,
+                e);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.containers;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
@@ -21,8 +20,8 @@ public record Execution(String name, String status, Integer exitCode, Instant st
     /** An ACA execution name ({@code <job>-<suffix>}): a DNS label without "--" (it is a prefix of replica names). */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     /** The statuses of ACA's {@code JobExecutionRunningState}, in lower case. */
-    public static final Set<String> STATUSES = Set.of("running", "processing", "succeeded", "failed", "stopped",
-            "degraded", "unknown");
+    public static final Set<String> STATUSES =
+            Set.of("running", "processing", "succeeded", "failed", "stopped", "degraded", "unknown");
 
     public Execution {
         Objects.requireNonNull(name, "name");

@@ -8,8 +8,7 @@ public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** 64 hex, never all digits in its first 12 (moby {@code stringid.GenerateRandomID}: short IDs must not look numeric). */
     public static String containerId() {

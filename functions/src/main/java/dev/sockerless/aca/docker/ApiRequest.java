@@ -9,8 +9,13 @@ import java.util.TreeMap;
  * An Engine API request as the handlers see it, independent of the Functions runtime: method, route path with the
  * version prefix removed, decoded query parameters, headers (case-insensitive) and the whole body.
  */
-public record ApiRequest(String method, ApiVersion version, String path, Map<String, String> query,
-                         Map<String, String> headers, byte[] body) {
+public record ApiRequest(
+        String method,
+        ApiVersion version,
+        String path,
+        Map<String, String> query,
+        Map<String, String> headers,
+        byte[] body) {
 
     public ApiRequest {
         query = Map.copyOf(query);

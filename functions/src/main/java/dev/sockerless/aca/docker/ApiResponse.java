@@ -2,7 +2,6 @@ package dev.sockerless.aca.docker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,5 +27,4 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body) 
             throw new IllegalStateException("cannot serialise a response", e);
         }
     }
-
 }

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.docker;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,8 +16,7 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     private static final Pattern PREFIX = Pattern.compile("^/v([0-9]+)\\.([0-9]+)(/.*)?$");
 
     /** A request path split into its version and the route after it. */
-    public record Routed(ApiVersion version, String path) {
-    }
+    public record Routed(ApiVersion version, String path) {}
 
     /** Splits and checks the version prefix of a request path ({@code /v1.50/images/json}). */
     public static Routed route(String path) {
@@ -33,11 +31,13 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
             throw DockerApiException.invalid("invalid API version: " + m.group(1) + "." + m.group(2));
         }
         if (version.compareTo(MAX) > 0) {
-            throw DockerApiException.invalid("client version " + version + " is too new. Maximum supported API version is " + MAX);
+            throw DockerApiException.invalid(
+                    "client version " + version + " is too new. Maximum supported API version is " + MAX);
         }
         if (version.compareTo(MIN) < 0) {
-            throw DockerApiException.invalid("client version " + version + " is too old. Minimum supported API version is "
-                    + MIN + ", please upgrade your client to a newer version");
+            throw DockerApiException.invalid(
+                    "client version " + version + " is too old. Minimum supported API version is " + MIN
+                            + ", please upgrade your client to a newer version");
         }
         return new Routed(version, m.group(3) == null ? "/" : m.group(3));
     }

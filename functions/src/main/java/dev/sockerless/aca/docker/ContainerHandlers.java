@@ -12,7 +12,6 @@ import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.json.GoJson;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
@@ -30,8 +29,12 @@ public final class ContainerHandlers {
     private final ContainerLifecycle lifecycle;
     private final Clock clock;
 
-    public ContainerHandlers(ContainerCreator creator, ContainerStore store, ContainerJobs jobs,
-                             ContainerLifecycle lifecycle, Clock clock) {
+    public ContainerHandlers(
+            ContainerCreator creator,
+            ContainerStore store,
+            ContainerJobs jobs,
+            ContainerLifecycle lifecycle,
+            Clock clock) {
         this.creator = creator;
         this.lookup = new ContainerLookup(store);
         this.store = store;
@@ -114,7 +117,9 @@ public final class ContainerHandlers {
 
     /** The body of {@code PUT .../execution}. */
     static final GoJson.Struct EXECUTION_REPORT = GoJson.struct("ExecutionReport")
-            .field("executionName", GoJson.STRING).field("status", GoJson.STRING).field("exitCode", GoJson.INT);
+            .field("executionName", GoJson.STRING)
+            .field("status", GoJson.STRING)
+            .field("exitCode", GoJson.INT);
 
     private static JsonNode parse(byte[] body) {
         try {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.containers.ConfigMerge;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.Execution;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +17,7 @@ public final class ContainerJson {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private ContainerJson() {
-    }
+    private ContainerJson() {}
 
     public static ObjectNode inspect(ContainerRecord c) {
         JsonNode config = parse(c.config());
@@ -142,8 +140,11 @@ public final class ContainerJson {
     }
 
     private static boolean isEmpty(JsonNode v) {
-        return v.isNull() || (v.isContainerNode() && v.isEmpty()) || (v.isTextual() && v.asText().isEmpty())
-                || (v.isBoolean() && !v.asBoolean()) || (v.isNumber() && v.asLong() == 0);
+        return v.isNull()
+                || (v.isContainerNode() && v.isEmpty())
+                || (v.isTextual() && v.asText().isEmpty())
+                || (v.isBoolean() && !v.asBoolean())
+                || (v.isNumber() && v.asLong() == 0);
     }
 
     /** A stored JSON document; null or unreadable → an empty object. */

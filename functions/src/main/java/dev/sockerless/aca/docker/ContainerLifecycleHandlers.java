@@ -6,7 +6,6 @@ import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle.Outcome;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle.WaitResult;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +31,8 @@ public final class ContainerLifecycleHandlers {
     private final Duration waitBudget;
     private final Clock clock;
 
-    public ContainerLifecycleHandlers(ContainerLifecycle lifecycle, ImageLookup images, Duration waitBudget, Clock clock) {
+    public ContainerLifecycleHandlers(
+            ContainerLifecycle lifecycle, ImageLookup images, Duration waitBudget, Clock clock) {
         this.lifecycle = lifecycle;
         this.images = images;
         this.waitBudget = waitBudget;
@@ -93,24 +93,35 @@ public final class ContainerLifecycleHandlers {
     /** {@code GET /containers/json?all=&limit=&filters=}. */
     public ApiResponse list(ApiRequest request) {
         ContainerList list = ContainerList.parse(request.param("filters").orElse(null));
-        int limit = request.param("limit").filter(s -> !s.isEmpty()).map(s -> {
-            try {
-                return Integer.parseInt(s);
-            } catch (NumberFormatException e) {
-                throw DockerApiException.invalid("strconv.Atoi: parsing \"" + s + "\": invalid syntax");
-            }
-        }).orElse(-1);
-        return ApiResponse.json(200, list.summaries(lifecycle.list(), request.flag("all"), limit, clock.instant(),
-                name -> images.find(name).map(f -> f.image().id().toString()).orElse(null)));
+        int limit = request.param("limit")
+                .filter(s -> !s.isEmpty())
+                .map(s -> {
+                    try {
+                        return Integer.parseInt(s);
+                    } catch (NumberFormatException e) {
+                        throw DockerApiException.invalid("strconv.Atoi: parsing \"" + s + "\": invalid syntax");
+                    }
+                })
+                .orElse(-1);
+        return ApiResponse.json(
+                200,
+                list.summaries(
+                        lifecycle.list(),
+                        request.flag("all"),
+                        limit,
+                        clock.instant(),
+                        name -> images.find(name)
+                                .map(f -> f.image().id().toString())
+                                .orElse(null)));
     }
 
     /** {@code POST /containers/prune?filters=}: removes stopped containers and their jobs. */
     public ApiResponse prune(ApiRequest request) {
-        Map<String, List<String>> filters = Filters.parse(request.param("filters").orElse(null), PRUNE_FILTERS,
-                Set.of("label"));
+        Map<String, List<String>> filters =
+                Filters.parse(request.param("filters").orElse(null), PRUNE_FILTERS, Set.of("label"));
         List<String> labels = filters.getOrDefault("label", List.of());
-        List<String> removed = lifecycle.prune(c -> Filters.labelsMatch(labels,
-                ContainerJson.parse(c.config()).get("Labels")));
+        List<String> removed = lifecycle.prune(
+                c -> Filters.labelsMatch(labels, ContainerJson.parse(c.config()).get("Labels")));
         ObjectNode out = ApiResponse.MAPPER.createObjectNode();
         var deleted = out.putArray("ContainersDeleted");
         removed.forEach(deleted::add);
@@ -133,5 +144,4 @@ public final class ContainerLifecycleHandlers {
     static ApiResponse empty(int status) {
         return new ApiResponse(status, Map.of(), new byte[0]);
     }
-
 }

@@ -8,7 +8,6 @@ import dev.sockerless.aca.containers.ConfigMerge;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -28,11 +27,26 @@ import java.util.regex.PatternSyntaxException;
 public final class ContainerList {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final Set<String> DOCKER_FILTERS = Set.of("ancestor", "before", "expose", "exited", "health", "id",
-            "isolation", "is-task", "label", "label!", "name", "network", "publish", "since", "status", "volume");
+    private static final Set<String> DOCKER_FILTERS = Set.of(
+            "ancestor",
+            "before",
+            "expose",
+            "exited",
+            "health",
+            "id",
+            "isolation",
+            "is-task",
+            "label",
+            "label!",
+            "name",
+            "network",
+            "publish",
+            "since",
+            "status",
+            "volume");
     private static final Set<String> SUPPORTED = Set.of("ancestor", "exited", "id", "label", "name", "status");
-    private static final Set<String> STATUSES = Set.of("created", "restarting", "running", "removing", "paused",
-            "exited", "dead");
+    private static final Set<String> STATUSES =
+            Set.of("created", "restarting", "running", "removing", "paused", "exited", "dead");
 
     private final Map<String, List<String>> filters;
 
@@ -61,11 +75,13 @@ public final class ContainerList {
      *
      * @param imageIdOf the image ID an {@code ancestor} value names, or null when it names no image
      */
-    public ArrayNode summaries(List<ContainerRecord> containers, boolean all, int limit, Instant now,
-                               Function<String, String> imageIdOf) {
+    public ArrayNode summaries(
+            List<ContainerRecord> containers, boolean all, int limit, Instant now, Function<String, String> imageIdOf) {
         boolean everything = all || limit > 0 || filters.containsKey("status") || filters.containsKey("exited");
         List<ContainerRecord> sorted = containers.stream()
-                .sorted(Comparator.comparing(ContainerRecord::created).reversed().thenComparing(ContainerRecord::id))
+                .sorted(Comparator.comparing(ContainerRecord::created)
+                        .reversed()
+                        .thenComparing(ContainerRecord::id))
                 .filter(c -> everything || state(c).equals("running"))
                 .filter(c -> matches(c, imageIdOf))
                 .limit(limit > 0 ? limit : Long.MAX_VALUE)
@@ -84,16 +100,20 @@ public final class ContainerList {
             return false;
         }
         List<String> exited = filters.getOrDefault("exited", List.of());
-        if (!exited.isEmpty() && !(state(c).equals("exited")
-                && exited.contains(String.valueOf(c.execution().dockerExitCode())))) {
+        if (!exited.isEmpty()
+                && !(state(c).equals("exited")
+                        && exited.contains(String.valueOf(c.execution().dockerExitCode())))) {
             return false;
         }
         List<String> ancestors = filters.getOrDefault("ancestor", List.of());
-        if (!ancestors.isEmpty() && ancestors.stream().noneMatch(a -> a.equals(c.image())
-                || c.imageId().toString().equals(imageIdOf.apply(a)))) {
+        if (!ancestors.isEmpty()
+                && ancestors.stream()
+                        .noneMatch(a ->
+                                a.equals(c.image()) || c.imageId().toString().equals(imageIdOf.apply(a)))) {
             return false;
         }
-        return Filters.labelsMatch(filters.getOrDefault("label", List.of()), config(c).get("Labels"));
+        return Filters.labelsMatch(
+                filters.getOrDefault("label", List.of()), config(c).get("Labels"));
     }
 
     private boolean anyMatch(String filter, String value) {

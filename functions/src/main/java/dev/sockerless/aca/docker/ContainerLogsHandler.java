@@ -9,7 +9,6 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.logs.FollowStarter;
 import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.LogsParameters;
-
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -56,18 +55,28 @@ public final class ContainerLogsHandler {
         boolean tty = config.path("Tty").asBoolean(false);
         if (LogsParameters.flag(request.query(), "follow")) {
             Map<String, String> labels = new TreeMap<>();
-            config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            config.path("Labels")
+                    .fields()
+                    .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
             return follow.get().follow(request, container, tty, labels, starter);
         }
         Optional<Execution> execution = container.findExecution();
         if (execution.isEmpty()) {
-            return new ApiResponse(200, Map.of("Content-Type",
-                    tty || request.version().below(1, 42) ? LogsHandler.RAW : LogsHandler.MULTIPLEXED), new byte[0]);
+            return new ApiResponse(
+                    200,
+                    Map.of(
+                            "Content-Type",
+                            tty || request.version().below(1, 42) ? LogsHandler.RAW : LogsHandler.MULTIPLEXED),
+                    new byte[0]);
         }
         Map<String, String> labels = new TreeMap<>();
-        config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return logs.get().logs(request, new LogTarget(container.jobName(), execution.get().name(),
-                container.jobName(), labels, tty));
+        config.path("Labels")
+                .fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return logs.get()
+                .logs(
+                        request,
+                        new LogTarget(container.jobName(), execution.get().name(), container.jobName(), labels, tty));
     }
 
     private static JsonNode parse(String json) {

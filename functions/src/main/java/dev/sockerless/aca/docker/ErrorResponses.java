@@ -2,7 +2,6 @@ package dev.sockerless.aca.docker;
 
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.errors.DockerApiException.Kind;
-
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -11,8 +10,7 @@ import java.util.logging.Logger;
 /** The one place where error kinds become HTTP statuses and Docker's {@code {"message": ...}} bodies. */
 public final class ErrorResponses {
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     /** HTTP status of a kind (moby {@code httpstatus.FromError}). */
     public static int statusOf(Kind kind) {

@@ -2,7 +2,6 @@ package dev.sockerless.aca.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +15,7 @@ import java.util.Set;
  */
 final class Filters {
 
-    private Filters() {
-    }
+    private Filters() {}
 
     static Map<String, List<String>> parse(String json, Set<String> known, Set<String> supported) {
         Map<String, List<String>> values = new LinkedHashMap<>();
@@ -28,7 +26,8 @@ final class Filters {
         try {
             root = ApiResponse.MAPPER.readTree(json);
         } catch (Exception e) {
-            throw DockerApiException.invalid("invalid filter: " + e.getMessage().lines().findFirst().orElse(""));
+            throw DockerApiException.invalid(
+                    "invalid filter: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (root == null || !root.isObject()) {
             throw DockerApiException.invalid("invalid filter: filters must be a JSON object");
@@ -41,7 +40,8 @@ final class Filters {
                 throw DockerApiException.invalid("invalid filter '" + name + "'");
             }
             if (!supported.contains(name)) {
-                throw new DockerApiException(DockerApiException.Kind.NOT_IMPLEMENTED,
+                throw new DockerApiException(
+                        DockerApiException.Kind.NOT_IMPLEMENTED,
                         "filter '" + name + "' is not supported by this server");
             }
             List<String> list = new ArrayList<>();

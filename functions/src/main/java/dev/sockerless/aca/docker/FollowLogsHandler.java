@@ -1,20 +1,19 @@
 package dev.sockerless.aca.docker;
 
 import dev.sockerless.aca.containers.ContainerRecord;
-import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.containers.ContainerStore;
+import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.logs.CachedLine;
 import dev.sockerless.aca.logs.FollowCursor;
 import dev.sockerless.aca.logs.FollowStarter;
-import dev.sockerless.aca.logs.FollowWatermark;
 import dev.sockerless.aca.logs.FollowState;
+import dev.sockerless.aca.logs.FollowWatermark;
 import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogLineFormatter;
 import dev.sockerless.aca.logs.LogQuery;
 import dev.sockerless.aca.logs.LogsParameters;
 import dev.sockerless.aca.logs.MultiplexedStreamWriter;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,8 +58,13 @@ public final class FollowLogsHandler {
      * @param watermark what readers wait on between cache reads (one per process and cache: it holds the thread
      *                  that reads the watermark)
      */
-    public FollowLogsHandler(ContainerStore store, LogCache cache, Duration wait, long maxResponseBytes, Clock clock,
-                             FollowWatermark watermark) {
+    public FollowLogsHandler(
+            ContainerStore store,
+            LogCache cache,
+            Duration wait,
+            long maxResponseBytes,
+            Clock clock,
+            FollowWatermark watermark) {
         this.store = store;
         this.cache = cache;
         this.wait = wait;
@@ -76,8 +80,12 @@ public final class FollowLogsHandler {
         return t;
     });
 
-    public ApiResponse follow(ApiRequest request, ContainerRecord container, boolean tty, Map<String, String> labels,
-                              FollowStarter starter) {
+    public ApiResponse follow(
+            ApiRequest request,
+            ContainerRecord container,
+            boolean tty,
+            Map<String, String> labels,
+            FollowStarter starter) {
         Map<String, String> params = request.query();
         if (request.param("cursor").isPresent() && !params.containsKey("stdout") && !params.containsKey("stderr")) {
             // A continuation needs only the cursor: it carries the first call's stream filter.
@@ -86,20 +94,23 @@ public final class FollowLogsHandler {
             params.put("stderr", "1");
         }
         LogQuery query = LogsParameters.parse(params);
-        FollowCursor first = request.param("cursor").filter(c -> !c.isBlank()).map(FollowCursor::decode)
+        FollowCursor first = request.param("cursor")
+                .filter(c -> !c.isBlank())
+                .map(FollowCursor::decode)
                 .orElseGet(() -> FollowCursor.first(container.id(), query));
         if (!first.containerId().equals(container.id())) {
             throw DockerApiException.invalid("the logs cursor belongs to another container");
         }
         String type = tty || request.version().below(1, 42) ? LogsHandler.RAW : LogsHandler.MULTIPLEXED;
-        LogLineFormatter formatter = new LogLineFormatter(query.timestamps(), query.details(),
-                labels == null ? Map.of() : new TreeMap<>(labels));
+        LogLineFormatter formatter = new LogLineFormatter(
+                query.timestamps(), query.details(), labels == null ? Map.of() : new TreeMap<>(labels));
         Instant deadline = clock.instant().plus(wait);
         if (bounded(deadline, () -> {
-            cache.markRead(container.id(), clock.instant());
-            starter.ensureRunning();
-            return Boolean.TRUE;
-        }) == null) {
+                    cache.markRead(container.id(), clock.instant());
+                    starter.ensureRunning();
+                    return Boolean.TRUE;
+                })
+                == null) {
             return response(type, new byte[0], first, false);
         }
         Step step = new Step(null, first, container, watermark.current(container.id()));
@@ -132,11 +143,15 @@ public final class FollowLogsHandler {
     }
 
     /** One look at the cache: an answer, or where to go on from (cursor, container, the watermark mark seen). */
-    private record Step(ApiResponse response, FollowCursor cursor, ContainerRecord current, String mark) {
-    }
+    private record Step(ApiResponse response, FollowCursor cursor, ContainerRecord current, String mark) {}
 
-    private Step step(ContainerRecord current, FollowCursor cursor, String mark, boolean tty, String type,
-                      LogLineFormatter formatter) {
+    private Step step(
+            ContainerRecord current,
+            FollowCursor cursor,
+            String mark,
+            boolean tty,
+            String type,
+            LogLineFormatter formatter) {
         String id = current.id();
         if (current.findExecution().isEmpty() && mark != null) {
             current = store.find(id).orElse(current); // the watermark moved: maybe it started
@@ -148,9 +163,11 @@ public final class FollowLogsHandler {
                 // the container ran again: the followed execution's log is complete
                 return new Step(response(type, new byte[0], cursor, true), cursor, current, mark);
             }
-            Optional<FollowState> state = cache.state(id).filter(s -> s.execution().equals(name));
+            Optional<FollowState> state =
+                    cache.state(id).filter(s -> s.execution().equals(name));
             if (state.isPresent() && state.get().primed()) {
-                Batch batch = cursor.started() ? next(id, name, cursor, state.get()) : first(id, name, cursor, state.get());
+                Batch batch =
+                        cursor.started() ? next(id, name, cursor, state.get()) : first(id, name, cursor, state.get());
                 MultiplexedStreamWriter writer = new MultiplexedStreamWriter(tty, maxResponseBytes);
                 long after = batch.end();
                 for (CachedLine line : batch.lines()) {
@@ -180,7 +197,9 @@ public final class FollowLogsHandler {
     private <T> T bounded(Instant deadline, java.util.function.Supplier<T> work) {
         Future<T> f = STORAGE.submit(work::get);
         try {
-            long left = Math.max(STORAGE_GRACE.toMillis(), Duration.between(clock.instant(), deadline).toMillis());
+            long left = Math.max(
+                    STORAGE_GRACE.toMillis(),
+                    Duration.between(clock.instant(), deadline).toMillis());
             return f.get(left, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return null;
@@ -197,8 +216,7 @@ public final class FollowLogsHandler {
     }
 
     /** The lines to send and the sequence number after the last one looked at. */
-    record Batch(List<CachedLine> lines, long end) {
-    }
+    record Batch(List<CachedLine> lines, long end) {}
 
     /** Lines after the cursor, up to {@link #MAX_LINES} wanted ones. */
     private Batch next(String id, String execution, FollowCursor cursor, FollowState state) {
@@ -240,7 +258,8 @@ public final class FollowLogsHandler {
                     break;
                 }
                 from = l.seq() + 1;
-                boolean since = cursor.since().map(s -> !l.line().time().isBefore(s)).orElse(true);
+                boolean since =
+                        cursor.since().map(s -> !l.line().time().isBefore(s)).orElse(true);
                 if (since && cursor.wants(l.line()) && limit > 0) {
                     kept.addLast(l);
                     if (kept.size() > limit) {
@@ -258,7 +277,7 @@ public final class FollowLogsHandler {
     }
 
     private static ApiResponse response(String type, byte[] body, FollowCursor cursor, boolean ended) {
-        return new ApiResponse(200, Map.of("Content-Type", type, CURSOR, cursor.encode(), ENDED, String.valueOf(ended)),
-                body);
+        return new ApiResponse(
+                200, Map.of("Content-Type", type, CURSOR, cursor.encode(), ENDED, String.valueOf(ended)), body);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.ImageLookup.FoundImage;
 import dev.sockerless.aca.images.ImageRef;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,8 +16,8 @@ import java.util.regex.Pattern;
  */
 public record ImageFilters(Map<String, List<String>> values) {
 
-    private static final Set<String> DOCKER_FILTERS = Set.of("dangling", "label", "label!", "before", "since",
-            "reference", "until");
+    private static final Set<String> DOCKER_FILTERS =
+            Set.of("dangling", "label", "label!", "before", "since", "reference", "until");
     private static final Set<String> SUPPORTED = Set.of("dangling", "label", "reference");
 
     public ImageFilters {
@@ -47,7 +46,8 @@ public record ImageFilters(Map<String, List<String>> values) {
         if (!dangling.isEmpty()) {
             // As dockerd: dangling=true lists images without tags (digest-only ones too); dangling=false drops only
             // images without any name.
-            boolean wantDangling = dangling.get(0).equalsIgnoreCase("true") || dangling.get(0).equals("1");
+            boolean wantDangling =
+                    dangling.get(0).equalsIgnoreCase("true") || dangling.get(0).equals("1");
             if (wantDangling ? !tags.isEmpty() : refs.isEmpty()) {
                 return false;
             }
@@ -68,9 +68,12 @@ public record ImageFilters(Map<String, List<String>> values) {
             return refs;
         }
         List<Pattern> globs = references.stream().map(ImageFilters::glob).toList();
-        return refs.stream().filter(ref -> globs.stream().anyMatch(glob ->
-                glob.matcher(ref.reference().familiar()).matches()
-                        || glob.matcher(ref.reference().familiarName()).matches())).toList();
+        return refs.stream()
+                .filter(ref -> globs.stream()
+                        .anyMatch(glob -> glob.matcher(ref.reference().familiar())
+                                        .matches()
+                                || glob.matcher(ref.reference().familiarName()).matches()))
+                .toList();
     }
 
     /** Go's {@code path.Match} pattern as a regex: {@code *} and {@code ?} stop at '/', classes pass through. */
@@ -87,7 +90,9 @@ public record ImageFilters(Map<String, List<String>> values) {
                         re.append("\\[");
                     } else {
                         String cls = pattern.substring(i + 1, end).replace("\\", "\\\\");
-                        re.append('[').append(cls.startsWith("^") ? "^" + cls.substring(1) : cls).append(']');
+                        re.append('[')
+                                .append(cls.startsWith("^") ? "^" + cls.substring(1) : cls)
+                                .append(']');
                         i = end;
                     }
                 }

@@ -5,22 +5,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sockerless.aca.blobs.BlobArchiveSource;
 import dev.sockerless.aca.blobs.BlobLocation;
 import dev.sockerless.aca.errors.DockerApiException;
-import dev.sockerless.aca.json.GoJson;
+import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.images.ImagePuller;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.ImageStore;
 import dev.sockerless.aca.images.ImageSummary;
-import dev.sockerless.aca.images.ImageLoader;
 import dev.sockerless.aca.images.ImageTagger;
 import dev.sockerless.aca.images.LoadOptions;
 import dev.sockerless.aca.images.LoadProgress;
 import dev.sockerless.aca.images.LoadedImage;
+import dev.sockerless.aca.json.GoJson;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.RegistryCredentials;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,9 +48,15 @@ public final class ImageHandlers {
      *                    pulls, and a load without one fails naming the setting
      * @param blobs       where {@code fromBlob} archives are read from, built at the first such load
      */
-    public ImageHandlers(ImagePuller puller, ImageLookup lookup, ImageStore store, ImageTagger tagger,
-                         ImageLoader loader, Supplier<LoadOptions> loadOptions, Supplier<BlobArchiveSource> blobs,
-                         Platform defaultPlatform) {
+    public ImageHandlers(
+            ImagePuller puller,
+            ImageLookup lookup,
+            ImageStore store,
+            ImageTagger tagger,
+            ImageLoader loader,
+            Supplier<LoadOptions> loadOptions,
+            Supplier<BlobArchiveSource> blobs,
+            Platform defaultPlatform) {
         this(puller, lookup, store, tagger, loader, loadOptions, blobs, defaultPlatform, DEFAULT_MAX_CONCURRENT_LOADS);
     }
 
@@ -66,9 +71,16 @@ public final class ImageHandlers {
      *                           request would hold its body in memory while it waits, and the front end's 230 s run
      *                           on)
      */
-    public ImageHandlers(ImagePuller puller, ImageLookup lookup, ImageStore store, ImageTagger tagger,
-                         ImageLoader loader, Supplier<LoadOptions> loadOptions, Supplier<BlobArchiveSource> blobs,
-                         Platform defaultPlatform, int maxConcurrentLoads) {
+    public ImageHandlers(
+            ImagePuller puller,
+            ImageLookup lookup,
+            ImageStore store,
+            ImageTagger tagger,
+            ImageLoader loader,
+            Supplier<LoadOptions> loadOptions,
+            Supplier<BlobArchiveSource> blobs,
+            Platform defaultPlatform,
+            int maxConcurrentLoads) {
         if (maxConcurrentLoads < 1) {
             throw new IllegalArgumentException("maxConcurrentLoads must be positive");
         }
@@ -93,7 +105,8 @@ public final class ImageHandlers {
      */
     public ApiResponse load(ApiRequest request) {
         if (!loads.tryAcquire()) {
-            ApiResponse busy = ErrorResponses.of(new DockerApiException(DockerApiException.Kind.TOO_MANY_REQUESTS,
+            ApiResponse busy = ErrorResponses.of(new DockerApiException(
+                    DockerApiException.Kind.TOO_MANY_REQUESTS,
                     "too many image loads at once on this instance (the limit is " + maxLoads
                             + ", SOCKERLESS_LOAD_MAX_CONCURRENT): try again in " + LOAD_RETRY_AFTER_SECONDS + " s"));
             Map<String, String> headers = new java.util.LinkedHashMap<>(busy.headers());
@@ -118,23 +131,28 @@ public final class ImageHandlers {
         }
         LoadOptions options = loadOptions.get();
         if (request.header("X-Registry-Auth").isPresent()) {
-            options = options.withCredentials(RegistryAuthHeader.decode(request.header("X-Registry-Auth").get()));
+            options = options.withCredentials(
+                    RegistryAuthHeader.decode(request.header("X-Registry-Auth").get()));
         }
         Optional<String> platform = request.param("platform").filter(p -> !p.isBlank());
-        options = options.withPlatform(platform.map(ImageHandlers::parsePlatform).orElse(defaultPlatform));
+        options =
+                options.withPlatform(platform.map(ImageHandlers::parsePlatform).orElse(defaultPlatform));
         boolean quiet = request.flag("quiet");
         LoadOptions chosen = options;
         if (fromBlob.isPresent()) {
             BlobArchiveSource source = blobs.get();
             BlobLocation location = source.locate(fromBlob.get()); // before any request to Blob Storage
             return JsonMessages.run(messages -> {
-                List<LoadedImage> loaded = source.withArchive(location, chosen.tempDir(), chosen.maxExpandedBytes(),
+                List<LoadedImage> loaded = source.withArchive(
+                        location,
+                        chosen.tempDir(),
+                        chosen.maxExpandedBytes(),
                         file -> loader.load(file, chosen, quiet ? LoadProgress.NONE : messages::status));
                 report(loaded, messages);
             });
         }
-        return JsonMessages.run(messages -> report(loader.load(request.body(), chosen,
-                quiet ? LoadProgress.NONE : messages::status), messages));
+        return JsonMessages.run(messages ->
+                report(loader.load(request.body(), chosen, quiet ? LoadProgress.NONE : messages::status), messages));
     }
 
     /**
@@ -147,7 +165,8 @@ public final class ImageHandlers {
      * what does work.
      */
     static DockerApiException noArchive(ApiRequest request) {
-        boolean chunked = request.header("Transfer-Encoding").map(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))
+        boolean chunked = request.header("Transfer-Encoding")
+                .map(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))
                 .orElse(false);
         String ways = "send the docker save archive with Content-Type: application/octet-stream and a Content-Length"
                 + " (curl --data-binary @image.tar -H 'Content-Type: application/octet-stream'), upload it to Blob"
@@ -174,14 +193,19 @@ public final class ImageHandlers {
     /** {@code POST /images/create?fromImage=&tag=&platform=}: a pull of manifest and config, never layers. */
     public ApiResponse create(ApiRequest request) {
         if (request.param("fromSrc").filter(s -> !s.isEmpty()).isPresent()) {
-            throw new DockerApiException(DockerApiException.Kind.NOT_IMPLEMENTED, "image import (fromSrc) is not supported");
+            throw new DockerApiException(
+                    DockerApiException.Kind.NOT_IMPLEMENTED, "image import (fromSrc) is not supported");
         }
-        ImageReference reference = pullReference(request.param("fromImage").orElse(""), request.param("tag").orElse(""));
-        Platform platform = request.param("platform").filter(p -> !p.isBlank()).map(ImageHandlers::parsePlatform)
+        ImageReference reference = pullReference(
+                request.param("fromImage").orElse(""), request.param("tag").orElse(""));
+        Platform platform = request.param("platform")
+                .filter(p -> !p.isBlank())
+                .map(ImageHandlers::parsePlatform)
                 .orElse(defaultPlatform);
         RegistryCredentials credentials;
         try {
-            credentials = RegistryAuthHeader.decode(request.header("X-Registry-Auth").orElse(null));
+            credentials =
+                    RegistryAuthHeader.decode(request.header("X-Registry-Auth").orElse(null));
         } catch (DockerApiException e) {
             credentials = RegistryCredentials.ANONYMOUS; // dockerd ignores an undecodable header on pull
         }
@@ -206,7 +230,8 @@ public final class ImageHandlers {
     static ImageReference pullReference(String fromImage, String tag) {
         String image = fromImage.endsWith(":") ? fromImage.substring(0, fromImage.length() - 1) : fromImage;
         if (image.isEmpty()) {
-            throw DockerApiException.invalid("invalid reference format: repository name must have at least one component");
+            throw DockerApiException.invalid(
+                    "invalid reference format: repository name must have at least one component");
         }
         ImageReference ref = ImageReference.parse(image);
         if (!tag.isEmpty()) {
@@ -225,9 +250,12 @@ public final class ImageHandlers {
     }
 
     /** The JSON form of {@code platform=} (OCI image-spec {@code v1.Platform}). */
-    static final GoJson.Struct PLATFORM = GoJson.struct("ocispec.Platform").field("architecture", GoJson.STRING)
-            .field("os", GoJson.STRING).field("os.version", GoJson.STRING)
-            .field("os.features", GoJson.list(GoJson.STRING)).field("variant", GoJson.STRING);
+    static final GoJson.Struct PLATFORM = GoJson.struct("ocispec.Platform")
+            .field("architecture", GoJson.STRING)
+            .field("os", GoJson.STRING)
+            .field("os.version", GoJson.STRING)
+            .field("os.features", GoJson.list(GoJson.STRING))
+            .field("variant", GoJson.STRING);
 
     /** {@code os/arch[/variant]}, or the JSON form {@code {"os":..,"architecture":..,"variant":..}}. */
     static Platform parsePlatform(String text) {
@@ -236,7 +264,9 @@ public final class ImageHandlers {
             try {
                 JsonNode node = ApiResponse.MAPPER.readTree(t);
                 GoJson.checkBody(node, PLATFORM);
-                return Platform.of(node.path("os").asText(""), node.path("architecture").asText(""),
+                return Platform.of(
+                        node.path("os").asText(""),
+                        node.path("architecture").asText(""),
                         node.path("variant").asText(""));
             } catch (DockerApiException e) {
                 throw e;
@@ -249,7 +279,8 @@ public final class ImageHandlers {
 
     /** {@code GET /images/{name}/json}. */
     public ApiResponse inspect(ApiRequest request, String name) {
-        if (request.flag("manifests") && request.param("platform").filter(p -> !p.isEmpty()).isPresent()) {
+        if (request.flag("manifests")
+                && request.param("platform").filter(p -> !p.isEmpty()).isPresent()) {
             throw DockerApiException.invalid("conflicting options: manifests and platform options cannot both be set");
         }
         return ApiResponse.json(200, ImageJson.inspect(lookup.get(name), request.version()));
@@ -259,10 +290,11 @@ public final class ImageHandlers {
     public ApiResponse list(ApiRequest request) {
         ImageFilters filters = ImageFilters.parse(request.param("filters").orElse(null));
         if (request.param("filter").filter(s -> !s.isEmpty()).isPresent()) { // API < 1.41 spelling of reference
-            filters = ImageFilters.parse("{\"reference\":{\"" + request.param("filter").get().replace("\"", "") + "\":true}}");
+            filters = ImageFilters.parse(
+                    "{\"reference\":{\"" + request.param("filter").get().replace("\"", "") + "\":true}}");
         }
-        Map<Digest, List<ImageRef>> refsByImage = store.listRefs().stream()
-                .collect(Collectors.groupingBy(ImageRef::imageId));
+        Map<Digest, List<ImageRef>> refsByImage =
+                store.listRefs().stream().collect(Collectors.groupingBy(ImageRef::imageId));
         List<ImageSummary> images = new ArrayList<>(store.listSummaries()); // no configs: only what the list shows
         images.sort(Comparator.comparing(ImageSummary::storedAt, Comparator.nullsLast(Comparator.reverseOrder())));
         ArrayNode out = ApiResponse.MAPPER.createArrayNode();

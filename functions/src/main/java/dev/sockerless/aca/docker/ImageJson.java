@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.images.ImageLookup.FoundImage;
-import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.ImageRecord;
+import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.ImageSummary;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -28,14 +27,25 @@ public final class ImageJson {
     static final String ZERO_TIME = "0001-01-01T00:00:00Z";
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Legacy {@code container.Config} members that are always present, in Go's field order. */
-    private static final List<String> LEGACY_ALWAYS = List.of("Hostname", "Domainname", "User", "AttachStdin",
-            "AttachStdout", "AttachStderr");
+    private static final List<String> LEGACY_ALWAYS =
+            List.of("Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr");
     /** OCI config members copied into the 1.50+ Config, in moby's order. */
-    private static final List<String> OCI_MEMBERS = List.of("User", "ExposedPorts", "Env", "Entrypoint", "Cmd",
-            "Volumes", "WorkingDir", "Labels", "StopSignal", "ArgsEscaped", "Healthcheck", "OnBuild", "Shell");
+    private static final List<String> OCI_MEMBERS = List.of(
+            "User",
+            "ExposedPorts",
+            "Env",
+            "Entrypoint",
+            "Cmd",
+            "Volumes",
+            "WorkingDir",
+            "Labels",
+            "StopSignal",
+            "ArgsEscaped",
+            "Healthcheck",
+            "OnBuild",
+            "Shell");
 
-    private ImageJson() {
-    }
+    private ImageJson() {}
 
     /** The inspect document. */
     public static ObjectNode inspect(FoundImage found, ApiVersion version) {
@@ -74,7 +84,10 @@ public final class ImageJson {
         rootFs.put("Type", config.path("rootfs").path("type").asText("layers"));
         ArrayNode layers = rootFs.putArray("Layers");
         config.path("rootfs").path("diff_ids").forEach(d -> layers.add(d.asText()));
-        out.putObject("Metadata").put("LastTagTime", image.findLastTagTime().map(ImageJson::formatInstant).orElse(ZERO_TIME));
+        out.putObject("Metadata")
+                .put(
+                        "LastTagTime",
+                        image.findLastTagTime().map(ImageJson::formatInstant).orElse(ZERO_TIME));
         return out;
     }
 
@@ -87,8 +100,15 @@ public final class ImageJson {
     static ObjectNode summary(FoundImage found, JsonNode config, ApiVersion version) {
         JsonNode labels = config.path("config").path("Labels");
         ImageRecord image = found.image();
-        return summary(new ImageSummary(image.id(), createdSeconds(config), labels.isObject() ? labels.toString() : null,
-                image.size(), image.storedAt()), found.refs(), version);
+        return summary(
+                new ImageSummary(
+                        image.id(),
+                        createdSeconds(config),
+                        labels.isObject() ? labels.toString() : null,
+                        image.size(),
+                        image.storedAt()),
+                found.refs(),
+                version);
     }
 
     /** An element of the image list, from the image's summary (no config read). */
@@ -130,7 +150,12 @@ public final class ImageJson {
 
     static ArrayNode repoTags(List<ImageRef> refs) {
         ArrayNode tags = F.arrayNode();
-        refs.stream().filter(ImageRef::isTag).map(r -> r.reference().familiar()).sorted().distinct().forEach(tags::add);
+        refs.stream()
+                .filter(ImageRef::isTag)
+                .map(r -> r.reference().familiar())
+                .sorted()
+                .distinct()
+                .forEach(tags::add);
         return tags;
     }
 
@@ -185,8 +210,9 @@ public final class ImageJson {
     }
 
     static String formatRfc3339Nano(OffsetDateTime t) {
-        StringBuilder s = new StringBuilder(String.format("%04d-%02d-%02dT%02d:%02d:%02d", t.getYear(), t.getMonthValue(),
-                t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()));
+        StringBuilder s = new StringBuilder(String.format(
+                "%04d-%02d-%02dT%02d:%02d:%02d",
+                t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()));
         if (t.getNano() != 0) {
             String nanos = String.format("%09d", t.getNano()).replaceAll("0+$", "");
             s.append('.').append(nanos);
@@ -195,7 +221,8 @@ public final class ImageJson {
         if (offset == 0) {
             s.append('Z');
         } else {
-            s.append(offset < 0 ? '-' : '+').append(String.format("%02d:%02d", Math.abs(offset) / 3600, Math.abs(offset) / 60 % 60));
+            s.append(offset < 0 ? '-' : '+')
+                    .append(String.format("%02d:%02d", Math.abs(offset) / 3600, Math.abs(offset) / 60 % 60));
         }
         return s.toString();
     }
@@ -254,8 +281,10 @@ public final class ImageJson {
     }
 
     private static boolean isEmpty(JsonNode value) {
-        return value.isNull() || (value.isContainerNode() && value.isEmpty())
-                || (value.isTextual() && value.asText().isEmpty()) || (value.isBoolean() && !value.asBoolean());
+        return value.isNull()
+                || (value.isContainerNode() && value.isEmpty())
+                || (value.isTextual() && value.asText().isEmpty())
+                || (value.isBoolean() && !value.asBoolean());
     }
 
     private static void putIfNotEmpty(ObjectNode out, String name, String value) {

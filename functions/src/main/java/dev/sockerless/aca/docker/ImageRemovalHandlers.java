@@ -8,7 +8,6 @@ import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRemover;
 import dev.sockerless.aca.images.ImageStore;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +31,10 @@ public final class ImageRemovalHandlers {
 
     /** Who uses an image: the containers created from it, with whether each runs now. */
     public static ImageRemover.Users users(ContainerLifecycle lifecycle) {
-        return id -> lifecycle.list().stream().filter(c -> c.imageId().equals(id))
-                .map(c -> new ImageRemover.User(c.id(), c.findExecution().map(e -> e.isRunning()).orElse(false)))
+        return id -> lifecycle.list().stream()
+                .filter(c -> c.imageId().equals(id))
+                .map(c -> new ImageRemover.User(
+                        c.id(), c.findExecution().map(e -> e.isRunning()).orElse(false)))
                 .toList();
     }
 
@@ -44,8 +45,8 @@ public final class ImageRemovalHandlers {
 
     /** {@code POST /images/prune}: 200 {@code {"ImagesDeleted":[..],"SpaceReclaimed":n}}. */
     public ApiResponse prune(ApiRequest request) {
-        Map<String, List<String>> filters = Filters.parse(request.param("filters").orElse(null), PRUNE_FILTERS,
-                Set.of("dangling", "label"));
+        Map<String, List<String>> filters =
+                Filters.parse(request.param("filters").orElse(null), PRUNE_FILTERS, Set.of("dangling", "label"));
         boolean all = false;
         for (String d : filters.getOrDefault("dangling", List.of())) {
             if (d.equalsIgnoreCase("false") || d.equals("0")) {
@@ -57,16 +58,19 @@ public final class ImageRemovalHandlers {
         List<String> labels = filters.getOrDefault("label", List.of());
         Map<String, Long> sizes = new java.util.HashMap<>();
         store.listImages().forEach(i -> sizes.put(i.id().toString(), i.size()));
-        List<ImageRemover.Removed> removed = remover.prune(all,
-                image -> !Filters.labelsMatch(labels, labels(image)));
+        List<ImageRemover.Removed> removed = remover.prune(all, image -> !Filters.labelsMatch(labels, labels(image)));
         ObjectNode out = ApiResponse.MAPPER.createObjectNode();
         if (removed.isEmpty()) {
             out.putNull("ImagesDeleted");
         } else {
             out.set("ImagesDeleted", lines(removed));
         }
-        out.put("SpaceReclaimed", removed.stream().filter(r -> r.deleted() != null)
-                .mapToLong(r -> sizes.getOrDefault(r.deleted(), 0L)).sum());
+        out.put(
+                "SpaceReclaimed",
+                removed.stream()
+                        .filter(r -> r.deleted() != null)
+                        .mapToLong(r -> sizes.getOrDefault(r.deleted(), 0L))
+                        .sum());
         return ApiResponse.json(200, out);
     }
 
@@ -90,5 +94,4 @@ public final class ImageRemovalHandlers {
             return null;
         }
     }
-
 }

@@ -5,7 +5,6 @@ import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.images.ImageStore;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle;
 import dev.sockerless.aca.registry.Digest;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -36,11 +35,16 @@ public final class InfoHandler {
 
     public ApiResponse info(ApiRequest request) {
         List<ContainerRecord> containers = lifecycle.list();
-        long running = containers.stream().filter(c -> ContainerList.state(c).equals("running")).count();
+        long running = containers.stream()
+                .filter(c -> ContainerList.state(c).equals("running"))
+                .count();
         String env = environment.get();
         String name = env == null ? "sockerless-aca" : env.substring(env.lastIndexOf('/') + 1);
-        String id = Digest.of(("sockerless-aca " + (env == null ? "" : env.toLowerCase()))
-                .getBytes(StandardCharsets.UTF_8)).hex().substring(0, 12).toUpperCase();
+        String id = Digest.of(
+                        ("sockerless-aca " + (env == null ? "" : env.toLowerCase())).getBytes(StandardCharsets.UTF_8))
+                .hex()
+                .substring(0, 12)
+                .toUpperCase();
         ObjectNode out = ApiResponse.MAPPER.createObjectNode();
         out.put("ID", id.substring(0, 4) + ":" + id.substring(4, 8) + ":" + id.substring(8, 12));
         out.put("Containers", containers.size());

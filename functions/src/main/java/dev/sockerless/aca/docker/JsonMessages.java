@@ -3,7 +3,6 @@ package dev.sockerless.aca.docker;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.PullProgress;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -44,7 +43,7 @@ public final class JsonMessages implements PullProgress {
     private synchronized void write(ObjectNode line) {
         byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
         out.writeBytes(bytes);
-        out.writeBytes(new byte[]{'\r', '\n'});
+        out.writeBytes(new byte[] {'\r', '\n'});
     }
 
     /** The stream as a 200 response, with the exact Content-Type the CLI expects. */

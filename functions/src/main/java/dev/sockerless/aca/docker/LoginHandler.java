@@ -40,9 +40,13 @@ public final class LoginHandler {
     }
 
     /** moby {@code api/types/registry.AuthConfig}. */
-    static final GoJson.Struct AUTH_CONFIG = GoJson.struct("registry.AuthConfig").field("username", GoJson.STRING)
-            .field("password", GoJson.STRING).field("auth", GoJson.STRING).field("email", GoJson.STRING)
-            .field("serveraddress", GoJson.STRING).field("identitytoken", GoJson.STRING)
+    static final GoJson.Struct AUTH_CONFIG = GoJson.struct("registry.AuthConfig")
+            .field("username", GoJson.STRING)
+            .field("password", GoJson.STRING)
+            .field("auth", GoJson.STRING)
+            .field("email", GoJson.STRING)
+            .field("serveraddress", GoJson.STRING)
+            .field("identitytoken", GoJson.STRING)
             .field("registrytoken", GoJson.STRING);
 
     static final String REFUSED_WITHOUT_CREDENTIALS = "unauthorized: a user name and a password are required";

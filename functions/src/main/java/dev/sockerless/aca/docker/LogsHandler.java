@@ -9,7 +9,6 @@ import dev.sockerless.aca.logs.LogSink;
 import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.LogsParameters;
 import dev.sockerless.aca.logs.MultiplexedStreamWriter;
-
 import java.util.Map;
 
 /**

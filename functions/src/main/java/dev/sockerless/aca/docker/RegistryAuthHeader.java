@@ -3,7 +3,6 @@ package dev.sockerless.aca.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.RegistryCredentials;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -14,8 +13,7 @@ import java.util.Base64;
  */
 public final class RegistryAuthHeader {
 
-    private RegistryAuthHeader() {
-    }
+    private RegistryAuthHeader() {}
 
     /** Credentials from the header; an absent, empty or {@code {}} header means anonymous. */
     public static RegistryCredentials decode(String header) {

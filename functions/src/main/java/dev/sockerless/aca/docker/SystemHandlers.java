@@ -1,7 +1,6 @@
 package dev.sockerless.aca.docker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,7 +20,8 @@ public final class SystemHandlers {
         headers.put("Pragma", "no-cache");
         headers.put("Server", "sockerless-aca/" + SERVER_VERSION);
         headers.put("Content-Type", "text/plain; charset=utf-8");
-        byte[] body = "HEAD".equals(request.method()) ? new byte[0] : "OK".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body =
+                "HEAD".equals(request.method()) ? new byte[0] : "OK".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return new ApiResponse(200, headers, body);
     }
 

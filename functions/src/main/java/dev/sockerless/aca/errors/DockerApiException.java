@@ -11,8 +11,15 @@ public final class DockerApiException extends RuntimeException {
 
     /** The closed set of error classes, after moby {@code errdefs}. */
     public enum Kind {
-        INVALID_PARAMETER, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT,
-        TOO_MANY_REQUESTS, NOT_IMPLEMENTED, UNAVAILABLE, SYSTEM
+        INVALID_PARAMETER,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+        CONFLICT,
+        TOO_MANY_REQUESTS,
+        NOT_IMPLEMENTED,
+        UNAVAILABLE,
+        SYSTEM
     }
 
     private final Kind kind;

@@ -2,48 +2,56 @@ package dev.sockerless.aca.functions;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.monitor.query.LogsQueryClient;
+import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
+import com.microsoft.durabletask.DurableTaskClient;
+import dev.sockerless.aca.agent.JobEnvironment;
+import dev.sockerless.aca.arm.ArmEndpoint;
+import dev.sockerless.aca.arm.ArmManagers;
 import dev.sockerless.aca.blobs.BlobArchiveSource;
 import dev.sockerless.aca.blobs.StorageConnection;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
-import com.azure.data.tables.TableServiceClient;
 import dev.sockerless.aca.containers.ContainerCreator;
-import dev.sockerless.aca.agent.JobEnvironment;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerStore;
-import com.azure.core.credential.TokenCredential;
-import com.azure.core.http.HttpClient;
-import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.monitor.query.LogsQueryClient;
+import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.docker.ContainerHandlers;
 import dev.sockerless.aca.docker.ContainerLifecycleHandlers;
-import dev.sockerless.aca.docker.InfoHandler;
+import dev.sockerless.aca.docker.ContainerLogsHandler;
+import dev.sockerless.aca.docker.FollowLogsHandler;
+import dev.sockerless.aca.docker.ImageHandlers;
 import dev.sockerless.aca.docker.ImageRemovalHandlers;
+import dev.sockerless.aca.docker.InfoHandler;
+import dev.sockerless.aca.docker.LoginHandler;
+import dev.sockerless.aca.docker.LogsHandler;
+import dev.sockerless.aca.images.ContentCache;
+import dev.sockerless.aca.images.ImageLoader;
+import dev.sockerless.aca.images.ImageLookup;
+import dev.sockerless.aca.images.ImagePuller;
 import dev.sockerless.aca.images.ImageRemover;
-import dev.sockerless.aca.arm.ArmEndpoint;
-import dev.sockerless.aca.arm.ArmManagers;
+import dev.sockerless.aca.images.ImageStore;
+import dev.sockerless.aca.images.ImageTagger;
+import dev.sockerless.aca.images.LoadOptions;
+import dev.sockerless.aca.images.LoadTempFiles;
 import dev.sockerless.aca.lifecycle.ArmJobsApi;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle;
 import dev.sockerless.aca.lifecycle.JobsApi;
 import dev.sockerless.aca.logs.ExitCodes;
-import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace.EnvironmentId;
-import com.azure.resourcemanager.appcontainers.ContainerAppsApiManager;
-import dev.sockerless.aca.docker.ContainerLogsHandler;
-import dev.sockerless.aca.docker.LogsHandler;
+import dev.sockerless.aca.logs.FollowPoller;
+import dev.sockerless.aca.logs.FollowSettings;
+import dev.sockerless.aca.logs.FollowStarter;
+import dev.sockerless.aca.logs.FollowTargets;
+import dev.sockerless.aca.logs.FollowWatermark;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
+import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace;
+import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace.EnvironmentId;
 import dev.sockerless.aca.logs.WorkspaceLocator;
-import dev.sockerless.aca.docker.ImageHandlers;
-import dev.sockerless.aca.docker.LoginHandler;
-import dev.sockerless.aca.images.ContentCache;
-import dev.sockerless.aca.images.ImageLookup;
-import dev.sockerless.aca.images.ImagePuller;
-import dev.sockerless.aca.images.ImageLoader;
-import dev.sockerless.aca.images.ImageStore;
-import dev.sockerless.aca.images.LoadOptions;
-import dev.sockerless.aca.images.LoadTempFiles;
-import dev.sockerless.aca.images.ImageTagger;
 import dev.sockerless.aca.registry.AcrAudience;
 import dev.sockerless.aca.registry.OutboundGuard;
 import dev.sockerless.aca.registry.Platform;
@@ -54,20 +62,8 @@ import dev.sockerless.aca.registry.RegistryTransport;
 import dev.sockerless.aca.state.StorageDeadlinePolicy;
 import dev.sockerless.aca.state.TableStorageContainerStore;
 import dev.sockerless.aca.state.TableStorageImageStore;
-import dev.sockerless.aca.state.Tables;
-
-import com.microsoft.durabletask.DurableTaskClient;
-import dev.sockerless.aca.containers.Execution;
-import dev.sockerless.aca.docker.FollowLogsHandler;
-import dev.sockerless.aca.logs.FollowPoller;
-import dev.sockerless.aca.logs.FollowSettings;
-import dev.sockerless.aca.logs.FollowStarter;
-import dev.sockerless.aca.logs.FollowTargets;
-import dev.sockerless.aca.logs.FollowWatermark;
-import dev.sockerless.aca.logs.LogCache;
-import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.state.TableStorageLogCache;
-
+import dev.sockerless.aca.state.Tables;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,10 +98,13 @@ public final class AppServices {
     /** @param logCache the follow cache, or null to open the Table Storage one on first use */
     AppServices(Settings settings, ImageStore store, ContainerStore containerStore, LogCache logCache) {
         Duration timeout = settings.seconds(Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS);
-        RegistryEndpoints endpoints = new RegistryEndpoints(settings.registryMirrors(),
-                settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
-        RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout,
-                OutboundGuard.trusting(endpoints.trustedAuthorities()), RegistryTransport.Retries.DEFAULT);
+        RegistryEndpoints endpoints =
+                new RegistryEndpoints(settings.registryMirrors(), settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
+        RegistryTransport transport = new RegistryTransport(
+                RegistryTransport.newHttpClient(timeout),
+                timeout,
+                OutboundGuard.trusting(endpoints.trustedAuthorities()),
+                RegistryTransport.Retries.DEFAULT);
         Registries registries = new Registries(transport, endpoints, Clock.systemUTC(), acrAudience(settings));
         this.login = new LoginHandler(new RegistryLogin(transport, endpoints));
         Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));
@@ -113,38 +112,71 @@ public final class AppServices {
         ImageLookup lookup = new ImageLookup(store);
         ImageLoader loader = new ImageLoader(registries, store, Clock.systemUTC());
         // Job and agent settings are read at create time; the environment through ARM only when they leave it open.
-        ContainerJobs jobs = containerJobs(settings, new Lazy<>(() -> new DefaultAzureCredentialBuilder().build()), null);
+        ContainerJobs jobs =
+                containerJobs(settings, new Lazy<>(() -> new DefaultAzureCredentialBuilder().build()), null);
         Duration statusTtl = settings.seconds(Key.SOCKERLESS_ARM_STATUS_CACHE_SECONDS);
-        ContainerLifecycle lifecycle = new ContainerLifecycle(containerStore, jobs, new Lazy<>(() -> jobsApi(settings)),
-                new Lazy<ExitCodes>(() -> logSource(settings)::exitCode), Clock.systemUTC(), statusTtl, statusTtl,
+        ContainerLifecycle lifecycle = new ContainerLifecycle(
+                containerStore,
+                jobs,
+                new Lazy<>(() -> jobsApi(settings)),
+                new Lazy<ExitCodes>(() -> logSource(settings)::exitCode),
+                Clock.systemUTC(),
+                statusTtl,
+                statusTtl,
                 d -> Thread.sleep(d.toMillis()));
-        this.containers = new ContainerHandlers(new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
-                containerStore, jobs, lifecycle, Clock.systemUTC());
-        this.running = new ContainerLifecycleHandlers(lifecycle, lookup, settings.seconds(Key.SOCKERLESS_WAIT_SECONDS),
+        this.containers = new ContainerHandlers(
+                new ContainerCreator(lookup, containerStore, jobs, Clock.systemUTC()),
+                containerStore,
+                jobs,
+                lifecycle,
                 Clock.systemUTC());
-        this.imageRemoval = new ImageRemovalHandlers(new ImageRemover(lookup, store,
-                ImageRemovalHandlers.users(lifecycle)), store);
-        this.info = new InfoHandler(lifecycle, store, () -> settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElse(null),
+        this.running = new ContainerLifecycleHandlers(
+                lifecycle, lookup, settings.seconds(Key.SOCKERLESS_WAIT_SECONDS), Clock.systemUTC());
+        this.imageRemoval =
+                new ImageRemovalHandlers(new ImageRemover(lookup, store, ImageRemovalHandlers.users(lifecycle)), store);
+        this.info = new InfoHandler(
+                lifecycle,
+                store,
+                () -> settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElse(null),
                 Clock.systemUTC());
-        Lazy<LogCache> cache = new Lazy<>(() -> logCache != null ? logCache
-                : new TableStorageLogCache(stateTables(settings)));
+        Lazy<LogCache> cache =
+                new Lazy<>(() -> logCache != null ? logCache : new TableStorageLogCache(stateTables(settings)));
         FollowSettings follow = followSettings(settings);
         this.pollSeconds = (int) follow.poll().toSeconds();
-        this.containerLogs = new ContainerLogsHandler(containerStore, new Lazy<>(() -> logsHandler(settings)),
-                new Lazy<>(() -> new FollowLogsHandler(containerStore, cache.get(), follow.longPoll(),
-                        settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES), Clock.systemUTC(),
+        this.containerLogs = new ContainerLogsHandler(
+                containerStore,
+                new Lazy<>(() -> logsHandler(settings)),
+                new Lazy<>(() -> new FollowLogsHandler(
+                        containerStore,
+                        cache.get(),
+                        follow.longPoll(),
+                        settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES),
+                        Clock.systemUTC(),
                         new FollowWatermark(cache.get(), Duration.ofMillis(500)))));
-        this.followPoller = new Lazy<>(() -> new FollowPoller(cache.get(), followTargets(containerStore, lifecycle),
-                logSource(settings)::followRows, LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)), follow));
-        this.localFollow = new Lazy<>(() -> new LocalFollowDriver(pollSeconds,
+        this.followPoller = new Lazy<>(() -> new FollowPoller(
+                cache.get(),
+                followTargets(containerStore, lifecycle),
+                logSource(settings)::followRows,
+                LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)),
+                follow));
+        this.localFollow = new Lazy<>(() -> new LocalFollowDriver(
+                pollSeconds,
                 r -> {
                     FollowPoller.Outcome o = followPoller.get().poll(Instant.now(), r.purge());
                     return new LogFollowFunctions.PollResult(o.followed(), o.more());
-                }, Clock.systemUTC()));
+                },
+                Clock.systemUTC()));
         // a crashed predecessor's load files (this process has none yet): the temporary directory of loads
         LoadTempFiles.sweep(LoadOptions.defaults("unused").tempDir());
-        this.images = new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
-                loader, () -> loadOptions(settings), new Lazy<>(() -> blobArchives(settings)), platform,
+        this.images = new ImageHandlers(
+                puller,
+                lookup,
+                store,
+                new ImageTagger(lookup, store, Clock.systemUTC()),
+                loader,
+                () -> loadOptions(settings),
+                new Lazy<>(() -> blobArchives(settings)),
+                platform,
                 settings.integer(Key.SOCKERLESS_LOAD_MAX_CONCURRENT, 1, 1024));
     }
 
@@ -156,17 +188,22 @@ public final class AppServices {
     static BlobArchiveSource blobArchives(Settings settings) {
         Lazy<TokenCredential> identity = new Lazy<>(() -> new DefaultAzureCredentialBuilder().build());
         Duration deadline = settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS);
-        return new BlobArchiveSource(StorageConnection.parse(settings.stateStorageConnection()),
-                settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS), Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(), identity,
-                StorageDeadlinePolicy.httpClient(deadline), BlobArchiveSource.defaultRetry(),
-                new StorageDeadlinePolicy("Blob Storage", deadline), settings.require(Key.SOCKERLESS_LOAD_BLOB_CONTAINER),
+        return new BlobArchiveSource(
+                StorageConnection.parse(settings.stateStorageConnection()),
+                settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS),
+                Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(),
+                identity,
+                StorageDeadlinePolicy.httpClient(deadline),
+                BlobArchiveSource.defaultRetry(),
+                new StorageDeadlinePolicy("Blob Storage", deadline),
+                settings.require(Key.SOCKERLESS_LOAD_BLOB_CONTAINER),
                 Key.SOCKERLESS_LOAD_BLOB_CONTAINER.name());
     }
 
     /** The state tables' client, each call bounded by {@code SOCKERLESS_STATE_TIMEOUT_SECONDS}. */
     static TableServiceClient stateTables(Settings settings) {
-        return Tables.serviceClient(settings.stateStorageConnection(),
-                settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS));
+        return Tables.serviceClient(
+                settings.stateStorageConnection(), settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS));
     }
 
     /** {@code SOCKERLESS_ACR_AUDIENCE}: {@code https://<host>}. */
@@ -184,12 +221,17 @@ public final class AppServices {
      * (plain http on loopback: no credential).
      */
     static JobsApi jobsApi(Settings settings) {
-        EnvironmentId environment = EnvironmentId.parse(settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElseThrow(() ->
-                Settings.missing(Key.SOCKERLESS_ACA_ENVIRONMENT_ID, "is not set: containers run as jobs in that"
-                        + " Container Apps environment's resource group")));
+        EnvironmentId environment = EnvironmentId.parse(settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID)
+                .orElseThrow(() -> Settings.missing(
+                        Key.SOCKERLESS_ACA_ENVIRONMENT_ID,
+                        "is not set: containers run as jobs in that"
+                                + " Container Apps environment's resource group")));
         ContainerAppsApiManager manager = ArmManagers.containerApps(
-                ArmEndpoint.parse(settings.require(Key.SOCKERLESS_ARM_ENDPOINT)), environment.subscription(),
-                () -> new DefaultAzureCredentialBuilder().build(), null, null);
+                ArmEndpoint.parse(settings.require(Key.SOCKERLESS_ARM_ENDPOINT)),
+                environment.subscription(),
+                () -> new DefaultAzureCredentialBuilder().build(),
+                null,
+                null);
         return new ArmJobsApi(manager, environment.resourceGroup());
     }
 
@@ -208,20 +250,28 @@ public final class AppServices {
     static LogAnalyticsLogSource logSource(Settings settings) {
         long max = settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES);
         TokenCredential credential = new DefaultAzureCredentialBuilder().build();
-        LogsQueryClient client = LogAnalyticsLogSource.client(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_ENDPOINT),
-                credential);
-        return new LogAnalyticsLogSource(client, workspace(settings, credential, null),
+        LogsQueryClient client =
+                LogAnalyticsLogSource.client(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_ENDPOINT), credential);
+        return new LogAnalyticsLogSource(
+                client,
+                workspace(settings, credential, null),
                 LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)),
                 settings.integer(Key.SOCKERLESS_LOGS_PAGE_ROWS, 100, LogAnalyticsLogSource.MAX_PAGE_ROWS),
-                max, LogAnalyticsLogSource.DEFAULT_DEADLINE, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+                max,
+                LogAnalyticsLogSource.DEFAULT_DEADLINE,
+                Clock.systemUTC(),
+                d -> Thread.sleep(d.toMillis()));
     }
 
     static FollowSettings followSettings(Settings settings) {
-        return new FollowSettings(settings.seconds(Key.SOCKERLESS_FOLLOW_POLL_SECONDS),
-                settings.seconds(Key.SOCKERLESS_FOLLOW_WAIT_SECONDS), settings.seconds(Key.SOCKERLESS_FOLLOW_IDLE_SECONDS),
+        return new FollowSettings(
+                settings.seconds(Key.SOCKERLESS_FOLLOW_POLL_SECONDS),
+                settings.seconds(Key.SOCKERLESS_FOLLOW_WAIT_SECONDS),
+                settings.seconds(Key.SOCKERLESS_FOLLOW_IDLE_SECONDS),
                 settings.seconds(Key.SOCKERLESS_FOLLOW_GRACE_SECONDS),
                 settings.seconds(Key.SOCKERLESS_FOLLOW_RETENTION_SECONDS),
-                settings.seconds(Key.SOCKERLESS_FOLLOW_OVERLAP_SECONDS), FollowSettings.defaults().rowLimit());
+                settings.seconds(Key.SOCKERLESS_FOLLOW_OVERLAP_SECONDS),
+                FollowSettings.defaults().rowLimit());
     }
 
     /**
@@ -234,9 +284,10 @@ public final class AppServices {
         return id -> store.find(id).map(lifecycle::current).map(c -> {
             Execution e = c.execution();
             Instant started = e != null && e.startedAt() != null ? e.startedAt() : c.created();
-            return new FollowTargets.Followed(e == null ? null
-                    : new LogTarget(c.jobName(), e.name(), c.jobName(), Map.of(), false),
-                    e != null && e.isFinished(), started.minus(Duration.ofHours(1)));
+            return new FollowTargets.Followed(
+                    e == null ? null : new LogTarget(c.jobName(), e.name(), c.jobName(), Map.of(), false),
+                    e != null && e.isFinished(),
+                    started.minus(Duration.ofHours(1)));
         });
     }
 
@@ -259,12 +310,19 @@ public final class AppServices {
      * @param httpClient the ARM HTTP client, or null for the SDK's default
      */
     static WorkspaceLocator workspace(Settings settings, TokenCredential credential, HttpClient httpClient) {
-        return settings.find(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID).map(WorkspaceLocator::fixed).orElseGet(() ->
-                ManagedEnvironmentWorkspace.fromArm(settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElseThrow(() ->
-                                Settings.missing(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID, "is not set, nor "
-                                        + Key.SOCKERLESS_ACA_ENVIRONMENT_ID + " (the Container Apps environment whose"
-                                        + " Log Analytics workspace the logs are read from)")),
-                        settings.require(Key.SOCKERLESS_ARM_ENDPOINT), credential, httpClient));
+        return settings.find(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID)
+                .map(WorkspaceLocator::fixed)
+                .orElseGet(() -> ManagedEnvironmentWorkspace.fromArm(
+                        settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID)
+                                .orElseThrow(() -> Settings.missing(
+                                        Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID,
+                                        "is not set, nor "
+                                                + Key.SOCKERLESS_ACA_ENVIRONMENT_ID
+                                                + " (the Container Apps environment whose"
+                                                + " Log Analytics workspace the logs are read from)")),
+                        settings.require(Key.SOCKERLESS_ARM_ENDPOINT),
+                        credential,
+                        httpClient));
     }
 
     /**
@@ -279,11 +337,13 @@ public final class AppServices {
     }
 
     /** The environment's region and type, read through ARM on first use and kept. */
-    static Supplier<JobEnvironment> jobEnvironment(Settings settings, Supplier<TokenCredential> credential,
-                                                   HttpClient httpClient) {
+    static Supplier<JobEnvironment> jobEnvironment(
+            Settings settings, Supplier<TokenCredential> credential, HttpClient httpClient) {
         Lazy<ManagedEnvironmentWorkspace> environment = new Lazy<>(() -> ManagedEnvironmentWorkspace.fromArm(
-                settings.require(Key.SOCKERLESS_ACA_ENVIRONMENT_ID), settings.require(Key.SOCKERLESS_ARM_ENDPOINT),
-                credential.get(), httpClient));
+                settings.require(Key.SOCKERLESS_ACA_ENVIRONMENT_ID),
+                settings.require(Key.SOCKERLESS_ARM_ENDPOINT),
+                credential.get(),
+                httpClient));
         return () -> {
             ManagedEnvironmentWorkspace.Facts facts = environment.get().facts();
             return new JobEnvironment(facts.location(), facts.workloadProfiles());
@@ -300,9 +360,6 @@ public final class AppServices {
         TableServiceClient tables = stateTables(settings);
         return new AppServices(settings, new TableStorageImageStore(tables), new TableStorageContainerStore(tables));
     }
-
-
-
 
     public ImageHandlers images() {
         return images;

@@ -8,7 +8,6 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-
 import java.util.Optional;
 
 /**
@@ -28,9 +27,13 @@ public final class ContainerLifecycleApi {
     /** {@code GET /containers/json}: Docker's summaries, states from ARM (cached). */
     @FunctionName(CONTAINER_LIST)
     public HttpResponseMessage list(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.CONTAINERS_LIST,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.CONTAINERS_LIST,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().list(r);
@@ -39,18 +42,26 @@ public final class ContainerLifecycleApi {
 
     @FunctionName(CONTAINER_LIST + Routes.V)
     public HttpResponseMessage listVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.CONTAINERS_LIST,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.VERSIONED + Routes.CONTAINERS_LIST,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return list(request, context);
     }
 
     /** {@code POST /containers/prune}: stopped containers and their jobs. */
     @FunctionName(CONTAINER_PRUNE)
     public HttpResponseMessage prune(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINERS_PRUNE,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.CONTAINERS_PRUNE,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().prune(r);
@@ -59,18 +70,27 @@ public final class ContainerLifecycleApi {
 
     @FunctionName(CONTAINER_PRUNE + Routes.V)
     public HttpResponseMessage pruneVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINERS_PRUNE,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.CONTAINERS_PRUNE,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return prune(request, context);
     }
 
     /** {@code POST /containers/{id}/start}: the job created or updated in ARM, a new execution. */
     @FunctionName(CONTAINER_START)
     public HttpResponseMessage start(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_START,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.CONTAINER_START,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().start(r, id);
@@ -79,18 +99,28 @@ public final class ContainerLifecycleApi {
 
     @FunctionName(CONTAINER_START + Routes.V)
     public HttpResponseMessage startVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_START,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.CONTAINER_START,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return start(request, id, context);
     }
 
     /** {@code POST /containers/{id}/stop}. */
     @FunctionName(CONTAINER_STOP)
     public HttpResponseMessage stop(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_STOP,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.CONTAINER_STOP,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().stop(r, id);
@@ -99,18 +129,28 @@ public final class ContainerLifecycleApi {
 
     @FunctionName(CONTAINER_STOP + Routes.V)
     public HttpResponseMessage stopVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_STOP,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.CONTAINER_STOP,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return stop(request, id, context);
     }
 
     /** {@code POST /containers/{id}/kill}. */
     @FunctionName(CONTAINER_KILL)
     public HttpResponseMessage kill(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_KILL,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.CONTAINER_KILL,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().kill(r, id);
@@ -119,18 +159,28 @@ public final class ContainerLifecycleApi {
 
     @FunctionName(CONTAINER_KILL + Routes.V)
     public HttpResponseMessage killVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_KILL,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.CONTAINER_KILL,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return kill(request, id, context);
     }
 
     /** {@code POST /containers/{id}/restart}. */
     @FunctionName(CONTAINER_RESTART)
     public HttpResponseMessage restart(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_RESTART,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.CONTAINER_RESTART,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().restart(r, id);
@@ -139,18 +189,28 @@ public final class ContainerLifecycleApi {
 
     @FunctionName(CONTAINER_RESTART + Routes.V)
     public HttpResponseMessage restartVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_RESTART,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.CONTAINER_RESTART,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return restart(request, id, context);
     }
 
     /** {@code POST /containers/{id}/wait}: a bounded long-poll (503 + Sockerless-Wait-Pending when the budget ends first). */
     @FunctionName(CONTAINER_WAIT)
     public HttpResponseMessage await(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.CONTAINER_WAIT,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.CONTAINER_WAIT,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> {
             AppServices app = AppServices.get();
             return app.running().await(r, id);
@@ -159,9 +219,14 @@ public final class ContainerLifecycleApi {
 
     @FunctionName(CONTAINER_WAIT + Routes.V)
     public HttpResponseMessage awaitVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.CONTAINER_WAIT,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, @BindingName("id") String id, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.CONTAINER_WAIT,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id,
+            ExecutionContext context) {
         return await(request, id, context);
     }
 }

@@ -5,7 +5,6 @@ import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import dev.sockerless.aca.logs.FollowStarter;
-
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -18,8 +17,11 @@ import java.util.function.Supplier;
  */
 final class DurableFollowStarter implements FollowStarter {
 
-    static final Set<OrchestrationRuntimeStatus> RESTARTABLE = EnumSet.of(OrchestrationRuntimeStatus.COMPLETED,
-            OrchestrationRuntimeStatus.FAILED, OrchestrationRuntimeStatus.TERMINATED, OrchestrationRuntimeStatus.CANCELED);
+    static final Set<OrchestrationRuntimeStatus> RESTARTABLE = EnumSet.of(
+            OrchestrationRuntimeStatus.COMPLETED,
+            OrchestrationRuntimeStatus.FAILED,
+            OrchestrationRuntimeStatus.TERMINATED,
+            OrchestrationRuntimeStatus.CANCELED);
 
     private final Supplier<DurableTaskClient> client;
     private final int pollSeconds;
@@ -34,9 +36,11 @@ final class DurableFollowStarter implements FollowStarter {
         DurableTaskClient c = client.get();
         OrchestrationMetadata m = c.getInstanceMetadata(LogFollowFunctions.INSTANCE_ID, false);
         if (!m.isInstanceFound() || RESTARTABLE.contains(m.getRuntimeStatus())) {
-            c.scheduleNewOrchestrationInstance(LogFollowFunctions.ORCHESTRATOR, new NewOrchestrationInstanceOptions()
-                    .setInstanceId(LogFollowFunctions.INSTANCE_ID)
-                    .setInput(new LogFollowFunctions.LoopInput(pollSeconds, 0)));
+            c.scheduleNewOrchestrationInstance(
+                    LogFollowFunctions.ORCHESTRATOR,
+                    new NewOrchestrationInstanceOptions()
+                            .setInstanceId(LogFollowFunctions.INSTANCE_ID)
+                            .setInput(new LogFollowFunctions.LoopInput(pollSeconds, 0)));
         }
     }
 }

@@ -12,7 +12,6 @@ import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.Tas
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.TaskScheduledEvent;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.TimerCreatedEvent;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.TimerFiredEvent;
-
 import java.time.Instant;
 
 /**
@@ -21,11 +20,13 @@ import java.time.Instant;
  */
 final class DurableHistory {
 
-    private DurableHistory() {
-    }
+    private DurableHistory() {}
 
     static Timestamp ts(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(t.getEpochSecond())
+                .setNanos(t.getNano())
+                .build();
     }
 
     static Instant instant(Timestamp t) {
@@ -33,17 +34,25 @@ final class DurableHistory {
     }
 
     static HistoryEvent orchestratorStarted(Instant at) {
-        return HistoryEvent.newBuilder().setEventId(-1).setTimestamp(ts(at))
-                .setOrchestratorStarted(OrchestratorStartedEvent.newBuilder()).build();
+        return HistoryEvent.newBuilder()
+                .setEventId(-1)
+                .setTimestamp(ts(at))
+                .setOrchestratorStarted(OrchestratorStartedEvent.newBuilder())
+                .build();
     }
 
     static HistoryEvent executionStarted(Instant at, String name, String instanceId, String inputJson) {
-        ExecutionStartedEvent.Builder b = ExecutionStartedEvent.newBuilder().setName(name)
+        ExecutionStartedEvent.Builder b = ExecutionStartedEvent.newBuilder()
+                .setName(name)
                 .setOrchestrationInstance(OrchestrationInstance.newBuilder().setInstanceId(instanceId));
         if (inputJson != null) {
             b.setInput(StringValue.of(inputJson));
         }
-        return HistoryEvent.newBuilder().setEventId(-1).setTimestamp(ts(at)).setExecutionStarted(b).build();
+        return HistoryEvent.newBuilder()
+                .setEventId(-1)
+                .setTimestamp(ts(at))
+                .setExecutionStarted(b)
+                .build();
     }
 
     static HistoryEvent taskScheduled(Instant at, int id, String name, String inputJson) {
@@ -51,7 +60,11 @@ final class DurableHistory {
         if (inputJson != null) {
             b.setInput(StringValue.of(inputJson));
         }
-        return HistoryEvent.newBuilder().setEventId(id).setTimestamp(ts(at)).setTaskScheduled(b).build();
+        return HistoryEvent.newBuilder()
+                .setEventId(id)
+                .setTimestamp(ts(at))
+                .setTaskScheduled(b)
+                .build();
     }
 
     static HistoryEvent taskCompleted(Instant at, int scheduledId, String resultJson) {
@@ -59,22 +72,38 @@ final class DurableHistory {
         if (resultJson != null) {
             b.setResult(StringValue.of(resultJson));
         }
-        return HistoryEvent.newBuilder().setEventId(-1).setTimestamp(ts(at)).setTaskCompleted(b).build();
+        return HistoryEvent.newBuilder()
+                .setEventId(-1)
+                .setTimestamp(ts(at))
+                .setTaskCompleted(b)
+                .build();
     }
 
     static HistoryEvent taskFailed(Instant at, int scheduledId, String type, String message) {
-        return HistoryEvent.newBuilder().setEventId(-1).setTimestamp(ts(at)).setTaskFailed(TaskFailedEvent.newBuilder()
-                .setTaskScheduledId(scheduledId).setFailureDetails(TaskFailureDetails.newBuilder()
-                        .setErrorType(type).setErrorMessage(message == null ? "" : message))).build();
+        return HistoryEvent.newBuilder()
+                .setEventId(-1)
+                .setTimestamp(ts(at))
+                .setTaskFailed(TaskFailedEvent.newBuilder()
+                        .setTaskScheduledId(scheduledId)
+                        .setFailureDetails(TaskFailureDetails.newBuilder()
+                                .setErrorType(type)
+                                .setErrorMessage(message == null ? "" : message)))
+                .build();
     }
 
     static HistoryEvent timerCreated(Instant at, int id, Instant fireAt) {
-        return HistoryEvent.newBuilder().setEventId(id).setTimestamp(ts(at))
-                .setTimerCreated(TimerCreatedEvent.newBuilder().setFireAt(ts(fireAt))).build();
+        return HistoryEvent.newBuilder()
+                .setEventId(id)
+                .setTimestamp(ts(at))
+                .setTimerCreated(TimerCreatedEvent.newBuilder().setFireAt(ts(fireAt)))
+                .build();
     }
 
     static HistoryEvent timerFired(Instant at, int timerId, Instant fireAt) {
-        return HistoryEvent.newBuilder().setEventId(-1).setTimestamp(ts(at))
-                .setTimerFired(TimerFiredEvent.newBuilder().setTimerId(timerId).setFireAt(ts(fireAt))).build();
+        return HistoryEvent.newBuilder()
+                .setEventId(-1)
+                .setTimestamp(ts(at))
+                .setTimerFired(TimerFiredEvent.newBuilder().setTimerId(timerId).setFireAt(ts(fireAt)))
+                .build();
     }
 }

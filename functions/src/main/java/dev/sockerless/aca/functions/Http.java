@@ -8,7 +8,6 @@ import dev.sockerless.aca.docker.ApiRequest;
 import dev.sockerless.aca.docker.ApiResponse;
 import dev.sockerless.aca.docker.ApiVersion;
 import dev.sockerless.aca.docker.ErrorResponses;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Function;
@@ -27,19 +26,25 @@ import java.util.logging.Logger;
  */
 final class Http {
 
-    private Http() {
-    }
+    private Http() {}
 
     /** A function whose body (if any) is text, e.g. JSON; the handler gets its UTF-8 bytes. */
-    static HttpResponseMessage serve(HttpRequestMessage<Optional<String>> request, ExecutionContext context,
-                                     Function<ApiRequest, ApiResponse> handler) {
-        return serve(request, request.getBody().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null), context,
+    static HttpResponseMessage serve(
+            HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context,
+            Function<ApiRequest, ApiResponse> handler) {
+        return serve(
+                request,
+                request.getBody().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null),
+                context,
                 handler);
     }
 
     /** A function whose body is binary ({@code application/octet-stream}). */
-    static HttpResponseMessage serveBytes(HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context,
-                                          Function<ApiRequest, ApiResponse> handler) {
+    static HttpResponseMessage serveBytes(
+            HttpRequestMessage<Optional<byte[]>> request,
+            ExecutionContext context,
+            Function<ApiRequest, ApiResponse> handler) {
         return serve(request, request.getBody().orElse(null), context, handler);
     }
 
@@ -48,15 +53,26 @@ final class Http {
      * so the host sends every body chunked (a wrong length would be a 500, a function {@code Transfer-Encoding} a
      * malformed body), and the JSON-lines replies of pull and load stay readable line by line.
      */
-    private static HttpResponseMessage serve(HttpRequestMessage<?> request, byte[] body, ExecutionContext context,
-                                             Function<ApiRequest, ApiResponse> handler) {
+    private static HttpResponseMessage serve(
+            HttpRequestMessage<?> request,
+            byte[] body,
+            ExecutionContext context,
+            Function<ApiRequest, ApiResponse> handler) {
         Logger log = context.getLogger();
-        ApiResponse response = ErrorResponses.handle(() -> {
-            ApiVersion.Routed routed = ApiVersion.route(request.getUri().getRawPath());
-            ApiRequest api = new ApiRequest(request.getHttpMethod().name(), routed.version(), routed.path(),
-                    request.getQueryParameters(), request.getHeaders(), body);
-            return handler.apply(api);
-        }, log, context.getInvocationId());
+        ApiResponse response = ErrorResponses.handle(
+                () -> {
+                    ApiVersion.Routed routed = ApiVersion.route(request.getUri().getRawPath());
+                    ApiRequest api = new ApiRequest(
+                            request.getHttpMethod().name(),
+                            routed.version(),
+                            routed.path(),
+                            request.getQueryParameters(),
+                            request.getHeaders(),
+                            body);
+                    return handler.apply(api);
+                },
+                log,
+                context.getInvocationId());
         HttpResponseMessage.Builder builder = request.createResponseBuilder(HttpStatusType.custom(response.status()));
         response.headers().forEach((name, value) -> {
             if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Transfer-Encoding")) {

@@ -8,7 +8,6 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.Optional;
 
 /**
@@ -24,26 +23,40 @@ public final class ImageRemovalApi {
 
     @FunctionName(IMAGE_PRUNE)
     public HttpResponseMessage prune(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.IMAGES_PRUNE,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
-        return Http.serve(request, context, r -> AppServices.get().imageRemoval().prune(r));
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.IMAGES_PRUNE,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Http.serve(
+                request, context, r -> AppServices.get().imageRemoval().prune(r));
     }
 
     @FunctionName(IMAGE_PRUNE + Routes.V)
     public HttpResponseMessage pruneVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.IMAGES_PRUNE,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.IMAGES_PRUNE,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return prune(request, context);
     }
 
     @FunctionName(IMAGE_DELETE)
     public HttpResponseMessage delete(
-            @HttpTrigger(name = "req", methods = {HttpMethod.DELETE}, route = Routes.IMAGES_ANY,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
-        return Http.serve(request, context, r -> AppServices.get().imageRemoval().remove(r, name(r.path())));
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.DELETE},
+                            route = Routes.IMAGES_ANY,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return Http.serve(
+                request, context, r -> AppServices.get().imageRemoval().remove(r, name(r.path())));
     }
 
     /** The image name: everything after {@code /images/} (names contain '/', ':' and '@'). */
@@ -57,9 +70,13 @@ public final class ImageRemovalApi {
 
     @FunctionName(IMAGE_DELETE + Routes.V)
     public HttpResponseMessage deleteVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.DELETE}, route = Routes.VERSIONED + Routes.IMAGES_ANY,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.DELETE},
+                            route = Routes.VERSIONED + Routes.IMAGES_ANY,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return delete(request, context);
     }
 }

@@ -10,7 +10,6 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sockerless.aca.docker.ApiRequest;
 import dev.sockerless.aca.docker.ApiResponse;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.Optional;
 
 /**
@@ -32,33 +31,49 @@ public final class ImagesApi {
 
     @FunctionName(IMAGE_CREATE)
     public HttpResponseMessage create(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.IMAGES_CREATE,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.IMAGES_CREATE,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().images().create(r));
     }
 
     @FunctionName(IMAGE_CREATE + Routes.V)
     public HttpResponseMessage createVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.IMAGES_CREATE,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.IMAGES_CREATE,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return create(request, context);
     }
 
     @FunctionName(IMAGE_LIST)
     public HttpResponseMessage list(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.IMAGES_LIST,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.IMAGES_LIST,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().images().list(r));
     }
 
     @FunctionName(IMAGE_LIST + Routes.V)
     public HttpResponseMessage listVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.IMAGES_LIST,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.VERSIONED + Routes.IMAGES_LIST,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return list(request, context);
     }
 
@@ -69,51 +84,77 @@ public final class ImagesApi {
      */
     @FunctionName(IMAGE_LOAD)
     public HttpResponseMessage load(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.IMAGES_LOAD,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.IMAGES_LOAD,
+                            authLevel = AuthorizationLevel.FUNCTION,
+                            dataType = "binary")
+                    HttpRequestMessage<Optional<byte[]>> request,
+            ExecutionContext context) {
         return Http.serveBytes(request, context, r -> AppServices.get().images().load(r));
     }
 
     @FunctionName(IMAGE_LOAD + Routes.V)
     public HttpResponseMessage loadVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.IMAGES_LOAD,
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.IMAGES_LOAD,
+                            authLevel = AuthorizationLevel.FUNCTION,
+                            dataType = "binary")
+                    HttpRequestMessage<Optional<byte[]>> request,
+            ExecutionContext context) {
         return load(request, context);
     }
 
     /** {@code GET /images/{name}/json}: inspect. */
     @FunctionName(NAMED_IMAGE_GET)
     public HttpResponseMessage get(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.IMAGES_ANY,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.IMAGES_ANY,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, ImagesApi::dispatchGet);
     }
 
     @FunctionName(NAMED_IMAGE_GET + Routes.V)
     public HttpResponseMessage getVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.IMAGES_ANY,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.VERSIONED + Routes.IMAGES_ANY,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return get(request, context);
     }
 
     /** {@code POST /images/{name}/tag}. */
     @FunctionName(NAMED_IMAGE_POST)
     public HttpResponseMessage post(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.IMAGES_ANY,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.IMAGES_ANY,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, ImagesApi::dispatchPost);
     }
 
     @FunctionName(NAMED_IMAGE_POST + Routes.V)
     public HttpResponseMessage postVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.IMAGES_ANY,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.IMAGES_ANY,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return post(request, context);
     }
 
@@ -129,11 +170,12 @@ public final class ImagesApi {
 
     /** Splits {@code /images/<name>/<suffix>} paths; an unknown suffix is Docker's "page not found". */
     static final class CatchAll {
-        private CatchAll() {
-        }
+        private CatchAll() {}
 
         static String nameBefore(String path, String prefix, String suffix) {
-            if (!path.startsWith(prefix) || !path.endsWith(suffix) || path.length() <= prefix.length() + suffix.length()) {
+            if (!path.startsWith(prefix)
+                    || !path.endsWith(suffix)
+                    || path.length() <= prefix.length() + suffix.length()) {
                 throw DockerApiException.notFound("page not found");
             }
             return path.substring(prefix.length(), path.length() - suffix.length());

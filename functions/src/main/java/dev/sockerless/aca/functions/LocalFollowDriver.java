@@ -10,7 +10,6 @@ import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.Orc
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorRequest;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorResponse;
 import dev.sockerless.aca.logs.FollowStarter;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,8 +38,10 @@ final class LocalFollowDriver implements FollowStarter {
     private boolean running;
     volatile int generations;
 
-    LocalFollowDriver(int pollSeconds, Function<LogFollowFunctions.PollRequest, LogFollowFunctions.PollResult> activity,
-                      Clock clock) {
+    LocalFollowDriver(
+            int pollSeconds,
+            Function<LogFollowFunctions.PollRequest, LogFollowFunctions.PollResult> activity,
+            Clock clock) {
         this.pollSeconds = pollSeconds;
         this.activity = activity;
         this.clock = clock;
@@ -83,10 +84,14 @@ final class LocalFollowDriver implements FollowStarter {
         List<HistoryEvent> fresh = new ArrayList<>();
         Instant now = clock.instant();
         fresh.add(DurableHistory.orchestratorStarted(now));
-        fresh.add(DurableHistory.executionStarted(now, LogFollowFunctions.ORCHESTRATOR, LogFollowFunctions.INSTANCE_ID, input));
+        fresh.add(DurableHistory.executionStarted(
+                now, LogFollowFunctions.ORCHESTRATOR, LogFollowFunctions.INSTANCE_ID, input));
         while (true) {
-            OrchestratorRequest request = OrchestratorRequest.newBuilder().setInstanceId(LogFollowFunctions.INSTANCE_ID)
-                    .addAllPastEvents(past).addAllNewEvents(fresh).build();
+            OrchestratorRequest request = OrchestratorRequest.newBuilder()
+                    .setInstanceId(LogFollowFunctions.INSTANCE_ID)
+                    .addAllPastEvents(past)
+                    .addAllNewEvents(fresh)
+                    .build();
             OrchestratorResponse response = run(request);
             past.addAll(fresh);
             fresh = new ArrayList<>();
@@ -98,13 +103,17 @@ final class LocalFollowDriver implements FollowStarter {
                         return c.getResult().getValue();
                     }
                     if (c.getOrchestrationStatus() == OrchestrationStatus.ORCHESTRATION_STATUS_FAILED) {
-                        LOG.warning("local logs-follow orchestration failed: " + c.getFailureDetails().getErrorMessage());
+                        LOG.warning("local logs-follow orchestration failed: "
+                                + c.getFailureDetails().getErrorMessage());
                     }
                     return null;
                 }
                 if (a.hasScheduleTask()) {
-                    String taskInput = a.getScheduleTask().hasInput() ? a.getScheduleTask().getInput().getValue() : null;
-                    past.add(DurableHistory.taskScheduled(clock.instant(), a.getId(), a.getScheduleTask().getName(), taskInput));
+                    String taskInput = a.getScheduleTask().hasInput()
+                            ? a.getScheduleTask().getInput().getValue()
+                            : null;
+                    past.add(DurableHistory.taskScheduled(
+                            clock.instant(), a.getId(), a.getScheduleTask().getName(), taskInput));
                     completions.add(invoke(a.getId(), a.getScheduleTask().getName(), taskInput));
                 } else if (a.hasCreateTimer()) {
                     Instant fireAt = DurableHistory.instant(a.getCreateTimer().getFireAt());
@@ -115,11 +124,13 @@ final class LocalFollowDriver implements FollowStarter {
                     }
                     completions.add(DurableHistory.timerFired(clock.instant(), a.getId(), fireAt));
                 } else {
-                    throw new IllegalStateException("unsupported orchestrator action " + a.getOrchestratorActionTypeCase());
+                    throw new IllegalStateException(
+                            "unsupported orchestrator action " + a.getOrchestratorActionTypeCase());
                 }
             }
             if (completions.isEmpty()) {
-                throw new IllegalStateException("the orchestration is waiting for nothing the local driver can deliver");
+                throw new IllegalStateException(
+                        "the orchestration is waiting for nothing the local driver can deliver");
             }
             Instant started = clock.instant();
             fresh.add(DurableHistory.orchestratorStarted(started));
@@ -128,7 +139,8 @@ final class LocalFollowDriver implements FollowStarter {
     }
 
     private static OrchestratorResponse run(OrchestratorRequest request) throws InvalidProtocolBufferException {
-        return OrchestratorResponse.parseFrom(OrchestrationRunner.loadAndRun(request.toByteArray(), LogFollowFunctions::run));
+        return OrchestratorResponse.parseFrom(
+                OrchestrationRunner.loadAndRun(request.toByteArray(), LogFollowFunctions::run));
     }
 
     private HistoryEvent invoke(int id, String name, String inputJson) {
@@ -137,7 +149,8 @@ final class LocalFollowDriver implements FollowStarter {
             return DurableHistory.taskFailed(at, id, "IllegalStateException", "no activity " + name);
         }
         try {
-            LogFollowFunctions.PollRequest in = inputJson == null ? new LogFollowFunctions.PollRequest(false)
+            LogFollowFunctions.PollRequest in = inputJson == null
+                    ? new LogFollowFunctions.PollRequest(false)
                     : MAPPER.readValue(inputJson, LogFollowFunctions.PollRequest.class);
             return DurableHistory.taskCompleted(clock.instant(), id, MAPPER.writeValueAsString(activity.apply(in)));
         } catch (Exception e) {

@@ -9,7 +9,6 @@ import com.microsoft.durabletask.TaskOrchestrationContext;
 import com.microsoft.durabletask.azurefunctions.DurableActivityTrigger;
 import com.microsoft.durabletask.azurefunctions.DurableOrchestrationTrigger;
 import dev.sockerless.aca.logs.FollowPoller;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Logger;
@@ -31,23 +30,23 @@ public final class LogFollowFunctions {
     public static final String POLL_ACTIVITY = "LogFollowPoll";
     /** The singleton's instance id: the app reads one workspace. */
     public static final String INSTANCE_ID = "sockerless-log-follow";
+
     static final int POLLS_PER_GENERATION = 30;
     /** The retention purge runs in the first poll of every n-th generation. */
     static final int PURGE_EVERY_GENERATIONS = 10;
-    static final TaskOptions RETRY = new TaskOptions(new RetryPolicy(3, Duration.ofSeconds(1)).setBackoffCoefficient(2));
+
+    static final TaskOptions RETRY =
+            new TaskOptions(new RetryPolicy(3, Duration.ofSeconds(1)).setBackoffCoefficient(2));
     private static final Logger LOG = Logger.getLogger(LogFollowFunctions.class.getName());
 
     /** The orchestration's input: the poll interval and how many generations came before. */
-    public record LoopInput(int pollSeconds, long generation) {
-    }
+    public record LoopInput(int pollSeconds, long generation) {}
 
     /** The activity's input. */
-    public record PollRequest(boolean purge) {
-    }
+    public record PollRequest(boolean purge) {}
 
     /** The activity's result: containers still followed, and whether the row limit cut the poll (poll again now). */
-    public record PollResult(int followed, boolean more) {
-    }
+    public record PollResult(int followed, boolean more) {}
 
     @FunctionName(ORCHESTRATOR)
     public String orchestrate(@DurableOrchestrationTrigger(name = "ctx") TaskOrchestrationContext ctx) {
@@ -63,7 +62,8 @@ public final class LogFollowFunctions {
             boolean purge = i == 0 && in.generation() % PURGE_EVERY_GENERATIONS == 0;
             PollResult result = null;
             try {
-                result = ctx.callActivity(POLL_ACTIVITY, new PollRequest(purge), RETRY, PollResult.class).await();
+                result = ctx.callActivity(POLL_ACTIVITY, new PollRequest(purge), RETRY, PollResult.class)
+                        .await();
             } catch (TaskFailedException e) {
                 if (!ctx.getIsReplaying()) {
                     LOG.warning("logs follow poll failed after retries (polling goes on): "
@@ -86,7 +86,8 @@ public final class LogFollowFunctions {
 
     @FunctionName(POLL_ACTIVITY)
     public PollResult poll(@DurableActivityTrigger(name = "request") PollRequest request, ExecutionContext context) {
-        FollowPoller.Outcome o = AppServices.get().followPoller().poll(Instant.now(), request != null && request.purge());
+        FollowPoller.Outcome o =
+                AppServices.get().followPoller().poll(Instant.now(), request != null && request.purge());
         return new PollResult(o.followed(), o.more());
     }
 }

@@ -34,6 +34,5 @@ final class Routes {
     /** The sockerless-specific routes for the frontend; not part of the Docker API, so not versioned. */
     static final String SOCKERLESS_CONTAINER = "sockerless/v1/containers/{id}/";
 
-    private Routes() {
-    }
+    private Routes() {}
 }

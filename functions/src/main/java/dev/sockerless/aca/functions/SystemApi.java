@@ -8,7 +8,6 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.sockerless.aca.docker.SystemHandlers;
-
 import java.util.Optional;
 
 /**
@@ -26,67 +25,99 @@ public final class SystemApi {
 
     @FunctionName(SYSTEM_PING)
     public HttpResponseMessage ping(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.HEAD}, route = Routes.PING,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET, HttpMethod.HEAD},
+                            route = Routes.PING,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> SYSTEM.ping(r));
     }
 
     @FunctionName(SYSTEM_PING + Routes.V)
     public HttpResponseMessage pingVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.HEAD}, route = Routes.VERSIONED + Routes.PING,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET, HttpMethod.HEAD},
+                            route = Routes.VERSIONED + Routes.PING,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return ping(request, context);
     }
 
     @FunctionName(SYSTEM_VERSION)
     public HttpResponseMessage version(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSION,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.VERSION,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> SYSTEM.version(r));
     }
 
     @FunctionName(SYSTEM_VERSION + Routes.V)
     public HttpResponseMessage versionVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.VERSION,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.VERSIONED + Routes.VERSION,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return version(request, context);
     }
 
     /** {@code POST /auth} ({@code docker login}). */
     @FunctionName(SYSTEM_AUTH)
     public HttpResponseMessage auth(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.AUTH,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.AUTH,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().login().auth(r));
     }
 
     @FunctionName(SYSTEM_AUTH + Routes.V)
     public HttpResponseMessage authVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = Routes.VERSIONED + Routes.AUTH,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = Routes.VERSIONED + Routes.AUTH,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return auth(request, context);
     }
 
     /** {@code GET /info} ({@code docker info}). */
     @FunctionName(SYSTEM_INFO)
     public HttpResponseMessage info(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.INFO,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.INFO,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return Http.serve(request, context, r -> AppServices.get().info().info(r));
     }
 
     @FunctionName(SYSTEM_INFO + Routes.V)
     public HttpResponseMessage infoVersioned(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = Routes.VERSIONED + Routes.INFO,
-                    authLevel = AuthorizationLevel.FUNCTION)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = Routes.VERSIONED + Routes.INFO,
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         return info(request, context);
     }
 }

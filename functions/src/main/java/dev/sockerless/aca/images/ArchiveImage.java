@@ -2,7 +2,6 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
-
 import java.util.List;
 
 /**
@@ -18,9 +17,15 @@ import java.util.List;
  * @param names           the same names, fully qualified ({@code docker.io/library/alpine:latest})
  * @param sourceManifest  the OCI manifest of an OCI-layout source, byte for byte; null for {@code manifest.json}
  */
-public record ArchiveImage(byte[] config, Digest configDigest, String configMediaType, List<Digest> diffIds,
-                           List<ArchiveLayer> layers, List<String> repoTags, List<ImageReference> names,
-                           SourceManifest sourceManifest) {
+public record ArchiveImage(
+        byte[] config,
+        Digest configDigest,
+        String configMediaType,
+        List<Digest> diffIds,
+        List<ArchiveLayer> layers,
+        List<String> repoTags,
+        List<ImageReference> names,
+        SourceManifest sourceManifest) {
 
     public ArchiveImage {
         config = config.clone();

@@ -2,7 +2,6 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.registry.BlobSource;
 import dev.sockerless.aca.registry.Digest;
-
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -17,8 +16,13 @@ import java.io.InputStream;
  * @param compression       the stored bytes' compression, sniffed from their magic
  * @param source            opens the stored bytes, each time from the start
  */
-public record ArchiveLayer(String path, long size, Digest declaredDigest, String declaredMediaType,
-                           Compression compression, BlobSource source) {
+public record ArchiveLayer(
+        String path,
+        long size,
+        Digest declaredDigest,
+        String declaredMediaType,
+        Compression compression,
+        BlobSource source) {
 
     /** The stored bytes (possibly compressed). */
     public InputStream open() throws IOException {

@@ -1,18 +1,21 @@
 package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.errors.DockerApiException;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
-
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /** Whole-stream compressions {@code docker load} accepts, recognised by their magic bytes (oci-registry §9). */
 public enum Compression {
-    NONE, GZIP, ZSTD, BZIP2, XZ;
+    NONE,
+    GZIP,
+    ZSTD,
+    BZIP2,
+    XZ;
 
     /** How many leading bytes {@link #sniff} looks at. */
     static final int MAGIC_LENGTH = 6;
@@ -61,8 +64,7 @@ public enum Compression {
         return new Sniffed(sniff(head, head.length), buffered);
     }
 
-    record Sniffed(Compression compression, InputStream stream) {
-    }
+    record Sniffed(Compression compression, InputStream stream) {}
 
     /**
      * The decompressed form of {@code in} (this compression), failing once it expands beyond {@code cap} bytes or
@@ -200,7 +202,8 @@ public enum Compression {
                 throw DockerApiException.invalid("invalid archive: " + what + " expands to more than " + cap
                         + " bytes (the limit for uncompressed content)");
             }
-            if (compressed != null && count > RATIO_ALLOWANCE
+            if (compressed != null
+                    && count > RATIO_ALLOWANCE
                     && count - RATIO_ALLOWANCE > MAX_RATIO * compressed.count) {
                 throw DockerApiException.invalid("invalid archive: " + what + " expands more than " + MAX_RATIO
                         + " times (" + compressed.count + " bytes to more than " + count + "): a decompression bomb");

@@ -2,7 +2,6 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.RegistryApi.FetchedManifest;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

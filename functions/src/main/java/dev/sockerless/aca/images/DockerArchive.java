@@ -12,9 +12,6 @@ import dev.sockerless.aca.registry.MediaType;
 import dev.sockerless.aca.registry.OciRegistryClient;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.PlatformMatcher;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarFile;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +26,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
  * A {@code docker save} archive opened for loading (oci-registry §9): the body or file, possibly gzip, zstd, bzip2
@@ -53,6 +52,7 @@ public final class DockerArchive implements AutoCloseable {
     static final int MAX_IMAGES = 256;
     /** Most tags (RepoTags and name annotations together) in one archive. */
     static final int MAX_TAGS = 1024;
+
     private static final int MAX_LINK_HOPS = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,7 +68,8 @@ public final class DockerArchive implements AutoCloseable {
     private long heldBytes;
     private int tagCount;
 
-    private DockerArchive(Compression compression, Path tempFile, TarFile tar, long archiveSize, long maxExpandedBytes) {
+    private DockerArchive(
+            Compression compression, Path tempFile, TarFile tar, long archiveSize, long maxExpandedBytes) {
         this.compression = compression;
         this.tempFile = tempFile;
         this.tar = tar;
@@ -86,10 +87,17 @@ public final class DockerArchive implements AutoCloseable {
      */
     public static DockerArchive open(byte[] body, long maxExpandedBytes, Path tempDir, Platform platform) {
         Compression compression = Compression.sniff(body, Math.min(body.length, Compression.MAGIC_LENGTH));
-        return open(compression, () -> {
-            TarHeaders.check(body);
-            return new TarFile(body);
-        }, body.length, () -> new ByteArrayInputStream(body), maxExpandedBytes, tempDir, platform);
+        return open(
+                compression,
+                () -> {
+                    TarHeaders.check(body);
+                    return new TarFile(body);
+                },
+                body.length,
+                () -> new ByteArrayInputStream(body),
+                maxExpandedBytes,
+                tempDir,
+                platform);
     }
 
     /**
@@ -112,10 +120,17 @@ public final class DockerArchive implements AutoCloseable {
         } catch (IOException e) {
             throw DockerApiException.system("cannot read the archive file: " + message(e), e);
         }
-        return open(compression, () -> {
-            TarHeaders.check(file);
-            return new TarFile(file);
-        }, size, () -> Files.newInputStream(file), maxExpandedBytes, tempDir, platform);
+        return open(
+                compression,
+                () -> {
+                    TarHeaders.check(file);
+                    return new TarFile(file);
+                },
+                size,
+                () -> Files.newInputStream(file),
+                maxExpandedBytes,
+                tempDir,
+                platform);
     }
 
     /** Indexes the stored bytes as a tar in place (for an uncompressed archive), its headers checked first. */
@@ -128,8 +143,14 @@ public final class DockerArchive implements AutoCloseable {
         InputStream open() throws IOException;
     }
 
-    private static DockerArchive open(Compression compression, TarOpener inPlace, long inPlaceSize,
-                                      StreamOpener stream, long maxExpandedBytes, Path tempDir, Platform platform) {
+    private static DockerArchive open(
+            Compression compression,
+            TarOpener inPlace,
+            long inPlaceSize,
+            StreamOpener stream,
+            long maxExpandedBytes,
+            Path tempDir,
+            Platform platform) {
         Path temp = null;
         DockerArchive archive = null;
         try {
@@ -140,13 +161,15 @@ public final class DockerArchive implements AutoCloseable {
                 size = inPlaceSize;
             } else {
                 temp = LoadTempFiles.create(tempDir, "archive", ".tar");
-                try (InputStream in = compression.decompress(stream.open(), maxExpandedBytes,
-                        "the " + compression.name().toLowerCase(java.util.Locale.ROOT) + " archive");
-                     OutputStream out = Files.newOutputStream(temp)) {
+                try (InputStream in = compression.decompress(
+                                stream.open(),
+                                maxExpandedBytes,
+                                "the " + compression.name().toLowerCase(java.util.Locale.ROOT) + " archive");
+                        OutputStream out = Files.newOutputStream(temp)) {
                     in.transferTo(out);
                 } catch (java.io.EOFException e) {
-                    throw DockerApiException.invalid("invalid archive: the " + compression.name().toLowerCase()
-                            + " stream is truncated");
+                    throw DockerApiException.invalid(
+                            "invalid archive: the " + compression.name().toLowerCase() + " stream is truncated");
                 } catch (IOException e) {
                     throw DockerApiException.invalid("invalid archive: cannot decompress the "
                             + compression.name().toLowerCase() + " stream: " + message(e));
@@ -223,7 +246,8 @@ public final class DockerArchive implements AutoCloseable {
                 if (entry.isSparse()) {
                     throw invalid("sparse file " + raw + " is not supported");
                 }
-                if (entry.getSize() < 0 || entry.getDataOffset() < 0
+                if (entry.getSize() < 0
+                        || entry.getDataOffset() < 0
                         || entry.getDataOffset() + entry.getSize() > archiveSize) {
                     throw invalid("the tar is truncated (entry " + raw + " ends after the end of the archive)");
                 }
@@ -368,7 +392,13 @@ public final class DockerArchive implements AutoCloseable {
         } catch (IOException e) {
             throw invalid("cannot read layer " + name + ": " + message(e));
         }
-        return new ArchiveLayer(name, entry.getSize(), declared, declaredType, c, () -> new SharedChannelStream(tar.getInputStream(entry), tar));
+        return new ArchiveLayer(
+                name,
+                entry.getSize(),
+                declared,
+                declaredType,
+                c,
+                () -> new SharedChannelStream(tar.getInputStream(entry), tar));
     }
 
     // ------------------------------------------------------------------ formats
@@ -381,8 +411,8 @@ public final class DockerArchive implements AutoCloseable {
                 throw invalid("manifest.json is not a JSON array");
             }
             if (manifestJson.size() > MAX_IMAGES) {
-                throw invalid("manifest.json lists " + manifestJson.size() + " images, over the limit of "
-                        + MAX_IMAGES);
+                throw invalid(
+                        "manifest.json lists " + manifestJson.size() + " images, over the limit of " + MAX_IMAGES);
             }
         }
         if (exists("oci-layout") && exists("index.json")) {
@@ -392,7 +422,8 @@ public final class DockerArchive implements AutoCloseable {
                     String config = entry.path("Config").asText("");
                     String hex = config.startsWith("blobs/sha256/") ? config.substring("blobs/sha256/".length()) : "";
                     if (hex.matches("[a-f0-9]{64}")) {
-                        repoTagsByConfig.computeIfAbsent(new Digest(hex), k -> new ArrayList<>())
+                        repoTagsByConfig
+                                .computeIfAbsent(new Digest(hex), k -> new ArrayList<>())
                                 .addAll(repoTags(entry));
                     }
                 }
@@ -405,7 +436,8 @@ public final class DockerArchive implements AutoCloseable {
         if (exists("repositories")) {
             throw invalid("the legacy v1 format (repositories without manifest.json) is not supported");
         }
-        throw invalid("neither manifest.json nor an OCI layout (oci-layout, index.json) found: not a docker save archive");
+        throw invalid(
+                "neither manifest.json nor an OCI layout (oci-layout, index.json) found: not a docker save archive");
     }
 
     private void countTags(int n) {
@@ -453,8 +485,8 @@ public final class DockerArchive implements AutoCloseable {
                 layers.add(layer(require(p.asText(""), "layer"), null, null));
             }
             List<String> tags = repoTags(entry);
-            out.add(new ArchiveImage(config, Digest.of(config), MediaType.DOCKER_CONFIG, diffIds, layers, tags,
-                    names(tags), null));
+            out.add(new ArchiveImage(
+                    config, Digest.of(config), MediaType.DOCKER_CONFIG, diffIds, layers, tags, names(tags), null));
         }
         if (out.isEmpty()) {
             throw invalid("manifest.json lists no images");
@@ -532,11 +564,16 @@ public final class DockerArchive implements AutoCloseable {
         }
     }
 
-    private ArchiveImage image(Descriptor manifestDescriptor, byte[] bytes, String mediaType, List<String> annotated,
-                               Map<Digest, List<String>> repoTagsByConfig) {
+    private ArchiveImage image(
+            Descriptor manifestDescriptor,
+            byte[] bytes,
+            String mediaType,
+            List<String> annotated,
+            Map<Digest, List<String>> repoTagsByConfig) {
         Manifests.ImageManifest manifest = Manifests.parseManifest(bytes, mediaType);
         byte[] config = blob(manifest.config(), ImageStore.MAX_CONFIG_BYTES, "config");
-        List<Digest> diffIds = diffIds(config, "blobs/sha256/" + manifest.config().digest().hex());
+        List<Digest> diffIds =
+                diffIds(config, "blobs/sha256/" + manifest.config().digest().hex());
         if (manifest.layers().size() != diffIds.size()) {
             throw invalid("invalid manifest, layers length mismatch: manifest " + manifestDescriptor.digest()
                     + " lists " + manifest.layers().size() + " layers but the config has " + diffIds.size()
@@ -546,19 +583,27 @@ public final class DockerArchive implements AutoCloseable {
         for (Descriptor l : manifest.layers()) {
             TarArchiveEntry entry = require("blobs/sha256/" + l.digest().hex(), "layer");
             if (entry.getSize() != l.size()) {
-                throw invalid("layer " + l.digest() + " is " + entry.getSize() + " bytes but the manifest says "
-                        + l.size());
+                throw invalid(
+                        "layer " + l.digest() + " is " + entry.getSize() + " bytes but the manifest says " + l.size());
             }
             layers.add(layer(entry, l.digest(), l.mediaType()));
         }
-        List<String> tags = new ArrayList<>(repoTagsByConfig.getOrDefault(manifest.config().digest(), List.of()));
+        List<String> tags =
+                new ArrayList<>(repoTagsByConfig.getOrDefault(manifest.config().digest(), List.of()));
         if (tags.isEmpty()) {
             for (String name : annotated) {
                 tags.add(ImageReference.parseWithDefaultTag(name).familiar());
             }
         }
-        return new ArchiveImage(config, manifest.config().digest(), manifest.config().mediaType(), diffIds, layers,
-                tags, names(tags), new ArchiveImage.SourceManifest(bytes, mediaType, manifestDescriptor.digest()));
+        return new ArchiveImage(
+                config,
+                manifest.config().digest(),
+                manifest.config().mediaType(),
+                diffIds,
+                layers,
+                tags,
+                names(tags),
+                new ArchiveImage.SourceManifest(bytes, mediaType, manifestDescriptor.digest()));
     }
 
     /** A blob of the OCI layout, verified against the descriptor's size and digest. */
@@ -575,7 +620,8 @@ public final class DockerArchive implements AutoCloseable {
     private static Descriptor descriptor(JsonNode node, String where) {
         try {
             return Manifests.parseIndex(JSON.writeValueAsBytes(Map.of("manifests", List.of(node))), MediaType.OCI_INDEX)
-                    .manifests().get(0);
+                    .manifests()
+                    .get(0);
         } catch (DockerApiException | IOException e) {
             throw invalid("malformed descriptor in " + where + ": " + e.getMessage());
         }

@@ -10,7 +10,6 @@ import dev.sockerless.aca.registry.MediaType;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryPush;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,8 +76,7 @@ public final class ImageLoader {
      */
     private final Map<String, Gzipped> gzipped = new ConcurrentHashMap<>();
 
-    private record Gzipped(Digest digest, long size) {
-    }
+    private record Gzipped(Digest digest, long size) {}
 
     /** @param store the image table to record loaded images in; null to only stage them */
     public ImageLoader(Registries registries, ImageStore store, Clock clock) {
@@ -87,17 +85,25 @@ public final class ImageLoader {
         this.clock = clock;
     }
 
-    private enum Kind { GZIP, RAW, ORIGINAL }
+    private enum Kind {
+        GZIP,
+        RAW,
+        ORIGINAL
+    }
 
     /** A blob ready to push: its digest and size are known, its bytes re-openable. */
-    private record Prepared(Digest digest, long size, String mediaType, BlobSource source, Digest uncompressed) {
-    }
+    private record Prepared(Digest digest, long size, String mediaType, BlobSource source, Digest uncompressed) {}
 
     /** One image's push plan. */
-    private record Plan(ArchiveImage image, Platform platform, byte[] manifest, String manifestMediaType,
-                        Digest manifestDigest, List<Prepared> blobs, long layersSize,
-                        List<ImageReference> repositories) {
-    }
+    private record Plan(
+            ArchiveImage image,
+            Platform platform,
+            byte[] manifest,
+            String manifestMediaType,
+            Digest manifestDigest,
+            List<Prepared> blobs,
+            long layersSize,
+            List<ImageReference> repositories) {}
 
     /** Loads {@code body}; returns the staged images in archive order. */
     public List<LoadedImage> load(byte[] body, LoadOptions options, LoadProgress progress) {
@@ -109,8 +115,11 @@ public final class ImageLoader {
             throw DockerApiException.invalid("invalid archive: the request body is empty");
         }
         Staging staging = Staging.parse(options.stagingRegistry());
-        return load(() -> DockerArchive.open(body, options.maxExpandedBytes(), options.tempDir(), options.platform()),
-                staging, options, progress);
+        return load(
+                () -> DockerArchive.open(body, options.maxExpandedBytes(), options.tempDir(), options.platform()),
+                staging,
+                options,
+                progress);
     }
 
     /**
@@ -126,19 +135,22 @@ public final class ImageLoader {
             throw DockerApiException.system("cannot read the archive file: " + e.getMessage(), e);
         }
         if (size > options.maxExpandedBytes()) {
-            throw DockerApiException.invalid("invalid archive: the archive is " + size
-                    + " bytes, over the limit of " + options.maxExpandedBytes());
+            throw DockerApiException.invalid("invalid archive: the archive is " + size + " bytes, over the limit of "
+                    + options.maxExpandedBytes());
         }
         if (size == 0) {
             throw DockerApiException.invalid("invalid archive: the archive is empty");
         }
         Staging staging = Staging.parse(options.stagingRegistry());
-        return load(() -> DockerArchive.open(archive, options.maxExpandedBytes(), options.tempDir(),
-                options.platform()), staging, options, progress);
+        return load(
+                () -> DockerArchive.open(archive, options.maxExpandedBytes(), options.tempDir(), options.platform()),
+                staging,
+                options,
+                progress);
     }
 
-    private List<LoadedImage> load(Supplier<DockerArchive> opener, Staging staging, LoadOptions options,
-                                   LoadProgress progress) {
+    private List<LoadedImage> load(
+            Supplier<DockerArchive> opener, Staging staging, LoadOptions options, LoadProgress progress) {
         List<Path> temps = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.Collection<? extends Future<?>> tasks = List.of();
         try (DockerArchive archive = opener.get()) {
@@ -151,7 +163,8 @@ public final class ImageLoader {
                     ArchiveLayer layer = image.layers().get(i);
                     Digest diffId = image.diffIds().get(i);
                     Kind kind = kindFor(layer, oci, options.compressLayers());
-                    preparedByPath.computeIfAbsent(key(layer, kind, oci),
+                    preparedByPath.computeIfAbsent(
+                            key(layer, kind, oci),
                             k -> workers.submit(() -> prepare(layer, diffId, kind, oci, options, temps)));
                 }
             }
@@ -189,16 +202,23 @@ public final class ImageLoader {
             // 3. Tags, only once all content is in place.
             for (Plan plan : plans) {
                 for (ImageReference name : plan.image().names()) {
-                    registries.forPush(staging.repositoryFor(name), options.credentials())
+                    registries
+                            .forPush(staging.repositoryFor(name), options.credentials())
                             .putManifest(name.tag(), plan.manifest(), plan.manifestMediaType());
                 }
             }
             // 4. The image table, last.
             List<LoadedImage> out = new ArrayList<>();
             for (Plan plan : plans) {
-                LoadedImage loaded = new LoadedImage(plan.image().configDigest(), plan.image().names(),
-                        plan.repositories().get(0), plan.manifestDigest(), plan.manifestMediaType(), plan.layersSize(),
-                        plan.platform(), plan.image().config());
+                LoadedImage loaded = new LoadedImage(
+                        plan.image().configDigest(),
+                        plan.image().names(),
+                        plan.repositories().get(0),
+                        plan.manifestDigest(),
+                        plan.manifestMediaType(),
+                        plan.layersSize(),
+                        plan.platform(),
+                        plan.image().config());
                 record(loaded);
                 out.add(loaded);
             }
@@ -228,16 +248,28 @@ public final class ImageLoader {
             return;
         }
         Instant now = clock.instant();
-        store.saveImage(new ImageRecord(loaded.id(), loaded.config(), loaded.manifestDigest(),
-                loaded.manifestMediaType(), loaded.platform(), loaded.size(), loaded.stagingRepository().name(),
-                null, now));
+        store.saveImage(new ImageRecord(
+                loaded.id(),
+                loaded.config(),
+                loaded.manifestDigest(),
+                loaded.manifestMediaType(),
+                loaded.platform(),
+                loaded.size(),
+                loaded.stagingRepository().name(),
+                null,
+                now));
         for (ImageReference name : loaded.names()) {
-            store.saveRef(new ImageRef(name, loaded.id(), null, loaded.platform().toString(), now));
+            store.saveRef(
+                    new ImageRef(name, loaded.id(), null, loaded.platform().toString(), now));
         }
     }
 
-    private Plan plan(ArchiveImage image, Staging staging, LoadOptions options,
-                      Map<String, Future<Prepared>> preparedByPath, LoadProgress progress) {
+    private Plan plan(
+            ArchiveImage image,
+            Staging staging,
+            LoadOptions options,
+            Map<String, Future<Prepared>> preparedByPath,
+            LoadProgress progress) {
         Platform platform = ImagePuller.platformOf(image.config(), options.platform());
         boolean oci = image.isOciLayout();
         List<Prepared> layers = new ArrayList<>();
@@ -246,7 +278,8 @@ public final class ImageLoader {
             ArchiveLayer layer = image.layers().get(i);
             Digest diffId = image.diffIds().get(i);
             progress.status("Loading layer", shortId(diffId));
-            Prepared prepared = await(preparedByPath.get(key(layer, kindFor(layer, oci, options.compressLayers()), oci)));
+            Prepared prepared =
+                    await(preparedByPath.get(key(layer, kindFor(layer, oci, options.compressLayers()), oci)));
             checkDiffId(layer, diffId, prepared.uncompressed()); // a layer shared by images was hashed once
             if (layer.declaredDigest() == null || !layer.declaredDigest().equals(prepared.digest())) {
                 allAsStored = false;
@@ -254,8 +287,8 @@ public final class ImageLoader {
             layers.add(prepared);
         }
         byte[] config = image.config();
-        Prepared configBlob = new Prepared(image.configDigest(), config.length, image.configMediaType(),
-                BlobSource.of(config), null);
+        Prepared configBlob =
+                new Prepared(image.configDigest(), config.length, image.configMediaType(), BlobSource.of(config), null);
         byte[] manifest;
         String mediaType;
         if (oci && allAsStored) {
@@ -276,8 +309,8 @@ public final class ImageLoader {
             repositories.add(staging.untagged());
         }
         long size = layers.stream().mapToLong(Prepared::size).sum();
-        return new Plan(image, platform, manifest, mediaType, Digest.of(manifest), blobs, size,
-                List.copyOf(repositories));
+        return new Plan(
+                image, platform, manifest, mediaType, Digest.of(manifest), blobs, size, List.copyOf(repositories));
     }
 
     private static String key(ArchiveLayer layer, Kind kind, boolean oci) {
@@ -338,8 +371,8 @@ public final class ImageLoader {
      * Streams a layer once: checks its uncompressed digest against {@code diffId} and computes the digest and
      * size of what will be pushed (spooling a gzip to a temporary file when the layer is recompressed).
      */
-    private Prepared prepare(ArchiveLayer layer, Digest diffId, Kind kind, boolean oci, LoadOptions options,
-                             List<Path> temps) {
+    private Prepared prepare(
+            ArchiveLayer layer, Digest diffId, Kind kind, boolean oci, LoadOptions options, List<Path> temps) {
         String type = layerType(kind, layer.compression(), oci);
         try {
             String gzipKey = diffId + "|" + options.gzipLevel();
@@ -347,22 +380,24 @@ public final class ImageLoader {
             if (known != null) {
                 // Seen before: verify the content, and gzip it only if the registry turns out to need it.
                 MessageDigest uncompressed = Digest.sha256();
-                try (InputStream in = new DigestInputStream(layer.openUncompressed(options.maxExpandedBytes()), uncompressed)) {
+                try (InputStream in =
+                        new DigestInputStream(layer.openUncompressed(options.maxExpandedBytes()), uncompressed)) {
                     in.transferTo(OutputStream.nullOutputStream());
                 }
                 checkDiffId(layer, diffId, Digest.from(uncompressed));
-                return new Prepared(known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
+                return new Prepared(
+                        known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
             }
             if (kind == Kind.GZIP) {
                 Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
                 temps.add(temp);
                 MessageDigest uncompressed = Digest.sha256();
                 MessageDigest compressed = Digest.sha256();
-                try (InputStream in = new DigestInputStream(layer.openUncompressed(options.maxExpandedBytes()),
-                        uncompressed);
-                     OutputStream file = Files.newOutputStream(temp);
-                     OutputStream gzip = new ParallelGzip(new DigestOutputStream(file, compressed),
-                             options.gzipLevel())) {
+                try (InputStream in = new DigestInputStream(
+                                layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
+                        OutputStream file = Files.newOutputStream(temp);
+                        OutputStream gzip =
+                                new ParallelGzip(new DigestOutputStream(file, compressed), options.gzipLevel())) {
                     in.transferTo(gzip);
                 }
                 checkDiffId(layer, diffId, Digest.from(uncompressed));
@@ -375,7 +410,8 @@ public final class ImageLoader {
             MessageDigest stored = Digest.sha256();
             MessageDigest uncompressed = Digest.sha256();
             try (DigestInputStream raw = new DigestInputStream(layer.open(), stored)) {
-                InputStream un = layer.compression().decompress(raw, options.maxExpandedBytes(), "layer " + layer.path());
+                InputStream un =
+                        layer.compression().decompress(raw, options.maxExpandedBytes(), "layer " + layer.path());
                 new DigestInputStream(un, uncompressed).transferTo(OutputStream.nullOutputStream());
                 raw.transferTo(OutputStream.nullOutputStream()); // anything after the compressed stream's end
             }
@@ -392,8 +428,8 @@ public final class ImageLoader {
             if (e.getMessage() != null && e.getMessage().contains("No space left")) {
                 throw DockerApiException.system("cannot spool layer " + layer.path() + ": " + e.getMessage(), e);
             }
-            throw DockerApiException.invalid("invalid archive: cannot read layer " + layer.path() + ": "
-                    + e.getMessage());
+            throw DockerApiException.invalid(
+                    "invalid archive: cannot read layer " + layer.path() + ": " + e.getMessage());
         }
     }
 
@@ -408,8 +444,13 @@ public final class ImageLoader {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schemaVersion", 2);
         m.put("mediaType", mediaType);
-        m.put("config", descriptor(MediaType.OCI_MANIFEST.equals(mediaType) && MediaType.DOCKER_CONFIG.equals(config.mediaType())
-                ? MediaType.OCI_CONFIG : config.mediaType(), config));
+        m.put(
+                "config",
+                descriptor(
+                        MediaType.OCI_MANIFEST.equals(mediaType) && MediaType.DOCKER_CONFIG.equals(config.mediaType())
+                                ? MediaType.OCI_CONFIG
+                                : config.mediaType(),
+                        config));
         m.put("layers", layers.stream().map(l -> descriptor(l.mediaType(), l)).toList());
         try {
             return JSON.writeValueAsBytes(m);
@@ -449,7 +490,7 @@ public final class ImageLoader {
                 Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
                 temps.add(temp);
                 try (InputStream in = layer.openUncompressed(options.maxExpandedBytes());
-                     OutputStream gzip = new ParallelGzip(Files.newOutputStream(temp), options.gzipLevel())) {
+                        OutputStream gzip = new ParallelGzip(Files.newOutputStream(temp), options.gzipLevel())) {
                     in.transferTo(gzip);
                 }
                 file = temp;
@@ -474,14 +515,14 @@ public final class ImageLoader {
             }
             Staging staging = new Staging(registry, namespace);
             try {
-                ImageReference probe = ImageReference.parse(staging.path("probe").isEmpty() ? registry
-                        : registry + "/" + staging.path("probe"));
+                ImageReference probe = ImageReference.parse(
+                        staging.path("probe").isEmpty() ? registry : registry + "/" + staging.path("probe"));
                 if (!probe.registry().equalsIgnoreCase(registry)) {
                     throw new IllegalArgumentException(registry + " is not a registry host");
                 }
             } catch (RuntimeException e) {
-                throw DockerApiException.system("configuration: the staging registry " + text
-                        + " is not host[:port][/namespace]", e);
+                throw DockerApiException.system(
+                        "configuration: the staging registry " + text + " is not host[:port][/namespace]", e);
             }
             return staging;
         }
@@ -497,7 +538,8 @@ public final class ImageLoader {
         }
 
         ImageReference untagged() {
-            return ImageReference.parse(registry + "/" + path(UNTAGGED_REPOSITORY)).repositoryOnly();
+            return ImageReference.parse(registry + "/" + path(UNTAGGED_REPOSITORY))
+                    .repositoryOnly();
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.sockerless.aca.images;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,8 +61,8 @@ public final class ImageLookup {
         if (prefix.matches()) {
             List<ImageRecord> matches = store.findImagesByIdPrefix(prefix.group(1));
             if (matches.size() > 1) {
-                throw DockerApiException.invalid("ambiguous image ID prefix " + refOrId + " matches "
-                        + matches.size() + " images");
+                throw DockerApiException.invalid(
+                        "ambiguous image ID prefix " + refOrId + " matches " + matches.size() + " images");
             }
             return matches.stream().findFirst();
         }
@@ -77,7 +76,8 @@ public final class ImageLookup {
         ImageReference key = ref.tag() == null && ref.digest() == null ? ref.withTag(ImageReference.DEFAULT_TAG) : ref;
         if (key.digest() != null) {
             Digest digest = key.digest();
-            Optional<ImageRef> exact = store.findRef(key.repositoryOnly().withDigest(digest).toString());
+            Optional<ImageRef> exact =
+                    store.findRef(key.repositoryOnly().withDigest(digest).toString());
             if (exact.isPresent()) {
                 return store.findImage(exact.get().imageId());
             }

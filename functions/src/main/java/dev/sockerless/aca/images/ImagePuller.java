@@ -14,7 +14,6 @@ import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryApi;
 import dev.sockerless.aca.registry.RegistryApi.FetchedManifest;
 import dev.sockerless.aca.registry.RegistryCredentials;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
@@ -50,8 +49,7 @@ public final class ImagePuller {
     }
 
     /** The outcome: the image and whether anything new was recorded. */
-    public record PullResult(ImageRecord image, ImageRef ref, boolean upToDate) {
-    }
+    public record PullResult(ImageRecord image, ImageRef ref, boolean upToDate) {}
 
     /**
      * Pulls. Errors before the first progress line are thrown as Docker's pull errors (never UNAUTHORIZED: the
@@ -108,16 +106,24 @@ public final class ImagePuller {
             manifest = fetchManifest(registry, chosen.digest());
         }
         if (!MediaType.isImageManifest(manifest.mediaType())) {
-            throw DockerApiException.invalid("unsupported manifest media type " + manifest.mediaType()
-                    + " for " + ref.familiar());
+            throw DockerApiException.invalid(
+                    "unsupported manifest media type " + manifest.mediaType() + " for " + ref.familiar());
         }
         Manifests.ImageManifest image = Manifests.parseManifest(manifest.bytes(), manifest.mediaType());
         Digest imageId = image.config().digest();
         ImageRecord record = store.findImage(imageId).orElse(null);
         if (record == null) {
             byte[] config = registry.blob(image.config(), ImageStore.MAX_CONFIG_BYTES);
-            record = new ImageRecord(imageId, config, manifest.digest(), manifest.mediaType(),
-                    platformOf(config, request.platform()), image.layersSize(), ref.name(), null, clock.instant());
+            record = new ImageRecord(
+                    imageId,
+                    config,
+                    manifest.digest(),
+                    manifest.mediaType(),
+                    platformOf(config, request.platform()),
+                    image.layersSize(),
+                    ref.name(),
+                    null,
+                    clock.instant());
             store.saveImage(record);
         }
         ImageRef saved = new ImageRef(ref, imageId, resolved, platform, clock.instant());
@@ -127,8 +133,8 @@ public final class ImagePuller {
         return new PullResult(record, saved, false);
     }
 
-    private Optional<PullResult> upToDate(Optional<ImageRef> known, Digest resolved, ImageReference ref,
-                                          PullProgress progress) {
+    private Optional<PullResult> upToDate(
+            Optional<ImageRef> known, Digest resolved, ImageReference ref, PullProgress progress) {
         if (known.isEmpty() || !resolved.equals(known.get().resolvedDigest())) {
             return Optional.empty();
         }
@@ -177,13 +183,21 @@ public final class ImagePuller {
     /** Docker's texts for failures to resolve a reference (moby {@code distribution/errors.go}). */
     static DockerApiException pullError(DockerApiException e, ImageReference ref) {
         return switch (e.kind()) {
-            case UNAUTHORIZED, FORBIDDEN -> DockerApiException.notFound("pull access denied for " + ref.familiarName()
-                    + ", repository does not exist or may require 'docker login': " + e.getMessage());
-            case NOT_FOUND -> e.getMessage().startsWith("name unknown")
-                    ? DockerApiException.notFound("repository " + ref.familiarName() + " not found: " + e.getMessage())
-                    : DockerApiException.notFound("manifest for " + ref.familiar() + " not found: " + e.getMessage());
-            case TOO_MANY_REQUESTS -> new DockerApiException(e.kind(), e.getMessage().startsWith("toomanyrequests")
-                    ? e.getMessage() : "toomanyrequests: " + e.getMessage());
+            case UNAUTHORIZED, FORBIDDEN ->
+                DockerApiException.notFound("pull access denied for " + ref.familiarName()
+                        + ", repository does not exist or may require 'docker login': " + e.getMessage());
+            case NOT_FOUND ->
+                e.getMessage().startsWith("name unknown")
+                        ? DockerApiException.notFound(
+                                "repository " + ref.familiarName() + " not found: " + e.getMessage())
+                        : DockerApiException.notFound(
+                                "manifest for " + ref.familiar() + " not found: " + e.getMessage());
+            case TOO_MANY_REQUESTS ->
+                new DockerApiException(
+                        e.kind(),
+                        e.getMessage().startsWith("toomanyrequests")
+                                ? e.getMessage()
+                                : "toomanyrequests: " + e.getMessage());
             default -> e;
         };
     }

@@ -2,7 +2,6 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.Platform;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,8 +18,16 @@ import java.util.Optional;
  * @param lastTagTime        when {@code docker tag} last named this image, or null
  * @param storedAt           when the record was first written
  */
-public record ImageRecord(Digest id, byte[] config, Digest manifestDigest, String manifestMediaType, Platform platform,
-                          long size, String location, Instant lastTagTime, Instant storedAt) {
+public record ImageRecord(
+        Digest id,
+        byte[] config,
+        Digest manifestDigest,
+        String manifestMediaType,
+        Platform platform,
+        long size,
+        String location,
+        Instant lastTagTime,
+        Instant storedAt) {
 
     public ImageRecord {
         Objects.requireNonNull(id, "id");
@@ -48,10 +55,16 @@ public record ImageRecord(Digest id, byte[] config, Digest manifestDigest, Strin
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ImageRecord r && id.equals(r.id) && java.util.Arrays.equals(config, r.config)
-                && Objects.equals(manifestDigest, r.manifestDigest) && Objects.equals(manifestMediaType, r.manifestMediaType)
-                && Objects.equals(platform, r.platform) && size == r.size && Objects.equals(location, r.location)
-                && Objects.equals(lastTagTime, r.lastTagTime) && Objects.equals(storedAt, r.storedAt);
+        return o instanceof ImageRecord r
+                && id.equals(r.id)
+                && java.util.Arrays.equals(config, r.config)
+                && Objects.equals(manifestDigest, r.manifestDigest)
+                && Objects.equals(manifestMediaType, r.manifestMediaType)
+                && Objects.equals(platform, r.platform)
+                && size == r.size
+                && Objects.equals(location, r.location)
+                && Objects.equals(lastTagTime, r.lastTagTime)
+                && Objects.equals(storedAt, r.storedAt);
     }
 
     @Override

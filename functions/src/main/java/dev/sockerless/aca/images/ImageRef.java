@@ -2,7 +2,6 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
-
 import java.time.Instant;
 import java.util.Objects;
 
@@ -14,7 +13,8 @@ import java.util.Objects;
  *                       which Docker reports in {@code RepoDigests}; null for images that never came from a registry
  * @param platform       the platform asked for when the reference was pulled ({@code linux/amd64})
  */
-public record ImageRef(ImageReference reference, Digest imageId, Digest resolvedDigest, String platform, Instant updatedAt) {
+public record ImageRef(
+        ImageReference reference, Digest imageId, Digest resolvedDigest, String platform, Instant updatedAt) {
 
     public ImageRef {
         Objects.requireNonNull(reference, "reference");

@@ -3,7 +3,6 @@ package dev.sockerless.aca.images;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,8 +18,7 @@ import java.util.function.Predicate;
 public final class ImageRemover {
 
     /** A container using an image. */
-    public record User(String containerId, boolean running) {
-    }
+    public record User(String containerId, boolean running) {}
 
     /** Who uses an image. */
     @FunctionalInterface
@@ -80,13 +78,16 @@ public final class ImageRemover {
         Optional<User> running = using.stream().filter(User::running).findFirst();
         if (running.isPresent()) {
             throw DockerApiException.conflict("conflict: unable to delete " + shortId(id.hex()) + " (cannot be forced)"
-                    + " - image is being used by running container " + shortId(running.get().containerId()));
+                    + " - image is being used by running container "
+                    + shortId(running.get().containerId()));
         }
         if (!force && !using.isEmpty()) {
             throw DockerApiException.conflict("conflict: unable to delete " + shortId(id.hex()) + " (must be forced)"
-                    + " - image is being used by stopped container " + shortId(using.get(0).containerId()));
+                    + " - image is being used by stopped container "
+                    + shortId(using.get(0).containerId()));
         }
-        long repositories = found.refs().stream().map(r -> r.reference().name()).distinct().count();
+        long repositories =
+                found.refs().stream().map(r -> r.reference().name()).distinct().count();
         if (!force && repositories > 1) {
             throw DockerApiException.conflict("conflict: unable to delete " + shortId(id.hex()) + " (must be forced)"
                     + " - image is referenced in multiple repositories");
@@ -104,7 +105,8 @@ public final class ImageRemover {
         List<Removed> out = new ArrayList<>();
         List<ImageRef> refs = store.listRefs();
         for (ImageRecord image : store.listImages()) {
-            List<ImageRef> mine = refs.stream().filter(r -> r.imageId().equals(image.id())).toList();
+            List<ImageRef> mine =
+                    refs.stream().filter(r -> r.imageId().equals(image.id())).toList();
             boolean dangling = mine.stream().noneMatch(ImageRef::isTag);
             if ((all || dangling) && users.of(image.id()).isEmpty() && !keep.test(image)) {
                 mine.forEach(r -> untag(r, out));

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.registry.Digest;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

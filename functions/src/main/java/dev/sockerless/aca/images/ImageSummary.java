@@ -3,7 +3,6 @@ package dev.sockerless.aca.images;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.registry.Digest;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -34,7 +33,8 @@ public record ImageSummary(Digest id, long created, String labels, long size, In
         String labels = null;
         if (config != null) {
             try {
-                created = OffsetDateTime.parse(config.path("created").asText("")).toEpochSecond();
+                created =
+                        OffsetDateTime.parse(config.path("created").asText("")).toEpochSecond();
             } catch (DateTimeParseException e) {
                 created = 0;
             }

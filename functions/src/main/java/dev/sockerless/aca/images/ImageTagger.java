@@ -2,7 +2,6 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.ImageReference;
-
 import java.time.Clock;
 
 /**
@@ -25,7 +24,11 @@ public final class ImageTagger {
     public ImageRef tag(String source, String repo, String tag) {
         ImageReference target = target(repo, tag);
         ImageRecord image = lookup.get(source).image();
-        ImageRef ref = new ImageRef(target, image.id(), null, image.platform() == null ? null : image.platform().toString(),
+        ImageRef ref = new ImageRef(
+                target,
+                image.id(),
+                null,
+                image.platform() == null ? null : image.platform().toString(),
                 clock.instant());
         store.saveRef(ref);
         store.touchLastTagTime(image.id(), ref.updatedAt());

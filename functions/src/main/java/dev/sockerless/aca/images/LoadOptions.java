@@ -2,7 +2,6 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.RegistryCredentials;
-
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -20,9 +19,15 @@ import java.util.Objects;
  * @param platform         the platform picked from an archive's multi-platform index, and assumed for configs
  *                         that do not name theirs
  */
-public record LoadOptions(String stagingRegistry, RegistryCredentials credentials, long maxBodyBytes,
-                          long maxExpandedBytes, boolean compressLayers, int gzipLevel, Path tempDir,
-                          Platform platform) {
+public record LoadOptions(
+        String stagingRegistry,
+        RegistryCredentials credentials,
+        long maxBodyBytes,
+        long maxExpandedBytes,
+        boolean compressLayers,
+        int gzipLevel,
+        Path tempDir,
+        Platform platform) {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1L << 30;
     public static final long DEFAULT_MAX_EXPANDED_BYTES = 8L << 30;
@@ -44,32 +49,58 @@ public record LoadOptions(String stagingRegistry, RegistryCredentials credential
 
     /** Defaults: anonymous, 1 GiB bodies, 8 GiB expanded, gzip level 6, the JVM's temp dir, linux/amd64. */
     public static LoadOptions defaults(String stagingRegistry) {
-        return new LoadOptions(stagingRegistry, RegistryCredentials.ANONYMOUS, DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_MAX_EXPANDED_BYTES, true, DEFAULT_GZIP_LEVEL, Path.of(System.getProperty("java.io.tmpdir")),
+        return new LoadOptions(
+                stagingRegistry,
+                RegistryCredentials.ANONYMOUS,
+                DEFAULT_MAX_BODY_BYTES,
+                DEFAULT_MAX_EXPANDED_BYTES,
+                true,
+                DEFAULT_GZIP_LEVEL,
+                Path.of(System.getProperty("java.io.tmpdir")),
                 Platform.LINUX_AMD64);
     }
 
     public LoadOptions withCredentials(RegistryCredentials value) {
-        return new LoadOptions(stagingRegistry, value, maxBodyBytes, maxExpandedBytes, compressLayers, gzipLevel, tempDir, platform);
+        return new LoadOptions(
+                stagingRegistry, value, maxBodyBytes, maxExpandedBytes, compressLayers, gzipLevel, tempDir, platform);
     }
 
     public LoadOptions withMaxBodyBytes(long value) {
-        return new LoadOptions(stagingRegistry, credentials, value, maxExpandedBytes, compressLayers, gzipLevel, tempDir, platform);
+        return new LoadOptions(
+                stagingRegistry, credentials, value, maxExpandedBytes, compressLayers, gzipLevel, tempDir, platform);
     }
 
     public LoadOptions withMaxExpandedBytes(long value) {
-        return new LoadOptions(stagingRegistry, credentials, maxBodyBytes, value, compressLayers, gzipLevel, tempDir, platform);
+        return new LoadOptions(
+                stagingRegistry, credentials, maxBodyBytes, value, compressLayers, gzipLevel, tempDir, platform);
     }
 
     public LoadOptions withCompressLayers(boolean value) {
-        return new LoadOptions(stagingRegistry, credentials, maxBodyBytes, maxExpandedBytes, value, gzipLevel, tempDir, platform);
+        return new LoadOptions(
+                stagingRegistry, credentials, maxBodyBytes, maxExpandedBytes, value, gzipLevel, tempDir, platform);
     }
 
     public LoadOptions withTempDir(Path value) {
-        return new LoadOptions(stagingRegistry, credentials, maxBodyBytes, maxExpandedBytes, compressLayers, gzipLevel, value, platform);
+        return new LoadOptions(
+                stagingRegistry,
+                credentials,
+                maxBodyBytes,
+                maxExpandedBytes,
+                compressLayers,
+                gzipLevel,
+                value,
+                platform);
     }
 
     public LoadOptions withPlatform(Platform value) {
-        return new LoadOptions(stagingRegistry, credentials, maxBodyBytes, maxExpandedBytes, compressLayers, gzipLevel, tempDir, value);
+        return new LoadOptions(
+                stagingRegistry,
+                credentials,
+                maxBodyBytes,
+                maxExpandedBytes,
+                compressLayers,
+                gzipLevel,
+                tempDir,
+                value);
     }
 }

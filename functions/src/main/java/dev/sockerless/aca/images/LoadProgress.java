@@ -4,7 +4,7 @@ package dev.sockerless.aca.images;
 @FunctionalInterface
 public interface LoadProgress {
 
-    LoadProgress NONE = (status, id) -> { };
+    LoadProgress NONE = (status, id) -> {};
 
     void status(String status, String id);
 }

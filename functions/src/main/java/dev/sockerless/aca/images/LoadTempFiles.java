@@ -22,8 +22,7 @@ public final class LoadTempFiles {
     private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
     private static final Logger LOG = Logger.getLogger(LoadTempFiles.class.getName());
 
-    private LoadTempFiles() {
-    }
+    private LoadTempFiles() {}
 
     /** A new empty temporary file of this process in {@code dir}. */
     public static Path create(Path dir, String kind, String suffix) throws IOException {

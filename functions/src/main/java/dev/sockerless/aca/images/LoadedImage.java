@@ -3,7 +3,6 @@ package dev.sockerless.aca.images;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
-
 import java.util.List;
 
 /**
@@ -19,9 +18,15 @@ import java.util.List;
  * @param platform           the config's platform
  * @param config             the config bytes
  */
-public record LoadedImage(Digest id, List<ImageReference> names, ImageReference stagingRepository,
-                          Digest manifestDigest, String manifestMediaType, long size, Platform platform,
-                          byte[] config) {
+public record LoadedImage(
+        Digest id,
+        List<ImageReference> names,
+        ImageReference stagingRepository,
+        Digest manifestDigest,
+        String manifestMediaType,
+        long size,
+        Platform platform,
+        byte[] config) {
 
     public LoadedImage {
         names = List.copyOf(names);

@@ -28,6 +28,7 @@ final class ParallelGzip extends OutputStream {
 
     /** Chunk size: small enough for both cores to share one layer, big enough that flushes cost nothing. */
     static final int CHUNK = 128 * 1024;
+
     static final double STORE_ENTROPY_BITS = 7.9;
     private static final int WINDOW = 32 * 1024;
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, 0};
@@ -52,6 +53,7 @@ final class ParallelGzip extends OutputStream {
     private int filled;
     /** The last full chunk, held back until more input shows it is not the last one. */
     private byte[] full;
+
     private byte[] previous;
     private boolean closed;
 
@@ -66,7 +68,7 @@ final class ParallelGzip extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        write(new byte[]{(byte) b}, 0, 1);
+        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override

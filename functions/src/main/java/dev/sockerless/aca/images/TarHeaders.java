@@ -39,8 +39,7 @@ final class TarHeaders {
         void read(long position, ByteBuffer dst) throws IOException;
     }
 
-    private TarHeaders() {
-    }
+    private TarHeaders() {}
 
     static void check(byte[] tar) {
         try {

@@ -2,7 +2,6 @@ package dev.sockerless.aca.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,8 +19,7 @@ import java.util.Map;
  */
 public final class GoJson {
 
-    private GoJson() {
-    }
+    private GoJson() {}
 
     /** A Go type a JSON value is decoded into. */
     public interface Type {
@@ -32,7 +30,8 @@ public final class GoJson {
         String mismatch(JsonNode value, String path);
     }
 
-    private record Scalar(String name, java.util.function.Predicate<JsonNode> accepts, boolean integer) implements Type {
+    private record Scalar(String name, java.util.function.Predicate<JsonNode> accepts, boolean integer)
+            implements Type {
         @Override
         public String mismatch(JsonNode value, String path) {
             if (accepts.test(value)) {
@@ -45,20 +44,28 @@ public final class GoJson {
     public static final Type STRING = new Scalar("string", JsonNode::isTextual, false);
     public static final Type BOOL = new Scalar("bool", JsonNode::isBoolean, false);
     public static final Type FLOAT64 = new Scalar("float64", JsonNode::isNumber, false);
-    public static final Type INT64 = integer("int64", BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE));
+    public static final Type INT64 =
+            integer("int64", BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE));
     /** Go's {@code int} on the 64-bit platforms dockerd runs on. */
-    public static final Type INT = integer("int", BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE));
+    public static final Type INT =
+            integer("int", BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE));
+
     public static final Type UINT16 = integer("uint16", BigInteger.ZERO, BigInteger.valueOf(65535));
-    public static final Type UINT64 = integer("uint64", BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
+    public static final Type UINT64 =
+            integer("uint64", BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
     /** Anything (a field read as raw JSON, or one the app never reads and dockerd types loosely). */
     public static final Type ANY = new Scalar("interface {}", v -> true, false);
     /** Docker's {@code strslice.StrSlice}: a string or an array of strings ({@code Cmd}, {@code Entrypoint}). */
-    public static final Type STR_SLICE = new Scalar("strslice.StrSlice",
-            v -> v.isTextual() || v.isArray() && allTextOrNull(v), false);
+    public static final Type STR_SLICE =
+            new Scalar("strslice.StrSlice", v -> v.isTextual() || v.isArray() && allTextOrNull(v), false);
 
     private static Type integer(String name, BigInteger min, BigInteger max) {
-        return new Scalar(name, v -> v.isIntegralNumber() && v.bigIntegerValue().compareTo(min) >= 0
-                && v.bigIntegerValue().compareTo(max) <= 0, true);
+        return new Scalar(
+                name,
+                v -> v.isIntegralNumber()
+                        && v.bigIntegerValue().compareTo(min) >= 0
+                        && v.bigIntegerValue().compareTo(max) <= 0,
+                true);
     }
 
     private static boolean allTextOrNull(JsonNode array) {
@@ -131,7 +138,9 @@ public final class GoJson {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                String known = fields.containsKey(e.getKey()) ? e.getKey() : folded.get(e.getKey().toLowerCase(Locale.ROOT));
+                String known = fields.containsKey(e.getKey())
+                        ? e.getKey()
+                        : folded.get(e.getKey().toLowerCase(Locale.ROOT));
                 if (known != null) {
                     check(e.getValue(), fields.get(known), path.isEmpty() ? known : path + "." + known);
                 }
@@ -150,7 +159,8 @@ public final class GoJson {
         }
         String problem = type.mismatch(body, "");
         if (problem != null) {
-            throw DockerApiException.invalid("json: cannot unmarshal " + problem + " into Go value of type " + type.name());
+            throw DockerApiException.invalid(
+                    "json: cannot unmarshal " + problem + " into Go value of type " + type.name());
         }
     }
 
@@ -160,8 +170,8 @@ public final class GoJson {
         }
         String problem = type.mismatch(value, path);
         if (problem != null) {
-            throw DockerApiException.invalid("json: cannot unmarshal " + problem + " into Go struct field " + path
-                    + " of type " + type.name());
+            throw DockerApiException.invalid(
+                    "json: cannot unmarshal " + problem + " into Go struct field " + path + " of type " + type.name());
         }
     }
 

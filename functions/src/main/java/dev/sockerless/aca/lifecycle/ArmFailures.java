@@ -14,8 +14,7 @@ final class ArmFailures {
     /** Container Apps Jobs Contributor: create, start, stop and delete jobs (aca-jobs-lifecycle.md §9). */
     static final String JOBS_ROLE = "Container Apps Jobs Contributor (4e3d2b60-56ae-4dc6-a233-09c8e5a82e68)";
 
-    private ArmFailures() {
-    }
+    private ArmFailures() {}
 
     static DockerApiException of(String operation, RuntimeException e) {
         if (e instanceof DockerApiException d) {
@@ -27,9 +26,10 @@ final class ArmFailures {
             String message = "ARM: cannot " + operation + ": " + reason;
             return switch (status) {
                 case 400 -> DockerApiException.invalid(message);
-                case 401, 403 -> DockerApiException.forbidden(message + " (the app's identity needs the " + JOBS_ROLE
-                        + " role on the resource group, and Microsoft.App/managedEnvironments/join/action on the"
-                        + " environment)");
+                case 401, 403 ->
+                    DockerApiException.forbidden(message + " (the app's identity needs the " + JOBS_ROLE
+                            + " role on the resource group, and Microsoft.App/managedEnvironments/join/action on the"
+                            + " environment)");
                 case 404 -> DockerApiException.notFound(message);
                 case 409 -> DockerApiException.conflict(message);
                 case 429 -> new DockerApiException(DockerApiException.Kind.TOO_MANY_REQUESTS, message, e);
@@ -40,6 +40,8 @@ final class ArmFailures {
     }
 
     static boolean isNotFound(RuntimeException e) {
-        return e instanceof HttpResponseException h && h.getResponse() != null && h.getResponse().getStatusCode() == 404;
+        return e instanceof HttpResponseException h
+                && h.getResponse() != null
+                && h.getResponse().getStatusCode() == 404;
     }
 }

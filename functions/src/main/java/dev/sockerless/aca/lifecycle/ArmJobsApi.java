@@ -9,7 +9,6 @@ import com.azure.resourcemanager.appcontainers.models.JobExecution;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -69,8 +68,8 @@ public final class ArmJobsApi implements JobsApi {
         if (e == null || e.status() == null) {
             return Optional.empty();
         }
-        return Optional.of(new ExecutionStatus(executionName, e.status().toString(), instant(e.startTime()),
-                instant(e.endTime())));
+        return Optional.of(new ExecutionStatus(
+                executionName, e.status().toString(), instant(e.startTime()), instant(e.endTime())));
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.logs.ExitCodes;
 import dev.sockerless.aca.logs.LogTarget;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,16 +34,17 @@ import java.util.function.Supplier;
 public final class ContainerLifecycle {
 
     /** What a start, stop or restart did: Docker answers 204, or 304 when there was nothing to do. */
-    public enum Outcome { DONE, NOT_MODIFIED }
+    public enum Outcome {
+        DONE,
+        NOT_MODIFIED
+    }
 
     /** A wait's answer: the exit, or still pending when the budget ended (never a 2xx: the CLI would read it). */
     public sealed interface WaitResult {
         /** The execution finished; {@code error} is Docker's wait {@code Error.Message}, or null. */
-        record Exited(int statusCode, String error) implements WaitResult {
-        }
+        record Exited(int statusCode, String error) implements WaitResult {}
 
-        record Pending(String message) implements WaitResult {
-        }
+        record Pending(String message) implements WaitResult {}
     }
 
     /** Sleeps (tests pass a clock-advancing one). */
@@ -59,11 +59,11 @@ public final class ContainerLifecycle {
     /** How often one execution's exit code is looked for again while it is not logged. */
     public static final Duration EXIT_CODE_RETRY = Duration.ofSeconds(10);
 
-    private record Cached(Execution execution, Instant at) {
-    }
+    private record Cached(Execution execution, Instant at) {}
 
     /** Concurrent ARM reads of one listing. */
     static final int READ_CONCURRENCY = 8;
+
     private static final ExecutorService READS = Executors.newFixedThreadPool(READ_CONCURRENCY, r -> {
         Thread t = new Thread(r, "arm-execution-read");
         t.setDaemon(true);
@@ -86,15 +86,27 @@ public final class ContainerLifecycle {
      * @param statusTtl how long an execution status read from ARM is reused
      * @param waitPoll  how often a wait reads the status again
      */
-    public ContainerLifecycle(ContainerStore store, ContainerJobs jobs, Supplier<JobsApi> arm, Clock clock,
-                              Duration statusTtl, Duration waitPoll, Sleeper sleeper) {
+    public ContainerLifecycle(
+            ContainerStore store,
+            ContainerJobs jobs,
+            Supplier<JobsApi> arm,
+            Clock clock,
+            Duration statusTtl,
+            Duration waitPoll,
+            Sleeper sleeper) {
         this(store, jobs, arm, () -> ExitCodes.NONE, clock, statusTtl, waitPoll, sleeper);
     }
 
     /** @param exitCodes where Azure records exit codes (the system logs), asked for on first use */
-    public ContainerLifecycle(ContainerStore store, ContainerJobs jobs, Supplier<JobsApi> arm,
-                              Supplier<ExitCodes> exitCodes, Clock clock, Duration statusTtl, Duration waitPoll,
-                              Sleeper sleeper) {
+    public ContainerLifecycle(
+            ContainerStore store,
+            ContainerJobs jobs,
+            Supplier<JobsApi> arm,
+            Supplier<ExitCodes> exitCodes,
+            Clock clock,
+            Duration statusTtl,
+            Duration waitPoll,
+            Sleeper sleeper) {
         this.exitCodes = Objects.requireNonNull(exitCodes, "exitCodes");
         this.store = Objects.requireNonNull(store, "store");
         this.lookup = new ContainerLookup(store);
@@ -120,8 +132,10 @@ public final class ContainerLifecycle {
         for (ContainerRecord c : store.list()) {
             Execution e = c.execution();
             boolean remote = e != null && (!e.isFinished() || !e.exitCodeKnown()); // ARM, or the system logs
-            reads.add(remote ? CompletableFuture.supplyAsync(() -> current(c, false), READS)
-                    : CompletableFuture.completedFuture(current(c, false)));
+            reads.add(
+                    remote
+                            ? CompletableFuture.supplyAsync(() -> current(c, false), READS)
+                            : CompletableFuture.completedFuture(current(c, false)));
         }
         List<ContainerRecord> out = new ArrayList<>();
         for (CompletableFuture<ContainerRecord> read : reads) {
@@ -205,7 +219,9 @@ public final class ContainerLifecycle {
      * leave it unknown.
      */
     private ContainerRecord withExitCode(ContainerRecord c, Execution e, Instant now) {
-        if (e.exitCodeKnown() || e.finishedAt() == null || e.finishedAt().plus(EXIT_CODE_WINDOW).isBefore(now)) {
+        if (e.exitCodeKnown()
+                || e.finishedAt() == null
+                || e.finishedAt().plus(EXIT_CODE_WINDOW).isBefore(now)) {
             return c;
         }
         String key = "exit-code " + e.name();
@@ -233,7 +249,8 @@ public final class ContainerLifecycle {
      */
     private ContainerRecord live(String idOrName) {
         ContainerRecord c = current(lookup.get(idOrName), true);
-        if (ContainerJobs.autoRemove(c) && c.findExecution().map(Execution::isFinished).orElse(false)) {
+        if (ContainerJobs.autoRemove(c)
+                && c.findExecution().map(Execution::isFinished).orElse(false)) {
             throw DockerApiException.notFound("No such container: " + idOrName);
         }
         return c;
@@ -255,8 +272,10 @@ public final class ContainerLifecycle {
         api.createOrUpdate(job.name(), job.json());
         String execution = api.start(job.name());
         if (!Execution.validName(execution)) {
-            throw DockerApiException.system("ARM started job " + job.name() + " as an execution with an invalid name "
-                    + Execution.printable(execution) + "; it is not recorded", null);
+            throw DockerApiException.system(
+                    "ARM started job " + job.name() + " as an execution with an invalid name "
+                            + Execution.printable(execution) + "; it is not recorded",
+                    null);
         }
         Instant now = clock.instant();
         Execution running = new Execution(execution, "Running", null, now, null);
@@ -331,7 +350,8 @@ public final class ContainerLifecycle {
     public List<String> prune(java.util.function.Predicate<ContainerRecord> filter) {
         List<String> removed = new ArrayList<>();
         for (ContainerRecord c : list()) {
-            boolean removedByRead = ContainerJobs.autoRemove(c) && c.findExecution().map(Execution::isFinished).orElse(false);
+            boolean removedByRead = ContainerJobs.autoRemove(c)
+                    && c.findExecution().map(Execution::isFinished).orElse(false);
             if (!removedByRead && !c.findExecution().map(Execution::isRunning).orElse(false) && filter.test(c)) {
                 delete(c);
                 removed.add(c.id());
@@ -355,8 +375,10 @@ public final class ContainerLifecycle {
             c = current(c, true);
             Execution e = c.execution();
             if (e == null) {
-                return cond.equals("not-running") ? new WaitResult.Exited(0, null)
-                        : new WaitResult.Pending("container " + c.id() + " has not started: wait again after starting it");
+                return cond.equals("not-running")
+                        ? new WaitResult.Exited(0, null)
+                        : new WaitResult.Pending(
+                                "container " + c.id() + " has not started: wait again after starting it");
             }
             if (e.isFinished()) {
                 String error = e.exitCodeKnown() ? null : e.dockerError();

@@ -2,7 +2,6 @@ package dev.sockerless.aca.logs;
 
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -19,6 +18,7 @@ public final class ContainerLogsKql {
 
     /** Output columns. */
     public static final String TS = "ts";
+
     public static final String INGESTED = "ing";
     public static final String STREAM = "stream";
     public static final String LINE = "line";
@@ -29,12 +29,12 @@ public final class ContainerLogsKql {
     private static final Pattern JOB = Pattern.compile("[a-z][a-z0-9-]{0,30}[a-z0-9]");
     /** Execution names ({@code <job>-<suffix>}) and template container names: a DNS label. */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
     private static final DateTimeFormatter KUSTO_DATETIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final long NANOS_PER_TICK = 100;
 
-    private ContainerLogsKql() {
-    }
+    private ContainerLogsKql() {}
 
     /** Which time window, streams and row limit a query covers. {@code from}/{@code to} inclusive, may be null. */
     public record Window(Instant from, Instant to) {
@@ -85,10 +85,12 @@ public final class ContainerLogsKql {
      */
     static String legacy(String scan) {
         return LogTable.LEGACY.settingValue() + scan
-                + "\n| project " + TS + " = coalesce(unixtime_microseconds_todatetime(round(column_ifexists('_timestamp_d', real(null)) * 1000000)),"
+                + "\n| project " + TS
+                + " = coalesce(unixtime_microseconds_todatetime(round(column_ifexists('_timestamp_d', real(null)) * 1000000)),"
                 + " column_ifexists('time_t', datetime(null)), TimeGenerated),"
                 + " " + INGESTED + " = ingestion_time(),"
-                + " " + REPLICA + " = coalesce(column_ifexists('ContainerGroupName_s', ''), column_ifexists('PodName_s', '')),"
+                + " " + REPLICA
+                + " = coalesce(column_ifexists('ContainerGroupName_s', ''), column_ifexists('PodName_s', '')),"
                 + " " + CONTAINER + " = ContainerName_s,"
                 + " " + STREAM + " = column_ifexists('Stream_s', ''),"
                 + " " + LINE + " = Log_s";
@@ -119,8 +121,8 @@ public final class ContainerLogsKql {
      */
     public static String ofTarget(LogTarget t) {
         checkNames(t);
-        return "(" + REPLICA + " startswith " + literal(t.executionName() + "-")
-                + " and " + CONTAINER + " == " + literal(t.containerName()) + ")";
+        return "(" + REPLICA + " startswith " + literal(t.executionName() + "-") + " and " + CONTAINER + " == "
+                + literal(t.containerName()) + ")";
     }
 
     /** Whether {@code replica} is a replica of {@code execution} (the same rule as {@link #ofTarget}). */
@@ -133,8 +135,14 @@ public final class ContainerLogsKql {
         Instant from = window.from();
         Instant to = window.to();
         if (from != null && to != null) {
-            b.append("\n| where ").append(TS).append(" >= ").append(datetime(ceilToTick(from)))
-                    .append(" and ").append(TS).append(" <= ").append(datetime(floorToTick(to)));
+            b.append("\n| where ")
+                    .append(TS)
+                    .append(" >= ")
+                    .append(datetime(ceilToTick(from)))
+                    .append(" and ")
+                    .append(TS)
+                    .append(" <= ")
+                    .append(datetime(floorToTick(to)));
         } else if (from != null) {
             b.append("\n| where ").append(TS).append(" >= ").append(datetime(ceilToTick(from)));
         } else if (to != null) {
@@ -184,10 +192,12 @@ public final class ContainerLogsKql {
             throw DockerApiException.invalid("invalid ACA job name for a log query: " + printable(t.jobName()));
         }
         if (!Execution.validName(t.executionName())) {
-            throw DockerApiException.invalid("invalid ACA job execution name for a log query: " + printable(t.executionName()));
+            throw DockerApiException.invalid(
+                    "invalid ACA job execution name for a log query: " + printable(t.executionName()));
         }
         if (!LABEL.matcher(t.containerName()).matches()) {
-            throw DockerApiException.invalid("invalid ACA container name for a log query: " + printable(t.containerName()));
+            throw DockerApiException.invalid(
+                    "invalid ACA container name for a log query: " + printable(t.containerName()));
         }
     }
 

@@ -10,8 +10,7 @@ public final class DockerTimestamps {
     private static final DateTimeFormatter FIXED =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private DockerTimestamps() {
-    }
+    private DockerTimestamps() {}
 
     public static String format(Instant time) {
         return FIXED.format(time);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -17,8 +16,15 @@ import java.util.Optional;
  * before the first batch, which applies {@code since}/{@code tail}), and the request's stream and {@code until}
  * choices, so later calls continue exactly where the previous batch ended with the same filter.
  */
-public record FollowCursor(String containerId, String execution, long next, boolean stdout, boolean stderr,
-                           Optional<Instant> since, Optional<Instant> until, int tail) {
+public record FollowCursor(
+        String containerId,
+        String execution,
+        long next,
+        boolean stdout,
+        boolean stderr,
+        Optional<Instant> since,
+        Optional<Instant> until,
+        int tail) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final int VERSION = 1;
@@ -58,22 +64,31 @@ public record FollowCursor(String containerId, String execution, long next, bool
         since.ifPresent(s -> n.put("s", s.toString()));
         until.ifPresent(u -> n.put("u", u.toString()));
         n.put("t", tail);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(n.toString().getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(n.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Reads a cursor; anything malformed (or of another version) is a 400. */
     public static FollowCursor decode(String text) {
         try {
-            JsonNode n = MAPPER.readTree(new String(Base64.getUrlDecoder().decode(text.trim()), StandardCharsets.UTF_8));
+            JsonNode n =
+                    MAPPER.readTree(new String(Base64.getUrlDecoder().decode(text.trim()), StandardCharsets.UTF_8));
             if (n == null || n.path("v").asInt() != VERSION || !n.path("c").isTextual()) {
                 throw new IllegalArgumentException("version");
             }
-            return new FollowCursor(n.get("c").asText(), n.hasNonNull("x") ? n.get("x").asText() : null,
-                    n.path("n").asLong(-1), n.path("o").asBoolean(true), n.path("e").asBoolean(true),
+            return new FollowCursor(
+                    n.get("c").asText(),
+                    n.hasNonNull("x") ? n.get("x").asText() : null,
+                    n.path("n").asLong(-1),
+                    n.path("o").asBoolean(true),
+                    n.path("e").asBoolean(true),
                     Optional.ofNullable(n.get("s")).map(v -> Instant.parse(v.asText())),
-                    Optional.ofNullable(n.get("u")).map(v -> Instant.parse(v.asText())), n.path("t").asInt(LogQuery.ALL));
+                    Optional.ofNullable(n.get("u")).map(v -> Instant.parse(v.asText())),
+                    n.path("t").asInt(LogQuery.ALL));
         } catch (Exception e) {
-            throw DockerApiException.invalid("invalid logs cursor (pass back the Sockerless-Logs-Cursor header value unchanged)");
+            throw DockerApiException.invalid(
+                    "invalid logs cursor (pass back the Sockerless-Logs-Cursor header value unchanged)");
         }
     }
 }

@@ -40,7 +40,8 @@ public record FollowPlan(List<Item> items, Instant notBefore) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive");
         }
-        String scan = "\n| where TimeGenerated >= " + ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(notBefore));
+        String scan =
+                "\n| where TimeGenerated >= " + ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(notBefore));
         StringBuilder where = new StringBuilder("\n| where ");
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
@@ -49,7 +50,9 @@ public record FollowPlan(List<Item> items, Instant notBefore) {
             }
             where.append("(").append(ContainerLogsKql.ofTarget(item.target()));
             if (item.ingestedFrom() != null) {
-                where.append(" and ").append(ContainerLogsKql.INGESTED).append(" >= ")
+                where.append(" and ")
+                        .append(ContainerLogsKql.INGESTED)
+                        .append(" >= ")
                         .append(ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(item.ingestedFrom())));
             }
             where.append(")");
@@ -74,7 +77,8 @@ public record FollowPlan(List<Item> items, Instant notBefore) {
     public Optional<Item> owner(FollowRow row) {
         for (Item i : items) {
             LogTarget t = i.target();
-            if (ContainerLogsKql.isReplicaOf(row.replica(), t.executionName()) && t.containerName().equals(row.container())) {
+            if (ContainerLogsKql.isReplicaOf(row.replica(), t.executionName())
+                    && t.containerName().equals(row.container())) {
                 return Optional.of(i);
             }
         }

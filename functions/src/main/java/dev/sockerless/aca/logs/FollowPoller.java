@@ -18,8 +18,7 @@ import java.util.logging.Logger;
 public final class FollowPoller {
 
     /** What a poll did (the activity's result). */
-    public record Outcome(int followed, int queried, int appended, boolean more) {
-    }
+    public record Outcome(int followed, int queried, int appended, boolean more) {}
 
     private static final Logger LOG = Logger.getLogger(FollowPoller.class.getName());
 
@@ -30,8 +29,12 @@ public final class FollowPoller {
     private final FollowSettings settings;
 
     /** @param query runs one poll query (KQL) and returns its rows ({@link LogAnalyticsLogSource#followRows}) */
-    public FollowPoller(LogCache cache, FollowTargets targets, Function<String, List<FollowRow>> query, LogTable table,
-                        FollowSettings settings) {
+    public FollowPoller(
+            LogCache cache,
+            FollowTargets targets,
+            Function<String, List<FollowRow>> query,
+            LogTable table,
+            FollowSettings settings) {
         this.cache = cache;
         this.targets = targets;
         this.query = query;
@@ -89,7 +92,8 @@ public final class FollowPoller {
                 FollowState next = merge.state();
                 if (finished.get(id)) {
                     Instant seen = next.terminalSeenAt() != null ? next.terminalSeenAt() : now;
-                    boolean ended = !now.isBefore(seen.plus(settings.grace())) && merge.lines().isEmpty();
+                    boolean ended = !now.isBefore(seen.plus(settings.grace()))
+                            && merge.lines().isEmpty();
                     next = next.withTerminal(seen, ended, now);
                 }
                 cache.append(id, merge.lines(), stored.get(id), next);
@@ -105,14 +109,15 @@ public final class FollowPoller {
         try {
             cache.publishMarks(marks); // after the appends: a reader woken by a mark finds its lines
         } catch (RuntimeException e) {
-            LOG.warning("follow: the watermark was not published (readers wait until the next poll): " + e.getMessage());
+            LOG.warning(
+                    "follow: the watermark was not published (readers wait until the next poll): " + e.getMessage());
         }
         return new Outcome(followed, 1, appended, rows.size() >= settings.rowLimit());
     }
 
     /** What one follower contributes: nothing (null: no longer followed), or its item (null: not started yet). */
-    private record Planned(FollowTargets.Followed followed, FollowPlan.Item item, FollowState state, FollowState stored) {
-    }
+    private record Planned(
+            FollowTargets.Followed followed, FollowPlan.Item item, FollowState state, FollowState stored) {}
 
     private Planned plan(LogCache.Follower f, Instant now) {
         String id = f.containerId();
@@ -137,7 +142,10 @@ public final class FollowPoller {
             cache.unfollow(f);
             return null;
         }
-        return new Planned(t, new FollowPlan.Item(id, t.target(), state.queryFrom(settings.overlap())), state,
+        return new Planned(
+                t,
+                new FollowPlan.Item(id, t.target(), state.queryFrom(settings.overlap())),
+                state,
                 stored.orElse(null));
     }
 

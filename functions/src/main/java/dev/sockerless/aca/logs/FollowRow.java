@@ -8,8 +8,8 @@ import java.util.Objects;
  * the stream and the text. Several executions' rows come back from one query and are fanned out by
  * {@link FollowPlan#owner}.
  */
-public record FollowRow(Instant time, Instant ingested, String replica, String container,
-                        StreamType stream, String text) {
+public record FollowRow(
+        Instant time, Instant ingested, String replica, String container, StreamType stream, String text) {
 
     public FollowRow {
         Objects.requireNonNull(time, "time");

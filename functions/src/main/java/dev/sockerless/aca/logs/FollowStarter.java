@@ -9,5 +9,5 @@ public interface FollowStarter {
 
     void ensureRunning();
 
-    FollowStarter NONE = () -> { };
+    FollowStarter NONE = () -> {};
 }

@@ -3,7 +3,6 @@ package dev.sockerless.aca.logs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,14 +33,20 @@ import java.util.TreeMap;
  * </ul>
  * {@link #merge} is the pure dedupe step; everything else is plain data.
  */
-public record FollowState(String execution, boolean primed, boolean ended, long nextSeq, Instant lastIngestion,
-                          Map<String, Seen> recent, Instant terminalSeenAt, Instant updatedAt) {
+public record FollowState(
+        String execution,
+        boolean primed,
+        boolean ended,
+        long nextSeq,
+        Instant lastIngestion,
+        Map<String, Seen> recent,
+        Instant terminalSeenAt,
+        Instant updatedAt) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** How often a key's row was delivered, and its latest ingestion time. */
-    public record Seen(int count, Instant ingested) {
-    }
+    public record Seen(int count, Instant ingested) {}
 
     public FollowState {
         Objects.requireNonNull(execution, "execution");
@@ -68,8 +73,7 @@ public record FollowState(String execution, boolean primed, boolean ended, long 
     }
 
     /** The outcome of a poll for this container: the new lines in delivery order, and the state after them. */
-    public record Merge(List<CachedLine> lines, FollowState state) {
-    }
+    public record Merge(List<CachedLine> lines, FollowState state) {}
 
     /**
      * Takes one poll's rows of this container (any order; rows already delivered may be among them) and returns
@@ -79,8 +83,7 @@ public record FollowState(String execution, boolean primed, boolean ended, long 
     public Merge merge(List<FollowRow> rows, Duration overlap, Instant now) {
         Map<String, Integer> inResult = new HashMap<>();
         Map<String, Seen> seen = new HashMap<>(recent);
-        record Fresh(FollowRow row, int occurrence) {
-        }
+        record Fresh(FollowRow row, int occurrence) {}
         List<Fresh> fresh = new ArrayList<>();
         Instant newest = lastIngestion;
         for (FollowRow row : rows) {
@@ -104,7 +107,8 @@ public record FollowState(String execution, boolean primed, boolean ended, long 
         List<CachedLine> lines = new ArrayList<>(fresh.size());
         long seq = nextSeq;
         for (Fresh f : fresh) {
-            lines.add(new CachedLine(seq++, new LogLine(f.row().time(), f.row().stream(), f.row().text())));
+            lines.add(new CachedLine(
+                    seq++, new LogLine(f.row().time(), f.row().stream(), f.row().text())));
         }
         if (newest != null) {
             Instant keepFrom = newest.minus(overlap);
@@ -135,7 +139,8 @@ public record FollowState(String execution, boolean primed, boolean ended, long 
         put(n, "t", terminalSeenAt);
         put(n, "u", updatedAt);
         ObjectNode r = n.putObject("r");
-        new TreeMap<>(recent).forEach((k, v) -> r.putArray(k).add(v.count()).add(v.ingested().toString()));
+        new TreeMap<>(recent)
+                .forEach((k, v) -> r.putArray(k).add(v.count()).add(v.ingested().toString()));
         return n.toString();
     }
 
@@ -145,10 +150,21 @@ public record FollowState(String execution, boolean primed, boolean ended, long 
             Map<String, Seen> recent = new HashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = n.path("r").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                recent.put(e.getKey(), new Seen(e.getValue().get(0).asInt(), Instant.parse(e.getValue().get(1).asText())));
+                recent.put(
+                        e.getKey(),
+                        new Seen(
+                                e.getValue().get(0).asInt(),
+                                Instant.parse(e.getValue().get(1).asText())));
             }
-            return new FollowState(n.path("x").asText(), n.path("p").asBoolean(), n.path("e").asBoolean(),
-                    n.path("n").asLong(), instant(n, "l"), recent, instant(n, "t"), instant(n, "u"));
+            return new FollowState(
+                    n.path("x").asText(),
+                    n.path("p").asBoolean(),
+                    n.path("e").asBoolean(),
+                    n.path("n").asLong(),
+                    instant(n, "l"),
+                    recent,
+                    instant(n, "t"),
+                    instant(n, "u"));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed follow state", e);
         }

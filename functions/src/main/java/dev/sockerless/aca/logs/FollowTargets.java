@@ -12,8 +12,7 @@ public interface FollowTargets {
      * @param finished   whether that execution has reached a final state
      * @param notBefore  no row of it can be older than this ({@code TimeGenerated} lower bound of the scan)
      */
-    record Followed(LogTarget target, boolean finished, Instant notBefore) {
-    }
+    record Followed(LogTarget target, boolean finished, Instant notBefore) {}
 
     /** The container, or empty when it no longer exists. */
     Optional<Followed> find(String containerId);

@@ -16,7 +16,6 @@ import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.logs.ContainerLogsKql.Window;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,9 +58,11 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * of 5,000 (a million lines: 100 queries, under the service's 200 per 30 s).
      */
     public static final int DEFAULT_PAGE_ROWS = 10_000;
+
     private static final int MIN_PAGE_ROWS = 100;
     /** Legacy rows get {@code TimeGenerated} at ingestion, after the line time: the timespan is widened by this. */
     static final Duration TIMESPAN_BEFORE = Duration.ofMinutes(5);
+
     static final Duration TIMESPAN_AFTER = Duration.ofHours(1);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -95,8 +96,15 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    public LogAnalyticsLogSource(LogsQueryClient client, WorkspaceLocator workspace, LogTable table, int pageRows,
-                                 long maxBufferedBytes, Duration deadline, Clock clock, Sleeper sleeper) {
+    public LogAnalyticsLogSource(
+            LogsQueryClient client,
+            WorkspaceLocator workspace,
+            LogTable table,
+            int pageRows,
+            long maxBufferedBytes,
+            Duration deadline,
+            Clock clock,
+            Sleeper sleeper) {
         this.client = Objects.requireNonNull(client, "client");
         this.workspace = Objects.requireNonNull(workspace, "workspace");
         this.table = Objects.requireNonNull(table, "table");
@@ -120,14 +128,16 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      */
     public static LogsQueryClient client(String endpoint, TokenCredential credential) {
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
-        LogsQueryClientBuilder builder = new LogsQueryClientBuilder().endpoint(base)
+        LogsQueryClientBuilder builder = new LogsQueryClientBuilder()
+                .endpoint(base)
                 .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ofMillis(1))))
                 .addPolicy(new ResponseCapture());
         if (base.startsWith("https://")) {
             builder.credential(Objects.requireNonNull(credential, "an https endpoint needs a credential"));
         } else if (!base.startsWith("http://")) {
-            throw DockerApiException.system("configuration: SOCKERLESS_LOG_ANALYTICS_ENDPOINT must be an http(s) URL, not '"
-                    + endpoint + "'", null);
+            throw DockerApiException.system(
+                    "configuration: SOCKERLESS_LOG_ANALYTICS_ENDPOINT must be an http(s) URL, not '" + endpoint + "'",
+                    null);
         }
         return builder.buildClient();
     }
@@ -187,8 +197,12 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     }
 
     /** Reads the window oldest first, page by page, until the consumer declines a line. */
-    private void forward(LogTarget target, LogQuery query, Window window, Deadline until,
-                         java.util.function.Predicate<LogLine> consumer) {
+    private void forward(
+            LogTarget target,
+            LogQuery query,
+            Window window,
+            Deadline until,
+            java.util.function.Predicate<LogLine> consumer) {
         Instant from = window.from();
         int limit = pageRows;
         while (true) {
@@ -196,8 +210,8 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             Page page = run(ContainerLogsKql.page(table, target, query, part, limit + 1), part, until);
             if (page.tooLarge()) {
                 if (limit <= MIN_PAGE_ROWS) {
-                    throw DockerApiException.system("Log Analytics: even " + limit
-                            + " log lines exceed the query result size limit", null);
+                    throw DockerApiException.system(
+                            "Log Analytics: even " + limit + " log lines exceed the query result size limit", null);
                 }
                 limit = Math.max(MIN_PAGE_ROWS, limit / 4);
                 continue;
@@ -222,8 +236,8 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                     limit = (int) Math.min(MAX_PAGE_ROWS, (long) limit * 4);
                     continue;
                 }
-                throw DockerApiException.system("Log Analytics: more than " + limit
-                        + " log lines share the timestamp " + boundary, null);
+                throw DockerApiException.system(
+                        "Log Analytics: more than " + limit + " log lines share the timestamp " + boundary, null);
             }
             for (int i = 0; i < complete; i++) {
                 if (!consumer.test(lines.get(i))) {
@@ -235,8 +249,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     }
 
     /** One query's lines, or the note that the result was cut by the service's size limit. */
-    record Page(List<LogLine> lines, boolean tooLarge) {
-    }
+    record Page(List<LogLine> lines, boolean tooLarge) {}
 
     Page run(String kql, Window window, Deadline until) {
         return execute(kql, timespan(window), until, this::page, new Page(List.of(), false));
@@ -252,49 +265,70 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      */
     public Optional<Integer> exitCode(LogTarget target) {
         String kql = SystemLogsKql.exitCodes(target);
-        return execute(kql, null, new Deadline("exit code", clock.instant().plus(deadline)), (result, raw) -> {
-            if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {
-                QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
-                if (problem == null || !problem.onlyWarnings()) {
-                    return Optional.<Integer>empty();
-                }
-            }
-            List<SystemLogsKql.Row> rows = new ArrayList<>();
-            for (LogsTable t : result.getAllTables()) {
-                for (LogsTableRow row : t.getRows()) {
-                    rows.add(new SystemLogsKql.Row(cell(row, SystemLogsKql.CONTAINER), cell(row, SystemLogsKql.LINE)));
-                }
-                break; // PrimaryResult only
-            }
-            return SystemLogsKql.exitCode(rows, target.containerName());
-        }, Optional.empty());
+        return execute(
+                kql,
+                null,
+                new Deadline("exit code", clock.instant().plus(deadline)),
+                (result, raw) -> {
+                    if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {
+                        QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
+                        if (problem == null || !problem.onlyWarnings()) {
+                            return Optional.<Integer>empty();
+                        }
+                    }
+                    List<SystemLogsKql.Row> rows = new ArrayList<>();
+                    for (LogsTable t : result.getAllTables()) {
+                        for (LogsTableRow row : t.getRows()) {
+                            rows.add(new SystemLogsKql.Row(
+                                    cell(row, SystemLogsKql.CONTAINER), cell(row, SystemLogsKql.LINE)));
+                        }
+                        break; // PrimaryResult only
+                    }
+                    return SystemLogsKql.exitCode(rows, target.containerName());
+                },
+                Optional.empty());
     }
 
     public List<FollowRow> followRows(String kql) {
-        return execute(kql, null, new Deadline("follow poll", clock.instant().plus(deadline)), (result, raw) -> {
-            if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {
-                QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
-                if (problem == null || !problem.onlyWarnings()) {
-                    throw DockerApiException.system("Log Analytics returned a partial result: "
-                            + (problem != null ? problem.describe() : describe(result)), null);
-                }
-            }
-            List<FollowRow> rows = new ArrayList<>();
-            for (LogsTable t : result.getAllTables()) {
-                for (LogsTableRow row : t.getRows()) {
-                    OffsetDateTime time = row.getColumnValue(ContainerLogsKql.TS).map(LogsTableCell::getValueAsDateTime).orElse(null);
-                    OffsetDateTime ing = row.getColumnValue(ContainerLogsKql.INGESTED).map(LogsTableCell::getValueAsDateTime).orElse(null);
-                    if (time == null || ing == null) {
-                        continue;
+        return execute(
+                kql,
+                null,
+                new Deadline("follow poll", clock.instant().plus(deadline)),
+                (result, raw) -> {
+                    if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {
+                        QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
+                        if (problem == null || !problem.onlyWarnings()) {
+                            throw DockerApiException.system(
+                                    "Log Analytics returned a partial result: "
+                                            + (problem != null ? problem.describe() : describe(result)),
+                                    null);
+                        }
                     }
-                    rows.add(new FollowRow(time.toInstant(), ing.toInstant(),
-                            cell(row, ContainerLogsKql.REPLICA), cell(row, ContainerLogsKql.CONTAINER),
-                            StreamType.ofColumn(cell(row, ContainerLogsKql.STREAM)), cell(row, ContainerLogsKql.LINE)));
-                }
-                break; // PrimaryResult only
-            }
-            return rows;
-        }, List.of());
+                    List<FollowRow> rows = new ArrayList<>();
+                    for (LogsTable t : result.getAllTables()) {
+                        for (LogsTableRow row : t.getRows()) {
+                            OffsetDateTime time = row.getColumnValue(ContainerLogsKql.TS)
+                                    .map(LogsTableCell::getValueAsDateTime)
+                                    .orElse(null);
+                            OffsetDateTime ing = row.getColumnValue(ContainerLogsKql.INGESTED)
+                                    .map(LogsTableCell::getValueAsDateTime)
+                                    .orElse(null);
+                            if (time == null || ing == null) {
+                                continue;
+                            }
+                            rows.add(new FollowRow(
+                                    time.toInstant(),
+                                    ing.toInstant(),
+                                    cell(row, ContainerLogsKql.REPLICA),
+                                    cell(row, ContainerLogsKql.CONTAINER),
+                                    StreamType.ofColumn(cell(row, ContainerLogsKql.STREAM)),
+                                    cell(row, ContainerLogsKql.LINE)));
+                        }
+                        break; // PrimaryResult only
+                    }
+                    return rows;
+                },
+                List.of());
     }
 
     private static String cell(LogsTableRow row, String column) {
@@ -316,8 +350,12 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
         }
     }
 
-    private <T> T execute(String kql, QueryTimeInterval timespan, Deadline until,
-                          java.util.function.BiFunction<LogsQueryResult, ResponseCapture.Holder, T> mapper, T noTables) {
+    private <T> T execute(
+            String kql,
+            QueryTimeInterval timespan,
+            Deadline until,
+            java.util.function.BiFunction<LogsQueryResult, ResponseCapture.Holder, T> mapper,
+            T noTables) {
         String workspaceId = workspace.customerId();
         int attempt = 0;
         String failure = null;
@@ -325,10 +363,14 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
         while (true) {
             Duration serverTimeout = serverTimeout(until, wait);
             if (serverTimeout == null) {
-                throw DockerApiException.unavailable("Log Analytics: the " + until.what + " deadline of "
-                        + seconds(deadline) + " s " + (attempt == 0 ? "passed after " + until.queries + " quer"
-                        + (until.queries == 1 ? "y" : "ies") : "leaves no time to retry after " + attempt + " attempt"
-                        + (attempt == 1 ? "" : "s") + ": " + failure), null);
+                throw DockerApiException.unavailable(
+                        "Log Analytics: the " + until.what + " deadline of "
+                                + seconds(deadline) + " s "
+                                + (attempt == 0
+                                        ? "passed after " + until.queries + " quer" + (until.queries == 1 ? "y" : "ies")
+                                        : "leaves no time to retry after " + attempt + " attempt"
+                                                + (attempt == 1 ? "" : "s") + ": " + failure),
+                        null);
             }
             if (!wait.isZero()) {
                 try {
@@ -343,22 +385,34 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             Instant sent = clock.instant();
             until.queries++;
             try {
-                LogsQueryResult result = client.queryWorkspaceWithResponse(workspaceId, kql, timespan,
-                        new LogsQueryOptions().setServerTimeout(serverTimeout),
-                        new Context(ResponseCapture.KEY, raw)).getValue();
+                LogsQueryResult result = client.queryWorkspaceWithResponse(
+                                workspaceId,
+                                kql,
+                                timespan,
+                                new LogsQueryOptions().setServerTimeout(serverTimeout),
+                                new Context(ResponseCapture.KEY, raw))
+                        .getValue();
                 return mapper.apply(result, raw);
             } catch (HttpResponseException e) {
                 int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
                 QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
                 String described = "HTTP " + status + (problem == null ? "" : " " + problem.describe());
-                if (status == 400 && table == LogTable.AUTO && problem != null
+                if (status == 400
+                        && table == LogTable.AUTO
+                        && problem != null
                         && problem.describe().contains("at least one operand")) {
                     return noTables; // neither table exists yet: nothing was ever logged
                 }
-                if (status == 504 && !Duration.between(sent, clock.instant()).plusSeconds(1).minus(serverTimeout).isNegative()) {
-                    throw DockerApiException.unavailable("Log Analytics query timed out: it ran into its server timeout of "
-                            + serverTimeout.toSeconds() + " s (Prefer: wait, what was left of the " + until.what
-                            + " deadline of " + seconds(deadline) + " s): " + described, e);
+                if (status == 504
+                        && !Duration.between(sent, clock.instant())
+                                .plusSeconds(1)
+                                .minus(serverTimeout)
+                                .isNegative()) {
+                    throw DockerApiException.unavailable(
+                            "Log Analytics query timed out: it ran into its server timeout of "
+                                    + serverTimeout.toSeconds() + " s (Prefer: wait, what was left of the " + until.what
+                                    + " deadline of " + seconds(deadline) + " s): " + described,
+                            e);
                 }
                 if (!(status == 429 || status >= 500)) {
                     throw DockerApiException.system("Log Analytics query failed: " + described, e);
@@ -369,11 +423,19 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                 throw e;
             } catch (RuntimeException e) {
                 Duration clientTimeout = serverTimeout.plus(CLIENT_TIMEOUT_BUFFER);
-                if (timedOut(e) || !Duration.between(sent, clock.instant()).plusSeconds(1).minus(clientTimeout).isNegative()) {
-                    throw DockerApiException.unavailable("Log Analytics query timed out: no answer within "
-                            + clientTimeout.toSeconds() + " s (its server timeout of " + serverTimeout.toSeconds()
-                            + " s plus the client's " + CLIENT_TIMEOUT_BUFFER.toSeconds() + " s; the " + until.what
-                            + " deadline is " + seconds(deadline) + " s)", e);
+                if (timedOut(e)
+                        || !Duration.between(sent, clock.instant())
+                                .plusSeconds(1)
+                                .minus(clientTimeout)
+                                .isNegative()) {
+                    throw DockerApiException.unavailable(
+                            "Log Analytics query timed out: no answer within "
+                                    + clientTimeout.toSeconds() + " s (its server timeout of "
+                                    + serverTimeout.toSeconds()
+                                    + " s plus the client's " + CLIENT_TIMEOUT_BUFFER.toSeconds() + " s; the "
+                                    + until.what
+                                    + " deadline is " + seconds(deadline) + " s)",
+                            e);
                 }
                 failure = "unreachable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
                 wait = backoff(attempt);
@@ -388,14 +450,19 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * maximum; null when less than a second is left.
      */
     Duration serverTimeout(Deadline until, Duration wait) {
-        long seconds = Duration.between(clock.instant().plus(wait), until.at).minus(CLIENT_TIMEOUT_BUFFER).toSeconds();
+        long seconds = Duration.between(clock.instant().plus(wait), until.at)
+                .minus(CLIENT_TIMEOUT_BUFFER)
+                .toSeconds();
         return seconds < 1 ? null : Duration.ofSeconds(Math.min(seconds, MAX_SERVER_TIMEOUT.toSeconds()));
     }
 
     /** {@code 170} or {@code 7.9}: a duration in seconds for a message. */
     static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? String.valueOf(d.toSeconds())
-                : java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
+        return d.toMillis() % 1000 == 0
+                ? String.valueOf(d.toSeconds())
+                : java.math.BigDecimal.valueOf(d.toMillis(), 3)
+                        .stripTrailingZeros()
+                        .toPlainString();
     }
 
     /** Whether a transport failure is the client's response timeout. */
@@ -415,8 +482,10 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                 return new Page(List.of(), true);
             }
             if (problem == null || !problem.onlyWarnings()) {
-                throw DockerApiException.system("Log Analytics returned a partial result: "
-                        + (problem != null ? problem.describe() : describe(result)), null);
+                throw DockerApiException.system(
+                        "Log Analytics returned a partial result: "
+                                + (problem != null ? problem.describe() : describe(result)),
+                        null);
             }
         } else if (result.getQueryResultStatus() == LogsQueryResultStatus.FAILURE) {
             throw DockerApiException.system("Log Analytics query failed: " + describe(result), null);
@@ -429,8 +498,12 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                 if (time == null) {
                     continue;
                 }
-                String stream = row.getColumnValue(ContainerLogsKql.STREAM).map(LogsTableCell::getValueAsString).orElse(null);
-                String text = row.getColumnValue(ContainerLogsKql.LINE).map(LogsTableCell::getValueAsString).orElse("");
+                String stream = row.getColumnValue(ContainerLogsKql.STREAM)
+                        .map(LogsTableCell::getValueAsString)
+                        .orElse(null);
+                String text = row.getColumnValue(ContainerLogsKql.LINE)
+                        .map(LogsTableCell::getValueAsString)
+                        .orElse("");
                 lines.add(new LogLine(time.toInstant(), StreamType.ofColumn(stream), text));
             }
             break; // PrimaryResult only
@@ -439,7 +512,9 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     }
 
     private static String describe(LogsQueryResult result) {
-        return result.getError() == null ? "no details" : result.getError().getCode() + ": " + result.getError().getMessage();
+        return result.getError() == null
+                ? "no details"
+                : result.getError().getCode() + ": " + result.getError().getMessage();
     }
 
     /**
@@ -454,7 +529,8 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
         Instant end = window.to() != null ? window.to() : clock.instant();
         Instant start = window.from().minus(TIMESPAN_BEFORE).truncatedTo(ChronoUnit.SECONDS);
         Instant stop = end.plus(TIMESPAN_AFTER).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        return new QueryTimeInterval(OffsetDateTime.ofInstant(start, ZoneOffset.UTC), OffsetDateTime.ofInstant(stop, ZoneOffset.UTC));
+        return new QueryTimeInterval(
+                OffsetDateTime.ofInstant(start, ZoneOffset.UTC), OffsetDateTime.ofInstant(stop, ZoneOffset.UTC));
     }
 
     private Optional<Duration> retryAfter(HttpResponseException e) {
@@ -469,8 +545,9 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
         } catch (NumberFormatException nfe) {
             try {
-                Instant at = java.time.ZonedDateTime.parse(value.trim(),
-                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = java.time.ZonedDateTime.parse(
+                                value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 return Optional.of(Duration.ofMillis(Math.max(0, at.toEpochMilli() - clock.millis())));
             } catch (RuntimeException ignored) {
                 return Optional.empty();

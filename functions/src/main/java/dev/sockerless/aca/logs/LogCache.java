@@ -12,8 +12,7 @@ import java.util.Optional;
 public interface LogCache {
 
     /** A followed container and when a reader last asked about it. */
-    record Follower(String containerId, Instant lastReadAt) {
-    }
+    record Follower(String containerId, Instant lastReadAt) {}
 
     /** Records that a reader asked about the container now: it is followed from now on (again). */
     void markRead(String containerId, Instant at);

@@ -43,13 +43,19 @@ public final class LogLineFormatter {
         StringBuilder b = new StringBuilder();
         for (byte c : (s == null ? "" : s).getBytes(StandardCharsets.UTF_8)) {
             int u = c & 0xff;
-            if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')
-                    || u == '-' || u == '_' || u == '.' || u == '~') {
+            if ((u >= 'a' && u <= 'z')
+                    || (u >= 'A' && u <= 'Z')
+                    || (u >= '0' && u <= '9')
+                    || u == '-'
+                    || u == '_'
+                    || u == '.'
+                    || u == '~') {
                 b.append((char) u);
             } else if (u == ' ') {
                 b.append('+');
             } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(u >> 4, 16)))
+                b.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(u >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(u & 0xf, 16)));
             }
         }

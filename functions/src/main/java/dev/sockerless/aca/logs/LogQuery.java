@@ -8,8 +8,14 @@ import java.util.Optional;
  * precision, empty = unbounded), how many of the last lines ({@link #ALL} = every line, 0 = none), and the line
  * prefixes.
  */
-public record LogQuery(boolean stdout, boolean stderr, Optional<Instant> since, Optional<Instant> until, int tail,
-                       boolean timestamps, boolean details) {
+public record LogQuery(
+        boolean stdout,
+        boolean stderr,
+        Optional<Instant> since,
+        Optional<Instant> until,
+        int tail,
+        boolean timestamps,
+        boolean details) {
 
     /** {@code tail} value meaning every line. */
     public static final int ALL = -1;

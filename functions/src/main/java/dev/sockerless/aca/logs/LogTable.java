@@ -27,7 +27,9 @@ public enum LogTable {
                 return t;
             }
         }
-        throw DockerApiException.system("configuration: SOCKERLESS_LOG_TABLE has a malformed entry '" + value
-                + "': expected auto, ContainerAppConsoleLogs_CL or ContainerAppConsoleLogs", null);
+        throw DockerApiException.system(
+                "configuration: SOCKERLESS_LOG_TABLE has a malformed entry '" + value
+                        + "': expected auto, ContainerAppConsoleLogs_CL or ContainerAppConsoleLogs",
+                null);
     }
 }

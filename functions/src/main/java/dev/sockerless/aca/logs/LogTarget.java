@@ -10,8 +10,8 @@ import java.util.TreeMap;
  * it has a TTY (raw stream instead of multiplexed frames). The names are checked against ACA's naming rules before
  * any query is built ({@link ContainerLogsKql}).
  */
-public record LogTarget(String jobName, String executionName, String containerName, Map<String, String> labels,
-                        boolean tty) {
+public record LogTarget(
+        String jobName, String executionName, String containerName, Map<String, String> labels, boolean tty) {
 
     public LogTarget {
         Objects.requireNonNull(jobName, "jobName");

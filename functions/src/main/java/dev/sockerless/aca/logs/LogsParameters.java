@@ -1,7 +1,6 @@
 package dev.sockerless.aca.logs;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +17,7 @@ public final class LogsParameters {
     private static final Pattern TIMESTAMP = Pattern.compile("([+-]?[0-9]+)(?:\\.([0-9]+))?");
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
 
-    private LogsParameters() {
-    }
+    private LogsParameters() {}
 
     public static LogQuery parse(Map<String, String> params) {
         boolean stdout = flag(params, "stdout");
@@ -34,8 +32,14 @@ public final class LogsParameters {
         Optional<Instant> until = Optional.ofNullable(params.get("until"))
                 .filter(s -> !s.isEmpty() && !s.equals("0"))
                 .map(s -> timestamp("until", s));
-        return new LogQuery(stdout, stderr, since, until, tail(params.get("tail")),
-                flag(params, "timestamps"), flag(params, "details"));
+        return new LogQuery(
+                stdout,
+                stderr,
+                since,
+                until,
+                tail(params.get("tail")),
+                flag(params, "timestamps"),
+                flag(params, "details"));
     }
 
     /** Docker's form booleans ({@code httputils.BoolValue}): absent, "", 0, no, false, none are false. */

@@ -11,7 +11,6 @@ import dev.sockerless.aca.arm.ArmEndpoint;
 import dev.sockerless.aca.arm.ArmErrors;
 import dev.sockerless.aca.arm.ArmManagers;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -41,15 +40,18 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         private static final Pattern ID = Pattern.compile(
                 "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.App/managedEnvironments/([^/]+)/?",
                 Pattern.CASE_INSENSITIVE);
-        private static final Pattern RESOURCE_GROUP = Pattern.compile("[-\\w.()]{0,89}[-\\w()]", Pattern.UNICODE_CHARACTER_CLASS);
+        private static final Pattern RESOURCE_GROUP =
+                Pattern.compile("[-\\w.()]{0,89}[-\\w()]", Pattern.UNICODE_CHARACTER_CLASS);
         private static final Pattern NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])?");
 
         /** The id's parts, or a configuration error naming {@code SOCKERLESS_ACA_ENVIRONMENT_ID}. */
         public static EnvironmentId parse(String id) {
             Matcher m = id == null ? null : ID.matcher(id.trim());
             if (m == null || !m.matches()) {
-                throw malformed(id, "expected /subscriptions/<subscription>/resourceGroups/<group>"
-                        + "/providers/Microsoft.App/managedEnvironments/<name>");
+                throw malformed(
+                        id,
+                        "expected /subscriptions/<subscription>/resourceGroups/<group>"
+                                + "/providers/Microsoft.App/managedEnvironments/<name>");
             }
             if (!GUID.matcher(m.group(1)).matches()) {
                 throw malformed(id, "the subscription must be a GUID");
@@ -70,8 +72,8 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         }
 
         private static DockerApiException malformed(String id, String why) {
-            return DockerApiException.system("configuration: " + ENVIRONMENT_SETTING + " has a malformed entry '" + id
-                    + "': " + why, null);
+            return DockerApiException.system(
+                    "configuration: " + ENVIRONMENT_SETTING + " has a malformed entry '" + id + "': " + why, null);
         }
     }
 
@@ -81,8 +83,7 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
      *
      * @param customerId the workspace's customer ID, or null when the environment names none
      */
-    public record Facts(String location, boolean workloadProfiles, String destination, String customerId) {
-    }
+    public record Facts(String location, boolean workloadProfiles, String destination, String customerId) {}
 
     private final EnvironmentId environment;
     private final Function<EnvironmentId, ManagedEnvironment> reader;
@@ -104,19 +105,23 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
      *
      * @param httpClient the HTTP client, or null for the SDK's default
      */
-    public static ManagedEnvironmentWorkspace fromArm(String environmentId, String armEndpoint, TokenCredential credential,
-                                                      HttpClient httpClient) {
+    public static ManagedEnvironmentWorkspace fromArm(
+            String environmentId, String armEndpoint, TokenCredential credential, HttpClient httpClient) {
         return fromArm(environmentId, armEndpoint, credential, httpClient, null);
     }
 
     /** As {@link #fromArm(String, String, TokenCredential, HttpClient)}, with retry options (null: the SDK's). */
-    static ManagedEnvironmentWorkspace fromArm(String environmentId, String armEndpoint, TokenCredential credential,
-                                               HttpClient httpClient, RetryOptions retries) {
+    static ManagedEnvironmentWorkspace fromArm(
+            String environmentId,
+            String armEndpoint,
+            TokenCredential credential,
+            HttpClient httpClient,
+            RetryOptions retries) {
         EnvironmentId id = EnvironmentId.parse(environmentId);
-        ContainerAppsApiManager manager = ArmManagers.containerApps(ArmEndpoint.parse(armEndpoint), id.subscription(),
-                () -> credential, httpClient, retries);
-        return new ManagedEnvironmentWorkspace(id,
-                env -> manager.managedEnvironments().getByResourceGroup(env.resourceGroup(), env.name()));
+        ContainerAppsApiManager manager = ArmManagers.containerApps(
+                ArmEndpoint.parse(armEndpoint), id.subscription(), () -> credential, httpClient, retries);
+        return new ManagedEnvironmentWorkspace(
+                id, env -> manager.managedEnvironments().getByResourceGroup(env.resourceGroup(), env.name()));
     }
 
     public EnvironmentId environment() {
@@ -163,23 +168,30 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
             throw e;
         } catch (RuntimeException e) {
             Throwable cause = ArmErrors.unwrap(e);
-            throw DockerApiException.unavailable("cannot read the Container Apps environment " + environment
-                    + " from ARM (for its Log Analytics workspace, location or workload profiles): " + cause, e);
+            throw DockerApiException.unavailable(
+                    "cannot read the Container Apps environment " + environment
+                            + " from ARM (for its Log Analytics workspace, location or workload profiles): " + cause,
+                    e);
         }
         if (env == null) {
-            throw DockerApiException.system("the Container Apps environment " + environment + " (" + ENVIRONMENT_SETTING
-                    + ") was not found", null);
+            throw DockerApiException.system(
+                    "the Container Apps environment " + environment + " (" + ENVIRONMENT_SETTING + ") was not found",
+                    null);
         }
         AppLogsConfiguration logs = env.appLogsConfiguration();
         String destination = logs == null || logs.destination() == null ? "none" : logs.destination();
-        String found = logs == null || logs.logAnalyticsConfiguration() == null ? null
+        String found = logs == null || logs.logAnalyticsConfiguration() == null
+                ? null
                 : logs.logAnalyticsConfiguration().customerId();
         if (env.location() == null || env.location().isBlank()) {
-            throw DockerApiException.unavailable("ARM returned the Container Apps environment " + environment
-                    + " without its location", null);
+            throw DockerApiException.unavailable(
+                    "ARM returned the Container Apps environment " + environment + " without its location", null);
         }
-        Facts read = new Facts(env.location(), env.workloadProfiles() != null && !env.workloadProfiles().isEmpty(),
-                destination, found == null || found.isBlank() ? null : found);
+        Facts read = new Facts(
+                env.location(),
+                env.workloadProfiles() != null && !env.workloadProfiles().isEmpty(),
+                destination,
+                found == null || found.isBlank() ? null : found);
         facts = read;
         return read;
     }
@@ -188,29 +200,38 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
         String found = f.customerId();
         String destination = f.destination();
         if (found == null) {
-            throw DockerApiException.system("configuration: the Container Apps environment " + environment
-                    + " names no Log Analytics workspace (its logs destination is '" + destination + "'; only"
-                    + " 'log-analytics' names one, 'azure-monitor' links it through a diagnostic setting): set "
-                    + WORKSPACE_SETTING + " to the workspace's customer ID", null);
+            throw DockerApiException.system(
+                    "configuration: the Container Apps environment " + environment
+                            + " names no Log Analytics workspace (its logs destination is '" + destination + "'; only"
+                            + " 'log-analytics' names one, 'azure-monitor' links it through a diagnostic setting): set "
+                            + WORKSPACE_SETTING + " to the workspace's customer ID",
+                    null);
         }
-        return WorkspaceLocator.check(found, "the logAnalyticsConfiguration.customerId of the Container Apps environment "
-                + environment);
+        return WorkspaceLocator.check(
+                found, "the logAnalyticsConfiguration.customerId of the Container Apps environment " + environment);
     }
 
     private DockerApiException armFailure(HttpResponseException e) {
         int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
         String detail = "HTTP " + status + ArmErrors.describe(e);
         if (status == 404) {
-            return DockerApiException.system("the Container Apps environment " + environment + " (" + ENVIRONMENT_SETTING
-                    + ") was not found: ARM answered " + detail, e);
+            return DockerApiException.system(
+                    "the Container Apps environment " + environment + " (" + ENVIRONMENT_SETTING
+                            + ") was not found: ARM answered " + detail,
+                    e);
         }
         if (status == 401 || status == 403) {
-            return DockerApiException.system("cannot read the Container Apps environment " + environment
-                    + " (for its Log Analytics workspace, location or workload profiles): ARM answered " + detail
-                    + " (the app's identity needs read access to the environment, or set " + WORKSPACE_SETTING
-                    + ", SOCKERLESS_ACA_LOCATION and SOCKERLESS_ACA_ENVIRONMENT_TYPE)", e);
+            return DockerApiException.system(
+                    "cannot read the Container Apps environment " + environment
+                            + " (for its Log Analytics workspace, location or workload profiles): ARM answered "
+                            + detail
+                            + " (the app's identity needs read access to the environment, or set " + WORKSPACE_SETTING
+                            + ", SOCKERLESS_ACA_LOCATION and SOCKERLESS_ACA_ENVIRONMENT_TYPE)",
+                    e);
         }
-        return DockerApiException.unavailable("cannot read the Container Apps environment " + environment
-                + " from ARM (for its Log Analytics workspace, location or workload profiles): " + detail, e);
+        return DockerApiException.unavailable(
+                "cannot read the Container Apps environment " + environment
+                        + " from ARM (for its Log Analytics workspace, location or workload profiles): " + detail,
+                e);
     }
 }

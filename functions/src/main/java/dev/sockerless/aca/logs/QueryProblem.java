@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,8 @@ import java.util.List;
  * The {@code error} object of a query response ({@code {"error":{"code","message","details":[{"innererror":{...,
  * "severityName"}}],"innererror":{...}}}}), read from the raw body without building the tables.
  */
-record QueryProblem(String code, String message, List<String> innerMessages, boolean onlyWarnings, boolean resultTooLarge) {
+record QueryProblem(
+        String code, String message, List<String> innerMessages, boolean onlyWarnings, boolean resultTooLarge) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final String TOO_LARGE = "E_QUERY_RESULT_SET_TOO_LARGE";
@@ -68,7 +68,8 @@ record QueryProblem(String code, String message, List<String> innerMessages, boo
                 inner.add(text);
             }
             String severity = n.path("severityName").asText("");
-            if (!severity.equalsIgnoreCase("Warning") && !severity.equalsIgnoreCase("Information")
+            if (!severity.equalsIgnoreCase("Warning")
+                    && !severity.equalsIgnoreCase("Information")
                     && !(n.path("innererror").isObject())) {
                 warningsOnly[0] = false; // the innermost entry decides
             }

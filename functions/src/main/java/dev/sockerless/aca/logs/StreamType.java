@@ -2,7 +2,10 @@ package dev.sockerless.aca.logs;
 
 /** The stream of a frame, with its stdcopy header byte ({@code pkg/stdcopy}: stdin 0, stdout 1, stderr 2, system error 3). */
 public enum StreamType {
-    STDIN(0), STDOUT(1), STDERR(2), SYSTEM_ERROR(3);
+    STDIN(0),
+    STDOUT(1),
+    STDERR(2),
+    SYSTEM_ERROR(3);
 
     private final int headerByte;
 

@@ -24,12 +24,11 @@ public final class SystemLogsKql {
     static final String CONTAINER = "container";
     static final String LINE = "line";
     static final int ROWS = 20;
-    private static final Pattern TERMINATED_TEXT = Pattern.compile(
-            "Container '([^']*)' was terminated with exit code '(-?\\d+)'");
+    private static final Pattern TERMINATED_TEXT =
+            Pattern.compile("Container '([^']*)' was terminated with exit code '(-?\\d+)'");
     private static final Pattern ANY_CODE = Pattern.compile("exit code '(-?\\d+)'");
 
-    private SystemLogsKql() {
-    }
+    private SystemLogsKql() {}
 
     public static String exitCodes(LogTarget t) {
         ContainerLogsKql.checkNames(t);
@@ -51,8 +50,7 @@ public final class SystemLogsKql {
     }
 
     /** One system log row: its container column (may be empty) and text. */
-    public record Row(String container, String line) {
-    }
+    public record Row(String container, String line) {}
 
     /**
      * The newest exit code of {@code container} among {@code rows} (newest first): the row's container column, else

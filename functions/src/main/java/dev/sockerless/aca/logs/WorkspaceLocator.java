@@ -1,7 +1,6 @@
 package dev.sockerless.aca.logs;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.regex.Pattern;
 
 /**
@@ -24,8 +23,10 @@ public interface WorkspaceLocator {
     /** The value if it is a GUID, else a configuration error naming where it came from. */
     static String check(String customerId, String from) {
         if (customerId == null || !GUID.matcher(customerId.trim()).matches()) {
-            throw DockerApiException.system("configuration: " + from + " must be the workspace's customer ID (a GUID), not '"
-                    + customerId + "'", null);
+            throw DockerApiException.system(
+                    "configuration: " + from + " must be the workspace's customer ID (a GUID), not '" + customerId
+                            + "'",
+                    null);
         }
         return customerId.trim().toLowerCase();
     }

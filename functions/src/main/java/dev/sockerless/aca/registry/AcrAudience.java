@@ -26,11 +26,14 @@ public record AcrAudience(String uri) {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException("not a URL");
         }
-        if (!"https".equals(parsed.getScheme()) || parsed.getHost() == null || parsed.getRawQuery() != null
-                || parsed.getRawFragment() != null || parsed.getRawUserInfo() != null
+        if (!"https".equals(parsed.getScheme())
+                || parsed.getHost() == null
+                || parsed.getRawQuery() != null
+                || parsed.getRawFragment() != null
+                || parsed.getRawUserInfo() != null
                 || !(parsed.getRawPath() == null || parsed.getRawPath().isEmpty())) {
-            throw new IllegalArgumentException("expected https://<host> without a path, such as "
-                    + "https://containerregistry.azure.net");
+            throw new IllegalArgumentException(
+                    "expected https://<host> without a path, such as " + "https://containerregistry.azure.net");
         }
         uri = uri.toLowerCase(Locale.ROOT);
     }

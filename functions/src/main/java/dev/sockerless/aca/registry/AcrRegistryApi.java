@@ -11,7 +11,6 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -27,7 +26,9 @@ public final class AcrRegistryApi implements RegistryApi {
 
     /** A bounded retry budget: the SDK's default retries a refused token exchange for over a minute. */
     public static final RetryOptions RETRIES = new RetryOptions(new ExponentialBackoffOptions()
-            .setMaxRetries(2).setBaseDelay(Duration.ofMillis(200)).setMaxDelay(Duration.ofSeconds(2)));
+            .setMaxRetries(2)
+            .setBaseDelay(Duration.ofMillis(200))
+            .setMaxDelay(Duration.ofSeconds(2)));
 
     private final ContainerRegistryContentClient client;
 
@@ -51,8 +52,12 @@ public final class AcrRegistryApi implements RegistryApi {
      *
      * @param httpClient the HTTP client, or null for the SDK's default
      */
-    public static ContainerRegistryContentClient client(String registry, String repository, TokenCredential credential,
-                                                        AcrAudience audience, HttpClient httpClient) {
+    public static ContainerRegistryContentClient client(
+            String registry,
+            String repository,
+            TokenCredential credential,
+            AcrAudience audience,
+            HttpClient httpClient) {
         return new ContainerRegistryContentClientBuilder()
                 .endpoint("https://" + registry)
                 .repositoryName(repository)
@@ -77,7 +82,9 @@ public final class AcrRegistryApi implements RegistryApi {
         if (Digest.isDigest(reference) && !computed.equals(Digest.parse(reference))) {
             throw DockerApiException.invalid("manifest verification failed for digest " + reference);
         }
-        String served = result.getManifestMediaType() == null ? null : result.getManifestMediaType().toString();
+        String served = result.getManifestMediaType() == null
+                ? null
+                : result.getManifestMediaType().toString();
         return new FetchedManifest(bytes, Manifests.mediaTypeOf(bytes, served), computed);
     }
 
@@ -106,8 +113,11 @@ public final class AcrRegistryApi implements RegistryApi {
             throw DockerApiException.unauthorized("unauthorized: " + firstLine(e.getMessage()));
         } catch (HttpResponseException e) {
             int status = e.getResponse() == null ? 500 : e.getResponse().getStatusCode();
-            byte[] body = e.getResponse() == null ? new byte[0]
-                    : Optional.ofNullable(e.getResponse().getBodyAsBinaryData()).map(b -> b.toBytes()).orElse(new byte[0]);
+            byte[] body = e.getResponse() == null
+                    ? new byte[0]
+                    : Optional.ofNullable(e.getResponse().getBodyAsBinaryData())
+                            .map(b -> b.toBytes())
+                            .orElse(new byte[0]);
             if (status == 404 && RegistryErrors.parse(body).isEmpty()) {
                 // The SDK consumes the error body; a 404 from the data plane is an unknown manifest or blob.
                 throw DockerApiException.notFound("manifest unknown: " + firstLine(e.getMessage()));
@@ -117,8 +127,8 @@ public final class AcrRegistryApi implements RegistryApi {
             if (e instanceof DockerApiException d) {
                 throw d;
             }
-            throw DockerApiException.unavailable("cannot reach registry " + client.getEndpoint() + ": "
-                    + firstLine(e.getMessage()), e);
+            throw DockerApiException.unavailable(
+                    "cannot reach registry " + client.getEndpoint() + ": " + firstLine(e.getMessage()), e);
         }
     }
 
@@ -157,7 +167,6 @@ public final class AcrRegistryApi implements RegistryApi {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -3,7 +3,6 @@ package dev.sockerless.aca.registry;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 
 /**
@@ -23,8 +22,7 @@ public final class BoundedJson {
         }
     }
 
-    private BoundedJson() {
-    }
+    private BoundedJson() {}
 
     /** The tree of {@code raw} (null for an empty document), refusing one with too many tokens. */
     public static JsonNode readTree(ObjectMapper mapper, byte[] raw) throws IOException {

@@ -8,7 +8,8 @@ import java.util.Map;
  * @param platform    the platform of an index entry, or {@code null}
  * @param annotations never null
  */
-public record Descriptor(String mediaType, Digest digest, long size, Platform platform, Map<String, String> annotations) {
+public record Descriptor(
+        String mediaType, Digest digest, long size, Platform platform, Map<String, String> annotations) {
 
     public Descriptor {
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.registry;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -24,7 +23,9 @@ public record Digest(String hex) {
 
     /** Parses {@code sha256:<hex>}; anything else is an invalid-parameter error quoting the input. */
     public static Digest parse(String text) {
-        if (text == null || !text.startsWith(ALGORITHM + ":") || !HEX64.matcher(text.substring(7)).matches()) {
+        if (text == null
+                || !text.startsWith(ALGORITHM + ":")
+                || !HEX64.matcher(text.substring(7)).matches()) {
             throw DockerApiException.invalid("invalid digest format: " + text);
         }
         return new Digest(text.substring(7));
@@ -32,7 +33,9 @@ public record Digest(String hex) {
 
     /** True when {@code text} is a well-formed SHA-256 digest. */
     public static boolean isDigest(String text) {
-        return text != null && text.startsWith(ALGORITHM + ":") && HEX64.matcher(text.substring(7)).matches();
+        return text != null
+                && text.startsWith(ALGORITHM + ":")
+                && HEX64.matcher(text.substring(7)).matches();
     }
 
     /** The SHA-256 digest of {@code bytes}. */

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.registry;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -25,8 +24,8 @@ public record ImageReference(String registry, String repository, String tag, Dig
     private static final String SEPARATOR = "(?:[._]|__|[-]+)";
     private static final String PATH_COMPONENT = ALNUM + "(?:" + SEPARATOR + ALNUM + ")*";
     private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-    private static final String DOMAIN = "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])"
-            + "(?::[0-9]+)?";
+    private static final String DOMAIN =
+            "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])" + "(?::[0-9]+)?";
     private static final Pattern PATH = Pattern.compile(PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*");
     private static final Pattern DOMAIN_PATTERN = Pattern.compile(DOMAIN);
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
@@ -47,8 +46,8 @@ public record ImageReference(String registry, String repository, String tag, Dig
             throw invalidFormat(String.valueOf(input));
         }
         if (ANCHORED_ID.matcher(input).matches()) {
-            throw DockerApiException.invalid("invalid repository name (" + input
-                    + "), cannot specify 64-byte hexadecimal strings");
+            throw DockerApiException.invalid(
+                    "invalid repository name (" + input + "), cannot specify 64-byte hexadecimal strings");
         }
         // Split off the digest, then the tag (a ':' after the last '/').
         String rest = input;
@@ -76,8 +75,11 @@ public record ImageReference(String registry, String repository, String tag, Dig
         String remainder;
         int slash = name.indexOf('/');
         String first = slash < 0 ? "" : name.substring(0, slash);
-        if (slash < 0 || (!first.contains(".") && !first.contains(":") && !first.equals("localhost")
-                && first.toLowerCase(Locale.ROOT).equals(first))) {
+        if (slash < 0
+                || (!first.contains(".")
+                        && !first.contains(":")
+                        && !first.equals("localhost")
+                        && first.toLowerCase(Locale.ROOT).equals(first))) {
             registry = DOCKER_HUB;
             remainder = name;
         } else {
@@ -94,8 +96,8 @@ public record ImageReference(String registry, String repository, String tag, Dig
             remainder = "library/" + remainder;
         }
         if (!remainder.toLowerCase(Locale.ROOT).equals(remainder)) {
-            throw DockerApiException.invalid("invalid reference format: repository name (" + remainder
-                    + ") must be lowercase");
+            throw DockerApiException.invalid(
+                    "invalid reference format: repository name (" + remainder + ") must be lowercase");
         }
         if (!PATH.matcher(remainder).matches()) {
             throw invalidFormat(input);

@@ -3,7 +3,6 @@ package dev.sockerless.aca.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,8 +36,7 @@ public final class Manifests {
         }
     }
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     /**
      * The media type of a manifest: its {@code mediaType} field, else the {@code Content-Type} it was served with,
@@ -49,7 +47,8 @@ public final class Manifests {
         String field = root.path("mediaType").asText("");
         String served = MediaType.essence(contentType);
         if (!field.isEmpty() && !served.isEmpty() && isKnown(served) && !field.equals(served)) {
-            throw DockerApiException.invalid("manifest media type mismatch: served as " + served + " but declares " + field);
+            throw DockerApiException.invalid(
+                    "manifest media type mismatch: served as " + served + " but declares " + field);
         }
         if (!field.isEmpty()) {
             return field;
@@ -112,13 +111,17 @@ public final class Manifests {
         Platform platform = null;
         JsonNode p = node.get("platform");
         if (p != null && p.isObject()) {
-            platform = Platform.of(p.path("os").asText(""), p.path("architecture").asText(""),
+            platform = Platform.of(
+                    p.path("os").asText(""),
+                    p.path("architecture").asText(""),
                     p.path("variant").asText(""));
         }
         Map<String, String> annotations = new LinkedHashMap<>();
-        node.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
-        return new Descriptor(node.path("mediaType").asText(""), Digest.parse(digest.asText()), size.asLong(),
-                platform, annotations);
+        node.path("annotations")
+                .fields()
+                .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        return new Descriptor(
+                node.path("mediaType").asText(""), Digest.parse(digest.asText()), size.asLong(), platform, annotations);
     }
 
     static JsonNode readTree(byte[] raw) {

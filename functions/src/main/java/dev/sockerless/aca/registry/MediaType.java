@@ -20,13 +20,13 @@ public final class MediaType {
     public static final String DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
     /** The Accept header of every manifest request: all four modern manifest types (oci-registry §3). */
-    public static final String MANIFEST_ACCEPT = String.join(", ", OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST);
+    public static final String MANIFEST_ACCEPT =
+            String.join(", ", OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST);
 
     private static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_LIST);
     private static final Set<String> MANIFESTS = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
 
-    private MediaType() {
-    }
+    private MediaType() {}
 
     public static boolean isIndex(String mediaType) {
         return INDEXES.contains(mediaType);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.errors.DockerApiException.Kind;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,6 +22,7 @@ public final class OciRegistryClient implements RegistryApi {
 
     /** Manifests larger than this are refused (distribution's and the ACR SDK's limit). */
     public static final long MAX_MANIFEST_BYTES = 4L * 1024 * 1024;
+
     static final int MAX_TOKEN_BODY_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,13 +43,22 @@ public final class OciRegistryClient implements RegistryApi {
 
     /** A cache of the challenges learnt per registry, shared by the clients of one {@link Registries}. */
     static BoundedCache<URI, AuthChallenge> challengeCache() {
-        return new BoundedCache<>(MAX_CHALLENGE_BYTES, (uri, c) -> BoundedCache.weight(uri.toString())
-                + c.parameters().entrySet().stream().mapToLong(e -> BoundedCache.weight(e.getKey())
-                + BoundedCache.weight(e.getValue())).sum());
+        return new BoundedCache<>(
+                MAX_CHALLENGE_BYTES,
+                (uri, c) -> BoundedCache.weight(uri.toString())
+                        + c.parameters().entrySet().stream()
+                                .mapToLong(e -> BoundedCache.weight(e.getKey()) + BoundedCache.weight(e.getValue()))
+                                .sum());
     }
 
-    OciRegistryClient(RegistryTransport transport, URI base, boolean trusted, ImageReference repository,
-                      RegistryCredentials credentials, TokenCache tokens, BoundedCache<URI, AuthChallenge> challenges) {
+    OciRegistryClient(
+            RegistryTransport transport,
+            URI base,
+            boolean trusted,
+            ImageReference repository,
+            RegistryCredentials credentials,
+            TokenCache tokens,
+            BoundedCache<URI, AuthChallenge> challenges) {
         this.transport = transport;
         this.trusted = trusted;
         this.base = base;
@@ -61,8 +70,14 @@ public final class OciRegistryClient implements RegistryApi {
 
     @Override
     public Optional<ManifestHead> head(String reference) {
-        RegistryTransport.Response r = call("HEAD", manifestUri(reference), Map.of("Accept", MediaType.MANIFEST_ACCEPT),
-                null, 0, "head manifest", "pull");
+        RegistryTransport.Response r = call(
+                "HEAD",
+                manifestUri(reference),
+                Map.of("Accept", MediaType.MANIFEST_ACCEPT),
+                null,
+                0,
+                "head manifest",
+                "pull");
         expect(r, 200);
         String digest = r.header("Docker-Content-Digest");
         if (digest == null || !Digest.isDigest(digest)) {
@@ -74,8 +89,14 @@ public final class OciRegistryClient implements RegistryApi {
 
     @Override
     public FetchedManifest manifest(String reference) {
-        RegistryTransport.Response r = call("GET", manifestUri(reference), Map.of("Accept", MediaType.MANIFEST_ACCEPT),
-                null, MAX_MANIFEST_BYTES, "fetch manifest", "pull");
+        RegistryTransport.Response r = call(
+                "GET",
+                manifestUri(reference),
+                Map.of("Accept", MediaType.MANIFEST_ACCEPT),
+                null,
+                MAX_MANIFEST_BYTES,
+                "fetch manifest",
+                "pull");
         expect(r, 200);
         byte[] bytes = r.body();
         Digest computed = Digest.of(bytes);
@@ -97,8 +118,14 @@ public final class OciRegistryClient implements RegistryApi {
             throw DockerApiException.invalid("blob " + descriptor.digest() + " is " + descriptor.size()
                     + " bytes, over the limit of " + maxBytes);
         }
-        RegistryTransport.Response r = call("GET", base.resolve("/v2/" + repository.repository() + "/blobs/"
-                + descriptor.digest()), Map.of(), null, descriptor.size(), "fetch blob", "pull");
+        RegistryTransport.Response r = call(
+                "GET",
+                base.resolve("/v2/" + repository.repository() + "/blobs/" + descriptor.digest()),
+                Map.of(),
+                null,
+                descriptor.size(),
+                "fetch blob",
+                "pull");
         expect(r, 200);
         byte[] bytes = r.body();
         Digest computed = Digest.of(bytes);
@@ -123,8 +150,14 @@ public final class OciRegistryClient implements RegistryApi {
      * Sends with the best authorization known for this endpoint; on a 401 learns the challenge, authenticates and
      * retries once. A Bearer token refused with {@code insufficient_scope} means access is denied.
      */
-    RegistryTransport.Response call(String method, URI uri, Map<String, String> headers, byte[] body,
-                                    long maxBytes, String what, String actions) {
+    RegistryTransport.Response call(
+            String method,
+            URI uri,
+            Map<String, String> headers,
+            byte[] body,
+            long maxBytes,
+            String what,
+            String actions) {
         return call(new RegistryTransport.Request(method, uri, headers, body), maxBytes, what, actions);
     }
 
@@ -140,19 +173,21 @@ public final class OciRegistryClient implements RegistryApi {
      * Sends with a token for {@code scope}: one or more space-separated scopes (a cross-repository mount also needs
      * {@code repository:<from>:pull}), requested as repeated {@code scope} parameters.
      */
-    RegistryTransport.Response callWithScope(RegistryTransport.Request request, long maxBytes, String what,
-                                             String scope) {
+    RegistryTransport.Response callWithScope(
+            RegistryTransport.Request request, long maxBytes, String what, String scope) {
         if (!RegistryTransport.sameAuthority(base, request.uri())) {
             // An upload Location on another host (a storage backend) gets no credentials of ours.
             return transport.send(authorized(request, null), maxBytes, what, trusted);
         }
         AuthChallenge known = challenges.get(base);
         String authorization = known == null ? null : authorization(known, scope, false);
-        RegistryTransport.Response response = transport.send(authorized(request, authorization), maxBytes, what, trusted);
+        RegistryTransport.Response response =
+                transport.send(authorized(request, authorization), maxBytes, what, trusted);
         if (response.status() != 401) {
             return response;
         }
-        AuthChallenge challenge = AuthChallenge.parse(response.header("WWW-Authenticate")).orElse(null);
+        AuthChallenge challenge =
+                AuthChallenge.parse(response.header("WWW-Authenticate")).orElse(null);
         if (challenge == null) {
             return response;
         }
@@ -167,7 +202,8 @@ public final class OciRegistryClient implements RegistryApi {
         }
         response = transport.send(authorized(request, retry), maxBytes, what, trusted);
         if (response.status() == 401) {
-            AuthChallenge again = AuthChallenge.parse(response.header("WWW-Authenticate")).orElse(challenge);
+            AuthChallenge again =
+                    AuthChallenge.parse(response.header("WWW-Authenticate")).orElse(challenge);
             deniedIfInsufficientScope(retry, again);
         }
         return response;
@@ -184,7 +220,9 @@ public final class OciRegistryClient implements RegistryApi {
     }
 
     private static void deniedIfInsufficientScope(String authorization, AuthChallenge challenge) {
-        if (authorization != null && authorization.startsWith("Bearer ") && "insufficient_scope".equals(challenge.error())) {
+        if (authorization != null
+                && authorization.startsWith("Bearer ")
+                && "insufficient_scope".equals(challenge.error())) {
             throw DockerApiException.forbidden("denied: requested access to the resource is denied");
         }
     }
@@ -206,7 +244,8 @@ public final class OciRegistryClient implements RegistryApi {
         if (!challenge.isBearer() || challenge.realm().isEmpty()) {
             return null;
         }
-        TokenCache.Key key = new TokenCache.Key(challenge.realm(), challenge.service(), scope, credentials.cacheIdentity());
+        TokenCache.Key key =
+                new TokenCache.Key(challenge.realm(), challenge.service(), scope, credentials.cacheIdentity());
         if (!fresh) {
             Optional<String> cached = tokens.find(key);
             if (cached.isPresent()) {
@@ -218,7 +257,8 @@ public final class OciRegistryClient implements RegistryApi {
 
     private String fetchToken(AuthChallenge challenge, String scope, TokenCache.Key key) {
         URI realm = BearerRealm.validate(base, challenge.realm());
-        if (!(credentials instanceof RegistryCredentials.Anonymous) && "http".equals(realm.getScheme())
+        if (!(credentials instanceof RegistryCredentials.Anonymous)
+                && "http".equals(realm.getScheme())
                 && !realm.getHost().equalsIgnoreCase(base.getHost())) {
             // plain http shows the credentials to every network hop: only the registry's own host may ask for them so
             throw DockerApiException.invalid("refusing to send credentials to the plain-http token realm "
@@ -245,16 +285,20 @@ public final class OciRegistryClient implements RegistryApi {
                 headers.put("Authorization", basic.header());
             }
             String sep = realm.getRawQuery() == null ? "?" : "&";
-            r = transport.send(new RegistryTransport.Request("GET", URI.create(realm + sep + query), headers, null),
-                    MAX_TOKEN_BODY_BYTES, "fetch token", trusted);
+            r = transport.send(
+                    new RegistryTransport.Request("GET", URI.create(realm + sep + query), headers, null),
+                    MAX_TOKEN_BODY_BYTES,
+                    "fetch token",
+                    trusted);
         }
         if (r.status() == 401 || r.status() == 403) {
             throw DockerApiException.unauthorized("unauthorized: incorrect username or password");
         }
         if (r.status() != 200) {
-            throw new DockerApiException(r.status() >= 500 ? Kind.UNAVAILABLE : Kind.UNAUTHORIZED,
-                    "token server " + realm.getAuthority() + ": " + RegistryErrors.describe(r.status(),
-                            RegistryErrors.parse(r.body()), r.body()));
+            throw new DockerApiException(
+                    r.status() >= 500 ? Kind.UNAVAILABLE : Kind.UNAUTHORIZED,
+                    "token server " + realm.getAuthority() + ": "
+                            + RegistryErrors.describe(r.status(), RegistryErrors.parse(r.body()), r.body()));
         }
         try {
             JsonNode json = JSON.readTree(r.body());
@@ -263,57 +307,83 @@ public final class OciRegistryClient implements RegistryApi {
                 token = json.path("access_token").asText("");
             }
             if (token.isEmpty()) {
-                throw DockerApiException.unavailable("token server " + realm.getAuthority() + " returned no token", null);
+                throw DockerApiException.unavailable(
+                        "token server " + realm.getAuthority() + " returned no token", null);
             }
             tokens.put(key, token, json.path("expires_in").asLong(0));
             return token;
         } catch (IOException e) {
-            throw DockerApiException.unavailable("token server " + realm.getAuthority() + " returned malformed JSON", e);
+            throw DockerApiException.unavailable(
+                    "token server " + realm.getAuthority() + " returned malformed JSON", e);
         }
     }
 
     /** OAuth2 {@code grant_type=refresh_token} at the realm, scopes as repeated parameters. */
-    private RegistryTransport.Response postRefreshToken(URI realm, AuthChallenge challenge, String scope, String refresh) {
-        StringBuilder form = new StringBuilder("grant_type=refresh_token&refresh_token=").append(enc(refresh))
-                .append("&service=").append(enc(challenge.service())).append("&client_id=sockerless");
+    private RegistryTransport.Response postRefreshToken(
+            URI realm, AuthChallenge challenge, String scope, String refresh) {
+        StringBuilder form = new StringBuilder("grant_type=refresh_token&refresh_token=")
+                .append(enc(refresh))
+                .append("&service=")
+                .append(enc(challenge.service()))
+                .append("&client_id=sockerless");
         for (String part : scope.split(" ")) {
             if (!part.isEmpty()) {
                 form.append("&scope=").append(enc(part));
             }
         }
-        return transport.send(new RegistryTransport.Request("POST", realm,
-                Map.of("Content-Type", "application/x-www-form-urlencoded"),
-                form.toString().getBytes(StandardCharsets.UTF_8)), MAX_TOKEN_BODY_BYTES, "fetch token", trusted);
+        return transport.send(
+                new RegistryTransport.Request(
+                        "POST",
+                        realm,
+                        Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                        form.toString().getBytes(StandardCharsets.UTF_8)),
+                MAX_TOKEN_BODY_BYTES,
+                "fetch token",
+                trusted);
     }
 
     /** ACR: the app's Entra token for the registry audience, exchanged for an ACR refresh token. */
     private String exchangeEntraToken(URI realm, AuthChallenge challenge, RegistryCredentials.Entra entra) {
         String entraToken;
         try {
-            entraToken = entra.credential().getTokenSync(new com.azure.core.credential.TokenRequestContext()
-                    .addScopes(entra.audience().scope())).getToken();
+            entraToken = entra.credential()
+                    .getTokenSync(new com.azure.core.credential.TokenRequestContext()
+                            .addScopes(entra.audience().scope()))
+                    .getToken();
         } catch (RuntimeException e) {
-            throw DockerApiException.unavailable("managed identity: cannot get an Entra token for "
-                    + base.getAuthority() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+            throw DockerApiException.unavailable(
+                    "managed identity: cannot get an Entra token for " + base.getAuthority() + ": "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+                    e);
         }
-        String form = "grant_type=access_token&service=" + enc(challenge.service()) + "&access_token=" + enc(entraToken);
-        RegistryTransport.Response r = transport.send(new RegistryTransport.Request("POST", realm.resolve("/oauth2/exchange"),
-                Map.of("Content-Type", "application/x-www-form-urlencoded"), form.getBytes(StandardCharsets.UTF_8)),
-                MAX_TOKEN_BODY_BYTES, "exchange token", trusted);
+        String form =
+                "grant_type=access_token&service=" + enc(challenge.service()) + "&access_token=" + enc(entraToken);
+        RegistryTransport.Response r = transport.send(
+                new RegistryTransport.Request(
+                        "POST",
+                        realm.resolve("/oauth2/exchange"),
+                        Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                        form.getBytes(StandardCharsets.UTF_8)),
+                MAX_TOKEN_BODY_BYTES,
+                "exchange token",
+                trusted);
         if (r.status() == 401 || r.status() == 403) {
             throw DockerApiException.unauthorized("unauthorized: " + base.getAuthority()
                     + " refused the app's identity (does it have AcrPull/AcrPush on the registry? its Entra token"
                     + " was for the audience " + entra.audience() + ", SOCKERLESS_ACR_AUDIENCE)");
         }
         try {
-            String refresh = r.status() == 200 ? JSON.readTree(r.body()).path("refresh_token").asText("") : "";
+            String refresh = r.status() == 200
+                    ? JSON.readTree(r.body()).path("refresh_token").asText("")
+                    : "";
             if (refresh.isEmpty()) {
-                throw DockerApiException.unavailable("token exchange at " + realm.getAuthority() + " failed with status "
-                        + r.status(), null);
+                throw DockerApiException.unavailable(
+                        "token exchange at " + realm.getAuthority() + " failed with status " + r.status(), null);
             }
             return refresh;
         } catch (IOException e) {
-            throw DockerApiException.unavailable("token exchange at " + realm.getAuthority() + " returned malformed JSON", e);
+            throw DockerApiException.unavailable(
+                    "token exchange at " + realm.getAuthority() + " returned malformed JSON", e);
         }
     }
 

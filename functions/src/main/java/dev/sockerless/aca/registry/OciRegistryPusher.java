@@ -1,7 +1,6 @@
 package dev.sockerless.aca.registry;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +36,14 @@ public final class OciRegistryPusher implements RegistryPush {
 
     @Override
     public boolean blobExists(Digest digest) {
-        RegistryTransport.Response r = client.call("HEAD", client.base().resolve("/v2/" + path() + "/blobs/" + digest),
-                Map.of(), null, 0, "check blob " + digest, PUSH);
+        RegistryTransport.Response r = client.call(
+                "HEAD",
+                client.base().resolve("/v2/" + path() + "/blobs/" + digest),
+                Map.of(),
+                null,
+                0,
+                "check blob " + digest,
+                PUSH);
         if (r.status() == 200) {
             return true;
         }
@@ -58,21 +63,32 @@ public final class OciRegistryPusher implements RegistryPush {
             }
         }
         if (location == null) {
-            RegistryTransport.Response r = client.call("POST", client.base().resolve("/v2/" + path() + "/blobs/uploads/"),
-                    Map.of(), null, 0, "start upload of " + digest, PUSH);
+            RegistryTransport.Response r = client.call(
+                    "POST",
+                    client.base().resolve("/v2/" + path() + "/blobs/uploads/"),
+                    Map.of(),
+                    null,
+                    0,
+                    "start upload of " + digest,
+                    PUSH);
             if (r.status() != 202) {
                 throw failure("start upload of " + digest, r);
             }
             location = location(r, "start upload of " + digest);
         }
         URI put = withQuery(location, "digest=" + enc(digest.toString()));
-        RegistryTransport.Response r = client.call(RegistryTransport.Request.streaming("PUT", put,
-                Map.of("Content-Type", OCTET_STREAM), source, size), 0, "upload blob " + digest, PUSH);
+        RegistryTransport.Response r = client.call(
+                RegistryTransport.Request.streaming("PUT", put, Map.of("Content-Type", OCTET_STREAM), source, size),
+                0,
+                "upload blob " + digest,
+                PUSH);
         if (r.status() != 201) {
             throw failure("upload blob " + digest, r);
         }
         String announced = r.header("Docker-Content-Digest");
-        if (announced != null && Digest.isDigest(announced) && !Digest.parse(announced).equals(digest)) {
+        if (announced != null
+                && Digest.isDigest(announced)
+                && !Digest.parse(announced).equals(digest)) {
             throw DockerApiException.invalid("upload blob " + digest + ": the registry stored digest " + announced);
         }
     }
@@ -85,13 +101,13 @@ public final class OciRegistryPusher implements RegistryPush {
      * {@code from}: distribution answers 401 insufficient_scope), so the caller uploads.
      */
     private URI mount(Digest digest, String from) {
-        URI mount = client.base().resolve("/v2/" + path() + "/blobs/uploads/?mount=" + enc(digest.toString())
-                + "&from=" + enc(from));
+        URI mount = client.base()
+                .resolve("/v2/" + path() + "/blobs/uploads/?mount=" + enc(digest.toString()) + "&from=" + enc(from));
         String scope = client.repository().scope(PUSH) + " repository:" + from + ":pull";
         RegistryTransport.Response r;
         try {
-            r = client.callWithScope(new RegistryTransport.Request("POST", mount, Map.of(), null), 0,
-                    "mount blob " + digest, scope);
+            r = client.callWithScope(
+                    new RegistryTransport.Request("POST", mount, Map.of(), null), 0, "mount blob " + digest, scope);
         } catch (DockerApiException e) {
             if (e.kind() == DockerApiException.Kind.FORBIDDEN || e.kind() == DockerApiException.Kind.UNAUTHORIZED) {
                 return null;
@@ -113,13 +129,21 @@ public final class OciRegistryPusher implements RegistryPush {
     @Override
     public Digest putManifest(String reference, byte[] bytes, String mediaType) {
         Digest digest = Digest.of(bytes);
-        RegistryTransport.Response r = client.call("PUT", client.base().resolve("/v2/" + path() + "/manifests/" + reference),
-                Map.of("Content-Type", mediaType), bytes, 0, "put manifest " + path() + ":" + reference, PUSH);
+        RegistryTransport.Response r = client.call(
+                "PUT",
+                client.base().resolve("/v2/" + path() + "/manifests/" + reference),
+                Map.of("Content-Type", mediaType),
+                bytes,
+                0,
+                "put manifest " + path() + ":" + reference,
+                PUSH);
         if (r.status() != 201) {
             throw failure("put manifest " + reference, r);
         }
         String announced = r.header("Docker-Content-Digest");
-        if (announced != null && Digest.isDigest(announced) && !Digest.parse(announced).equals(digest)) {
+        if (announced != null
+                && Digest.isDigest(announced)
+                && !Digest.parse(announced).equals(digest)) {
             throw DockerApiException.invalid("put manifest " + reference + ": the registry stored digest " + announced
                     + " for content with digest " + digest);
         }
@@ -130,8 +154,8 @@ public final class OciRegistryPusher implements RegistryPush {
     static URI location(RegistryTransport.Response r, String what) {
         String location = r.header("Location");
         if (location == null || location.isBlank()) {
-            throw DockerApiException.unavailable(what + ": the registry " + r.uri().getAuthority()
-                    + " sent no upload Location", null);
+            throw DockerApiException.unavailable(
+                    what + ": the registry " + r.uri().getAuthority() + " sent no upload Location", null);
         }
         try {
             URI resolved = r.uri().resolve(location.trim());
@@ -140,8 +164,8 @@ public final class OciRegistryPusher implements RegistryPush {
             }
             return resolved;
         } catch (IllegalArgumentException e) {
-            throw DockerApiException.unavailable(what + ": the registry " + r.uri().getAuthority()
-                    + " sent an invalid upload Location", e);
+            throw DockerApiException.unavailable(
+                    what + ": the registry " + r.uri().getAuthority() + " sent an invalid upload Location", e);
         }
     }
 
@@ -157,7 +181,8 @@ public final class OciRegistryPusher implements RegistryPush {
 
     private DockerApiException failure(String what, RegistryTransport.Response r) {
         DockerApiException e = RegistryErrors.toException(r.status(), r.body());
-        return new DockerApiException(e.kind(), what + " in " + client.repository().name() + ": " + e.getMessage());
+        return new DockerApiException(
+                e.kind(), what + " in " + client.repository().name() + ": " + e.getMessage());
     }
 
     private static String enc(String value) {

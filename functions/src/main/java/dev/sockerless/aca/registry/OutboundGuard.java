@@ -1,7 +1,6 @@
 package dev.sockerless.aca.registry;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -38,7 +37,9 @@ public final class OutboundGuard {
     private final Function<String, InetAddress[]> resolver;
 
     private OutboundGuard(Collection<String> trustedAuthorities, Function<String, InetAddress[]> resolver) {
-        this.trusted = trustedAuthorities.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.trusted = trustedAuthorities.stream()
+                .map(a -> a.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
         this.resolver = resolver;
     }
 
@@ -68,8 +69,8 @@ public final class OutboundGuard {
         }
         String host = uri.getHost();
         if (host == null) {
-            throw DockerApiException.invalid("refusing to connect to " + uri.getScheme() + "://" + uri.getRawAuthority()
-                    + ": no host");
+            throw DockerApiException.invalid(
+                    "refusing to connect to " + uri.getScheme() + "://" + uri.getRawAuthority() + ": no host");
         }
         for (InetAddress address : resolver.apply(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)) {
             if (isInternal(address)) {
@@ -111,8 +112,11 @@ public final class OutboundGuard {
      * {@code 64:ff9b:1::/48} is internal.
      */
     static boolean isInternal(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+        if (address.isLoopbackAddress()
+                || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress()
+                || address.isAnyLocalAddress()
+                || address.isMulticastAddress()) {
             return true;
         }
         byte[] b = address.getAddress();
@@ -151,10 +155,12 @@ public final class OutboundGuard {
         int a2 = b[2] & 0xff;
         int a3 = b[3] & 0xff;
         return a0 == 0 // 0.0.0.0/8 "this network"
-                || a0 == 10 || a0 == 127 // private, loopback
+                || a0 == 10
+                || a0 == 127 // private, loopback
                 || (a0 == 100 && a1 >= 64 && a1 < 128) // 100.64.0.0/10 shared address space (CGNAT, RFC 6598)
                 || (a0 == 169 && a1 == 254) // link local (169.254.169.254, the metadata service)
-                || (a0 == 172 && a1 >= 16 && a1 < 32) || (a0 == 192 && a1 == 168) // private (RFC 1918)
+                || (a0 == 172 && a1 >= 16 && a1 < 32)
+                || (a0 == 192 && a1 == 168) // private (RFC 1918)
                 || (a0 == 192 && a1 == 0 && a2 == 0) // 192.0.0.0/24 IETF protocol assignments (RFC 6890)
                 || (a0 == 192 && a1 == 0 && a2 == 2) // 192.0.2.0/24 TEST-NET-1 (RFC 5737)
                 || (a0 == 192 && a1 == 88 && a2 == 99) // 192.88.99.0/24 6to4 relay anycast (deprecated, RFC 7526)

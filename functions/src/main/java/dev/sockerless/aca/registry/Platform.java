@@ -1,7 +1,6 @@
 package dev.sockerless.aca.registry;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.Locale;
 
 /**
@@ -24,13 +23,18 @@ public record Platform(String os, String architecture, String variant) {
     /** Parses {@code os/arch[/variant]} and normalises it; errors in Docker's wording. */
     public static Platform parse(String text) {
         String[] parts = text == null ? new String[0] : text.trim().split("/", -1);
-        if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()
+        if (parts.length < 2
+                || parts.length > 3
+                || parts[0].isEmpty()
+                || parts[1].isEmpty()
                 || (parts.length == 3 && parts[2].isEmpty())) {
-            throw DockerApiException.invalid("\"" + text + "\": unknown operating system or architecture: invalid argument");
+            throw DockerApiException.invalid(
+                    "\"" + text + "\": unknown operating system or architecture: invalid argument");
         }
         for (String part : parts) {
             if (!part.matches("[A-Za-z0-9_.-]+")) {
-                throw DockerApiException.invalid("\"" + text + "\": unknown operating system or architecture: invalid argument");
+                throw DockerApiException.invalid(
+                        "\"" + text + "\": unknown operating system or architecture: invalid argument");
             }
         }
         return of(parts[0], parts[1], parts.length == 3 ? parts[2] : "");
@@ -52,8 +56,7 @@ public record Platform(String os, String architecture, String variant) {
                 arch = "arm";
                 v = "v6";
             }
-            default -> {
-            }
+            default -> {}
         }
         if ("amd64".equals(arch) && "v1".equals(v)) {
             v = "";

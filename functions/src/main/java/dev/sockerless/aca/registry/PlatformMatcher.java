@@ -1,7 +1,6 @@
 package dev.sockerless.aca.registry;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,13 +12,13 @@ import java.util.Optional;
  */
 public final class PlatformMatcher {
 
-    private PlatformMatcher() {
-    }
+    private PlatformMatcher() {}
 
     /** The best entry for {@code wanted}, or NOT_FOUND "no matching manifest for ... in the manifest list entries". */
     public static Descriptor choose(List<Descriptor> entries, Platform wanted) {
-        return find(entries, wanted).orElseThrow(() -> DockerApiException.notFound(
-                "no matching manifest for " + wanted + " in the manifest list entries"));
+        return find(entries, wanted)
+                .orElseThrow(() -> DockerApiException.notFound(
+                        "no matching manifest for " + wanted + " in the manifest list entries"));
     }
 
     public static Optional<Descriptor> find(List<Descriptor> entries, Platform wanted) {
@@ -63,8 +62,7 @@ public final class PlatformMatcher {
                     out.add(new Platform(os, "arm", "v" + v));
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         return out;
     }

@@ -3,7 +3,6 @@ package dev.sockerless.aca.registry;
 import com.azure.containers.containerregistry.ContainerRegistryContentClient;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
-
 import java.net.URI;
 import java.time.Clock;
 import java.util.function.Function;
@@ -38,15 +37,29 @@ public final class Registries {
         this(transport, endpoints, clock, new Memo<>(() -> new DefaultAzureCredentialBuilder().build()), acrAudience);
     }
 
-    public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock,
-                      Supplier<TokenCredential> entraCredential, AcrAudience acrAudience) {
-        this(transport, endpoints, clock, entraCredential, acrAudience,
-                ref -> AcrRegistryApi.client(ref.registry(), ref.repository(), entraCredential.get(), acrAudience, null));
+    public Registries(
+            RegistryTransport transport,
+            RegistryEndpoints endpoints,
+            Clock clock,
+            Supplier<TokenCredential> entraCredential,
+            AcrAudience acrAudience) {
+        this(
+                transport,
+                endpoints,
+                clock,
+                entraCredential,
+                acrAudience,
+                ref -> AcrRegistryApi.client(
+                        ref.registry(), ref.repository(), entraCredential.get(), acrAudience, null));
     }
 
-    public Registries(RegistryTransport transport, RegistryEndpoints endpoints, Clock clock,
-                      Supplier<TokenCredential> entraCredential, AcrAudience acrAudience,
-                      Function<ImageReference, ContainerRegistryContentClient> acrClients) {
+    public Registries(
+            RegistryTransport transport,
+            RegistryEndpoints endpoints,
+            Clock clock,
+            Supplier<TokenCredential> entraCredential,
+            AcrAudience acrAudience,
+            Function<ImageReference, ContainerRegistryContentClient> acrClients) {
         this.transport = transport;
         this.endpoints = endpoints;
         this.tokens = new TokenCache(clock);
@@ -78,13 +91,19 @@ public final class Registries {
      * and the app's managed identity when the caller sent no credentials, the project's OCI client otherwise.
      */
     public RegistryApi forRepository(ImageReference reference, RegistryCredentials credentials) {
-        if (isAzureContainerRegistry(reference.registry()) && credentials.isAnonymous()
+        if (isAzureContainerRegistry(reference.registry())
+                && credentials.isAnonymous()
                 && !endpoints.isOperatorTrusted(endpoints.baseFor(reference.registry()))) {
             return new AcrRegistryApi(acrClients.apply(reference));
         }
-        return new OciRegistryClient(transport, endpoints.baseFor(reference.registry()),
-                endpoints.isOperatorTrusted(endpoints.baseFor(reference.registry())), reference, credentials,
-                tokens, challenges);
+        return new OciRegistryClient(
+                transport,
+                endpoints.baseFor(reference.registry()),
+                endpoints.isOperatorTrusted(endpoints.baseFor(reference.registry())),
+                reference,
+                credentials,
+                tokens,
+                challenges);
     }
 
     /**
@@ -98,8 +117,13 @@ public final class Registries {
             // push to ACR through the OCI client with the app's identity and ACR's token exchange instead.
             acting = new RegistryCredentials.Entra(entraCredential.get(), acrAudience);
         }
-        return new OciRegistryPusher(new OciRegistryClient(transport, endpoints.baseFor(reference.registry()),
-                endpoints.isOperatorTrusted(endpoints.baseFor(reference.registry())), reference, acting, tokens,
+        return new OciRegistryPusher(new OciRegistryClient(
+                transport,
+                endpoints.baseFor(reference.registry()),
+                endpoints.isOperatorTrusted(endpoints.baseFor(reference.registry())),
+                reference,
+                acting,
+                tokens,
                 challenges));
     }
 
@@ -112,5 +136,4 @@ public final class Registries {
     public static boolean isAzureContainerRegistry(String registry) {
         return registry.toLowerCase(java.util.Locale.ROOT).matches("[a-z0-9]+\\.azurecr\\.(io|cn|us)");
     }
-
 }

@@ -18,8 +18,7 @@ public interface RegistryApi {
     byte[] blob(Descriptor descriptor, long maxBytes);
 
     /** What a HEAD of a manifest says. */
-    record ManifestHead(Digest digest, String mediaType, long size) {
-    }
+    record ManifestHead(Digest digest, String mediaType, long size) {}
 
     /** A manifest as served: raw bytes (the source of truth), media type, digest of the bytes. */
     record FetchedManifest(byte[] bytes, String mediaType, Digest digest) {

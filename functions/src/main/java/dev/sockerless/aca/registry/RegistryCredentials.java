@@ -8,8 +8,11 @@ import java.util.HexFormat;
  * Credentials for one registry request, from {@code X-Registry-Auth} or {@code /auth}. They are held only for the
  * request, never stored or logged: {@code toString} reveals no secret.
  */
-public sealed interface RegistryCredentials permits RegistryCredentials.Anonymous, RegistryCredentials.Basic,
-        RegistryCredentials.IdentityToken, RegistryCredentials.Entra {
+public sealed interface RegistryCredentials
+        permits RegistryCredentials.Anonymous,
+                RegistryCredentials.Basic,
+                RegistryCredentials.IdentityToken,
+                RegistryCredentials.Entra {
 
     /** No credentials. */
     RegistryCredentials ANONYMOUS = new Anonymous();
@@ -43,8 +46,8 @@ public sealed interface RegistryCredentials permits RegistryCredentials.Anonymou
 
         /** The {@code Authorization} header value. */
         public String header() {
-            return "Basic " + Base64.getEncoder().encodeToString(
-                    (username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            return "Basic "
+                    + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

@@ -51,8 +51,11 @@ public final class RegistryEndpoints {
 
     /** True when the endpoint is a configured mirror or an insecure registry (trusted by the operator). */
     public boolean isOperatorTrusted(URI endpoint) {
-        String authority = endpoint.getRawAuthority() == null ? "" : endpoint.getRawAuthority().toLowerCase(Locale.ROOT);
-        return isInsecure(authority) || mirrors.values().stream()
-                .anyMatch(m -> authority.equals(m.getRawAuthority().toLowerCase(Locale.ROOT)));
+        String authority = endpoint.getRawAuthority() == null
+                ? ""
+                : endpoint.getRawAuthority().toLowerCase(Locale.ROOT);
+        return isInsecure(authority)
+                || mirrors.values().stream()
+                        .anyMatch(m -> authority.equals(m.getRawAuthority().toLowerCase(Locale.ROOT)));
     }
 }

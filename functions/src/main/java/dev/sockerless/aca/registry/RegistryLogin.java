@@ -3,7 +3,6 @@ package dev.sockerless.aca.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -39,9 +38,11 @@ public final class RegistryLogin {
             return; // the registry needs no credentials
         }
         AuthChallenge challenge = first.status() == 401
-                ? AuthChallenge.parse(first.header("WWW-Authenticate")).orElse(null) : null;
+                ? AuthChallenge.parse(first.header("WWW-Authenticate")).orElse(null)
+                : null;
         if (challenge == null) {
-            throw DockerApiException.unavailable("login attempt to " + ping + " failed with status: " + first.status(), null);
+            throw DockerApiException.unavailable(
+                    "login attempt to " + ping + " failed with status: " + first.status(), null);
         }
         String authorization;
         if (challenge.isBasic()) {
@@ -49,12 +50,15 @@ public final class RegistryLogin {
         } else if (challenge.isBearer() && !challenge.realm().isEmpty()) {
             authorization = "Bearer " + token(base, challenge, credentials);
         } else {
-            throw DockerApiException.unavailable("login attempt to " + ping + ": unsupported challenge " + challenge.scheme(), null);
+            throw DockerApiException.unavailable(
+                    "login attempt to " + ping + ": unsupported challenge " + challenge.scheme(), null);
         }
         RegistryTransport.Response second = get(ping, authorization);
         if (second.status() != 200) {
-            throw DockerApiException.unauthorized(second.status() == 401 ? REFUSED
-                    : "login attempt to " + ping + " failed with status: " + second.status());
+            throw DockerApiException.unauthorized(
+                    second.status() == 401
+                            ? REFUSED
+                            : "login attempt to " + ping + " failed with status: " + second.status());
         }
     }
 
@@ -76,32 +80,43 @@ public final class RegistryLogin {
         URI realm = BearerRealm.validate(base, challenge.realm());
         String query = "account=" + enc(credentials.username()) + "&client_id=docker&offline_token=true"
                 + (challenge.service().isEmpty() ? "" : "&service=" + enc(challenge.service()));
-        RegistryTransport.Response r = transport.send(new RegistryTransport.Request("GET",
-                URI.create(realm + (realm.getRawQuery() == null ? "?" : "&") + query),
-                Map.of("Authorization", credentials.header()), null), OciRegistryClient.MAX_TOKEN_BODY_BYTES, "login",
+        RegistryTransport.Response r = transport.send(
+                new RegistryTransport.Request(
+                        "GET",
+                        URI.create(realm + (realm.getRawQuery() == null ? "?" : "&") + query),
+                        Map.of("Authorization", credentials.header()),
+                        null),
+                OciRegistryClient.MAX_TOKEN_BODY_BYTES,
+                "login",
                 endpoints.isOperatorTrusted(base));
         if (r.status() == 401 || r.status() == 403) {
             throw DockerApiException.unauthorized(REFUSED);
         }
         if (r.status() != 200) {
-            throw DockerApiException.unavailable("token server " + realm.getAuthority() + " answered " + r.status(), null);
+            throw DockerApiException.unavailable(
+                    "token server " + realm.getAuthority() + " answered " + r.status(), null);
         }
         try {
             JsonNode json = JSON.readTree(r.body());
             String token = json.path("token").asText(json.path("access_token").asText(""));
             if (token.isEmpty()) {
-                throw DockerApiException.unavailable("token server " + realm.getAuthority() + " returned no token", null);
+                throw DockerApiException.unavailable(
+                        "token server " + realm.getAuthority() + " returned no token", null);
             }
             return token;
         } catch (IOException e) {
-            throw DockerApiException.unavailable("token server " + realm.getAuthority() + " returned malformed JSON", e);
+            throw DockerApiException.unavailable(
+                    "token server " + realm.getAuthority() + " returned malformed JSON", e);
         }
     }
 
     private RegistryTransport.Response get(URI uri, String authorization) {
-        return transport.send(new RegistryTransport.Request("GET", uri,
-                authorization == null ? Map.of() : Map.of("Authorization", authorization), null),
-                RegistryTransport.MAX_ERROR_BODY_BYTES, "login", endpoints.isOperatorTrusted(uri));
+        return transport.send(
+                new RegistryTransport.Request(
+                        "GET", uri, authorization == null ? Map.of() : Map.of("Authorization", authorization), null),
+                RegistryTransport.MAX_ERROR_BODY_BYTES,
+                "login",
+                endpoints.isOperatorTrusted(uri));
     }
 
     private static String enc(String value) {

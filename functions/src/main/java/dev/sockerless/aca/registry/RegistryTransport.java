@@ -1,9 +1,7 @@
 package dev.sockerless.aca.registry;
 
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -11,16 +9,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * The registry client's one I/O seam: sends a request over {@code java.net.http}, follows redirects itself
@@ -39,6 +37,7 @@ public final class RegistryTransport {
     private final Retries retries;
     /** Untrusted https goes through the guard's tunnel (built at the first such request); see {@link GuardedTunnel}. */
     private volatile HttpClient guarded;
+
     private GuardedTunnel tunnel;
 
     /** A transport trusting no internal address and retrying within the default budget. */
@@ -59,9 +58,9 @@ public final class RegistryTransport {
      * within {@code budget}.
      */
     public record Retries(Duration base, Duration max, Duration budget, Sleeper sleeper) {
-        public static final Retries DEFAULT = new Retries(Duration.ofMillis(200), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), d -> Thread.sleep(d.toMillis()));
-        public static final Retries NONE = new Retries(Duration.ZERO, Duration.ZERO, Duration.ZERO, d -> { });
+        public static final Retries DEFAULT = new Retries(
+                Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), d -> Thread.sleep(d.toMillis()));
+        public static final Retries NONE = new Retries(Duration.ZERO, Duration.ZERO, Duration.ZERO, d -> {});
 
         public Retries withBudget(Duration value) {
             return new Retries(base, max, value, sleeper);
@@ -87,8 +86,8 @@ public final class RegistryTransport {
      * as a re-openable {@code stream} of exactly {@code streamLength} bytes (sent with that {@code Content-Length};
      * opened again when the request is repeated, e.g. after an authentication challenge).
      */
-    public record Request(String method, URI uri, Map<String, String> headers, byte[] body, BlobSource stream,
-                          long streamLength) {
+    public record Request(
+            String method, URI uri, Map<String, String> headers, byte[] body, BlobSource stream, long streamLength) {
         public Request {
             headers = Map.copyOf(headers);
             if (body != null && stream != null) {
@@ -104,8 +103,8 @@ public final class RegistryTransport {
         }
 
         /** A request whose body is streamed from {@code source}, {@code length} bytes long. */
-        public static Request streaming(String method, URI uri, Map<String, String> headers, BlobSource source,
-                                        long length) {
+        public static Request streaming(
+                String method, URI uri, Map<String, String> headers, BlobSource source, long length) {
             return new Request(method, uri, headers, null, Objects.requireNonNull(source), length);
         }
 
@@ -139,7 +138,8 @@ public final class RegistryTransport {
         Request current = request;
         for (int hop = 0; ; hop++) {
             Response response = sendWithRetries(current, maxBodyBytes, what, originTrusted);
-            if (!isRedirect(response.status()) || !("GET".equals(current.method()) || "HEAD".equals(current.method()))) {
+            if (!isRedirect(response.status())
+                    || !("GET".equals(current.method()) || "HEAD".equals(current.method()))) {
                 return response;
             }
             String location = response.header("Location");
@@ -178,7 +178,8 @@ public final class RegistryTransport {
                     return response;
                 }
             } catch (DockerApiException e) {
-                boolean connectionFailure = e.kind() == DockerApiException.Kind.UNAVAILABLE && e.getCause() instanceof IOException;
+                boolean connectionFailure =
+                        e.kind() == DockerApiException.Kind.UNAVAILABLE && e.getCause() instanceof IOException;
                 wait = backoff(attempt);
                 if (!idempotent || !connectionFailure || waited.plus(wait).compareTo(retries.budget()) > 0) {
                     throw e;
@@ -200,7 +201,8 @@ public final class RegistryTransport {
 
     private Duration backoff(int attempt) {
         long cap = Math.min(retries.max().toMillis(), retries.base().toMillis() << Math.min(attempt, 20));
-        return Duration.ofMillis(cap <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(cap + 1));
+        return Duration.ofMillis(
+                cap <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(cap + 1));
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date. */
@@ -212,8 +214,8 @@ public final class RegistryTransport {
             return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
         } catch (NumberFormatException e) {
             try {
-                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(value.trim(),
-                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(
+                        value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
                 Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
                 return java.util.Optional.of(d.isNegative() ? Duration.ZERO : d);
             } catch (java.time.format.DateTimeParseException ignored) {
@@ -228,7 +230,8 @@ public final class RegistryTransport {
 
     static boolean sameAuthority(URI a, URI b) {
         return Objects.equals(a.getScheme(), b.getScheme())
-                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
                 && effectivePort(a) == effectivePort(b);
     }
 
@@ -256,8 +259,11 @@ public final class RegistryTransport {
                     } catch (IOException e) {
                         throw DockerApiException.system("cannot open the registry tunnel: " + e.getMessage(), e);
                     }
-                    guarded = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout)
-                            .proxy(java.net.ProxySelector.of(tunnel.address())).build();
+                    guarded = HttpClient.newBuilder()
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(timeout)
+                            .proxy(java.net.ProxySelector.of(tunnel.address()))
+                            .build();
                 }
                 g = guarded;
             }
@@ -276,40 +282,46 @@ public final class RegistryTransport {
         boolean head = "HEAD".equals(request.method());
         // One deadline for headers and body: the client's own timeout ends with the headers, and a body that stalls
         // or trickles would otherwise hold the request forever. Cancelling the future aborts the exchange.
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(builder.build(),
-                info -> new CappedBody(info.statusCode() >= 400 ? MAX_ERROR_BODY_BYTES : (head ? 0 : maxBodyBytes),
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(
+                builder.build(),
+                info -> new CappedBody(
+                        info.statusCode() >= 400 ? MAX_ERROR_BODY_BYTES : (head ? 0 : maxBodyBytes),
                         info.statusCode() >= 400));
         try {
             HttpResponse<byte[]> response = future.get(deadline(request).toMillis(), TimeUnit.MILLISECONDS);
             return new Response(response.statusCode(), response.headers(), response.body(), request.uri());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw DockerApiException.unavailable(what + ": registry " + request.uri().getAuthority()
-                    + " did not send its response within " + deadline(request).toSeconds() + " s", e);
+            throw DockerApiException.unavailable(
+                    what + ": registry " + request.uri().getAuthority() + " did not send its response within "
+                            + deadline(request).toSeconds() + " s",
+                    e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TooLarge) {
                 throw DockerApiException.invalid(what + ": response exceeds the limit of " + maxBodyBytes + " bytes");
             }
             if (cause instanceof HttpTimeoutException) {
-                throw DockerApiException.unavailable(what + ": registry " + request.uri().getAuthority()
-                        + " did not answer in time", cause);
+                throw DockerApiException.unavailable(
+                        what + ": registry " + request.uri().getAuthority() + " did not answer in time", cause);
             }
             GuardedTunnel t = tunnel;
-            String refused = t == null || http != guarded ? null
+            String refused = t == null || http != guarded
+                    ? null
                     : t.takeRefusal(request.uri().getHost() + ":" + effectivePort(request.uri()));
             if (refused != null) {
-                throw DockerApiException.invalid(refused + " (list the registry in SOCKERLESS_INSECURE_REGISTRIES to"
-                        + " allow it)");
+                throw DockerApiException.invalid(
+                        refused + " (list the registry in SOCKERLESS_INSECURE_REGISTRIES to" + " allow it)");
             }
             if (cause instanceof IOException io) {
-                throw DockerApiException.unavailable(what + ": cannot reach registry " + request.uri().getAuthority()
-                        + ": " + describe(io), io);
+                throw DockerApiException.unavailable(
+                        what + ": cannot reach registry " + request.uri().getAuthority() + ": " + describe(io), io);
             }
             if (cause instanceof DockerApiException d) {
                 throw d;
             }
-            throw DockerApiException.unavailable(what + ": registry " + request.uri().getAuthority() + ": " + cause, cause);
+            throw DockerApiException.unavailable(
+                    what + ": registry " + request.uri().getAuthority() + ": " + cause, cause);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -322,7 +334,8 @@ public final class RegistryTransport {
 
     /** The whole exchange's deadline: the timeout, plus time for the request body at the minimum rate. */
     private Duration deadline(Request request) {
-        long bodyBytes = request.stream() != null ? request.streamLength() : request.body() == null ? 0 : request.body().length;
+        long bodyBytes =
+                request.stream() != null ? request.streamLength() : request.body() == null ? 0 : request.body().length;
         return timeout.plusSeconds(1 + bodyBytes / MIN_UPLOAD_BYTES_PER_SECOND);
     }
 
@@ -389,29 +402,31 @@ public final class RegistryTransport {
         }
     }
 
-
     private static HttpRequest.BodyPublisher publisher(Request request) {
         if (request.stream() != null) {
             if (request.streamLength() == 0) {
                 return HttpRequest.BodyPublishers.ofByteArray(new byte[0]);
             }
             BlobSource source = request.stream();
-            return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                try {
-                    return source.open();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }), request.streamLength());
+            return HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> {
+                        try {
+                            return source.open();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }),
+                    request.streamLength());
         }
         return request.body() == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(request.body());
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(request.body());
     }
 
     private static String describe(IOException e) {
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName().toLowerCase(Locale.ROOT) : message;
+        return message == null || message.isBlank()
+                ? e.getClass().getSimpleName().toLowerCase(Locale.ROOT)
+                : message;
     }
-
-
 }

@@ -20,11 +20,9 @@ public final class TokenCache {
     static final long MAX_BYTES = 8L * 1024 * 1024;
 
     /** A cache key; {@code identity} is {@link RegistryCredentials#cacheIdentity()}, never a secret. */
-    public record Key(String realm, String service, String scope, String identity) {
-    }
+    public record Key(String realm, String service, String scope, String identity) {}
 
-    private record Entry(String token, Instant expiresAt) {
-    }
+    private record Entry(String token, Instant expiresAt) {}
 
     private final BoundedCache<Key, Entry> tokens;
     private final Clock clock;
@@ -35,9 +33,14 @@ public final class TokenCache {
 
     TokenCache(Clock clock, long maxBytes) {
         this.clock = clock;
-        this.tokens = new BoundedCache<>(maxBytes, (k, e) -> 64 + BoundedCache.weight(k.realm())
-                + BoundedCache.weight(k.service()) + BoundedCache.weight(k.scope())
-                + BoundedCache.weight(k.identity()) + BoundedCache.weight(e.token()));
+        this.tokens = new BoundedCache<>(
+                maxBytes,
+                (k, e) -> 64
+                        + BoundedCache.weight(k.realm())
+                        + BoundedCache.weight(k.service())
+                        + BoundedCache.weight(k.scope())
+                        + BoundedCache.weight(k.identity())
+                        + BoundedCache.weight(e.token()));
     }
 
     public Optional<String> find(Key key) {
@@ -53,8 +56,8 @@ public final class TokenCache {
 
     /** Stores a token received now, valid for {@code expiresInSeconds} (0 or less: the spec's default of 60 s). */
     public void put(Key key, String token, long expiresInSeconds) {
-        Duration lifetime = Duration.ofSeconds(Math.min(Math.max(expiresInSeconds, MINIMUM_LIFETIME.getSeconds()),
-                MAXIMUM_LIFETIME.getSeconds()));
+        Duration lifetime = Duration.ofSeconds(
+                Math.min(Math.max(expiresInSeconds, MINIMUM_LIFETIME.getSeconds()), MAXIMUM_LIFETIME.getSeconds()));
         tokens.put(key, new Entry(token, clock.instant().plus(lifetime).minus(SAFETY_MARGIN)));
     }
 

@@ -10,8 +10,6 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.util.HttpClientOptions;
 import dev.sockerless.aca.errors.DockerApiException;
-import reactor.core.publisher.Mono;
-
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import reactor.core.publisher.Mono;
 
 /**
  * One deadline for each call to a storage service, all its tries and back-off waits included: a per-call policy, so
@@ -64,8 +63,11 @@ public final class StorageDeadlinePolicy implements HttpPipelinePolicy {
      * exchange, or a body that stops arriving, also ends within it.
      */
     public static HttpClient httpClient(Duration deadline) {
-        return HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(deadline).setWriteTimeout(deadline)
-                .setResponseTimeout(deadline).setReadTimeout(deadline));
+        return HttpClient.createDefault(new HttpClientOptions()
+                .setConnectTimeout(deadline)
+                .setWriteTimeout(deadline)
+                .setResponseTimeout(deadline)
+                .setReadTimeout(deadline));
     }
 
     @Override
@@ -75,7 +77,8 @@ public final class StorageDeadlinePolicy implements HttpPipelinePolicy {
 
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-        return next.process().timeout(deadline)
+        return next.process()
+                .timeout(deadline)
                 .onErrorMap(TimeoutException.class, e -> timedOut(context.getHttpRequest()));
     }
 
@@ -110,8 +113,10 @@ public final class StorageDeadlinePolicy implements HttpPipelinePolicy {
      * TimeoutException cause would replace this message.
      */
     private DockerApiException timedOut(HttpRequest request) {
-        return DockerApiException.unavailable(storage + " did not answer within " + seconds() + ": "
-                + request.getHttpMethod() + " " + request.getUrl().getPath(), null);
+        return DockerApiException.unavailable(
+                storage + " did not answer within " + seconds() + ": " + request.getHttpMethod() + " "
+                        + request.getUrl().getPath(),
+                null);
     }
 
     private String seconds() {

@@ -16,7 +16,6 @@ import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Digest;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -50,12 +49,14 @@ public final class TableStorageContainerStore implements ContainerStore {
         TableEntity container = toEntity(c);
         TableEntity name = new TableEntity(PARTITION, NAME_ROW + c.name()).addProperty("ContainerId", c.id());
         try {
-            table.submitTransaction(List.of(new TableTransactionAction(TableTransactionActionType.CREATE, container),
+            table.submitTransaction(List.of(
+                    new TableTransactionAction(TableTransactionActionType.CREATE, container),
                     new TableTransactionAction(TableTransactionActionType.CREATE, name)));
         } catch (TableTransactionFailedException e) {
             if (e.getFailedTransactionActionIndex() != null && e.getFailedTransactionActionIndex() == 1) {
                 String holder = Tables.get(table, PARTITION, NAME_ROW + c.name())
-                        .map(n -> (String) n.getProperty("ContainerId")).orElse("");
+                        .map(n -> (String) n.getProperty("ContainerId"))
+                        .orElse("");
                 throw ContainerNames.conflict(c.name(), holder);
             }
             throw Tables.unavailable(e);
@@ -71,8 +72,7 @@ public final class TableStorageContainerStore implements ContainerStore {
 
     @Override
     public Optional<ContainerRecord> findByName(String name) {
-        return Tables.get(table, PARTITION, NAME_ROW + name)
-                .flatMap(n -> find((String) n.getProperty("ContainerId")));
+        return Tables.get(table, PARTITION, NAME_ROW + name).flatMap(n -> find((String) n.getProperty("ContainerId")));
     }
 
     @Override
@@ -80,7 +80,8 @@ public final class TableStorageContainerStore implements ContainerStore {
         if (!hexPrefix.matches("[a-f0-9]{1,64}")) {
             return List.of();
         }
-        return query("RowKey ge " + Tables.literal(ID_ROW + hexPrefix) + " and RowKey lt " + Tables.literal(ID_ROW + hexPrefix + "~"));
+        return query("RowKey ge " + Tables.literal(ID_ROW + hexPrefix) + " and RowKey lt "
+                + Tables.literal(ID_ROW + hexPrefix + "~"));
     }
 
     @Override
@@ -89,7 +90,7 @@ public final class TableStorageContainerStore implements ContainerStore {
     }
 
     /** Runs between the read and the conditional write of {@link #saveExecution} (tests race it). */
-    Runnable beforeExecutionWrite = () -> { };
+    Runnable beforeExecutionWrite = () -> {};
 
     static final int EXECUTION_WRITE_TRIES = 5;
 
@@ -118,8 +119,10 @@ public final class TableStorageContainerStore implements ContainerStore {
                     throw Tables.unavailable(ex);
                 }
                 if (attempt >= EXECUTION_WRITE_TRIES) {
-                    throw DockerApiException.unavailable(StorageDeadlinePolicy.STATE + ": container " + id
-                            + " kept changing while its execution was written (" + attempt + " tries)", null);
+                    throw DockerApiException.unavailable(
+                            StorageDeadlinePolicy.STATE + ": container " + id
+                                    + " kept changing while its execution was written (" + attempt + " tries)",
+                            null);
                 }
             } catch (RuntimeException ex) {
                 throw Tables.unavailable(ex);
@@ -135,12 +138,15 @@ public final class TableStorageContainerStore implements ContainerStore {
         }
         try {
             table.submitTransaction(List.of(
-                    new TableTransactionAction(TableTransactionActionType.DELETE, new TableEntity(PARTITION, ID_ROW + id)),
-                    new TableTransactionAction(TableTransactionActionType.DELETE,
+                    new TableTransactionAction(
+                            TableTransactionActionType.DELETE, new TableEntity(PARTITION, ID_ROW + id)),
+                    new TableTransactionAction(
+                            TableTransactionActionType.DELETE,
                             new TableEntity(PARTITION, NAME_ROW + existing.get().name()))));
             return true;
         } catch (TableTransactionFailedException e) {
-            if (e.getValue() != null && "ResourceNotFound".equals(String.valueOf(e.getValue().getErrorCode()))) {
+            if (e.getValue() != null
+                    && "ResourceNotFound".equals(String.valueOf(e.getValue().getErrorCode()))) {
                 return false; // removed concurrently
             }
             throw Tables.unavailable(e);
@@ -152,8 +158,12 @@ public final class TableStorageContainerStore implements ContainerStore {
     private List<ContainerRecord> query(String rowFilter) {
         return Tables.call(() -> {
             List<ContainerRecord> out = new ArrayList<>();
-            table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + Tables.literal(PARTITION) + " and " + rowFilter),
-                    null, Context.NONE).forEach(e -> out.add(toRecord(e)));
+            table.listEntities(
+                            new ListEntitiesOptions()
+                                    .setFilter("PartitionKey eq " + Tables.literal(PARTITION) + " and " + rowFilter),
+                            null,
+                            Context.NONE)
+                    .forEach(e -> out.add(toRecord(e)));
             return out;
         });
     }
@@ -190,16 +200,27 @@ public final class TableStorageContainerStore implements ContainerStore {
         String executionName = (String) e.getProperty("ExecutionName");
         if (executionName != null) {
             String exit = (String) e.getProperty("ExitCode");
-            execution = new Execution(executionName, (String) e.getProperty("ExecutionStatus"),
+            execution = new Execution(
+                    executionName,
+                    (String) e.getProperty("ExecutionStatus"),
                     exit == null || exit.isEmpty() ? null : Integer.valueOf(exit),
-                    instant((String) e.getProperty("StartedAt")), instant((String) e.getProperty("FinishedAt")));
+                    instant((String) e.getProperty("StartedAt")),
+                    instant((String) e.getProperty("FinishedAt")));
         }
-        return new ContainerRecord(e.getRowKey().substring(ID_ROW.length()), (String) e.getProperty("Name"),
-                ((OffsetDateTime) e.getProperty("Created")).toInstant(), (String) e.getProperty("Image"),
-                Digest.parse((String) e.getProperty("ImageId")), (String) e.getProperty("RunImage"),
-                getText(e, "UserConfig"), getText(e, "Config"), getText(e, "HostConfig"),
-                (String) e.getProperty("JobName"), (String) e.getProperty("AgentToken"),
-                ((Number) e.getProperty("AgentPort")).intValue(), execution);
+        return new ContainerRecord(
+                e.getRowKey().substring(ID_ROW.length()),
+                (String) e.getProperty("Name"),
+                ((OffsetDateTime) e.getProperty("Created")).toInstant(),
+                (String) e.getProperty("Image"),
+                Digest.parse((String) e.getProperty("ImageId")),
+                (String) e.getProperty("RunImage"),
+                getText(e, "UserConfig"),
+                getText(e, "Config"),
+                getText(e, "HostConfig"),
+                (String) e.getProperty("JobName"),
+                (String) e.getProperty("AgentToken"),
+                ((Number) e.getProperty("AgentPort")).intValue(),
+                execution);
     }
 
     private static Instant instant(String text) {
@@ -212,7 +233,9 @@ public final class TableStorageContainerStore implements ContainerStore {
         }
         int parts = Math.max(1, (text.length() + TEXT_PART - 1) / TEXT_PART);
         for (int i = 0; i < parts; i++) {
-            e.addProperty(i == 0 ? name : name + i, text.substring(i * TEXT_PART, Math.min(text.length(), (i + 1) * TEXT_PART)));
+            e.addProperty(
+                    i == 0 ? name : name + i,
+                    text.substring(i * TEXT_PART, Math.min(text.length(), (i + 1) * TEXT_PART)));
         }
         e.addProperty(name + "Parts", parts);
     }
@@ -226,8 +249,8 @@ public final class TableStorageContainerStore implements ContainerStore {
         for (int i = 0; i < ((Number) count).intValue(); i++) {
             Object part = e.getProperty(i == 0 ? name : name + i);
             if (part == null) {
-                throw DockerApiException.system("container " + e.getRowKey() + " is corrupt: " + name + " part " + i
-                        + " is missing", null);
+                throw DockerApiException.system(
+                        "container " + e.getRowKey() + " is corrupt: " + name + " part " + i + " is missing", null);
             }
             out.append(part);
         }

@@ -1,13 +1,13 @@
 package dev.sockerless.aca.state;
 
 import com.azure.core.http.rest.PagedIterable;
+import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
-import com.azure.core.util.Context;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRef;
@@ -16,7 +16,6 @@ import dev.sockerless.aca.images.ImageSummary;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -47,11 +46,13 @@ public final class TableStorageImageStore implements ImageStore {
      * where binary values travel as Base64 (4/3 larger): 11 parts are 961,224 bytes of Base64, 12 would be over.
      */
     static final int PARTS_PER_ENTITY = 11;
+
     private static final int MAX_ETAG_RETRIES = 50;
     static final String CREATED_SECONDS = "CreatedSeconds";
     static final String LABELS = "Labels";
     /** String properties hold at most 32K UTF-16 units. */
     static final int MAX_LABELS_CHARS = 32_000;
+
     static final List<String> SUMMARY_COLUMNS = List.of("RowKey", "Size", "StoredAt", "CreatedSeconds", "Labels");
 
     private final TableClient images;
@@ -74,14 +75,16 @@ public final class TableStorageImageStore implements ImageStore {
         if (!hexPrefix.matches("[a-f0-9]{1,64}")) {
             return List.of();
         }
-        String filter = "PartitionKey eq " + Tables.literal(IMAGE_PARTITION) + " and RowKey ge " + Tables.literal(hexPrefix)
-                + " and RowKey lt " + Tables.literal(hexPrefix + "~");
+        String filter = "PartitionKey eq " + Tables.literal(IMAGE_PARTITION) + " and RowKey ge "
+                + Tables.literal(hexPrefix) + " and RowKey lt " + Tables.literal(hexPrefix + "~");
         return query(images, filter).stream().map(this::toImage).toList();
     }
 
     @Override
     public List<ImageRecord> listImages() {
-        return query(images, "PartitionKey eq " + Tables.literal(IMAGE_PARTITION)).stream().map(this::toImage).toList();
+        return query(images, "PartitionKey eq " + Tables.literal(IMAGE_PARTITION)).stream()
+                .map(this::toImage)
+                .toList();
     }
 
     /**
@@ -92,8 +95,13 @@ public final class TableStorageImageStore implements ImageStore {
     public List<ImageSummary> listSummaries() {
         List<TableEntity> rows = Tables.call(() -> {
             List<TableEntity> out = new ArrayList<>();
-            images.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + Tables.literal(IMAGE_PARTITION))
-                    .setSelect(SUMMARY_COLUMNS), null, Context.NONE).forEach(out::add);
+            images.listEntities(
+                            new ListEntitiesOptions()
+                                    .setFilter("PartitionKey eq " + Tables.literal(IMAGE_PARTITION))
+                                    .setSelect(SUMMARY_COLUMNS),
+                            null,
+                            Context.NONE)
+                    .forEach(out::add);
             return out;
         });
         List<ImageSummary> out = new ArrayList<>();
@@ -102,8 +110,12 @@ public final class TableStorageImageStore implements ImageStore {
             Object created = e.getProperty(CREATED_SECONDS);
             if (created instanceof Number n) {
                 Object size = e.getProperty("Size");
-                out.add(new ImageSummary(id, n.longValue(), (String) e.getProperty(LABELS),
-                        size instanceof Number s ? s.longValue() : 0, toInstant(e.getProperty("StoredAt"))));
+                out.add(new ImageSummary(
+                        id,
+                        n.longValue(),
+                        (String) e.getProperty(LABELS),
+                        size instanceof Number s ? s.longValue() : 0,
+                        toInstant(e.getProperty("StoredAt"))));
             } else {
                 findImage(id).map(ImageSummary::of).ifPresent(out::add);
             }
@@ -115,7 +127,8 @@ public final class TableStorageImageStore implements ImageStore {
     public void saveImage(ImageRecord image) {
         byte[] config = image.config();
         if (config.length > MAX_CONFIG_BYTES) {
-            throw DockerApiException.invalid("image config is " + config.length + " bytes, over the limit of " + MAX_CONFIG_BYTES);
+            throw DockerApiException.invalid(
+                    "image config is " + config.length + " bytes, over the limit of " + MAX_CONFIG_BYTES);
         }
         TableEntity entity = new TableEntity(IMAGE_PARTITION, image.id().hex());
         List<byte[]> parts = split(config);
@@ -139,9 +152,15 @@ public final class TableStorageImageStore implements ImageStore {
         } else if (summary.labels() != null) {
             entity.getProperties().remove(CREATED_SECONDS); // too many labels for a property: listed from the config
         }
-        putIfNotNull(entity, "ManifestDigest", image.manifestDigest() == null ? null : image.manifestDigest().toString());
+        putIfNotNull(
+                entity,
+                "ManifestDigest",
+                image.manifestDigest() == null ? null : image.manifestDigest().toString());
         putIfNotNull(entity, "ManifestMediaType", image.manifestMediaType());
-        putIfNotNull(entity, "Platform", image.platform() == null ? null : image.platform().toString());
+        putIfNotNull(
+                entity,
+                "Platform",
+                image.platform() == null ? null : image.platform().toString());
         entity.addProperty("Size", image.size());
         putIfNotNull(entity, "Location", image.location());
         if (image.lastTagTime() != null) {
@@ -159,7 +178,8 @@ public final class TableStorageImageStore implements ImageStore {
             // Already stored (same ID, so the same config): merge the rest, keeping the first StoredAt and, when
             // this record has none, the LastTagTime a concurrent tag may have just written.
             entity.getProperties().remove("StoredAt");
-            Tables.call(() -> images.updateEntityWithResponse(entity, TableEntityUpdateMode.MERGE, false, null, Context.NONE));
+            Tables.call(() ->
+                    images.updateEntityWithResponse(entity, TableEntityUpdateMode.MERGE, false, null, Context.NONE));
         }
     }
 
@@ -170,7 +190,9 @@ public final class TableStorageImageStore implements ImageStore {
 
     @Override
     public List<ImageRef> listRefs() {
-        return query(refs, "PartitionKey eq " + Tables.literal(REF_PARTITION)).stream().map(TableStorageImageStore::toRef).toList();
+        return query(refs, "PartitionKey eq " + Tables.literal(REF_PARTITION)).stream()
+                .map(TableStorageImageStore::toRef)
+                .toList();
     }
 
     @Override
@@ -178,7 +200,10 @@ public final class TableStorageImageStore implements ImageStore {
         TableEntity entity = new TableEntity(REF_PARTITION, refKey(ref.key()));
         entity.addProperty("Reference", ref.key());
         entity.addProperty("ImageId", ref.imageId().toString());
-        putIfNotNull(entity, "ResolvedDigest", ref.resolvedDigest() == null ? null : ref.resolvedDigest().toString());
+        putIfNotNull(
+                entity,
+                "ResolvedDigest",
+                ref.resolvedDigest() == null ? null : ref.resolvedDigest().toString());
         putIfNotNull(entity, "Platform", ref.platform());
         if (ref.updatedAt() != null) {
             entity.addProperty("UpdatedAt", ref.updatedAt().atOffset(ZoneOffset.UTC));
@@ -258,17 +283,26 @@ public final class TableStorageImageStore implements ImageStore {
         }
         String manifestDigest = (String) e.getProperty("ManifestDigest");
         String platform = (String) e.getProperty("Platform");
-        return new ImageRecord(id, bytes, manifestDigest == null ? null : Digest.parse(manifestDigest),
-                (String) e.getProperty("ManifestMediaType"), platform == null ? null : Platform.parse(platform),
-                ((Number) e.getProperties().getOrDefault("Size", 0L)).longValue(), (String) e.getProperty("Location"),
-                toInstant(e.getProperty("LastTagTime")), toInstant(e.getProperty("StoredAt")));
+        return new ImageRecord(
+                id,
+                bytes,
+                manifestDigest == null ? null : Digest.parse(manifestDigest),
+                (String) e.getProperty("ManifestMediaType"),
+                platform == null ? null : Platform.parse(platform),
+                ((Number) e.getProperties().getOrDefault("Size", 0L)).longValue(),
+                (String) e.getProperty("Location"),
+                toInstant(e.getProperty("LastTagTime")),
+                toInstant(e.getProperty("StoredAt")));
     }
 
     private static ImageRef toRef(TableEntity e) {
         String resolved = (String) e.getProperty("ResolvedDigest");
-        return new ImageRef(ImageReference.parse((String) e.getProperty("Reference")),
-                Digest.parse((String) e.getProperty("ImageId")), resolved == null ? null : Digest.parse(resolved),
-                (String) e.getProperty("Platform"), toInstant(e.getProperty("UpdatedAt")));
+        return new ImageRef(
+                ImageReference.parse((String) e.getProperty("Reference")),
+                Digest.parse((String) e.getProperty("ImageId")),
+                resolved == null ? null : Digest.parse(resolved),
+                (String) e.getProperty("Platform"),
+                toInstant(e.getProperty("UpdatedAt")));
     }
 
     private static List<byte[]> split(byte[] bytes) {
@@ -311,7 +345,8 @@ public final class TableStorageImageStore implements ImageStore {
 
     private static List<TableEntity> query(TableClient table, String filter) {
         return Tables.call(() -> {
-            PagedIterable<TableEntity> pages = table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE);
+            PagedIterable<TableEntity> pages =
+                    table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE);
             List<TableEntity> out = new ArrayList<>();
             pages.forEach(out::add);
             return out;

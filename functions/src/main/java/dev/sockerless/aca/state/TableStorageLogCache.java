@@ -9,16 +9,15 @@ import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
 import com.azure.data.tables.models.TableTransactionFailedException;
-import dev.sockerless.aca.errors.DockerApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.logs.CachedLine;
 import dev.sockerless.aca.logs.FollowState;
 import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogLine;
 import dev.sockerless.aca.logs.StreamType;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +25,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.WeakHashMap;
 import java.util.Optional;
+import java.util.WeakHashMap;
 
 /**
  * The follow cache in Table Storage, one table:
@@ -50,6 +49,7 @@ public final class TableStorageLogCache implements LogCache {
     static final String STATE = "state";
     /** Partition and row of the watermark ({@link #marks}). */
     static final String MARKS = "_marks";
+
     static final int CHUNK_LINES = 500;
     /**
      * The most characters of serialized JSON in one chunk. Strings are stored as UTF-16 (2 bytes a character), so a
@@ -57,6 +57,7 @@ public final class TableStorageLogCache implements LogCache {
      * written, not the text: an escaped control character (ANSI escapes, binary bytes: {@code \u001b}) takes six.
      */
     static final int CHUNK_CHARS = 400_000;
+
     static final int BATCH_ENTITIES = 3; // 3 × ~800 KB + state stays under the 4 MiB transaction limit
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -68,15 +69,18 @@ public final class TableStorageLogCache implements LogCache {
 
     @Override
     public void markRead(String containerId, Instant at) {
-        Tables.call(() -> table.upsertEntity(new TableEntity(FOLLOW, containerId).addProperty("LastReadAt", at.toString())));
+        Tables.call(() ->
+                table.upsertEntity(new TableEntity(FOLLOW, containerId).addProperty("LastReadAt", at.toString())));
     }
 
     @Override
     public List<Follower> followers() {
         return Tables.call(() -> {
             List<Follower> out = new ArrayList<>();
-            for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + Tables.literal(FOLLOW)),
-                    null, Context.NONE)) {
+            for (TableEntity e : table.listEntities(
+                    new ListEntitiesOptions().setFilter("PartitionKey eq " + Tables.literal(FOLLOW)),
+                    null,
+                    Context.NONE)) {
                 out.add(new Follower(e.getRowKey(), Instant.parse((String) e.getProperty("LastReadAt"))));
             }
             return out;
@@ -135,7 +139,9 @@ public final class TableStorageLogCache implements LogCache {
             int chars = 2;
             int n = 0;
             // a chunk never crosses a multiple of CHUNK_LINES, so the chunk holding seq s starts after s - CHUNK_LINES
-            while (i < lines.size() && n < CHUNK_LINES && (n == 0 || lines.get(i).seq() % CHUNK_LINES != 0)) {
+            while (i < lines.size()
+                    && n < CHUNK_LINES
+                    && (n == 0 || lines.get(i).seq() % CHUNK_LINES != 0)) {
                 ArrayNode row = row(lines.get(i).line());
                 int size = row.toString().length() + 1;
                 if (n > 0 && chars + size > CHUNK_CHARS) {
@@ -147,7 +153,8 @@ public final class TableStorageLogCache implements LogCache {
                 i++;
             }
             TableEntity e = new TableEntity(containerId, lineKey(execution, first))
-                    .addProperty("First", first).addProperty("Count", n);
+                    .addProperty("First", first)
+                    .addProperty("Count", n);
             TableStorageContainerStore.putText(e, "Lines", array.toString());
             chunks.add(e);
         }
@@ -170,8 +177,15 @@ public final class TableStorageLogCache implements LogCache {
             batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, chunks.get(c)));
             if (batch.size() == BATCH_ENTITIES && c < chunks.size() - 1) {
                 // meanwhile the stored state stays what it was (a new one: not primed, so readers ignore it)
-                etag = submit(containerId, batch, stateEntity(containerId,
-                        storedState != null ? storedState : FollowState.start(state.execution(), state.updatedAt())), etag,
+                etag = submit(
+                        containerId,
+                        batch,
+                        stateEntity(
+                                containerId,
+                                storedState != null
+                                        ? storedState
+                                        : FollowState.start(state.execution(), state.updatedAt())),
+                        etag,
                         false);
                 batch = new ArrayList<>();
             }
@@ -193,21 +207,28 @@ public final class TableStorageLogCache implements LogCache {
             if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
                 keep--;
             }
-            row = row(l, text.substring(0, keep) + " [sockerless: line cut, " + (text.length() - keep)
-                    + " more characters]");
+            row = row(
+                    l,
+                    text.substring(0, keep) + " [sockerless: line cut, " + (text.length() - keep)
+                            + " more characters]");
             size = row.toString().length();
         }
         return row;
     }
 
     private static ArrayNode row(LogLine l, String text) {
-        return MAPPER.createArrayNode().add(l.time().getEpochSecond()).add(l.time().getNano())
-                .add(l.stream() == StreamType.STDERR ? "e" : "o").add(text);
+        return MAPPER.createArrayNode()
+                .add(l.time().getEpochSecond())
+                .add(l.time().getNano())
+                .add(l.stream() == StreamType.STDERR ? "e" : "o")
+                .add(text);
     }
 
     private static TableEntity stateEntity(String containerId, FollowState state) {
         TableEntity e = new TableEntity(containerId, STATE)
-                .addProperty("UpdatedAt", state.updatedAt() == null ? 0L : state.updatedAt().toEpochMilli());
+                .addProperty(
+                        "UpdatedAt",
+                        state.updatedAt() == null ? 0L : state.updatedAt().toEpochMilli());
         TableStorageContainerStore.putText(e, "Json", state.toJson());
         return e;
     }
@@ -218,8 +239,12 @@ public final class TableStorageLogCache implements LogCache {
      * is not the last, returns the state's new ETag: read back and taken only when the state still carries this
      * batch's token (a transaction's sub-responses carry no ETag); a writer that came in between fails this append.
      */
-    private String submit(String containerId, List<TableTransactionAction> batch, TableEntity stateEntity, String etag,
-                          boolean last) {
+    private String submit(
+            String containerId,
+            List<TableTransactionAction> batch,
+            TableEntity stateEntity,
+            String etag,
+            boolean last) {
         String token = java.util.UUID.randomUUID().toString();
         stateEntity.addProperty("Writer", token);
         if (etag == null) {
@@ -232,8 +257,11 @@ public final class TableStorageLogCache implements LogCache {
             table.submitTransaction(batch);
         } catch (TableTransactionFailedException e) {
             int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-            String code = e.getValue() == null ? "" : String.valueOf(e.getValue().getErrorCode());
-            if (status == 412 || status == 409 || code.contains("UpdateConditionNotSatisfied")
+            String code =
+                    e.getValue() == null ? "" : String.valueOf(e.getValue().getErrorCode());
+            if (status == 412
+                    || status == 409
+                    || code.contains("UpdateConditionNotSatisfied")
                     || code.contains("EntityAlreadyExists")) {
                 throw changed(containerId);
             }
@@ -244,7 +272,8 @@ public final class TableStorageLogCache implements LogCache {
         if (last) {
             return null;
         }
-        TableEntity now = Tables.get(table, containerId, STATE, List.of("Writer")).orElseThrow(() -> changed(containerId));
+        TableEntity now =
+                Tables.get(table, containerId, STATE, List.of("Writer")).orElseThrow(() -> changed(containerId));
         if (!token.equals(now.getProperty("Writer"))) {
             throw changed(containerId);
         }
@@ -265,15 +294,21 @@ public final class TableStorageLogCache implements LogCache {
         return Tables.call(() -> {
             long start = Math.max(0, fromSeq - CHUNK_LINES + 1);
             String filter = "PartitionKey eq " + Tables.literal(containerId) + " and RowKey ge "
-                    + Tables.literal(lineKey(execution, start)) + " and RowKey lt " + Tables.literal("l:" + execution + ";");
+                    + Tables.literal(lineKey(execution, start)) + " and RowKey lt "
+                    + Tables.literal("l:" + execution + ";");
             List<CachedLine> out = new ArrayList<>();
             for (TableEntity e : table.listEntities(new ListEntitiesOptions().setFilter(filter), null, Context.NONE)) {
                 long seq = ((Number) e.getProperty("First")).longValue();
                 JsonNode array = parse(TableStorageContainerStore.getText(e, "Lines"));
                 for (JsonNode l : array) {
                     if (seq >= fromSeq) {
-                        out.add(new CachedLine(seq, new LogLine(Instant.ofEpochSecond(l.get(0).asLong(), l.get(1).asLong()),
-                                "e".equals(l.get(2).asText()) ? StreamType.STDERR : StreamType.STDOUT, l.get(3).asText())));
+                        out.add(new CachedLine(
+                                seq,
+                                new LogLine(
+                                        Instant.ofEpochSecond(
+                                                l.get(0).asLong(), l.get(1).asLong()),
+                                        "e".equals(l.get(2).asText()) ? StreamType.STDERR : StreamType.STDOUT,
+                                        l.get(3).asText())));
                         if (out.size() >= max) {
                             return out;
                         }
@@ -295,12 +330,16 @@ public final class TableStorageLogCache implements LogCache {
 
     @Override
     public java.util.Map<String, String> marks() {
-        return Tables.get(table, MARKS, MARKS).map(e -> {
-            java.util.Map<String, String> out = new java.util.HashMap<>();
-            parse(TableStorageContainerStore.getText(e, "Json")).fields()
-                    .forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
-            return out;
-        }).orElse(java.util.Map.of());
+        return Tables.get(table, MARKS, MARKS)
+                .map(e -> {
+                    java.util.Map<String, String> out = new java.util.HashMap<>();
+                    parse(TableStorageContainerStore.getText(e, "Json"))
+                            .fields()
+                            .forEachRemaining(
+                                    f -> out.put(f.getKey(), f.getValue().asText()));
+                    return out;
+                })
+                .orElse(java.util.Map.of());
     }
 
     @Override
@@ -316,9 +355,12 @@ public final class TableStorageLogCache implements LogCache {
     public void delete(String containerId) {
         Tables.call(() -> {
             List<TableTransactionAction> batch = new ArrayList<>();
-            for (TableEntity e : table.listEntities(new ListEntitiesOptions()
-                    .setFilter("PartitionKey eq " + Tables.literal(containerId))
-                    .setSelect(List.of("PartitionKey", "RowKey")), null, Context.NONE)) {
+            for (TableEntity e : table.listEntities(
+                    new ListEntitiesOptions()
+                            .setFilter("PartitionKey eq " + Tables.literal(containerId))
+                            .setSelect(List.of("PartitionKey", "RowKey")),
+                    null,
+                    Context.NONE)) {
                 batch.add(new TableTransactionAction(TableTransactionActionType.DELETE, e));
                 if (batch.size() == 100) {
                     table.submitTransaction(batch);
@@ -342,9 +384,13 @@ public final class TableStorageLogCache implements LogCache {
     public int purge(Instant cutoff) {
         return Tables.call(() -> {
             List<String> stale = new ArrayList<>();
-            for (TableEntity e : table.listEntities(new ListEntitiesOptions()
-                    .setFilter("RowKey eq " + Tables.literal(STATE) + " and UpdatedAt lt " + cutoff.toEpochMilli() + "L")
-                    .setSelect(List.of("PartitionKey", "RowKey")), null, Context.NONE)) {
+            for (TableEntity e : table.listEntities(
+                    new ListEntitiesOptions()
+                            .setFilter("RowKey eq " + Tables.literal(STATE) + " and UpdatedAt lt "
+                                    + cutoff.toEpochMilli() + "L")
+                            .setSelect(List.of("PartitionKey", "RowKey")),
+                    null,
+                    Context.NONE)) {
                 stale.add(e.getPartitionKey());
             }
             stale.forEach(this::delete);

@@ -9,7 +9,6 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableServiceException;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.sockerless.aca.errors.DockerApiException;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -17,8 +16,7 @@ import java.util.function.Supplier;
 /** Table Storage helpers shared by the stores: client creation, point reads, and error translation. */
 public final class Tables {
 
-    private Tables() {
-    }
+    private Tables() {}
 
     /** The default of {@code SOCKERLESS_STATE_TIMEOUT_SECONDS}. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
@@ -39,16 +37,20 @@ public final class Tables {
      * failure.
      */
     public static TableServiceClient serviceClient(String connectionString, Duration deadline) {
-        RetryOptions retries = new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(2)
-                .setBaseDelay(Duration.ofMillis(200)).setMaxDelay(Duration.ofSeconds(1)));
+        RetryOptions retries = new RetryOptions(new ExponentialBackoffOptions()
+                .setMaxRetries(2)
+                .setBaseDelay(Duration.ofMillis(200))
+                .setMaxDelay(Duration.ofSeconds(1)));
         try {
             TableServiceClientBuilder builder = new TableServiceClientBuilder()
-                    .httpClient(StorageDeadlinePolicy.httpClient(deadline)).retryOptions(retries)
+                    .httpClient(StorageDeadlinePolicy.httpClient(deadline))
+                    .retryOptions(retries)
                     .addPolicy(new StorageDeadlinePolicy(StorageDeadlinePolicy.STATE, deadline));
             Optional<String> identityEndpoint = identityEndpoint(connectionString);
             if (identityEndpoint.isPresent()) {
                 return builder.endpoint(identityEndpoint.get())
-                        .credential(new DefaultAzureCredentialBuilder().build()).buildClient();
+                        .credential(new DefaultAzureCredentialBuilder().build())
+                        .buildClient();
             }
             return builder.connectionString(connectionString).buildClient();
         } catch (IllegalArgumentException e) {
@@ -70,7 +72,8 @@ public final class Tables {
                 parts.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
             }
         }
-        if (parts.containsKey("AccountKey") || parts.containsKey("SharedAccessSignature")
+        if (parts.containsKey("AccountKey")
+                || parts.containsKey("SharedAccessSignature")
                 || parts.containsKey("UseDevelopmentStorage")) {
             return Optional.empty();
         }
@@ -102,8 +105,9 @@ public final class Tables {
     /** A point read of the entity, or of only the properties {@code select} names (null: all). */
     static Optional<TableEntity> get(TableClient table, String partition, String row, java.util.List<String> select) {
         try {
-            return Optional.of(table.getEntityWithResponse(partition, row, select, null, com.azure.core.util.Context.NONE)
-                    .getValue());
+            return Optional.of(
+                    table.getEntityWithResponse(partition, row, select, null, com.azure.core.util.Context.NONE)
+                            .getValue());
         } catch (TableServiceException e) {
             if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
                 return Optional.empty();
@@ -141,8 +145,8 @@ public final class Tables {
     }
 
     /** Error codes of an entity or request over the service's size limits (1 MiB entity, 64 KiB property). */
-    private static final java.util.Set<String> TOO_LARGE = java.util.Set.of("EntityTooLarge", "PropertyValueTooLarge",
-            "RequestBodyTooLarge");
+    private static final java.util.Set<String> TOO_LARGE =
+            java.util.Set.of("EntityTooLarge", "PropertyValueTooLarge", "RequestBodyTooLarge");
 
     /**
      * A failed storage call as the app's error: a deadline already passed through as it is; an entity or property
@@ -157,7 +161,9 @@ public final class Tables {
         }
         if (e instanceof TableServiceException t) {
             int statusCode = t.getResponse() == null ? 0 : t.getResponse().getStatusCode();
-            String code = t.getValue() == null || t.getValue().getErrorCode() == null ? "" : t.getValue().getErrorCode().toString();
+            String code = t.getValue() == null || t.getValue().getErrorCode() == null
+                    ? ""
+                    : t.getValue().getErrorCode().toString();
             if (statusCode == 413 || TOO_LARGE.contains(code)) {
                 return DockerApiException.invalid("the record is too large for the " + StorageDeadlinePolicy.STATE
                         + " (entities are limited to 1 MiB, text properties to 32 K characters): "
@@ -165,9 +171,10 @@ public final class Tables {
             }
         }
         String status = e instanceof TableServiceException t && t.getResponse() != null
-                ? " (status " + t.getResponse().getStatusCode() + ")" : "";
-        return DockerApiException.unavailable(StorageDeadlinePolicy.STATE + " is unavailable" + status + ": "
-                + firstLine(e.getMessage()), e);
+                ? " (status " + t.getResponse().getStatusCode() + ")"
+                : "";
+        return DockerApiException.unavailable(
+                StorageDeadlinePolicy.STATE + " is unavailable" + status + ": " + firstLine(e.getMessage()), e);
     }
 
     private static String firstLine(String message) {

@@ -1,16 +1,15 @@
 package dev.sockerless.aca.blobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.azure.core.http.HttpClient;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.errors.DockerApiException.Kind;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** URL validation (no request is ever made here) and connection string parsing. */
 class BlobArchiveSourceTest {
@@ -20,30 +19,40 @@ class BlobArchiveSourceTest {
             + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
     static BlobArchiveSource source(String connection, String... hosts) {
-        return new BlobArchiveSource(StorageConnection.parse(connection), List.of(hosts),
-                "SOCKERLESS_LOAD_BLOB_ACCOUNTS", () -> {
+        return new BlobArchiveSource(
+                StorageConnection.parse(connection),
+                List.of(hosts),
+                "SOCKERLESS_LOAD_BLOB_ACCOUNTS",
+                () -> {
                     throw new AssertionError("no credential is needed to validate");
-                }, HttpClient.createDefault(), BlobArchiveSource.defaultRetry());
+                },
+                HttpClient.createDefault(),
+                BlobArchiveSource.defaultRetry());
     }
 
     @Test
     void connectionStringsGiveTheBlobEndpointAndNeverEchoTheKey() {
         assertThat(StorageConnection.parse(AZURITE).blobEndpoint().toString())
                 .isEqualTo("http://127.0.0.1:10000/devstoreaccount1");
-        StorageConnection account = StorageConnection.parse(
-                "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + KEY + ";EndpointSuffix=core.windows.net");
+        StorageConnection account =
+                StorageConnection.parse("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + KEY
+                        + ";EndpointSuffix=core.windows.net");
         assertThat(account.blobEndpoint().toString()).isEqualTo("https://acct.blob.core.windows.net");
         assertThat(account.hasSecret()).isTrue();
         assertThat(account.toString()).doesNotContain(KEY);
         assertThat(StorageConnection.parse("AccountName=acct").blobEndpoint().toString())
                 .isEqualTo("https://acct.blob.core.windows.net");
         assertThat(StorageConnection.parse("AccountName=acct").hasSecret()).isFalse();
-        assertThat(StorageConnection.parse("UseDevelopmentStorage=true").blobEndpoint().toString())
+        assertThat(StorageConnection.parse("UseDevelopmentStorage=true")
+                        .blobEndpoint()
+                        .toString())
                 .isEqualTo("http://127.0.0.1:10000/devstoreaccount1");
         assertThatThrownBy(() -> StorageConnection.parse("AccountKey=" + KEY + ";garbage"))
-                .hasMessageContaining("storage connection string is malformed").hasMessageNotContaining(KEY);
+                .hasMessageContaining("storage connection string is malformed")
+                .hasMessageNotContaining(KEY);
         assertThatThrownBy(() -> source(AZURITE, "not a host"))
-                .hasMessageContaining("SOCKERLESS_LOAD_BLOB_ACCOUNTS").hasMessageNotContaining(KEY);
+                .hasMessageContaining("SOCKERLESS_LOAD_BLOB_ACCOUNTS")
+                .hasMessageNotContaining(KEY);
     }
 
     @Test
@@ -58,7 +67,8 @@ class BlobArchiveSourceTest {
         BlobLocation other = azurite.locate("https://OTHER.blob.core.windows.net/uploads/x.tar");
         assertThat(other.endpoint()).isEqualTo("https://other.blob.core.windows.net");
         assertThat(other.ownConnection()).isFalse();
-        BlobArchiveSource cloud = source("DefaultEndpointsProtocol=https;AccountName=acct;EndpointSuffix=core.windows.net");
+        BlobArchiveSource cloud =
+                source("DefaultEndpointsProtocol=https;AccountName=acct;EndpointSuffix=core.windows.net");
         BlobLocation own = cloud.locate("https://acct.blob.core.windows.net:443/uploads/a.tar");
         assertThat(own.ownConnection()).isTrue();
         assertThat(own.url()).isEqualTo("https://acct.blob.core.windows.net/uploads/a.tar");
@@ -95,7 +105,8 @@ class BlobArchiveSourceTest {
     void refusedBeforeAnyRequest(String url, Kind kind, String message) {
         BlobArchiveSource azurite = source(AZURITE, "other.blob.core.windows.net");
         assertThatThrownBy(() -> azurite.locate(url))
-                .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(kind))
+                .isInstanceOfSatisfying(
+                        DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(kind))
                 .hasMessageContaining(message)
                 .hasMessageNotContaining("SECRET")
                 .hasMessageNotContaining(KEY);

@@ -1,11 +1,11 @@
 package dev.sockerless.aca.containers;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Docker's merge rules (docker-engine-api.md §10), one row each: user config | image config | expected members. */
 class ConfigMergeTest {
@@ -39,8 +39,11 @@ class ConfigMergeTest {
         """)
     void merge(String rule, String user, String image, String expected) throws Exception {
         JsonNode merged = ConfigMerge.merge(MAPPER.readTree(user), MAPPER.readTree(image));
-        MAPPER.readTree(expected).fields().forEachRemaining(e ->
-                assertThat(merged.get(e.getKey()) == null ? MAPPER.nullNode() : merged.get(e.getKey()))
-                        .as(rule + ": " + e.getKey()).isEqualTo(e.getValue()));
+        MAPPER.readTree(expected)
+                .fields()
+                .forEachRemaining(
+                        e -> assertThat(merged.get(e.getKey()) == null ? MAPPER.nullNode() : merged.get(e.getKey()))
+                                .as(rule + ": " + e.getKey())
+                                .isEqualTo(e.getValue()));
     }
 }

@@ -1,14 +1,13 @@
 package dev.sockerless.aca.containers;
 
-import dev.sockerless.aca.errors.DockerApiException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sockerless.aca.errors.DockerApiException;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ContainerNamesTest {
 
@@ -21,10 +20,12 @@ class ContainerNamesTest {
     @Test
     void invalidNamesAreRejectedInDockersWords() {
         for (String bad : new String[] {"a", "-web", "_web", "we b", "web/x", "//web", "wéb"}) {
-            assertThatThrownBy(() -> ContainerNames.parse(bad)).as(bad)
+            assertThatThrownBy(() -> ContainerNames.parse(bad))
+                    .as(bad)
                     .isInstanceOf(DockerApiException.class)
                     .hasMessage("Invalid container name (" + bad + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
-                    .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
+                    .satisfies(e -> assertThat(((DockerApiException) e).kind())
+                            .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
         }
     }
 
@@ -37,8 +38,10 @@ class ContainerNamesTest {
 
     @Test
     void conflictUsesDockersText() {
-        assertThat(ContainerNames.conflict("x", "abc")).hasMessage("Conflict. The container name \"/x\" is already in use"
-                + " by container \"abc\". You have to remove (or rename) that container to be able to reuse that name.");
+        assertThat(ContainerNames.conflict("x", "abc"))
+                .hasMessage(
+                        "Conflict. The container name \"/x\" is already in use"
+                                + " by container \"abc\". You have to remove (or rename) that container to be able to reuse that name.");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.sockerless.aca.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.containers.ContainerCreator;
@@ -11,17 +14,13 @@ import dev.sockerless.aca.images.ImageLookup;
 import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.InMemoryImageStore;
+import dev.sockerless.aca.lifecycle.ContainerLifecycle;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
-import dev.sockerless.aca.lifecycle.ContainerLifecycle;
 import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.LifecycleFixture;
 import dev.sockerless.aca.testing.MutableClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -30,9 +29,9 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class ContainerHandlersTest {
 
@@ -49,31 +48,50 @@ class ContainerHandlersTest {
     void setUp() {
         images = new InMemoryImageStore();
         containers = new InMemoryContainerStore();
-        nginx = image("docker.io/library/nginx", "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{"
-                + "\"Env\":[\"PATH=/bin\",\"NGINX_VERSION=1.27.0\"],\"Entrypoint\":[\"/docker-entrypoint.sh\"],"
-                + "\"Cmd\":[\"nginx\",\"-g\",\"daemon off;\"],\"ExposedPorts\":{\"80/tcp\":{}},\"StopSignal\":\"SIGQUIT\","
-                + "\"Labels\":{\"maintainer\":\"NGINX\"}}}");
+        nginx = image(
+                "docker.io/library/nginx",
+                "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{"
+                        + "\"Env\":[\"PATH=/bin\",\"NGINX_VERSION=1.27.0\"],\"Entrypoint\":[\"/docker-entrypoint.sh\"],"
+                        + "\"Cmd\":[\"nginx\",\"-g\",\"daemon off;\"],\"ExposedPorts\":{\"80/tcp\":{}},\"StopSignal\":\"SIGQUIT\","
+                        + "\"Labels\":{\"maintainer\":\"NGINX\"}}}");
         noCommand = image("docker.io/library/scratchy", "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{}}");
     }
 
     ImageRecord image(String repo, String config) {
         byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
         Digest manifest = Digest.of(("manifest " + repo).getBytes(StandardCharsets.UTF_8));
-        ImageRecord record = new ImageRecord(Digest.of(bytes), bytes, manifest,
-                "application/vnd.oci.image.manifest.v1+json", Platform.parse("linux/amd64"), 10, repo, null, CLOCK.instant());
+        ImageRecord record = new ImageRecord(
+                Digest.of(bytes),
+                bytes,
+                manifest,
+                "application/vnd.oci.image.manifest.v1+json",
+                Platform.parse("linux/amd64"),
+                10,
+                repo,
+                null,
+                CLOCK.instant());
         images.saveImage(record);
-        images.saveRef(new ImageRef(ImageReference.parse(repo + ":latest"), record.id(), manifest, "linux/amd64",
-                CLOCK.instant()));
+        images.saveRef(new ImageRef(
+                ImageReference.parse(repo + ":latest"), record.id(), manifest, "linux/amd64", CLOCK.instant()));
         return record;
     }
 
     ContainerHandlers handlers(Map<String, String> extra) throws IOException {
-        Map<String, String> values = new HashMap<>(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENV_ID,
-                "SOCKERLESS_ACA_LOCATION", "westeurope", "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"));
+        Map<String, String> values = new HashMap<>(Map.of(
+                "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                ENV_ID,
+                "SOCKERLESS_ACA_LOCATION",
+                "westeurope",
+                "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
+                "consumption-only"));
         values.putAll(extra);
         ContainerJobs jobs = new ContainerJobs(Settings.of(values));
-        return new ContainerHandlers(new ContainerCreator(new ImageLookup(images), containers, jobs, CLOCK),
-                containers, jobs, lifecycle(jobs), CLOCK);
+        return new ContainerHandlers(
+                new ContainerCreator(new ImageLookup(images), containers, jobs, CLOCK),
+                containers,
+                jobs,
+                lifecycle(jobs),
+                CLOCK);
     }
 
     /** The lifecycle on the real SDK against the strict ARM stand-in. */
@@ -93,7 +111,12 @@ class ContainerHandlersTest {
     }
 
     static ApiRequest request(String method, Map<String, String> query, String body) {
-        return new ApiRequest(method, ApiVersion.MAX, "/", query, Map.of(),
+        return new ApiRequest(
+                method,
+                ApiVersion.MAX,
+                "/",
+                query,
+                Map.of(),
                 body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -109,8 +132,11 @@ class ContainerHandlersTest {
 
     @Test
     void createStoresTheUserConfigTheMergedConfigAndThePinnedImage() throws Exception {
-        ApiResponse r = handlers(Map.of()).create(request("POST", Map.of("name", "web"),
-                "{\"Image\":\"nginx\",\"Env\":[\"A=1\"],\"Tty\":true,\"HostConfig\":{\"Memory\":0}}"));
+        ApiResponse r = handlers(Map.of())
+                .create(request(
+                        "POST",
+                        Map.of("name", "web"),
+                        "{\"Image\":\"nginx\",\"Env\":[\"A=1\"],\"Tty\":true,\"HostConfig\":{\"Memory\":0}}"));
 
         assertThat(r.status()).isEqualTo(201);
         JsonNode body = json(r);
@@ -134,8 +160,10 @@ class ContainerHandlersTest {
     @Test
     void unknownImageIsNotFoundSoTheCliPulls() throws IOException {
         assertThatThrownBy(() -> handlers(Map.of()).create(request("POST", Map.of(), "{\"Image\":\"busybox\"}")))
-                .isInstanceOf(DockerApiException.class).hasMessage("No such image: busybox:latest")
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND));
+                .isInstanceOf(DockerApiException.class)
+                .hasMessage("No such image: busybox:latest")
+                .satisfies(
+                        e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND));
     }
 
     @Test
@@ -153,14 +181,17 @@ class ContainerHandlersTest {
     void noCommandAfterMergingIsABadRequest() throws IOException {
         assertThatThrownBy(() -> handlers(Map.of()).create(request("POST", Map.of(), "{\"Image\":\"scratchy\"}")))
                 .hasMessage("no command specified")
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
-        assertThatThrownBy(() -> handlers(Map.of()).create(request("POST", Map.of(),
-                "{\"Image\":\"nginx\",\"Entrypoint\":[\"\"]}"))).hasMessage("no command specified");
+                .satisfies(e -> assertThat(((DockerApiException) e).kind())
+                        .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
+        assertThatThrownBy(() -> handlers(Map.of())
+                        .create(request("POST", Map.of(), "{\"Image\":\"nginx\",\"Entrypoint\":[\"\"]}")))
+                .hasMessage("no command specified");
     }
 
     @Test
     void invalidNamesAndBodiesAreBadRequests() throws IOException {
-        assertThatThrownBy(() -> handlers(Map.of()).create(request("POST", Map.of("name", "-x"), "{\"Image\":\"nginx\"}")))
+        assertThatThrownBy(
+                        () -> handlers(Map.of()).create(request("POST", Map.of("name", "-x"), "{\"Image\":\"nginx\"}")))
                 .hasMessageStartingWith("Invalid container name (-x)");
         assertThatThrownBy(() -> handlers(Map.of()).create(request("POST", Map.of(), "{")))
                 .hasMessageStartingWith("invalid JSON");
@@ -169,20 +200,24 @@ class ContainerHandlersTest {
     @Test
     void missingSettingsFailTheCreateNamingTheSettingAndStoreNothing() throws IOException {
         ContainerJobs jobs = new ContainerJobs(Settings.of(Map.of()));
-        ContainerHandlers h = new ContainerHandlers(new ContainerCreator(new ImageLookup(images), containers, jobs, CLOCK),
-                containers, jobs, lifecycle(jobs), CLOCK);
+        ContainerHandlers h = new ContainerHandlers(
+                new ContainerCreator(new ImageLookup(images), containers, jobs, CLOCK),
+                containers,
+                jobs,
+                lifecycle(jobs),
+                CLOCK);
         assertThatThrownBy(() -> h.create(request("POST", Map.of(), "{\"Image\":\"nginx\"}")))
                 .hasMessageStartingWith("configuration: SOCKERLESS_ACA_ENVIRONMENT_ID is not set");
         assertThatThrownBy(() -> handlers(Map.of("SOCKERLESS_AGENT_MODE", "init-container"))
-                .create(request("POST", Map.of(), "{\"Image\":\"nginx\"}")))
+                        .create(request("POST", Map.of(), "{\"Image\":\"nginx\"}")))
                 .hasMessageStartingWith("configuration: SOCKERLESS_AGENT_IMAGE is not set");
         assertThat(containers.list()).isEmpty();
     }
 
     @Test
     void roundedResourcesAreReportedAsWarnings() throws Exception {
-        JsonNode body = json(handlers(Map.of()).create(request("POST", Map.of(),
-                "{\"Image\":\"nginx\",\"HostConfig\":{\"NanoCpus\":300000000}}")));
+        JsonNode body = json(handlers(Map.of())
+                .create(request("POST", Map.of(), "{\"Image\":\"nginx\",\"HostConfig\":{\"NanoCpus\":300000000}}")));
         assertThat(body.path("Warnings").get(0).asText()).startsWith("Requested 0.3 CPUs rounded up");
     }
 
@@ -223,21 +258,24 @@ class ContainerHandlersTest {
         String id = create(h, null, "{\"Image\":\"nginx\"}");
 
         assertThat(h.execution(request("PUT", Map.of(), "{\"executionName\":\"e1\",\"status\":\"Running\"}"), id)
-                .status()).isEqualTo(204);
+                        .status())
+                .isEqualTo(204);
         JsonNode state = json(h.inspect(request("GET", Map.of(), null), id)).path("State");
         assertThat(state.path("Status").asText()).isEqualTo("running");
         assertThat(state.path("Running").asBoolean()).isTrue();
         assertThat(state.path("StartedAt").asText()).isEqualTo("2025-03-04T05:06:07.5Z");
 
         assertThatThrownBy(() -> h.remove(request("DELETE", Map.of(), null), id))
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.CONFLICT));
+                .satisfies(
+                        e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.CONFLICT));
 
         h.execution(request("PUT", Map.of(), "{\"executionName\":\"e1\",\"status\":\"Failed\",\"exitCode\":3}"), id);
         state = json(h.inspect(request("GET", Map.of(), null), id)).path("State");
         assertThat(state.path("Status").asText()).isEqualTo("exited");
         assertThat(state.path("ExitCode").asInt()).isEqualTo(3);
 
-        assertThat(h.remove(request("DELETE", Map.of("force", "1"), null), id).status()).isEqualTo(204);
+        assertThat(h.remove(request("DELETE", Map.of("force", "1"), null), id).status())
+                .isEqualTo(204);
         assertThatThrownBy(() -> h.inspect(request("GET", Map.of(), null), id)).hasMessage("No such container: " + id);
     }
 
@@ -246,14 +284,20 @@ class ContainerHandlersTest {
         ContainerHandlers h = handlers(Map.of());
         String id = create(h, null, "{\"Image\":\"nginx\"}");
         for (String name : List.of("Bad'Name", "e1\\n| union *", "a--b", "-e1", "x".repeat(64))) {
-            assertThatThrownBy(() -> h.execution(request("PUT", Map.of(),
-                    "{\"executionName\":\"" + name + "\",\"status\":\"Running\"}"), id))
+            assertThatThrownBy(() -> h.execution(
+                            request("PUT", Map.of(), "{\"executionName\":\"" + name + "\",\"status\":\"Running\"}"),
+                            id))
                     .hasMessageStartingWith("invalid ACA job execution name '")
-                    .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
+                    .satisfies(e -> assertThat(((DockerApiException) e).kind())
+                            .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
         }
-        assertThatThrownBy(() -> h.execution(request("PUT", Map.of(), "{\"executionName\":\"e1\",\"status\":\"Sleeping\"}"), id))
+        assertThatThrownBy(() ->
+                        h.execution(request("PUT", Map.of(), "{\"executionName\":\"e1\",\"status\":\"Sleeping\"}"), id))
                 .hasMessageStartingWith("invalid ACA job execution status 'Sleeping'");
-        assertThat(json(h.inspect(request("GET", Map.of(), null), id)).path("State").path("Status").asText())
+        assertThat(json(h.inspect(request("GET", Map.of(), null), id))
+                        .path("State")
+                        .path("Status")
+                        .asText())
                 .isEqualTo("created");
     }
 
@@ -261,42 +305,64 @@ class ContainerHandlersTest {
     void bodyFieldsOfTheWrongTypeAreBadRequestsNamingTheFieldAndUnknownFieldsAreIgnored() throws Exception {
         ContainerHandlers h = handlers(Map.of());
         Map<String, String> wrong = new java.util.LinkedHashMap<>();
-        wrong.put("{\"Image\":\"nginx\",\"HostConfig\":{\"Memory\":\"lots\"}}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"HostConfig\":{\"Memory\":\"lots\"}}",
                 "json: cannot unmarshal string into Go struct field HostConfig.Memory of type int64");
-        wrong.put("{\"Image\":\"nginx\",\"Env\":\"x\"}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"Env\":\"x\"}",
                 "json: cannot unmarshal string into Go struct field Env of type []string");
-        wrong.put("{\"Image\":\"nginx\",\"Cmd\":5}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"Cmd\":5}",
                 "json: cannot unmarshal number into Go struct field Cmd of type strslice.StrSlice");
-        wrong.put("{\"Image\":\"nginx\",\"Labels\":[]}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"Labels\":[]}",
                 "json: cannot unmarshal array into Go struct field Labels of type map[string]string");
-        wrong.put("{\"Image\":\"nginx\",\"Env\":[\"A=1\",2]}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"Env\":[\"A=1\",2]}",
                 "json: cannot unmarshal number into Go struct field Env of type string");
-        wrong.put("{\"Image\":\"nginx\",\"HostConfig\":{\"NanoCpus\":1.5}}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"HostConfig\":{\"NanoCpus\":1.5}}",
                 "json: cannot unmarshal number 1.5 into Go struct field HostConfig.NanoCpus of type int64");
-        wrong.put("{\"Image\":\"nginx\",\"HostConfig\":{\"memory\":true}}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"HostConfig\":{\"memory\":true}}",
                 "json: cannot unmarshal bool into Go struct field HostConfig.Memory of type int64");
-        wrong.put("{\"Image\":\"nginx\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":80}]}}}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":80}]}}}",
                 "json: cannot unmarshal number into Go struct field HostConfig.PortBindings.HostPort of type string");
-        wrong.put("{\"Image\":\"nginx\",\"Healthcheck\":{\"Retries\":\"3\"}}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"Healthcheck\":{\"Retries\":\"3\"}}",
                 "json: cannot unmarshal string into Go struct field Healthcheck.Retries of type int");
         wrong.put("{\"Image\":5}", "json: cannot unmarshal number into Go struct field Image of type string");
-        wrong.put("{\"Image\":\"nginx\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"n\":{\"Aliases\":\"a\"}}}}",
+        wrong.put(
+                "{\"Image\":\"nginx\",\"NetworkingConfig\":{\"EndpointsConfig\":{\"n\":{\"Aliases\":\"a\"}}}}",
                 "json: cannot unmarshal string into Go struct field NetworkingConfig.EndpointsConfig.Aliases of type []string");
         wrong.forEach((body, message) -> assertThatThrownBy(() -> h.create(request("POST", Map.of(), body)))
-                .as(body).hasMessage(message)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER)));
+                .as(body)
+                .hasMessage(message)
+                .satisfies(e -> assertThat(((DockerApiException) e).kind())
+                        .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER)));
 
-        String id = create(h, null, "{\"Image\":\"nginx\",\"Unknown\":{\"x\":[1]},\"Cmd\":\"sh\",\"Env\":null,"
-                + "\"HostConfig\":{\"Memory\":1073741824,\"Future\":\"x\"}}");
+        String id = create(
+                h,
+                null,
+                "{\"Image\":\"nginx\",\"Unknown\":{\"x\":[1]},\"Cmd\":\"sh\",\"Env\":null,"
+                        + "\"HostConfig\":{\"Memory\":1073741824,\"Future\":\"x\"}}");
         assertThat(id).hasSize(64);
 
-        assertThatThrownBy(() -> h.execution(request("PUT", Map.of(),
-                "{\"executionName\":\"e1\",\"status\":\"Failed\",\"exitCode\":\"3\"}"), id))
+        assertThatThrownBy(() -> h.execution(
+                        request("PUT", Map.of(), "{\"executionName\":\"e1\",\"status\":\"Failed\",\"exitCode\":\"3\"}"),
+                        id))
                 .hasMessage("json: cannot unmarshal string into Go struct field exitCode of type int");
-        assertThatThrownBy(() -> h.execution(request("PUT", Map.of(), "{\"executionName\":7,\"status\":\"Failed\"}"), id))
+        assertThatThrownBy(
+                        () -> h.execution(request("PUT", Map.of(), "{\"executionName\":7,\"status\":\"Failed\"}"), id))
                 .hasMessage("json: cannot unmarshal number into Go struct field executionName of type string");
-        assertThat(h.execution(request("PUT", Map.of(),
-                "{\"executionName\":\"e1\",\"status\":\"Failed\",\"exitCode\":3,\"extra\":[]}"), id).status())
+        assertThat(h.execution(
+                                request(
+                                        "PUT",
+                                        Map.of(),
+                                        "{\"executionName\":\"e1\",\"status\":\"Failed\",\"exitCode\":3,\"extra\":[]}"),
+                                id)
+                        .status())
                 .isEqualTo(204);
 
         LoginHandler login = new LoginHandler(null);
@@ -315,7 +381,9 @@ class ContainerHandlersTest {
         JsonNode agentA = json(h.agent(request("GET", Map.of(), null), a));
         JsonNode agentB = json(h.agent(request("GET", Map.of(), null), b));
         assertThat(agentA.path("port").asInt()).isEqualTo(9111);
-        assertThat(agentA.path("token").asText()).matches("[0-9a-f]{64}").isNotEqualTo(agentB.path("token").asText());
+        assertThat(agentA.path("token").asText())
+                .matches("[0-9a-f]{64}")
+                .isNotEqualTo(agentB.path("token").asText());
 
         JsonNode job = json(h.job(request("GET", Map.of(), null), a));
         assertThat(job.path("name").asText()).isEqualTo("sl-a1-" + a.substring(0, 12));
@@ -325,10 +393,20 @@ class ContainerHandlersTest {
         assertThat(resource.path("properties").path("configuration").path("secrets"))
                 .isEqualTo(ApiResponse.MAPPER.readTree("[{\"name\":\"sockerless-agent-token\"}]"));
         assertThat(job.toString()).doesNotContain(agentA.path("token").asText());
-        assertThat(resource.path("properties").path("template").path("containers").get(0).path("env").toString())
+        assertThat(resource.path("properties")
+                        .path("template")
+                        .path("containers")
+                        .get(0)
+                        .path("env")
+                        .toString())
                 .contains("{\"name\":\"SOCKERLESS_AGENT_TOKEN\",\"secretRef\":\"sockerless-agent-token\"}");
         assertThat(resource.path("location").asText()).isEqualTo("westeurope");
-        assertThat(resource.path("properties").path("template").path("containers").get(0).path("command").toString())
+        assertThat(resource.path("properties")
+                        .path("template")
+                        .path("containers")
+                        .get(0)
+                        .path("command")
+                        .toString())
                 .isEqualTo("[\"/sockerless-agent\",\"--\",\"/docker-entrypoint.sh\",\"nginx\",\"-g\",\"daemon off;\"]");
     }
 }

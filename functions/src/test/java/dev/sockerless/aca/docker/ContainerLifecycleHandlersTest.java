@@ -1,5 +1,8 @@
 package dev.sockerless.aca.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockerless.aca.agent.JobNames;
 import dev.sockerless.aca.config.Settings;
@@ -12,17 +15,13 @@ import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.LifecycleFixture;
 import dev.sockerless.aca.testing.MutableClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The HTTP shapes of the running-container routes: statuses, bodies and the wait's pending header. */
 class ContainerLifecycleHandlersTest {
@@ -36,11 +35,16 @@ class ContainerLifecycleHandlersTest {
     final InfoHandler info;
 
     ContainerLifecycleHandlersTest() throws IOException {
-        ContainerJobs jobs = new ContainerJobs(Settings.of(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID",
-                LifecycleFixture.ENVIRONMENT_ID, "SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION,
-                "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only")));
+        ContainerJobs jobs = new ContainerJobs(Settings.of(Map.of(
+                "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                LifecycleFixture.ENVIRONMENT_ID,
+                "SOCKERLESS_ACA_LOCATION",
+                LifecycleFixture.LOCATION,
+                "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
+                "consumption-only")));
         fx = new LifecycleFixture(store, jobs, new MutableClock(T0), ArmStandIn.Auth.NONE);
-        handlers = new ContainerLifecycleHandlers(fx.lifecycle, new ImageLookup(images), Duration.ofSeconds(4), fx.clock);
+        handlers =
+                new ContainerLifecycleHandlers(fx.lifecycle, new ImageLookup(images), Duration.ofSeconds(4), fx.clock);
         info = new InfoHandler(fx.lifecycle, images, () -> LifecycleFixture.ENVIRONMENT_ID, fx.clock);
     }
 
@@ -51,9 +55,20 @@ class ContainerLifecycleHandlersTest {
 
     String container(String name) {
         String id = Digest.of(name.getBytes(StandardCharsets.UTF_8)).hex();
-        store.create(new ContainerRecord(id, name, T0, "app", Digest.of(new byte[] {1}),
-                "registry.example/app@" + Digest.of(new byte[] {2}), "{}", "{\"Cmd\":[\"true\"]}", "{}",
-                JobNames.of(id, name), "c".repeat(64), 9111, null));
+        store.create(new ContainerRecord(
+                id,
+                name,
+                T0,
+                "app",
+                Digest.of(new byte[] {1}),
+                "registry.example/app@" + Digest.of(new byte[] {2}),
+                "{}",
+                "{\"Cmd\":[\"true\"]}",
+                "{}",
+                JobNames.of(id, name),
+                "c".repeat(64),
+                9111,
+                null));
         return id;
     }
 
@@ -75,7 +90,8 @@ class ContainerLifecycleHandlersTest {
         assertThat(handlers.stop(post(Map.of("t", "10")), "svc").status()).isEqualTo(204);
         assertThat(handlers.stop(post(Map.of()), "svc").status()).isEqualTo(304);
         assertThat(handlers.restart(post(Map.of()), "svc").status()).isEqualTo(204);
-        assertThat(handlers.kill(post(Map.of("signal", "SIGKILL")), "svc").status()).isEqualTo(204);
+        assertThat(handlers.kill(post(Map.of("signal", "SIGKILL")), "svc").status())
+                .isEqualTo(204);
         assertThatThrownBy(() -> handlers.stop(post(Map.of("t", "soon")), "svc"))
                 .hasMessage("strconv.Atoi: parsing \"soon\": invalid syntax");
     }
@@ -85,7 +101,8 @@ class ContainerLifecycleHandlersTest {
         container("job");
         ApiResponse early = handlers.await(post(Map.of("condition", "next-exit")), "job");
         assertThat(early.status()).isEqualTo(503);
-        assertThat(early.headers()).containsEntry(ContainerLifecycleHandlers.WAIT_PENDING_HEADER, "true")
+        assertThat(early.headers())
+                .containsEntry(ContainerLifecycleHandlers.WAIT_PENDING_HEADER, "true")
                 .containsEntry("Content-Type", "application/json");
         assertThat(json(early).path("message").asText()).endsWith("has not started: wait again after starting it");
 
@@ -95,8 +112,16 @@ class ContainerLifecycleHandlersTest {
         assertThat(json(pending).path("message").asText()).endsWith("is still running: wait again");
         assertThat(fx.clock.instant()).isEqualTo(T0.plusSeconds(4)); // the whole budget, on the test's clock
 
-        fx.arm.jobs().finish(fx.arm.jobs().executions(store.findByName("job").orElseThrow().jobName()).get(0).name,
-                "Succeeded");
+        fx.arm
+                .jobs()
+                .finish(
+                        fx.arm
+                                .jobs()
+                                .executions(
+                                        store.findByName("job").orElseThrow().jobName())
+                                .get(0)
+                                .name,
+                        "Succeeded");
         ApiResponse done = handlers.await(post(Map.of("condition", "next-exit")), "job");
         assertThat(done.status()).isEqualTo(200);
         assertThat(done.headers()).doesNotContainKey(ContainerLifecycleHandlers.WAIT_PENDING_HEADER);
@@ -111,10 +136,12 @@ class ContainerLifecycleHandlersTest {
         JsonNode running = json(handlers.list(new ApiRequest("GET", ApiVersion.MAX, "/", Map.of(), Map.of(), null)));
         assertThat(running).hasSize(1);
         assertThat(running.get(0).path("Names").get(0).asText()).isEqualTo("/aa");
-        JsonNode all = json(handlers.list(new ApiRequest("GET", ApiVersion.MAX, "/", Map.of("all", "1"), Map.of(), null)));
+        JsonNode all =
+                json(handlers.list(new ApiRequest("GET", ApiVersion.MAX, "/", Map.of("all", "1"), Map.of(), null)));
         assertThat(all).hasSize(2);
-        assertThatThrownBy(() -> handlers.list(new ApiRequest("GET", ApiVersion.MAX, "/", Map.of("limit", "x"),
-                Map.of(), null))).hasMessage("strconv.Atoi: parsing \"x\": invalid syntax");
+        assertThatThrownBy(() ->
+                        handlers.list(new ApiRequest("GET", ApiVersion.MAX, "/", Map.of("limit", "x"), Map.of(), null)))
+                .hasMessage("strconv.Atoi: parsing \"x\": invalid syntax");
 
         JsonNode i = json(info.info(new ApiRequest("GET", ApiVersion.MAX, "/", Map.of(), Map.of(), null)));
         assertThat(i.path("Containers").asInt()).isEqualTo(2);

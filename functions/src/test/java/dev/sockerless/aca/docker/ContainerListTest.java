@@ -1,19 +1,18 @@
 package dev.sockerless.aca.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Digest;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ContainerListTest {
 
@@ -22,9 +21,20 @@ class ContainerListTest {
 
     static ContainerRecord container(String name, int ageMinutes, Execution e, String labels) {
         String id = Digest.of(name.getBytes(StandardCharsets.UTF_8)).hex();
-        return new ContainerRecord(id, name, NOW.minus(Duration.ofMinutes(ageMinutes)), "alpine", IMAGE,
-                "registry.example/alpine@" + IMAGE, "{}", "{\"Entrypoint\":[\"sh\"],\"Cmd\":[\"-c\",\"echo hi\"],"
-                + "\"Labels\":" + labels + "}", "{}", "sl-" + name + "-" + id.substring(0, 12), "a".repeat(64), 9111, e);
+        return new ContainerRecord(
+                id,
+                name,
+                NOW.minus(Duration.ofMinutes(ageMinutes)),
+                "alpine",
+                IMAGE,
+                "registry.example/alpine@" + IMAGE,
+                "{}",
+                "{\"Entrypoint\":[\"sh\"],\"Cmd\":[\"-c\",\"echo hi\"]," + "\"Labels\":" + labels + "}",
+                "{}",
+                "sl-" + name + "-" + id.substring(0, 12),
+                "a".repeat(64),
+                9111,
+                e);
     }
 
     static Execution running(int minutes) {
@@ -43,10 +53,11 @@ class ContainerListTest {
     final List<ContainerRecord> all = List.of(batch, web, broken, fresh);
 
     List<String> names(String filters, boolean everything, int limit) {
-        JsonNode list = ContainerList.parse(filters).summaries(all, everything, limit, NOW,
-                n -> n.equals("alpine:latest") ? IMAGE.toString() : null);
+        JsonNode list = ContainerList.parse(filters)
+                .summaries(all, everything, limit, NOW, n -> n.equals("alpine:latest") ? IMAGE.toString() : null);
         return java.util.stream.StreamSupport.stream(list.spliterator(), false)
-                .map(s -> s.path("Names").get(0).asText()).toList();
+                .map(s -> s.path("Names").get(0).asText())
+                .toList();
     }
 
     @Test
@@ -62,7 +73,8 @@ class ContainerListTest {
         assertThat(w.path("Image").asText()).isEqualTo("alpine");
         assertThat(w.path("ImageID").asText()).isEqualTo(IMAGE.toString());
         assertThat(w.path("Command").asText()).isEqualTo("sh -c 'echo hi'");
-        assertThat(w.path("Created").asLong()).isEqualTo(NOW.minus(Duration.ofMinutes(10)).getEpochSecond());
+        assertThat(w.path("Created").asLong())
+                .isEqualTo(NOW.minus(Duration.ofMinutes(10)).getEpochSecond());
         assertThat(w.path("State").asText()).isEqualTo("running");
         assertThat(w.path("Status").asText()).isEqualTo("Up 2 minutes");
         assertThat(w.path("Labels").path("tier").asText()).isEqualTo("front");
@@ -79,7 +91,8 @@ class ContainerListTest {
         assertThat(names("{\"status\":[\"exited\"]}", false, -1)).containsExactly("/batch", "/broken");
         assertThat(names("{\"status\":{\"created\":true}}", false, -1)).containsExactly("/fresh");
         assertThat(names("{\"name\":[\"^/b\"]}", true, -1)).containsExactly("/batch", "/broken");
-        assertThat(names("{\"id\":[\"" + web.id().substring(0, 6) + "\"]}", true, -1)).containsExactly("/web");
+        assertThat(names("{\"id\":[\"" + web.id().substring(0, 6) + "\"]}", true, -1))
+                .containsExactly("/web");
         assertThat(names("{\"label\":[\"tier\"]}", true, -1)).containsExactly("/web", "/batch");
         assertThat(names("{\"label\":[\"tier=back\"]}", true, -1)).containsExactly("/batch");
         assertThat(names("{\"exited\":[\"3\"]}", true, -1)).containsExactly("/broken");
@@ -94,7 +107,8 @@ class ContainerListTest {
         assertThatThrownBy(() -> ContainerList.parse("{\"status\":[\"sleeping\"]}"))
                 .hasMessage("invalid filter 'status=sleeping'");
         assertThatThrownBy(() -> ContainerList.parse("{\"network\":[\"x\"]}"))
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_IMPLEMENTED));
+                .satisfies(e ->
+                        assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_IMPLEMENTED));
     }
 
     @Test

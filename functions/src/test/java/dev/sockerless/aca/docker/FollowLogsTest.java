@@ -1,5 +1,7 @@
 package dev.sockerless.aca.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.containers.InMemoryContainerStore;
@@ -9,20 +11,16 @@ import dev.sockerless.aca.logs.FollowSettings;
 import dev.sockerless.aca.logs.FollowTargets;
 import dev.sockerless.aca.logs.FollowWatermark;
 import dev.sockerless.aca.logs.InMemoryLogCache;
-import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
+import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogTable;
 import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.WorkspaceLocator;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.state.TableStorageLogCache;
 import dev.sockerless.aca.state.Tables;
-import dev.sockerless.aca.testing.SharedServices;
 import dev.sockerless.aca.testing.LogAnalyticsStandIn;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import dev.sockerless.aca.testing.SharedServices;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,8 +35,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Follow end to end without a host: rows in the Log Analytics stand-in (late, out of order, duplicated by the
@@ -53,8 +52,14 @@ class FollowLogsTest {
     LogAnalyticsStandIn la;
     InMemoryContainerStore store = new InMemoryContainerStore();
     LogCache cache = new InMemoryLogCache();
-    FollowSettings settings = new FollowSettings(Duration.ofSeconds(2), Duration.ofMillis(30), Duration.ofSeconds(120),
-            Duration.ofSeconds(300), Duration.ofHours(24), Duration.ofSeconds(30), 50_000);
+    FollowSettings settings = new FollowSettings(
+            Duration.ofSeconds(2),
+            Duration.ofMillis(30),
+            Duration.ofSeconds(120),
+            Duration.ofSeconds(300),
+            Duration.ofHours(24),
+            Duration.ofSeconds(30),
+            50_000);
     FollowPoller poller;
     LogAnalyticsLogSource source;
     FollowLogsHandler handler;
@@ -67,22 +72,43 @@ class FollowLogsTest {
 
     /** {@link #wire()} with another long-poll wait. */
     void wire(Duration longPoll) {
-        settings = new FollowSettings(settings.poll(), longPoll, settings.idle(), settings.grace(), settings.retention(),
-                settings.overlap(), settings.rowLimit());
+        settings = new FollowSettings(
+                settings.poll(),
+                longPoll,
+                settings.idle(),
+                settings.grace(),
+                settings.retention(),
+                settings.overlap(),
+                settings.rowLimit());
         wire();
     }
 
     /** The poller and the handler over {@link #cache}. */
     void wire() {
         la.createTable(LogAnalyticsStandIn.RESOURCE);
-        source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
-                WorkspaceLocator.fixed(WS), LogTable.RESOURCE_SPECIFIC, 1000, 1 << 20, Duration.ofSeconds(60),
-                Clock.systemUTC(), d -> { });
-        FollowTargets targets = id -> store.find(id).map(c -> new FollowTargets.Followed(c.execution() == null ? null
-                : new LogTarget(c.jobName(), c.execution().name(), c.jobName(), Map.of(), false),
-                c.execution() != null && c.execution().isFinished(), T0.minusSeconds(3600)));
+        source = new LogAnalyticsLogSource(
+                LogAnalyticsLogSource.client(la.endpoint(), null),
+                WorkspaceLocator.fixed(WS),
+                LogTable.RESOURCE_SPECIFIC,
+                1000,
+                1 << 20,
+                Duration.ofSeconds(60),
+                Clock.systemUTC(),
+                d -> {});
+        FollowTargets targets = id -> store.find(id)
+                .map(c -> new FollowTargets.Followed(
+                        c.execution() == null
+                                ? null
+                                : new LogTarget(c.jobName(), c.execution().name(), c.jobName(), Map.of(), false),
+                        c.execution() != null && c.execution().isFinished(),
+                        T0.minusSeconds(3600)));
         poller = new FollowPoller(cache, targets, source::followRows, LogTable.RESOURCE_SPECIFIC, settings);
-        handler = new FollowLogsHandler(store, cache, settings.longPoll(), 1 << 20, Clock.systemUTC(),
+        handler = new FollowLogsHandler(
+                store,
+                cache,
+                settings.longPoll(),
+                1 << 20,
+                Clock.systemUTC(),
                 new FollowWatermark(cache, Duration.ofMillis(5)));
     }
 
@@ -98,8 +124,20 @@ class FollowLogsTest {
     ContainerRecord container(String job, String execution, boolean finished) {
         String id = String.format("%064x", job.hashCode() & 0xffffffffL);
         Execution e = new Execution(execution, finished ? "Succeeded" : "Running", null, T0, finished ? T0 : null);
-        ContainerRecord c = new ContainerRecord(id, job, T0, "img", Digest.parse("sha256:" + "b".repeat(64)),
-                "img@sha256:" + "a".repeat(64), "{}", "{}", "{}", job, "0".repeat(64), 9111, e);
+        ContainerRecord c = new ContainerRecord(
+                id,
+                job,
+                T0,
+                "img",
+                Digest.parse("sha256:" + "b".repeat(64)),
+                "img@sha256:" + "a".repeat(64),
+                "{}",
+                "{}",
+                "{}",
+                job,
+                "0".repeat(64),
+                9111,
+                e);
         if (store.find(id).isEmpty()) {
             store.create(c);
         }
@@ -107,8 +145,21 @@ class FollowLogsTest {
     }
 
     void line(String job, int tsMillis, int ingSeconds, String text) {
-        la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", T0.plusMillis(tsMillis), "JobName", "k8s-" + job,
-                "ContainerGroupName", job + "-abc1234-r1", "ContainerName", job, "Stream", "stdout", "Log", text),
+        la.add(
+                LogAnalyticsStandIn.RESOURCE,
+                Map.of(
+                        "TimeGenerated",
+                        T0.plusMillis(tsMillis),
+                        "JobName",
+                        "k8s-" + job,
+                        "ContainerGroupName",
+                        job + "-abc1234-r1",
+                        "ContainerName",
+                        job,
+                        "Stream",
+                        "stdout",
+                        "Log",
+                        text),
                 ING.plusSeconds(ingSeconds));
     }
 
@@ -125,16 +176,16 @@ class FollowLogsTest {
     }
 
     /** One client call: (lines, cursor, ended). */
-    record Batch(List<String> lines, String cursor, boolean ended) {
-    }
+    record Batch(List<String> lines, String cursor, boolean ended) {}
 
     Batch call(ContainerRecord c, String cursor) {
         Map<String, String> q = new HashMap<>(Map.of("follow", "1", "stdout", "1", "stderr", "1"));
         if (cursor != null) {
             q.put("cursor", cursor);
         }
-        ApiRequest r = new ApiRequest("GET", new ApiVersion(1, 43), "/containers/" + c.id() + "/logs", q, Map.of(), new byte[0]);
-        ApiResponse resp = handler.follow(r, store.find(c.id()).orElseThrow(), false, Map.of(), () -> { });
+        ApiRequest r = new ApiRequest(
+                "GET", new ApiVersion(1, 43), "/containers/" + c.id() + "/logs", q, Map.of(), new byte[0]);
+        ApiResponse resp = handler.follow(r, store.find(c.id()).orElseThrow(), false, Map.of(), () -> {});
         List<String> lines = new ArrayList<>();
         ByteBuffer b = ByteBuffer.wrap(resp.body());
         while (b.remaining() >= 8) {
@@ -143,7 +194,9 @@ class FollowLogsTest {
             b.get(p);
             lines.add(new String(p, StandardCharsets.UTF_8).stripTrailing());
         }
-        return new Batch(lines, resp.headers().get(FollowLogsHandler.CURSOR),
+        return new Batch(
+                lines,
+                resp.headers().get(FollowLogsHandler.CURSOR),
                 Boolean.parseBoolean(resp.headers().get(FollowLogsHandler.ENDED)));
     }
 
@@ -176,8 +229,9 @@ class FollowLogsTest {
             b = call(c, b.cursor());
             got.addAll(b.lines());
         }
-        assertThat(got).containsExactly("one", "two", "three (late, ingested earlier than four)", "four", "same",
-                "same", "last words");
+        assertThat(got)
+                .containsExactly(
+                        "one", "two", "three (late, ingested earlier than four)", "four", "same", "same", "last words");
         assertThat(poller.poll(now.plusSeconds(2), false).followed()).isZero();
     }
 
@@ -194,7 +248,8 @@ class FollowLogsTest {
         Map<String, List<String>> cursors = new HashMap<>();
         for (ContainerRecord c : cs) {
             for (int r = 0; r < 3; r++) {
-                cursors.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(call(c, null).cursor());
+                cursors.computeIfAbsent(c.id(), k -> new ArrayList<>())
+                        .add(call(c, null).cursor());
             }
         }
         int before = la.received.size();
@@ -219,15 +274,43 @@ class FollowLogsTest {
         for (String exec : List.of("sl-a-abc1234", "sl-a-abc1234x-abc1234")) {
             String who = exec.equals("sl-a-abc1234") ? "a" : "b";
             for (String column : List.of("ContainerGroupName_s", "PodName_s")) {
-                la.add(LogAnalyticsStandIn.LEGACY, Map.of("TimeGenerated", T0.plusSeconds(++ing[0]), column, exec + "-r" + ing[0],
-                        "ContainerName_s", "main", "Stream_s", "stdout", "Log_s", who + " " + column), ING.plusSeconds(ing[0]));
+                la.add(
+                        LogAnalyticsStandIn.LEGACY,
+                        Map.of(
+                                "TimeGenerated",
+                                T0.plusSeconds(++ing[0]),
+                                column,
+                                exec + "-r" + ing[0],
+                                "ContainerName_s",
+                                "main",
+                                "Stream_s",
+                                "stdout",
+                                "Log_s",
+                                who + " " + column),
+                        ING.plusSeconds(ing[0]));
             }
-            la.add(LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", T0.plusSeconds(++ing[0]), "JobName", "k8s",
-                    "ContainerGroupName", exec + "-r" + ing[0], "ContainerName", "main", "Stream", "stdout", "Log",
-                    who + " resource"), ING.plusSeconds(ing[0]));
+            la.add(
+                    LogAnalyticsStandIn.RESOURCE,
+                    Map.of(
+                            "TimeGenerated",
+                            T0.plusSeconds(++ing[0]),
+                            "JobName",
+                            "k8s",
+                            "ContainerGroupName",
+                            exec + "-r" + ing[0],
+                            "ContainerName",
+                            "main",
+                            "Stream",
+                            "stdout",
+                            "Log",
+                            who + " resource"),
+                    ING.plusSeconds(ing[0]));
         }
-        FollowTargets main = id -> store.find(id).map(c -> new FollowTargets.Followed(
-                new LogTarget(c.jobName(), c.execution().name(), "main", Map.of(), false), false, T0.minusSeconds(3600)));
+        FollowTargets main = id -> store.find(id)
+                .map(c -> new FollowTargets.Followed(
+                        new LogTarget(c.jobName(), c.execution().name(), "main", Map.of(), false),
+                        false,
+                        T0.minusSeconds(3600)));
         FollowPoller both = new FollowPoller(cache, main, source::followRows, LogTable.AUTO, settings);
         String ca = call(a, null).cursor();
         String cb = call(b, null).cursor();
@@ -243,7 +326,8 @@ class FollowLogsTest {
         ContainerRecord c = container("idle", false);
         call(c, null);
         assertThat(poller.poll(Instant.now(), false).followed()).isEqualTo(1);
-        assertThat(poller.poll(Instant.now().plusSeconds(121), false).followed()).isZero();
+        assertThat(poller.poll(Instant.now().plusSeconds(121), false).followed())
+                .isZero();
         assertThat(cache.followers()).isEmpty();
     }
 
@@ -298,7 +382,9 @@ class FollowLogsTest {
         List<String> got = drain(noisy, cursors.get(noisy));
         assertThat(got).hasSize(noisyLines.size());
         for (int n = 0; n < got.size(); n++) {
-            assertThat(got.get(n)).as("noisy line %d", n).isEqualTo(noisyLines.get(n).stripTrailing());
+            assertThat(got.get(n))
+                    .as("noisy line %d", n)
+                    .isEqualTo(noisyLines.get(n).stripTrailing());
         }
         assertThat(cache.followers()).extracting(LogCache.Follower::containerId).contains(badName.id());
         assertThat(cache.state(badName.id())).isEmpty(); // never queried
@@ -333,7 +419,9 @@ class FollowLogsTest {
         }
         readers.shutdown();
         // one each at the start, at most one more each when this process first reads the watermark; not per tick
-        assertThat(counting.stateReads.get()).as("state reads of 20 waiting readers").isLessThanOrEqualTo(2 * cs.size());
+        assertThat(counting.stateReads.get())
+                .as("state reads of 20 waiting readers")
+                .isLessThanOrEqualTo(2 * cs.size());
         assertThat(counting.lineReads.get()).isZero();
         assertThat(counting.markReads.get()).as("watermark reads, one thread").isPositive();
         // a new line wakes its reader, which then reads

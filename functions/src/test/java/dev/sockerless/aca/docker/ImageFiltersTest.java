@@ -1,5 +1,8 @@
 package dev.sockerless.aca.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.errors.DockerApiException;
@@ -8,14 +11,10 @@ import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ImageFiltersTest {
 
@@ -26,11 +25,13 @@ class ImageFiltersTest {
         byte[] config = ("{\"name\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8);
         ImageRecord record = new ImageRecord(Digest.of(config), config, null, null, null, 1, null, null, null);
         List<ImageRef> refs = Stream.of(references)
-                .map(r -> new ImageRef(ImageReference.parse(r), record.id(), RESOLVED, null, null)).toList();
+                .map(r -> new ImageRef(ImageReference.parse(r), record.id(), RESOLVED, null, null))
+                .toList();
         return new FoundImage(record, refs);
     }
 
-    static final FoundImage ALPINE = image("alpine", "docker.io/library/alpine:latest", "docker.io/library/alpine:3.19");
+    static final FoundImage ALPINE =
+            image("alpine", "docker.io/library/alpine:latest", "docker.io/library/alpine:3.19");
     static final FoundImage USER_APP = image("user-app", "docker.io/user/app:v1");
     static final FoundImage PRIVATE = image("private", "myreg:5000/team/app:v2");
     static final FoundImage UNTAGGED = image("untagged");
@@ -56,7 +57,8 @@ class ImageFiltersTest {
     @Test
     void aReferenceFilterShowsOnlyTheMatchingNamesOfAnImage() {
         ImageFilters filters = ImageFilters.parse("{\"reference\":{\"alpine:3*\":true}}");
-        assertThat(filters.visibleRefs(ALPINE.refs())).extracting(r -> r.reference().familiar())
+        assertThat(filters.visibleRefs(ALPINE.refs()))
+                .extracting(r -> r.reference().familiar())
                 .containsExactly("alpine:3.19");
         assertThat(ImageFilters.parse(null).visibleRefs(ALPINE.refs())).hasSize(2);
     }
@@ -90,7 +92,8 @@ class ImageFiltersTest {
 
     @Test
     void severalReferencePatternsMatchImagesMatchingAnyOfThem() {
-        assertThat(matching("{\"reference\":{\"alpine\":true,\"user/app\":true}}")).containsExactly(ALPINE, USER_APP);
+        assertThat(matching("{\"reference\":{\"alpine\":true,\"user/app\":true}}"))
+                .containsExactly(ALPINE, USER_APP);
     }
 
     @Test
@@ -116,19 +119,28 @@ class ImageFiltersTest {
     void labelMatchesByKeyAndByKeyAndValue() throws Exception {
         JsonNode labels = MAPPER.readTree("{\"org.example.team\":\"core\",\"version\":\"1\"}");
 
-        assertThat(ImageFilters.parse("{\"label\":{\"org.example.team\":true}}").matches(ALPINE, labels)).isTrue();
-        assertThat(ImageFilters.parse("{\"label\":{\"org.example.team=core\":true}}").matches(ALPINE, labels)).isTrue();
-        assertThat(ImageFilters.parse("{\"label\":{\"org.example.team=edge\":true}}").matches(ALPINE, labels)).isFalse();
-        assertThat(ImageFilters.parse("{\"label\":{\"missing\":true}}").matches(ALPINE, labels)).isFalse();
-        assertThat(ImageFilters.parse("{\"label\":{\"org.example.team\":true}}").matches(ALPINE, null)).isFalse();
+        assertThat(ImageFilters.parse("{\"label\":{\"org.example.team\":true}}").matches(ALPINE, labels))
+                .isTrue();
+        assertThat(ImageFilters.parse("{\"label\":{\"org.example.team=core\":true}}")
+                        .matches(ALPINE, labels))
+                .isTrue();
+        assertThat(ImageFilters.parse("{\"label\":{\"org.example.team=edge\":true}}")
+                        .matches(ALPINE, labels))
+                .isFalse();
+        assertThat(ImageFilters.parse("{\"label\":{\"missing\":true}}").matches(ALPINE, labels))
+                .isFalse();
+        assertThat(ImageFilters.parse("{\"label\":{\"org.example.team\":true}}").matches(ALPINE, null))
+                .isFalse();
     }
 
     @Test
     void everyLabelFilterMustMatch() throws Exception {
         JsonNode labels = MAPPER.readTree("{\"a\":\"1\",\"b\":\"2\"}");
 
-        assertThat(ImageFilters.parse("{\"label\":{\"a=1\":true,\"b\":true}}").matches(ALPINE, labels)).isTrue();
-        assertThat(ImageFilters.parse("{\"label\":{\"a=1\":true,\"c\":true}}").matches(ALPINE, labels)).isFalse();
+        assertThat(ImageFilters.parse("{\"label\":{\"a=1\":true,\"b\":true}}").matches(ALPINE, labels))
+                .isTrue();
+        assertThat(ImageFilters.parse("{\"label\":{\"a=1\":true,\"c\":true}}").matches(ALPINE, labels))
+                .isFalse();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.sockerless.aca.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.images.ImageLookup.FoundImage;
@@ -8,15 +10,12 @@ import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Golden tests of Docker's image JSON. Expected documents are written from the Engine API facts
@@ -50,9 +49,16 @@ class ImageJsonTest {
 
     static ImageRecord record(String config, Instant lastTagTime) {
         byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
-        return new ImageRecord(Digest.of(bytes), bytes, new Digest("e".repeat(64)),
-                "application/vnd.oci.image.manifest.v1+json", Platform.LINUX_AMD64, SIZE, "docker.io/library/alpine",
-                lastTagTime, Instant.parse("2024-04-01T00:00:00Z"));
+        return new ImageRecord(
+                Digest.of(bytes),
+                bytes,
+                new Digest("e".repeat(64)),
+                "application/vnd.oci.image.manifest.v1+json",
+                Platform.LINUX_AMD64,
+                SIZE,
+                "docker.io/library/alpine",
+                lastTagTime,
+                Instant.parse("2024-04-01T00:00:00Z"));
     }
 
     static ImageRef ref(String reference, ImageRecord image, Digest resolved) {
@@ -84,8 +90,10 @@ class ImageJsonTest {
     }
 
     static String fill(String template, FoundImage found) {
-        return template.replace("%ID%", found.image().id().toString()).replace("%R%", RESOLVED.toString())
-                .replace("%D1%", DIFF1).replace("%D2%", DIFF2);
+        return template.replace("%ID%", found.image().id().toString())
+                .replace("%R%", RESOLVED.toString())
+                .replace("%D1%", DIFF1)
+                .replace("%D2%", DIFF2);
     }
 
     // ---------------------------------------------------------------- inspect: config shapes by version
@@ -173,12 +181,43 @@ class ImageJsonTest {
     @Test
     void inspectTopLevelKeysFollowDockersFieldOrderAtEveryVersion() {
         FoundImage found = pulledByTag();
-        assertThat(keys(ImageJson.inspect(found, new ApiVersion(1, 43)))).containsExactly("Id", "RepoTags",
-                "RepoDigests", "Parent", "Comment", "Created", "Container", "ContainerConfig", "DockerVersion", "Author",
-                "Config", "Architecture", "Os", "Size", "VirtualSize", "GraphDriver", "RootFS", "Metadata");
-        assertThat(keys(ImageJson.inspect(found, new ApiVersion(1, 51)))).containsExactly("Id", "RepoTags",
-                "RepoDigests", "Parent", "Comment", "Created", "DockerVersion", "Author", "Config", "Architecture", "Os",
-                "Size", "GraphDriver", "RootFS", "Metadata");
+        assertThat(keys(ImageJson.inspect(found, new ApiVersion(1, 43))))
+                .containsExactly(
+                        "Id",
+                        "RepoTags",
+                        "RepoDigests",
+                        "Parent",
+                        "Comment",
+                        "Created",
+                        "Container",
+                        "ContainerConfig",
+                        "DockerVersion",
+                        "Author",
+                        "Config",
+                        "Architecture",
+                        "Os",
+                        "Size",
+                        "VirtualSize",
+                        "GraphDriver",
+                        "RootFS",
+                        "Metadata");
+        assertThat(keys(ImageJson.inspect(found, new ApiVersion(1, 51))))
+                .containsExactly(
+                        "Id",
+                        "RepoTags",
+                        "RepoDigests",
+                        "Parent",
+                        "Comment",
+                        "Created",
+                        "DockerVersion",
+                        "Author",
+                        "Config",
+                        "Architecture",
+                        "Os",
+                        "Size",
+                        "GraphDriver",
+                        "RootFS",
+                        "Metadata");
     }
 
     // ---------------------------------------------------------------- inspect: names and times
@@ -186,10 +225,12 @@ class ImageJsonTest {
     @Test
     void inspectListsTwoTagsSortedAndOneDigestForTagsAndADigestReferenceResolvedAlike() throws Exception {
         ImageRecord image = record(RICH_CONFIG, Instant.parse("2024-07-08T09:10:11.120Z"));
-        FoundImage found = new FoundImage(image, List.of(
-                ref("docker.io/library/alpine:latest", image, RESOLVED),
-                ref("docker.io/library/alpine:3.19", image, RESOLVED),
-                ref("docker.io/library/alpine@" + RESOLVED, image, RESOLVED)));
+        FoundImage found = new FoundImage(
+                image,
+                List.of(
+                        ref("docker.io/library/alpine:latest", image, RESOLVED),
+                        ref("docker.io/library/alpine:3.19", image, RESOLVED),
+                        ref("docker.io/library/alpine@" + RESOLVED, image, RESOLVED)));
 
         JsonNode inspect = ImageJson.inspect(found, new ApiVersion(1, 51));
 
@@ -223,13 +264,14 @@ class ImageJsonTest {
     @Test
     void inspectNamesImagesFromOtherRegistriesByTheirFamiliarForm() throws Exception {
         ImageRecord image = record(RICH_CONFIG, null);
-        FoundImage found = new FoundImage(image, List.of(
-                ref("myreg:5000/team/app:v1", image, RESOLVED),
-                ref("docker.io/user/app:latest", image, null)));
+        FoundImage found = new FoundImage(
+                image,
+                List.of(ref("myreg:5000/team/app:v1", image, RESOLVED), ref("docker.io/user/app:latest", image, null)));
 
         JsonNode inspect = ImageJson.inspect(found, new ApiVersion(1, 51));
 
-        assertThat(inspect.get("RepoTags")).isEqualTo(MAPPER.readTree("[\"myreg:5000/team/app:v1\",\"user/app:latest\"]"));
+        assertThat(inspect.get("RepoTags"))
+                .isEqualTo(MAPPER.readTree("[\"myreg:5000/team/app:v1\",\"user/app:latest\"]"));
         assertThat(inspect.get("RepoDigests")).isEqualTo(MAPPER.readTree("[\"myreg:5000/team/app@" + RESOLVED + "\"]"));
     }
 
@@ -281,9 +323,11 @@ class ImageJsonTest {
 
     @Test
     void legacyConfigKeepsEmptyListsAndMapsButNullsAbsentMembers() {
-        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[],\"Labels\":{}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
-        com.fasterxml.jackson.databind.JsonNode legacy = ImageJson.inspect(new FoundImage(record(config, null), List.of()),
-                new ApiVersion(1, 44)).path("Config");
+        String config =
+                "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[],\"Labels\":{}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+        com.fasterxml.jackson.databind.JsonNode legacy = ImageJson.inspect(
+                        new FoundImage(record(config, null), List.of()), new ApiVersion(1, 44))
+                .path("Config");
         assertThat(legacy.path("Env").toString()).isEqualTo("[]");
         assertThat(legacy.path("Labels").toString()).isEqualTo("{}");
         assertThat(legacy.path("Cmd").isNull()).isTrue();

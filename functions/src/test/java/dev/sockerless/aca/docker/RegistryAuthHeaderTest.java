@@ -1,14 +1,13 @@
 package dev.sockerless.aca.docker;
 
-import dev.sockerless.aca.errors.DockerApiException;
-import dev.sockerless.aca.registry.RegistryCredentials;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.registry.RegistryCredentials;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
 
 class RegistryAuthHeaderTest {
 
@@ -18,15 +17,17 @@ class RegistryAuthHeaderTest {
     @Test
     void acceptsBothAlphabetsPaddedOrNot() {
         byte[] bytes = JSON.getBytes(StandardCharsets.UTF_8);
-        for (String header : new String[]{
-                Base64.getUrlEncoder().encodeToString(bytes),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
-                Base64.getEncoder().encodeToString(bytes),
-                Base64.getEncoder().withoutPadding().encodeToString(bytes)}) {
+        for (String header : new String[] {
+            Base64.getUrlEncoder().encodeToString(bytes),
+            Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+            Base64.getEncoder().encodeToString(bytes),
+            Base64.getEncoder().withoutPadding().encodeToString(bytes)
+        }) {
             RegistryCredentials c = RegistryAuthHeader.decode(header);
             assertThat(c).isEqualTo(new RegistryCredentials.Basic("bob", "~~~?>?"));
         }
-        assertThat(Base64.getUrlEncoder().encodeToString(bytes)).isNotEqualTo(Base64.getEncoder().encodeToString(bytes));
+        assertThat(Base64.getUrlEncoder().encodeToString(bytes))
+                .isNotEqualTo(Base64.getEncoder().encodeToString(bytes));
     }
 
     @Test
@@ -37,12 +38,14 @@ class RegistryAuthHeaderTest {
 
     @Test
     void identityTokenWinsAndAuthFieldIsSplit() {
-        String withToken = Base64.getUrlEncoder().encodeToString(
-                "{\"username\":\"u\",\"identitytoken\":\"rt\"}".getBytes(StandardCharsets.UTF_8));
+        String withToken = Base64.getUrlEncoder()
+                .encodeToString("{\"username\":\"u\",\"identitytoken\":\"rt\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(RegistryAuthHeader.decode(withToken)).isEqualTo(new RegistryCredentials.IdentityToken("u", "rt"));
         String auth = Base64.getEncoder().encodeToString("alice:pw:with:colons".getBytes(StandardCharsets.UTF_8));
-        String withAuth = Base64.getUrlEncoder().encodeToString(("{\"auth\":\"" + auth + "\"}").getBytes(StandardCharsets.UTF_8));
-        assertThat(RegistryAuthHeader.decode(withAuth)).isEqualTo(new RegistryCredentials.Basic("alice", "pw:with:colons"));
+        String withAuth =
+                Base64.getUrlEncoder().encodeToString(("{\"auth\":\"" + auth + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertThat(RegistryAuthHeader.decode(withAuth))
+                .isEqualTo(new RegistryCredentials.Basic("alice", "pw:with:colons"));
     }
 
     @Test
@@ -51,6 +54,7 @@ class RegistryAuthHeaderTest {
         assertThatThrownBy(() -> RegistryAuthHeader.decode(Base64.getEncoder().encodeToString("[1]".getBytes())))
                 .isInstanceOf(DockerApiException.class);
         assertThat(new RegistryCredentials.Basic("bob", "hunter2").toString()).doesNotContain("hunter2");
-        assertThat(new RegistryCredentials.IdentityToken("bob", "tok-123").toString()).doesNotContain("tok-123");
+        assertThat(new RegistryCredentials.IdentityToken("bob", "tok-123").toString())
+                .doesNotContain("tok-123");
     }
 }

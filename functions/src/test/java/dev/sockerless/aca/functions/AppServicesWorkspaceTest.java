@@ -1,27 +1,26 @@
 package dev.sockerless.aca.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace;
 import dev.sockerless.aca.logs.WorkspaceLocator;
 import dev.sockerless.aca.testing.ArmStandIn;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Which workspace the logs route reads: the setting, else the environment's, discovered through ARM. */
 class AppServicesWorkspaceTest {
 
     static final String SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
-    static final String ENVIRONMENT = "/subscriptions/" + SUBSCRIPTION
-            + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae";
+    static final String ENVIRONMENT =
+            "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae";
     static final String DISCOVERED = "6b3e2f1a-9c4d-4e8f-a1b2-c3d4e5f60718";
     static final String CONFIGURED = "11111111-2222-3333-4444-555555555555";
 
@@ -40,14 +39,19 @@ class AppServicesWorkspaceTest {
     }
 
     WorkspaceLocator workspace(Map<String, String> values) {
-        return AppServices.workspace(Settings.of(values), ArmStandIn.credential("token", scopes),
-                ArmStandIn.rewritingClient());
+        return AppServices.workspace(
+                Settings.of(values), ArmStandIn.credential("token", scopes), ArmStandIn.rewritingClient());
     }
 
     @Test
     void theSettingWinsAndArmIsNotAsked() {
-        WorkspaceLocator locator = workspace(Map.of("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", CONFIGURED,
-                "SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT, "SOCKERLESS_ARM_ENDPOINT", arm.endpoint()));
+        WorkspaceLocator locator = workspace(Map.of(
+                "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID",
+                CONFIGURED,
+                "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                ENVIRONMENT,
+                "SOCKERLESS_ARM_ENDPOINT",
+                arm.endpoint()));
 
         assertThat(locator.customerId()).isEqualTo(CONFIGURED);
         assertThat(arm.received).isEmpty();
@@ -55,8 +59,8 @@ class AppServicesWorkspaceTest {
 
     @Test
     void withoutTheSettingTheEnvironmentsWorkspaceIsDiscoveredAtTheArmEndpoint() {
-        WorkspaceLocator locator = workspace(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT,
-                "SOCKERLESS_ARM_ENDPOINT", arm.endpoint()));
+        WorkspaceLocator locator = workspace(
+                Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT, "SOCKERLESS_ARM_ENDPOINT", arm.endpoint()));
 
         assertThat(locator).isInstanceOf(ManagedEnvironmentWorkspace.class);
         assertThat(locator.customerId()).isEqualTo(DISCOVERED);
@@ -75,7 +79,8 @@ class AppServicesWorkspaceTest {
 
     @Test
     void discoveryIsBuiltWithTheDefaultArmEndpointWithoutAskingArm() {
-        assertThat(workspace(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT))).isNotNull();
+        assertThat(workspace(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT)))
+                .isNotNull();
         assertThat(arm.received).isEmpty();
     }
 }

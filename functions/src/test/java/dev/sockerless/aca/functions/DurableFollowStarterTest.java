@@ -1,14 +1,5 @@
 package dev.sockerless.aca.functions;
 
-import com.microsoft.durabletask.DurableTaskClient;
-import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
-import com.microsoft.durabletask.OrchestrationMetadata;
-import com.microsoft.durabletask.OrchestrationRuntimeStatus;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -17,6 +8,15 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
+
+import com.microsoft.durabletask.DurableTaskClient;
+import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
+import com.microsoft.durabletask.OrchestrationMetadata;
+import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mockito.ArgumentCaptor;
 
 /** The singleton start: schedule the well-known instance when it is missing or finished, never a second one. */
 class DurableFollowStarterTest {
@@ -34,25 +34,33 @@ class DurableFollowStarterTest {
     void aMissingInstanceIsScheduledUnderTheWellKnownIdWithThePollInterval() {
         DurableTaskClient client = client(false, null);
         new DurableFollowStarter(() -> client, 2).ensureRunning();
-        ArgumentCaptor<NewOrchestrationInstanceOptions> options = ArgumentCaptor.forClass(NewOrchestrationInstanceOptions.class);
+        ArgumentCaptor<NewOrchestrationInstanceOptions> options =
+                ArgumentCaptor.forClass(NewOrchestrationInstanceOptions.class);
         verify(client).scheduleNewOrchestrationInstance(eq(LogFollowFunctions.ORCHESTRATOR), options.capture());
         assertThat(options.getValue().getInstanceId()).isEqualTo(LogFollowFunctions.INSTANCE_ID);
         assertThat(options.getValue().getInput()).isEqualTo(new LogFollowFunctions.LoopInput(2, 0));
     }
 
     @ParameterizedTest
-    @EnumSource(value = OrchestrationRuntimeStatus.class, names = {"RUNNING", "PENDING", "CONTINUED_AS_NEW", "SUSPENDED"})
+    @EnumSource(
+            value = OrchestrationRuntimeStatus.class,
+            names = {"RUNNING", "PENDING", "CONTINUED_AS_NEW", "SUSPENDED"})
     void aLiveInstanceIsLeftAlone(OrchestrationRuntimeStatus status) {
         DurableTaskClient client = client(true, status);
         new DurableFollowStarter(() -> client, 2).ensureRunning();
-        verify(client, never()).scheduleNewOrchestrationInstance(anyString(), any(NewOrchestrationInstanceOptions.class));
+        verify(client, never())
+                .scheduleNewOrchestrationInstance(anyString(), any(NewOrchestrationInstanceOptions.class));
     }
 
     @ParameterizedTest
-    @EnumSource(value = OrchestrationRuntimeStatus.class, names = {"COMPLETED", "FAILED", "TERMINATED", "CANCELED"})
+    @EnumSource(
+            value = OrchestrationRuntimeStatus.class,
+            names = {"COMPLETED", "FAILED", "TERMINATED", "CANCELED"})
     void aFinishedInstanceIsStartedAgain(OrchestrationRuntimeStatus status) {
         DurableTaskClient client = client(true, status);
         new DurableFollowStarter(() -> client, 2).ensureRunning();
-        verify(client).scheduleNewOrchestrationInstance(eq(LogFollowFunctions.ORCHESTRATOR), any(NewOrchestrationInstanceOptions.class));
+        verify(client)
+                .scheduleNewOrchestrationInstance(
+                        eq(LogFollowFunctions.ORCHESTRATOR), any(NewOrchestrationInstanceOptions.class));
     }
 }

@@ -1,5 +1,7 @@
 package dev.sockerless.aca.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.sockerless.aca.agent.JobNames;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.containers.ContainerJobs;
@@ -10,13 +12,10 @@ import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.LifecycleFixture;
 import dev.sockerless.aca.testing.MutableClock;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The follow poller ends a log when ARM reports the execution finished, without any {@code PUT .../execution}. */
 class FollowTargetsFromArmTest {
@@ -24,15 +23,30 @@ class FollowTargetsFromArmTest {
     @Test
     void aFollowedExecutionIsFinishedOnceArmSaysSo() throws Exception {
         InMemoryContainerStore store = new InMemoryContainerStore();
-        ContainerJobs jobs = new ContainerJobs(Settings.of(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID",
-                LifecycleFixture.ENVIRONMENT_ID, "SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION,
-                "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only")));
+        ContainerJobs jobs = new ContainerJobs(Settings.of(Map.of(
+                "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                LifecycleFixture.ENVIRONMENT_ID,
+                "SOCKERLESS_ACA_LOCATION",
+                LifecycleFixture.LOCATION,
+                "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
+                "consumption-only")));
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
         try (LifecycleFixture fx = new LifecycleFixture(store, jobs, clock, ArmStandIn.Auth.NONE)) {
             String id = Digest.of("followed".getBytes(StandardCharsets.UTF_8)).hex();
-            store.create(new ContainerRecord(id, "followed", clock.instant(), "app", Digest.of(new byte[] {1}),
-                    "registry.example/app@" + Digest.of(new byte[] {2}), "{}", "{\"Cmd\":[\"true\"]}", "{}",
-                    JobNames.of(id, "followed"), "b".repeat(64), 9111, null));
+            store.create(new ContainerRecord(
+                    id,
+                    "followed",
+                    clock.instant(),
+                    "app",
+                    Digest.of(new byte[] {1}),
+                    "registry.example/app@" + Digest.of(new byte[] {2}),
+                    "{}",
+                    "{\"Cmd\":[\"true\"]}",
+                    "{}",
+                    JobNames.of(id, "followed"),
+                    "b".repeat(64),
+                    9111,
+                    null));
             fx.lifecycle.start(id);
             FollowTargets targets = AppServices.followTargets(store, fx.lifecycle);
 

@@ -1,5 +1,8 @@
 package dev.sockerless.aca.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.agent.EnvironmentType;
@@ -12,17 +15,13 @@ import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.JobSchema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Jobs take the region and type of their environment from ARM (the real appcontainers SDK against the stand-in). */
 class JobEnvironmentTest {
@@ -44,24 +43,34 @@ class JobEnvironmentTest {
     }
 
     static String id(String name) {
-        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/" + name;
+        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/"
+                + name;
     }
 
     Settings settings(String environment, Map<String, String> extra) {
-        Map<String, String> values = new java.util.HashMap<>(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", id(environment),
-                "SOCKERLESS_ARM_ENDPOINT", arm.endpoint()));
+        Map<String, String> values = new java.util.HashMap<>(
+                Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", id(environment), "SOCKERLESS_ARM_ENDPOINT", arm.endpoint()));
         values.putAll(extra);
         return Settings.of(values);
     }
 
     Supplier<JobEnvironment> environment(Settings settings) {
-        return AppServices.jobEnvironment(settings, () -> ArmStandIn.credential("arm-token", scopes),
-                ArmStandIn.rewritingClient());
+        return AppServices.jobEnvironment(
+                settings, () -> ArmStandIn.credential("arm-token", scopes), ArmStandIn.rewritingClient());
     }
 
     static JobSpec big() {
-        return new JobSpec("sl-big-0123456789ab", "docker.io/library/alpine", List.of(), List.of("make"), List.of(),
-                Map.of(), 4_000_000_000L, 8L << 30, TOKEN, 9111);
+        return new JobSpec(
+                "sl-big-0123456789ab",
+                "docker.io/library/alpine",
+                List.of(),
+                List.of("make"),
+                List.of(),
+                Map.of(),
+                4_000_000_000L,
+                8L << 30,
+                TOKEN,
+                9111);
     }
 
     @Test
@@ -83,7 +92,11 @@ class JobEnvironmentTest {
         JobResource job = new JobTemplateGenerator(first).generate(big());
         JsonNode tree = new ObjectMapper().readTree(job.json());
         assertThat(tree.path("location").asText()).isEqualTo("westeurope");
-        assertThat(tree.path("properties").path("template").path("containers").get(0).path("resources"))
+        assertThat(tree.path("properties")
+                        .path("template")
+                        .path("containers")
+                        .get(0)
+                        .path("resources"))
                 .isEqualTo(new ObjectMapper().readTree("{\"cpu\":4.0,\"memory\":\"8Gi\"}"));
         assertThat(job.warnings()).isEmpty();
         assertThat(JobSchema.violations(tree)).isEmpty();
@@ -94,18 +107,27 @@ class JobEnvironmentTest {
     @Test
     void aConsumptionOnlyEnvironmentCapsJobsAtTwoCpus() {
         arm.putConsumptionOnlyEnvironment(SUBSCRIPTION, "rg", "cae-small");
-        JobSettings settings = JobSettings.from(settings("cae-small", Map.of()), environment(settings("cae-small", Map.of())));
+        JobSettings settings =
+                JobSettings.from(settings("cae-small", Map.of()), environment(settings("cae-small", Map.of())));
 
         assertThat(settings.type()).isEqualTo(EnvironmentType.CONSUMPTION_ONLY);
         JobResource job = new JobTemplateGenerator(settings).generate(big());
         assertThat(job.json()).contains("\"cpu\":2.0,\"memory\":\"4Gi\"");
-        assertThat(job.warnings()).singleElement().asString().contains("exceeds the largest size on a Consumption-only");
+        assertThat(job.warnings())
+                .singleElement()
+                .asString()
+                .contains("exceeds the largest size on a Consumption-only");
     }
 
     @Test
     void settingsThatSayEverythingReadNothing() {
-        Settings settings = settings("cae-none", Map.of("SOCKERLESS_ACA_LOCATION", "northeurope",
-                "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "workload-profiles"));
+        Settings settings = settings(
+                "cae-none",
+                Map.of(
+                        "SOCKERLESS_ACA_LOCATION",
+                        "northeurope",
+                        "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
+                        "workload-profiles"));
         JobSettings job = JobSettings.from(settings, environment(settings));
         assertThat(job.location()).isEqualTo("northeurope");
         assertThat(arm.received).isEmpty();
@@ -115,8 +137,10 @@ class JobEnvironmentTest {
     void anUnknownEnvironmentFailsTheJobNamingItAndIsReadAgainNextTime() {
         Settings settings = settings("cae-missing", Map.of());
         Supplier<JobEnvironment> environment = environment(settings);
-        assertThatThrownBy(() -> JobSettings.from(settings, environment)).isInstanceOf(DockerApiException.class)
-                .hasMessageContaining(id("cae-missing")).hasMessageContaining("not found");
+        assertThatThrownBy(() -> JobSettings.from(settings, environment))
+                .isInstanceOf(DockerApiException.class)
+                .hasMessageContaining(id("cae-missing"))
+                .hasMessageContaining("not found");
         arm.putEnvironment(SUBSCRIPTION, "rg", "cae-missing", null);
         assertThat(JobSettings.from(settings, environment).location()).isEqualTo("westeurope");
         assertThat(arm.count("GET")).isEqualTo(2);

@@ -1,18 +1,17 @@
 package dev.sockerless.aca.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.microsoft.durabletask.OrchestrationRunner;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.HistoryEvent;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestrationStatus;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorAction;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorRequest;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorResponse;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Replays recorded histories through the durabletask library's own {@link OrchestrationRunner#loadAndRun} (what the
@@ -26,15 +25,21 @@ class LogFollowReplayTest {
     static final String INPUT = "{\"pollSeconds\":2,\"generation\":0}";
 
     static List<OrchestratorAction> replay(List<HistoryEvent> past, List<HistoryEvent> fresh) throws Exception {
-        OrchestratorRequest req = OrchestratorRequest.newBuilder().setInstanceId(LogFollowFunctions.INSTANCE_ID)
-                .addAllPastEvents(past).addAllNewEvents(fresh).build();
-        return OrchestratorResponse.parseFrom(OrchestrationRunner.loadAndRun(req.toByteArray(), LogFollowFunctions::run))
+        OrchestratorRequest req = OrchestratorRequest.newBuilder()
+                .setInstanceId(LogFollowFunctions.INSTANCE_ID)
+                .addAllPastEvents(past)
+                .addAllNewEvents(fresh)
+                .build();
+        return OrchestratorResponse.parseFrom(
+                        OrchestrationRunner.loadAndRun(req.toByteArray(), LogFollowFunctions::run))
                 .getActionsList();
     }
 
     static List<HistoryEvent> start(String input) {
-        return new ArrayList<>(List.of(DurableHistory.orchestratorStarted(T0),
-                DurableHistory.executionStarted(T0, LogFollowFunctions.ORCHESTRATOR, LogFollowFunctions.INSTANCE_ID, input)));
+        return new ArrayList<>(List.of(
+                DurableHistory.orchestratorStarted(T0),
+                DurableHistory.executionStarted(
+                        T0, LogFollowFunctions.ORCHESTRATOR, LogFollowFunctions.INSTANCE_ID, input)));
     }
 
     @Test
@@ -50,11 +55,15 @@ class LogFollowReplayTest {
         List<HistoryEvent> past = start(INPUT);
         past.add(DurableHistory.taskScheduled(T0, 0, LogFollowFunctions.POLL_ACTIVITY, "{\"purge\":true}"));
         Instant t1 = T0.plusMillis(300);
-        List<OrchestratorAction> actions = replay(past, List.of(DurableHistory.orchestratorStarted(t1),
-                DurableHistory.taskCompleted(t1, 0, "{\"followed\":3,\"more\":false}")));
+        List<OrchestratorAction> actions = replay(
+                past,
+                List.of(
+                        DurableHistory.orchestratorStarted(t1),
+                        DurableHistory.taskCompleted(t1, 0, "{\"followed\":3,\"more\":false}")));
         assertThat(actions).hasSize(1);
         assertThat(actions.get(0).hasCreateTimer()).isTrue();
-        assertThat(DurableHistory.instant(actions.get(0).getCreateTimer().getFireAt())).isEqualTo(t1.plusSeconds(2));
+        assertThat(DurableHistory.instant(actions.get(0).getCreateTimer().getFireAt()))
+                .isEqualTo(t1.plusSeconds(2));
     }
 
     @Test
@@ -66,8 +75,8 @@ class LogFollowReplayTest {
         Instant fire = T0.plusMillis(2300);
         past.add(DurableHistory.timerCreated(T0.plusMillis(300), 1, fire));
         Instant t2 = fire.plusMillis(5);
-        List<OrchestratorAction> actions = replay(past, List.of(DurableHistory.orchestratorStarted(t2),
-                DurableHistory.timerFired(t2, 1, fire)));
+        List<OrchestratorAction> actions =
+                replay(past, List.of(DurableHistory.orchestratorStarted(t2), DurableHistory.timerFired(t2, 1, fire)));
         assertThat(actions).hasSize(1);
         assertThat(actions.get(0).getId()).isEqualTo(2);
         assertThat(actions.get(0).getScheduleTask().getInput().getValue()).isEqualTo("{\"purge\":false}");
@@ -77,8 +86,11 @@ class LogFollowReplayTest {
     void aPollWithMoreRowsRunsAgainAtOnce() throws Exception {
         List<HistoryEvent> past = start(INPUT);
         past.add(DurableHistory.taskScheduled(T0, 0, LogFollowFunctions.POLL_ACTIVITY, "{\"purge\":true}"));
-        List<OrchestratorAction> actions = replay(past, List.of(DurableHistory.orchestratorStarted(T0.plusSeconds(1)),
-                DurableHistory.taskCompleted(T0.plusSeconds(1), 0, "{\"followed\":3,\"more\":true}")));
+        List<OrchestratorAction> actions = replay(
+                past,
+                List.of(
+                        DurableHistory.orchestratorStarted(T0.plusSeconds(1)),
+                        DurableHistory.taskCompleted(T0.plusSeconds(1), 0, "{\"followed\":3,\"more\":true}")));
         assertThat(actions.get(0).getScheduleTask().getName()).isEqualTo(LogFollowFunctions.POLL_ACTIVITY);
     }
 
@@ -86,8 +98,11 @@ class LogFollowReplayTest {
     void itEndsWhenNothingIsFollowed() throws Exception {
         List<HistoryEvent> past = start(INPUT);
         past.add(DurableHistory.taskScheduled(T0, 0, LogFollowFunctions.POLL_ACTIVITY, "{\"purge\":true}"));
-        List<OrchestratorAction> actions = replay(past, List.of(DurableHistory.orchestratorStarted(T0.plusSeconds(1)),
-                DurableHistory.taskCompleted(T0.plusSeconds(1), 0, "{\"followed\":0,\"more\":false}")));
+        List<OrchestratorAction> actions = replay(
+                past,
+                List.of(
+                        DurableHistory.orchestratorStarted(T0.plusSeconds(1)),
+                        DurableHistory.taskCompleted(T0.plusSeconds(1), 0, "{\"followed\":0,\"more\":false}")));
         assertThat(actions).hasSize(1);
         assertThat(actions.get(0).getCompleteOrchestration().getOrchestrationStatus())
                 .isEqualTo(OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
@@ -98,8 +113,12 @@ class LogFollowReplayTest {
         List<HistoryEvent> past = start(INPUT);
         past.add(DurableHistory.taskScheduled(T0, 0, LogFollowFunctions.POLL_ACTIVITY, "{\"purge\":true}"));
         Instant t1 = T0.plusMillis(100);
-        List<OrchestratorAction> actions = replay(past, List.of(DurableHistory.orchestratorStarted(t1),
-                DurableHistory.taskFailed(t1, 0, "DockerApiException", "Log Analytics query failed: HTTP 503")));
+        List<OrchestratorAction> actions = replay(
+                past,
+                List.of(
+                        DurableHistory.orchestratorStarted(t1),
+                        DurableHistory.taskFailed(
+                                t1, 0, "DockerApiException", "Log Analytics query failed: HTTP 503")));
         // the retry policy waits (a timer), it does not fail the orchestration
         assertThat(actions).hasSize(1);
         assertThat(actions.get(0).hasCreateTimer()).isTrue();

@@ -1,5 +1,7 @@
 package dev.sockerless.aca.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,10 +18,6 @@ import dev.sockerless.aca.testing.RegistryServer;
 import dev.sockerless.aca.testing.SharedServices;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TokenServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +31,9 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Drives the credentialed flows — pulls with {@code X-Registry-Auth}, {@code docker login}, containers with agent
@@ -67,12 +66,10 @@ class SecretsHygieneIT {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeAll
@@ -80,19 +77,30 @@ class SecretsHygieneIT {
         basic = RegistryServer.htpasswd();
         new RegistryPusher(basic.baseUrl(), RegistryServer.HTPASSWD_USER, RegistryServer.HTPASSWD_PASSWORD)
                 .push("team/app", "v1", TestImages.simple(TestImages.Format.OCI, TestImages.Platform.LINUX_AMD64));
-        tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
-                .user("alice", HUB_PASSWORD).privateRepository("alice/secret", "alice").start();
+        tokens = TokenServer.builder()
+                .service("registry.docker.io")
+                .issuer("auth.docker.io")
+                .user("alice", HUB_PASSWORD)
+                .privateRepository("alice/secret", "alice")
+                .start();
         hub = RegistryServer.tokenAuth(tokens);
         new RegistryPusher(hub.baseUrl(), "alice", HUB_PASSWORD)
                 .push("alice/secret", "v1", TestImages.rich(TestImages.Format.DOCKER, TestImages.Platform.LINUX_AMD64));
-        TableServiceClient tables = Tables.serviceClient(SharedServices.azurite().connectionString());
+        TableServiceClient tables =
+                Tables.serviceClient(SharedServices.azurite().connectionString());
         Settings settings = Settings.of(Map.of(
-                "SOCKERLESS_INSECURE_REGISTRIES", basic.hostPort(),
-                "SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl(),
-                "SOCKERLESS_ACA_ENVIRONMENT_ID", "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+                "SOCKERLESS_INSECURE_REGISTRIES",
+                basic.hostPort(),
+                "SOCKERLESS_REGISTRY_MIRRORS",
+                "docker.io=" + hub.baseUrl(),
+                "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
                         + "/providers/Microsoft.App/managedEnvironments/env",
                 // set, so that creating a container reads no environment through ARM
-                "SOCKERLESS_ACA_LOCATION", "westeurope", "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"));
+                "SOCKERLESS_ACA_LOCATION",
+                "westeurope",
+                "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
+                "consumption-only"));
         app = new AppServices(settings, new TableStorageImageStore(tables), new TableStorageContainerStore(tables));
         Logger.getLogger("").addHandler(capture);
         Logger.getLogger("").setLevel(Level.ALL);
@@ -113,55 +121,122 @@ class SecretsHygieneIT {
         return r;
     }
 
-    static ApiRequest request(String method, String path, Map<String, String> query, Map<String, String> headers, String body) {
-        return new ApiRequest(method, ApiVersion.MAX, path, query, headers,
+    static ApiRequest request(
+            String method, String path, Map<String, String> query, Map<String, String> headers, String body) {
+        return new ApiRequest(
+                method,
+                ApiVersion.MAX,
+                path,
+                query,
+                headers,
                 body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
     static String auth(String user, String password) {
-        return Base64.getUrlEncoder().encodeToString(("{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}")
-                .getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .encodeToString(("{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void noSecretReachesLogsMessagesOrState() throws Exception {
         String image = basic.hostPort() + "/team/app";
         // pulls: wrong and right credentials, Basic registry and Docker Hub-style token auth
-        assertThat(call(() -> app.images().create(request("POST", "/images/create", Map.of("fromImage", image, "tag", "v1"),
-                Map.of("X-Registry-Auth", auth(RegistryServer.HTPASSWD_USER, WRONG)), null))).status()).isEqualTo(404);
-        assertThat(call(() -> app.images().create(request("POST", "/images/create", Map.of("fromImage", image, "tag", "v1"),
-                Map.of("X-Registry-Auth", auth(RegistryServer.HTPASSWD_USER, RegistryServer.HTPASSWD_PASSWORD)), null))).status())
+        assertThat(call(() -> app.images()
+                                .create(request(
+                                        "POST",
+                                        "/images/create",
+                                        Map.of("fromImage", image, "tag", "v1"),
+                                        Map.of("X-Registry-Auth", auth(RegistryServer.HTPASSWD_USER, WRONG)),
+                                        null)))
+                        .status())
+                .isEqualTo(404);
+        assertThat(call(() -> app.images()
+                                .create(request(
+                                        "POST",
+                                        "/images/create",
+                                        Map.of("fromImage", image, "tag", "v1"),
+                                        Map.of(
+                                                "X-Registry-Auth",
+                                                auth(RegistryServer.HTPASSWD_USER, RegistryServer.HTPASSWD_PASSWORD)),
+                                        null)))
+                        .status())
                 .isEqualTo(200);
-        assertThat(call(() -> app.images().create(request("POST", "/images/create",
-                Map.of("fromImage", "docker.io/alice/secret", "tag", "v1"),
-                Map.of("X-Registry-Auth", auth("alice", HUB_PASSWORD)), null))).status()).isEqualTo(200);
-        assertThat(call(() -> app.images().create(request("POST", "/images/create",
-                Map.of("fromImage", "docker.io/alice/secret", "tag", "v1"),
-                Map.of("X-Registry-Auth", auth("alice", PASSWORD)), null))).status()).isIn(200, 404);
+        assertThat(call(() -> app.images()
+                                .create(request(
+                                        "POST",
+                                        "/images/create",
+                                        Map.of("fromImage", "docker.io/alice/secret", "tag", "v1"),
+                                        Map.of("X-Registry-Auth", auth("alice", HUB_PASSWORD)),
+                                        null)))
+                        .status())
+                .isEqualTo(200);
+        assertThat(call(() -> app.images()
+                                .create(request(
+                                        "POST",
+                                        "/images/create",
+                                        Map.of("fromImage", "docker.io/alice/secret", "tag", "v1"),
+                                        Map.of("X-Registry-Auth", auth("alice", PASSWORD)),
+                                        null)))
+                        .status())
+                .isIn(200, 404);
         // logins
-        assertThat(call(() -> app.login().auth(request("POST", "/auth", Map.of(), Map.of(),
-                "{\"username\":\"alice\",\"password\":\"" + WRONG + "\",\"serveraddress\":\"https://index.docker.io/v1/\"}")))
-                .status()).isEqualTo(401);
-        assertThat(call(() -> app.login().auth(request("POST", "/auth", Map.of(), Map.of(),
-                "{\"username\":\"alice\",\"password\":\"" + HUB_PASSWORD + "\",\"serveraddress\":\"https://index.docker.io/v1/\"}")))
-                .status()).isEqualTo(200);
+        assertThat(call(() -> app.login()
+                                .auth(request(
+                                        "POST",
+                                        "/auth",
+                                        Map.of(),
+                                        Map.of(),
+                                        "{\"username\":\"alice\",\"password\":\"" + WRONG
+                                                + "\",\"serveraddress\":\"https://index.docker.io/v1/\"}")))
+                        .status())
+                .isEqualTo(401);
+        assertThat(call(() -> app.login()
+                                .auth(request(
+                                        "POST",
+                                        "/auth",
+                                        Map.of(),
+                                        Map.of(),
+                                        "{\"username\":\"alice\",\"password\":\"" + HUB_PASSWORD
+                                                + "\",\"serveraddress\":\"https://index.docker.io/v1/\"}")))
+                        .status())
+                .isEqualTo(200);
         // a container and its agent token
-        ApiResponse created = call(() -> app.containers().create(request("POST", "/containers/create",
-                Map.of("name", "hygiene"), Map.of("Content-Type", "application/json"),
-                "{\"Image\":\"" + image + ":v1\",\"Cmd\":[\"sh\",\"-c\",\"echo hi\"]}")));
+        ApiResponse created = call(() -> app.containers()
+                .create(request(
+                        "POST",
+                        "/containers/create",
+                        Map.of("name", "hygiene"),
+                        Map.of("Content-Type", "application/json"),
+                        "{\"Image\":\"" + image + ":v1\",\"Cmd\":[\"sh\",\"-c\",\"echo hi\"]}")));
         assertThat(created.status()).isEqualTo(201);
-        String token = JSON.readTree(call(() -> app.containers().agent(request("GET", "/x", Map.of(), Map.of(), null),
-                "hygiene")).body()).path("token").asText();
+        String token = JSON.readTree(call(() ->
+                                app.containers().agent(request("GET", "/x", Map.of(), Map.of(), null), "hygiene"))
+                        .body())
+                .path("token")
+                .asText();
         assertThat(token).matches("[0-9a-f]{64}");
-        String job = new String(call(() -> app.containers().job(request("GET", "/x", Map.of(), Map.of(), null), "hygiene"))
-                .body(), StandardCharsets.UTF_8);
+        String job = new String(
+                call(() -> app.containers().job(request("GET", "/x", Map.of(), Map.of(), null), "hygiene"))
+                        .body(),
+                StandardCharsets.UTF_8);
         // the job names its secret but, as an ARM GET, holds no secret value: the token is served by /agent only
-        assertThat(JSON.readTree(job).path("resource").path("properties").path("configuration").path("secrets").toString())
+        assertThat(JSON.readTree(job)
+                        .path("resource")
+                        .path("properties")
+                        .path("configuration")
+                        .path("secrets")
+                        .toString())
                 .isEqualTo("[{\"name\":\"sockerless-agent-token\"}]");
         assertThat(job).doesNotContain(token);
         messages.removeIf(m -> m.contains(token) && m.contains("\"token\"")); // the agent route's own answer
 
-        List<String> secrets = List.of(PASSWORD, WRONG, HUB_PASSWORD, RegistryServer.HTPASSWD_PASSWORD, token,
+        List<String> secrets = List.of(
+                PASSWORD,
+                WRONG,
+                HUB_PASSWORD,
+                RegistryServer.HTPASSWD_PASSWORD,
+                token,
                 Base64.getEncoder().encodeToString(("alice:" + HUB_PASSWORD).getBytes(StandardCharsets.UTF_8)));
         String allLogs = String.join("\n", logged);
         String allMessages = String.join("\n", messages);
@@ -172,12 +247,18 @@ class SecretsHygieneIT {
             }
         }
         Map<String, String> stateByTable = new LinkedHashMap<>();
-        TableServiceClient tables = Tables.serviceClient(SharedServices.azurite().connectionString());
+        TableServiceClient tables =
+                Tables.serviceClient(SharedServices.azurite().connectionString());
         tables.listTables().forEach(t -> {
             StringBuilder all = new StringBuilder();
             for (TableEntity e : tables.getTableClient(t.getName()).listEntities()) {
-                e.getProperties().values().forEach(v -> all.append(v instanceof byte[] b
-                        ? new String(b, StandardCharsets.ISO_8859_1) : String.valueOf(v)).append('\n'));
+                e.getProperties()
+                        .values()
+                        .forEach(v -> all.append(
+                                        v instanceof byte[] b
+                                                ? new String(b, StandardCharsets.ISO_8859_1)
+                                                : String.valueOf(v))
+                                .append('\n'));
             }
             stateByTable.put(t.getName(), all.toString());
         });

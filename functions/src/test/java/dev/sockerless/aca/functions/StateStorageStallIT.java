@@ -1,9 +1,11 @@
 package dev.sockerless.aca.functions;
 
-import com.azure.data.tables.TableServiceClient;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.azure.core.util.BinaryData;
+import com.azure.data.tables.TableServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.docker.ApiRequest;
 import dev.sockerless.aca.docker.ApiResponse;
@@ -19,10 +21,6 @@ import dev.sockerless.aca.state.TableStorageImageStore;
 import dev.sockerless.aca.testing.Azurite;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +31,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Storage that stalls: a real Azurite frozen with SIGSTOP (connections are accepted, nothing answers). With
@@ -52,18 +51,33 @@ class StateStorageStallIT {
     @BeforeAll
     static void start() {
         azurite = new Azurite(); // its own: freezing the shared one would stall every other test
-        Settings settings = Settings.of(Map.of("AzureWebJobsStorage", azurite.connectionString(),
-                "SOCKERLESS_STATE_TIMEOUT_SECONDS", String.valueOf(DEADLINE_SECONDS),
-                "SOCKERLESS_STAGING_REGISTRY", "127.0.0.1:1/staging"));
-        new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
-                .createBlobContainer("uploads").getBlobClient("archive.tar").upload(BinaryData.fromBytes(new byte[512]));
+        Settings settings = Settings.of(Map.of(
+                "AzureWebJobsStorage",
+                azurite.connectionString(),
+                "SOCKERLESS_STATE_TIMEOUT_SECONDS",
+                String.valueOf(DEADLINE_SECONDS),
+                "SOCKERLESS_STAGING_REGISTRY",
+                "127.0.0.1:1/staging"));
+        new BlobServiceClientBuilder()
+                .connectionString(azurite.connectionString())
+                .buildClient()
+                .createBlobContainer("uploads")
+                .getBlobClient("archive.tar")
+                .upload(BinaryData.fromBytes(new byte[512]));
         TableServiceClient tables = AppServices.stateTables(settings);
         TableStorageImageStore images = new TableStorageImageStore(tables);
         TestImage image = TestImages.simple(TestImages.Format.OCI, TestImages.Platform.LINUX_AMD64);
         Digest id = Digest.parse(image.config().digest());
-        images.saveImage(new ImageRecord(id, image.config().bytes(), Digest.parse(image.manifest().digest()),
-                image.manifest().mediaType(), Platform.parse("linux/amd64"), 1234, "docker.io/library/stall",
-                null, Instant.now()));
+        images.saveImage(new ImageRecord(
+                id,
+                image.config().bytes(),
+                Digest.parse(image.manifest().digest()),
+                image.manifest().mediaType(),
+                Platform.parse("linux/amd64"),
+                1234,
+                "docker.io/library/stall",
+                null,
+                Instant.now()));
         images.saveRef(new ImageRef(ImageReference.parse("stall:v1"), id, null, "linux/amd64", Instant.now()));
         app = new AppServices(settings, images, new TableStorageContainerStore(tables));
     }
@@ -81,18 +95,26 @@ class StateStorageStallIT {
     }
 
     static ApiResponse inspect() {
-        return call(() -> app.images().inspect(new ApiRequest("GET", ApiVersion.MAX, "/images/stall:v1/json", Map.of(),
-                Map.of(), null), "stall:v1"));
+        return call(() -> app.images()
+                .inspect(
+                        new ApiRequest("GET", ApiVersion.MAX, "/images/stall:v1/json", Map.of(), Map.of(), null),
+                        "stall:v1"));
     }
 
     static ApiResponse list() {
-        return call(() -> app.images().list(new ApiRequest("GET", ApiVersion.MAX, "/images/json", Map.of(), Map.of(),
-                null)));
+        return call(() ->
+                app.images().list(new ApiRequest("GET", ApiVersion.MAX, "/images/json", Map.of(), Map.of(), null)));
     }
 
     static ApiResponse loadFromBlob(String blob) {
-        return call(() -> app.images().load(new ApiRequest("POST", ApiVersion.MAX, "/images/load",
-                Map.of("fromBlob", azurite.blobEndpoint() + "/uploads/" + blob), Map.of(), null)));
+        return call(() -> app.images()
+                .load(new ApiRequest(
+                        "POST",
+                        ApiVersion.MAX,
+                        "/images/load",
+                        Map.of("fromBlob", azurite.blobEndpoint() + "/uploads/" + blob),
+                        Map.of(),
+                        null)));
     }
 
     static String message(ApiResponse r) throws Exception {
@@ -111,7 +133,8 @@ class StateStorageStallIT {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(r.status()).isEqualTo(503);
             assertThat(message(r)).startsWith(EXPECTED).contains("/devstoreaccount1/imagerefs");
-            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(DEADLINE_SECONDS * 1000L - 100))
+            assertThat(took)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(DEADLINE_SECONDS * 1000L - 100))
                     .isLessThan(Duration.ofSeconds(DEADLINE_SECONDS + 3));
 
             // A listing (paged query) too, and many requests at once: each ends within the deadline.
@@ -125,7 +148,8 @@ class StateStorageStallIT {
                 assertThat(each.status()).isEqualTo(503);
                 assertThat(message(each)).startsWith(EXPECTED);
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(DEADLINE_SECONDS + 4));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(DEADLINE_SECONDS + 4));
         } finally {
             azurite.thaw();
             callers.shutdownNow();
@@ -146,9 +170,11 @@ class StateStorageStallIT {
             long start = System.nanoTime();
             ApiResponse r = loadFromBlob("archive.tar");
             assertThat(r.status()).isEqualTo(503);
-            assertThat(message(r)).startsWith("Blob Storage did not answer within 2 s: ")
+            assertThat(message(r))
+                    .startsWith("Blob Storage did not answer within 2 s: ")
                     .contains("/devstoreaccount1/uploads/archive.tar");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(DEADLINE_SECONDS + 3));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(DEADLINE_SECONDS + 3));
         } finally {
             azurite.thaw();
         }

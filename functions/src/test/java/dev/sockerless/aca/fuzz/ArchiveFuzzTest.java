@@ -1,5 +1,7 @@
 package dev.sockerless.aca.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sockerless.aca.errors.DockerApiException;
@@ -7,14 +9,11 @@ import dev.sockerless.aca.images.ArchiveImage;
 import dev.sockerless.aca.images.ArchiveLayer;
 import dev.sockerless.aca.images.DockerArchive;
 import dev.sockerless.aca.registry.Platform;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Fuzzes the {@code docker save} archive reader: any bytes give an archive or a clear 400, never a crash or a leak. */
 class ArchiveFuzzTest {

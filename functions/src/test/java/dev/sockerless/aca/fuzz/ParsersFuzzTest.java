@@ -1,5 +1,7 @@
 package dev.sockerless.aca.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sockerless.aca.docker.RegistryAuthHeader;
@@ -9,10 +11,7 @@ import dev.sockerless.aca.logs.LogsParameters;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Manifests;
 import dev.sockerless.aca.registry.MediaType;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzz targets for the parsers that read strangers' input. The contract each checks: a clear
@@ -44,8 +43,14 @@ class ParsersFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void manifests(FuzzedDataProvider data) {
-        String contentType = data.pickValue(new String[]{MediaType.OCI_INDEX, MediaType.OCI_MANIFEST,
-                MediaType.DOCKER_LIST, MediaType.DOCKER_MANIFEST, "", "text/plain"});
+        String contentType = data.pickValue(new String[] {
+            MediaType.OCI_INDEX,
+            MediaType.OCI_MANIFEST,
+            MediaType.DOCKER_LIST,
+            MediaType.DOCKER_MANIFEST,
+            "",
+            "text/plain"
+        });
         byte[] raw = data.consumeRemainingAsBytes();
         try {
             String type = Manifests.mediaTypeOf(raw, contentType);
@@ -61,8 +66,17 @@ class ParsersFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void logsParameters(FuzzedDataProvider data) {
-        Map<String, String> query = Map.of("since", data.consumeString(40), "until", data.consumeString(40),
-                "tail", data.consumeString(12), "stdout", data.consumeString(4), "stderr", data.consumeRemainingAsString());
+        Map<String, String> query = Map.of(
+                "since",
+                data.consumeString(40),
+                "until",
+                data.consumeString(40),
+                "tail",
+                data.consumeString(12),
+                "stdout",
+                data.consumeString(4),
+                "stderr",
+                data.consumeRemainingAsString());
         try {
             LogsParameters.parse(query);
         } catch (DockerApiException expected) {

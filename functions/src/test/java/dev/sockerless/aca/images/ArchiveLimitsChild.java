@@ -2,7 +2,6 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Platform;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,8 +11,7 @@ import java.nio.file.Path;
  */
 public final class ArchiveLimitsChild {
 
-    private ArchiveLimitsChild() {
-    }
+    private ArchiveLimitsChild() {}
 
     public static void main(String[] args) throws Exception {
         Path temp = Files.createTempDirectory("limits-child");

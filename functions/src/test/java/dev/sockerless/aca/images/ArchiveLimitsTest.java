@@ -1,5 +1,8 @@
 package dev.sockerless.aca.images;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.BoundedJson;
 import dev.sockerless.aca.registry.Platform;
@@ -7,9 +10,6 @@ import dev.sockerless.aca.testing.HostileArchives;
 import dev.sockerless.aca.testing.HostileArchives.RawTar;
 import dev.sockerless.aca.testing.TestArchives;
 import dev.sockerless.aca.testing.TestImages;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,9 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The archive reader's memory limits: every archive built to exhaust the heap (or native memory, or time) is refused
@@ -49,10 +48,14 @@ class ArchiveLimitsTest {
 
     @Test
     void tarHeadersAreBounded() {
-        assertThat(refused(HostileArchives.longName(TarHeaders.MAX_LONG_NAME_BYTES + 1)).getMessage())
-                .contains("GNU long name of 4098 bytes").contains("limit of 4096");
-        assertThat(refused(HostileArchives.paxHeader(TarHeaders.MAX_PAX_HEADER_BYTES + 100)).getMessage())
-                .contains("PAX header of").contains("limit of 65536");
+        assertThat(refused(HostileArchives.longName(TarHeaders.MAX_LONG_NAME_BYTES + 1))
+                        .getMessage())
+                .contains("GNU long name of 4098 bytes")
+                .contains("limit of 4096");
+        assertThat(refused(HostileArchives.paxHeader(TarHeaders.MAX_PAX_HEADER_BYTES + 100))
+                        .getMessage())
+                .contains("PAX header of")
+                .contains("limit of 65536");
         ByteArrayOutputStream many = new ByteArrayOutputStream();
         HostileArchives.manyEntries(TarHeaders.MAX_ENTRIES + 1, many);
         assertThat(refused(many.toByteArray()).getMessage()).contains("more than 10000 entries");
@@ -64,7 +67,8 @@ class ArchiveLimitsTest {
         tar.end();
         assertThat(refused(names.toByteArray()).getMessage()).contains("bytes of long names and PAX headers");
         // within the limits the same shapes are read (and then found not to be image archives)
-        assertThat(refused(HostileArchives.longName(TarHeaders.MAX_LONG_NAME_BYTES)).getMessage())
+        assertThat(refused(HostileArchives.longName(TarHeaders.MAX_LONG_NAME_BYTES))
+                        .getMessage())
                 .contains("neither manifest.json nor an OCI layout");
         assertThat(refused(HostileArchives.paxHeader(1000)).getMessage())
                 .contains("neither manifest.json nor an OCI layout");
@@ -88,7 +92,8 @@ class ArchiveLimitsTest {
             throw new AssertionError(e);
         }
         tar.end();
-        assertThat(refused(out.toByteArray()).getMessage()).doesNotContain("GNU long name")
+        assertThat(refused(out.toByteArray()).getMessage())
+                .doesNotContain("GNU long name")
                 .contains("neither manifest.json nor an OCI layout");
     }
 
@@ -107,9 +112,15 @@ class ArchiveLimitsTest {
         for (int i = 0; i <= DockerArchive.MAX_TAGS; i++) {
             tags.add("t:" + i);
         }
-        byte[] manyTags = new TestArchives.Tar().file("c.json", "{\"rootfs\":{\"diff_ids\":[]}}")
-                .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", "c.json",
-                        "RepoTags", tags, "Layers", List.of()))), StandardCharsets.UTF_8)).build();
+        byte[] manyTags = new TestArchives.Tar()
+                .file("c.json", "{\"rootfs\":{\"diff_ids\":[]}}")
+                .file(
+                        "manifest.json",
+                        new String(
+                                TestImages.json(List.of(
+                                        TestImages.obj("Config", "c.json", "RepoTags", tags, "Layers", List.of()))),
+                                StandardCharsets.UTF_8))
+                .build();
         assertThat(refused(manyTags).getMessage()).contains("more than 1024 tags");
 
         // five distinct configs of 7 MiB: each under its own cap, together over the held-bytes budget
@@ -125,20 +136,30 @@ class ArchiveLimitsTest {
 
         // a config of a few megabytes of empty objects: millions of tree nodes; refused while only streamed
         String values = "{},".repeat(BoundedJson.MAX_TOKENS);
-        byte[] wide = new TestArchives.Tar().file("c.json", "{\"history\":[" + values + "{}],\"rootfs\":{\"diff_ids\":[]}}")
-                .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", "c.json",
-                        "RepoTags", List.of(), "Layers", List.of()))), StandardCharsets.UTF_8)).build();
+        byte[] wide = new TestArchives.Tar()
+                .file("c.json", "{\"history\":[" + values + "{}],\"rootfs\":{\"diff_ids\":[]}}")
+                .file(
+                        "manifest.json",
+                        new String(
+                                TestImages.json(List.of(TestImages.obj(
+                                        "Config", "c.json", "RepoTags", List.of(), "Layers", List.of()))),
+                                StandardCharsets.UTF_8))
+                .build();
         assertThat(refused(wide).getMessage()).contains("config c.json has more than 200000 JSON values");
     }
 
     @Test
     void decompressorsAreBoundedInMemoryAndRatio() throws IOException {
         assertThat(refused(HostileArchives.xzHugeDictionary()).getMessage())
-                .contains("the xz archive needs 15729").contains("KiB of memory to decompress").contains("limit of 73728 KiB");
-        assertThat(refused(HostileArchives.zstdWindow(Compression.MAX_ZSTD_WINDOW_LOG + 1)).getMessage())
+                .contains("the xz archive needs 15729")
+                .contains("KiB of memory to decompress")
+                .contains("limit of 73728 KiB");
+        assertThat(refused(HostileArchives.zstdWindow(Compression.MAX_ZSTD_WINDOW_LOG + 1))
+                        .getMessage())
                 .contains("the zstd archive uses a zstd window over 2^25 bytes");
         // a window within the limit is decoded (and then found not to be a tar)
-        assertThat(refused(HostileArchives.zstdWindow(Compression.MAX_ZSTD_WINDOW_LOG)).getMessage())
+        assertThat(refused(HostileArchives.zstdWindow(Compression.MAX_ZSTD_WINDOW_LOG))
+                        .getMessage())
                 .contains("no files found");
 
         // 256 MiB of zeros in a few kilobytes: refused at the ratio, long before the 8 GiB cap, within seconds
@@ -154,13 +175,16 @@ class ArchiveLimitsTest {
         });
         assertThat(bomb.length).isLessThan(64 * 1024);
         long start = System.nanoTime();
-        assertThat(refused(bomb).getMessage()).contains("expands more than 1100 times").contains("decompression bomb");
+        assertThat(refused(bomb).getMessage())
+                .contains("expands more than 1100 times")
+                .contains("decompression bomb");
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(5);
         try (var left = Files.list(temp)) {
             assertThat(left).as("the decompressed temporary file is deleted").isEmpty();
         }
         // a layer inside the archive meets the same ratio
-        try (InputStream in = Compression.ZSTD.decompress(new java.io.ByteArrayInputStream(bomb), 8L << 30, "layer x")) {
+        try (InputStream in =
+                Compression.ZSTD.decompress(new java.io.ByteArrayInputStream(bomb), 8L << 30, "layer x")) {
             assertThatThrownBy(() -> in.transferTo(OutputStream.nullOutputStream()))
                     .hasMessageContaining("layer x expands more than 1100 times");
         }
@@ -190,9 +214,15 @@ class ArchiveLimitsTest {
         // one JVM per archive, so that each one alone is shown to fit (without its limit, each one alone fails)
         for (String file : files) {
             String output = child(file);
-            assertThat(output).as(output).contains("REFUSED " + Path.of(file).getFileName() + " INVALID_PARAMETER")
-                    .contains("LEFT 0").doesNotContain("OutOfMemoryError");
-            String line = output.lines().filter(l -> l.startsWith("REFUSED")).findFirst().orElseThrow();
+            assertThat(output)
+                    .as(output)
+                    .contains("REFUSED " + Path.of(file).getFileName() + " INVALID_PARAMETER")
+                    .contains("LEFT 0")
+                    .doesNotContain("OutOfMemoryError");
+            String line = output.lines()
+                    .filter(l -> l.startsWith("REFUSED"))
+                    .findFirst()
+                    .orElseThrow();
             long ms = Long.parseLong(line.replaceAll("^.* (\\d+) ms: .*$", "$1"));
             assertThat(ms).as(line).isLessThan(10_000);
         }
@@ -200,8 +230,14 @@ class ArchiveLimitsTest {
 
     private static String child(String file) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-cp", classpath, ArchiveLimitsChild.class.getName(), file);
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                classpath,
+                ArchiveLimitsChild.class.getName(),
+                file);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try (InputStream in = child.getInputStream()) {

@@ -1,5 +1,8 @@
 package dev.sockerless.aca.images;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.azure.core.http.HttpClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -27,17 +30,6 @@ import dev.sockerless.aca.testing.TestArchives;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;
-import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingFile;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -55,9 +47,16 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code docker load ?fromBlob=} end to end: archives uploaded to Azurite's blob service with the SDK, loaded through
@@ -73,6 +72,7 @@ class BlobLoadIT {
 
     @TempDir
     Path temp;
+
     Path spool;
     InMemoryImageStore store;
     ImageLoader loader;
@@ -94,10 +94,17 @@ class BlobLoadIT {
     }
 
     BlobArchiveSource source(String connectionString) {
-        return new BlobArchiveSource(StorageConnection.parse(connectionString),
-                List.of("other.blob.core.windows.net"), "SOCKERLESS_LOAD_BLOB_ACCOUNTS", () -> {
+        return new BlobArchiveSource(
+                StorageConnection.parse(connectionString),
+                List.of("other.blob.core.windows.net"),
+                "SOCKERLESS_LOAD_BLOB_ACCOUNTS",
+                () -> {
                     throw new AssertionError("Azurite is reached with the connection string's key");
-                }, HttpClient.createDefault(), oneTry(), null, container.getBlobContainerName(),
+                },
+                HttpClient.createDefault(),
+                oneTry(),
+                null,
+                container.getBlobContainerName(),
                 "SOCKERLESS_LOAD_BLOB_CONTAINER");
     }
 
@@ -107,13 +114,18 @@ class BlobLoadIT {
         spool = Files.createDirectory(temp.resolve("spool"));
         store = new InMemoryImageStore();
         Duration timeout = Duration.ofSeconds(10);
-        Registries registries = new Registries(new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
-                new RegistryEndpoints(Map.of(), List.of(registry.hostPort())), Clock.systemUTC());
+        Registries registries = new Registries(
+                new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
+                new RegistryEndpoints(Map.of(), List.of(registry.hostPort())),
+                Clock.systemUTC());
         loader = new ImageLoader(registries, store, Clock.systemUTC());
         namespace = "blobload" + n + "-" + System.nanoTime() % 100000;
-        options = LoadOptions.defaults(registry.hostPort() + "/" + namespace).withTempDir(spool)
+        options = LoadOptions.defaults(registry.hostPort() + "/" + namespace)
+                .withTempDir(spool)
                 .withMaxExpandedBytes(64L << 20);
-        container = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
+        container = new BlobServiceClientBuilder()
+                .connectionString(azurite.connectionString())
+                .buildClient()
                 .getBlobContainerClient("loads" + n + "-" + System.nanoTime() % 100000);
         container.create();
         source = source(azurite.connectionString());
@@ -130,8 +142,15 @@ class BlobLoadIT {
 
     ImageHandlers handlers(BlobArchiveSource blobs) {
         ImageLookup lookup = new ImageLookup(store);
-        return new ImageHandlers(null, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()), loader,
-                () -> options, () -> blobs, Platform.LINUX_AMD64);
+        return new ImageHandlers(
+                null,
+                lookup,
+                store,
+                new ImageTagger(lookup, store, Clock.systemUTC()),
+                loader,
+                () -> options,
+                () -> blobs,
+                Platform.LINUX_AMD64);
     }
 
     String upload(String name, byte[] bytes) {
@@ -152,24 +171,31 @@ class BlobLoadIT {
     @Test
     void gzippedLegacyArchiveThroughTheHandler() throws Exception {
         TestImage image = ImageLoadIT.repeatedLayer();
-        String url = upload("uploads/alpine.tar.gz", TestArchives.gzip(TestArchives.legacy(image, List.of("alpine:latest"))));
+        String url = upload(
+                "uploads/alpine.tar.gz", TestArchives.gzip(TestArchives.legacy(image, List.of("alpine:latest"))));
 
         ApiResponse response = handlers.load(loadRequest(Map.of("fromBlob", url), new byte[0]));
 
         assertThat(response.status()).isEqualTo(200);
         String body = new String(response.body(), StandardCharsets.UTF_8);
-        assertThat(body).contains("{\"status\":\"Loading layer\"").contains("Loaded image: alpine:latest")
+        assertThat(body)
+                .contains("{\"status\":\"Loading layer\"")
+                .contains("Loaded image: alpine:latest")
                 .doesNotContain("error");
         ImageLoadIT.verifyPushed(reader, staged("library/alpine"), "latest", image);
-        assertThat(store.findRef("docker.io/library/alpine:latest").orElseThrow().imageId().toString())
+        assertThat(store.findRef("docker.io/library/alpine:latest")
+                        .orElseThrow()
+                        .imageId()
+                        .toString())
                 .isEqualTo(image.imageId());
     }
 
     @Test
     void quietGzippedDocker25ArchiveThroughTheHandler() throws Exception {
         TestImage image = ImageLoadIT.twoLayers(Format.OCI);
-        String url = upload("app.tar.gz", TestArchives.gzip(TestArchives.docker25(image,
-                List.of("docker.io/library/app:1"), List.of("app:1"))));
+        String url = upload(
+                "app.tar.gz",
+                TestArchives.gzip(TestArchives.docker25(image, List.of("docker.io/library/app:1"), List.of("app:1"))));
 
         ApiResponse response = handlers.load(loadRequest(Map.of("fromBlob", url, "quiet", "1"), new byte[0]));
 
@@ -182,7 +208,8 @@ class BlobLoadIT {
     @Test
     void uncompressedDocker25ArchiveThroughTheLoaderIsReadInPlace() throws Exception {
         TestImage image = ImageLoadIT.twoLayers(Format.OCI);
-        String url = upload("raw.tar", TestArchives.docker25(image, List.of("docker.io/library/raw:1"), List.of("raw:1")));
+        String url =
+                upload("raw.tar", TestArchives.docker25(image, List.of("docker.io/library/raw:1"), List.of("raw:1")));
         List<Path> seen = new ArrayList<>();
 
         List<LoadedImage> loaded = source.withArchive(source.locate(url), spool, options.maxExpandedBytes(), file -> {
@@ -209,30 +236,35 @@ class BlobLoadIT {
     void missingBlobIsNotFoundNamingTheUrl() {
         String url = container.getBlobContainerUrl() + "/nothing/here.tar";
         assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob", url), new byte[0])))
-                .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
+                .isInstanceOfSatisfying(
+                        DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
                 .hasMessage("no such blob: " + url);
     }
 
     @Test
     void bodyAndFromBlobTogetherAreRefused() {
-        String url = upload("x.tar", new byte[]{1});
-        assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob", url), new byte[]{1, 2, 3})))
-                .isInstanceOfSatisfying(DockerApiException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_PARAMETER))
+        String url = upload("x.tar", new byte[] {1});
+        assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob", url), new byte[] {1, 2, 3})))
+                .isInstanceOfSatisfying(
+                        DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_PARAMETER))
                 .hasMessageContaining("fromBlob and a request body cannot both be given");
     }
 
     @Test
     void aBlobOfAnotherContainerOfTheAccountIsForbiddenBeforeAnyRequest() {
-        BlobContainerClient other = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
-                .buildClient().getBlobContainerClient("private" + System.nanoTime() % 100000);
+        BlobContainerClient other = new BlobServiceClientBuilder()
+                .connectionString(azurite.connectionString())
+                .buildClient()
+                .getBlobContainerClient("private" + System.nanoTime() % 100000);
         other.create();
         try {
             other.getBlobClient("a.tar").upload(com.azure.core.util.BinaryData.fromBytes(new byte[512]));
-            assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob", other.getBlobContainerUrl() + "/a.tar"),
-                    new byte[0])))
-                    .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN))
-                    .hasMessageContaining("only blobs of the uploads container '" + container.getBlobContainerName() + "'")
+            assertThatThrownBy(() -> handlers.load(
+                            loadRequest(Map.of("fromBlob", other.getBlobContainerUrl() + "/a.tar"), new byte[0])))
+                    .isInstanceOfSatisfying(
+                            DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN))
+                    .hasMessageContaining(
+                            "only blobs of the uploads container '" + container.getBlobContainerName() + "'")
                     .hasMessageContaining("SOCKERLESS_LOAD_BLOB_CONTAINER");
         } finally {
             other.delete();
@@ -241,14 +273,15 @@ class BlobLoadIT {
 
     @Test
     void otherAccountsAndPlainHttpAreRefusedBeforeAnyRequest() {
-        assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob",
-                "https://evil.blob.core.windows.net/c01/a.tar"), new byte[0])))
-                .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN));
-        assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob",
-                "http://other.blob.core.windows.net/c01/a.tar"), new byte[0])))
+        assertThatThrownBy(() -> handlers.load(
+                        loadRequest(Map.of("fromBlob", "https://evil.blob.core.windows.net/c01/a.tar"), new byte[0])))
+                .isInstanceOfSatisfying(
+                        DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN));
+        assertThatThrownBy(() -> handlers.load(
+                        loadRequest(Map.of("fromBlob", "http://other.blob.core.windows.net/c01/a.tar"), new byte[0])))
                 .hasMessageContaining("plain http");
-        assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob",
-                container.getBlobContainerUrl() + "/a/../b.tar"), new byte[0])))
+        assertThatThrownBy(() -> handlers.load(
+                        loadRequest(Map.of("fromBlob", container.getBlobContainerUrl() + "/a/../b.tar"), new byte[0])))
                 .hasMessageContaining("'..'");
     }
 
@@ -256,8 +289,8 @@ class BlobLoadIT {
     void aBlobThatIsNotAnArchiveIsAnInvalidArchive() {
         String url = upload("junk.tar", "not a tar at all".repeat(100).getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> handlers.load(loadRequest(Map.of("fromBlob", url), new byte[0])))
-                .isInstanceOfSatisfying(DockerApiException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_PARAMETER))
+                .isInstanceOfSatisfying(
+                        DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_PARAMETER))
                 .hasMessageStartingWith("invalid archive:");
     }
 
@@ -271,12 +304,16 @@ class BlobLoadIT {
 
     @Test
     void aWrongKeyIsForbiddenNamingTheRole() {
-        String wrongKey = azurite.connectionString().replace(Azurite.ACCOUNT_KEY,
-                java.util.Base64.getEncoder().encodeToString("wrong key of 64 bytes....................................."
-                        .getBytes(StandardCharsets.UTF_8)));
-        String url = upload("a.tar", new byte[]{1});
+        String wrongKey = azurite.connectionString()
+                .replace(
+                        Azurite.ACCOUNT_KEY,
+                        java.util.Base64.getEncoder()
+                                .encodeToString("wrong key of 64 bytes....................................."
+                                        .getBytes(StandardCharsets.UTF_8)));
+        String url = upload("a.tar", new byte[] {1});
         assertThatThrownBy(() -> handlers(source(wrongKey)).load(loadRequest(Map.of("fromBlob", url), new byte[0])))
-                .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN))
+                .isInstanceOfSatisfying(
+                        DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN))
                 .hasMessageContaining("Storage Blob Data Reader")
                 .hasMessageNotContaining(Azurite.ACCOUNT_KEY);
     }
@@ -289,10 +326,12 @@ class BlobLoadIT {
         }
         String endpoint = "http://127.0.0.1:" + port + "/" + Azurite.ACCOUNT_NAME;
         String connection = azurite.connectionString().replace(azurite.blobEndpoint(), endpoint);
-        assertThatThrownBy(() -> handlers(source(connection)).load(loadRequest(
-                Map.of("fromBlob", endpoint + "/" + container.getBlobContainerName() + "/a.tar"), new byte[0])))
-                .isInstanceOfSatisfying(DockerApiException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
+        assertThatThrownBy(() -> handlers(source(connection))
+                        .load(loadRequest(
+                                Map.of("fromBlob", endpoint + "/" + container.getBlobContainerName() + "/a.tar"),
+                                new byte[0])))
+                .isInstanceOfSatisfying(
+                        DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE))
                 .hasMessageContaining("Blob Storage");
     }
 
@@ -322,14 +361,20 @@ class BlobLoadIT {
             recording.stop();
             recording.dump(jfr);
         }
-        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("Loaded image: big:1")
+        assertThat(new String(response.body(), StandardCharsets.UTF_8))
+                .contains("Loaded image: big:1")
                 .doesNotContain("error");
         List<String> large = new ArrayList<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
             if (e.getLong("allocationSize") >= threshold) {
                 large.add(e.getClass("objectClass").getName() + " " + e.getLong("allocationSize") + " bytes at "
-                        + (e.getStackTrace() == null ? "?" : e.getStackTrace().getFrames().stream().limit(8)
-                        .map(f -> f.getMethod().getType().getName() + "." + f.getMethod().getName()).toList()));
+                        + (e.getStackTrace() == null
+                                ? "?"
+                                : e.getStackTrace().getFrames().stream()
+                                        .limit(8)
+                                        .map(f -> f.getMethod().getType().getName() + "."
+                                                + f.getMethod().getName())
+                                        .toList()));
             }
         }
         assertThat(large).as("large allocations").hasSize(1);
@@ -342,7 +387,7 @@ class BlobLoadIT {
         Path layer = archive.resolveSibling("layer.tar");
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(layer), sha);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+                TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
             TarArchiveEntry entry = new TarArchiveEntry("data.bin");
             entry.setSize(bytes);
             tar.putArchiveEntry(entry);
@@ -361,9 +406,11 @@ class BlobLoadIT {
         }
         String diffId = "sha256:" + HexFormat.of().formatHex(sha.digest());
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
-                + "\"diff_ids\":[\"" + diffId + "\"]}}").getBytes(StandardCharsets.UTF_8);
+                        + "\"diff_ids\":[\"" + diffId + "\"]}}")
+                .getBytes(StandardCharsets.UTF_8);
         String configName = Digest.of(config).hex() + ".json";
-        byte[] manifest = ("[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"" + tag + "\"],\"Layers\":[\"l1/layer.tar\"]}]")
+        byte[] manifest = ("[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"" + tag
+                        + "\"],\"Layers\":[\"l1/layer.tar\"]}]")
                 .getBytes(StandardCharsets.UTF_8);
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
             TarArchiveEntry l = new TarArchiveEntry("l1/layer.tar");
@@ -371,7 +418,8 @@ class BlobLoadIT {
             tar.putArchiveEntry(l);
             Files.copy(layer, tar);
             tar.closeArchiveEntry();
-            for (Map.Entry<String, byte[]> f : Map.of(configName, config, "manifest.json", manifest).entrySet()) {
+            for (Map.Entry<String, byte[]> f :
+                    Map.of(configName, config, "manifest.json", manifest).entrySet()) {
                 TarArchiveEntry e = new TarArchiveEntry(f.getKey());
                 e.setSize(f.getValue().length);
                 tar.putArchiveEntry(e);

@@ -1,21 +1,20 @@
 package dev.sockerless.aca.images;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.testing.TestArchives;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DockerArchiveTest {
 
@@ -52,10 +51,17 @@ class DockerArchiveTest {
         }
         TestImage simple = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         String cfg = TestArchives.hex(simple.config().digest()) + ".json";
-        byte[] hard = new TestArchives.Tar().file("real.tar", simple.layers().get(0).tar())
-                .hardlink("l/layer.tar", "real.tar").file(cfg, simple.config().bytes())
-                .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", cfg,
-                        "RepoTags", List.of(), "Layers", List.of("l/layer.tar")))), StandardCharsets.UTF_8)).build();
+        byte[] hard = new TestArchives.Tar()
+                .file("real.tar", simple.layers().get(0).tar())
+                .hardlink("l/layer.tar", "real.tar")
+                .file(cfg, simple.config().bytes())
+                .file(
+                        "manifest.json",
+                        new String(
+                                TestImages.json(List.of(TestImages.obj(
+                                        "Config", cfg, "RepoTags", List.of(), "Layers", List.of("l/layer.tar")))),
+                                StandardCharsets.UTF_8))
+                .build();
         try (DockerArchive archive = open(hard)) {
             assertThat(archive.images().get(0).layers().get(0).path()).isEqualTo("real.tar");
             assertThat(archive.images().get(0).names()).isEmpty();
@@ -78,7 +84,8 @@ class DockerArchiveTest {
                 ArchiveImage a = archive.images().get(0);
                 assertThat(a.repoTags()).containsExactly("alpine:latest");
                 try (InputStream in = a.layers().get(2).openUncompressed(1 << 20)) {
-                    assertThat(in.readAllBytes()).isEqualTo(image.layers().get(0).tar());
+                    assertThat(in.readAllBytes())
+                            .isEqualTo(image.layers().get(0).tar());
                 }
             }
             assertThat(spool).isEmptyDirectory();
@@ -93,8 +100,8 @@ class DockerArchiveTest {
     @Test
     void docker25PrefersTheOciLayoutAndTakesRepoTags() {
         TestImage image = TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64);
-        try (DockerArchive archive = open(TestArchives.zstd(TestArchives.docker25(image,
-                List.of("docker.io/library/app:1"), List.of("app:1"))))) {
+        try (DockerArchive archive = open(TestArchives.zstd(
+                TestArchives.docker25(image, List.of("docker.io/library/app:1"), List.of("app:1"))))) {
             assertThat(archive.compression()).isEqualTo(Compression.ZSTD);
             assertThat(archive.isOciLayout()).isTrue();
             ArchiveImage a = archive.images().get(0);
@@ -109,8 +116,8 @@ class DockerArchiveTest {
     void containerdNamesComeFromTheAnnotationWhenManifestJsonIsAbsent() {
         TestImage amd = TestImages.simple(Format.OCI, TestImages.Platform.LINUX_AMD64);
         TestImage arm = TestImages.simple(Format.OCI, TestImages.Platform.LINUX_ARM64);
-        byte[] tar = TestArchives.containerd(amd, arm, TestImages.index(Format.OCI, List.of(arm, amd), null, null),
-                "example.com/team/multi:v1");
+        byte[] tar = TestArchives.containerd(
+                amd, arm, TestImages.index(Format.OCI, List.of(arm, amd), null, null), "example.com/team/multi:v1");
         try (DockerArchive archive = open(tar)) {
             ArchiveImage a = archive.images().get(0);
             assertThat(a.configDigest().toString()).isEqualTo(amd.imageId());
@@ -122,8 +129,10 @@ class DockerArchiveTest {
     @Test
     void emptyOrForeignTarsAreRefused() {
         byte[] empty = new TestArchives.Tar().build();
-        assertThatThrownBy(() -> open(empty)).isInstanceOfSatisfying(DockerApiException.class,
-                e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
+        assertThatThrownBy(() -> open(empty))
+                .isInstanceOfSatisfying(
+                        DockerApiException.class,
+                        e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
         byte[] foreign = new TestArchives.Tar().file("README", "hi").build();
         assertThatThrownBy(() -> open(foreign)).hasMessageContaining("not a docker save archive");
         byte[] v1 = new TestArchives.Tar().file("repositories", "{}").build();

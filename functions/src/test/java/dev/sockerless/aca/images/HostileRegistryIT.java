@@ -1,5 +1,7 @@
 package dev.sockerless.aca.images;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sockerless.aca.docker.ApiRequest;
@@ -15,12 +17,6 @@ import dev.sockerless.aca.registry.RegistryEndpoints;
 import dev.sockerless.aca.registry.RegistryTransport;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -30,9 +26,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A registry that misbehaves in every way the issue names, each repository one way. Every pull gets a clear error
@@ -65,12 +63,23 @@ class HostileRegistryIT {
         store = new InMemoryImageStore();
         Duration timeout = Duration.ofSeconds(2);
         RegistryEndpoints endpoints = new RegistryEndpoints(Map.of(), List.of(host));
-        Registries registries = new Registries(new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout,
-                OutboundGuard.trusting(endpoints.trustedAuthorities()), RegistryTransport.Retries.NONE), endpoints,
+        Registries registries = new Registries(
+                new RegistryTransport(
+                        RegistryTransport.newHttpClient(timeout),
+                        timeout,
+                        OutboundGuard.trusting(endpoints.trustedAuthorities()),
+                        RegistryTransport.Retries.NONE),
+                endpoints,
                 Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);
-        handlers = new ImageHandlers(new ImagePuller(registries, store, new ContentCache(1 << 20), Clock.systemUTC()),
-                lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()), null, () -> null, () -> null,
+        handlers = new ImageHandlers(
+                new ImagePuller(registries, store, new ContentCache(1 << 20), Clock.systemUTC()),
+                lookup,
+                store,
+                new ImageTagger(lookup, store, Clock.systemUTC()),
+                null,
+                () -> null,
+                () -> null,
                 Platform.LINUX_AMD64);
     }
 
@@ -82,23 +91,34 @@ class HostileRegistryIT {
             switch (repo) {
                 case "good" -> {
                     if (manifest) {
-                        send(ex, 200, good.manifest().mediaType(), good.manifest().bytes(), good.manifest().digest());
+                        send(
+                                ex,
+                                200,
+                                good.manifest().mediaType(),
+                                good.manifest().bytes(),
+                                good.manifest().digest());
                     } else {
                         send(ex, 200, "application/octet-stream", good.config().bytes(), null);
                     }
                 }
-                case "wrongdigest" -> send(ex, 200, TestImages.OCI_MANIFEST, good.manifest().bytes(),
-                        "sha256:" + "0".repeat(64));
+                case "wrongdigest" ->
+                    send(ex, 200, TestImages.OCI_MANIFEST, good.manifest().bytes(), "sha256:" + "0".repeat(64));
                 case "wrongconfig" -> {
                     if (manifest) {
-                        send(ex, 200, good.manifest().mediaType(), good.manifest().bytes(), null);
+                        send(
+                                ex,
+                                200,
+                                good.manifest().mediaType(),
+                                good.manifest().bytes(),
+                                null);
                     } else {
                         send(ex, 200, "application/octet-stream", "{\"rootfs\":{}}       ".getBytes(), null);
                     }
                 }
                 case "oversizeconfig" -> {
-                    String m = "{\"schemaVersion\":2,\"mediaType\":\"" + TestImages.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-                            + TestImages.OCI_CONFIG + "\",\"digest\":\"sha256:" + "a".repeat(64) + "\",\"size\":9437184},\"layers\":[]}";
+                    String m = "{\"schemaVersion\":2,\"mediaType\":\"" + TestImages.OCI_MANIFEST
+                            + "\",\"config\":{\"mediaType\":\"" + TestImages.OCI_CONFIG + "\",\"digest\":\"sha256:"
+                            + "a".repeat(64) + "\",\"size\":9437184},\"layers\":[]}";
                     send(ex, 200, TestImages.OCI_MANIFEST, m.getBytes(StandardCharsets.UTF_8), null);
                 }
                 case "oversize" -> send(ex, 200, TestImages.OCI_MANIFEST, new byte[5 << 20], null);
@@ -131,9 +151,15 @@ class HostileRegistryIT {
                     ex.sendResponseHeaders(302, -1);
                 }
                 case "malformed" -> send(ex, 200, TestImages.OCI_MANIFEST, "{\"schemaVersion\":2,".getBytes(), null);
-                case "unknowntype" -> send(ex, 200, "application/vnd.example.thing+json", "{\"what\":1}".getBytes(), null);
-                default -> send(ex, 404, "application/json",
-                        "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"no\"}]}".getBytes(), null);
+                case "unknowntype" ->
+                    send(ex, 200, "application/vnd.example.thing+json", "{\"what\":1}".getBytes(), null);
+                default ->
+                    send(
+                            ex,
+                            404,
+                            "application/json",
+                            "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"no\"}]}".getBytes(),
+                            null);
             }
         } catch (IOException ignored) {
             // the client gave up, as it should
@@ -158,8 +184,13 @@ class HostileRegistryIT {
     }
 
     ApiResponse pull(String repo) {
-        return handlers.create(new ApiRequest("POST", ApiVersion.MAX, "/images/create",
-                Map.of("fromImage", host + "/" + repo, "tag", "v1"), Map.of(), null));
+        return handlers.create(new ApiRequest(
+                "POST",
+                ApiVersion.MAX,
+                "/images/create",
+                Map.of("fromImage", host + "/" + repo, "tag", "v1"),
+                Map.of(),
+                null));
     }
 
     /** The error text: thrown before any progress, or in-band after it. */

@@ -1,5 +1,8 @@
 package dev.sockerless.aca.images;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.errors.DockerApiException;
@@ -17,14 +20,6 @@ import dev.sockerless.aca.testing.TestArchives;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +33,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code docker load} end to end: archives of every format built in code, loaded into a real registry (Debian
@@ -56,6 +55,7 @@ class ImageLoadIT {
 
     @TempDir
     Path temp;
+
     InMemoryImageStore store;
     ImageLoader loader;
     String namespace;
@@ -79,11 +79,14 @@ class ImageLoadIT {
         proxy.failWhen(null);
         store = new InMemoryImageStore();
         Duration timeout = Duration.ofSeconds(10);
-        Registries registries = new Registries(new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
-                new RegistryEndpoints(Map.of(), List.of(proxy.hostPort())), Clock.systemUTC());
+        Registries registries = new Registries(
+                new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
+                new RegistryEndpoints(Map.of(), List.of(proxy.hostPort())),
+                Clock.systemUTC());
         loader = new ImageLoader(registries, store, Clock.systemUTC());
         namespace = "load" + COUNTER.incrementAndGet() + "-" + System.nanoTime() % 100000;
-        options = LoadOptions.defaults(proxy.hostPort() + "/" + namespace).withTempDir(temp)
+        options = LoadOptions.defaults(proxy.hostPort() + "/" + namespace)
+                .withTempDir(temp)
                 .withMaxExpandedBytes(16L << 20);
     }
 
@@ -104,7 +107,8 @@ class ImageLoadIT {
         JsonNode manifest = JSON.readTree(m.body());
         String configDigest = manifest.path("config").path("digest").asText();
         assertThat(configDigest).isEqualTo(image.imageId());
-        assertThat(reader.getBlob(repository, configDigest).body()).isEqualTo(image.config().bytes());
+        assertThat(reader.getBlob(repository, configDigest).body())
+                .isEqualTo(image.config().bytes());
         JsonNode layers = manifest.path("layers");
         assertThat(layers).hasSize(image.layers().size());
         for (int i = 0; i < layers.size(); i++) {
@@ -113,7 +117,8 @@ class ImageLoadIT {
             assertThat(Blob.sha256(blob)).isEqualTo(l.path("digest").asText());
             assertThat((long) blob.length).isEqualTo(l.path("size").asLong());
             byte[] tar = l.path("mediaType").asText().endsWith("gzip")
-                    ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes() : blob;
+                    ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes()
+                    : blob;
             assertThat(Blob.sha256(tar)).isEqualTo(image.diffIds().get(i));
         }
         return manifest;
@@ -128,8 +133,11 @@ class ImageLoadIT {
     }
 
     long uploads() {
-        return proxy.exchanges().stream().filter(e -> e.method().equals("POST") || e.method().equals("PATCH")
-                || (e.method().equals("PUT") && e.path().contains("/blobs/"))).count();
+        return proxy.exchanges().stream()
+                .filter(e -> e.method().equals("POST")
+                        || e.method().equals("PATCH")
+                        || (e.method().equals("PUT") && e.path().contains("/blobs/")))
+                .count();
     }
 
     static TestImage twoLayers(Format format) {
@@ -140,7 +148,8 @@ class ImageLoadIT {
     static TestImage repeatedLayer() {
         TestImages.Layer a = TestImages.layer(Format.DOCKER, "a.txt", "a\n");
         TestImages.Layer b = TestImages.layer(Format.DOCKER, "b.txt", "b\n");
-        return TestImages.image(Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), List.of(a, b, a));
+        return TestImages.image(
+                Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), List.of(a, b, a));
     }
 
     // ------------------------------------------------------------------ formats
@@ -160,7 +169,8 @@ class ImageLoadIT {
         assertThat(manifest.path("mediaType").asText()).isEqualTo(TestImages.DOCKER_MANIFEST);
         assertThat(manifest.path("config").path("mediaType").asText()).isEqualTo(TestImages.DOCKER_CONFIG);
         assertThat(manifest.path("layers").get(0).path("mediaType").asText()).isEqualTo(TestImages.DOCKER_LAYER_GZIP);
-        assertThat(Blob.sha256(reader.getManifest(staged("library/alpine"), "latest").body()))
+        assertThat(Blob.sha256(
+                        reader.getManifest(staged("library/alpine"), "latest").body()))
                 .isEqualTo(l.manifestDigest().toString());
 
         ImageRecord record = store.findImage(l.id()).orElseThrow();
@@ -176,20 +186,23 @@ class ImageLoadIT {
     @Test
     void docker25OciLayoutWithTwoTags() throws Exception {
         TestImage image = twoLayers(Format.OCI);
-        byte[] archive = TestArchives.docker25(image, List.of("docker.io/library/app:1", "example.com/team/app:2"),
+        byte[] archive = TestArchives.docker25(
+                image,
+                List.of("docker.io/library/app:1", "example.com/team/app:2"),
                 List.of("app:1", "example.com/team/app:2"));
         List<LoadedImage> loaded = load(archive);
 
         assertThat(loaded).hasSize(1);
-        assertThat(loaded.get(0).messages()).containsExactly("Loaded image: app:1", "Loaded image: example.com/team/app:2");
+        assertThat(loaded.get(0).messages())
+                .containsExactly("Loaded image: app:1", "Loaded image: example.com/team/app:2");
         JsonNode m1 = verifyPushed(staged("library/app"), "1", image);
         JsonNode m2 = verifyPushed(staged("team/app"), "2", image);
         assertThat(m1).isEqualTo(m2);
         assertThat(m1.path("mediaType").asText()).isEqualTo(TestImages.OCI_MANIFEST);
         assertThat(m1.path("layers").get(0).path("mediaType").asText()).isEqualTo(TestImages.OCI_LAYER_GZIP);
         // The second repository got its blobs by cross-repository mount, not by upload.
-        assertThat(proxy.exchanges()).anyMatch(e -> e.method().equals("POST") && e.path().contains("mount=")
-                && e.status() == 201);
+        assertThat(proxy.exchanges())
+                .anyMatch(e -> e.method().equals("POST") && e.path().contains("mount=") && e.status() == 201);
         assertThat(store.findRef("example.com/team/app:2")).isPresent();
     }
 
@@ -197,10 +210,12 @@ class ImageLoadIT {
     void docker25UncompressedWhenAskedPushesTheOriginalManifest() throws Exception {
         TestImage image = twoLayers(Format.OCI);
         options = options.withCompressLayers(false);
-        List<LoadedImage> loaded = load(TestArchives.docker25(image, List.of("docker.io/library/raw:1"), List.of("raw:1")));
+        List<LoadedImage> loaded =
+                load(TestArchives.docker25(image, List.of("docker.io/library/raw:1"), List.of("raw:1")));
         JsonNode manifest = verifyPushed(staged("library/raw"), "1", image);
         assertThat(manifest.path("layers").get(0).path("mediaType").asText()).isEqualTo(TestArchives.OCI_LAYER);
-        assertThat(manifest.path("layers").get(0).path("digest").asText()).isEqualTo(image.diffIds().get(0));
+        assertThat(manifest.path("layers").get(0).path("digest").asText())
+                .isEqualTo(image.diffIds().get(0));
         assertThat(loaded.get(0).manifestMediaType()).isEqualTo(TestImages.OCI_MANIFEST);
     }
 
@@ -212,8 +227,10 @@ class ImageLoadIT {
         List<LoadedImage> loaded = load(TestArchives.containerd(amd, arm, index, "docker.io/library/multi:v1"));
 
         assertThat(loaded).hasSize(1);
-        assertThat(loaded.get(0).manifestDigest().toString()).isEqualTo(amd.manifest().digest());
-        assertThat(reader.getManifest(staged("library/multi"), "v1").body()).isEqualTo(amd.manifest().bytes());
+        assertThat(loaded.get(0).manifestDigest().toString())
+                .isEqualTo(amd.manifest().digest());
+        assertThat(reader.getManifest(staged("library/multi"), "v1").body())
+                .isEqualTo(amd.manifest().bytes());
         verifyPushed(staged("library/multi"), "v1", amd);
         assertThat(loaded.get(0).platform().toString()).isEqualTo("linux/amd64");
     }
@@ -226,7 +243,8 @@ class ImageLoadIT {
         assertThat(loaded.get(0).messages()).containsExactly("Loaded image ID: " + image.imageId());
         verifyPushed(staged("untagged"), loaded.get(0).manifestDigest().toString(), image);
         assertThat(store.listRefs()).isEmpty();
-        assertThat(store.findImage(loaded.get(0).id()).orElseThrow().location()).endsWith("/" + namespace + "/untagged");
+        assertThat(store.findImage(loaded.get(0).id()).orElseThrow().location())
+                .endsWith("/" + namespace + "/untagged");
     }
 
     @ParameterizedTest
@@ -264,12 +282,20 @@ class ImageLoadIT {
     void aRepeatedLoadIntoARepositoryThatLostALayerUploadsThatLayerAgain() throws Exception {
         TestImage image = twoLayers(Format.DOCKER);
         byte[] archive = TestArchives.legacy(image, List.of("lost:v1"));
-        JsonNode manifest = JSON.readTree(reader.getManifest(staged("library/lost"), load(archive).get(0)
-                .manifestDigest().toString()).body());
+        JsonNode manifest = JSON.readTree(reader.getManifest(
+                        staged("library/lost"),
+                        load(archive).get(0).manifestDigest().toString())
+                .body());
         String layer = manifest.path("layers").get(1).path("digest").asText();
         // Deleting the blob from the repository's storage: the digest the loader remembers must be pushed again.
-        assertThat(reader.send("DELETE", registry.baseUrl() + "/v2/" + staged("library/lost") + "/blobs/" + layer,
-                null, null, null).statusCode()).isEqualTo(202);
+        assertThat(reader.send(
+                                "DELETE",
+                                registry.baseUrl() + "/v2/" + staged("library/lost") + "/blobs/" + layer,
+                                null,
+                                null,
+                                null)
+                        .statusCode())
+                .isEqualTo(202);
         proxy.reset();
         load(archive);
         assertThat(uploads()).isPositive();
@@ -285,7 +311,8 @@ class ImageLoadIT {
             random.nextBytes(data);
             layers.add(TestImages.layer(Format.DOCKER, Map.of("big/" + i, data)));
         }
-        TestImage image = TestImages.image(Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), layers);
+        TestImage image =
+                TestImages.image(Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), layers);
         load(TestArchives.legacy(image, List.of("big:v1")));
         verifyPushed(staged("library/big"), "v1", image);
     }
@@ -297,7 +324,8 @@ class ImageLoadIT {
         TestImage image = twoLayers(Format.DOCKER);
         byte[] archive = TestArchives.legacy(image, List.of("flaky:v1"));
         proxy.failWhen((method, path) -> method.equals("PUT") && path.contains("/manifests/sha256:"));
-        assertThatThrownBy(() -> load(archive)).isInstanceOf(DockerApiException.class)
+        assertThatThrownBy(() -> load(archive))
+                .isInstanceOf(DockerApiException.class)
                 .hasMessageContaining("put manifest");
         assertThat(tagStatus(staged("library/flaky"), "v1")).isEqualTo(404);
         assertThat(store.listImages()).isEmpty();
@@ -314,7 +342,8 @@ class ImageLoadIT {
         TestImage image = twoLayers(Format.DOCKER);
         proxy.failWhen((method, path) -> method.equals("PUT") && path.contains("/blobs/uploads/"));
         assertThatThrownBy(() -> load(TestArchives.legacy(image, List.of("flaky2:v1"))))
-                .isInstanceOf(DockerApiException.class).hasMessageContaining("upload blob");
+                .isInstanceOf(DockerApiException.class)
+                .hasMessageContaining("upload blob");
         assertThat(tagStatus(staged("library/flaky2"), "v1")).isEqualTo(404);
     }
 
@@ -336,7 +365,8 @@ class ImageLoadIT {
 
     @Test
     void notATar() {
-        assertInvalid("hello, this is not an archive\n".repeat(50).getBytes(StandardCharsets.UTF_8), "x", "invalid archive");
+        assertInvalid(
+                "hello, this is not an archive\n".repeat(50).getBytes(StandardCharsets.UTF_8), "x", "invalid archive");
     }
 
     @Test
@@ -348,13 +378,19 @@ class ImageLoadIT {
 
     @Test
     void pathTraversalEntry() {
-        byte[] archive = new TestArchives.Tar().file("../evil", "x").file("manifest.json", "[]").build();
+        byte[] archive = new TestArchives.Tar()
+                .file("../evil", "x")
+                .file("manifest.json", "[]")
+                .build();
         assertInvalid(archive, "x", "path traversal");
     }
 
     @Test
     void absolutePathEntry() {
-        byte[] archive = new TestArchives.Tar().file("/etc/evil", "x").file("manifest.json", "[]").build();
+        byte[] archive = new TestArchives.Tar()
+                .file("/etc/evil", "x")
+                .file("manifest.json", "[]")
+                .build();
         assertInvalid(archive, "x", "absolute path");
     }
 
@@ -365,11 +401,23 @@ class ImageLoadIT {
         byte[] archive = new TestArchives.Tar()
                 .symlink("l1/layer.tar", "../../../etc/passwd")
                 .file(cfg, image.config().bytes())
-                .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", cfg,
-                        "RepoTags", List.of("esc:v1"), "Layers", List.of("l1/layer.tar")))), StandardCharsets.UTF_8))
+                .file(
+                        "manifest.json",
+                        new String(
+                                TestImages.json(List.of(TestImages.obj(
+                                        "Config",
+                                        cfg,
+                                        "RepoTags",
+                                        List.of("esc:v1"),
+                                        "Layers",
+                                        List.of("l1/layer.tar")))),
+                                StandardCharsets.UTF_8))
                 .build();
         assertInvalid(archive, "library/esc", "points outside the archive");
-        byte[] absolute = new TestArchives.Tar().symlink("l1/layer.tar", "/etc/passwd").file("manifest.json", "[]").build();
+        byte[] absolute = new TestArchives.Tar()
+                .symlink("l1/layer.tar", "/etc/passwd")
+                .file("manifest.json", "[]")
+                .build();
         assertInvalid(absolute, "library/esc", "points outside the archive");
     }
 
@@ -379,8 +427,17 @@ class ImageLoadIT {
         String cfg = TestArchives.hex(image.config().digest()) + ".json";
         byte[] archive = new TestArchives.Tar()
                 .file(cfg, image.config().bytes())
-                .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", cfg,
-                        "RepoTags", List.of("missing:v1"), "Layers", List.of("nope/layer.tar")))), StandardCharsets.UTF_8))
+                .file(
+                        "manifest.json",
+                        new String(
+                                TestImages.json(List.of(TestImages.obj(
+                                        "Config",
+                                        cfg,
+                                        "RepoTags",
+                                        List.of("missing:v1"),
+                                        "Layers",
+                                        List.of("nope/layer.tar")))),
+                                StandardCharsets.UTF_8))
                 .build();
         assertInvalid(archive, "library/missing", "nope/layer.tar is missing");
     }
@@ -396,8 +453,11 @@ class ImageLoadIT {
     @Test
     void layerCountMismatch() {
         TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
-        TestImage extra = new TestImage(image.platform(), image.config(),
-                List.of(image.layers().get(0), image.layers().get(0)), image.manifest());
+        TestImage extra = new TestImage(
+                image.platform(),
+                image.config(),
+                List.of(image.layers().get(0), image.layers().get(0)),
+                image.manifest());
         assertInvalid(TestArchives.legacy(extra, List.of("count:v1")), "library/count", "layers length mismatch");
     }
 
@@ -413,9 +473,20 @@ class ImageLoadIT {
         TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         byte[] bomb = TestArchives.gzipBomb(64L << 20);
         String cfg = TestArchives.hex(image.config().digest()) + ".json";
-        byte[] archive = new TestArchives.Tar().file("l/layer.tar", bomb).file(cfg, image.config().bytes())
-                .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", cfg,
-                        "RepoTags", List.of("bomb:v1"), "Layers", List.of("l/layer.tar")))), StandardCharsets.UTF_8))
+        byte[] archive = new TestArchives.Tar()
+                .file("l/layer.tar", bomb)
+                .file(cfg, image.config().bytes())
+                .file(
+                        "manifest.json",
+                        new String(
+                                TestImages.json(List.of(TestImages.obj(
+                                        "Config",
+                                        cfg,
+                                        "RepoTags",
+                                        List.of("bomb:v1"),
+                                        "Layers",
+                                        List.of("l/layer.tar")))),
+                                StandardCharsets.UTF_8))
                 .build();
         assertInvalid(archive, "library/bomb", "expands to more than");
     }
@@ -440,10 +511,21 @@ class ImageLoadIT {
             }
         });
         for (byte[] layer : List.of(zstdBomb, dev.sockerless.aca.testing.HostileArchives.xzHugeDictionary())) {
-            byte[] archive = new TestArchives.Tar().file("l/layer.tar", layer).file(cfg, image.config().bytes())
-                    .file("manifest.json", new String(TestImages.json(List.of(TestImages.obj("Config", cfg,
-                            "RepoTags", List.of("hostile:v1"), "Layers", List.of("l/layer.tar")))),
-                            StandardCharsets.UTF_8)).build();
+            byte[] archive = new TestArchives.Tar()
+                    .file("l/layer.tar", layer)
+                    .file(cfg, image.config().bytes())
+                    .file(
+                            "manifest.json",
+                            new String(
+                                    TestImages.json(List.of(TestImages.obj(
+                                            "Config",
+                                            cfg,
+                                            "RepoTags",
+                                            List.of("hostile:v1"),
+                                            "Layers",
+                                            List.of("l/layer.tar")))),
+                                    StandardCharsets.UTF_8))
+                    .build();
             assertInvalid(archive, "library/hostile", layer == zstdBomb ? "decompression bomb" : "KiB of memory");
         }
         assertInvalid(dev.sockerless.aca.testing.HostileArchives.longName(1 << 20), "x", "GNU long name");
@@ -452,13 +534,16 @@ class ImageLoadIT {
     @Test
     void oversizeBody() {
         options = options.withMaxBodyBytes(1000);
-        assertInvalid(TestArchives.legacy(twoLayers(Format.DOCKER), List.of("big:v1")), "library/big", "over the limit");
+        assertInvalid(
+                TestArchives.legacy(twoLayers(Format.DOCKER), List.of("big:v1")), "library/big", "over the limit");
     }
 
     @Test
     void progressReportsEachLayer() {
         List<String> lines = new ArrayList<>();
-        loader.load(TestArchives.legacy(twoLayers(Format.DOCKER), List.of("progress:v1")), options,
+        loader.load(
+                TestArchives.legacy(twoLayers(Format.DOCKER), List.of("progress:v1")),
+                options,
                 (status, id) -> lines.add(status + " " + id));
         assertThat(lines).filteredOn(s -> s.startsWith("Loading layer")).hasSize(2);
     }

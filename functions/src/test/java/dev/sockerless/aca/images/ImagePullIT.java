@@ -1,5 +1,8 @@
 package dev.sockerless.aca.images;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.config.Settings;
@@ -23,11 +26,6 @@ import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;
 import dev.sockerless.aca.testing.TestIndex;
 import dev.sockerless.aca.testing.TokenServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,9 +34,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Pull, inspect and list against real registries (Debian docker-registry: anonymous behind a request-counting
@@ -65,7 +64,8 @@ class ImagePullIT {
         anonymous = SharedServices.anonymousRegistry();
         proxy = new CountingProxy(anonymous.baseUrl());
         single = TestImages.simple(Format.OCI, TestImages.Platform.LINUX_AMD64);
-        multi = TestImages.multiArch(Format.DOCKER, true, TestImages.Platform.LINUX_AMD64, TestImages.Platform.LINUX_ARM64);
+        multi = TestImages.multiArch(
+                Format.DOCKER, true, TestImages.Platform.LINUX_AMD64, TestImages.Platform.LINUX_ARM64);
         rich = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         RegistryPusher push = new RegistryPusher(anonymous.baseUrl());
         push.push("pull/single", "v1", single);
@@ -76,9 +76,13 @@ class ImagePullIT {
         new RegistryPusher(basic.baseUrl(), RegistryServer.HTPASSWD_USER, RegistryServer.HTPASSWD_PASSWORD)
                 .push("team/app", "v1", single);
 
-        tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
-                .user("alice", "wonderland").publicRepository("library/alpine", "alice")
-                .privateRepository("alice/secret", "alice").start();
+        tokens = TokenServer.builder()
+                .service("registry.docker.io")
+                .issuer("auth.docker.io")
+                .user("alice", "wonderland")
+                .publicRepository("library/alpine", "alice")
+                .privateRepository("alice/secret", "alice")
+                .start();
         hub = RegistryServer.tokenAuth(tokens);
         RegistryPusher hubPush = new RegistryPusher(hub.baseUrl(), "alice", "wonderland");
         hubPush.push("library/alpine", "latest", multi);
@@ -96,9 +100,12 @@ class ImagePullIT {
 
     @BeforeEach
     void fresh() {
-        Tables.serviceClient(SharedServices.azurite().connectionString()).listTables().forEach(t ->
-                Tables.serviceClient(SharedServices.azurite().connectionString()).deleteTable(t.getName()));
-        store = new TableStorageImageStore(Tables.serviceClient(SharedServices.azurite().connectionString()));
+        Tables.serviceClient(SharedServices.azurite().connectionString())
+                .listTables()
+                .forEach(t -> Tables.serviceClient(SharedServices.azurite().connectionString())
+                        .deleteTable(t.getName()));
+        store = new TableStorageImageStore(
+                Tables.serviceClient(SharedServices.azurite().connectionString()));
         handlers = handlers(store);
         proxy.reset();
         tokens.reset();
@@ -109,16 +116,24 @@ class ImagePullIT {
                 "SOCKERLESS_INSECURE_REGISTRIES", proxy.hostPort() + "," + basic.hostPort(),
                 "SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl()));
         Duration timeout = Duration.ofSeconds(10);
-        Registries registries = new Registries(new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
-                new RegistryEndpoints(settings.registryMirrors(), settings.list(Settings.Key.SOCKERLESS_INSECURE_REGISTRIES)),
+        Registries registries = new Registries(
+                new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
+                new RegistryEndpoints(
+                        settings.registryMirrors(), settings.list(Settings.Key.SOCKERLESS_INSECURE_REGISTRIES)),
                 Clock.systemUTC());
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(1 << 20), Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);
-        return new ImageHandlers(puller, lookup, store, new ImageTagger(lookup, store, Clock.systemUTC()),
-                new ImageLoader(registries, store, Clock.systemUTC()), () -> LoadOptions.defaults(proxy.hostPort() + "/staging"),
+        return new ImageHandlers(
+                puller,
+                lookup,
+                store,
+                new ImageTagger(lookup, store, Clock.systemUTC()),
+                new ImageLoader(registries, store, Clock.systemUTC()),
+                () -> LoadOptions.defaults(proxy.hostPort() + "/staging"),
                 () -> {
                     throw new IllegalStateException("no blob source in this test");
-                }, Platform.LINUX_AMD64);
+                },
+                Platform.LINUX_AMD64);
     }
 
     static ApiRequest request(String method, String path, Map<String, String> query, String auth) {
@@ -152,12 +167,15 @@ class ImagePullIT {
     }
 
     JsonNode inspect(String name) throws Exception {
-        return JSON.readTree(handlers.inspect(request("GET", "/images/" + name + "/json", Map.of(), null), name).body());
+        return JSON.readTree(handlers.inspect(request("GET", "/images/" + name + "/json", Map.of(), null), name)
+                .body());
     }
 
     static String auth(String user, String password) {
-        return Base64.getUrlEncoder().encodeToString(("{\"username\":\"" + user + "\",\"password\":\"" + password
-                + "\",\"serveraddress\":\"https://index.docker.io/v1/\"}").getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .encodeToString(("{\"username\":\"" + user + "\",\"password\":\"" + password
+                                + "\",\"serveraddress\":\"https://index.docker.io/v1/\"}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -170,22 +188,32 @@ class ImagePullIT {
         List<JsonNode> lines = lines(response);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0).toString()).isEqualTo("{\"status\":\"Pulling from pull/single\",\"id\":\"v1\"}");
-        assertThat(lines.get(1).path("status").asText()).isEqualTo("Digest: " + single.manifest().digest());
-        assertThat(lines.get(2).path("status").asText()).isEqualTo("Status: Downloaded newer image for " + name + ":v1");
+        assertThat(lines.get(1).path("status").asText())
+                .isEqualTo("Digest: " + single.manifest().digest());
+        assertThat(lines.get(2).path("status").asText())
+                .isEqualTo("Status: Downloaded newer image for " + name + ":v1");
         assertThat(proxy.exchanges()).extracting(CountingProxy.Exchange::method).containsExactly("GET", "GET");
-        assertThat(proxy.exchanges()).noneMatch(e -> e.path().contains(single.layers().get(0).blob().digest()));
+        assertThat(proxy.exchanges())
+                .noneMatch(e -> e.path().contains(single.layers().get(0).blob().digest()));
 
-        ImageRecord image = store.findImage(dev.sockerless.aca.registry.Digest.parse(single.config().digest())).orElseThrow();
+        ImageRecord image = store.findImage(
+                        dev.sockerless.aca.registry.Digest.parse(single.config().digest()))
+                .orElseThrow();
         assertThat(image.config()).isEqualTo(single.config().bytes());
-        assertThat(image.manifestDigest().toString()).isEqualTo(single.manifest().digest());
-        assertThat(image.pinnedReference()).isEqualTo(name + "@" + single.manifest().digest());
+        assertThat(image.manifestDigest().toString())
+                .isEqualTo(single.manifest().digest());
+        assertThat(image.pinnedReference())
+                .isEqualTo(name + "@" + single.manifest().digest());
 
         JsonNode inspect = inspect(name + ":v1");
         assertThat(inspect.path("Id").asText()).isEqualTo(single.config().digest());
         assertThat(inspect.path("RepoTags").toString()).isEqualTo("[\"" + name + ":v1\"]");
-        assertThat(inspect.path("RepoDigests").toString()).isEqualTo("[\"" + name + "@" + single.manifest().digest() + "\"]");
-        assertThat(inspect.path("Size").asLong()).isEqualTo(single.layers().get(0).blob().size());
-        assertThat(inspect.path("RootFS").path("Layers").get(0).asText()).isEqualTo(single.layers().get(0).diffId());
+        assertThat(inspect.path("RepoDigests").toString())
+                .isEqualTo("[\"" + name + "@" + single.manifest().digest() + "\"]");
+        assertThat(inspect.path("Size").asLong())
+                .isEqualTo(single.layers().get(0).blob().size());
+        assertThat(inspect.path("RootFS").path("Layers").get(0).asText())
+                .isEqualTo(single.layers().get(0).diffId());
     }
 
     @Test
@@ -204,11 +232,14 @@ class ImagePullIT {
     void stateSurvivesARestartOfTheApp() throws Exception {
         String name = proxy.hostPort() + "/pull/single";
         pull(name, "v1", null, null);
-        handlers = handlers(new TableStorageImageStore(Tables.serviceClient(SharedServices.azurite().connectionString())));
+        handlers = handlers(new TableStorageImageStore(
+                Tables.serviceClient(SharedServices.azurite().connectionString())));
         proxy.reset();
 
-        assertThat(inspect(name + ":v1").path("Id").asText()).isEqualTo(single.config().digest());
-        assertThat(lines(pull(name, "v1", null, null)).get(2).path("status").asText()).startsWith("Status: Image is up to date");
+        assertThat(inspect(name + ":v1").path("Id").asText())
+                .isEqualTo(single.config().digest());
+        assertThat(lines(pull(name, "v1", null, null)).get(2).path("status").asText())
+                .startsWith("Status: Image is up to date");
         assertThat(proxy.requestCount()).isEqualTo(1);
     }
 
@@ -218,11 +249,14 @@ class ImagePullIT {
         List<JsonNode> lines = lines(pull(name, "v1", null, null));
 
         assertThat(proxy.requestCount()).isEqualTo(3); // index, amd64 manifest, config
-        assertThat(lines.get(1).path("status").asText()).isEqualTo("Digest: " + multi.index().digest());
+        assertThat(lines.get(1).path("status").asText())
+                .isEqualTo("Digest: " + multi.index().digest());
         JsonNode inspect = inspect(name + ":v1");
-        assertThat(inspect.path("Id").asText()).isEqualTo(multi.image("linux", "amd64", null).config().digest());
+        assertThat(inspect.path("Id").asText())
+                .isEqualTo(multi.image("linux", "amd64", null).config().digest());
         assertThat(inspect.path("Architecture").asText()).isEqualTo("amd64");
-        assertThat(inspect.path("RepoDigests").get(0).asText()).isEqualTo(name + "@" + multi.index().digest());
+        assertThat(inspect.path("RepoDigests").get(0).asText())
+                .isEqualTo(name + "@" + multi.index().digest());
     }
 
     @Test
@@ -231,13 +265,15 @@ class ImagePullIT {
         pull(name, "v1", "linux/arm64/v8", null);
         JsonNode inspect = inspect(name + ":v1");
         assertThat(inspect.path("Architecture").asText()).isEqualTo("arm64");
-        assertThat(inspect.path("Id").asText()).isEqualTo(multi.image("linux", "arm64", "v8").config().digest());
+        assertThat(inspect.path("Id").asText())
+                .isEqualTo(multi.image("linux", "arm64", "v8").config().digest());
 
         List<JsonNode> lines = lines(pull(name, "v1", "linux/s390x", null));
         JsonNode last = lines.get(lines.size() - 1);
         assertThat(last.path("errorDetail").path("message").asText())
                 .isEqualTo("no matching manifest for linux/s390x in the manifest list entries");
-        assertThat(last.path("error").asText()).isEqualTo(last.path("errorDetail").path("message").asText());
+        assertThat(last.path("error").asText())
+                .isEqualTo(last.path("errorDetail").path("message").asText());
     }
 
     @Test
@@ -247,7 +283,8 @@ class ImagePullIT {
         List<JsonNode> lines = lines(pull(name, digest, null, null));
 
         assertThat(lines.get(0).path("id").asText()).isEqualTo(name + "@" + digest);
-        assertThat(lines.get(2).path("status").asText()).isEqualTo("Status: Downloaded newer image for " + name + "@" + digest);
+        assertThat(lines.get(2).path("status").asText())
+                .isEqualTo("Status: Downloaded newer image for " + name + "@" + digest);
         JsonNode inspect = inspect(name + "@" + digest);
         assertThat(inspect.path("RepoTags").size()).isZero();
         assertThat(inspect.path("RepoDigests").get(0).asText()).isEqualTo(name + "@" + digest);
@@ -266,7 +303,8 @@ class ImagePullIT {
         assertThat(inspect(id).path("Id").asText()).isEqualTo(id);
         assertThat(inspect(id.substring(7, 19)).path("Id").asText()).isEqualTo(id);
         assertThat(inspect("sha256:" + id.substring(7, 17)).path("Id").asText()).isEqualTo(id);
-        assertThatThrownBy(() -> inspect(name + ":nope")).isInstanceOf(DockerApiException.class)
+        assertThatThrownBy(() -> inspect(name + ":nope"))
+                .isInstanceOf(DockerApiException.class)
                 .hasMessage("No such image: " + name + ":nope");
         assertThatThrownBy(() -> inspect("nosuch")).hasMessage("No such image: nosuch:latest");
     }
@@ -277,8 +315,13 @@ class ImagePullIT {
         pull(name, "v1", null, null);
         proxy.reset();
 
-        ApiResponse tagged = handlers.tag(request("POST", "/images/" + name + ":v1/tag",
-                Map.of("repo", "docker.io/team/renamed", "tag", "v2"), null), name + ":v1");
+        ApiResponse tagged = handlers.tag(
+                request(
+                        "POST",
+                        "/images/" + name + ":v1/tag",
+                        Map.of("repo", "docker.io/team/renamed", "tag", "v2"),
+                        null),
+                name + ":v1");
 
         assertThat(tagged.status()).isEqualTo(201);
         assertThat(tagged.body()).isEmpty();
@@ -286,7 +329,8 @@ class ImagePullIT {
         JsonNode inspect = inspect("team/renamed:v2");
         assertThat(inspect.path("Id").asText()).isEqualTo(single.config().digest());
         assertThat(inspect.path("RepoTags").toString()).isEqualTo("[\"" + name + ":v1\",\"team/renamed:v2\"]");
-        assertThat(inspect.path("RepoDigests").toString()).isEqualTo("[\"" + name + "@" + single.manifest().digest() + "\"]");
+        assertThat(inspect.path("RepoDigests").toString())
+                .isEqualTo("[\"" + name + "@" + single.manifest().digest() + "\"]");
         assertThat(inspect.path("Metadata").path("LastTagTime").asText()).isNotEqualTo("0001-01-01T00:00:00Z");
     }
 
@@ -299,8 +343,9 @@ class ImagePullIT {
             List<java.util.concurrent.Future<ApiResponse>> futures = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String tag = "t" + i;
-                futures.add(pool.submit(() -> handlers.tag(request("POST", "/images/x/tag",
-                        Map.of("repo", "parallel/app", "tag", tag), null), name + ":v1")));
+                futures.add(pool.submit(() -> handlers.tag(
+                        request("POST", "/images/x/tag", Map.of("repo", "parallel/app", "tag", tag), null),
+                        name + ":v1")));
             }
             for (var f : futures) {
                 assertThat(f.get().status()).isEqualTo(201);
@@ -319,15 +364,21 @@ class ImagePullIT {
     void tagErrorsUseDockersTextsAndChangeNothing() throws Exception {
         String name = proxy.hostPort() + "/pull/single";
         pull(name, "v1", null, null);
-        assertThatThrownBy(() -> handlers.tag(request("POST", "/images/nosuch/tag", Map.of("repo", "x"), null), "nosuch"))
+        assertThatThrownBy(
+                        () -> handlers.tag(request("POST", "/images/nosuch/tag", Map.of("repo", "x"), null), "nosuch"))
                 .hasMessage("No such image: nosuch:latest");
-        assertThatThrownBy(() -> handlers.tag(request("POST", "/images/x/tag", Map.of("repo", "x", "tag", "sha256:" + "a".repeat(64)), null), name + ":v1"))
+        assertThatThrownBy(() -> handlers.tag(
+                        request("POST", "/images/x/tag", Map.of("repo", "x", "tag", "sha256:" + "a".repeat(64)), null),
+                        name + ":v1"))
                 .hasMessage("invalid tag format");
-        assertThatThrownBy(() -> handlers.tag(request("POST", "/images/x/tag", Map.of("repo", "sha256"), null), name + ":v1"))
+        assertThatThrownBy(() ->
+                        handlers.tag(request("POST", "/images/x/tag", Map.of("repo", "sha256"), null), name + ":v1"))
                 .hasMessage("refusing to create an ambiguous tag using digest algorithm as name");
-        assertThatThrownBy(() -> handlers.tag(request("POST", "/images/x/tag", Map.of("repo", "Bad/Name"), null), name + ":v1"))
+        assertThatThrownBy(() ->
+                        handlers.tag(request("POST", "/images/x/tag", Map.of("repo", "Bad/Name"), null), name + ":v1"))
                 .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
+                .satisfies(e -> assertThat(((DockerApiException) e).kind())
+                        .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
         assertThat(inspect(name + ":v1").path("RepoTags")).hasSize(1);
     }
 
@@ -336,7 +387,8 @@ class ImagePullIT {
         String name = proxy.hostPort() + "/pull/single";
         assertThatThrownBy(() -> pull(name, "nosuch", null, null))
                 .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
+                .satisfies(
+                        e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
                 .hasMessage("manifest for " + name + ":nosuch not found: manifest unknown: manifest unknown");
     }
 
@@ -345,12 +397,14 @@ class ImagePullIT {
         String name = basic.hostPort() + "/team/app";
         assertThatThrownBy(() -> pull(name, "v1", null, null))
                 .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
+                .satisfies(
+                        e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
                 .hasMessageStartingWith("pull access denied for " + name
                         + ", repository does not exist or may require 'docker login': ");
-        List<JsonNode> lines = lines(pull(name, "v1", null,
-                auth(RegistryServer.HTPASSWD_USER, RegistryServer.HTPASSWD_PASSWORD)));
-        assertThat(lines.get(2).path("status").asText()).isEqualTo("Status: Downloaded newer image for " + name + ":v1");
+        List<JsonNode> lines =
+                lines(pull(name, "v1", null, auth(RegistryServer.HTPASSWD_USER, RegistryServer.HTPASSWD_PASSWORD)));
+        assertThat(lines.get(2).path("status").asText())
+                .isEqualTo("Status: Downloaded newer image for " + name + ":v1");
     }
 
     @Test
@@ -373,25 +427,34 @@ class ImagePullIT {
                 .hasMessage("pull access denied for alice/secret, repository does not exist or may require "
                         + "'docker login': denied: requested access to the resource is denied");
         assertThatThrownBy(() -> pull("docker.io/alice/secret", "v1", null, auth("alice", "wrong")))
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
+                .satisfies(
+                        e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
                 .hasMessageContaining("pull access denied for alice/secret");
         List<JsonNode> lines = lines(pull("docker.io/alice/secret", "v1", null, auth("alice", "wonderland")));
-        assertThat(lines.get(2).path("status").asText()).isEqualTo("Status: Downloaded newer image for alice/secret:v1");
-        assertThat(inspect("alice/secret:v1").path("Id").asText()).isEqualTo(privateImage.config().digest());
+        assertThat(lines.get(2).path("status").asText())
+                .isEqualTo("Status: Downloaded newer image for alice/secret:v1");
+        assertThat(inspect("alice/secret:v1").path("Id").asText())
+                .isEqualTo(privateImage.config().digest());
     }
 
     @Test
     void listShowsPulledImagesAndHonoursReferenceAndDanglingFilters() throws Exception {
         pull(proxy.hostPort() + "/pull/single", "v1", null, null);
         pull(proxy.hostPort() + "/pull/rich", rich.manifest().digest(), null, null);
-        JsonNode all = JSON.readTree(handlers.list(request("GET", "/images/json", Map.of(), null)).body());
+        JsonNode all = JSON.readTree(
+                handlers.list(request("GET", "/images/json", Map.of(), null)).body());
         assertThat(all).hasSize(2);
-        JsonNode dangling = JSON.readTree(handlers.list(request("GET", "/images/json",
-                Map.of("filters", "{\"dangling\":{\"true\":true}}"), null)).body());
+        JsonNode dangling = JSON.readTree(
+                handlers.list(request("GET", "/images/json", Map.of("filters", "{\"dangling\":{\"true\":true}}"), null))
+                        .body());
         assertThat(dangling).hasSize(1);
         assertThat(dangling.get(0).path("Id").asText()).isEqualTo(rich.config().digest());
-        JsonNode byRef = JSON.readTree(handlers.list(request("GET", "/images/json",
-                Map.of("filters", "{\"reference\":{\"" + proxy.hostPort() + "/pull/sing*\":true}}"), null)).body());
+        JsonNode byRef = JSON.readTree(handlers.list(request(
+                        "GET",
+                        "/images/json",
+                        Map.of("filters", "{\"reference\":{\"" + proxy.hostPort() + "/pull/sing*\":true}}"),
+                        null))
+                .body());
         assertThat(byRef).hasSize(1);
         assertThat(byRef.get(0).path("RepoTags").get(0).asText()).isEqualTo(proxy.hostPort() + "/pull/single:v1");
     }

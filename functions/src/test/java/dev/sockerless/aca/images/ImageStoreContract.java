@@ -1,14 +1,12 @@
 package dev.sockerless.aca.images;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,9 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The behaviours every {@link ImageStore} must have. Subclasses give a fresh, empty store per test.
@@ -67,18 +66,30 @@ public abstract class ImageStoreContract {
 
     public static byte[] config(String name) {
         return ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/" + name + "\"]},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+                        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** A record with every field set; its ID is the digest of {@code config}. */
     public static ImageRecord image(byte[] config) {
-        return new ImageRecord(Digest.of(config), config, Digest.of(("manifest of " + Digest.of(config)).getBytes(StandardCharsets.UTF_8)),
-                MANIFEST_MEDIA_TYPE, Platform.of("linux", "arm", "v7"), 1234567L, "docker.io/library/alpine", null,
+        return new ImageRecord(
+                Digest.of(config),
+                config,
+                Digest.of(("manifest of " + Digest.of(config)).getBytes(StandardCharsets.UTF_8)),
+                MANIFEST_MEDIA_TYPE,
+                Platform.of("linux", "arm", "v7"),
+                1234567L,
+                "docker.io/library/alpine",
+                null,
                 STORED_AT);
     }
 
     protected static ImageRef ref(String reference, Digest imageId, Digest resolved) {
-        return new ImageRef(ImageReference.parse(reference), imageId, resolved, "linux/amd64",
+        return new ImageRef(
+                ImageReference.parse(reference),
+                imageId,
+                resolved,
+                "linux/amd64",
                 Instant.parse("2024-06-01T10:00:00.5Z"));
     }
 
@@ -154,8 +165,10 @@ public abstract class ImageStoreContract {
         String hex = image.id().hex();
         String otherFirst = hex.charAt(0) == 'f' ? "0" : "f";
 
-        assertThat(store.findImagesByIdPrefix(otherFirst + hex.substring(1, 12))).isEmpty();
-        assertThat(store.findImagesByIdPrefix(hex.substring(0, 63) + (hex.charAt(63) == 'f' ? "0" : "f"))).isEmpty();
+        assertThat(store.findImagesByIdPrefix(otherFirst + hex.substring(1, 12)))
+                .isEmpty();
+        assertThat(store.findImagesByIdPrefix(hex.substring(0, 63) + (hex.charAt(63) == 'f' ? "0" : "f")))
+                .isEmpty();
         assertThat(store.findImagesByIdPrefix("not-hex")).isEmpty();
         assertThat(store.findImagesByIdPrefix("")).isEmpty();
     }
@@ -206,16 +219,24 @@ public abstract class ImageStoreContract {
 
         store.saveImage(image.withLastTagTime(Instant.parse("2024-09-01T00:00:02Z")));
 
-        assertThat(store.findImage(image.id()).orElseThrow().lastTagTime()).isEqualTo(Instant.parse("2024-09-01T00:00:02Z"));
+        assertThat(store.findImage(image.id()).orElseThrow().lastTagTime())
+                .isEqualTo(Instant.parse("2024-09-01T00:00:02Z"));
     }
 
     @Test
     void rewritingAnImageUpdatesItsFieldsButKeepsTheFirstStoredAt() {
         byte[] config = config("rewrite");
         store.saveImage(image(config));
-        ImageRecord rewrite = new ImageRecord(Digest.of(config), config, Digest.of("other manifest".getBytes(StandardCharsets.UTF_8)),
-                "application/vnd.docker.distribution.manifest.v2+json", Platform.LINUX_AMD64, 42L,
-                "myreg:5000/team/app", null, Instant.parse("2030-01-01T00:00:00Z"));
+        ImageRecord rewrite = new ImageRecord(
+                Digest.of(config),
+                config,
+                Digest.of("other manifest".getBytes(StandardCharsets.UTF_8)),
+                "application/vnd.docker.distribution.manifest.v2+json",
+                Platform.LINUX_AMD64,
+                42L,
+                "myreg:5000/team/app",
+                null,
+                Instant.parse("2030-01-01T00:00:00Z"));
         store.saveImage(rewrite);
 
         ImageRecord found = store.findImage(rewrite.id()).orElseThrow();
@@ -240,10 +261,19 @@ public abstract class ImageStoreContract {
     }
 
     @ParameterizedTest(name = "a config of {0} bytes round-trips byte for byte")
-    @ValueSource(ints = {1, 64 * 1024, 64 * 1024 + 1, 14 * 64 * 1024, 14 * 64 * 1024 + 1, 900 * 1024,
-            1024 * 1024, 8 * 1024 * 1024})
+    @ValueSource(
+            ints = {
+                1,
+                64 * 1024,
+                64 * 1024 + 1,
+                14 * 64 * 1024,
+                14 * 64 * 1024 + 1,
+                900 * 1024,
+                1024 * 1024,
+                8 * 1024 * 1024
+            })
     void configsOfAnyAllowedSizeRoundTripByteForByte(int size) {
-        byte[] config = size == 1 ? new byte[]{'7'} : configOfSize("size-" + size, size);
+        byte[] config = size == 1 ? new byte[] {'7'} : configOfSize("size-" + size, size);
         ImageRecord image = image(config);
         store.saveImage(image);
 
@@ -281,8 +311,12 @@ public abstract class ImageStoreContract {
         Digest first = Digest.of(config("first"));
         Digest second = Digest.of(config("second"));
         store.saveRef(ref("docker.io/library/alpine:latest", first, Digest.of("r1".getBytes(StandardCharsets.UTF_8))));
-        ImageRef replacement = new ImageRef(ImageReference.parse("docker.io/library/alpine:latest"), second, null,
-                "linux/arm64", Instant.parse("2025-01-01T00:00:00Z"));
+        ImageRef replacement = new ImageRef(
+                ImageReference.parse("docker.io/library/alpine:latest"),
+                second,
+                null,
+                "linux/arm64",
+                Instant.parse("2025-01-01T00:00:00Z"));
 
         store.saveRef(replacement);
 

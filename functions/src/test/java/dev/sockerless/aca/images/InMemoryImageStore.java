@@ -2,7 +2,6 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Digest;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,16 +48,24 @@ public final class InMemoryImageStore implements ImageStore {
     @Override
     public synchronized void saveImage(ImageRecord image) {
         if (image.config().length > MAX_CONFIG_BYTES) {
-            throw DockerApiException.invalid("image config is " + image.config().length
-                    + " bytes, over the limit of " + MAX_CONFIG_BYTES);
+            throw DockerApiException.invalid(
+                    "image config is " + image.config().length + " bytes, over the limit of " + MAX_CONFIG_BYTES);
         }
         ImageRecord existing = images.get(image.id().hex());
         ImageRecord toStore = image;
         if (existing != null) {
             Instant lastTag = image.lastTagTime() != null ? image.lastTagTime() : existing.lastTagTime();
             Instant storedAt = existing.storedAt() != null ? existing.storedAt() : image.storedAt();
-            toStore = new ImageRecord(image.id(), image.config(), image.manifestDigest(), image.manifestMediaType(),
-                    image.platform(), image.size(), image.location(), lastTag, storedAt);
+            toStore = new ImageRecord(
+                    image.id(),
+                    image.config(),
+                    image.manifestDigest(),
+                    image.manifestMediaType(),
+                    image.platform(),
+                    image.size(),
+                    image.location(),
+                    lastTag,
+                    storedAt);
         }
         images.put(image.id().hex(), toStore);
     }

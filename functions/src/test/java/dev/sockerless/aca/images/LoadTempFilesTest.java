@@ -1,12 +1,11 @@
 package dev.sockerless.aca.images;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** After a crash, the next start deletes the load files the dead process left, and nothing else. */
 class LoadTempFilesTest {
@@ -17,8 +16,9 @@ class LoadTempFilesTest {
     @Test
     void theSweepDeletesOnlyTheLoadFilesOfProcessesThatAreGone() throws Exception {
         long self = ProcessHandle.current().pid();
-        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-version").start();
+        Process other = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .start();
         other.waitFor();
         long dead = other.pid(); // a process that has ended
         Process alive = new ProcessBuilder("sleep", "30").start();
@@ -33,7 +33,9 @@ class LoadTempFilesTest {
             assertThat(LoadTempFiles.sweep(dir)).isEqualTo(3);
             assertThat(deadArchive).doesNotExist();
             assertThat(deadLayer).doesNotExist();
-            assertThat(ownEarlier).as("this process has no load yet: an earlier incarnation's").doesNotExist();
+            assertThat(ownEarlier)
+                    .as("this process has no load yet: an earlier incarnation's")
+                    .doesNotExist();
             assertThat(liveOther).as("another live process's load").exists();
             assertThat(notOurs).exists();
             assertThat(odd).exists();

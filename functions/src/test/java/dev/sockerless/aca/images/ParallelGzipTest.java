@@ -1,6 +1,6 @@
 package dev.sockerless.aca.images;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,8 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ParallelGzipTest {
 
@@ -49,13 +48,15 @@ class ParallelGzipTest {
 
     @Test
     void roundTripsAtEverySizeAroundTheChunkBoundaries() throws IOException {
-        for (int size : new int[]{0, 1, 100, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 5 * CHUNK + 17, 40 * CHUNK}) {
+        for (int size : new int[] {0, 1, 100, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 5 * CHUNK + 17, 40 * CHUNK}) {
             byte[] data = mixed(size, size);
-            for (int writeSize : new int[]{1 << 20, 4096, 7}) {
+            for (int writeSize : new int[] {1 << 20, 4096, 7}) {
                 if (writeSize == 7 && size > 4 * CHUNK) {
                     continue;
                 }
-                assertThat(gunzip(gzip(data, 1, writeSize))).as("size %d, writes of %d", size, writeSize).isEqualTo(data);
+                assertThat(gunzip(gzip(data, 1, writeSize)))
+                        .as("size %d, writes of %d", size, writeSize)
+                        .isEqualTo(data);
             }
         }
     }

@@ -17,14 +17,15 @@ final class Bicep {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path DIR = ROOT.resolve("bicep");
 
-    private Bicep() {
-    }
+    private Bicep() {}
 
     /** Every .bicep and .bicepparam file, sorted. */
     static List<Path> files() {
         try (Stream<Path> walk = Files.walk(DIR)) {
-            return walk.filter(p -> p.toString().endsWith(".bicep") || p.toString().endsWith(".bicepparam"))
-                    .sorted().toList();
+            return walk.filter(
+                            p -> p.toString().endsWith(".bicep") || p.toString().endsWith(".bicepparam"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,7 +67,8 @@ final class Bicep {
     static Map<String, String> appSettings() {
         String settings = block(read("modules/functionapp.bicep"), "appSettings: [");
         Map<String, String> out = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("\\{\\s*name: '([^']+)'\\s*\\n\\s*value: ([^\\n]+?)\\s*\\n\\s*}").matcher(settings);
+        Matcher m = Pattern.compile("\\{\\s*name: '([^']+)'\\s*\\n\\s*value: ([^\\n]+?)\\s*\\n\\s*}")
+                .matcher(settings);
         while (m.find()) {
             if (out.put(m.group(1), m.group(2)) != null) {
                 throw new AssertionError("app setting set twice: " + m.group(1));

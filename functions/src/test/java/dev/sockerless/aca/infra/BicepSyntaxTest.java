@@ -1,9 +1,6 @@
 package dev.sockerless.aca.infra;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every .bicep/.bicepparam file parses with tree-sitter-bicep ({@code scripts/bicep-syntax.js}). Syntax only: no
@@ -29,7 +28,9 @@ class BicepSyntaxTest {
                 && Files.isDirectory(Bicep.ROOT.resolve("node_modules/tree-sitter"));
         boolean node = installed && run(List.of("node", "--version")).exit == 0;
         if (!installed || !node) {
-            String why = !installed ? "node_modules lacks tree-sitter/tree-sitter-bicep (run npm ci)" : "node is not on PATH";
+            String why = !installed
+                    ? "node_modules lacks tree-sitter/tree-sitter-bicep (run npm ci)"
+                    : "node is not on PATH";
             System.err.println("\n*** SKIPPED: Bicep syntax check: " + why + " ***\n");
             Assumptions.abort("Bicep syntax check skipped: " + why);
         }
@@ -46,21 +47,27 @@ class BicepSyntaxTest {
 
     @Test
     void theCheckerReportsBrokenFiles(@TempDir Path dir) throws IOException {
-        Path broken = Files.writeString(dir.resolve("broken.bicep"), "param a string\nresource x 'A.B/c@2024-01-01' = {\n  name: 'x'\n");
+        Path broken = Files.writeString(
+                dir.resolve("broken.bicep"), "param a string\nresource x 'A.B/c@2024-01-01' = {\n  name: 'x'\n");
         Path brokenParam = Files.writeString(dir.resolve("broken.bicepparam"), "using './main.bicep'\nparam a = 'x\n");
-        Path fine = Files.writeString(dir.resolve("fine.bicepparam"), "using './main.bicep'\nparam a = {\n  b: [\n    1\n  ]\n}\n");
+        Path fine = Files.writeString(
+                dir.resolve("fine.bicepparam"), "using './main.bicep'\nparam a = {\n  b: [\n    1\n  ]\n}\n");
         Result r = run(List.of("node", SCRIPT.toString(), broken.toString(), brokenParam.toString(), fine.toString()));
         assertThat(r.exit).as(r.output).isEqualTo(1);
-        assertThat(r.output).contains("broken.bicep:").contains("broken.bicepparam:").contains("fine.bicepparam: ok");
+        assertThat(r.output)
+                .contains("broken.bicep:")
+                .contains("broken.bicepparam:")
+                .contains("fine.bicepparam: ok");
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private static Result run(List<String> command) {
         try {
-            Process p = new ProcessBuilder(new ArrayList<>(command)).directory(Bicep.ROOT.toFile())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(new ArrayList<>(command))
+                    .directory(Bicep.ROOT.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

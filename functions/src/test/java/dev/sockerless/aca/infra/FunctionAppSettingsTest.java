@@ -1,18 +1,17 @@
 package dev.sockerless.aca.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.config.Settings.Key;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Function App's app settings in Bicep against the app's own settings ({@link Settings.Key}) and
@@ -22,15 +21,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FunctionAppSettingsTest {
 
     /** Keys whose value comes from a deployed resource: the Bicep must set each one, to this expression. */
-    static final Map<Key, String> WIRED = Map.ofEntries(Map.entry(Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE, "'workload-profiles'"),
-            Map.entry(Key.SOCKERLESS_JOB_IDENTITY, "jobIdentityId"), Map.entry(Key.SOCKERLESS_ACA_LOCATION, "location"),
-            Map.entry(
-Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'"),
+    static final Map<Key, String> WIRED = Map.ofEntries(
+            Map.entry(Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE, "'workload-profiles'"),
+            Map.entry(Key.SOCKERLESS_JOB_IDENTITY, "jobIdentityId"),
+            Map.entry(Key.SOCKERLESS_ACA_LOCATION, "location"),
+            Map.entry(Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'"),
             Map.entry(Key.SOCKERLESS_ACA_ENVIRONMENT_ID, "environmentId"),
             Map.entry(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID, "workspaceCustomerId"),
             Map.entry(Key.SOCKERLESS_AGENT_MODE, "'azure-files'"),
             Map.entry(Key.SOCKERLESS_AGENT_STORAGE_NAME, "agentStorageName"),
-            Map.entry(Key.SOCKERLESS_LOG_TABLE,
+            Map.entry(
+                    Key.SOCKERLESS_LOG_TABLE,
                     "logsDestination == 'log-analytics' ? 'ContainerAppConsoleLogs_CL' : 'ContainerAppConsoleLogs'"));
 
     /** Keys without a default that a deployment may leave unset, and why. */
@@ -42,15 +43,22 @@ Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'")
     static final Set<Key> IDENTITY_BASED = EnumSet.of(Key.AzureWebJobsStorage);
 
     /** Local host settings: never app settings of a deployment. Only SOCKERLESS_LISTEN is a Key. */
-    static final Set<String> LOCAL_ONLY = Set.of("SOCKERLESS_LISTEN", "SOCKERLESS_LOCAL_KEYS",
-            "SOCKERLESS_LOCAL_RESPONSE_TIMEOUT_SECONDS", "SOCKERLESS_AZURITE_LOCATION");
+    static final Set<String> LOCAL_ONLY = Set.of(
+            "SOCKERLESS_LISTEN",
+            "SOCKERLESS_LOCAL_KEYS",
+            "SOCKERLESS_LOCAL_RESPONSE_TIMEOUT_SECONDS",
+            "SOCKERLESS_AZURITE_LOCATION");
 
     /** Host and SDK settings the Bicep sets that are not the app's keys. */
     static final Map<String, String> HOST_SETTINGS = Map.of(
-            Settings.STORAGE_ACCOUNT_NAME, "storageAccountName",
-            "AzureWebJobsStorage__credential", "'managedidentity'",
-            "AzureWebJobsStorage__clientId", "identityClientId",
-            "AZURE_CLIENT_ID", "identityClientId");
+            Settings.STORAGE_ACCOUNT_NAME,
+            "storageAccountName",
+            "AzureWebJobsStorage__credential",
+            "'managedidentity'",
+            "AzureWebJobsStorage__clientId",
+            "identityClientId",
+            "AZURE_CLIENT_ID",
+            "identityClientId");
 
     @Test
     void everyKeyWithoutADefaultIsClassified() {
@@ -60,18 +68,22 @@ Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'")
         classified.addAll(IDENTITY_BASED);
         for (Key key : Key.values()) {
             if (key.defaultValue().isEmpty()) {
-                assertThat(classified).as(key + " has no default: wire it in bicep/modules/functionapp.bicep or"
-                        + " declare it optional here").contains(key);
+                assertThat(classified)
+                        .as(key + " has no default: wire it in bicep/modules/functionapp.bicep or"
+                                + " declare it optional here")
+                        .contains(key);
             }
         }
-        assertThat(OPTIONAL_WITHOUT_DEFAULT.keySet()).allMatch(k -> k.defaultValue().isEmpty());
+        assertThat(OPTIONAL_WITHOUT_DEFAULT.keySet())
+                .allMatch(k -> k.defaultValue().isEmpty());
     }
 
     @Test
     void theBicepSetsEveryWiredSettingToItsResource() {
         Map<String, String> settings = Bicep.appSettings();
         WIRED.forEach((key, expression) -> assertThat(settings).as(key.name()).containsEntry(key.name(), expression));
-        HOST_SETTINGS.forEach((name, expression) -> assertThat(settings).as(name).containsEntry(name, expression));
+        HOST_SETTINGS.forEach(
+                (name, expression) -> assertThat(settings).as(name).containsEntry(name, expression));
         // Identity-based host storage: no connection string.
         assertThat(settings).doesNotContainKey(Key.AzureWebJobsStorage.name());
     }
@@ -81,7 +93,8 @@ Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'")
         Set<String> keys = Arrays.stream(Key.values()).map(Key::name).collect(Collectors.toSet());
         for (String name : Bicep.appSettings().keySet()) {
             assertThat(keys.contains(name) || HOST_SETTINGS.containsKey(name))
-                    .as("app setting " + name + " is neither a Settings.Key nor a known host setting").isTrue();
+                    .as("app setting " + name + " is neither a Settings.Key nor a known host setting")
+                    .isTrue();
             assertThat(LOCAL_ONLY).as(name + " is a local host setting").doesNotContain(name);
         }
         // Flex Consumption rejects these as app settings (the runtime is functionAppConfig.runtime).
@@ -91,7 +104,8 @@ Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'")
     @Test
     void theWiredValuesComeFromTheResourcesTheyName() {
         String main = Bicep.block(Bicep.read("main.bicep"), "module functionApp 'modules/functionapp.bicep' = {");
-        assertThat(main).contains("registryLoginServer: registry.outputs.loginServer")
+        assertThat(main)
+                .contains("registryLoginServer: registry.outputs.loginServer")
                 .contains("environmentId: environment.outputs.id")
                 .contains("workspaceCustomerId: monitoring.outputs.customerId")
                 .contains("agentStorageName: environment.outputs.agentStorageName")
@@ -106,16 +120,20 @@ Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'")
 
     @Test
     void theStorageModuleCreatesTheUploadsContainerThatFromBlobReads() {
-        String uploads = Bicep.block(Bicep.read("modules/storage.bicep"),
+        String uploads = Bicep.block(
+                Bicep.read("modules/storage.bicep"),
                 "resource uploadsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {");
-        assertThat(uploads).contains("name: '" + Key.SOCKERLESS_LOAD_BLOB_CONTAINER.defaultValue().orElseThrow() + "'")
+        assertThat(uploads)
+                .contains("name: '"
+                        + Key.SOCKERLESS_LOAD_BLOB_CONTAINER.defaultValue().orElseThrow() + "'")
                 .contains("publicAccess: 'None'");
         assertThat(Bicep.appSettings()).doesNotContainKey(Key.SOCKERLESS_LOAD_BLOB_CONTAINER.name()); // the default
     }
 
     @Test
     void everyRequiredSettingIsInTheLocalExample() throws Exception {
-        JsonNode values = new ObjectMapper().readTree(Bicep.ROOT.resolve("local.settings.json.example").toFile())
+        JsonNode values = new ObjectMapper()
+                .readTree(Bicep.ROOT.resolve("local.settings.json.example").toFile())
                 .path("Values");
         for (Key key : Key.values()) {
             if (key.defaultValue().isEmpty()) {
@@ -123,7 +141,9 @@ Key.SOCKERLESS_STAGING_REGISTRY, "'${registryLoginServer}/${stagingNamespace}'")
             }
         }
         Set<String> known = Arrays.stream(Key.values()).map(Key::name).collect(Collectors.toSet());
-        values.fieldNames().forEachRemaining(name -> assertThat(known.contains(name) || name.startsWith("FUNCTIONS_"))
-                .as("local.settings.json.example: " + name + " is unknown to the app").isTrue());
+        values.fieldNames()
+                .forEachRemaining(name -> assertThat(known.contains(name) || name.startsWith("FUNCTIONS_"))
+                        .as("local.settings.json.example: " + name + " is unknown to the app")
+                        .isTrue());
     }
 }

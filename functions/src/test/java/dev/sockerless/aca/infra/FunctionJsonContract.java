@@ -1,13 +1,12 @@
 package dev.sockerless.aca.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
@@ -21,8 +20,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The binding contract over the {@code function.json} files that {@code mvn package} generates: runs after
@@ -64,17 +63,20 @@ class FunctionJsonContract {
             Map.entry("SockerlessContainerExecution", "PUT sockerless/v1/containers/{id}/execution")));
 
     /** The Docker API functions that have no versioned twin (the sockerless-specific routes). */
-    static final Set<String> UNVERSIONED = Set.of("SockerlessContainerJob", "SockerlessContainerAgent",
-            "SockerlessContainerExecution");
+    static final Set<String> UNVERSIONED =
+            Set.of("SockerlessContainerJob", "SockerlessContainerAgent", "SockerlessContainerExecution");
 
-    static final Set<String> DURABLE = Set.of("orchestrationTrigger", "activityTrigger", "entityTrigger", "durableClient");
+    static final Set<String> DURABLE =
+            Set.of("orchestrationTrigger", "activityTrigger", "entityTrigger", "durableClient");
 
     private static final Map<String, JsonNode> GENERATED = new TreeMap<>();
     private static final Map<String, Method> ANNOTATED = new TreeMap<>();
 
     @BeforeAll
     static void read() throws Exception {
-        assertThat(APP.resolve("host.json")).as("run mvn package first: " + APP.toAbsolutePath()).exists();
+        assertThat(APP.resolve("host.json"))
+                .as("run mvn package first: " + APP.toAbsolutePath())
+                .exists();
         ObjectMapper json = new ObjectMapper();
         try (Stream<Path> dirs = Files.list(APP)) {
             for (Path dir : dirs.filter(Files::isDirectory).toList()) {
@@ -92,7 +94,9 @@ class FunctionJsonContract {
                 for (Method m : type.getDeclaredMethods()) {
                     FunctionName f = m.getAnnotation(FunctionName.class);
                     if (f != null) {
-                        assertThat(ANNOTATED.put(f.value(), m)).as("duplicate @FunctionName " + f.value()).isNull();
+                        assertThat(ANNOTATED.put(f.value(), m))
+                                .as("duplicate @FunctionName " + f.value())
+                                .isNull();
                     }
                 }
             }
@@ -118,19 +122,30 @@ class FunctionJsonContract {
             assertThat(in).as(name).isNotNull();
             assertThat(in.path("direction").asText()).as(name).isEqualTo("in");
             assertThat(in.path("route").asText()).as(name).isEqualTo(trigger.route());
-            assertThat(methods(in)).as(name).isEqualTo(new TreeSet<>(Arrays.stream(trigger.methods())
-                    .map(HttpMethod::name).toList()));
-            assertThat(in.path("authLevel").asText()).as(name + ": function keys on every route").isEqualTo("FUNCTION");
+            assertThat(methods(in))
+                    .as(name)
+                    .isEqualTo(new TreeSet<>(Arrays.stream(trigger.methods())
+                            .map(HttpMethod::name)
+                            .toList()));
+            assertThat(in.path("authLevel").asText())
+                    .as(name + ": function keys on every route")
+                    .isEqualTo("FUNCTION");
             // The host ignores dataType for HTTP; it marks the one byte[] body (the load) and nothing else.
-            assertThat(in.path("dataType").asText()).as(name + ": dataType binary exactly for a byte[] body")
+            assertThat(in.path("dataType").asText())
+                    .as(name + ": dataType binary exactly for a byte[] body")
                     .isEqualTo(bodyIsBytes(e.getValue()) ? "binary" : "");
             JsonNode out = binding(fn, "http");
             assertThat(out).as(name).isNotNull();
             assertThat(out.path("direction").asText()).isEqualTo("out");
             assertThat(out.path("name").asText()).isEqualTo("$return");
-            assertThat(fn.path("entryPoint").asText()).as(name)
-                    .isEqualTo(e.getValue().getDeclaringClass().getName() + "." + e.getValue().getName());
-            assertThat(fn.path("scriptFile").asText()).as(name).startsWith("../").endsWith(".jar");
+            assertThat(fn.path("entryPoint").asText())
+                    .as(name)
+                    .isEqualTo(e.getValue().getDeclaringClass().getName() + "."
+                            + e.getValue().getName());
+            assertThat(fn.path("scriptFile").asText())
+                    .as(name)
+                    .startsWith("../")
+                    .endsWith(".jar");
         }
     }
 
@@ -140,14 +155,17 @@ class FunctionJsonContract {
         for (Map.Entry<String, JsonNode> e : GENERATED.entrySet()) {
             JsonNode in = binding(e.getValue(), "httpTrigger");
             if (in != null) {
-                actual.put(e.getKey(), String.join(",", methods(in)) + " " + in.path("route").asText());
+                actual.put(
+                        e.getKey(),
+                        String.join(",", methods(in)) + " " + in.path("route").asText());
             }
         }
         Map<String, String> expected = new TreeMap<>(ROUTES);
         ROUTES.forEach((name, route) -> {
             if (!UNVERSIONED.contains(name)) {
                 int space = route.indexOf(' ');
-                expected.put(name + "Versioned", route.substring(0, space + 1) + VERSIONED + route.substring(space + 1));
+                expected.put(
+                        name + "Versioned", route.substring(0, space + 1) + VERSIONED + route.substring(space + 1));
             }
         });
         assertThat(actual).isEqualTo(expected);
@@ -169,7 +187,9 @@ class FunctionJsonContract {
                 if (!type.equals("durableClient")) {
                     // A trigger is the function's only trigger: no HTTP binding beside it.
                     assertThat(types).as(name).doesNotContain("httpTrigger", "http");
-                    assertThat(types.stream().filter(t -> t.endsWith("Trigger")).count()).as(name).isEqualTo(1);
+                    assertThat(types.stream().filter(t -> t.endsWith("Trigger")).count())
+                            .as(name)
+                            .isEqualTo(1);
                 }
             }
         }

@@ -1,5 +1,8 @@
 package dev.sockerless.aca.lifecycle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.sockerless.aca.agent.JobNames;
 import dev.sockerless.aca.arm.ArmEndpoint;
 import dev.sockerless.aca.arm.ArmManagers;
@@ -12,22 +15,17 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.errors.DockerApiException.Kind;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle.Outcome;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle.WaitResult;
-import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
 import dev.sockerless.aca.logs.LogTable;
 import dev.sockerless.aca.logs.WorkspaceLocator;
+import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.testing.ArmStandIn;
-import dev.sockerless.aca.testing.LogAnalyticsStandIn;
 import dev.sockerless.aca.testing.JobsStandIn;
 import dev.sockerless.aca.testing.JobsStandIn.Lro;
 import dev.sockerless.aca.testing.JobsStandIn.Op;
 import dev.sockerless.aca.testing.LifecycleFixture;
+import dev.sockerless.aca.testing.LogAnalyticsStandIn;
 import dev.sockerless.aca.testing.MutableClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,9 +33,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The lifecycle on the real SDK against the strict ARM stand-in, on a clock the test moves. */
 class ContainerLifecycleTest {
@@ -51,9 +50,13 @@ class ContainerLifecycleTest {
     JobsStandIn jobs;
 
     void start(ArmStandIn.Auth auth, Map<String, String> extraSettings) throws IOException {
-        Map<String, String> settings = new HashMap<>(Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID",
-                LifecycleFixture.ENVIRONMENT_ID, "SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION,
-                "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                LifecycleFixture.ENVIRONMENT_ID,
+                "SOCKERLESS_ACA_LOCATION",
+                LifecycleFixture.LOCATION,
+                "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
+                "consumption-only"));
         settings.putAll(extraSettings);
         fx = new LifecycleFixture(store, new ContainerJobs(Settings.of(settings)), new MutableClock(T0), auth);
         lifecycle = fx.lifecycle;
@@ -77,19 +80,34 @@ class ContainerLifecycleTest {
 
     ContainerRecord container(String name, String hostConfig) {
         String id = Digest.of(name.getBytes(StandardCharsets.UTF_8)).hex();
-        ContainerRecord c = new ContainerRecord(id, name, fx.clock.instant(), "app:v1",
+        ContainerRecord c = new ContainerRecord(
+                id,
+                name,
+                fx.clock.instant(),
+                "app:v1",
                 Digest.of("config".getBytes(StandardCharsets.UTF_8)),
                 "registry.example/app@" + Digest.of("manifest".getBytes(StandardCharsets.UTF_8)),
-                "{}", "{\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Labels\":{\"team\":\"a\"}}", hostConfig,
-                JobNames.of(id, name), "a".repeat(64), 9111, null);
+                "{}",
+                "{\"Cmd\":[\"sh\",\"-c\",\"echo hi\"],\"Labels\":{\"team\":\"a\"}}",
+                hostConfig,
+                JobNames.of(id, name),
+                "a".repeat(64),
+                9111,
+                null);
         store.create(c);
         return c;
     }
 
     /** The jobs API itself, over plain http to the stand-in (no credential). */
     ArmJobsApi directApi() {
-        return new ArmJobsApi(ArmManagers.containerApps(ArmEndpoint.parse(fx.arm.plainEndpoint()),
-                LifecycleFixture.SUBSCRIPTION, () -> null, null, null), LifecycleFixture.RESOURCE_GROUP);
+        return new ArmJobsApi(
+                ArmManagers.containerApps(
+                        ArmEndpoint.parse(fx.arm.plainEndpoint()),
+                        LifecycleFixture.SUBSCRIPTION,
+                        () -> null,
+                        null,
+                        null),
+                LifecycleFixture.RESOURCE_GROUP);
     }
 
     Execution execution(ContainerRecord c) {
@@ -109,7 +127,13 @@ class ContainerLifecycleTest {
         assertThat(jobs.violations).isEmpty();
         assertThat(job.body().has("apiVersion")).isFalse();
         assertThat(job.environmentId()).isEqualTo(LifecycleFixture.ENVIRONMENT_ID);
-        assertThat(job.body().path("properties").path("configuration").path("secrets").get(0).path("value").asText())
+        assertThat(job.body()
+                        .path("properties")
+                        .path("configuration")
+                        .path("secrets")
+                        .get(0)
+                        .path("value")
+                        .asText())
                 .isEqualTo(c.agentToken()); // the agent's token reaches the job as a secret
         List<JobsStandIn.Execution> executions = jobs.executions(c.jobName());
         assertThat(executions).hasSize(1);
@@ -118,8 +142,10 @@ class ContainerLifecycleTest {
         assertThat(recorded.status()).isEqualTo("Running");
         assertThat(recorded.startedAt()).isEqualTo(T0);
         if (mode == Lro.ASYNC) {
-            assertThat(fx.arm.count("GET", ".*/containerappsjobOperationStatuses/.*")).isEqualTo(1);
-            assertThat(fx.arm.count("GET", ".*/containerappsjobOperationResults/.*")).isEqualTo(1);
+            assertThat(fx.arm.count("GET", ".*/containerappsjobOperationStatuses/.*"))
+                    .isEqualTo(1);
+            assertThat(fx.arm.count("GET", ".*/containerappsjobOperationResults/.*"))
+                    .isEqualTo(1);
         } else {
             assertThat(fx.arm.count("GET", ".*/containerappsjob.*")).isZero();
         }
@@ -132,13 +158,17 @@ class ContainerLifecycleTest {
     void plainHttpSendsNoCredentialAndHttpsSendsTheAppsToken() throws IOException {
         start(ArmStandIn.Auth.NONE, Map.of());
         lifecycle.start(container("plain").id());
-        assertThat(fx.arm.received).isNotEmpty().allSatisfy(r -> assertThat(r.authorization()).isNull());
+        assertThat(fx.arm.received)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.authorization()).isNull());
         assertThat(fx.scopes).isEmpty();
         fx.close();
 
         start(ArmStandIn.Auth.BEARER, Map.of());
         lifecycle.start(container("secure").id());
-        assertThat(fx.arm.received).isNotEmpty().allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer arm-token"));
+        assertThat(fx.arm.received)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer arm-token"));
         assertThat(fx.scopes).containsOnly(fx.arm.endpoint() + "/.default");
     }
 
@@ -148,9 +178,14 @@ class ContainerLifecycleTest {
         assertThat(ArmEndpoint.parse("http://[::1]:8089").plain()).isTrue();
         assertThat(ArmEndpoint.parse("http://localhost:8089").base()).isEqualTo("http://localhost:8089");
         assertThat(ArmEndpoint.parse("https://management.azure.com").plain()).isFalse();
-        for (String bad : List.of("http://management.azure.com", "http://10.0.0.1:80", "http://127.0.0.1.example.com",
-                "ftp://127.0.0.1", "https://management.azure.com/x")) {
-            assertThatThrownBy(() -> ArmEndpoint.parse(bad)).as(bad)
+        for (String bad : List.of(
+                "http://management.azure.com",
+                "http://10.0.0.1:80",
+                "http://127.0.0.1.example.com",
+                "ftp://127.0.0.1",
+                "https://management.azure.com/x")) {
+            assertThatThrownBy(() -> ArmEndpoint.parse(bad))
+                    .as(bad)
                     .hasMessageStartingWith("configuration: SOCKERLESS_ARM_ENDPOINT has a malformed entry");
         }
     }
@@ -165,9 +200,12 @@ class ContainerLifecycleTest {
         fx.clock.advance(LifecycleFixture.STATUS_TTL); // the starts' own cache entries expire
         long before = fx.arm.count("GET", EXECUTION_GET);
         for (int i = 0; i < 3; i++) {
-            assertThat(lifecycle.list()).allSatisfy(c -> assertThat(c.execution().isRunning()).isTrue());
+            assertThat(lifecycle.list())
+                    .allSatisfy(c -> assertThat(c.execution().isRunning()).isTrue());
         }
-        assertThat(fx.arm.count("GET", EXECUTION_GET) - before).isLessThanOrEqualTo(2L * n + 2).isEqualTo(n);
+        assertThat(fx.arm.count("GET", EXECUTION_GET) - before)
+                .isLessThanOrEqualTo(2L * n + 2)
+                .isEqualTo(n);
 
         ContainerRecord c0 = lifecycle.get("c0");
         fx.clock.advance(Duration.ofSeconds(5));
@@ -207,15 +245,30 @@ class ContainerLifecycleTest {
 
     @Test
     void theExitCodeOfAFailedExecutionComesFromTheSystemLogsOnceAzureLoggedIt() throws Exception {
-        Map<String, String> settings = Map.of("SOCKERLESS_ACA_ENVIRONMENT_ID", LifecycleFixture.ENVIRONMENT_ID,
-                "SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION, "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only");
+        Map<String, String> settings = Map.of(
+                "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                LifecycleFixture.ENVIRONMENT_ID,
+                "SOCKERLESS_ACA_LOCATION",
+                LifecycleFixture.LOCATION,
+                "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
+                "consumption-only");
         String ws = "11111111-2222-3333-4444-555555555555";
         try (LogAnalyticsStandIn la = new LogAnalyticsStandIn(ws)) {
-            LogAnalyticsLogSource logs = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null),
-                    WorkspaceLocator.fixed(ws), LogTable.AUTO, 1000, 1 << 20, Duration.ofSeconds(30),
-                    java.time.Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
-            fx = new LifecycleFixture(store, new ContainerJobs(Settings.of(settings)), new MutableClock(T0),
-                    ArmStandIn.Auth.NONE, logs::exitCode);
+            LogAnalyticsLogSource logs = new LogAnalyticsLogSource(
+                    LogAnalyticsLogSource.client(la.endpoint(), null),
+                    WorkspaceLocator.fixed(ws),
+                    LogTable.AUTO,
+                    1000,
+                    1 << 20,
+                    Duration.ofSeconds(30),
+                    java.time.Clock.systemUTC(),
+                    d -> Thread.sleep(d.toMillis()));
+            fx = new LifecycleFixture(
+                    store,
+                    new ContainerJobs(Settings.of(settings)),
+                    new MutableClock(T0),
+                    ArmStandIn.Auth.NONE,
+                    logs::exitCode);
             lifecycle = fx.lifecycle;
             jobs = fx.arm.jobs();
             ContainerRecord c = container("crashes");
@@ -230,15 +283,28 @@ class ContainerLifecycleTest {
             lifecycle.get("crashes");
             assertThat(la.received.size()).isEqualTo(queries); // looked up at most once per EXIT_CODE_RETRY
 
-            la.add(LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", T0, "JobName", c.jobName(),
-                    "Reason", "ContainerTerminated", "ReplicaName", execution + "-x1y2z", "ContainerName", c.jobName(),
-                    "Log", "Container '" + c.jobName() + "' was terminated with exit code '137'"));
+            la.add(
+                    LogAnalyticsStandIn.SYSTEM,
+                    Map.of(
+                            "TimeGenerated",
+                            T0,
+                            "JobName",
+                            c.jobName(),
+                            "Reason",
+                            "ContainerTerminated",
+                            "ReplicaName",
+                            execution + "-x1y2z",
+                            "ContainerName",
+                            c.jobName(),
+                            "Log",
+                            "Container '" + c.jobName() + "' was terminated with exit code '137'"));
             fx.clock.advance(ContainerLifecycle.EXIT_CODE_RETRY);
             Execution e = lifecycle.get("crashes").execution();
             assertThat(e.dockerExitCode()).isEqualTo(137);
             assertThat(e.dockerError()).isEmpty();
             assertThat(execution(c).exitCode()).isEqualTo(137); // stored: never looked up again
-            assertThat(lifecycle.await("crashes", "", Duration.ofSeconds(1))).isEqualTo(new WaitResult.Exited(137, null));
+            assertThat(lifecycle.await("crashes", "", Duration.ofSeconds(1)))
+                    .isEqualTo(new WaitResult.Exited(137, null));
             queries = la.received.size();
             fx.clock.advance(Duration.ofMinutes(1));
             lifecycle.get("crashes");
@@ -251,7 +317,8 @@ class ContainerLifecycleTest {
         start();
         ContainerRecord created = container("idle");
         assertThat(lifecycle.stop("idle")).isEqualTo(Outcome.NOT_MODIFIED);
-        assertThatThrownBy(() -> lifecycle.kill("idle")).isInstanceOf(DockerApiException.class)
+        assertThatThrownBy(() -> lifecycle.kill("idle"))
+                .isInstanceOf(DockerApiException.class)
                 .hasMessage("Container " + created.id() + " is not running")
                 .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(Kind.CONFLICT));
 
@@ -292,15 +359,18 @@ class ContainerLifecycleTest {
         ContainerRecord c = container("waited");
         assertThat(lifecycle.await("waited", "", Duration.ofSeconds(20))).isEqualTo(new WaitResult.Exited(0, null));
         assertThat(lifecycle.await("waited", "next-exit", Duration.ofSeconds(20)))
-                .isInstanceOfSatisfying(WaitResult.Pending.class, p -> assertThat(p.message()).contains("has not started"));
+                .isInstanceOfSatisfying(
+                        WaitResult.Pending.class, p -> assertThat(p.message()).contains("has not started"));
         assertThat(fx.sleeps).isEmpty(); // answered at once
 
         jobs.runFor(Duration.ofSeconds(7), "Succeeded");
         lifecycle.start("waited");
         assertThat(lifecycle.await("waited", "next-exit", Duration.ofSeconds(5)))
-                .isInstanceOfSatisfying(WaitResult.Pending.class, p -> assertThat(p.message()).contains("still running"));
+                .isInstanceOfSatisfying(
+                        WaitResult.Pending.class, p -> assertThat(p.message()).contains("still running"));
         assertThat(fx.clock.instant()).isEqualTo(T0.plusSeconds(5));
-        assertThat(lifecycle.await("waited", "not-running", Duration.ofSeconds(20))).isEqualTo(new WaitResult.Exited(0, null));
+        assertThat(lifecycle.await("waited", "not-running", Duration.ofSeconds(20)))
+                .isEqualTo(new WaitResult.Exited(0, null));
         assertThat(fx.clock.instant()).isBetween(T0.plusSeconds(7), T0.plusSeconds(9));
         assertThat(execution(c).status()).isEqualTo("Succeeded");
 
@@ -313,7 +383,8 @@ class ContainerLifecycleTest {
         });
         assertThatThrownBy(() -> lifecycle.await("waited", "sometime", Duration.ofSeconds(1)))
                 .hasMessage("invalid condition: \"sometime\"");
-        assertThatThrownBy(() -> lifecycle.await("nosuch", "", Duration.ofSeconds(1))).hasMessage("No such container: nosuch");
+        assertThatThrownBy(() -> lifecycle.await("nosuch", "", Duration.ofSeconds(1)))
+                .hasMessage("No such container: nosuch");
     }
 
     @ParameterizedTest
@@ -331,7 +402,8 @@ class ContainerLifecycleTest {
 
         lifecycle.remove("gone", true);
         List<ArmStandIn.Received> writes = fx.arm.received.stream()
-                .filter(r -> r.path().endsWith("/executions/" + execution + "/stop") || r.method().equals("DELETE"))
+                .filter(r -> r.path().endsWith("/executions/" + execution + "/stop")
+                        || r.method().equals("DELETE"))
                 .toList();
         assertThat(writes).extracting(ArmStandIn.Received::method).containsExactly("POST", "DELETE");
         assertThat(jobs.job(c.jobName())).isEmpty();
@@ -351,7 +423,8 @@ class ContainerLifecycleTest {
         ContainerRecord c = container("once", "{\"AutoRemove\":true}");
         lifecycle.start("once");
         jobs.finish(execution(c).name(), "Succeeded");
-        assertThat(lifecycle.await("once", "removed", Duration.ofSeconds(10))).isEqualTo(new WaitResult.Exited(0, null));
+        assertThat(lifecycle.await("once", "removed", Duration.ofSeconds(10)))
+                .isEqualTo(new WaitResult.Exited(0, null));
         assertThat(store.find(c.id())).isEmpty();
         assertThat(jobs.job(c.jobName())).isEmpty();
         assertThatThrownBy(() -> lifecycle.get("once")).hasMessage("No such container: once");
@@ -387,18 +460,26 @@ class ContainerLifecycleTest {
     void armFailuresAreDockerErrorsNamingArmAndTheReason() throws IOException {
         start();
         ContainerRecord c = container("denied");
-        jobs.failNext(Op.PUT, 403, "AuthorizationFailed", "The client 'app' does not have authorization to perform"
-                + " action 'Microsoft.App/jobs/write' over scope '/subscriptions/x/resourceGroups/rg'.");
+        jobs.failNext(
+                Op.PUT,
+                403,
+                "AuthorizationFailed",
+                "The client 'app' does not have authorization to perform"
+                        + " action 'Microsoft.App/jobs/write' over scope '/subscriptions/x/resourceGroups/rg'.");
         assertThatThrownBy(() -> lifecycle.start("denied")).isInstanceOfSatisfying(DockerApiException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN);
-            assertThat(e.getMessage()).startsWith("ARM: cannot create or update the job " + c.jobName()
+            assertThat(e.getMessage())
+                    .startsWith("ARM: cannot create or update the job " + c.jobName()
                             + ": ARM answered HTTP 403 AuthorizationFailed: The client 'app'")
                     .contains("Container Apps Jobs Contributor");
         });
         assertThat(execution(c)).isNull();
 
-        jobs.failNext(Op.START, 409, "MaxNumberOfRunningExecutionsExceeded", "The job has reached its quota of running"
-                + " executions.");
+        jobs.failNext(
+                Op.START,
+                409,
+                "MaxNumberOfRunningExecutionsExceeded",
+                "The job has reached its quota of running" + " executions.");
         assertThatThrownBy(() -> lifecycle.start("denied")).isInstanceOfSatisfying(DockerApiException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.CONFLICT);
             assertThat(e.getMessage()).contains("ARM answered HTTP 409 MaxNumberOfRunningExecutionsExceeded");
@@ -414,11 +495,15 @@ class ContainerLifecycleTest {
                 + "\"location\":\"westeurope\",\"properties\":{\"environmentId\":\"" + LifecycleFixture.ENVIRONMENT_ID
                 + "\",\"configuration\":{\"triggerType\":\"Manual\",\"replicaTimeout\":0},"
                 + "\"template\":{\"containers\":[{\"name\":\"main\"}]}}}";
-        assertThatThrownBy(() -> api.createOrUpdate("bad", noImage)).isInstanceOfSatisfying(DockerApiException.class, e -> {
-            assertThat(e.kind()).isEqualTo(Kind.INVALID_PARAMETER);
-            assertThat(e.getMessage()).startsWith("ARM: cannot create or update the job bad: ARM answered HTTP 400"
-                    + " InvalidRequestContent").contains("replicaTimeout").contains("image");
-        });
+        assertThatThrownBy(() -> api.createOrUpdate("bad", noImage))
+                .isInstanceOfSatisfying(DockerApiException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.INVALID_PARAMETER);
+                    assertThat(e.getMessage())
+                            .startsWith("ARM: cannot create or update the job bad: ARM answered HTTP 400"
+                                    + " InvalidRequestContent")
+                            .contains("replicaTimeout")
+                            .contains("image");
+                });
         assertThat(jobs.violations).isNotEmpty();
         assertThat(jobs.job("bad")).isEmpty();
     }

@@ -1,16 +1,15 @@
 package dev.sockerless.aca.logs;
 
-import dev.sockerless.aca.errors.DockerApiException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sockerless.aca.errors.DockerApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The pure follow decisions: dedupe/merge of late rows, the state and cursor formats, the poll query. */
 class FollowStateTest {
@@ -20,8 +19,8 @@ class FollowStateTest {
     static final Duration OVERLAP = Duration.ofSeconds(30);
 
     static FollowRow row(int tsMillis, int ingSeconds, String text) {
-        return new FollowRow(T.plusMillis(tsMillis), I.plusSeconds(ingSeconds), "web-abc1234-r1", "web",
-                StreamType.STDOUT, text);
+        return new FollowRow(
+                T.plusMillis(tsMillis), I.plusSeconds(ingSeconds), "web-abc1234-r1", "web", StreamType.STDOUT, text);
     }
 
     static List<String> texts(FollowState.Merge m) {
@@ -30,8 +29,8 @@ class FollowStateTest {
 
     @Test
     void firstMergeDeliversEverythingInLineTimeOrderNumberedFromZero() {
-        FollowState.Merge m = FollowState.start("web-abc1234", T).merge(List.of(row(3, 1, "c"), row(1, 2, "a"),
-                row(2, 3, "b")), OVERLAP, T);
+        FollowState.Merge m = FollowState.start("web-abc1234", T)
+                .merge(List.of(row(3, 1, "c"), row(1, 2, "a"), row(2, 3, "b")), OVERLAP, T);
         assertThat(texts(m)).containsExactly("a", "b", "c");
         assertThat(m.lines()).extracting(CachedLine::seq).containsExactly(0L, 1L, 2L);
         assertThat(m.state().primed()).isTrue();
@@ -42,9 +41,12 @@ class FollowStateTest {
 
     @Test
     void rowsSeenAgainInTheOverlapAreNotDeliveredTwiceAndLateRowsAreDeliveredOnce() {
-        FollowState s = FollowState.start("web-abc1234", T).merge(List.of(row(1, 1, "a"), row(2, 2, "b")), OVERLAP, T).state();
+        FollowState s = FollowState.start("web-abc1234", T)
+                .merge(List.of(row(1, 1, "a"), row(2, 2, "b")), OVERLAP, T)
+                .state();
         // the next poll sees a and b again (overlap), plus a late row with an older line time and ingestion time
-        FollowState.Merge m = s.merge(List.of(row(1, 1, "a"), row(2, 2, "b"), row(0, 0, "late"), row(5, 4, "d")), OVERLAP, T);
+        FollowState.Merge m =
+                s.merge(List.of(row(1, 1, "a"), row(2, 2, "b"), row(0, 0, "late"), row(5, 4, "d")), OVERLAP, T);
         assertThat(texts(m)).containsExactly("late", "d");
         assertThat(m.lines()).extracting(CachedLine::seq).containsExactly(2L, 3L);
         FollowState.Merge again = m.state().merge(List.of(row(0, 0, "late"), row(5, 4, "d")), OVERLAP, T);
@@ -53,7 +55,9 @@ class FollowStateTest {
 
     @Test
     void identicalLinesOfTheSameTickAreCountedNotCollapsed() {
-        FollowState s = FollowState.start("x", T).merge(List.of(row(1, 1, "same"), row(1, 1, "same")), OVERLAP, T).state();
+        FollowState s = FollowState.start("x", T)
+                .merge(List.of(row(1, 1, "same"), row(1, 1, "same")), OVERLAP, T)
+                .state();
         assertThat(s.nextSeq()).isEqualTo(2);
         // a third identical line arrives later; the two known are returned again by the overlap
         FollowState.Merge m = s.merge(List.of(row(1, 1, "same"), row(1, 1, "same"), row(1, 5, "same")), OVERLAP, T);
@@ -62,14 +66,18 @@ class FollowStateTest {
 
     @Test
     void keysOlderThanTheOverlapAreForgotten() {
-        FollowState s = FollowState.start("x", T).merge(List.of(row(1, 0, "a")), OVERLAP, T).state();
+        FollowState s = FollowState.start("x", T)
+                .merge(List.of(row(1, 0, "a")), OVERLAP, T)
+                .state();
         s = s.merge(List.of(row(2, 100, "b")), OVERLAP, T).state();
         assertThat(s.recent()).hasSize(1);
     }
 
     @Test
     void stateRoundTripsThroughJson() {
-        FollowState s = FollowState.start("x", T).merge(List.of(row(1, 1, "a"), row(1, 1, "a")), OVERLAP, T).state()
+        FollowState s = FollowState.start("x", T)
+                .merge(List.of(row(1, 1, "a"), row(1, 1, "a")), OVERLAP, T)
+                .state()
                 .withTerminal(T.plusSeconds(9), true, T.plusSeconds(10));
         assertThat(FollowState.fromJson(s.toJson())).isEqualTo(s);
     }
@@ -87,22 +95,25 @@ class FollowStateTest {
     void planAsksForAllExecutionsInOneQueryAndFansRowsOut() {
         LogTarget a = new LogTarget("web", "web-abc1234", "web", Map.of(), false);
         LogTarget b = new LogTarget("db", "db-x1", "db", Map.of(), false);
-        FollowPlan plan = new FollowPlan(List.of(new FollowPlan.Item("c1", a, null),
-                new FollowPlan.Item("c2", b, I)), T);
+        FollowPlan plan =
+                new FollowPlan(List.of(new FollowPlan.Item("c1", a, null), new FollowPlan.Item("c2", b, I)), T);
         String kql = plan.kql(LogTable.AUTO, 1000);
-        assertThat(kql).contains("((replica startswith @'web-abc1234-'"
-                        + " and container == @'web'))")
+        assertThat(kql)
+                .contains("((replica startswith @'web-abc1234-'" + " and container == @'web'))")
                 .contains("or ((replica startswith @'db-x1-' and container == @'db')"
                         + " and ing >= datetime(2025-06-01T10:01:00.0000000Z))")
                 .contains("| where TimeGenerated >= datetime(2025-06-01T10:00:00.0000000Z)")
                 .endsWith("| take 1000");
-        Map<String, List<FollowRow>> out = plan.fanOut(List.of(row(1, 1, "w"),
+        Map<String, List<FollowRow>> out = plan.fanOut(List.of(
+                row(1, 1, "w"),
                 new FollowRow(T, I, "db-x1-r", "db", StreamType.STDERR, "d"),
                 new FollowRow(T, I, "db-x2-r", "db", StreamType.STDERR, "other execution"),
                 new FollowRow(T, I, "db-x1z-r", "db", StreamType.STDERR, "a longer execution name")));
         assertThat(out.get("c1")).extracting(FollowRow::text).containsExactly("w");
         assertThat(out.get("c2")).extracting(FollowRow::text).containsExactly("d");
-        assertThatThrownBy(() -> new FollowPlan(List.of(new FollowPlan.Item("c", new LogTarget("bad'name", "x", "y",
-                Map.of(), false), null)), T)).isInstanceOf(DockerApiException.class);
+        assertThatThrownBy(() -> new FollowPlan(
+                        List.of(new FollowPlan.Item("c", new LogTarget("bad'name", "x", "y", Map.of(), false), null)),
+                        T))
+                .isInstanceOf(DockerApiException.class);
     }
 }

@@ -49,10 +49,11 @@ public final class InMemoryLogCache implements LogCache {
     @Override
     public synchronized void append(String containerId, List<CachedLine> add, FollowState expected, FollowState state) {
         if (!java.util.Objects.equals(states.get(containerId), expected)) {
-            throw dev.sockerless.aca.errors.DockerApiException.conflict("the follow state of container " + containerId
-                    + " changed since this poll read it");
+            throw dev.sockerless.aca.errors.DockerApiException.conflict(
+                    "the follow state of container " + containerId + " changed since this poll read it");
         }
-        TreeMap<Long, CachedLine> m = lines.computeIfAbsent(containerId + "/" + state.execution(), k -> new TreeMap<>());
+        TreeMap<Long, CachedLine> m =
+                lines.computeIfAbsent(containerId + "/" + state.execution(), k -> new TreeMap<>());
         add.forEach(l -> m.put(l.seq(), l));
         states.put(containerId, state);
     }
@@ -73,8 +74,10 @@ public final class InMemoryLogCache implements LogCache {
     @Override
     public synchronized int purge(Instant cutoff) {
         List<String> stale = states.entrySet().stream()
-                .filter(e -> e.getValue().updatedAt() != null && e.getValue().updatedAt().isBefore(cutoff))
-                .map(Map.Entry::getKey).toList();
+                .filter(e -> e.getValue().updatedAt() != null
+                        && e.getValue().updatedAt().isBefore(cutoff))
+                .map(Map.Entry::getKey)
+                .toList();
         stale.forEach(this::delete);
         return stale.size();
     }

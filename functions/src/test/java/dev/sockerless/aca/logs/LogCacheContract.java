@@ -1,15 +1,14 @@
 package dev.sockerless.aca.logs;
 
-import dev.sockerless.aca.errors.DockerApiException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sockerless.aca.errors.DockerApiException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** What every follow cache must do; run against the in-memory one and Table Storage (Azurite). */
 public abstract class LogCacheContract {
@@ -21,14 +20,19 @@ public abstract class LogCacheContract {
     static List<CachedLine> lines(long from, int n) {
         List<CachedLine> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new CachedLine(from + i, new LogLine(T0.plusMillis(from + i),
-                    i % 3 == 0 ? StreamType.STDERR : StreamType.STDOUT, "line " + (from + i) + " ünïcødé 'quoted'")));
+            out.add(new CachedLine(
+                    from + i,
+                    new LogLine(
+                            T0.plusMillis(from + i),
+                            i % 3 == 0 ? StreamType.STDERR : StreamType.STDOUT,
+                            "line " + (from + i) + " ünïcødé 'quoted'")));
         }
         return out;
     }
 
     static FollowState state(String execution, long nextSeq, Instant updated) {
-        return new FollowState(execution, true, false, nextSeq, T0, Map.of("k", new FollowState.Seen(2, T0)), null, updated);
+        return new FollowState(
+                execution, true, false, nextSeq, T0, Map.of("k", new FollowState.Seen(2, T0)), null, updated);
     }
 
     @Test
@@ -37,11 +41,17 @@ public abstract class LogCacheContract {
         c.markRead("c1", T0);
         c.markRead("c2", T0);
         assertThat(c.followers()).extracting(LogCache.Follower::containerId).containsExactlyInAnyOrder("c1", "c2");
-        LogCache.Follower seen = c.followers().stream().filter(f -> f.containerId().equals("c1")).findFirst().orElseThrow();
+        LogCache.Follower seen = c.followers().stream()
+                .filter(f -> f.containerId().equals("c1"))
+                .findFirst()
+                .orElseThrow();
         c.markRead("c1", T0.plusSeconds(5)); // a reader came back after the poller looked
         assertThat(c.unfollow(seen)).isFalse();
         assertThat(c.followers()).extracting(LogCache.Follower::containerId).contains("c1");
-        LogCache.Follower now = c.followers().stream().filter(f -> f.containerId().equals("c1")).findFirst().orElseThrow();
+        LogCache.Follower now = c.followers().stream()
+                .filter(f -> f.containerId().equals("c1"))
+                .findFirst()
+                .orElseThrow();
         assertThat(now.lastReadAt()).isEqualTo(T0.plusSeconds(5));
         assertThat(c.unfollow(now)).isTrue();
         assertThat(c.followers()).extracting(LogCache.Follower::containerId).containsExactly("c2");
@@ -91,14 +101,16 @@ public abstract class LogCacheContract {
             other.add(new CachedLine(l.seq(), new LogLine(l.line().time(), l.line().stream(), "duplicate " + l.seq())));
         }
         assertThatThrownBy(() -> c.append("c1", other, read, state("exec-1", 2005, T0.plusSeconds(2))))
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.CONFLICT));
+                .satisfies(
+                        e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.CONFLICT));
         assertThat(c.state("c1").orElseThrow().nextSeq()).isEqualTo(1605);
         List<CachedLine> written = new ArrayList<>(lines(0, 5));
         written.addAll(lines(5, 1600));
         assertThat(c.read("c1", "exec-1", 0, 5000)).isEqualTo(written);
         // a second first write of a new container loses too
         assertThatThrownBy(() -> c.append("c1", lines(0, 1), null, state("exec-1", 1, T0)))
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.CONFLICT));
+                .satisfies(
+                        e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.CONFLICT));
     }
 
     @Test

@@ -1,24 +1,22 @@
 package dev.sockerless.aca.logs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.core.http.policy.FixedDelayOptions;
+import com.azure.core.http.policy.RetryOptions;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.errors.DockerApiException.Kind;
 import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace.EnvironmentId;
 import dev.sockerless.aca.testing.ArmStandIn;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import com.azure.core.http.policy.FixedDelayOptions;
-import com.azure.core.http.policy.RetryOptions;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Workspace discovery through the real appcontainers SDK against an ARM stand-in. */
 class ManagedEnvironmentWorkspaceTest {
@@ -46,13 +44,14 @@ class ManagedEnvironmentWorkspaceTest {
     }
 
     ManagedEnvironmentWorkspace workspace(String environmentId) {
-        return ManagedEnvironmentWorkspace.fromArm(environmentId, arm.endpoint(), ArmStandIn.credential(TOKEN, scopes),
-                ArmStandIn.rewritingClient());
+        return ManagedEnvironmentWorkspace.fromArm(
+                environmentId, arm.endpoint(), ArmStandIn.credential(TOKEN, scopes), ArmStandIn.rewritingClient());
     }
 
     @Test
     void readsTheCustomerIdOfALogAnalyticsEnvironmentOnceWithTheToken() {
-        arm.putEnvironment(SUBSCRIPTION, "rg-sockerless", "cae-jobs", ArmStandIn.logAnalytics(CUSTOMER_ID.toUpperCase()));
+        arm.putEnvironment(
+                SUBSCRIPTION, "rg-sockerless", "cae-jobs", ArmStandIn.logAnalytics(CUSTOMER_ID.toUpperCase()));
         ManagedEnvironmentWorkspace workspace = workspace(id("rg-sockerless", "cae-jobs"));
         assertThat(arm.received).isEmpty(); // nothing is read before first use
 
@@ -74,8 +73,13 @@ class ManagedEnvironmentWorkspaceTest {
 
         assertThatThrownBy(workspace::customerId).isInstanceOfSatisfying(DockerApiException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.SYSTEM);
-            assertThat(e.getMessage()).contains(id("rg-sockerless", "cae-missing"), "SOCKERLESS_ACA_ENVIRONMENT_ID",
-                    "not found", "404", "ResourceNotFound");
+            assertThat(e.getMessage())
+                    .contains(
+                            id("rg-sockerless", "cae-missing"),
+                            "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                            "not found",
+                            "404",
+                            "ResourceNotFound");
         });
         assertThat(arm.count("GET")).isEqualTo(1); // a 404 is not retried
 
@@ -92,7 +96,8 @@ class ManagedEnvironmentWorkspaceTest {
 
         assertThatThrownBy(workspace::customerId).isInstanceOfSatisfying(DockerApiException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.SYSTEM);
-            assertThat(e.getMessage()).startsWith("configuration:")
+            assertThat(e.getMessage())
+                    .startsWith("configuration:")
                     .contains(id("rg", "cae-monitor"), "'azure-monitor'", "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID");
         });
         assertThatThrownBy(workspace::customerId).isInstanceOf(DockerApiException.class);
@@ -125,13 +130,17 @@ class ManagedEnvironmentWorkspaceTest {
     void anUnreachableArmIsUnavailable() {
         String closed = arm.endpoint();
         arm.close();
-        ManagedEnvironmentWorkspace workspace = ManagedEnvironmentWorkspace.fromArm(id("rg", "cae"),
-                closed, ArmStandIn.credential(TOKEN, scopes), ArmStandIn.rewritingClient(),
+        ManagedEnvironmentWorkspace workspace = ManagedEnvironmentWorkspace.fromArm(
+                id("rg", "cae"),
+                closed,
+                ArmStandIn.credential(TOKEN, scopes),
+                ArmStandIn.rewritingClient(),
                 new RetryOptions(new FixedDelayOptions(1, Duration.ofMillis(1))));
 
         assertThatThrownBy(workspace::customerId).isInstanceOfSatisfying(DockerApiException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
-            assertThat(e.getMessage()).contains(id("rg", "cae"), "cannot read", "ConnectException")
+            assertThat(e.getMessage())
+                    .contains(id("rg", "cae"), "cannot read", "ConnectException")
                     .doesNotContain("reactor");
         });
     }
@@ -139,26 +148,31 @@ class ManagedEnvironmentWorkspaceTest {
     @Test
     void aTrailingSlashOnTheArmEndpointIsIgnored() {
         arm.putEnvironment(SUBSCRIPTION, "rg", "cae", ArmStandIn.logAnalytics(CUSTOMER_ID));
-        ManagedEnvironmentWorkspace workspace = ManagedEnvironmentWorkspace.fromArm(id("rg", "cae"),
-                arm.endpoint() + "/", ArmStandIn.credential(TOKEN, scopes), ArmStandIn.rewritingClient());
+        ManagedEnvironmentWorkspace workspace = ManagedEnvironmentWorkspace.fromArm(
+                id("rg", "cae"),
+                arm.endpoint() + "/",
+                ArmStandIn.credential(TOKEN, scopes),
+                ArmStandIn.rewritingClient());
 
         assertThat(workspace.customerId()).isEqualTo(CUSTOMER_ID);
         assertThat(arm.received.get(0).path()).isEqualTo(id("rg", "cae"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "cae-jobs",
-            "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae",
-            "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.App/containerApps/cae",
-            "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/",
-            "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae/storages/x",
-            "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg./providers/Microsoft.App/managedEnvironments/cae",
-            "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/-cae",
-    })
+    @ValueSource(
+            strings = {
+                "cae-jobs",
+                "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae",
+                "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.App/containerApps/cae",
+                "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/",
+                "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae/storages/x",
+                "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg./providers/Microsoft.App/managedEnvironments/cae",
+                "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/-cae",
+            })
     void aMalformedEnvironmentIdIsAConfigurationErrorNamingTheSetting(String environmentId) {
         assertThatThrownBy(() -> workspace(environmentId))
-                .isInstanceOfSatisfying(DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SYSTEM))
+                .isInstanceOfSatisfying(
+                        DockerApiException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SYSTEM))
                 .hasMessageStartingWith("configuration: SOCKERLESS_ACA_ENVIRONMENT_ID")
                 .hasMessageContaining(environmentId);
         assertThat(arm.received).isEmpty();
@@ -172,11 +186,16 @@ class ManagedEnvironmentWorkspaceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://management.azure.com", "management.azure.com", "https://management.azure.com/arm",
-            "https://"})
+    @ValueSource(
+            strings = {
+                "http://management.azure.com",
+                "management.azure.com",
+                "https://management.azure.com/arm",
+                "https://"
+            })
     void theArmEndpointMustBeAnHttpsOrigin(String endpoint) {
-        assertThatThrownBy(() -> ManagedEnvironmentWorkspace.fromArm(id("rg", "cae"), endpoint,
-                ArmStandIn.credential(TOKEN, scopes), null))
+        assertThatThrownBy(() -> ManagedEnvironmentWorkspace.fromArm(
+                        id("rg", "cae"), endpoint, ArmStandIn.credential(TOKEN, scopes), null))
                 .isInstanceOf(DockerApiException.class)
                 .hasMessageStartingWith("configuration: SOCKERLESS_ARM_ENDPOINT");
     }

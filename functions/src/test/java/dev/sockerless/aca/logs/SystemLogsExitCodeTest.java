@@ -1,9 +1,8 @@
 package dev.sockerless.aca.logs;
 
-import dev.sockerless.aca.testing.LogAnalyticsStandIn;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sockerless.aca.testing.LogAnalyticsStandIn;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,8 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Exit codes from the system logs, through the real query client against the strict Log Analytics stand-in. */
 class SystemLogsExitCodeTest {
@@ -27,8 +26,15 @@ class SystemLogsExitCodeTest {
 
     SystemLogsExitCodeTest() throws IOException {
         la = new LogAnalyticsStandIn(WS);
-        source = new LogAnalyticsLogSource(LogAnalyticsLogSource.client(la.endpoint(), null), WorkspaceLocator.fixed(WS),
-                LogTable.AUTO, 1000, 1 << 20, Duration.ofSeconds(30), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+        source = new LogAnalyticsLogSource(
+                LogAnalyticsLogSource.client(la.endpoint(), null),
+                WorkspaceLocator.fixed(WS),
+                LogTable.AUTO,
+                1000,
+                1 << 20,
+                Duration.ofSeconds(30),
+                Clock.systemUTC(),
+                d -> Thread.sleep(d.toMillis()));
     }
 
     @AfterEach
@@ -43,38 +49,100 @@ class SystemLogsExitCodeTest {
     @Test
     void noSystemLogsTableOrNoRowMeansUnknown() {
         assertThat(source.exitCode(TARGET)).isEmpty();
-        la.add(LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", T0, "JobName", JOB, "Reason", "ContainerCreated",
-                "ReplicaName", TARGET.executionName() + "-abcde", "ContainerName", JOB, "Log", "Created container"));
+        la.add(
+                LogAnalyticsStandIn.SYSTEM,
+                Map.of(
+                        "TimeGenerated",
+                        T0,
+                        "JobName",
+                        JOB,
+                        "Reason",
+                        "ContainerCreated",
+                        "ReplicaName",
+                        TARGET.executionName() + "-abcde",
+                        "ContainerName",
+                        JOB,
+                        "Log",
+                        "Created container"));
         assertThat(source.exitCode(TARGET)).isEmpty();
     }
 
     @Test
     void theResourceSpecificTableGivesTheMainContainersNewestCodeOfThisExecutionOnly() {
-        la.add(LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", T0, "JobName", JOB, "Reason", "ContainerTerminated",
-                "ReplicaName", TARGET.executionName() + "-abcde", "ContainerName", "sockerless-agent-init",
-                "Log", terminated("sockerless-agent-init", 0)));
-        la.add(LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", T0.plusSeconds(5), "JobName", JOB,
-                "Reason", "ContainerTerminated", "ReplicaName", JOB + "-zzzzzzz-abcde", "ContainerName", JOB,
-                "Log", terminated(JOB, 9))); // another execution
-        la.add(LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", T0.plusSeconds(2), "JobName", JOB,
-                "Reason", "ContainerTerminated", "ReplicaName", TARGET.executionName() + "-abcde", "ContainerName", JOB,
-                "Log", terminated(JOB, 137)));
+        la.add(
+                LogAnalyticsStandIn.SYSTEM,
+                Map.of(
+                        "TimeGenerated",
+                        T0,
+                        "JobName",
+                        JOB,
+                        "Reason",
+                        "ContainerTerminated",
+                        "ReplicaName",
+                        TARGET.executionName() + "-abcde",
+                        "ContainerName",
+                        "sockerless-agent-init",
+                        "Log",
+                        terminated("sockerless-agent-init", 0)));
+        la.add(
+                LogAnalyticsStandIn.SYSTEM,
+                Map.of(
+                        "TimeGenerated",
+                        T0.plusSeconds(5),
+                        "JobName",
+                        JOB,
+                        "Reason",
+                        "ContainerTerminated",
+                        "ReplicaName",
+                        JOB + "-zzzzzzz-abcde",
+                        "ContainerName",
+                        JOB,
+                        "Log",
+                        terminated(JOB, 9))); // another execution
+        la.add(
+                LogAnalyticsStandIn.SYSTEM,
+                Map.of(
+                        "TimeGenerated",
+                        T0.plusSeconds(2),
+                        "JobName",
+                        JOB,
+                        "Reason",
+                        "ContainerTerminated",
+                        "ReplicaName",
+                        TARGET.executionName() + "-abcde",
+                        "ContainerName",
+                        JOB,
+                        "Log",
+                        terminated(JOB, 137)));
         assertThat(source.exitCode(TARGET)).contains(137);
     }
 
     @Test
     void theLegacyTableIsReadThroughItsReportedColumns() {
-        la.add(LogAnalyticsStandIn.SYSTEM_LEGACY, Map.of("TimeGenerated", T0, "JobName_s", JOB,
-                "ExecutionName_s", TARGET.executionName(), "Reason_s", "ContainerTerminated",
-                "Log_s", terminated(JOB, 3)));
+        la.add(
+                LogAnalyticsStandIn.SYSTEM_LEGACY,
+                Map.of(
+                        "TimeGenerated",
+                        T0,
+                        "JobName_s",
+                        JOB,
+                        "ExecutionName_s",
+                        TARGET.executionName(),
+                        "Reason_s",
+                        "ContainerTerminated",
+                        "Log_s",
+                        terminated(JOB, 3)));
         assertThat(source.exitCode(TARGET)).contains(3);
     }
 
     @Test
     void rowsNameTheirContainerInTheColumnOrElseInTheText() {
-        List<SystemLogsKql.Row> rows = List.of(new SystemLogsKql.Row("", terminated("init", 1)),
-                new SystemLogsKql.Row("", terminated(JOB, 42)), new SystemLogsKql.Row(JOB, terminated(JOB, 7)));
+        List<SystemLogsKql.Row> rows = List.of(
+                new SystemLogsKql.Row("", terminated("init", 1)),
+                new SystemLogsKql.Row("", terminated(JOB, 42)),
+                new SystemLogsKql.Row(JOB, terminated(JOB, 7)));
         assertThat(SystemLogsKql.exitCode(rows, JOB)).isEqualTo(Optional.of(42));
-        assertThat(SystemLogsKql.exitCode(List.of(new SystemLogsKql.Row(JOB, "terminated")), JOB)).isEmpty();
+        assertThat(SystemLogsKql.exitCode(List.of(new SystemLogsKql.Row(JOB, "terminated")), JOB))
+                .isEmpty();
     }
 }

@@ -1,5 +1,8 @@
 package dev.sockerless.aca.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.azure.core.credential.TokenCredential;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -10,11 +13,6 @@ import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.SharedServices;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -31,9 +29,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /**
  * Pushing to ACR with the app's identity: the OCI client exchanges the Entra token at {@code /oauth2/exchange} for
@@ -49,8 +48,10 @@ class AcrEntraPushIT {
     static HttpServer gate;
     static String host;
     static final List<String> log = new CopyOnWriteArrayList<>();
-    static final HttpClient forward = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient forward = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     static final Set<String> HOP = Set.of("host", "content-length", "connection", "authorization", "transfer-encoding");
 
     @BeforeAll
@@ -81,31 +82,43 @@ class AcrEntraPushIT {
             Map<String, List<String>> form = form(new String(body, StandardCharsets.UTF_8));
             boolean ok = path.equals("/oauth2/exchange")
                     ? first(form, "grant_type").equals("access_token")
-                      // ACR with ARM-audience authentication disabled: only an Entra token for ACR's audience.
-                      && FakeEntra.acrAccepts(first(form, "access_token"), APP, AcrAudience.PUBLIC_CLOUD.uri())
-                      && first(form, "service").equals(host)
-                    : first(form, "grant_type").equals("refresh_token") && first(form, "refresh_token").equals(REFRESH)
-                      && form.getOrDefault("scope", List.of()).stream().allMatch(s -> s.startsWith("repository:"));
-            String reply = path.equals("/oauth2/exchange") ? "{\"refresh_token\":\"" + REFRESH + "\"}"
+                            // ACR with ARM-audience authentication disabled: only an Entra token for ACR's audience.
+                            && FakeEntra.acrAccepts(first(form, "access_token"), APP, AcrAudience.PUBLIC_CLOUD.uri())
+                            && first(form, "service").equals(host)
+                    : first(form, "grant_type").equals("refresh_token")
+                            && first(form, "refresh_token").equals(REFRESH)
+                            && form.getOrDefault("scope", List.of()).stream()
+                                    .allMatch(s -> s.startsWith("repository:"));
+            String reply = path.equals("/oauth2/exchange")
+                    ? "{\"refresh_token\":\"" + REFRESH + "\"}"
                     : "{\"access_token\":\"" + ACCESS + "\"}";
             send(ex, ok ? 200 : 401, ok ? reply.getBytes(StandardCharsets.UTF_8) : "{\"errors\":[]}".getBytes());
             return;
         }
         if (!("Bearer " + ACCESS).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-            ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host + "/oauth2/token\",service=\""
-                    + host + "\"");
-            send(ex, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}".getBytes());
+            ex.getResponseHeaders()
+                    .add(
+                            "WWW-Authenticate",
+                            "Bearer realm=\"http://" + host + "/oauth2/token\",service=\"" + host + "\"");
+            send(
+                    ex,
+                    401,
+                    "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}".getBytes());
             return;
         }
-        HttpRequest.Builder out = HttpRequest.newBuilder(URI.create(registry + ex.getRequestURI().getRawPath()
-                + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery())));
+        HttpRequest.Builder out = HttpRequest.newBuilder(URI.create(registry
+                + ex.getRequestURI().getRawPath()
+                + (ex.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + ex.getRequestURI().getRawQuery())));
         ex.getRequestHeaders().forEach((k, vs) -> {
             if (!HOP.contains(k.toLowerCase())) {
                 vs.forEach(v -> out.header(k, v));
             }
         });
-        out.method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body));
+        out.method(
+                ex.getRequestMethod(),
+                body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         HttpResponse<byte[]> r = forward.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
         r.headers().map().forEach((k, vs) -> {
             if (!HOP.contains(k.toLowerCase()) && !k.equals(":status")) {
@@ -130,7 +143,9 @@ class AcrEntraPushIT {
         for (String pair : text.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                out.computeIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                out.computeIfAbsent(
+                                URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                                k -> new ArrayList<>())
                         .add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
@@ -145,9 +160,13 @@ class AcrEntraPushIT {
 
     static OciRegistryPusher pusher(String repository, TokenCredential credential, AcrAudience audience) {
         return new OciRegistryPusher(new OciRegistryClient(
-                new RegistryTransport(RegistryTransport.newHttpClient(TIMEOUT), TIMEOUT), URI.create("http://" + host), true,
-                ImageReference.parse(host + "/" + repository), new RegistryCredentials.Entra(credential, audience),
-                new TokenCache(Clock.systemUTC()), OciRegistryClient.challengeCache()));
+                new RegistryTransport(RegistryTransport.newHttpClient(TIMEOUT), TIMEOUT),
+                URI.create("http://" + host),
+                true,
+                ImageReference.parse(host + "/" + repository),
+                new RegistryCredentials.Entra(credential, audience),
+                new TokenCache(Clock.systemUTC()),
+                OciRegistryClient.challengeCache()));
     }
 
     @Test
@@ -164,18 +183,22 @@ class AcrEntraPushIT {
         push.putManifest("v1", image.manifest().bytes(), image.manifest().mediaType());
 
         assertThat(log).contains("POST /oauth2/exchange", "POST /oauth2/token");
-        assertThat(entra.requestedScopes()).isNotEmpty()
-                .allSatisfy(scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.net/.default"));
-        HttpResponse<byte[]> back = new RegistryPusher(SharedServices.anonymousRegistry().baseUrl()).getManifest("acr/app", "v1");
+        assertThat(entra.requestedScopes())
+                .isNotEmpty()
+                .allSatisfy(
+                        scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.net/.default"));
+        HttpResponse<byte[]> back =
+                new RegistryPusher(SharedServices.anonymousRegistry().baseUrl()).getManifest("acr/app", "v1");
         assertThat(back.body()).isEqualTo(image.manifest().bytes());
     }
 
     @Test
     void aRefusedIdentityIsUnauthorizedNamingTheRoles() {
         OciRegistryPusher push = pusher("acr/denied", new FakeEntra("someone-else"), AcrAudience.PUBLIC_CLOUD);
-        assertThatThrownBy(() -> push.blobExists(Digest.of(new byte[]{1})))
+        assertThatThrownBy(() -> push.blobExists(Digest.of(new byte[] {1})))
                 .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.UNAUTHORIZED))
+                .satisfies(e ->
+                        assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.UNAUTHORIZED))
                 .hasMessageContaining("AcrPull/AcrPush");
     }
 
@@ -184,9 +207,10 @@ class AcrEntraPushIT {
         // What the app did before SOCKERLESS_ACR_AUDIENCE: an ARM-audience token, which such a registry refuses.
         FakeEntra entra = new FakeEntra(APP);
         OciRegistryPusher push = pusher("acr/arm", entra, AcrAudience.parse("https://management.azure.com"));
-        assertThatThrownBy(() -> push.blobExists(Digest.of(new byte[]{2})))
+        assertThatThrownBy(() -> push.blobExists(Digest.of(new byte[] {2})))
                 .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.UNAUTHORIZED))
+                .satisfies(e ->
+                        assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.UNAUTHORIZED))
                 .hasMessageContaining("audience https://management.azure.com");
         assertThat(entra.requestedScopes()).containsOnly(List.of("https://management.azure.com/.default"));
     }
@@ -195,28 +219,40 @@ class AcrEntraPushIT {
     void registriesPushToAnAzurecrIoRegistryWithTheConfiguredAudience() {
         // myacr.azurecr.io is mirrored to the gate, so Registries picks the app's identity as for a real ACR.
         FakeEntra entra = new FakeEntra(APP);
-        RegistryEndpoints endpoints = new RegistryEndpoints(Map.of("myacr.azurecr.io", URI.create("http://" + host)),
-                List.of());
-        Registries registries = new Registries(new RegistryTransport(RegistryTransport.newHttpClient(TIMEOUT), TIMEOUT,
-                OutboundGuard.trusting(endpoints.trustedAuthorities()), RegistryTransport.Retries.DEFAULT),
-                endpoints, Clock.systemUTC(), () -> entra, AcrAudience.PUBLIC_CLOUD);
-        RegistryPush push = registries.forPush(ImageReference.parse("myacr.azurecr.io/acr/configured"),
-                RegistryCredentials.ANONYMOUS);
-        assertThat(push.blobExists(Digest.of(new byte[]{3}))).isFalse();
+        RegistryEndpoints endpoints =
+                new RegistryEndpoints(Map.of("myacr.azurecr.io", URI.create("http://" + host)), List.of());
+        Registries registries = new Registries(
+                new RegistryTransport(
+                        RegistryTransport.newHttpClient(TIMEOUT),
+                        TIMEOUT,
+                        OutboundGuard.trusting(endpoints.trustedAuthorities()),
+                        RegistryTransport.Retries.DEFAULT),
+                endpoints,
+                Clock.systemUTC(),
+                () -> entra,
+                AcrAudience.PUBLIC_CLOUD);
+        RegistryPush push = registries.forPush(
+                ImageReference.parse("myacr.azurecr.io/acr/configured"), RegistryCredentials.ANONYMOUS);
+        assertThat(push.blobExists(Digest.of(new byte[] {3}))).isFalse();
         assertThat(entra.requestedScopes()).containsOnly(List.of("https://containerregistry.azure.net/.default"));
     }
 
     @Test
     void anonymousPushesToAzurecrIoActWithTheAppsIdentity() {
         AtomicInteger asked = new AtomicInteger();
-        Registries registries = new Registries(null, new RegistryEndpoints(Map.of(), List.of()), Clock.systemUTC(),
+        Registries registries = new Registries(
+                null,
+                new RegistryEndpoints(Map.of(), List.of()),
+                Clock.systemUTC(),
                 () -> {
                     asked.incrementAndGet();
                     return ctx -> Mono.empty();
-                }, AcrAudience.PUBLIC_CLOUD);
+                },
+                AcrAudience.PUBLIC_CLOUD);
         registries.forPush(ImageReference.parse("myacr.azurecr.io/staging/app"), RegistryCredentials.ANONYMOUS);
         assertThat(asked.get()).isEqualTo(1);
-        registries.forPush(ImageReference.parse("myacr.azurecr.io/staging/app"), new RegistryCredentials.Basic("u", "p"));
+        registries.forPush(
+                ImageReference.parse("myacr.azurecr.io/staging/app"), new RegistryCredentials.Basic("u", "p"));
         registries.forPush(ImageReference.parse("127.0.0.1:5000/staging/app"), RegistryCredentials.ANONYMOUS);
         assertThat(asked.get()).isEqualTo(1);
     }

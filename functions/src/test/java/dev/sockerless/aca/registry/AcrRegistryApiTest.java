@@ -1,5 +1,8 @@
 package dev.sockerless.aca.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.azure.containers.containerregistry.ContainerRegistryContentClient;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
@@ -11,11 +14,6 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.testing.FakeEntra;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -24,9 +22,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /**
  * The ACR path through the real {@code azure-containers-containerregistry} client against a strict stand-in for
@@ -39,6 +38,7 @@ class AcrRegistryApiTest {
     static final String APP = "app-identity";
     /** The audience the stand-in's token exchange accepts: ACR's, never ARM's (authentication-as-arm disabled). */
     String acceptedAudience = AcrAudience.PUBLIC_CLOUD.uri();
+
     HttpServer server;
     String host;
     final List<String> requests = new CopyOnWriteArrayList<>();
@@ -75,28 +75,52 @@ class AcrRegistryApiTest {
             boolean ok = "access_token".equals(form.get("grant_type"))
                     && FakeEntra.acrAccepts(form.get("access_token"), APP, acceptedAudience)
                     && host.equals(form.get("service"));
-            reply(ex, ok ? 200 : 401, "application/json", ok ? ("{\"refresh_token\":\"" + REFRESH + "\"}").getBytes() : DENIED);
+            reply(
+                    ex,
+                    ok ? 200 : 401,
+                    "application/json",
+                    ok ? ("{\"refresh_token\":\"" + REFRESH + "\"}").getBytes() : DENIED);
             return;
         }
         if (path.equals("/oauth2/token")) {
-            boolean ok = "refresh_token".equals(form.get("grant_type")) && REFRESH.equals(form.get("refresh_token"))
+            boolean ok = "refresh_token".equals(form.get("grant_type"))
+                    && REFRESH.equals(form.get("refresh_token"))
                     && form.getOrDefault("scope", "").startsWith("repository:team/app:");
-            reply(ex, ok ? 200 : 401, "application/json", ok ? ("{\"access_token\":\"" + ACCESS + "\"}").getBytes() : DENIED);
+            reply(
+                    ex,
+                    ok ? 200 : 401,
+                    "application/json",
+                    ok ? ("{\"access_token\":\"" + ACCESS + "\"}").getBytes() : DENIED);
             return;
         }
         if (!("Bearer " + ACCESS).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-            ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"https://" + host + "/oauth2/token\",service=\""
-                    + host + "\",scope=\"repository:team/app:pull\"");
-            reply(ex, 401, "application/json", "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}".getBytes());
+            ex.getResponseHeaders()
+                    .add(
+                            "WWW-Authenticate",
+                            "Bearer realm=\"https://" + host + "/oauth2/token\",service=\"" + host
+                                    + "\",scope=\"repository:team/app:pull\"");
+            reply(
+                    ex,
+                    401,
+                    "application/json",
+                    "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}".getBytes());
             return;
         }
         if (path.startsWith("/v2/team/app/manifests/")) {
             byte[] m = manifests.get(path.substring("/v2/team/app/manifests/".length()));
             if (m == null) {
-                reply(ex, 404, "application/json", "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest tagged by \\\"x\\\" is not found\"}]}".getBytes());
+                reply(
+                        ex,
+                        404,
+                        "application/json",
+                        "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest tagged by \\\"x\\\" is not found\"}]}"
+                                .getBytes());
                 return;
             }
-            ex.getResponseHeaders().add("Docker-Content-Digest", dev.sockerless.aca.registry.Digest.of(m).toString());
+            ex.getResponseHeaders()
+                    .add(
+                            "Docker-Content-Digest",
+                            dev.sockerless.aca.registry.Digest.of(m).toString());
             reply(ex, 200, TestImages.OCI_MANIFEST, m);
             return;
         }
@@ -119,7 +143,8 @@ class AcrRegistryApiTest {
         for (String pair : text.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                out.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
@@ -165,8 +190,10 @@ class AcrRegistryApiTest {
         assertThat(acr.blob(parsed.config(), 1 << 20)).isEqualTo(image.config().bytes());
         assertThat(requests).contains("POST /oauth2/exchange", "POST /oauth2/token");
         // The Entra token is asked for ACR's audience, never ARM's: the stand-in refuses ARM-audience tokens.
-        assertThat(entra.requestedScopes()).isNotEmpty()
-                .allSatisfy(scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.net/.default"));
+        assertThat(entra.requestedScopes())
+                .isNotEmpty()
+                .allSatisfy(
+                        scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.net/.default"));
     }
 
     @Test
@@ -174,36 +201,50 @@ class AcrRegistryApiTest {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.util.function.Function<String, Integer> exchange = token -> {
             try {
-                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + "/oauth2/exchange"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=access_token&service=" + host
-                                + "&access_token=" + token)).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                return http.send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                java.net.URI.create("http://" + host + "/oauth2/exchange"))
+                                        .header("Content-Type", "application/x-www-form-urlencoded")
+                                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                "grant_type=access_token&service=" + host + "&access_token=" + token))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding())
                         .statusCode();
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         };
-        assertThat(exchange.apply(FakeEntra.jwt(APP, "https://management.azure.com", 3600))).isEqualTo(401);
-        assertThat(exchange.apply(FakeEntra.jwt(APP, "https://containerregistry.azure.net", 3600))).isEqualTo(200);
+        assertThat(exchange.apply(FakeEntra.jwt(APP, "https://management.azure.com", 3600)))
+                .isEqualTo(401);
+        assertThat(exchange.apply(FakeEntra.jwt(APP, "https://containerregistry.azure.net", 3600)))
+                .isEqualTo(200);
     }
 
     @Test
     void aSovereignCloudAudienceIsWhatTheTokenIsAskedFor() {
         acceptedAudience = "https://containerregistry.azure.cn";
         FakeEntra entra = new FakeEntra(APP);
-        AcrRegistryApi acr = new AcrRegistryApi(client(entra, AcrAudience.parse("https://containerregistry.azure.cn/")));
+        AcrRegistryApi acr =
+                new AcrRegistryApi(client(entra, AcrAudience.parse("https://containerregistry.azure.cn/")));
 
         assertThat(acr.manifest("v1").bytes()).isEqualTo(image.manifest().bytes());
-        assertThat(entra.requestedScopes()).isNotEmpty()
-                .allSatisfy(scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.cn/.default"));
+        assertThat(entra.requestedScopes())
+                .isNotEmpty()
+                .allSatisfy(
+                        scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.cn/.default"));
     }
 
     @Test
     void audiencesAreHttpsHostsOnly() {
         assertThat(AcrAudience.parse(" https://containerregistry.azure.us/ ").scope())
                 .isEqualTo("https://containerregistry.azure.us/.default");
-        for (String bad : List.of("", "http://containerregistry.azure.net", "https://containerregistry.azure.net/x",
-                "containerregistry.azure.net", "https://containerregistry.azure.net/.default", "https://a b")) {
+        for (String bad : List.of(
+                "",
+                "http://containerregistry.azure.net",
+                "https://containerregistry.azure.net/x",
+                "containerregistry.azure.net",
+                "https://containerregistry.azure.net/.default",
+                "https://a b")) {
             assertThatThrownBy(() -> AcrAudience.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -214,15 +255,16 @@ class AcrRegistryApiTest {
         // refused exchange. Kept because a refused identity must surface as unauthorized, not hang or pass.
         assertThatThrownBy(() -> new AcrRegistryApi(client("someone-else")).manifest("v1"))
                 .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isIn(
-                        DockerApiException.Kind.UNAUTHORIZED, DockerApiException.Kind.FORBIDDEN));
+                .satisfies(e -> assertThat(((DockerApiException) e).kind())
+                        .isIn(DockerApiException.Kind.UNAUTHORIZED, DockerApiException.Kind.FORBIDDEN));
     }
 
     @Test
     void aMissingTagIsNotFound() {
         assertThatThrownBy(() -> new AcrRegistryApi(client(APP)).manifest("nosuch"))
                 .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
+                .satisfies(
+                        e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
                 .hasMessageStartingWith("manifest unknown");
     }
 
@@ -231,14 +273,22 @@ class AcrRegistryApiTest {
         assertThat(Registries.isAzureContainerRegistry("myacr.azurecr.io")).isTrue();
         assertThat(Registries.isAzureContainerRegistry("myacr.azurecr.cn")).isTrue();
         assertThat(Registries.isAzureContainerRegistry("myacr.azurecr.us")).isTrue();
-        assertThat(Registries.isAzureContainerRegistry("evil.azurecr.io.example.com")).isFalse();
+        assertThat(Registries.isAzureContainerRegistry("evil.azurecr.io.example.com"))
+                .isFalse();
         assertThat(Registries.isAzureContainerRegistry("myacr.azurecr.com")).isFalse();
-        Registries registries = new Registries(null, new RegistryEndpoints(Map.of(), List.of()), java.time.Clock.systemUTC(), () -> null,
-                AcrAudience.PUBLIC_CLOUD, ref -> client(APP));
-        assertThat(registries.forRepository(ImageReference.parse("myacr.azurecr.io/team/app:v1"), RegistryCredentials.ANONYMOUS))
+        Registries registries = new Registries(
+                null,
+                new RegistryEndpoints(Map.of(), List.of()),
+                java.time.Clock.systemUTC(),
+                () -> null,
+                AcrAudience.PUBLIC_CLOUD,
+                ref -> client(APP));
+        assertThat(registries.forRepository(
+                        ImageReference.parse("myacr.azurecr.io/team/app:v1"), RegistryCredentials.ANONYMOUS))
                 .isInstanceOf(AcrRegistryApi.class);
-        assertThat(registries.forRepository(ImageReference.parse("myacr.azurecr.io/team/app:v1"),
-                new RegistryCredentials.Basic("u", "p"))).isInstanceOf(OciRegistryClient.class);
+        assertThat(registries.forRepository(
+                        ImageReference.parse("myacr.azurecr.io/team/app:v1"), new RegistryCredentials.Basic("u", "p")))
+                .isInstanceOf(OciRegistryClient.class);
         assertThat(registries.forRepository(ImageReference.parse("ghcr.io/team/app:v1"), RegistryCredentials.ANONYMOUS))
                 .isInstanceOf(OciRegistryClient.class);
     }

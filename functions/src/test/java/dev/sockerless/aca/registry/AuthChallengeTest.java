@@ -1,19 +1,20 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.testing.MutableClock;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sockerless.aca.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class AuthChallengeTest {
 
     @Test
     void parsesBearerChallengeWithQuotedCommasAndErrors() {
-        AuthChallenge c = AuthChallenge.parse("Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
-                + "scope=\"repository:library/alpine:pull,push\",error=\"insufficient_scope\"").orElseThrow();
+        AuthChallenge c = AuthChallenge.parse(
+                        "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
+                                + "scope=\"repository:library/alpine:pull,push\",error=\"insufficient_scope\"")
+                .orElseThrow();
         assertThat(c.isBearer()).isTrue();
         assertThat(c.realm()).isEqualTo("https://auth.docker.io/token");
         assertThat(c.service()).isEqualTo("registry.docker.io");
@@ -26,7 +27,8 @@ class AuthChallengeTest {
         AuthChallenge c = AuthChallenge.parse("basic Realm=test-realm").orElseThrow();
         assertThat(c.isBasic()).isTrue();
         assertThat(c.realm()).isEqualTo("test-realm");
-        assertThat(AuthChallenge.parse("Bearer realm=\"a\\\"b\"").orElseThrow().realm()).isEqualTo("a\"b");
+        assertThat(AuthChallenge.parse("Bearer realm=\"a\\\"b\"").orElseThrow().realm())
+                .isEqualTo("a\"b");
         assertThat(AuthChallenge.parse(null)).isEmpty();
         assertThat(AuthChallenge.parse("")).isEmpty();
     }

@@ -1,12 +1,11 @@
 package dev.sockerless.aca.registry;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Caches filled by remote parties are bounded by bytes, least recently used first; challenges by length. */
 class BoundedCachesTest {
@@ -34,30 +33,40 @@ class BoundedCachesTest {
 
     @Test
     void boundedCacheHoldsAtMostItsBudget() {
-        BoundedCache<String, String> cache = new BoundedCache<>(10_000, (k, v) -> BoundedCache.weight(k)
-                + BoundedCache.weight(v));
+        BoundedCache<String, String> cache =
+                new BoundedCache<>(10_000, (k, v) -> BoundedCache.weight(k) + BoundedCache.weight(v));
         for (int i = 0; i < 1000; i++) {
             cache.put("k" + i, "v".repeat(100));
             assertThat(cache.bytes()).isLessThanOrEqualTo(10_000);
         }
         cache.put("huge", "v".repeat(10_000));
-        assertThat(cache.get("huge")).as("heavier than the whole budget: not kept").isNull();
+        assertThat(cache.get("huge"))
+                .as("heavier than the whole budget: not kept")
+                .isNull();
         assertThat(cache.get("k999")).isNotNull();
     }
 
     @Test
     void challengesWithOversizedRealmsOrServicesAreNotUsable() {
         String realm = "https://auth.example/" + "r".repeat(AuthChallenge.MAX_REALM_LENGTH);
-        assertThat(AuthChallenge.parse("Bearer realm=\"" + realm + "\",service=\"s\"")).isEmpty();
-        assertThat(AuthChallenge.parse("Bearer realm=\"https://a/t\",service=\"" + "s".repeat(256) + "\"")).isEmpty();
-        assertThat(AuthChallenge.parse("Bearer realm=\"https://a/t\"," + "x=1,".repeat(3000))).as("8 KiB").isEmpty();
+        assertThat(AuthChallenge.parse("Bearer realm=\"" + realm + "\",service=\"s\""))
+                .isEmpty();
+        assertThat(AuthChallenge.parse("Bearer realm=\"https://a/t\",service=\"" + "s".repeat(256) + "\""))
+                .isEmpty();
+        assertThat(AuthChallenge.parse("Bearer realm=\"https://a/t\"," + "x=1,".repeat(3000)))
+                .as("8 KiB")
+                .isEmpty();
         StringBuilder many = new StringBuilder("Bearer realm=\"https://a/t\"");
         for (int i = 0; i < AuthChallenge.MAX_PARAMETERS; i++) {
             many.append(",p").append(i).append("=1");
         }
-        assertThat(AuthChallenge.parse(many.toString())).as("more parameters than kept").isEmpty();
+        assertThat(AuthChallenge.parse(many.toString()))
+                .as("more parameters than kept")
+                .isEmpty();
         assertThat(AuthChallenge.parse("Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\""))
-                .get().extracting(AuthChallenge::service).isEqualTo("registry.docker.io");
+                .get()
+                .extracting(AuthChallenge::service)
+                .isEqualTo("registry.docker.io");
         BoundedCache<URI, AuthChallenge> challenges = OciRegistryClient.challengeCache();
         AuthChallenge c = new AuthChallenge("bearer", Map.of("realm", "https://a/" + "r".repeat(2000)));
         for (int i = 0; i < 10_000; i++) {

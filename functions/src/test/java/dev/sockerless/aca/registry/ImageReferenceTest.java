@@ -1,13 +1,13 @@
 package dev.sockerless.aca.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.sockerless.aca.errors.DockerApiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ImageReferenceTest {
 
@@ -48,8 +48,10 @@ class ImageReferenceTest {
 
     @Test
     void defaultTagIsLatestOnlyWhenNeitherTagNorDigestIsGiven() {
-        assertThat(ImageReference.parseWithDefaultTag("alpine").toString()).isEqualTo("docker.io/library/alpine:latest");
-        assertThat(ImageReference.parseWithDefaultTag("alpine@sha256:" + HEX).tag()).isNull();
+        assertThat(ImageReference.parseWithDefaultTag("alpine").toString())
+                .isEqualTo("docker.io/library/alpine:latest");
+        assertThat(ImageReference.parseWithDefaultTag("alpine@sha256:" + HEX).tag())
+                .isNull();
     }
 
     @Test
@@ -58,13 +60,24 @@ class ImageReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "library/UPPER", "alpine:", "alpine::tag", "a//b", "-leading", "alpine@sha256:short",
-            "alpine:tag with space", "http://host/x",
-            "name:ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"})
+    @ValueSource(
+            strings = {
+                "",
+                "library/UPPER",
+                "alpine:",
+                "alpine::tag",
+                "a//b",
+                "-leading",
+                "alpine@sha256:short",
+                "alpine:tag with space",
+                "http://host/x",
+                "name:ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"
+            })
     void rejectsInvalidReferencesWithDockersText(String input) {
         assertThatThrownBy(() -> ImageReference.parse(input))
                 .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER))
+                .satisfies(e -> assertThat(((DockerApiException) e).kind())
+                        .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER))
                 .hasMessageContaining("invalid");
     }
 

@@ -1,11 +1,10 @@
 package dev.sockerless.aca.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.sockerless.aca.errors.DockerApiException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -15,31 +14,80 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The outbound guard and the transport's retries, against real HTTP servers on loopback. */
 class OutboundGuardTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-            "0.0.0.0", "::1", "fe80::1", "fc00::1", "fd12:3456::1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "224.0.0.1",
-            // IPv4-compatible, NAT64 (well-known and local-use), 6to4 carrying internal IPv4 addresses
-            "::10.0.0.1", "::127.0.0.1", "::8.8.8.8", "64:ff9b::a9fe:a9fe", "64:ff9b::10.1.2.3", "64:ff9b:1::808:808",
-            "2002:a9fe:a9fe::1", "2002:7f00:1::", "2002:c0a8:101::1",
-            // Azure's wire server and the other IANA special-purpose blocks that are not globally reachable
-            "168.63.129.16", "192.0.0.1", "192.0.0.170", "192.0.2.1", "198.51.100.7", "203.0.113.9", "192.88.99.1",
-            "198.18.0.1", "240.0.0.1", "255.255.255.255", "100::1", "2001::1", "2001:1ff::1", "2001:db8::1",
-            "3fff::1", "5f00::1", "fec0::1", "ff02::1"})
+    @ValueSource(
+            strings = {
+                "127.0.0.1",
+                "10.1.2.3",
+                "172.16.0.1",
+                "192.168.1.1",
+                "169.254.169.254",
+                "100.64.0.1",
+                "0.0.0.0",
+                "::1",
+                "fe80::1",
+                "fc00::1",
+                "fd12:3456::1",
+                "::ffff:10.0.0.1",
+                "::ffff:169.254.169.254",
+                "224.0.0.1",
+                // IPv4-compatible, NAT64 (well-known and local-use), 6to4 carrying internal IPv4 addresses
+                "::10.0.0.1",
+                "::127.0.0.1",
+                "::8.8.8.8",
+                "64:ff9b::a9fe:a9fe",
+                "64:ff9b::10.1.2.3",
+                "64:ff9b:1::808:808",
+                "2002:a9fe:a9fe::1",
+                "2002:7f00:1::",
+                "2002:c0a8:101::1",
+                // Azure's wire server and the other IANA special-purpose blocks that are not globally reachable
+                "168.63.129.16",
+                "192.0.0.1",
+                "192.0.0.170",
+                "192.0.2.1",
+                "198.51.100.7",
+                "203.0.113.9",
+                "192.88.99.1",
+                "198.18.0.1",
+                "240.0.0.1",
+                "255.255.255.255",
+                "100::1",
+                "2001::1",
+                "2001:1ff::1",
+                "2001:db8::1",
+                "3fff::1",
+                "5f00::1",
+                "fec0::1",
+                "ff02::1"
+            })
     void internalAddressesAreRecognised(String address) throws UnknownHostException {
         assertThat(OutboundGuard.isInternal(InetAddress.getByName(address))).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"8.8.8.8", "93.184.216.34", "2001:4860:4860::8888", "100.128.0.1", "172.32.0.1",
-            "64:ff9b::808:808", "2002:808:808::1", "168.63.129.17", "192.0.1.1", "2001:200::1", "3fff:1000::1",
-            "2a01:111:f100::1"})
+    @ValueSource(
+            strings = {
+                "8.8.8.8",
+                "93.184.216.34",
+                "2001:4860:4860::8888",
+                "100.128.0.1",
+                "172.32.0.1",
+                "64:ff9b::808:808",
+                "2002:808:808::1",
+                "168.63.129.17",
+                "192.0.1.1",
+                "2001:200::1",
+                "3fff:1000::1",
+                "2a01:111:f100::1"
+            })
     void publicAddressesAreNot(String address) throws UnknownHostException {
         assertThat(OutboundGuard.isInternal(InetAddress.getByName(address))).isFalse();
     }
@@ -47,10 +95,12 @@ class OutboundGuardTest {
     @Test
     void aNameResolvingToTheMetadataServiceIsRefusedUnlessTrusted() throws UnknownHostException {
         InetAddress metadata = InetAddress.getByName("169.254.169.254");
-        OutboundGuard guard = OutboundGuard.trusting(List.of("mirror.internal:5000"), host -> new InetAddress[]{metadata});
+        OutboundGuard guard =
+                OutboundGuard.trusting(List.of("mirror.internal:5000"), host -> new InetAddress[] {metadata});
         assertThatThrownBy(() -> guard.check(URI.create("https://evil.example/v2/"), false))
                 .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER))
+                .satisfies(e -> assertThat(((DockerApiException) e).kind())
+                        .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER))
                 .hasMessage("refusing to connect to evil.example: it resolves to 169.254.169.254, an internal address "
                         + "(list the registry in SOCKERLESS_INSECURE_REGISTRIES to allow it)");
         guard.check(URI.create("http://mirror.internal:5000/v2/"), false);
@@ -85,7 +135,8 @@ class OutboundGuardTest {
         try {
             String authority = "127.0.0.1:" + server.getAddress().getPort();
             RegistryTransport transport = transport(List.of(authority), new ArrayList<>());
-            // The registry itself is listed, but the request does not serve a trusted registry: its redirect is checked.
+            // The registry itself is listed, but the request does not serve a trusted registry: its redirect is
+            // checked.
             assertThatThrownBy(() -> transport.send(get(server, "/v2/x/blobs/sha256:1"), 1024, "fetch blob", false))
                     .hasMessageContaining("127.0.0.2:9: it resolves to 127.0.0.2");
         } finally {
@@ -112,7 +163,8 @@ class OutboundGuardTest {
         });
         try {
             List<Duration> slept = new ArrayList<>();
-            RegistryTransport transport = transport(List.of("127.0.0.1:" + server.getAddress().getPort()), slept);
+            RegistryTransport transport =
+                    transport(List.of("127.0.0.1:" + server.getAddress().getPort()), slept);
             RegistryTransport.Response r = transport.send(get(server, "/v2/"), 1024, "ping");
             assertThat(r.status()).isEqualTo(200);
             assertThat(hits.get()).isEqualTo(3);
@@ -121,9 +173,14 @@ class OutboundGuardTest {
             assertThat(slept.get(1)).isLessThanOrEqualTo(Duration.ofSeconds(1));
 
             hits.set(1); // next answer: 503, then 200 — but a POST is not retried
-            RegistryTransport.Response post = transport.send(new RegistryTransport.Request("POST",
-                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v2/x/blobs/uploads/"), Map.of(),
-                    new byte[0]), 1024, "upload");
+            RegistryTransport.Response post = transport.send(
+                    new RegistryTransport.Request(
+                            "POST",
+                            URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v2/x/blobs/uploads/"),
+                            Map.of(),
+                            new byte[0]),
+                    1024,
+                    "upload");
             assertThat(post.status()).isEqualTo(503);
         } finally {
             server.stop(0);
@@ -147,12 +204,15 @@ class OutboundGuardTest {
         try {
             InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
             AtomicInteger lookups = new AtomicInteger();
-            OutboundGuard guard = OutboundGuard.trusting(List.of(),
-                    host -> new InetAddress[]{answers[Math.min(lookups.getAndIncrement(), 1)]});
+            OutboundGuard guard = OutboundGuard.trusting(List.of(), host ->
+                    new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 1)]});
             List<Duration> slept = new ArrayList<>();
-            RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
-                    Duration.ofSeconds(5), guard, new RegistryTransport.Retries(Duration.ofMillis(200),
-                    Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
+            RegistryTransport transport = new RegistryTransport(
+                    RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
+                    Duration.ofSeconds(5),
+                    guard,
+                    new RegistryTransport.Retries(
+                            Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
             assertThatThrownBy(() -> transport.send(get(server, "/v2/"), 1024, "ping"))
                     .hasMessageContaining("it resolves to 169.254.169.254, an internal address");
             assertThat(hits.get()).isEqualTo(1);
@@ -171,15 +231,21 @@ class OutboundGuardTest {
     void anUntrustedHttpsConnectionGoesWhereTheTunnelCheckedNotWhereTheNameNowPoints() throws Exception {
         InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
         AtomicInteger lookups = new AtomicInteger();
-        OutboundGuard guard = OutboundGuard.trusting(List.of(),
-                host -> new InetAddress[]{answers[Math.min(lookups.getAndIncrement(), 1)]});
-        RegistryTransport transport = new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
-                Duration.ofSeconds(5), guard, new RegistryTransport.Retries(Duration.ofMillis(1), Duration.ofMillis(1),
-                Duration.ZERO, d -> { }));
-        assertThatThrownBy(() -> transport.send(new RegistryTransport.Request("GET",
-                URI.create("https://rebind.invalid/v2/"), Map.of(), null), 1024, "ping"))
+        OutboundGuard guard = OutboundGuard.trusting(List.of(), host ->
+                new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 1)]});
+        RegistryTransport transport = new RegistryTransport(
+                RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
+                Duration.ofSeconds(5),
+                guard,
+                new RegistryTransport.Retries(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, d -> {}));
+        assertThatThrownBy(() -> transport.send(
+                        new RegistryTransport.Request("GET", URI.create("https://rebind.invalid/v2/"), Map.of(), null),
+                        1024,
+                        "ping"))
                 .hasMessageContaining("refusing to connect to rebind.invalid:443: it resolves to 169.254.169.254");
-        assertThat(lookups.get()).as("the check before the attempt, then the tunnel's own").isEqualTo(2);
+        assertThat(lookups.get())
+                .as("the check before the attempt, then the tunnel's own")
+                .isEqualTo(2);
     }
 
     /** The tunnel passes bytes both ways to the address it checked (a trusted name here, to reach loopback). */
@@ -196,26 +262,34 @@ class OutboundGuardTest {
             t.setDaemon(true);
             t.start();
             String authority = "registry.test:" + echo.getLocalPort();
-            OutboundGuard guard = OutboundGuard.trusting(List.of(authority),
-                    host -> new InetAddress[]{InetAddress.getLoopbackAddress()});
+            OutboundGuard guard = OutboundGuard.trusting(
+                    List.of(authority), host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
             try (GuardedTunnel tunnel = new GuardedTunnel(guard, Duration.ofSeconds(5));
-                 java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
+                    java.net.Socket s = new java.net.Socket(
+                            InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
                 s.setSoTimeout(5000);
-                s.getOutputStream().write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority
-                        + "\r\n\r\nhello").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                s.getOutputStream()
+                        .write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\nhello")
+                                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
                 s.shutdownOutput();
-                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                String answer =
+                        new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
                 assertThat(answer).isEqualTo("HTTP/1.1 200 Connection established\r\nContent-Length: 0\r\n\r\nhello");
             }
-            try (GuardedTunnel tunnel = new GuardedTunnel(OutboundGuard.trusting(List.of(),
-                    host -> new InetAddress[]{InetAddress.getLoopbackAddress()}), Duration.ofSeconds(5));
-                 java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
+            try (GuardedTunnel tunnel = new GuardedTunnel(
+                            OutboundGuard.trusting(
+                                    List.of(), host -> new InetAddress[] {InetAddress.getLoopbackAddress()}),
+                            Duration.ofSeconds(5));
+                    java.net.Socket s = new java.net.Socket(
+                            InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
                 s.setSoTimeout(5000);
-                s.getOutputStream().write(("CONNECT " + authority + " HTTP/1.1\r\n\r\n")
-                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
-                assertThat(answer).startsWith("HTTP/1.1 403 refusing to connect to " + authority
-                        + ": it resolves to 127.0.0.1");
+                s.getOutputStream()
+                        .write(("CONNECT " + authority + " HTTP/1.1\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer =
+                        new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(answer)
+                        .startsWith("HTTP/1.1 403 refusing to connect to " + authority + ": it resolves to 127.0.0.1");
             }
         }
     }
@@ -231,8 +305,10 @@ class OutboundGuardTest {
         });
         try {
             List<Duration> slept = new ArrayList<>();
-            RegistryTransport transport = transport(List.of("127.0.0.1:" + server.getAddress().getPort()), slept);
-            assertThat(transport.send(get(server, "/v2/"), 1024, "ping").status()).isEqualTo(503);
+            RegistryTransport transport =
+                    transport(List.of("127.0.0.1:" + server.getAddress().getPort()), slept);
+            assertThat(transport.send(get(server, "/v2/"), 1024, "ping").status())
+                    .isEqualTo(503);
             assertThat(slept.stream().mapToLong(Duration::toSeconds).sum()).isLessThanOrEqualTo(30);
             assertThat(hits.get()).isEqualTo(2); // 20 s waited once; a second wait would pass the 30 s budget
         } finally {
@@ -241,14 +317,17 @@ class OutboundGuardTest {
     }
 
     static RegistryTransport transport(List<String> trusted, List<Duration> slept) {
-        return new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)), Duration.ofSeconds(5),
-                OutboundGuard.trusting(trusted), new RegistryTransport.Retries(Duration.ofMillis(200),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
+        return new RegistryTransport(
+                RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
+                Duration.ofSeconds(5),
+                OutboundGuard.trusting(trusted),
+                new RegistryTransport.Retries(
+                        Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
     }
 
     static RegistryTransport.Request get(HttpServer server, String path) {
-        return new RegistryTransport.Request("GET", URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
-                Map.of(), null);
+        return new RegistryTransport.Request(
+                "GET", URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path), Map.of(), null);
     }
 
     static HttpServer server(com.sun.net.httpserver.HttpHandler handler) throws Exception {

@@ -1,17 +1,16 @@
 package dev.sockerless.aca.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.sockerless.aca.errors.DockerApiException;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** Credentials never travel in plain http to a token realm on another host than the registry's. */
 class PlainHttpRealmTest {
@@ -31,8 +30,10 @@ class PlainHttpRealmTest {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (auth == null) {
                 // "localhost" is another host name than the registry's 127.0.0.1 (both loopback: no network)
-                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://localhost:" + realmPort
-                        + "/token\",service=\"reg\"");
+                ex.getResponseHeaders()
+                        .add(
+                                "WWW-Authenticate",
+                                "Bearer realm=\"http://localhost:" + realmPort + "/token\",service=\"reg\"");
                 ex.sendResponseHeaders(401, -1);
             } else {
                 ex.sendResponseHeaders(404, -1);
@@ -41,8 +42,8 @@ class PlainHttpRealmTest {
         });
         try {
             String authority = "127.0.0.1:" + registry.getAddress().getPort();
-            RegistryTransport transport = OutboundGuardTest.transport(List.of(authority, "localhost:" + realmPort),
-                    new ArrayList<>());
+            RegistryTransport transport =
+                    OutboundGuardTest.transport(List.of(authority, "localhost:" + realmPort), new ArrayList<>());
             OciRegistryClient withPassword = client(transport, authority, new RegistryCredentials.Basic("u", "secret"));
             assertThatThrownBy(() -> withPassword.head("v1"))
                     .isInstanceOf(DockerApiException.class)
@@ -59,10 +60,15 @@ class PlainHttpRealmTest {
         }
     }
 
-    private static OciRegistryClient client(RegistryTransport transport, String authority,
-                                            RegistryCredentials credentials) {
-        return new OciRegistryClient(transport, URI.create("http://" + authority), true,
-                ImageReference.parse(authority + "/team/app:v1"), credentials, new TokenCache(Clock.systemUTC()),
+    private static OciRegistryClient client(
+            RegistryTransport transport, String authority, RegistryCredentials credentials) {
+        return new OciRegistryClient(
+                transport,
+                URI.create("http://" + authority),
+                true,
+                ImageReference.parse(authority + "/team/app:v1"),
+                credentials,
+                new TokenCache(Clock.systemUTC()),
                 OciRegistryClient.challengeCache());
     }
 }

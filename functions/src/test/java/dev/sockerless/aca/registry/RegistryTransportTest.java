@@ -1,11 +1,10 @@
 package dev.sockerless.aca.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.sockerless.aca.errors.DockerApiException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,9 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Redirects are followed by the transport, not by the JDK client, which would forward {@code Authorization} to
@@ -43,7 +42,8 @@ class RegistryTransportTest {
         registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         registry.createContext("/v2/x/blobs/", ex -> {
             registryAuthorization.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
-            ex.getResponseHeaders().add("Location", "http://127.0.0.2:" + cdn.getAddress().getPort() + "/data");
+            ex.getResponseHeaders()
+                    .add("Location", "http://127.0.0.2:" + cdn.getAddress().getPort() + "/data");
             ex.sendResponseHeaders(307, -1);
             ex.close();
         });
@@ -60,8 +60,11 @@ class RegistryTransportTest {
         });
         registry.start();
         // The registry is operator-trusted (as an insecure registry would be), so its redirects may stay on loopback.
-        transport = new RegistryTransport(RegistryTransport.newHttpClient(Duration.ofSeconds(5)), Duration.ofSeconds(5),
-                OutboundGuard.trusting(List.of("127.0.0.1:" + registry.getAddress().getPort())),
+        transport = new RegistryTransport(
+                RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
+                Duration.ofSeconds(5),
+                OutboundGuard.trusting(
+                        List.of("127.0.0.1:" + registry.getAddress().getPort())),
                 RegistryTransport.Retries.NONE);
     }
 
@@ -72,9 +75,14 @@ class RegistryTransportTest {
     }
 
     private RegistryTransport.Response get(String path) {
-        return transport.send(new RegistryTransport.Request("GET",
-                URI.create("http://127.0.0.1:" + registry.getAddress().getPort() + path),
-                Map.of("Authorization", "Bearer secret-token"), null), 1024, "fetch blob");
+        return transport.send(
+                new RegistryTransport.Request(
+                        "GET",
+                        URI.create("http://127.0.0.1:" + registry.getAddress().getPort() + path),
+                        Map.of("Authorization", "Bearer secret-token"),
+                        null),
+                1024,
+                "fetch blob");
     }
 
     @Test
@@ -102,9 +110,15 @@ class RegistryTransportTest {
 
     @Test
     void oversizeBodiesAreRefused() {
-        assertThatThrownBy(() -> transport.send(new RegistryTransport.Request("GET",
-                URI.create("http://127.0.0.1:" + registry.getAddress().getPort() + "/v2/x/blobs/a"), Map.of(), null),
-                2, "fetch blob"))
+        assertThatThrownBy(() -> transport.send(
+                        new RegistryTransport.Request(
+                                "GET",
+                                URI.create("http://127.0.0.1:"
+                                        + registry.getAddress().getPort() + "/v2/x/blobs/a"),
+                                Map.of(),
+                                null),
+                        2,
+                        "fetch blob"))
                 .isInstanceOf(DockerApiException.class)
                 .hasMessage("fetch blob: response exceeds the limit of 2 bytes");
     }

@@ -1,5 +1,8 @@
 package dev.sockerless.aca.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -8,13 +11,9 @@ import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.ContainerStoreContract;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.testing.SharedServices;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class TableStorageContainerStoreTest extends ContainerStoreContract {
 
@@ -35,7 +34,8 @@ class TableStorageContainerStoreTest extends ContainerStoreContract {
         ContainerRecord c = container("b" + "1".repeat(63), "persisted");
         store.create(c);
 
-        ContainerStore restarted = new TableStorageContainerStore(Tables.serviceClient(SharedServices.azurite().connectionString()));
+        ContainerStore restarted = new TableStorageContainerStore(
+                Tables.serviceClient(SharedServices.azurite().connectionString()));
 
         assertThat(restarted.find(c.id())).contains(c);
         assertThat(restarted.findByName("persisted")).contains(c);
@@ -56,7 +56,8 @@ class TableStorageContainerStoreTest extends ContainerStoreContract {
                 store.saveExecution(c.id(), succeeded);
             }
         };
-        assertThatThrownBy(() -> racing.saveExecution(c.id(), new Execution("sl-raced-exec-1", "Running", null, t, null)))
+        assertThatThrownBy(
+                        () -> racing.saveExecution(c.id(), new Execution("sl-raced-exec-1", "Running", null, t, null)))
                 .hasMessageContaining("already ended Succeeded");
         assertThat(races[0]).isEqualTo(1);
         assertThat(store.find(c.id()).orElseThrow().execution()).isEqualTo(succeeded);

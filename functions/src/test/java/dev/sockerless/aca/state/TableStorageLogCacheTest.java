@@ -13,7 +13,8 @@ class TableStorageLogCacheTest extends LogCacheContract {
 
     @BeforeEach
     void fresh() {
-        TableServiceClient service = Tables.serviceClient(SharedServices.azurite().connectionString());
+        TableServiceClient service =
+                Tables.serviceClient(SharedServices.azurite().connectionString());
         service.deleteTable(TableStorageLogCache.TABLE);
         cache = new TableStorageLogCache(service);
     }

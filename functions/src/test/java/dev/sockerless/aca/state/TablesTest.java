@@ -1,5 +1,8 @@
 package dev.sockerless.aca.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.models.TableEntity;
@@ -7,13 +10,8 @@ import dev.sockerless.aca.blobs.StorageConnection;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.testing.SharedServices;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.junit.jupiter.api.Test;
 
 /**
  * Identity-based state storage (a connection string without a secret is read with the app's identity), and how
@@ -23,7 +21,8 @@ class TablesTest {
 
     @Test
     void aKeylessConnectionStringNamesTheTableEndpoint() {
-        assertThat(Tables.identityEndpoint("DefaultEndpointsProtocol=https;AccountName=acct;EndpointSuffix=core.windows.net"))
+        assertThat(Tables.identityEndpoint(
+                        "DefaultEndpointsProtocol=https;AccountName=acct;EndpointSuffix=core.windows.net"))
                 .contains("https://acct.table.core.windows.net");
         assertThat(Tables.identityEndpoint("AccountName=acct")).contains("https://acct.table.core.windows.net");
         assertThat(Tables.identityEndpoint("TableEndpoint=https://t.example.com;AccountName=acct"))
@@ -33,14 +32,16 @@ class TablesTest {
     @Test
     void secretsAndDevelopmentStorageKeepTheConnectionString() {
         assertThat(Tables.identityEndpoint("AccountName=acct;AccountKey=a2V5")).isEmpty();
-        assertThat(Tables.identityEndpoint("AccountName=acct;SharedAccessSignature=sv=x")).isEmpty();
+        assertThat(Tables.identityEndpoint("AccountName=acct;SharedAccessSignature=sv=x"))
+                .isEmpty();
         assertThat(Tables.identityEndpoint("UseDevelopmentStorage=true")).isEmpty();
         assertThat(Tables.identityEndpoint("garbage")).isEmpty();
     }
 
     @Test
     void anEntityOverTheServiceLimitsIsTooLargeNotStorageUnavailable() {
-        TableClient table = Tables.ensure(Tables.serviceClient(SharedServices.azurite().connectionString()), "toolarge");
+        TableClient table =
+                Tables.ensure(Tables.serviceClient(SharedServices.azurite().connectionString()), "toolarge");
         TableEntity entity = new TableEntity("p", "entity");
         for (int i = 0; i < 17; i++) {
             entity.addProperty("Part" + i, new byte[64 * 1024]); // 1.06 MiB: over the 1 MiB entity limit
@@ -53,7 +54,9 @@ class TablesTest {
         writes.put("create property", () -> table.createEntity(property));
         for (Map.Entry<String, Runnable> write : writes.entrySet()) {
             Throwable thrown = catchThrowable(() -> Tables.call(write.getValue()));
-            assertThat(thrown).as(write.getKey()).isInstanceOf(DockerApiException.class)
+            assertThat(thrown)
+                    .as(write.getKey())
+                    .isInstanceOf(DockerApiException.class)
                     .hasMessageStartingWith("the record is too large for the state storage (Azure Table Storage)")
                     .hasMessageMatching("(?s).*(EntityTooLarge|PropertyValueTooLarge|RequestBodyTooLarge|status 413)$");
             assertThat(((DockerApiException) thrown).kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER);
@@ -62,7 +65,8 @@ class TablesTest {
 
     @Test
     void theDeployedSettingsGiveIdentityClientsForTablesAndBlobs() {
-        String connection = Settings.of(Map.of(Settings.STORAGE_ACCOUNT_NAME, "sockerlessst1")).stateStorageConnection();
+        String connection = Settings.of(Map.of(Settings.STORAGE_ACCOUNT_NAME, "sockerlessst1"))
+                .stateStorageConnection();
         TableServiceClient tables = Tables.serviceClient(connection); // builds without any network call
         assertThat(tables.getServiceEndpoint()).isEqualTo("https://sockerlessst1.table.core.windows.net");
         StorageConnection blobs = StorageConnection.parse(connection);

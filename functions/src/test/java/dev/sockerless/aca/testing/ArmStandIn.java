@@ -7,8 +7,6 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import reactor.core.publisher.Mono;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import reactor.core.publisher.Mono;
 
 /**
  * An Azure Resource Manager stand-in (JDK HttpServer, plain HTTP) for Container Apps managed environments:
@@ -30,8 +29,7 @@ import java.util.regex.Pattern;
 public final class ArmStandIn implements AutoCloseable {
 
     /** A request as received. */
-    public record Received(String method, String path, String query, String authorization) {
-    }
+    public record Received(String method, String path, String query, String authorization) {}
 
     private static final Pattern ENVIRONMENT = Pattern.compile(
             "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.App/managedEnvironments/([^/]+)",
@@ -41,7 +39,10 @@ public final class ArmStandIn implements AutoCloseable {
      * What the stand-in demands of a jobs request's credential: a bearer token (the SDK over https, rewritten to
      * http by {@link #rewritingClient()}), or none at all (plain http on loopback: no credential may be sent).
      */
-    public enum Auth { BEARER, NONE }
+    public enum Auth {
+        BEARER,
+        NONE
+    }
 
     private final HttpServer server;
     private final Map<String, String> environments = new ConcurrentHashMap<>(); // lower-cased id → properties JSON
@@ -90,7 +91,9 @@ public final class ArmStandIn implements AutoCloseable {
     /** Requests whose method is {@code method} and whose path matches {@code pathRegex}. */
     public long count(String method, String pathRegex) {
         Pattern p = Pattern.compile(pathRegex);
-        return received.stream().filter(r -> r.method().equals(method) && p.matcher(r.path()).matches()).count();
+        return received.stream()
+                .filter(r -> r.method().equals(method) && p.matcher(r.path()).matches())
+                .count();
     }
 
     /** An HTTP client that sends {@code https://} requests as {@code http://}. */
@@ -141,9 +144,13 @@ public final class ArmStandIn implements AutoCloseable {
     public void putConsumptionOnlyEnvironment(String subscription, String resourceGroup, String name) {
         putEnvironment(subscription, resourceGroup, name, null);
         String id = ("/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup
-                + "/providers/Microsoft.App/managedEnvironments/" + name).toLowerCase();
-        environments.computeIfPresent(id, (k, json) -> json.replace(
-                "\"workloadProfiles\":[{\"workloadProfileType\":\"Consumption\",\"name\":\"Consumption\"}],", ""));
+                        + "/providers/Microsoft.App/managedEnvironments/" + name)
+                .toLowerCase();
+        environments.computeIfPresent(
+                id,
+                (k, json) -> json.replace(
+                        "\"workloadProfiles\":[{\"workloadProfileType\":\"Consumption\",\"name\":\"Consumption\"}],",
+                        ""));
     }
 
     /** The environment's {@code appLogsConfiguration} for a {@code log-analytics} destination. */
@@ -159,16 +166,22 @@ public final class ArmStandIn implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
-            received.add(new Received(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
+            received.add(new Received(
+                    ex.getRequestMethod(),
+                    path,
+                    ex.getRequestURI().getRawQuery(),
                     ex.getRequestHeaders().getFirst("Authorization")));
             if (JobsStandIn.handles(path)) {
                 String authorization = ex.getRequestHeaders().getFirst("Authorization");
                 if (auth == Auth.BEARER && (authorization == null || !authorization.startsWith("Bearer "))) {
-                    JobsStandIn.error(ex, 401, "AuthenticationFailed",
+                    JobsStandIn.error(
+                            ex,
+                            401,
+                            "AuthenticationFailed",
                             "Authentication failed. The 'Authorization' header is missing.");
                 } else if (auth == Auth.NONE && authorization != null) {
-                    JobsStandIn.error(ex, 400, "UnexpectedCredential",
-                            "A credential was sent to a plain http stand-in.");
+                    JobsStandIn.error(
+                            ex, 400, "UnexpectedCredential", "A credential was sent to a plain http stand-in.");
                 } else {
                     jobs.handle(ex, path, JobsStandIn.query(ex.getRequestURI().getRawQuery()));
                 }
@@ -176,15 +189,22 @@ public final class ArmStandIn implements AutoCloseable {
             }
             Matcher m = ENVIRONMENT.matcher(path);
             if (!"GET".equals(ex.getRequestMethod()) || !m.matches()) {
-                reply(ex, 404, "{\"error\":{\"code\":\"InvalidResourceType\",\"message\":\"The resource type could not"
-                        + " be found in the namespace for api version.\"}}");
+                reply(
+                        ex,
+                        404,
+                        "{\"error\":{\"code\":\"InvalidResourceType\",\"message\":\"The resource type could not"
+                                + " be found in the namespace for api version.\"}}");
                 return;
             }
             String json = environments.get(path.toLowerCase());
             if (json == null) {
-                reply(ex, 404, "{\"error\":{\"code\":\"ResourceNotFound\",\"message\":\"The Resource"
-                        + " 'Microsoft.App/managedEnvironments/" + m.group(3) + "' under resource group '" + m.group(2)
-                        + "' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix\"}}");
+                reply(
+                        ex,
+                        404,
+                        "{\"error\":{\"code\":\"ResourceNotFound\",\"message\":\"The Resource"
+                                + " 'Microsoft.App/managedEnvironments/" + m.group(3) + "' under resource group '"
+                                + m.group(2)
+                                + "' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix\"}}");
                 return;
             }
             reply(ex, 200, json);

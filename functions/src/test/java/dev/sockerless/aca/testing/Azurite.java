@@ -45,11 +45,27 @@ public final class Azurite implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        process = new ManagedProcess("azurite", List.of(binary.toString(),
-                "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(blobPort),
-                "--queueHost", "127.0.0.1", "--queuePort", String.valueOf(queuePort),
-                "--tableHost", "127.0.0.1", "--tablePort", String.valueOf(tablePort),
-                "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"), dir);
+        process = new ManagedProcess(
+                "azurite",
+                List.of(
+                        binary.toString(),
+                        "--blobHost",
+                        "127.0.0.1",
+                        "--blobPort",
+                        String.valueOf(blobPort),
+                        "--queueHost",
+                        "127.0.0.1",
+                        "--queuePort",
+                        String.valueOf(queuePort),
+                        "--tableHost",
+                        "127.0.0.1",
+                        "--tablePort",
+                        String.valueOf(tablePort),
+                        "--inMemoryPersistence",
+                        "--silent",
+                        "--disableTelemetry",
+                        "--skipApiVersionCheck"),
+                dir);
         try {
             // GET / answers 400 on 3.35.0; an unauthenticated table query answers 403 AuthorizationFailure once up
             process.awaitHttp(tableEndpoint() + "/Tables", s -> s == 403, START_TIMEOUT);
@@ -99,20 +115,32 @@ public final class Azurite implements AutoCloseable {
         return ports;
     }
 
-    public int blobPort() { return blobPort; }
+    public int blobPort() {
+        return blobPort;
+    }
 
-    public int queuePort() { return queuePort; }
+    public int queuePort() {
+        return queuePort;
+    }
 
-    public int tablePort() { return tablePort; }
+    public int tablePort() {
+        return tablePort;
+    }
 
     /** {@code http://127.0.0.1:<blobPort>/devstoreaccount1}. */
-    public String blobEndpoint() { return "http://127.0.0.1:" + blobPort + "/" + ACCOUNT_NAME; }
+    public String blobEndpoint() {
+        return "http://127.0.0.1:" + blobPort + "/" + ACCOUNT_NAME;
+    }
 
     /** {@code http://127.0.0.1:<queuePort>/devstoreaccount1}. */
-    public String queueEndpoint() { return "http://127.0.0.1:" + queuePort + "/" + ACCOUNT_NAME; }
+    public String queueEndpoint() {
+        return "http://127.0.0.1:" + queuePort + "/" + ACCOUNT_NAME;
+    }
 
     /** {@code http://127.0.0.1:<tablePort>/devstoreaccount1}. */
-    public String tableEndpoint() { return "http://127.0.0.1:" + tablePort + "/" + ACCOUNT_NAME; }
+    public String tableEndpoint() {
+        return "http://127.0.0.1:" + tablePort + "/" + ACCOUNT_NAME;
+    }
 
     /** Connection string with explicit blob, queue and table endpoints and the well-known dev key. */
     public String connectionString() {

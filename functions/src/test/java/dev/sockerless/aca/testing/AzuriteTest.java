@@ -22,12 +22,16 @@ class AzuriteTest {
                 .contains("AccountName=devstoreaccount1")
                 .contains("TableEndpoint=http://127.0.0.1:" + azurite.tablePort() + "/devstoreaccount1;");
 
-        HttpResponse<Void> root = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(azurite.tableEndpoint() + "/Tables")).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> root = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(azurite.tableEndpoint() + "/Tables"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
         assertThat(root.statusCode()).isEqualTo(403);
 
         TableServiceClient service = new TableServiceClientBuilder()
-                .connectionString(azurite.connectionString()).buildClient();
+                .connectionString(azurite.connectionString())
+                .buildClient();
         TableClient table = service.createTableIfNotExists("testinfra");
         table = table == null ? service.getTableClient("testinfra") : table;
         table.upsertEntity(new TableEntity("p", "r").addProperty("answer", 42));

@@ -40,10 +40,18 @@ public final class CountingProxy implements AutoCloseable {
     public record Exchange(String method, String path, int status) {}
 
     private static final Set<String> SKIPPED_REQUEST = caseInsensitive(
-            "Host", "Content-Length", "Connection", "Keep-Alive", "Transfer-Encoding", "Expect", "Upgrade",
-            "Proxy-Connection", "TE", "Trailer");
-    private static final Set<String> SKIPPED_RESPONSE = caseInsensitive(
-            "Content-Length", "Connection", "Keep-Alive", "Transfer-Encoding", "Date", ":status");
+            "Host",
+            "Content-Length",
+            "Connection",
+            "Keep-Alive",
+            "Transfer-Encoding",
+            "Expect",
+            "Upgrade",
+            "Proxy-Connection",
+            "TE",
+            "Trailer");
+    private static final Set<String> SKIPPED_RESPONSE =
+            caseInsensitive("Content-Length", "Connection", "Keep-Alive", "Transfer-Encoding", "Date", ":status");
 
     private final String target;
     private final HttpServer server;
@@ -63,8 +71,8 @@ public final class CountingProxy implements AutoCloseable {
 
     /** Starts a proxy forwarding to {@code targetBaseUrl} (e.g. {@link RegistryServer#baseUrl()}). */
     public CountingProxy(String targetBaseUrl) {
-        this.target = targetBaseUrl.endsWith("/") ? targetBaseUrl.substring(0, targetBaseUrl.length() - 1)
-                : targetBaseUrl;
+        this.target =
+                targetBaseUrl.endsWith("/") ? targetBaseUrl.substring(0, targetBaseUrl.length() - 1) : targetBaseUrl;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -113,7 +121,9 @@ public final class CountingProxy implements AutoCloseable {
         count.incrementAndGet();
         String method = ex.getRequestMethod();
         String pathAndQuery = ex.getRequestURI().getRawPath()
-                + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
+                + (ex.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + ex.getRequestURI().getRawQuery());
         int status = 502;
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
@@ -129,8 +139,11 @@ public final class CountingProxy implements AutoCloseable {
             }
             HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + pathAndQuery))
                     .timeout(Duration.ofSeconds(60))
-                    .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+                    .method(
+                            method,
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
                 if (!SKIPPED_REQUEST.contains(h.getKey())) {
                     h.getValue().forEach(v -> req.header(h.getKey(), v));
@@ -153,8 +166,11 @@ public final class CountingProxy implements AutoCloseable {
                 if (name.equalsIgnoreCase("Content-Length") && ("HEAD".equals(method) || status == 304)) {
                     ex.getResponseHeaders().put("Content-Length", h.getValue());
                 } else if (name.equalsIgnoreCase("Location")) {
-                    h.getValue().forEach(v -> ex.getResponseHeaders().add("Location",
-                            v.startsWith(target) ? baseUrl() + v.substring(target.length()) : v));
+                    h.getValue()
+                            .forEach(v -> ex.getResponseHeaders()
+                                    .add(
+                                            "Location",
+                                            v.startsWith(target) ? baseUrl() + v.substring(target.length()) : v));
                 } else if (!SKIPPED_RESPONSE.contains(name)) {
                     ex.getResponseHeaders().put(name, h.getValue());
                 }

@@ -21,26 +21,39 @@ class CountingProxyTest {
             pusher.push("proxy/app", "v1", image);
             // 2 blobs × (HEAD, POST, PUT) + manifest PUT; every upload PUT went through the proxy
             assertThat(proxy.requestCount()).isEqualTo(7);
-            assertThat(proxy.exchanges()).filteredOn(e -> e.method().equals("PUT") && e.path().contains("uploads"))
-                    .hasSize(2).allMatch(e -> e.status() == 201);
+            assertThat(proxy.exchanges())
+                    .filteredOn(e -> e.method().equals("PUT") && e.path().contains("uploads"))
+                    .hasSize(2)
+                    .allMatch(e -> e.status() == 201);
 
             proxy.reset();
             HttpResponse<byte[]> manifest = pusher.getManifest("proxy/app", "v1");
             assertThat(manifest.body()).isEqualTo(image.manifest().bytes());
-            assertThat(manifest.headers().firstValue("Docker-Content-Digest")).hasValue(image.manifest().digest());
-            assertThat(pusher.getBlob("proxy/app", image.imageId()).body()).isEqualTo(image.config().bytes());
+            assertThat(manifest.headers().firstValue("Docker-Content-Digest"))
+                    .hasValue(image.manifest().digest());
+            assertThat(pusher.getBlob("proxy/app", image.imageId()).body())
+                    .isEqualTo(image.config().bytes());
             assertThat(proxy.requestCount()).isEqualTo(2);
-            assertThat(proxy.exchanges()).extracting(CountingProxy.Exchange::method).containsExactly("GET", "GET");
+            assertThat(proxy.exchanges())
+                    .extracting(CountingProxy.Exchange::method)
+                    .containsExactly("GET", "GET");
 
-            HttpResponse<Void> head = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            proxy.baseUrl() + "/v2/proxy/app/blobs/" + image.layerBlobs().get(0).digest()))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> head = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/v2/proxy/app/blobs/"
+                                            + image.layerBlobs().get(0).digest()))
+                                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.headers().firstValue("Content-Length"))
                     .hasValue(String.valueOf(image.layerBlobs().get(0).size()));
 
-            HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    proxy.baseUrl() + "/v2/proxy/app/manifests/nosuch")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> missing = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/v2/proxy/app/manifests/nosuch"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(missing.statusCode()).isEqualTo(404);
             assertThat(missing.body()).contains("MANIFEST_UNKNOWN");
             assertThat(proxy.exchanges().get(proxy.exchanges().size() - 1))
@@ -52,14 +65,18 @@ class CountingProxyTest {
     void rewritesUploadLocationsToTheProxy() throws Exception {
         RegistryServer registry = SharedServices.anonymousRegistry();
         try (CountingProxy proxy = new CountingProxy(registry.baseUrl())) {
-            HttpResponse<Void> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            proxy.baseUrl() + "/v2/proxy/loc/blobs/uploads/"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> post = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/v2/proxy/loc/blobs/uploads/"))
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
             assertThat(post.statusCode()).isEqualTo(202);
             String location = post.headers().firstValue("Location").orElseThrow();
             assertThat(location).doesNotContain(registry.hostPort());
             assertThat(URI.create(proxy.baseUrl() + "/").resolve(location).toString())
-                    .startsWith(proxy.baseUrl() + "/v2/proxy/loc/blobs/uploads/").contains("_state=");
+                    .startsWith(proxy.baseUrl() + "/v2/proxy/loc/blobs/uploads/")
+                    .contains("_state=");
         }
     }
 }

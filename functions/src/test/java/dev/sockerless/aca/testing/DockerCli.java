@@ -1,5 +1,8 @@
 package dev.sockerless.aca.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The real docker CLI (client only) for end-to-end tests: {@code DOCKER_HOST=tcp://127.0.0.1:<port>}, a given
@@ -50,12 +50,16 @@ public final class DockerCli {
 
     public record Result(List<String> command, int exit, String out, String err) {
         public Result ok() {
-            assertThat(exit).as("exit code of %s%nstdout:%n%s%nstderr:%n%s", command, out, err).isZero();
+            assertThat(exit)
+                    .as("exit code of %s%nstdout:%n%s%nstderr:%n%s", command, out, err)
+                    .isZero();
             return this;
         }
 
         public Result failed() {
-            assertThat(exit).as("exit code of %s%nstdout:%n%s%nstderr:%n%s", command, out, err).isNotZero();
+            assertThat(exit)
+                    .as("exit code of %s%nstdout:%n%s%nstderr:%n%s", command, out, err)
+                    .isNotZero();
             return this;
         }
 
@@ -71,8 +75,11 @@ public final class DockerCli {
         command.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("DOCKER_") || k.equalsIgnoreCase("http_proxy")
-                || k.equalsIgnoreCase("https_proxy") || k.equalsIgnoreCase("all_proxy"));
+        env.keySet()
+                .removeIf(k -> k.startsWith("DOCKER_")
+                        || k.equalsIgnoreCase("http_proxy")
+                        || k.equalsIgnoreCase("https_proxy")
+                        || k.equalsIgnoreCase("all_proxy"));
         env.put("DOCKER_HOST", "tcp://127.0.0.1:" + port);
         env.put("DOCKER_CONFIG", config.toString());
         env.put("DOCKER_CLI_HINTS", "false");
@@ -95,7 +102,8 @@ public final class DockerCli {
         Process process = pb.start();
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            fail("%s did not finish within %d s (killed; it may be waiting for a login prompt)%nstdout:%n%s%nstderr:%n%s",
+            fail(
+                    "%s did not finish within %d s (killed; it may be waiting for a login prompt)%nstdout:%n%s%nstderr:%n%s",
                     pb.command(), TIMEOUT_SECONDS, Files.readString(out), Files.readString(err));
         }
         Result result = new Result(pb.command(), process.exitValue(), Files.readString(out), Files.readString(err));

@@ -5,14 +5,13 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import reactor.core.publisher.Mono;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import reactor.core.publisher.Mono;
 
 /**
  * A stand-in for Microsoft Entra ID behind a {@link TokenCredential}: it records the scopes each token is asked for
@@ -35,8 +34,10 @@ public final class FakeEntra implements TokenCredential {
     public Mono<AccessToken> getToken(TokenRequestContext request) {
         requests.add(List.copyOf(request.getScopes()));
         String scope = request.getScopes().isEmpty() ? "" : request.getScopes().get(0);
-        String audience = scope.endsWith("/.default") ? scope.substring(0, scope.length() - "/.default".length()) : scope;
-        return Mono.just(new AccessToken(jwt(subject, audience, 3600), OffsetDateTime.now().plusHours(1)));
+        String audience =
+                scope.endsWith("/.default") ? scope.substring(0, scope.length() - "/.default".length()) : scope;
+        return Mono.just(new AccessToken(
+                jwt(subject, audience, 3600), OffsetDateTime.now().plusHours(1)));
     }
 
     /** The scopes of every token asked for, in order. */
@@ -65,7 +66,8 @@ public final class FakeEntra implements TokenCredential {
         }
         try {
             JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            return subject.equals(claims.path("sub").asText()) && acrAudience.equals(claims.path("aud").asText());
+            return subject.equals(claims.path("sub").asText())
+                    && acrAudience.equals(claims.path("aud").asText());
         } catch (IOException | IllegalArgumentException e) {
             return false;
         }

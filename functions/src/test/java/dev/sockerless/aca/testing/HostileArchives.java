@@ -15,8 +15,7 @@ import java.util.zip.CRC32;
  */
 public final class HostileArchives {
 
-    private HostileArchives() {
-    }
+    private HostileArchives() {}
 
     /** Writes raw 512-byte tar records. */
     public static final class RawTar {

@@ -1,7 +1,6 @@
 package dev.sockerless.aca.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -56,21 +55,34 @@ import java.util.regex.Pattern;
  */
 public final class JobSchema {
 
-    private static final Set<String> TOP = Set.of("id", "name", "type", "systemData", "location", "tags", "identity",
-            "properties");
-    private static final Set<String> PROPERTIES = Set.of("provisioningState", "environmentId", "workloadProfileName",
-            "configuration", "template", "outboundIpAddresses", "eventStreamEndpoint");
-    private static final Set<String> CONFIGURATION = Set.of("secrets", "triggerType", "replicaTimeout",
-            "replicaRetryLimit", "manualTriggerConfig", "scheduleTriggerConfig", "eventTriggerConfig", "registries",
+    private static final Set<String> TOP =
+            Set.of("id", "name", "type", "systemData", "location", "tags", "identity", "properties");
+    private static final Set<String> PROPERTIES = Set.of(
+            "provisioningState",
+            "environmentId",
+            "workloadProfileName",
+            "configuration",
+            "template",
+            "outboundIpAddresses",
+            "eventStreamEndpoint");
+    private static final Set<String> CONFIGURATION = Set.of(
+            "secrets",
+            "triggerType",
+            "replicaTimeout",
+            "replicaRetryLimit",
+            "manualTriggerConfig",
+            "scheduleTriggerConfig",
+            "eventTriggerConfig",
+            "registries",
             "identitySettings");
     private static final Set<String> TRIGGER_TYPES = Set.of("Schedule", "Event", "Manual");
-    private static final Set<String> IDENTITY_TYPES = Set.of("None", "SystemAssigned", "UserAssigned",
-            "SystemAssigned,UserAssigned");
+    private static final Set<String> IDENTITY_TYPES =
+            Set.of("None", "SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned");
     private static final Set<String> LIFECYCLES = Set.of("Init", "Main", "None", "All");
     private static final Set<String> STORAGE_TYPES = Set.of("AzureFile", "EmptyDir", "Secret", "NfsAzureFile");
     private static final Set<String> PROBE_TYPES = Set.of("Liveness", "Readiness", "Startup");
-    private static final Set<String> BASE_CONTAINER = Set.of("image", "name", "command", "args", "env", "resources",
-            "volumeMounts");
+    private static final Set<String> BASE_CONTAINER =
+            Set.of("image", "name", "command", "args", "env", "resources", "volumeMounts");
     private static final Set<String> CONTAINER = union(BASE_CONTAINER, Set.of("probes"));
     private static final Pattern ENVIRONMENT_ID = Pattern.compile(
             "/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.App/managedEnvironments/[^/]+",
@@ -83,12 +95,12 @@ public final class JobSchema {
     private final List<String> out = new ArrayList<>();
     /** Declared secret names; null while unknown (missing or malformed list), which skips reference checks. */
     private Set<String> secrets;
+
     private final Set<String> volumes = new HashSet<>();
     private final Set<String> userIdentities = new HashSet<>();
     private boolean systemIdentity;
 
-    private JobSchema() {
-    }
+    private JobSchema() {}
 
     /**
      * The violations of a job PUT body, each starting with the JSON path it concerns ({@code $.properties…});
@@ -121,16 +133,18 @@ public final class JobSchema {
                 JsonNode r = containers.get(i).path("resources");
                 JsonNode c = r.path("cpu");
                 double oneCpu = c.isMissingNode() ? 0.25 : c.asDouble();
-                if (!c.isMissingNode() && (!c.isNumber() || oneCpu <= 0
-                        || Math.abs(oneCpu * 100 - Math.rint(oneCpu * 100)) > 1e-9)) {
+                if (!c.isMissingNode()
+                        && (!c.isNumber() || oneCpu <= 0 || Math.abs(oneCpu * 100 - Math.rint(oneCpu * 100)) > 1e-9)) {
                     out.add(path + ".cpu: must be a number > 0 with at most two decimals, was " + c);
                 }
                 JsonNode m = r.path("memory");
-                java.util.regex.Matcher mm = Pattern.compile("(\\d+(?:\\.\\d+)?)(Gi|Mi)").matcher(m.asText(""));
+                java.util.regex.Matcher mm =
+                        Pattern.compile("(\\d+(?:\\.\\d+)?)(Gi|Mi)").matcher(m.asText(""));
                 double oneMemory = 0.5;
                 if (!m.isMissingNode()) {
                     if (m.isTextual() && mm.matches()) {
-                        oneMemory = Double.parseDouble(mm.group(1)) / (mm.group(2).equals("Mi") ? 1024 : 1);
+                        oneMemory =
+                                Double.parseDouble(mm.group(1)) / (mm.group(2).equals("Mi") ? 1024 : 1);
                     } else {
                         out.add(path + ".memory: must be <number>Gi or <number>Mi, was " + m);
                     }
@@ -141,7 +155,9 @@ public final class JobSchema {
         }
         double max = workloadProfiles ? 4.0 : 2.0;
         double steps = cpu / 0.25;
-        boolean pair = Math.abs(steps - Math.rint(steps)) < 1e-9 && steps >= 1 && cpu <= max + 1e-9
+        boolean pair = Math.abs(steps - Math.rint(steps)) < 1e-9
+                && steps >= 1
+                && cpu <= max + 1e-9
                 && Math.abs(memoryGi - 2 * cpu) < 1e-9;
         if (out.isEmpty() && !pair) {
             out.add("$.properties.template: the containers total " + cpu + " vCPU and " + memoryGi + "Gi, not an"
@@ -203,7 +219,10 @@ public final class JobSchema {
         if (identity == null || !object(identity, "$.identity")) {
             return;
         }
-        closed(identity, "$.identity", Set.of("type", "userAssignedIdentities", "principalId", "tenantId"),
+        closed(
+                identity,
+                "$.identity",
+                Set.of("type", "userAssignedIdentities", "principalId", "tenantId"),
                 "ManagedServiceIdentity (v3 managedidentity.json)");
         JsonNode type = identity.get("type");
         String typeText = null;
@@ -356,7 +375,10 @@ public final class JobSchema {
     }
 
     private void registry(JsonNode r, String path) {
-        closed(r, path, Set.of("server", "username", "passwordSecretRef", "identity"),
+        closed(
+                r,
+                path,
+                Set.of("server", "username", "passwordSecretRef", "identity"),
                 "RegistryCredentials (Jobs.json)");
         requiredString(r, "server", path);
         optionalString(r, "username", path);
@@ -416,8 +438,11 @@ public final class JobSchema {
     }
 
     private void container(JsonNode c, String path, Set<String> allowed, Set<String> names) {
-        closed(c, path, allowed, allowed == CONTAINER ? "Container (CommonDefinitions.json)"
-                : "InitContainer (CommonDefinitions.json)");
+        closed(
+                c,
+                path,
+                allowed,
+                allowed == CONTAINER ? "Container (CommonDefinitions.json)" : "InitContainer (CommonDefinitions.json)");
         String name = requiredString(c, "name", path);
         if (name != null && !names.add(name)) {
             fail(path + ".name", "duplicates container '" + name + "'");
@@ -443,7 +468,10 @@ public final class JobSchema {
         });
         JsonNode resources = c.get("resources");
         if (resources != null && object(resources, path + ".resources")) {
-            closed(resources, path + ".resources", Set.of("cpu", "memory", "ephemeralStorage"),
+            closed(
+                    resources,
+                    path + ".resources",
+                    Set.of("cpu", "memory", "ephemeralStorage"),
                     "ContainerResources (CommonDefinitions.json)");
             JsonNode cpu = resources.get("cpu");
             if (cpu != null) {
@@ -477,7 +505,10 @@ public final class JobSchema {
     }
 
     private void volume(JsonNode v, String path) {
-        closed(v, path, Set.of("name", "storageType", "storageName", "secrets", "mountOptions"),
+        closed(
+                v,
+                path,
+                Set.of("name", "storageType", "storageName", "secrets", "mountOptions"),
                 "Volume (CommonDefinitions.json)");
         String name = requiredString(v, "name", path);
         if (name != null && !volumes.add(name)) {

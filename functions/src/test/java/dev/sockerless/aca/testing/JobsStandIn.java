@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -39,14 +38,24 @@ public final class JobsStandIn {
     public static final String API_VERSION = "2025-01-01";
 
     /** How long-running operations answer. */
-    public enum Lro { IMMEDIATE, ASYNC }
+    public enum Lro {
+        IMMEDIATE,
+        ASYNC
+    }
 
     /** ARM operations a test can make fail once with {@link #failNext}. */
-    public enum Op { PUT, GET, START, EXECUTION, EXECUTIONS, STOP, DELETE }
+    public enum Op {
+        PUT,
+        GET,
+        START,
+        EXECUTION,
+        EXECUTIONS,
+        STOP,
+        DELETE
+    }
 
     /** A job as stored: its last accepted PUT body. */
-    public record Job(String resourceGroup, String name, ObjectNode body, String location, String environmentId) {
-    }
+    public record Job(String resourceGroup, String name, ObjectNode body, String location, String environmentId) {}
 
     /** An execution; status, start and end as ARM reports them. */
     public static final class Execution {
@@ -74,13 +83,12 @@ public final class JobsStandIn {
         }
     }
 
-    private record Failure(int status, String code, String message) {
-    }
+    private record Failure(int status, String code, String message) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NAME = "[-\\w._()]+";
-    private static final Pattern JOB = Pattern.compile("/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/"
-            + "Microsoft\\.App/jobs/([^/]+)(/.*)?");
+    private static final Pattern JOB = Pattern.compile(
+            "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/" + "Microsoft\\.App/jobs/([^/]+)(/.*)?");
     private static final Pattern OPERATION = Pattern.compile("/subscriptions/([^/]+)/providers/Microsoft\\.App/"
             + "locations/([^/]+)/(containerappsjobOperationStatuses|containerappsjobOperationResults)/([^/]+)");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -94,6 +102,7 @@ public final class JobsStandIn {
     private final Map<Op, Failure> failures = new ConcurrentHashMap<>();
     /** Every schema violation of a PUT (the PUT was refused with 400). */
     public final List<String> violations = new CopyOnWriteArrayList<>();
+
     private volatile Lro lro = Lro.IMMEDIATE;
     private volatile Duration runFor;
     private volatile String outcome = "Succeeded";
@@ -150,8 +159,11 @@ public final class JobsStandIn {
 
     /** The job's executions, newest first. */
     public List<Execution> executions(String job) {
-        return executions.values().stream().filter(e -> e.job.equals(job))
-                .sorted(Comparator.comparing((Execution e) -> e.start).thenComparingLong(e -> e.sequence).reversed())
+        return executions.values().stream()
+                .filter(e -> e.job.equals(job))
+                .sorted(Comparator.comparing((Execution e) -> e.start)
+                        .thenComparingLong(e -> e.sequence)
+                        .reversed())
                 .toList();
     }
 
@@ -162,13 +174,20 @@ public final class JobsStandIn {
     void handle(HttpExchange ex, String path, Map<String, String> query) throws IOException {
         String apiVersion = query.get("api-version");
         if (apiVersion == null) {
-            error(ex, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required"
-                    + " for all requests.");
+            error(
+                    ex,
+                    400,
+                    "MissingApiVersionParameter",
+                    "The api-version query parameter (?api-version=) is required" + " for all requests.");
             return;
         }
         if (!apiVersion.equals(API_VERSION)) {
-            error(ex, 400, "InvalidApiVersionParameter", "The api-version '" + apiVersion + "' is invalid. The"
-                    + " supported versions are '" + API_VERSION + "'.");
+            error(
+                    ex,
+                    400,
+                    "InvalidApiVersionParameter",
+                    "The api-version '" + apiVersion + "' is invalid. The" + " supported versions are '" + API_VERSION
+                            + "'.");
             return;
         }
         Matcher op = OPERATION.matcher(path);
@@ -181,14 +200,18 @@ public final class JobsStandIn {
         String rg = m.group(2);
         String name = m.group(3);
         if (rg.length() > 90 || !rg.matches(NAME) || !name.matches(NAME)) {
-            error(ex, 400, "InvalidResourceName", "The resource name '" + name + "' or resource group '" + rg
-                    + "' is invalid.");
+            error(
+                    ex,
+                    400,
+                    "InvalidResourceName",
+                    "The resource name '" + name + "' or resource group '" + rg + "' is invalid.");
             return;
         }
         String rest = m.group(4) == null ? "" : m.group(4);
         String method = ex.getRequestMethod();
         String key = (rg + "/" + name).toLowerCase(Locale.ROOT);
-        String jobId = "/subscriptions/" + m.group(1) + "/resourceGroups/" + rg + "/providers/Microsoft.App/jobs/" + name;
+        String jobId =
+                "/subscriptions/" + m.group(1) + "/resourceGroups/" + rg + "/providers/Microsoft.App/jobs/" + name;
         Matcher exec = Pattern.compile("/executions/(" + NAME + ")(/stop)?").matcher(rest);
         if (rest.isEmpty() && method.equals("PUT")) {
             put(ex, key, rg, name, jobId);
@@ -216,8 +239,13 @@ public final class JobsStandIn {
         } else if (exec.matches() && exec.group(2) != null && method.equals("POST")) {
             stop(ex, key, name, rg, m.group(1), exec.group(1));
         } else {
-            error(ex, 400, "InvalidResourceType", "The resource type '" + rest + "' with method " + method
-                    + " could not be found in the namespace 'Microsoft.App' for api version '" + apiVersion + "'.");
+            error(
+                    ex,
+                    400,
+                    "InvalidResourceType",
+                    "The resource type '" + rest + "' with method " + method
+                            + " could not be found in the namespace 'Microsoft.App' for api version '" + apiVersion
+                            + "'.");
         }
     }
 
@@ -229,8 +257,11 @@ public final class JobsStandIn {
         try {
             body = JSON.readTree(ex.getRequestBody().readAllBytes());
         } catch (IOException e) {
-            error(ex, 400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: "
-                    + e.getMessage());
+            error(
+                    ex,
+                    400,
+                    "InvalidRequestContent",
+                    "The request content was invalid and could not be deserialized: " + e.getMessage());
             return;
         }
         List<String> problems = new java.util.ArrayList<>();
@@ -248,10 +279,14 @@ public final class JobsStandIn {
         String location = body.path("location").asText();
         String environment = body.path("properties").path("environmentId").asText();
         Job existing = jobs.get(key);
-        if (existing != null && (!existing.location().equalsIgnoreCase(location)
-                || !existing.environmentId().equalsIgnoreCase(environment))) {
-            error(ex, 400, "JobPropertyCannotBeChanged", "The location and environmentId of the job '" + name
-                    + "' cannot be changed.");
+        if (existing != null
+                && (!existing.location().equalsIgnoreCase(location)
+                        || !existing.environmentId().equalsIgnoreCase(environment))) {
+            error(
+                    ex,
+                    400,
+                    "JobPropertyCannotBeChanged",
+                    "The location and environmentId of the job '" + name + "' cannot be changed.");
             return;
         }
         Job job = new Job(rg, name, (ObjectNode) body, location, environment);
@@ -263,11 +298,19 @@ public final class JobsStandIn {
         }
         String id = operationId();
         operations.put(id, "");
-        reply(ex, status, job(job, jobId, "InProgress").toString(), Map.of("Azure-AsyncOperation",
-                operationUrl(jobId, location, "containerappsjobOperationStatuses", id), "Retry-After", "1"));
+        reply(
+                ex,
+                status,
+                job(job, jobId, "InProgress").toString(),
+                Map.of(
+                        "Azure-AsyncOperation",
+                        operationUrl(jobId, location, "containerappsjobOperationStatuses", id),
+                        "Retry-After",
+                        "1"));
     }
 
-    private void start(HttpExchange ex, String key, String name, String rg, String sub, String jobId) throws IOException {
+    private void start(HttpExchange ex, String key, String name, String rg, String sub, String jobId)
+            throws IOException {
         if (failed(ex, Op.START)) {
             return;
         }
@@ -300,8 +343,15 @@ public final class JobsStandIn {
         }
         String id = operationId();
         operations.put(id, out.toString());
-        reply(ex, 202, "", Map.of("Location", operationUrl(jobId, job.location(), "containerappsjobOperationResults", id),
-                "Retry-After", "1"));
+        reply(
+                ex,
+                202,
+                "",
+                Map.of(
+                        "Location",
+                        operationUrl(jobId, job.location(), "containerappsjobOperationResults", id),
+                        "Retry-After",
+                        "1"));
     }
 
     private void stop(HttpExchange ex, String key, String name, String rg, String sub, String executionName)
@@ -327,8 +377,15 @@ public final class JobsStandIn {
         }
         String id = operationId();
         operations.put(id, "");
-        reply(ex, 202, "", Map.of("Location", operationUrl("/subscriptions/" + sub, job.location(),
-                "containerappsjobOperationResults", id), "Retry-After", "1"));
+        reply(
+                ex,
+                202,
+                "",
+                Map.of(
+                        "Location",
+                        operationUrl("/subscriptions/" + sub, job.location(), "containerappsjobOperationResults", id),
+                        "Retry-After",
+                        "1"));
     }
 
     private void delete(HttpExchange ex, String key, String sub, String jobId) throws IOException {
@@ -347,12 +404,20 @@ public final class JobsStandIn {
         }
         String id = operationId();
         operations.put(id, "");
-        reply(ex, 202, "", Map.of("Location", operationUrl(jobId, job.location(), "containerappsjobOperationResults", id),
-                "Retry-After", "1"));
+        reply(
+                ex,
+                202,
+                "",
+                Map.of(
+                        "Location",
+                        operationUrl(jobId, job.location(), "containerappsjobOperationResults", id),
+                        "Retry-After",
+                        "1"));
     }
 
-    private void listExecutions(HttpExchange ex, String key, String name, String rg, String jobId,
-                                Map<String, String> query) throws IOException {
+    private void listExecutions(
+            HttpExchange ex, String key, String name, String rg, String jobId, Map<String, String> query)
+            throws IOException {
         if (query.containsKey("$filter")) {
             error(ex, 400, "InvalidParameterValue", "The parameter filter has an invalid value.");
             return;
@@ -402,8 +467,10 @@ public final class JobsStandIn {
         out.put("type", "Microsoft.App/jobs");
         ObjectNode properties = (ObjectNode) out.path("properties");
         properties.put("provisioningState", provisioningState);
-        properties.put("eventStreamEndpoint", "https://" + job.location().toLowerCase(Locale.ROOT).replace(" ", "")
-                + ".azurecontainerapps.dev" + jobId + "/eventstream");
+        properties.put(
+                "eventStreamEndpoint",
+                "https://" + job.location().toLowerCase(Locale.ROOT).replace(" ", "") + ".azurecontainerapps.dev"
+                        + jobId + "/eventstream");
         return out;
     }
 
@@ -432,14 +499,22 @@ public final class JobsStandIn {
     }
 
     private void notFound(HttpExchange ex, String name, String rg) throws IOException {
-        error(ex, 404, "ResourceNotFound", "The Resource 'Microsoft.App/jobs/" + name + "' under resource group '" + rg
-                + "' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
+        error(
+                ex,
+                404,
+                "ResourceNotFound",
+                "The Resource 'Microsoft.App/jobs/" + name + "' under resource group '" + rg
+                        + "' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
     }
 
     private void executionNotFound(HttpExchange ex, String name, String rg, String execution) throws IOException {
-        error(ex, 404, "ResourceNotFound", "The Resource 'Microsoft.App/jobs/" + name + "/executions/" + execution
-                + "' under resource group '" + rg + "' was not found. For more details please go to"
-                + " https://aka.ms/ARMResourceNotFoundFix");
+        error(
+                ex,
+                404,
+                "ResourceNotFound",
+                "The Resource 'Microsoft.App/jobs/" + name + "/executions/" + execution
+                        + "' under resource group '" + rg + "' was not found. For more details please go to"
+                        + " https://aka.ms/ARMResourceNotFoundFix");
     }
 
     private String operationUrl(String scope, String location, String kind, String id) {
@@ -476,7 +551,8 @@ public final class JobsStandIn {
         if (bytes.length > 0) {
             ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
         }
-        ex.getResponseHeaders().add("x-ms-request-id", java.util.UUID.randomUUID().toString());
+        ex.getResponseHeaders()
+                .add("x-ms-request-id", java.util.UUID.randomUUID().toString());
         ex.sendResponseHeaders(status, status == 204 || bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             ex.getResponseBody().write(bytes);
@@ -496,5 +572,4 @@ public final class JobsStandIn {
         }
         return out;
     }
-
 }

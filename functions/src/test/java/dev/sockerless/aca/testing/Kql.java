@@ -32,17 +32,13 @@ public final class Kql {
     }
 
     /** A stored row: its cells, ingestion time and ingestion sequence. */
-    public record Row(Map<String, Object> cells, Instant ingested) {
-    }
+    public record Row(Map<String, Object> cells, Instant ingested) {}
 
     /** Tables by name, each with its column names. */
-    public record Table(List<String> columns, List<Row> rows) {
-    }
+    public record Table(List<String> columns, List<Row> rows) {}
 
     /** The result: output columns in order, rows, and warnings (fuzzy union legs dropped). */
-    public record Result(List<String> columns, List<Row> rows, List<String> warnings) {
-    }
-
+    public record Result(List<String> columns, List<Row> rows, List<String> warnings) {}
 
     private final List<String> tokens;
     private int pos;
@@ -121,12 +117,13 @@ public final class Kql {
                             throw new KqlException("Syntax error: unterminated string literal");
                         }
                         char e = s.charAt(j + 1);
-                        b.append(switch (e) {
-                            case 'n' -> '\n';
-                            case 't' -> '\t';
-                            case '\\', '\'', '"' -> e;
-                            default -> throw new KqlException("Syntax error: unknown escape \\" + e);
-                        });
+                        b.append(
+                                switch (e) {
+                                    case 'n' -> '\n';
+                                    case 't' -> '\t';
+                                    case '\\', '\'', '"' -> e;
+                                    default -> throw new KqlException("Syntax error: unknown escape \\" + e);
+                                });
                         j += 2;
                         continue;
                     }
@@ -259,7 +256,8 @@ public final class Kql {
             legs++;
         } while (peek().equals(","));
         if (columns == null) {
-            throw new KqlException("union: must have at least one operand that can be evaluated successfully when running with 'Fuzzy' mode.");
+            throw new KqlException(
+                    "union: must have at least one operand that can be evaluated successfully when running with 'Fuzzy' mode.");
         }
         return new Result(columns, rows, List.of());
     }
@@ -380,7 +378,8 @@ public final class Kql {
             return Double.compare(x.doubleValue(), y.doubleValue());
         }
         if (a.getClass() != b.getClass()) {
-            throw new KqlException("cannot compare " + a.getClass().getSimpleName() + " with " + b.getClass().getSimpleName());
+            throw new KqlException("cannot compare " + a.getClass().getSimpleName() + " with "
+                    + b.getClass().getSimpleName());
         }
         return ((Comparable) a).compareTo(b);
     }
@@ -426,7 +425,11 @@ public final class Kql {
     private Object comparison(Result in, Row row) {
         Object left = product(in, row);
         String op = peek();
-        if (!(op.equals("==") || op.equals("!=") || op.equals(">=") || op.equals("<=") || op.equals("startswith")
+        if (!(op.equals("==")
+                || op.equals("!=")
+                || op.equals(">=")
+                || op.equals("<=")
+                || op.equals("startswith")
                 || op.equals("matches"))) {
             return left;
         }
@@ -475,7 +478,8 @@ public final class Kql {
             if (!(left instanceof Number a) || !(right instanceof Number b)) {
                 throw new KqlException("*: operands must be numbers");
             }
-            left = (a instanceof Double || b instanceof Double) ? (Object) (a.doubleValue() * b.doubleValue())
+            left = (a instanceof Double || b instanceof Double)
+                    ? (Object) (a.doubleValue() * b.doubleValue())
                     : (Object) (a.longValue() * b.longValue());
         }
         return left;
@@ -550,10 +554,17 @@ public final class Kql {
                 if (args.size() < 2) {
                     throw new KqlException("coalesce: needs at least two arguments");
                 }
-                if (args.stream().filter(Objects::nonNull).map(Kql::type).distinct().count() > 1) {
+                if (args.stream()
+                                .filter(Objects::nonNull)
+                                .map(Kql::type)
+                                .distinct()
+                                .count()
+                        > 1) {
                     throw new KqlException("coalesce: all arguments must be of the same type");
                 }
-                yield args.stream().filter(a -> a != null && !"".equals(a)).findFirst()
+                yield args.stream()
+                        .filter(a -> a != null && !"".equals(a))
+                        .findFirst()
                         .orElse(args.get(0) instanceof String ? "" : null);
             }
             case "round" -> {
@@ -574,7 +585,8 @@ public final class Kql {
                     yield null;
                 }
                 long micros = Math.round(((Number) a).doubleValue());
-                yield Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+                yield Instant.ofEpochSecond(
+                        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
             }
             default -> throw new KqlException("Unknown function in the stand-in: '" + t + "'");
         };

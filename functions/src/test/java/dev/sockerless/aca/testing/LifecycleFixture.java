@@ -8,7 +8,6 @@ import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.lifecycle.ArmJobsApi;
 import dev.sockerless.aca.lifecycle.ContainerLifecycle;
 import dev.sockerless.aca.logs.ExitCodes;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,19 +42,23 @@ public final class LifecycleFixture implements AutoCloseable {
     }
 
     /** @param exitCodes where the lifecycle looks for exit codes (a Log Analytics source on a stand-in) */
-    public LifecycleFixture(ContainerStore store, ContainerJobs jobs, MutableClock clock, ArmStandIn.Auth auth,
-                            ExitCodes exitCodes) throws IOException {
+    public LifecycleFixture(
+            ContainerStore store, ContainerJobs jobs, MutableClock clock, ArmStandIn.Auth auth, ExitCodes exitCodes)
+            throws IOException {
         this.clock = clock;
         this.arm = new ArmStandIn(clock, auth);
         boolean plain = auth == ArmStandIn.Auth.NONE;
         ArmEndpoint endpoint = ArmEndpoint.parse(plain ? arm.plainEndpoint() : arm.endpoint());
         HttpClient http = plain ? null : ArmStandIn.rewritingClient();
-        ArmJobsApi api = new ArmJobsApi(ArmManagers.containerApps(endpoint, SUBSCRIPTION,
-                () -> ArmStandIn.credential("arm-token", scopes), http, null), RESOURCE_GROUP);
-        this.lifecycle = new ContainerLifecycle(store, jobs, () -> api, () -> exitCodes, clock, STATUS_TTL, STATUS_TTL, d -> {
-            sleeps.add(d);
-            clock.advance(d);
-        });
+        ArmJobsApi api = new ArmJobsApi(
+                ArmManagers.containerApps(
+                        endpoint, SUBSCRIPTION, () -> ArmStandIn.credential("arm-token", scopes), http, null),
+                RESOURCE_GROUP);
+        this.lifecycle =
+                new ContainerLifecycle(store, jobs, () -> api, () -> exitCodes, clock, STATUS_TTL, STATUS_TTL, d -> {
+                    sleeps.add(d);
+                    clock.advance(d);
+                });
     }
 
     @Override

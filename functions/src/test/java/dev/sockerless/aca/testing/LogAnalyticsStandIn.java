@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -48,16 +47,26 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     public static final String LEGACY = "ContainerAppConsoleLogs_CL";
     public static final String RESOURCE = "ContainerAppConsoleLogs";
     /** Columns every table has (Azure Monitor standard columns); the legacy table starts with these. */
-    public static final List<String> LEGACY_STANDARD = List.of("TimeGenerated", "TenantId", "Type", "SourceSystem", "_ResourceId");
+    public static final List<String> LEGACY_STANDARD =
+            List.of("TimeGenerated", "TenantId", "Type", "SourceSystem", "_ResourceId");
     /**
      * Documented {@value #LEGACY} columns: the migration article's compatibility function
      * {@code ContainerAppConsoleLogsLegacyCompat} (MicrosoftDocs/azure-docs, container-apps log options) projects
      * these; the jobs quickstart ({@code articles/container-apps/jobs-get-started-cli.md}) orders by
      * {@code _timestamp_d}.
      */
-    public static final List<String> LEGACY_DOCUMENTED = List.of("ContainerAppName_s", "EnvironmentName_s",
-            "RevisionName_s", "ContainerName_s", "ContainerGroupName_s", "ContainerImage_s", "ContainerGroupId_g",
-            "ContainerId_g", "Stream_s", "Log_s", "_timestamp_d");
+    public static final List<String> LEGACY_DOCUMENTED = List.of(
+            "ContainerAppName_s",
+            "EnvironmentName_s",
+            "RevisionName_s",
+            "ContainerName_s",
+            "ContainerGroupName_s",
+            "ContainerImage_s",
+            "ContainerGroupId_g",
+            "ContainerId_g",
+            "Stream_s",
+            "Log_s",
+            "_timestamp_d");
     /**
      * Reported, not documented: {@code time_t} and {@code logtag_s} in a captured row (bittrance/aztail test
      * fixture); {@code PodName_s} instead of {@code ContainerGroupName_s} on dedicated/GPU workload profiles
@@ -68,34 +77,78 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
      * The documented {@value #RESOURCE} schema: MicrosoftDocs/azure-reference-other
      * {@code azure-monitor-ref/tables/includes/containerappconsolelogs-include.md}.
      */
-    public static final List<String> RESOURCE_COLUMNS = List.of("_BilledSize", "ContainerAppName", "ContainerGroupId",
-            "ContainerGroupName", "ContainerId", "ContainerImage", "ContainerName", "EnvironmentName", "_IsBillable",
-            "JobName", "Location", "Log", "OperationName", "_ResourceId", "RevisionName", "SourceSystem", "Stream",
-            "_SubscriptionId", "TenantId", "TimeGenerated", "Type");
+    public static final List<String> RESOURCE_COLUMNS = List.of(
+            "_BilledSize",
+            "ContainerAppName",
+            "ContainerGroupId",
+            "ContainerGroupName",
+            "ContainerId",
+            "ContainerImage",
+            "ContainerName",
+            "EnvironmentName",
+            "_IsBillable",
+            "JobName",
+            "Location",
+            "Log",
+            "OperationName",
+            "_ResourceId",
+            "RevisionName",
+            "SourceSystem",
+            "Stream",
+            "_SubscriptionId",
+            "TenantId",
+            "TimeGenerated",
+            "Type");
     /** The system logs tables (exit codes): legacy and resource-specific. */
     public static final String SYSTEM_LEGACY = "ContainerAppSystemLogs_CL";
+
     public static final String SYSTEM = "ContainerAppSystemLogs";
     /**
      * The documented {@value #SYSTEM} schema: MicrosoftDocs/azure-reference-other
      * {@code azure-monitor-ref/tables/includes/containerappsystemlogs-include.md} (no execution column).
      */
-    public static final List<String> SYSTEM_COLUMNS = List.of("_BilledSize", "ComponentName", "ComponentType",
-            "ContainerAppName", "ContainerName", "Count", "EnvironmentName", "EventSource", "_IsBillable", "JobName",
-            "Location", "Log", "OperationName", "Reason", "ReplicaName", "_ResourceId", "RevisionName", "SourceSystem",
-            "_SubscriptionId", "TenantId", "TimeGenerated", "Type");
+    public static final List<String> SYSTEM_COLUMNS = List.of(
+            "_BilledSize",
+            "ComponentName",
+            "ComponentType",
+            "ContainerAppName",
+            "ContainerName",
+            "Count",
+            "EnvironmentName",
+            "EventSource",
+            "_IsBillable",
+            "JobName",
+            "Location",
+            "Log",
+            "OperationName",
+            "Reason",
+            "ReplicaName",
+            "_ResourceId",
+            "RevisionName",
+            "SourceSystem",
+            "_SubscriptionId",
+            "TenantId",
+            "TimeGenerated",
+            "Type");
     /** {@value #SYSTEM_LEGACY} has no authoritative schema; the columns field queries use (aca-jobs-lifecycle.md §6). */
-    public static final List<String> SYSTEM_LEGACY_REPORTED = List.of("JobName_s", "ExecutionName_s", "ReplicaName_s",
-            "Reason_s", "Log_s", "ContainerAppName_s", "RevisionName_s", "Type_s", "ContainerName_s");
+    public static final List<String> SYSTEM_LEGACY_REPORTED = List.of(
+            "JobName_s",
+            "ExecutionName_s",
+            "ReplicaName_s",
+            "Reason_s",
+            "Log_s",
+            "ContainerAppName_s",
+            "RevisionName_s",
+            "Type_s",
+            "ContainerName_s");
     /** The service's default server timeout (Azure Monitor service limits: 3 minutes). */
     static final Duration DEFAULT_WAIT = Duration.ofMinutes(3);
 
     /** A canned failure answered before evaluating (status, Retry-After or null, error body). */
-    public record Failure(int status, String retryAfter, String body) {
-    }
+    public record Failure(int status, String retryAfter, String body) {}
 
     /** A request as received. */
-    public record Received(String path, String query, String timespan, String authorization, String prefer) {
-    }
+    public record Received(String path, String query, String timespan, String authorization, String prefer) {}
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -112,12 +165,14 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     /** Stall for {@link #delay} even past the request's server timeout (a path that never answers in time). */
     public volatile boolean ignoreWait;
     /** Runs as each query arrives (tests move a clock with it). */
-    public volatile Runnable onQuery = () -> { };
-    private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "log-analytics-stand-in");
-        t.setDaemon(true);
-        return t;
-    });
+    public volatile Runnable onQuery = () -> {};
+
+    private final java.util.concurrent.ExecutorService executor =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "log-analytics-stand-in");
+                t.setDaemon(true);
+                return t;
+            });
 
     public LogAnalyticsStandIn(String workspaceId) throws IOException {
         this.workspaceId = workspaceId;
@@ -136,8 +191,11 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
         if (!List.of(LEGACY, RESOURCE, SYSTEM_LEGACY, SYSTEM).contains(name)) {
             throw new IllegalArgumentException("no such Container Apps log table: " + name);
         }
-        tables.computeIfAbsent(name, n -> new Kql.Table(n.endsWith("_CL") ? LEGACY_STANDARD
-                : n.equals(SYSTEM) ? SYSTEM_COLUMNS : RESOURCE_COLUMNS, new ArrayList<>()));
+        tables.computeIfAbsent(
+                name,
+                n -> new Kql.Table(
+                        n.endsWith("_CL") ? LEGACY_STANDARD : n.equals(SYSTEM) ? SYSTEM_COLUMNS : RESOURCE_COLUMNS,
+                        new ArrayList<>()));
     }
 
     /** The columns {@code table} has now (the legacy table's grow with the rows). */
@@ -157,8 +215,9 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             if (t.columns().contains(k)) {
                 continue;
             }
-            boolean legacyColumn = table.equals(LEGACY) && (LEGACY_DOCUMENTED.contains(k) || LEGACY_REPORTED.contains(k))
-                    || table.equals(SYSTEM_LEGACY) && SYSTEM_LEGACY_REPORTED.contains(k);
+            boolean legacyColumn =
+                    table.equals(LEGACY) && (LEGACY_DOCUMENTED.contains(k) || LEGACY_REPORTED.contains(k))
+                            || table.equals(SYSTEM_LEGACY) && SYSTEM_LEGACY_REPORTED.contains(k);
             if (!legacyColumn) {
                 throw new IllegalArgumentException("no column " + k + " in " + table);
             }
@@ -182,8 +241,13 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
 
     /** A cell's value when the row did not carry it: null for datetime and real columns, else "" (strings). */
     private static Object empty(String column) {
-        return column.equals("TimeGenerated") || column.endsWith("_d") || column.endsWith("_t")
-                || column.equals("_BilledSize") || column.equals("Count") ? null : "";
+        return column.equals("TimeGenerated")
+                        || column.endsWith("_d")
+                        || column.endsWith("_t")
+                        || column.equals("_BilledSize")
+                        || column.equals("Count")
+                ? null
+                : "";
     }
 
     /**
@@ -217,17 +281,24 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             }
             JsonNode body = MAPPER.readTree(exchange.getRequestBody());
             String query = body.path("query").asText(null);
-            String timespan = body.hasNonNull("timespan") ? body.path("timespan").asText() : null;
+            String timespan =
+                    body.hasNonNull("timespan") ? body.path("timespan").asText() : null;
             String prefer = exchange.getRequestHeaders().getFirst("Prefer");
-            received.add(new Received(path, query, timespan, exchange.getRequestHeaders().getFirst("Authorization"), prefer));
+            received.add(new Received(
+                    path, query, timespan, exchange.getRequestHeaders().getFirst("Authorization"), prefer));
             onQuery.run();
             if (!delay.isZero()) {
                 Duration wait = serverTimeout(prefer);
                 if (!ignoreWait && delay.compareTo(wait) > 0) {
                     Thread.sleep(wait.toMillis());
-                    send(exchange, 504, error("GatewayTimeout", "Gateway timeout",
-                            "{\"code\":\"GatewayTimeout\",\"message\":\"The query ran longer than its server timeout of "
-                                    + wait.toSeconds() + " s\"}"));
+                    send(
+                            exchange,
+                            504,
+                            error(
+                                    "GatewayTimeout",
+                                    "Gateway timeout",
+                                    "{\"code\":\"GatewayTimeout\",\"message\":\"The query ran longer than its server timeout of "
+                                            + wait.toSeconds() + " s\"}"));
                     return;
                 }
                 Thread.sleep(delay.toMillis());
@@ -254,8 +325,14 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             }
             send(exchange, 200, evaluate(query, timespan));
         } catch (Kql.KqlException e) {
-            send(exchange, 400, error("BadArgumentError", "The request had some invalid properties",
-                    "{\"code\":\"SyntaxError\",\"message\":" + MAPPER.writeValueAsString(e.getMessage()) + "}"));
+            send(
+                    exchange,
+                    400,
+                    error(
+                            "BadArgumentError",
+                            "The request had some invalid properties",
+                            "{\"code\":\"SyntaxError\",\"message\":" + MAPPER.writeValueAsString(e.getMessage())
+                                    + "}"));
         } catch (RuntimeException e) {
             send(exchange, 500, error("InternalServerError", String.valueOf(e), null));
         } catch (InterruptedException e) {
@@ -294,8 +371,10 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         if (rows.size() > maxRows) {
             rows = rows.subList(0, maxRows);
-            problems.add(inner("Query result set has exceeded the internal record count limit " + maxRows
-                    + " (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)", "Error"));
+            problems.add(inner(
+                    "Query result set has exceeded the internal record count limit " + maxRows
+                            + " (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)",
+                    "Error"));
         }
         long bytes = 0;
         int keep = 0;
@@ -304,8 +383,10 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
                 bytes += v == null ? 0 : v.toString().length();
             }
             if (bytes > maxBytes) {
-                problems.add(inner("Query result set has exceeded the internal data size limit " + maxBytes
-                        + " (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)", "Error"));
+                problems.add(inner(
+                        "Query result set has exceeded the internal data size limit " + maxBytes
+                                + " (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)",
+                        "Error"));
                 break;
             }
             keep++;
@@ -347,8 +428,11 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             }
         }
         if (!problems.isEmpty()) {
-            root.set("error", MAPPER.readTree("{\"code\":\"PartialError\",\"message\":\"There were some errors when processing your query.\",\"details\":["
-                    + String.join(",", problems) + "]}"));
+            root.set(
+                    "error",
+                    MAPPER.readTree(
+                            "{\"code\":\"PartialError\",\"message\":\"There were some errors when processing your query.\",\"details\":["
+                                    + String.join(",", problems) + "]}"));
         }
         return MAPPER.writeValueAsString(root);
     }
@@ -357,7 +441,8 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
         try {
             return "{\"code\":\"EngineError\",\"message\":\"Something went wrong processing your query on the server.\","
                     + "\"innererror\":{\"code\":\"-2133196797\",\"message\":" + MAPPER.writeValueAsString(message)
-                    + ",\"severity\":" + (severity.equals("Warning") ? 3 : 2) + ",\"severityName\":\"" + severity + "\"}}";
+                    + ",\"severity\":" + (severity.equals("Warning") ? 3 : 2) + ",\"severityName\":\"" + severity
+                    + "\"}}";
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -371,7 +456,9 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
         try {
             if (parts.length == 2) {
                 Instant start = OffsetDateTime.parse(parts[0]).toInstant();
-                Instant end = parts[1].startsWith("P") ? start.plus(Duration.parse(parts[1])) : OffsetDateTime.parse(parts[1]).toInstant();
+                Instant end = parts[1].startsWith("P")
+                        ? start.plus(Duration.parse(parts[1]))
+                        : OffsetDateTime.parse(parts[1]).toInstant();
                 return new Instant[] {start, end};
             }
         } catch (RuntimeException e) {

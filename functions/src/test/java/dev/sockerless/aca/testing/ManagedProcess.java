@@ -25,7 +25,9 @@ final class ManagedProcess implements AutoCloseable {
 
     private static final int MAX_OUTPUT = 64 * 1024;
     private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     private final String name;
     private final Process process;
@@ -34,7 +36,8 @@ final class ManagedProcess implements AutoCloseable {
 
     ManagedProcess(String name, List<String> command, Path workDir) {
         this.name = name;
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         try {
             process = pb.start();
@@ -49,8 +52,8 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     private void pump() {
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 synchronized (output) {
@@ -107,8 +110,12 @@ final class ManagedProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             failIfDead();
             try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 last = r.statusCode();
                 if (ready.test(last)) {
                     return;
@@ -196,5 +203,4 @@ final class ManagedProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
 }

@@ -56,8 +56,8 @@ public final class RegistryPusher {
         public final String body;
 
         RegistryException(String what, HttpResponse<byte[]> r) {
-            super(what + " → " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8)
-                    + " " + r.headers().firstValue("WWW-Authenticate").orElse(""));
+            super(what + " → " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8) + " "
+                    + r.headers().firstValue("WWW-Authenticate").orElse(""));
             this.status = r.statusCode();
             this.body = new String(r.body(), StandardCharsets.UTF_8);
         }
@@ -91,9 +91,11 @@ public final class RegistryPusher {
         if (post.statusCode() != 202) {
             throw new RegistryException("POST upload " + repository, post);
         }
-        String location = post.headers().firstValue("Location")
+        String location = post.headers()
+                .firstValue("Location")
                 .orElseThrow(() -> new RegistryException("POST upload without Location", post));
-        URI uploadUri = URI.create(baseUrl + "/v2/" + repository + "/blobs/uploads/").resolve(location);
+        URI uploadUri =
+                URI.create(baseUrl + "/v2/" + repository + "/blobs/uploads/").resolve(location);
         String sep = uploadUri.getRawQuery() == null ? "?" : "&";
         String putUrl = uploadUri + sep + "digest=" + URLEncoder.encode(blob.digest(), StandardCharsets.UTF_8);
         HttpResponse<byte[]> put = send("PUT", putUrl, "application/octet-stream", blob.bytes(), null);
@@ -104,8 +106,12 @@ public final class RegistryPusher {
 
     /** PUTs manifest bytes under a tag or digest with {@code Content-Type} = its media type; returns the digest. */
     public String pushManifest(String repository, String reference, Blob manifest) {
-        HttpResponse<byte[]> r = send("PUT", baseUrl + "/v2/" + repository + "/manifests/" + reference,
-                manifest.mediaType(), manifest.bytes(), null);
+        HttpResponse<byte[]> r = send(
+                "PUT",
+                baseUrl + "/v2/" + repository + "/manifests/" + reference,
+                manifest.mediaType(),
+                manifest.bytes(),
+                null);
         if (r.statusCode() != 201) {
             throw new RegistryException("PUT manifest " + repository + ":" + reference, r);
         }
@@ -114,7 +120,11 @@ public final class RegistryPusher {
 
     /** {@code GET /v2/<repo>/manifests/<ref>} accepting the four modern manifest types (auth handled). */
     public HttpResponse<byte[]> getManifest(String repository, String reference) {
-        return send("GET", baseUrl + "/v2/" + repository + "/manifests/" + reference, null, null,
+        return send(
+                "GET",
+                baseUrl + "/v2/" + repository + "/manifests/" + reference,
+                null,
+                null,
                 TestImages.ACCEPT_ALL_MANIFESTS);
     }
 
@@ -157,11 +167,16 @@ public final class RegistryPusher {
         String sep = url.indexOf("?") < 0 ? "?" : "&";
         for (String key : new String[] {"service", "scope"}) {
             if (params.containsKey(key)) {
-                url.append(sep).append(key).append('=').append(URLEncoder.encode(params.get(key), StandardCharsets.UTF_8));
+                url.append(sep)
+                        .append(key)
+                        .append('=')
+                        .append(URLEncoder.encode(params.get(key), StandardCharsets.UTF_8));
                 sep = "&";
             }
         }
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url.toString()))
+                .timeout(Duration.ofSeconds(10))
+                .GET();
         if (username != null) {
             req.header("Authorization", basic());
         }
@@ -192,15 +207,19 @@ public final class RegistryPusher {
     }
 
     private String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString(
-                (username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    private HttpResponse<byte[]> sendOnce(String method, String url, String contentType, byte[] body, String accept,
-                                         String auth) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+    private HttpResponse<byte[]> sendOnce(
+            String method, String url, String contentType, byte[] body, String accept, String auth) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) req.header("Content-Type", contentType);
         if (accept != null) req.header("Accept", accept);
         if (auth != null) req.header("Authorization", auth);

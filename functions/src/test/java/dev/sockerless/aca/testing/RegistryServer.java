@@ -61,10 +61,13 @@ public final class RegistryServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        process = new ManagedProcess("docker-registry",
-                List.of(BINARY.toString(), "serve", dir.resolve("config.yml").toString()), dir);
+        process = new ManagedProcess(
+                "docker-registry",
+                List.of(BINARY.toString(), "serve", dir.resolve("config.yml").toString()),
+                dir);
         try {
-            port = Integer.parseInt(process.awaitOutput(LISTENING, START_TIMEOUT).group(1));
+            port = Integer.parseInt(
+                    process.awaitOutput(LISTENING, START_TIMEOUT).group(1));
             process.awaitHttp(baseUrl() + "/v2/", s -> s == 200 || s == 401, START_TIMEOUT);
         } catch (RuntimeException e) {
             close();

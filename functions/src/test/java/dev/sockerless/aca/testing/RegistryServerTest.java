@@ -13,14 +13,18 @@ class RegistryServerTest {
     @Test
     void anonymousRegistryStoresSingleArchImagesByteForByte() {
         RegistryServer registry = SharedServices.anonymousRegistry();
-        assertThat(registry.baseUrl()).isEqualTo("http://" + registry.hostPort()).startsWith("http://127.0.0.1:");
+        assertThat(registry.baseUrl())
+                .isEqualTo("http://" + registry.hostPort())
+                .startsWith("http://127.0.0.1:");
         RegistryPusher pusher = new RegistryPusher(registry.baseUrl());
         for (Format format : Format.values()) {
             TestImage image = TestImages.rich(format, Platform.LINUX_AMD64);
             String repo = "infra/single-" + format.name().toLowerCase();
-            assertThat(pusher.push(repo, "v1", image)).isEqualTo(image.manifest().digest());
+            assertThat(pusher.push(repo, "v1", image))
+                    .isEqualTo(image.manifest().digest());
 
-            HttpResponse<byte[]> byDigest = pusher.getManifest(repo, image.manifest().digest());
+            HttpResponse<byte[]> byDigest =
+                    pusher.getManifest(repo, image.manifest().digest());
             assertThat(byDigest.statusCode()).isEqualTo(200);
             assertThat(byDigest.body()).isEqualTo(image.manifest().bytes());
             assertThat(byDigest.headers().firstValue("Content-Type")).hasValue(format.manifestType);
@@ -35,22 +39,25 @@ class RegistryServerTest {
         RegistryServer registry = SharedServices.anonymousRegistry();
         RegistryPusher pusher = new RegistryPusher(registry.baseUrl());
         for (Format format : Format.values()) {
-            TestIndex index = TestImages.multiArch(format, true,
-                    Platform.LINUX_AMD64, Platform.LINUX_ARM64);
+            TestIndex index = TestImages.multiArch(format, true, Platform.LINUX_AMD64, Platform.LINUX_ARM64);
             String repo = "infra/multi-" + format.name().toLowerCase();
-            assertThat(pusher.push(repo, "latest", index)).isEqualTo(index.index().digest());
+            assertThat(pusher.push(repo, "latest", index))
+                    .isEqualTo(index.index().digest());
 
             HttpResponse<byte[]> byTag = pusher.getManifest(repo, "latest");
             assertThat(byTag.body()).isEqualTo(index.index().bytes());
-            assertThat(byTag.headers().firstValue("Docker-Content-Digest")).hasValue(index.index().digest());
+            assertThat(byTag.headers().firstValue("Docker-Content-Digest"))
+                    .hasValue(index.index().digest());
             TestImage arm = index.image("linux", "arm64", "v8");
-            assertThat(pusher.getManifest(repo, arm.manifest().digest()).body()).isEqualTo(arm.manifest().bytes());
+            assertThat(pusher.getManifest(repo, arm.manifest().digest()).body())
+                    .isEqualTo(arm.manifest().bytes());
         }
     }
 
     @Test
     void indexBeforeChildrenIsRejected() {
-        RegistryPusher pusher = new RegistryPusher(SharedServices.anonymousRegistry().baseUrl());
+        RegistryPusher pusher =
+                new RegistryPusher(SharedServices.anonymousRegistry().baseUrl());
         TestIndex index = TestImages.multiArch(Format.OCI, false, Platform.LINUX_ARM_V7);
         assertThatThrownBy(() -> pusher.pushManifest("infra/orphan", "latest", index.index()))
                 .isInstanceOf(RegistryPusher.RegistryException.class)
@@ -71,12 +78,15 @@ class RegistryServerTest {
                     .isInstanceOf(RegistryPusher.RegistryException.class);
 
             RegistryPusher wrong = new RegistryPusher(registry.baseUrl(), RegistryServer.HTPASSWD_USER, "nope");
-            assertThat(wrong.send("GET", registry.baseUrl() + "/v2/", null, null, null).statusCode()).isEqualTo(401);
+            assertThat(wrong.send("GET", registry.baseUrl() + "/v2/", null, null, null)
+                            .statusCode())
+                    .isEqualTo(401);
 
-            RegistryPusher user = new RegistryPusher(registry.baseUrl(),
-                    RegistryServer.HTPASSWD_USER, RegistryServer.HTPASSWD_PASSWORD);
+            RegistryPusher user = new RegistryPusher(
+                    registry.baseUrl(), RegistryServer.HTPASSWD_USER, RegistryServer.HTPASSWD_PASSWORD);
             user.push("basic/app", "v1", image);
-            assertThat(user.getManifest("basic/app", "v1").body()).isEqualTo(image.manifest().bytes());
+            assertThat(user.getManifest("basic/app", "v1").body())
+                    .isEqualTo(image.manifest().bytes());
         }
     }
 }

@@ -1,11 +1,9 @@
 package dev.sockerless.aca.testing;
 
-import com.github.luben.zstd.ZstdOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+import static dev.sockerless.aca.testing.TestImages.json;
+import static dev.sockerless.aca.testing.TestImages.obj;
 
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,17 +14,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-
-import static dev.sockerless.aca.testing.TestImages.json;
-import static dev.sockerless.aca.testing.TestImages.obj;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 
 /** {@code docker save} archives of every format, built byte by byte from {@link TestImages} fixtures. */
 public final class TestArchives {
 
     public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
 
-    private TestArchives() {
-    }
+    private TestArchives() {}
 
     /** A tar under construction: files, symlinks and hard links in insertion order. */
     public static final class Tar {
@@ -138,24 +136,43 @@ public final class TestArchives {
             layerPaths.add(path);
         }
         Blob config = new Blob(TestImages.OCI_CONFIG, image.config().bytes());
-        byte[] manifest = json(obj("schemaVersion", 2, "mediaType", TestImages.OCI_MANIFEST,
-                "config", TestImages.descriptor(config), "layers", layers));
+        byte[] manifest = json(obj(
+                "schemaVersion",
+                2,
+                "mediaType",
+                TestImages.OCI_MANIFEST,
+                "config",
+                TestImages.descriptor(config),
+                "layers",
+                layers));
         Blob m = new Blob(TestImages.OCI_MANIFEST, manifest);
         tar.file("blobs/sha256/" + hex(config.digest()), config.bytes());
         tar.file("blobs/sha256/" + hex(m.digest()), manifest);
         List<Map<String, Object>> entries = new ArrayList<>();
         for (String name : fullNames) {
             Map<String, Object> d = TestImages.descriptor(m);
-            d.put("annotations", obj("io.containerd.image.name", name,
-                    "org.opencontainers.image.ref.name", name.substring(name.lastIndexOf(':') + 1)));
+            d.put(
+                    "annotations",
+                    obj(
+                            "io.containerd.image.name",
+                            name,
+                            "org.opencontainers.image.ref.name",
+                            name.substring(name.lastIndexOf(':') + 1)));
             entries.add(d);
         }
         if (fullNames.isEmpty()) {
             entries.add(TestImages.descriptor(m));
         }
         tar.file("index.json", json(obj("schemaVersion", 2, "mediaType", TestImages.OCI_INDEX, "manifests", entries)));
-        tar.file("manifest.json", json(List.of(obj("Config", "blobs/sha256/" + hex(config.digest()),
-                "RepoTags", repoTags, "Layers", layerPaths))));
+        tar.file(
+                "manifest.json",
+                json(List.of(obj(
+                        "Config",
+                        "blobs/sha256/" + hex(config.digest()),
+                        "RepoTags",
+                        repoTags,
+                        "Layers",
+                        layerPaths))));
         tar.file("repositories", "{}");
         return tar.build();
     }
@@ -170,16 +187,33 @@ public final class TestArchives {
         for (Blob b : present.blobs()) {
             tar.file("blobs/sha256/" + hex(b.digest()), b.bytes());
         }
-        tar.file("blobs/sha256/" + hex(present.manifest().digest()), present.manifest().bytes());
+        tar.file(
+                "blobs/sha256/" + hex(present.manifest().digest()),
+                present.manifest().bytes());
         tar.file("blobs/sha256/" + hex(index.digest()), index.bytes());
         Map<String, Object> d = TestImages.descriptor(index);
-        d.put("annotations", obj("io.containerd.image.name", fullName,
-                "org.opencontainers.image.ref.name", fullName.substring(fullName.lastIndexOf(':') + 1)));
-        tar.file("index.json", json(obj("schemaVersion", 2, "mediaType", TestImages.OCI_INDEX, "manifests", List.of(d))));
+        d.put(
+                "annotations",
+                obj(
+                        "io.containerd.image.name",
+                        fullName,
+                        "org.opencontainers.image.ref.name",
+                        fullName.substring(fullName.lastIndexOf(':') + 1)));
+        tar.file(
+                "index.json",
+                json(obj("schemaVersion", 2, "mediaType", TestImages.OCI_INDEX, "manifests", List.of(d))));
         String familiar = fullName.replaceFirst("^docker\\.io/(library/)?", "");
-        tar.file("manifest.json", json(List.of(obj("Config", "blobs/sha256/" + hex(present.config().digest()),
-                "RepoTags", List.of(familiar),
-                "Layers", present.layerBlobs().stream().map(b -> "blobs/sha256/" + hex(b.digest())).toList()))));
+        tar.file(
+                "manifest.json",
+                json(List.of(obj(
+                        "Config",
+                        "blobs/sha256/" + hex(present.config().digest()),
+                        "RepoTags",
+                        List.of(familiar),
+                        "Layers",
+                        present.layerBlobs().stream()
+                                .map(b -> "blobs/sha256/" + hex(b.digest()))
+                                .toList()))));
         return tar.build();
     }
 

@@ -159,18 +159,60 @@ public final class TestImages {
 
         private ConfigBuilder() {}
 
-        public ConfigBuilder platform(Platform platform) { this.platform = platform; return this; }
-        public ConfigBuilder created(String created) { this.created = created; return this; }
-        public ConfigBuilder author(String author) { this.author = author; return this; }
-        public ConfigBuilder env(String... env) { this.env = List.of(env); return this; }
-        public ConfigBuilder cmd(String... cmd) { this.cmd = cmd == null ? null : List.of(cmd); return this; }
-        public ConfigBuilder entrypoint(String... ep) { this.entrypoint = ep == null ? null : List.of(ep); return this; }
-        public ConfigBuilder workingDir(String workingDir) { this.workingDir = workingDir; return this; }
-        public ConfigBuilder user(String user) { this.user = user; return this; }
-        public ConfigBuilder label(String key, String value) { labels.put(key, value); return this; }
+        public ConfigBuilder platform(Platform platform) {
+            this.platform = platform;
+            return this;
+        }
+
+        public ConfigBuilder created(String created) {
+            this.created = created;
+            return this;
+        }
+
+        public ConfigBuilder author(String author) {
+            this.author = author;
+            return this;
+        }
+
+        public ConfigBuilder env(String... env) {
+            this.env = List.of(env);
+            return this;
+        }
+
+        public ConfigBuilder cmd(String... cmd) {
+            this.cmd = cmd == null ? null : List.of(cmd);
+            return this;
+        }
+
+        public ConfigBuilder entrypoint(String... ep) {
+            this.entrypoint = ep == null ? null : List.of(ep);
+            return this;
+        }
+
+        public ConfigBuilder workingDir(String workingDir) {
+            this.workingDir = workingDir;
+            return this;
+        }
+
+        public ConfigBuilder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public ConfigBuilder label(String key, String value) {
+            labels.put(key, value);
+            return this;
+        }
         /** e.g. {@code "8080/tcp"}. */
-        public ConfigBuilder exposedPort(String port) { exposedPorts.add(port); return this; }
-        public ConfigBuilder diffId(String diffId) { diffIds.add(diffId); return this; }
+        public ConfigBuilder exposedPort(String port) {
+            exposedPorts.add(port);
+            return this;
+        }
+
+        public ConfigBuilder diffId(String diffId) {
+            diffIds.add(diffId);
+            return this;
+        }
 
         /** Adds a history entry; without any, one {@code created_by} entry per diffID is generated. */
         public ConfigBuilder history(String createdBy, boolean emptyLayer) {
@@ -234,12 +276,13 @@ public final class TestImages {
     }
 
     /** An image from explicit layers and a customised config (the diffIDs and platform are filled in). */
-    public static TestImage image(Format format, Platform platform, UnaryOperator<ConfigBuilder> customizer,
-                                  List<Layer> layers) {
+    public static TestImage image(
+            Format format, Platform platform, UnaryOperator<ConfigBuilder> customizer, List<Layer> layers) {
         ConfigBuilder cb = config().platform(platform);
         layers.forEach(l -> cb.diffId(l.diffId()));
         Blob config = customizer.apply(cb).build(format);
-        Blob manifest = manifest(format, config, layers.stream().map(Layer::blob).toList());
+        Blob manifest =
+                manifest(format, config, layers.stream().map(Layer::blob).toList());
         return new TestImage(platform, config, layers, manifest);
     }
 
@@ -251,19 +294,24 @@ public final class TestImages {
 
     /** A two-layer image with Entrypoint, WorkingDir, User, a label and an exposed port. */
     public static TestImage rich(Format format, Platform platform) {
-        Layer base = layer(format, Map.of(
-                "etc/os-release", "ID=fixture\n".getBytes(StandardCharsets.UTF_8),
-                "app/hello", ("hello from " + platform + "\n").getBytes(StandardCharsets.UTF_8)));
+        Layer base = layer(
+                format,
+                Map.of(
+                        "etc/os-release", "ID=fixture\n".getBytes(StandardCharsets.UTF_8),
+                        "app/hello", ("hello from " + platform + "\n").getBytes(StandardCharsets.UTF_8)));
         Layer app = layer(format, "app/config.json", "{\"greeting\":\"hi\"}\n");
-        return image(format, platform, c -> c
-                .author("fixture@sockerless.dev")
-                .env("PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=hi")
-                .entrypoint("/app/hello")
-                .cmd("--verbose")
-                .workingDir("/app")
-                .user("1000:1000")
-                .label("org.opencontainers.image.title", "rich")
-                .exposedPort("8080/tcp"), List.of(base, app));
+        return image(
+                format,
+                platform,
+                c -> c.author("fixture@sockerless.dev")
+                        .env("PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=hi")
+                        .entrypoint("/app/hello")
+                        .cmd("--verbose")
+                        .workingDir("/app")
+                        .user("1000:1000")
+                        .label("org.opencontainers.image.title", "rich")
+                        .exposedPort("8080/tcp"),
+                List.of(base, app));
     }
 
     /** An index / manifest list over {@code images}, plus an attestation entry when {@code attestation != null}. */
@@ -274,7 +322,8 @@ public final class TestImages {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("architecture", image.platform().architecture());
             p.put("os", image.platform().os());
-            if (image.platform().variant() != null) p.put("variant", image.platform().variant());
+            if (image.platform().variant() != null)
+                p.put("variant", image.platform().variant());
             d.put("platform", p);
             entries.add(d);
         }
@@ -318,15 +367,23 @@ public final class TestImages {
     /** A BuildKit-style attestation manifest (OCI, one in-toto layer) for the given image manifest digest. */
     public static TestImage attestationFor(String manifestDigest) {
         byte[] statement = json(obj(
-                "_type", "https://in-toto.io/Statement/v0.1",
-                "predicateType", "https://spdx.dev/Document",
-                "subject", List.of(obj("name", "fixture", "digest",
-                        obj("sha256", manifestDigest.substring("sha256:".length())))),
-                "predicate", obj()));
+                "_type",
+                "https://in-toto.io/Statement/v0.1",
+                "predicateType",
+                "https://spdx.dev/Document",
+                "subject",
+                List.of(obj("name", "fixture", "digest", obj("sha256", manifestDigest.substring("sha256:".length())))),
+                "predicate",
+                obj()));
         Layer layer = new Layer(statement, Blob.sha256(statement), new Blob(IN_TOTO, statement));
         Platform unknown = new Platform("unknown", "unknown", null);
-        Blob config = config().platform(unknown).created(null).env().cmd((String[]) null)
-                .diffId(layer.diffId()).history("attestation", false).build(Format.OCI);
+        Blob config = config().platform(unknown)
+                .created(null)
+                .env()
+                .cmd((String[]) null)
+                .diffId(layer.diffId())
+                .history("attestation", false)
+                .build(Format.OCI);
         Blob manifest = manifest(Format.OCI, config, List.of(layer.blob()));
         return new TestImage(unknown, config, List.of(layer), manifest);
     }

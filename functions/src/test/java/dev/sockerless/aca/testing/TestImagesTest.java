@@ -22,8 +22,10 @@ class TestImagesTest {
         TestImage b = TestImages.rich(Format.OCI, Platform.LINUX_ARM64);
         assertThat(a.manifest()).isEqualTo(b.manifest());
         assertThat(a.config()).isEqualTo(b.config());
-        assertThat(TestImages.multiArch(Format.DOCKER, true, Platform.LINUX_AMD64, Platform.LINUX_ARM64).index())
-                .isEqualTo(TestImages.multiArch(Format.DOCKER, true, Platform.LINUX_AMD64, Platform.LINUX_ARM64).index());
+        assertThat(TestImages.multiArch(Format.DOCKER, true, Platform.LINUX_AMD64, Platform.LINUX_ARM64)
+                        .index())
+                .isEqualTo(TestImages.multiArch(Format.DOCKER, true, Platform.LINUX_AMD64, Platform.LINUX_ARM64)
+                        .index());
     }
 
     @Test
@@ -51,15 +53,18 @@ class TestImagesTest {
         assertThat(config.get("variant").asText()).isEqualTo("v8");
         assertThat(config.at("/config/Entrypoint/0").asText()).isEqualTo("/app/hello");
         assertThat(config.at("/config/ExposedPorts").has("8080/tcp")).isTrue();
-        assertThat(config.at("/rootfs/diff_ids/1").asText()).isEqualTo(image.diffIds().get(1));
+        assertThat(config.at("/rootfs/diff_ids/1").asText())
+                .isEqualTo(image.diffIds().get(1));
         assertThat(config.get("history")).hasSize(2);
 
         JsonNode manifest = JSON.readTree(image.manifest().bytes());
         assertThat(manifest.get("mediaType").asText()).isEqualTo(TestImages.OCI_MANIFEST);
         assertThat(manifest.at("/config/digest").asText()).isEqualTo(image.imageId());
-        assertThat(manifest.at("/config/size").asLong()).isEqualTo(image.config().size());
+        assertThat(manifest.at("/config/size").asLong())
+                .isEqualTo(image.config().size());
         assertThat(manifest.at("/layers/0/mediaType").asText()).isEqualTo(TestImages.OCI_LAYER_GZIP);
-        assertThat(manifest.at("/layers/1/digest").asText()).isEqualTo(image.layerBlobs().get(1).digest());
+        assertThat(manifest.at("/layers/1/digest").asText())
+                .isEqualTo(image.layerBlobs().get(1).digest());
     }
 
     @Test
@@ -71,7 +76,8 @@ class TestImagesTest {
         assertThat(json.at("/manifests/2/platform/os").asText()).isEqualTo("unknown");
         assertThat(json.at("/manifests/2/annotations/vnd.docker.reference.type").asText())
                 .isEqualTo("attestation-manifest");
-        assertThat(json.at("/manifests/2/annotations/vnd.docker.reference.digest").asText())
+        assertThat(json.at("/manifests/2/annotations/vnd.docker.reference.digest")
+                        .asText())
                 .isEqualTo(index.images().get(0).manifest().digest());
         assertThat(index.image("linux", "arm", "v7").manifest().digest())
                 .isEqualTo(json.at("/manifests/1/digest").asText());

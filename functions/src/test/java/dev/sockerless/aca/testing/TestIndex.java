@@ -31,6 +31,7 @@ public record TestIndex(Blob index, List<TestImage> images, TestImage attestatio
         return images.stream()
                 .filter(i -> i.platform().equals(new TestImages.Platform(os, architecture, variant)))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no image for " + os + "/" + architecture + "/" + variant));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("no image for " + os + "/" + architecture + "/" + variant));
     }
 }

@@ -46,10 +46,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TokenServer implements AutoCloseable {
 
     /** How the JWT header references the signing key; both are accepted by docker-registry 2.8.2. */
-    public enum KeyReference { X5C, KID }
+    public enum KeyReference {
+        X5C,
+        KID
+    }
 
     /** Which token fields the JSON reply carries; clients must accept either. */
-    public enum Reply { BOTH, TOKEN_ONLY, ACCESS_TOKEN_ONLY }
+    public enum Reply {
+        BOTH,
+        TOKEN_ONLY,
+        ACCESS_TOKEN_ONLY
+    }
 
     /**
      * One request as seen by the server.
@@ -61,8 +68,8 @@ public final class TokenServer implements AutoCloseable {
      * @param username      the authenticated user, or {@code null}
      * @param status        the status answered
      */
-    public record Request(String method, String query, List<String> scopes, boolean authorization,
-                          String username, int status) {}
+    public record Request(
+            String method, String query, List<String> scopes, boolean authorization, String username, int status) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static volatile KeyMaterial keyMaterial;
@@ -113,15 +120,35 @@ public final class TokenServer implements AutoCloseable {
         private Builder() {}
 
         /** The JWT audience and {@code service} (e.g. {@code registry.docker.io}). */
-        public Builder service(String service) { this.service = service; return this; }
+        public Builder service(String service) {
+            this.service = service;
+            return this;
+        }
         /** The JWT issuer (e.g. {@code auth.docker.io}). */
-        public Builder issuer(String issuer) { this.issuer = issuer; return this; }
+        public Builder issuer(String issuer) {
+            this.issuer = issuer;
+            return this;
+        }
         /** {@code expires_in} and token lifetime in seconds. */
-        public Builder expiresIn(int seconds) { this.expiresIn = seconds; return this; }
-        public Builder keyReference(KeyReference ref) { this.keyReference = ref; return this; }
-        public Builder reply(Reply reply) { this.reply = reply; return this; }
+        public Builder expiresIn(int seconds) {
+            this.expiresIn = seconds;
+            return this;
+        }
+
+        public Builder keyReference(KeyReference ref) {
+            this.keyReference = ref;
+            return this;
+        }
+
+        public Builder reply(Reply reply) {
+            this.reply = reply;
+            return this;
+        }
         /** Adds a user with a password. */
-        public Builder user(String username, String password) { users.put(username, password); return this; }
+        public Builder user(String username, String password) {
+            users.put(username, password);
+            return this;
+        }
         /** Registers an identity (refresh) token for {@code username}, usable with {@code grant_type=refresh_token}. */
         public Builder identityToken(String username, String refreshToken) {
             identityTokens.put(refreshToken, username);
@@ -150,18 +177,28 @@ public final class TokenServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
     }
 
-    public String service() { return config.service; }
+    public String service() {
+        return config.service;
+    }
 
-    public String issuer() { return config.issuer; }
+    public String issuer() {
+        return config.issuer;
+    }
 
     /** PEM file with the signing certificate, for the registry's {@code rootcertbundle}. */
-    public Path bundlePath() { return bundle; }
+    public Path bundlePath() {
+        return bundle;
+    }
 
     /** Number of requests received so far. */
-    public int requestCount() { return count.get(); }
+    public int requestCount() {
+        return count.get();
+    }
 
     /** The requests received so far, oldest first. */
-    public List<Request> requests() { return List.copyOf(requests); }
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
 
     /** Forgets counted and recorded requests. */
     public void reset() {
@@ -189,7 +226,9 @@ public final class TokenServer implements AutoCloseable {
         header.put("alg", "ES256");
         try {
             if (config.keyReference == KeyReference.X5C) {
-                header.put("x5c", List.of(Base64.getEncoder().encodeToString(keys.cert().getEncoded())));
+                header.put(
+                        "x5c",
+                        List.of(Base64.getEncoder().encodeToString(keys.cert().getEncoded())));
             } else {
                 header.put("kid", keys.kid());
             }
@@ -305,7 +344,8 @@ public final class TokenServer implements AutoCloseable {
             if (first < 0 || last == first) continue;
             String type = scope.substring(0, first);
             String name = scope.substring(first + 1, last);
-            List<String> actions = allowed(user, type, name, List.of(scope.substring(last + 1).split(",")));
+            List<String> actions =
+                    allowed(user, type, name, List.of(scope.substring(last + 1).split(",")));
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("type", type);
             entry.put("name", name);
@@ -318,9 +358,11 @@ public final class TokenServer implements AutoCloseable {
         if (config.reply != Reply.TOKEN_ONLY) reply.put("access_token", token);
         reply.put("expires_in", config.expiresIn);
         reply.put("issued_at", Instant.now().toString());
-        if (user != null && ("true".equals(first(params, "offline_token"))
-                || "offline".equals(first(params, "access_type")))) {
-            config.identityTokens.entrySet().stream().filter(e -> e.getValue().equals(user)).findFirst()
+        if (user != null
+                && ("true".equals(first(params, "offline_token")) || "offline".equals(first(params, "access_type")))) {
+            config.identityTokens.entrySet().stream()
+                    .filter(e -> e.getValue().equals(user))
+                    .findFirst()
                     .ifPresent(e -> reply.put("refresh_token", e.getKey()));
         }
         return reply;
@@ -332,9 +374,11 @@ public final class TokenServer implements AutoCloseable {
             if (user != null && requested.contains("*")) granted.add("*");
         } else if ("repository".equals(type)) {
             Rule rule = config.repositories.getOrDefault(name, new Rule(true, Set.of(), true));
-            boolean member = user != null && (rule.anyUserWrites() || rule.writers().contains(user));
+            boolean member =
+                    user != null && (rule.anyUserWrites() || rule.writers().contains(user));
             for (String action : requested) {
-                boolean ok = "pull".equals(action) ? rule.isPublic() || member
+                boolean ok = "pull".equals(action)
+                        ? rule.isPublic() || member
                         : Set.of("push", "delete", "*").contains(action) && member;
                 if (ok) granted.add(action);
             }
@@ -362,9 +406,8 @@ public final class TokenServer implements AutoCloseable {
 
     private static String encode(Map<String, List<String>> params) {
         List<String> parts = new ArrayList<>();
-        params.forEach((k, vs) -> vs.forEach(v -> parts.add(
-                java.net.URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
-                        + java.net.URLEncoder.encode(v, StandardCharsets.UTF_8))));
+        params.forEach((k, vs) -> vs.forEach(v -> parts.add(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                + java.net.URLEncoder.encode(v, StandardCharsets.UTF_8))));
         return String.join("&", parts);
     }
 
@@ -395,12 +438,33 @@ public final class TokenServer implements AutoCloseable {
         try {
             tmp = Files.createTempDirectory("token-key-");
             Path p12 = tmp.resolve("token.p12");
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "token", "-keyalg", "EC",
-                    "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-dname", "CN=sockerless-test-token",
-                    "-validity", "3650", "-storetype", "PKCS12", "-keystore", p12.toString(),
-                    "-storepass", "changeit", "-keypass", "changeit")
-                    .redirectErrorStream(true).start();
+            String keytool =
+                    Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Process p = new ProcessBuilder(
+                            keytool,
+                            "-genkeypair",
+                            "-alias",
+                            "token",
+                            "-keyalg",
+                            "EC",
+                            "-groupname",
+                            "secp256r1",
+                            "-sigalg",
+                            "SHA256withECDSA",
+                            "-dname",
+                            "CN=sockerless-test-token",
+                            "-validity",
+                            "3650",
+                            "-storetype",
+                            "PKCS12",
+                            "-keystore",
+                            p12.toString(),
+                            "-storepass",
+                            "changeit",
+                            "-keypass",
+                            "changeit")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("keytool failed: " + out);
@@ -451,7 +515,8 @@ public final class TokenServer implements AutoCloseable {
     private static String pem(X509Certificate cert) {
         try {
             return "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded())
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(cert.getEncoded())
                     + "\n-----END CERTIFICATE-----\n";
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -52,10 +52,13 @@ class TokenServerTest {
 
     @Test
     void registryChallengesWithRealmAndService() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(
-                registry.baseUrl() + "/v2/library/hello/manifests/latest")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(registry.baseUrl() + "/v2/library/hello/manifests/latest"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(RegistryPusher.challengeParams(r.headers().firstValue("WWW-Authenticate").orElseThrow()))
+        assertThat(RegistryPusher.challengeParams(
+                        r.headers().firstValue("WWW-Authenticate").orElseThrow()))
                 .containsEntry("realm", tokens.tokenUrl())
                 .containsEntry("service", "registry.test")
                 .containsEntry("scope", "repository:library/hello:pull");
@@ -78,8 +81,8 @@ class TokenServerTest {
     @Test
     void anonymousCannotPushToPublicRepository() {
         RegistryPusher anonymous = new RegistryPusher(registry.baseUrl());
-        assertThatThrownBy(() -> anonymous.push("library/hello", "evil",
-                TestImages.simple(Format.OCI, Platform.LINUX_ARM64)))
+        assertThatThrownBy(() ->
+                        anonymous.push("library/hello", "evil", TestImages.simple(Format.OCI, Platform.LINUX_ARM64)))
                 .isInstanceOf(RegistryPusher.RegistryException.class)
                 .hasMessageContaining("insufficient_scope");
     }
@@ -97,7 +100,8 @@ class TokenServerTest {
         TestIndex index = TestImages.multiArch(Format.DOCKER, false, Platform.LINUX_AMD64, Platform.LINUX_ARM64);
         RegistryPusher alice = new RegistryPusher(registry.baseUrl(), USER, PASSWORD);
         alice.push("alice/private", "multi", index);
-        assertThat(alice.getManifest("alice/private", "multi").body()).isEqualTo(index.index().bytes());
+        assertThat(alice.getManifest("alice/private", "multi").body())
+                .isEqualTo(index.index().bytes());
 
         RegistryPusher bob = new RegistryPusher(registry.baseUrl(), "bob", "bob-secret");
         assertThat(bob.getManifest("alice/private", "multi").statusCode()).isEqualTo(401);
@@ -106,9 +110,12 @@ class TokenServerTest {
 
     @Test
     void wrongPasswordIs401FromTheTokenServer() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(tokens.tokenUrl()
-                        + "?service=registry.test&scope=repository:library/hello:pull"))
-                .header("Authorization", basic(USER, "wrong")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                tokens.tokenUrl() + "?service=registry.test&scope=repository:library/hello:pull"))
+                        .header("Authorization", basic(USER, "wrong"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(JSON.readTree(r.body()).has("details")).isTrue();
@@ -116,11 +123,15 @@ class TokenServerTest {
 
     @Test
     void grantsOnlyAllowedActionsAndClaimsFollowTheRules() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(tokens.tokenUrl()
-                        + "?service=registry.test&scope=repository:library/hello:pull,push"
-                        + "&scope=repository:alice/private:pull")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(tokens.tokenUrl()
+                                + "?service=registry.test&scope=repository:library/hello:pull,push"
+                                + "&scope=repository:alice/private:pull"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode reply = JSON.readTree(r.body());
-        assertThat(reply.get("token").asText()).isEqualTo(reply.get("access_token").asText());
+        assertThat(reply.get("token").asText())
+                .isEqualTo(reply.get("access_token").asText());
         assertThat(reply.get("expires_in").asInt()).isEqualTo(300);
         assertThat(reply.get("issued_at").asText()).isNotEmpty();
 
@@ -143,23 +154,31 @@ class TokenServerTest {
         for (String form : List.of(
                 "grant_type=password&username=alice&password=alice-secret&service=registry.test&scope=" + scope,
                 "grant_type=refresh_token&refresh_token=alice-refresh&service=registry.test&scope=" + scope)) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(tokens.tokenUrl()))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(tokens.tokenUrl()))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(form).isEqualTo(200);
             String jwt = JSON.readTree(r.body()).get("access_token").asText();
             JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
             assertThat(claims.at("/access/0/actions").toString()).isEqualTo("[\"pull\",\"push\"]");
 
             // the token is accepted by the real registry
-            HttpResponse<String> tags = HTTP.send(HttpRequest.newBuilder(URI.create(
-                            registry.baseUrl() + "/v2/alice/private/tags/list"))
-                    .header("Authorization", "Bearer " + jwt).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> tags = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(registry.baseUrl() + "/v2/alice/private/tags/list"))
+                            .header("Authorization", "Bearer " + jwt)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(tags.statusCode()).isIn(200, 404);
         }
-        HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create(tokens.tokenUrl()))
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token=nope&service=x"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bad = HTTP.send(
+                HttpRequest.newBuilder(URI.create(tokens.tokenUrl()))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "grant_type=refresh_token&refresh_token=nope&service=x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(bad.statusCode()).isEqualTo(401);
         TokenServer.Request last = tokens.requests().get(tokens.requests().size() - 1);
         assertThat(last.method()).isEqualTo("POST");
@@ -169,13 +188,20 @@ class TokenServerTest {
     @Test
     void kidTokensAndSingleFieldRepliesWorkAgainstTheRealRegistry() {
         for (TokenServer.Reply reply : List.of(TokenServer.Reply.TOKEN_ONLY, TokenServer.Reply.ACCESS_TOKEN_ONLY)) {
-            try (TokenServer ts = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
-                    .keyReference(TokenServer.KeyReference.KID).reply(reply).user(USER, PASSWORD).start();
-                 RegistryServer reg = RegistryServer.tokenAuth(ts)) {
+            try (TokenServer ts = TokenServer.builder()
+                            .service("registry.docker.io")
+                            .issuer("auth.docker.io")
+                            .keyReference(TokenServer.KeyReference.KID)
+                            .reply(reply)
+                            .user(USER, PASSWORD)
+                            .start();
+                    RegistryServer reg = RegistryServer.tokenAuth(ts)) {
                 TestImage image = TestImages.simple(Format.DOCKER, Platform.LINUX_ARM64);
                 RegistryPusher alice = new RegistryPusher(reg.baseUrl(), USER, PASSWORD);
                 alice.push("library/kid", "v1", image);
-                assertThat(new RegistryPusher(reg.baseUrl()).getManifest("library/kid", "v1").body())
+                assertThat(new RegistryPusher(reg.baseUrl())
+                                .getManifest("library/kid", "v1")
+                                .body())
                         .isEqualTo(image.manifest().bytes());
             }
         }
@@ -183,20 +209,25 @@ class TokenServerTest {
 
     @Test
     void libtrustKeyIdHasTwelveGroups() throws Exception {
-        assertThat(TokenServer.libtrustKeyId(new byte[] {1, 2, 3}))
-                .matches("([A-Z2-7]{4}:){11}[A-Z2-7]{4}");
+        assertThat(TokenServer.libtrustKeyId(new byte[] {1, 2, 3})).matches("([A-Z2-7]{4}:){11}[A-Z2-7]{4}");
     }
 
     @Test
     void issuedTokenWithoutScopeStillOpensV2() throws Exception {
         String jwt = tokens.issue(null, List.of(), 60);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(registry.baseUrl() + "/v2/"))
-                .header("Authorization", "Bearer " + jwt).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(registry.baseUrl() + "/v2/"))
+                        .header("Authorization", "Bearer " + jwt)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        String expired = tokens.issue(null, List.of(Map.of("type", "repository", "name", "library/hello",
-                "actions", List.of("pull"))), -120);
-        HttpResponse<String> e = HTTP.send(HttpRequest.newBuilder(URI.create(registry.baseUrl() + "/v2/"))
-                .header("Authorization", "Bearer " + expired).build(), HttpResponse.BodyHandlers.ofString());
+        String expired = tokens.issue(
+                null, List.of(Map.of("type", "repository", "name", "library/hello", "actions", List.of("pull"))), -120);
+        HttpResponse<String> e = HTTP.send(
+                HttpRequest.newBuilder(URI.create(registry.baseUrl() + "/v2/"))
+                        .header("Authorization", "Bearer " + expired)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(e.statusCode()).isEqualTo(401);
         assertThat(e.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_token");
     }

@@ -75,23 +75,41 @@ public final class Azurite implements AutoCloseable {
     /** Starts Azurite and waits until its table endpoint answers. */
     public static Azurite start() throws IOException, InterruptedException {
         Path cwd = Path.of("").toAbsolutePath();
-        Path bin = findBinary(cwd).orElseThrow(() -> new IllegalStateException(
-                "Azurite not found: no node_modules/.bin/azurite in " + cwd + " or any parent directory. "
-                        + "Run `npm ci` in the project root (or use `make run`, which does it), "
-                        + "or set AzureWebJobsStorage to an existing storage account."));
+        Path bin = findBinary(cwd)
+                .orElseThrow(() -> new IllegalStateException(
+                        "Azurite not found: no node_modules/.bin/azurite in " + cwd + " or any parent directory. "
+                                + "Run `npm ci` in the project root (or use `make run`, which does it), "
+                                + "or set AzureWebJobsStorage to an existing storage account."));
         Path projectRoot = bin.getParent().getParent().getParent();
-        Path location = Settings.get("SOCKERLESS_AZURITE_LOCATION").map(Path::of)
-                .orElse(projectRoot.resolve(".azurite")).toAbsolutePath();
+        Path location = Settings.get("SOCKERLESS_AZURITE_LOCATION")
+                .map(Path::of)
+                .orElse(projectRoot.resolve(".azurite"))
+                .toAbsolutePath();
         Files.createDirectories(location);
         int[] ports = freePorts(3);
         Path log = location.resolve("azurite.log");
-        List<String> cmd = new ArrayList<>(List.of(bin.toString(),
-                "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(ports[0]),
-                "--queueHost", "127.0.0.1", "--queuePort", Integer.toString(ports[1]),
-                "--tableHost", "127.0.0.1", "--tablePort", Integer.toString(ports[2]),
-                "--location", location.toString(),
-                "--silent", "--disableTelemetry", "--skipApiVersionCheck"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(projectRoot.toFile()).redirectErrorStream(true)
+        List<String> cmd = new ArrayList<>(List.of(
+                bin.toString(),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                Integer.toString(ports[0]),
+                "--queueHost",
+                "127.0.0.1",
+                "--queuePort",
+                Integer.toString(ports[1]),
+                "--tableHost",
+                "127.0.0.1",
+                "--tablePort",
+                Integer.toString(ports[2]),
+                "--location",
+                location.toString(),
+                "--silent",
+                "--disableTelemetry",
+                "--skipApiVersionCheck"));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(projectRoot.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process p = pb.start();
         Azurite azurite = new Azurite(p, ports[0], ports[1], ports[2], location);
@@ -116,8 +134,8 @@ public final class Azurite implements AutoCloseable {
             URL url = new URL("http://127.0.0.1:" + port + "/");
             while (true) {
                 if (!process.isAlive()) {
-                    throw new IOException("Azurite exited with status " + process.exitValue() + "; output:\n"
-                            + tail(log));
+                    throw new IOException(
+                            "Azurite exited with status " + process.exitValue() + "; output:\n" + tail(log));
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IOException("Azurite did not answer on port " + port + " within "

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,14 +35,17 @@ final class FunctionHttpHandler implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(FunctionHttpHandler.class.getName());
     /** Kestrel's defaults ({@code dotnet/aspnetcore src/Servers/Kestrel/Core/src/KestrelServerLimits.cs}). */
     static final int MAX_REQUEST_LINE_BYTES = 8 * 1024;
+
     static final int MAX_REQUEST_HEADERS_BYTES = 32 * 1024;
     static final int MAX_REQUEST_HEADER_COUNT = 100;
     /** What the host's string output formatter writes when the function set no type (dotnet/aspnetcore
      * {@code src/Mvc/Mvc.Core/src/Formatters/StringOutputFormatter.cs}). */
     static final String TEXT_UTF8 = "text/plain; charset=utf-8";
+
     private static final byte[] HOMEPAGE = ("<!DOCTYPE html>\n<html><head><title>Your Functions app is up and running"
-            + "</title></head><body><h1>Your Functions app is up and running</h1><p>sockerless local host</p></body>"
-            + "</html>\n").getBytes(StandardCharsets.UTF_8);
+                    + "</title></head><body><h1>Your Functions app is up and running</h1><p>sockerless local host</p></body>"
+                    + "</html>\n")
+            .getBytes(StandardCharsets.UTF_8);
 
     private final RouteTable routes;
     private final LocalHost.Options options;
@@ -51,8 +53,12 @@ final class FunctionHttpHandler implements HttpHandler {
     private final ExecutorService invocations;
     private final HostHeaderCheck hostCheck;
 
-    FunctionHttpHandler(RouteTable routes, LocalHost.Options options, FunctionKeys keys, ExecutorService invocations,
-                        HostHeaderCheck hostCheck) {
+    FunctionHttpHandler(
+            RouteTable routes,
+            LocalHost.Options options,
+            FunctionKeys keys,
+            ExecutorService invocations,
+            HostHeaderCheck hostCheck) {
         this.hostCheck = hostCheck;
         this.routes = routes;
         this.options = options;
@@ -85,7 +91,12 @@ final class FunctionHttpHandler implements HttpHandler {
         // Kestrel rejects before routing: request line over 8 KB → 414, headers over 32 KB or 100 fields → 431
         // (KestrelServerLimits.cs MaxRequestLineSize, MaxRequestHeadersTotalSize, MaxRequestHeaderCount); a rejected
         // request ends the connection.
-        int lineBytes = method.length() + 1 + requestUri.toString().length() + 1 + ex.getProtocol().length() + 2;
+        int lineBytes = method.length()
+                + 1
+                + requestUri.toString().length()
+                + 1
+                + ex.getProtocol().length()
+                + 2;
         if (lineBytes > MAX_REQUEST_LINE_BYTES) {
             outcome[0] = "414";
             empty(ex, 414, true);
@@ -112,9 +123,14 @@ final class FunctionHttpHandler implements HttpHandler {
                     + ": not this host's address");
             outcome[0] = "400";
             ex.getResponseHeaders().set("Content-Type", "application/json");
-            fixed(ex, 400, ("{\"message\":\"the local host answers only requests for its own address (Host "
-                    + "127.0.0.1, localhost or [::1] with port " + ex.getLocalAddress().getPort() + ", or the "
-                    + "SOCKERLESS_LISTEN host), not for this Host header\"}\n").getBytes(StandardCharsets.UTF_8));
+            fixed(
+                    ex,
+                    400,
+                    ("{\"message\":\"the local host answers only requests for its own address (Host "
+                                    + "127.0.0.1, localhost or [::1] with port "
+                                    + ex.getLocalAddress().getPort() + ", or the "
+                                    + "SOCKERLESS_LISTEN host), not for this Host header\"}\n")
+                            .getBytes(StandardCharsets.UTF_8));
             return;
         }
         RouteTable.Match match = routes.resolve(method, rawPath);
@@ -163,15 +179,15 @@ final class FunctionHttpHandler implements HttpHandler {
             return;
         }
         URI uri = absoluteUri(ex);
-        Future<HttpResponseMessage> invocation = invocations.submit(() -> FunctionInvoker.invoke(function,
-                match.routeValues(), uri, httpMethod, headers, query, body));
+        Future<HttpResponseMessage> invocation = invocations.submit(
+                () -> FunctionInvoker.invoke(function, match.routeValues(), uri, httpMethod, headers, query, body));
         HttpResponseMessage response;
         try {
             response = invocation.get(options.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             // D-time: after 230 s the caller gets 502 from the front end; the invocation goes on
-            LOG.warning("function " + function.name() + " has not responded within " + options.responseTimeout()
-                    .toSeconds() + " s: 502 (the invocation goes on)");
+            LOG.warning("function " + function.name() + " has not responded within "
+                    + options.responseTimeout().toSeconds() + " s: 502 (the invocation goes on)");
             outcome[0] = "502";
             empty(ex, 502, false);
             return;

@@ -19,8 +19,7 @@ import java.util.TreeMap;
  */
 public final class FunctionInvoker {
 
-    private FunctionInvoker() {
-    }
+    private FunctionInvoker() {}
 
     /** A function threw (or could not be constructed); {@code getCause()} is the function's exception. */
     public static final class InvocationFailure extends Exception {
@@ -36,9 +35,15 @@ public final class FunctionInvoker {
      *             or {@code null} for none
      * @throws InvocationFailure when the binding fails (before the function runs) or the function throws
      */
-    public static HttpResponseMessage invoke(HttpFunction f, Map<String, String> routeValues, URI uri,
-                                             HttpMethod method, Map<String, String> headers,
-                                             Map<String, String> query, Object body) throws InvocationFailure {
+    public static HttpResponseMessage invoke(
+            HttpFunction f,
+            Map<String, String> routeValues,
+            URI uri,
+            HttpMethod method,
+            Map<String, String> headers,
+            Map<String, String> query,
+            Object body)
+            throws InvocationFailure {
         LocalHttpRequest<Object> request = null;
         LocalExecutionContext context = new LocalExecutionContext(f.name());
         Map<String, String> bindingData = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -68,8 +73,8 @@ public final class FunctionInvoker {
                     try {
                         args[i] = ValueConverter.convert(bindingData.get(p.bindingName()), p.type());
                     } catch (IllegalArgumentException e) {
-                        throw new InvocationFailure(new IllegalArgumentException("invalid value for binding '"
-                                + p.bindingName() + "': " + e.getMessage(), e));
+                        throw new InvocationFailure(new IllegalArgumentException(
+                                "invalid value for binding '" + p.bindingName() + "': " + e.getMessage(), e));
                     }
                 }
                 default -> throw new IllegalStateException(p.kind().toString());
@@ -77,7 +82,8 @@ public final class FunctionInvoker {
         }
         Object result;
         try {
-            Object target = Modifier.isStatic(f.method().getModifiers()) ? null
+            Object target = Modifier.isStatic(f.method().getModifiers())
+                    ? null
                     : f.type().getConstructor().newInstance();
             result = f.method().invoke(target, args);
         } catch (InvocationTargetException e) {

@@ -61,7 +61,9 @@ final class FunctionKeys {
         if (!fs.isMissingNode() && !fs.isObject()) {
             throw new IllegalArgumentException("SOCKERLESS_LOCAL_KEYS: " + file + ": functions must be an object");
         }
-        fs.fields().forEachRemaining(e -> functions.put(e.getKey(), values(e.getValue(), file, "functions." + e.getKey())));
+        fs.fields()
+                .forEachRemaining(
+                        e -> functions.put(e.getKey(), values(e.getValue(), file, "functions." + e.getKey())));
         return new FunctionKeys(master, host, functions);
     }
 
@@ -71,8 +73,8 @@ final class FunctionKeys {
             return out;
         }
         if (!node.isObject()) {
-            throw new IllegalArgumentException("SOCKERLESS_LOCAL_KEYS: " + file + ": " + where
-                    + " must be an object of key name → value");
+            throw new IllegalArgumentException(
+                    "SOCKERLESS_LOCAL_KEYS: " + file + ": " + where + " must be an object of key name → value");
         }
         node.fields().forEachRemaining(e -> {
             if (!e.getValue().isTextual() || e.getValue().asText().isEmpty()) {

@@ -53,8 +53,7 @@ public final class FunctionScanner {
 
     private static final Logger LOG = Logger.getLogger(FunctionScanner.class.getName());
 
-    private FunctionScanner() {
-    }
+    private FunctionScanner() {}
 
     /** Scans {@code packageName} with the thread's context class loader (or this class's loader). */
     public static List<HttpFunction> scan(String packageName) {
@@ -138,8 +137,11 @@ public final class FunctionScanner {
             }
         }
         Class<?> ret = m.getReturnType();
-        if (!(HttpResponseMessage.class.isAssignableFrom(ret) || ret == String.class || ret == byte[].class
-                || ret == void.class || ret == Object.class)) {
+        if (!(HttpResponseMessage.class.isAssignableFrom(ret)
+                || ret == String.class
+                || ret == byte[].class
+                || ret == void.class
+                || ret == Object.class)) {
             throw new IllegalArgumentException("unsupported return type " + ret.getName());
         }
         List<HttpFunction.Param> params = new ArrayList<>();
@@ -159,8 +161,15 @@ public final class FunctionScanner {
             methodSet.add(hm.name().toUpperCase(Locale.ROOT));
         }
         String dataType = trigger.dataType() == null ? "" : trigger.dataType();
-        return new HttpFunction(name, type, m, route, Collections.unmodifiableSet(new LinkedHashSet<>(methodSet)),
-                trigger.authLevel(), dataType, List.copyOf(params));
+        return new HttpFunction(
+                name,
+                type,
+                m,
+                route,
+                Collections.unmodifiableSet(new LinkedHashSet<>(methodSet)),
+                trigger.authLevel(),
+                dataType,
+                List.copyOf(params));
     }
 
     private static HttpFunction.Param bindingOf(Parameter p, String fn) {
@@ -179,11 +188,13 @@ public final class FunctionScanner {
                 body = opt.getActualTypeArguments()[0];
             }
             Class<?> bodyType;
-            if (body == byte[].class || (body instanceof GenericArrayType ga && ga.getGenericComponentType() == byte.class)) {
+            if (body == byte[].class
+                    || (body instanceof GenericArrayType ga && ga.getGenericComponentType() == byte.class)) {
                 bodyType = byte[].class;
             } else if (body == String.class) {
                 bodyType = String.class;
-            } else if (body == Object.class || body instanceof java.lang.reflect.WildcardType
+            } else if (body == Object.class
+                    || body instanceof java.lang.reflect.WildcardType
                     || body instanceof java.lang.reflect.TypeVariable) {
                 bodyType = null; // the value as forwarded: byte[] or String
             } else {
@@ -197,18 +208,21 @@ public final class FunctionScanner {
         }
         BindingName bn = p.getAnnotation(BindingName.class);
         Annotation[] annotations = p.getAnnotations();
-        if (annotations.length == 1 && annotations[0].annotationType().getSimpleName().equals("DurableClientInput")) {
+        if (annotations.length == 1
+                && annotations[0].annotationType().getSimpleName().equals("DurableClientInput")) {
             return new HttpFunction.Param(HttpFunction.ParamKind.DURABLE_CLIENT, null, p.getType(), null, false);
         }
         if (bn != null && annotations.length == 1) {
             if (!ValueConverter.supports(p.getType())) {
-                throw new IllegalArgumentException("unsupported @BindingName parameter type " + p.getType().getName());
+                throw new IllegalArgumentException(
+                        "unsupported @BindingName parameter type " + p.getType().getName());
             }
             return new HttpFunction.Param(HttpFunction.ParamKind.BINDING, bn.value(), p.getType(), null, false);
         }
-        String what = annotations.length == 0 ? "unannotated parameter '" + p.getName() + "' of type "
-                + p.getType().getName() : "binding @" + annotations[0].annotationType().getSimpleName()
-                + " on parameter '" + p.getName() + "'";
+        String what = annotations.length == 0
+                ? "unannotated parameter '" + p.getName() + "' of type "
+                        + p.getType().getName()
+                : "binding @" + annotations[0].annotationType().getSimpleName() + " on parameter '" + p.getName() + "'";
         throw new IllegalArgumentException(what + " is not supported by the local host");
     }
 
@@ -305,7 +319,9 @@ public final class FunctionScanner {
         Enumeration<JarEntry> entries = jar.entries();
         while (entries.hasMoreElements()) {
             JarEntry e = entries.nextElement();
-            if (!e.isDirectory() && e.getName().startsWith(prefix + "/") && e.getName().endsWith(".class")) {
+            if (!e.isDirectory()
+                    && e.getName().startsWith(prefix + "/")
+                    && e.getName().endsWith(".class")) {
                 addClass(names, e.getName());
             }
         }

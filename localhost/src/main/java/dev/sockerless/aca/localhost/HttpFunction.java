@@ -20,12 +20,24 @@ import java.util.Set;
  *                  ignore it (see {@link RequestBody})
  * @param params    how to bind each method parameter, in order
  */
-public record HttpFunction(String name, Class<?> type, Method method, RouteTemplate route, Set<String> methods,
-                           AuthorizationLevel authLevel, String dataType, List<Param> params) {
+public record HttpFunction(
+        String name,
+        Class<?> type,
+        Method method,
+        RouteTemplate route,
+        Set<String> methods,
+        AuthorizationLevel authLevel,
+        String dataType,
+        List<Param> params) {
 
     /** What a method parameter receives. */
     /** DURABLE_CLIENT: a Durable client binding, passed as null (the app runs its orchestration in process). */
-    public enum ParamKind { REQUEST, CONTEXT, BINDING, DURABLE_CLIENT }
+    public enum ParamKind {
+        REQUEST,
+        CONTEXT,
+        BINDING,
+        DURABLE_CLIENT
+    }
 
     /**
      * Binding of one parameter.
@@ -37,8 +49,7 @@ public record HttpFunction(String name, Class<?> type, Method method, RouteTempl
      *                    host forwarded it)
      * @param optionalBody for REQUEST: whether the body is wrapped in {@code Optional}
      */
-    public record Param(ParamKind kind, String bindingName, Class<?> type, Class<?> bodyType, boolean optionalBody) {
-    }
+    public record Param(ParamKind kind, String bindingName, Class<?> type, Class<?> bodyType, boolean optionalBody) {}
 
     /** Whether the function accepts the given HTTP method. */
     public boolean allows(String httpMethod) {

@@ -6,10 +6,11 @@ import java.net.InetSocketAddress;
 public final class ListenAddress {
 
     /** The app's own default for the setting. */
-    public static final String DEFAULT = dev.sockerless.aca.config.Settings.Key.SOCKERLESS_LISTEN.defaultValue().orElseThrow();
+    public static final String DEFAULT = dev.sockerless.aca.config.Settings.Key.SOCKERLESS_LISTEN
+            .defaultValue()
+            .orElseThrow();
 
-    private ListenAddress() {
-    }
+    private ListenAddress() {}
 
     public static InetSocketAddress parse(String spec) {
         String s = spec == null || spec.isBlank() ? DEFAULT : spec.trim();
@@ -44,8 +45,8 @@ public final class ListenAddress {
         } else {
             int colon = s.lastIndexOf(':');
             if (colon < 0 || s.indexOf(':') != colon) {
-                throw new IllegalArgumentException("invalid listen address '" + s
-                        + "': expected host:port, :port or [addr]:port");
+                throw new IllegalArgumentException(
+                        "invalid listen address '" + s + "': expected host:port, :port or [addr]:port");
             }
             host = colon == 0 ? "127.0.0.1" : s.substring(0, colon);
             port = s.substring(colon + 1);

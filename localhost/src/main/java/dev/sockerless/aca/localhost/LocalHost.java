@@ -46,8 +46,12 @@ public final class LocalHost implements AutoCloseable {
      * @param listenAny        {@code SOCKERLESS_LISTEN_ANY=true}: binding a non-loopback address is allowed (with a
      *                         warning); otherwise it makes the start fail
      */
-    public record Options(long maxRequestBytes, Duration responseTimeout, Optional<Path> keysFile,
-                          boolean homepageDisabled, boolean listenAny) {
+    public record Options(
+            long maxRequestBytes,
+            Duration responseTimeout,
+            Optional<Path> keysFile,
+            boolean homepageDisabled,
+            boolean listenAny) {
 
         public Options {
             if (maxRequestBytes <= 0 || responseTimeout.isNegative() || responseTimeout.isZero()) {
@@ -62,11 +66,14 @@ public final class LocalHost implements AutoCloseable {
 
         /** From the settings (system properties, then environment). */
         public static Options fromSettings() {
-            return new Options(Settings.getLong("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", DEFAULT_MAX_REQUEST_BYTES),
-                    Duration.ofSeconds(Settings.getLong("SOCKERLESS_LOCAL_RESPONSE_TIMEOUT_SECONDS",
-                            DEFAULT_RESPONSE_TIMEOUT.toSeconds())),
+            return new Options(
+                    Settings.getLong("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", DEFAULT_MAX_REQUEST_BYTES),
+                    Duration.ofSeconds(Settings.getLong(
+                            "SOCKERLESS_LOCAL_RESPONSE_TIMEOUT_SECONDS", DEFAULT_RESPONSE_TIMEOUT.toSeconds())),
                     Settings.get("SOCKERLESS_LOCAL_KEYS").map(Path::of),
-                    Settings.get("AzureWebJobsDisableHomepage").map("true"::equalsIgnoreCase).orElse(false),
+                    Settings.get("AzureWebJobsDisableHomepage")
+                            .map("true"::equalsIgnoreCase)
+                            .orElse(false),
                     Settings.get(LISTEN_ANY).map("true"::equalsIgnoreCase).orElse(false));
         }
 
@@ -90,6 +97,7 @@ public final class LocalHost implements AutoCloseable {
             return new Options(maxRequestBytes, responseTimeout, keysFile, homepageDisabled, any);
         }
     }
+
     static final int THREADS = 32;
 
     static {
@@ -138,7 +146,8 @@ public final class LocalHost implements AutoCloseable {
                         + " authentication; set " + LISTEN_ANY + "=true to allow it");
             }
             LOG.warning("listening on the non-loopback address " + address.getHostString() + " (" + LISTEN_ANY
-                    + "=true): anyone who can reach it can drive the app" + (keys == null ? ", and no keys are set" : ""));
+                    + "=true): anyone who can reach it can drive the app"
+                    + (keys == null ? ", and no keys are set" : ""));
         }
         HttpServer server = HttpServer.create(address, 128);
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads("localhost-http-"));
@@ -219,13 +228,16 @@ public final class LocalHost implements AutoCloseable {
             }
             LocalHost host = start(address, functions, options);
             Azurite started = azurite;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                System.err.println("sockerless local host stopping");
-                host.close();
-                if (started != null) {
-                    started.close();
-                }
-            }, "localhost-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                System.err.println("sockerless local host stopping");
+                                host.close();
+                                if (started != null) {
+                                    started.close();
+                                }
+                            },
+                            "localhost-shutdown"));
             for (HttpFunction f : host.routes().functions()) {
                 LOG.info("route " + f);
             }

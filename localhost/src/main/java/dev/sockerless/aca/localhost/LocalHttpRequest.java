@@ -28,7 +28,8 @@ public final class LocalHttpRequest<T> implements HttpRequestMessage<T> {
     private final Map<String, String> query;
     private final T body;
 
-    public LocalHttpRequest(URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query, T body) {
+    public LocalHttpRequest(
+            URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query, T body) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.method = Objects.requireNonNull(method, "method");
         TreeMap<String, String> h = new TreeMap<>();

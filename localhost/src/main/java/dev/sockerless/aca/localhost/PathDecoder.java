@@ -12,8 +12,7 @@ import java.util.Map;
  */
 final class PathDecoder {
 
-    private PathDecoder() {
-    }
+    private PathDecoder() {}
 
     /**
      * Decodes a path (segment) as Kestrel does before routing: %XX sequences as UTF-8, except {@code %2F}, which

@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 /** Stops exactly one started process and its descendants. */
 final class ProcessUtil {
 
-    private ProcessUtil() {
-    }
+    private ProcessUtil() {}
 
     static void stop(Process process, Duration grace) {
         if (process == null) {

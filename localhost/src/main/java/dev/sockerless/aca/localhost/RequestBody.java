@@ -30,8 +30,7 @@ import java.util.Locale;
  */
 final class RequestBody {
 
-    private RequestBody() {
-    }
+    private RequestBody() {}
 
     /** The binding failed before the function ran (the worker's ClassCastException). */
     static final class BindingFailure extends Exception {
@@ -46,7 +45,8 @@ final class RequestBody {
             return false;
         }
         int semi = contentType.indexOf(';');
-        String mediaType = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        String mediaType =
+                (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
         return mediaType.equals("application/octet-stream") || mediaType.contains("multipart/");
     }
 
@@ -80,9 +80,12 @@ final class RequestBody {
             skip = 2;
         }
         try {
-            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith("\uFFFD")
-                    .decode(ByteBuffer.wrap(b, skip, b.length - skip)).toString();
+            return charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .replaceWith("\uFFFD")
+                    .decode(ByteBuffer.wrap(b, skip, b.length - skip))
+                    .toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new IllegalStateException("a replacing decoder cannot fail", e);
         }
@@ -111,7 +114,9 @@ final class RequestBody {
             return value instanceof byte[] bytes ? Arrays.copyOf(bytes, bytes.length) : value;
         }
         if (value instanceof byte[] bytes) {
-            return bodyType == byte[].class ? Arrays.copyOf(bytes, bytes.length) : new String(bytes, Charset.defaultCharset());
+            return bodyType == byte[].class
+                    ? Arrays.copyOf(bytes, bytes.length)
+                    : new String(bytes, Charset.defaultCharset());
         }
         if (bodyType == String.class) {
             return value;

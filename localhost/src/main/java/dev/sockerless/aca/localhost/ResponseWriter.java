@@ -39,12 +39,25 @@ final class ResponseWriter {
     static final String SERVER = "Kestrel";
     private static final Logger LOG = Logger.getLogger(ResponseWriter.class.getName());
     /** Headers read from a foreign {@link HttpResponseMessage} that is not a {@link LocalHttpResponse}. */
-    private static final List<String> KNOWN_HEADERS = List.of("Content-Type", "Content-Length", "Transfer-Encoding",
-            "Location", "Api-Version", "Ostype", "Server", "Docker-Experimental", "Cache-Control", "Pragma",
-            "Builder-Version", "Swarm", "ETag", "Docker-Content-Digest", "Content-Encoding", "Retry-After");
+    private static final List<String> KNOWN_HEADERS = List.of(
+            "Content-Type",
+            "Content-Length",
+            "Transfer-Encoding",
+            "Location",
+            "Api-Version",
+            "Ostype",
+            "Server",
+            "Docker-Experimental",
+            "Cache-Control",
+            "Pragma",
+            "Builder-Version",
+            "Swarm",
+            "ETag",
+            "Docker-Content-Digest",
+            "Content-Encoding",
+            "Retry-After");
 
-    private ResponseWriter() {
-    }
+    private ResponseWriter() {}
 
     /** Writes {@code response}; returns the status sent (500 when the response cannot be written as it is). */
     static int write(HttpExchange ex, HttpResponseMessage response, boolean head, String function) throws IOException {
@@ -80,10 +93,14 @@ final class ResponseWriter {
         String problem = null;
         if (head && transferEncoding != null) {
             problem = "Transfer-Encoding on a HEAD response";
-        } else if (noBodyStatus && (body.length > 0 || transferEncoding != null
-                || (contentLength != null && !contentLength.trim().equals("0")))) {
+        } else if (noBodyStatus
+                && (body.length > 0
+                        || transferEncoding != null
+                        || (contentLength != null && !contentLength.trim().equals("0")))) {
             problem = "a body, Content-Length or Transfer-Encoding on a " + status + " response";
-        } else if (contentLength != null && transferEncoding == null && !noBodyStatus
+        } else if (contentLength != null
+                && transferEncoding == null
+                && !noBodyStatus
                 && !contentLength.trim().equals(Integer.toString(body.length))) {
             problem = "Content-Length " + contentLength + " but a body of " + body.length + " bytes";
         }

@@ -26,8 +26,7 @@ public final class RouteTable {
     static final Comparator<HttpFunction> ORDER = (a, b) -> ordinalIgnoreCase(a.name(), b.name());
 
     /** A resolved request: the function and its route values. */
-    public record Match(HttpFunction function, Map<String, String> routeValues) {
-    }
+    public record Match(HttpFunction function, Map<String, String> routeValues) {}
 
     private final List<HttpFunction> functions;
 
@@ -37,8 +36,8 @@ public final class RouteTable {
         for (HttpFunction f : sorted) {
             String t = f.route().text().toLowerCase(Locale.ROOT);
             if (t.startsWith("admin") || t.startsWith("runtime")) {
-                throw new IllegalStateException("function " + f.name() + ": the route '" + f.route().text()
-                        + "' conflicts with the host's built-in routes (admin*, runtime*)");
+                throw new IllegalStateException("function " + f.name() + ": the route '"
+                        + f.route().text() + "' conflicts with the host's built-in routes (admin*, runtime*)");
             }
         }
         for (int i = 0; i < sorted.size(); i++) {
@@ -46,8 +45,8 @@ public final class RouteTable {
                 HttpFunction a = sorted.get(i);
                 HttpFunction b = sorted.get(j);
                 if (a.route().text().equalsIgnoreCase(b.route().text()) && overlaps(a, b)) {
-                    throw new IllegalStateException("function " + b.name() + ": the route '" + b.route().text()
-                            + "' conflicts with the route defined by function '" + a.name() + "'");
+                    throw new IllegalStateException("function " + b.name() + ": the route '"
+                            + b.route().text() + "' conflicts with the route defined by function '" + a.name() + "'");
                 }
             }
         }

@@ -25,8 +25,13 @@ import java.util.regex.Pattern;
 public final class RouteTemplate {
 
     /** One part of a segment: a literal or a parameter. */
-    record Part(String literal, String name, List<RouteConstraint> constraints, boolean optional,
-                boolean catchAll, String defaultValue) {
+    record Part(
+            String literal,
+            String name,
+            List<RouteConstraint> constraints,
+            boolean optional,
+            boolean catchAll,
+            String defaultValue) {
         boolean isLiteral() {
             return literal != null;
         }
@@ -147,7 +152,8 @@ public final class RouteTemplate {
         boolean sawOptional = false;
         for (Segment s : segments) {
             Part p = s.first();
-            boolean canBeAbsent = s.simple() && !p.isLiteral() && (p.optional() || p.catchAll() || p.defaultValue() != null);
+            boolean canBeAbsent =
+                    s.simple() && !p.isLiteral() && (p.optional() || p.catchAll() || p.defaultValue() != null);
             if (sawOptional && !canBeAbsent) {
                 throw new IllegalArgumentException("optional parameter followed by a required segment: " + template);
             }
@@ -292,7 +298,10 @@ public final class RouteTemplate {
             if (c == ':') {
                 int start = i + 1;
                 int j = start;
-                while (j < p.length() && p.charAt(j) != ':' && p.charAt(j) != '(' && p.charAt(j) != '='
+                while (j < p.length()
+                        && p.charAt(j) != ':'
+                        && p.charAt(j) != '('
+                        && p.charAt(j) != '='
                         && p.charAt(j) != '?') {
                     j++;
                 }
@@ -313,8 +322,8 @@ public final class RouteTemplate {
                         k++;
                     }
                     if (end < 0) {
-                        throw new IllegalArgumentException("unterminated constraint argument in route template: "
-                                + template);
+                        throw new IllegalArgumentException(
+                                "unterminated constraint argument in route template: " + template);
                     }
                     arg = p.substring(j + 1, end);
                     j = end + 1;

@@ -8,8 +8,7 @@ import java.util.Optional;
  */
 public final class Settings {
 
-    private Settings() {
-    }
+    private Settings() {}
 
     /** The non-blank value of {@code name}, system property winning over the environment. */
     public static Optional<String> get(String name) {

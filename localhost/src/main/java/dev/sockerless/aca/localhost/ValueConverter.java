@@ -5,11 +5,20 @@ import java.util.Set;
 /** Converts route/query strings to {@code @BindingName} parameter types. */
 final class ValueConverter {
 
-    private static final Set<Class<?>> SUPPORTED = Set.of(String.class, Object.class, CharSequence.class,
-            int.class, Integer.class, long.class, Long.class, boolean.class, Boolean.class, double.class, Double.class);
+    private static final Set<Class<?>> SUPPORTED = Set.of(
+            String.class,
+            Object.class,
+            CharSequence.class,
+            int.class,
+            Integer.class,
+            long.class,
+            Long.class,
+            boolean.class,
+            Boolean.class,
+            double.class,
+            Double.class);
 
-    private ValueConverter() {
-    }
+    private ValueConverter() {}
 
     static boolean supports(Class<?> type) {
         return SUPPORTED.contains(type);

@@ -8,7 +8,6 @@ import dev.sockerless.aca.testing.RegistryServer;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;
 import dev.sockerless.aca.testing.TokenServer;
-
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,43 +36,58 @@ public final class Benchmark {
     private static final int PS_CONTAINERS = 50;
     /** Layers of incompressible bytes: 4 × 56 MiB ≈ 224 MiB of archive. */
     private static final int LOAD_LAYERS = 4;
+
     private static final int LOAD_LAYER_BYTES = 56 << 20;
 
     public static void main(String[] args) throws Exception {
-        try (TokenServer tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
-                .user("bench", "bench").start();
-             RegistryServer registry = RegistryServer.tokenAuth(tokens);
-             CountingProxy proxy = new CountingProxy(registry.baseUrl());
-             RegistryServer stagingRegistry = RegistryServer.anonymous();
-             dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics =
-                     new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
-             dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
-                     java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
-             Azurite azurite = new Azurite();
-             CountingProxy tables = new CountingProxy("http://127.0.0.1:" + azurite.tablePort())) {
+        try (TokenServer tokens = TokenServer.builder()
+                        .service("registry.docker.io")
+                        .issuer("auth.docker.io")
+                        .user("bench", "bench")
+                        .start();
+                RegistryServer registry = RegistryServer.tokenAuth(tokens);
+                CountingProxy proxy = new CountingProxy(registry.baseUrl());
+                RegistryServer stagingRegistry = RegistryServer.anonymous();
+                dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics =
+                        new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
+                dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
+                        java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
+                Azurite azurite = new Azurite();
+                CountingProxy tables = new CountingProxy("http://127.0.0.1:" + azurite.tablePort())) {
             RegistryPusher push = new RegistryPusher(registry.baseUrl(), "bench", "bench");
             push.push("library/single", "latest", TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));
-            push.push("library/multi", "latest", TestImages.multiArch(Format.DOCKER, true,
-                    TestImages.Platform.LINUX_AMD64, TestImages.Platform.LINUX_ARM64));
+            push.push(
+                    "library/multi",
+                    "latest",
+                    TestImages.multiArch(
+                            Format.DOCKER, true, TestImages.Platform.LINUX_AMD64, TestImages.Platform.LINUX_ARM64));
 
             // the state tables through a counting proxy: Table Storage transactions of the follow readers
-            System.setProperty("AzureWebJobsStorage", azurite.connectionString().replace(
-                    "TableEndpoint=http://127.0.0.1:" + azurite.tablePort(), "TableEndpoint=" + tables.baseUrl()));
+            System.setProperty(
+                    "AzureWebJobsStorage",
+                    azurite.connectionString()
+                            .replace(
+                                    "TableEndpoint=http://127.0.0.1:" + azurite.tablePort(),
+                                    "TableEndpoint=" + tables.baseUrl()));
             System.setProperty("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + proxy.baseUrl());
             // the app pushes straight to the staging registry, as skopeo does in the load row
             System.setProperty("SOCKERLESS_STAGING_REGISTRY", stagingRegistry.hostPort() + "/staging");
             // the archive is over Azure's default 100 MB: raised as an app setting of the same name would be
             System.setProperty("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", String.valueOf(1L << 30));
             System.setProperty("SOCKERLESS_INSECURE_REGISTRIES", stagingRegistry.hostPort());
-            System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_ID", "/subscriptions/00000000-0000-0000-0000-000000000000"
-                    + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env");
-            System.setProperty("SOCKERLESS_ACA_LOCATION", "westeurope"); // with the type: no ARM read of the environment
+            System.setProperty(
+                    "SOCKERLESS_ACA_ENVIRONMENT_ID",
+                    "/subscriptions/00000000-0000-0000-0000-000000000000"
+                            + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env");
+            System.setProperty(
+                    "SOCKERLESS_ACA_LOCATION", "westeurope"); // with the type: no ARM read of the environment
             System.setProperty("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only");
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint());
             System.setProperty("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE);
             System.setProperty("SOCKERLESS_FOLLOW_WAIT_SECONDS", "1");
             System.setProperty("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint());
-            try (LocalHost host = LocalHost.start(new InetSocketAddress("127.0.0.1", 0), "dev.sockerless.aca.functions")) {
+            try (LocalHost host =
+                    LocalHost.start(new InetSocketAddress("127.0.0.1", 0), "dev.sockerless.aca.functions")) {
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + host.port();
                 List<String[]> rows = new ArrayList<>();
@@ -121,9 +135,13 @@ public final class Benchmark {
                 System.out.println("| pull | registry requests (+ token) | skopeo inspect --config |");
                 System.out.println("|---|---|---|");
                 rows.forEach(r -> System.out.println("| " + String.join(" | ", r) + " |"));
-                System.out.printf("%nwarm pull through the local host: median %.1f ms, p90 %.1f ms over %d runs "
-                                + "(java %s, %d cores)%n", times.get(times.size() / 2) / 1e6,
-                        times.get(times.size() * 9 / 10) / 1e6, WARM_RUNS, System.getProperty("java.version"),
+                System.out.printf(
+                        "%nwarm pull through the local host: median %.1f ms, p90 %.1f ms over %d runs "
+                                + "(java %s, %d cores)%n",
+                        times.get(times.size() / 2) / 1e6,
+                        times.get(times.size() * 9 / 10) / 1e6,
+                        WARM_RUNS,
+                        System.getProperty("java.version"),
                         Runtime.getRuntime().availableProcessors());
                 System.out.printf("peak heap during the pulls (whole JVM): %d MB%n", peakHeap() >> 20);
                 overhead(http, base, host);
@@ -149,21 +167,26 @@ public final class Benchmark {
         String pull = "/v1.51/images/create?fromImage=docker.io%2Flibrary%2Fsingle&tag=latest";
         String inspect = "/v1.51/images/single/json";
         System.out.println();
-        System.out.println("| warm request, " + OVERHEAD_RUNS + " runs | app: median / p99 ms | static file, same local "
-                + "host: median / p99 ms | app's own share of the median |");
+        System.out.println(
+                "| warm request, " + OVERHEAD_RUNS + " runs | app: median / p99 ms | static file, same local "
+                        + "host: median / p99 ms | app's own share of the median |");
         System.out.println("|---|---|---|---|");
-        for (String[] request : new String[][]{{"POST", pull, "docker pull (unchanged tag)"}, {"GET", inspect,
-                "docker image inspect"}}) {
+        for (String[] request :
+                new String[][] {{"POST", pull, "docker pull (unchanged tag)"}, {"GET", inspect, "docker image inspect"}
+                }) {
             HttpRequest appRequest = HttpRequest.newBuilder(URI.create(base + request[1]))
-                    .method(request[0], HttpRequest.BodyPublishers.noBody()).build();
-            byte[] body = http.send(appRequest, HttpResponse.BodyHandlers.ofByteArray()).body();
+                    .method(request[0], HttpRequest.BodyPublishers.noBody())
+                    .build();
+            byte[] body = http.send(appRequest, HttpResponse.BodyHandlers.ofByteArray())
+                    .body();
             Path file = Files.createTempFile("bench", ".json");
             Files.write(file, body);
             System.setProperty("bench.static.file", file.toString());
-            try (LocalHost statics = LocalHost.start(new InetSocketAddress("127.0.0.1", 0),
-                    "dev.sockerless.aca.bench.statics")) {
+            try (LocalHost statics =
+                    LocalHost.start(new InetSocketAddress("127.0.0.1", 0), "dev.sockerless.aca.bench.statics")) {
                 HttpRequest staticRequest = HttpRequest.newBuilder(URI.create(statics.url() + request[1]))
-                        .method(request[0], HttpRequest.BodyPublishers.noBody()).build();
+                        .method(request[0], HttpRequest.BodyPublishers.noBody())
+                        .build();
                 double[] ours = new double[OVERHEAD_RUNS];
                 double[] plain = new double[OVERHEAD_RUNS];
                 for (int i = -OVERHEAD_RUNS / 10; i < OVERHEAD_RUNS; i++) { // a tenth more, unmeasured, to warm up
@@ -177,8 +200,14 @@ public final class Benchmark {
                 java.util.Arrays.sort(ours);
                 java.util.Arrays.sort(plain);
                 double p99 = OVERHEAD_RUNS * 99 / 100;
-                System.out.printf("| %s (%d-byte reply) | %.2f / %.2f | %.2f / %.2f | %.2f ms |%n", request[2],
-                        body.length, median(ours), ours[(int) p99], median(plain), plain[(int) p99],
+                System.out.printf(
+                        "| %s (%d-byte reply) | %.2f / %.2f | %.2f / %.2f | %.2f ms |%n",
+                        request[2],
+                        body.length,
+                        median(ours),
+                        ours[(int) p99],
+                        median(plain),
+                        plain[(int) p99],
                         median(ours) - median(plain));
             } finally {
                 Files.deleteIfExists(file);
@@ -200,9 +229,12 @@ public final class Benchmark {
     /** A load as the Functions host hands one over whole: application/octet-stream with a Content-Length. */
     private static HttpResponse<String> postLoad(HttpClient http, String base, byte[] archive, boolean quiet)
             throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=" + (quiet ? 1 : 0)))
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=" + (quiet ? 1 : 0)))
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(archive))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /**
@@ -238,19 +270,22 @@ public final class Benchmark {
         }
         double[] a = medians(app);
         System.out.println();
-        System.out.printf("| load of a %.0f MB Docker 25 archive (%d mixed layers + 1 random), straight to the staging "
-                + "registry, median of %d | sockerless (local host) | skopeo copy docker-archive: |%n", mb,
-                LOAD_MIXED_LAYERS, LOAD_RUNS);
+        System.out.printf(
+                "| load of a %.0f MB Docker 25 archive (%d mixed layers + 1 random), straight to the staging "
+                        + "registry, median of %d | sockerless (local host) | skopeo copy docker-archive: |%n",
+                mb, LOAD_MIXED_LAYERS, LOAD_RUNS);
         System.out.println("|---|---|---|");
         if (peer.isEmpty()) {
             System.out.printf("| wall time | %.2f s (%.1f MB/s) | not installed |%n", a[0], mb / a[0]);
             return;
         }
         double[] s = medians(peer);
-        System.out.printf("| wall time | %.2f s (%.1f MB/s) | %.2f s (%.1f MB/s) |%n", a[0], mb / a[0], s[0], mb / s[0]);
+        System.out.printf(
+                "| wall time | %.2f s (%.1f MB/s) | %.2f s (%.1f MB/s) |%n", a[0], mb / a[0], s[0], mb / s[0]);
         System.out.printf("| CPU seconds | %.2f | %.2f |%n", a[1], s[1]);
         System.out.printf("| peak memory | %.0f MB heap | %.0f MB RSS |%n", a[2], s[2]);
-        System.out.printf("| throughput ratio sockerless / skopeo (median of the per-run ratios: %s) | **%.2f** | 1 |%n",
+        System.out.printf(
+                "| throughput ratio sockerless / skopeo (median of the per-run ratios: %s) | **%.2f** | 1 |%n",
                 ratios(app, peer), medianRatio(app, peer));
     }
 
@@ -261,13 +296,14 @@ public final class Benchmark {
      */
     private static void gzipLevels() throws Exception {
         byte[] text = logText(new java.util.Random(1), 24 << 20);
-        byte[] binary = java.util.Arrays.copyOf(Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib",
-                "modules")), 24 << 20);
+        byte[] binary = java.util.Arrays.copyOf(
+                Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib", "modules")), 24 << 20);
         System.out.println();
-        System.out.println("| gzip level (JDK deflate, 128 KiB chunks, one core) | log-like text: MB/s, size | binaries: "
-                + "MB/s, size |");
+        System.out.println(
+                "| gzip level (JDK deflate, 128 KiB chunks, one core) | log-like text: MB/s, size | binaries: "
+                        + "MB/s, size |");
         System.out.println("|---|---|---|");
-        for (int level : new int[]{1, 2, 3, 4, 6, 9}) {
+        for (int level : new int[] {1, 2, 3, 4, 6, 9}) {
             String[] cells = new String[2];
             for (int k = 0; k < 2; k++) {
                 byte[] in = k == 0 ? text : binary;
@@ -308,18 +344,20 @@ public final class Benchmark {
         for (int i = 0; i < LOAD_MIXED_LAYERS; i++) {
             java.util.Map<String, byte[]> files = new java.util.HashMap<>();
             for (int f = 0; f < LOAD_MIXED_BYTES / (1 << 20); f++) { // 1 MiB files, two in five random
-                files.put("layer" + i + "/file" + f, f % 5 < 2 ? randomBytes(random, 1 << 20) : logText(random, 1 << 20));
+                files.put(
+                        "layer" + i + "/file" + f, f % 5 < 2 ? randomBytes(random, 1 << 20) : logText(random, 1 << 20));
             }
             layers.add(TestImages.layer(Format.OCI, files));
         }
-        layers.add(TestImages.layer(Format.OCI, java.util.Map.of("random.bin", randomBytes(random, LOAD_RANDOM_BYTES))));
+        layers.add(
+                TestImages.layer(Format.OCI, java.util.Map.of("random.bin", randomBytes(random, LOAD_RANDOM_BYTES))));
         return TestImages.image(Format.OCI, TestImages.Platform.LINUX_AMD64, c -> c.cmd("/bin/true"), layers);
     }
 
     /** The image as Docker 25 saves it, named {@code repository:v1}. */
     private static byte[] fairArchive(dev.sockerless.aca.testing.TestImage image, String repository) {
-        return dev.sockerless.aca.testing.TestArchives.docker25(image, List.of("docker.io/" + repository + ":v1"),
-                List.of(repository + ":v1"));
+        return dev.sockerless.aca.testing.TestArchives.docker25(
+                image, List.of("docker.io/" + repository + ":v1"), List.of(repository + ":v1"));
     }
 
     private static byte[] randomBytes(java.util.Random random, int n) {
@@ -331,18 +369,28 @@ public final class Benchmark {
     /** Log-like text: timestamps, levels, a few message shapes with numbers and ids. */
     private static byte[] logText(java.util.Random random, int n) {
         String[] levels = {"INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"};
-        String[] messages = {"request completed method=GET path=/api/v1/items/%d status=200 duration=%dms",
-                "cache miss key=user:%d:profile ttl=%ds", "connected to db-replica-%d in %d ms",
-                "job %d finished: %d records processed", "retrying upstream call attempt=%d backoff=%dms"};
+        String[] messages = {
+            "request completed method=GET path=/api/v1/items/%d status=200 duration=%dms",
+            "cache miss key=user:%d:profile ttl=%ds",
+            "connected to db-replica-%d in %d ms",
+            "job %d finished: %d records processed",
+            "retrying upstream call attempt=%d backoff=%dms"
+        };
         StringBuilder sb = new StringBuilder(n + 200);
         long t = 1_764_000_000_000L + random.nextInt(1_000_000);
         while (sb.length() < n) {
             t += random.nextInt(50);
-            sb.append(java.time.Instant.ofEpochMilli(t)).append(' ').append(levels[random.nextInt(levels.length)])
-                    .append(" [worker-").append(random.nextInt(16)).append("] ")
-                    .append(String.format(messages[random.nextInt(messages.length)], random.nextInt(100_000),
-                            random.nextInt(5_000)))
-                    .append(" trace=").append(Long.toHexString(random.nextLong())).append('\n');
+            sb.append(java.time.Instant.ofEpochMilli(t))
+                    .append(' ')
+                    .append(levels[random.nextInt(levels.length)])
+                    .append(" [worker-")
+                    .append(random.nextInt(16))
+                    .append("] ")
+                    .append(String.format(
+                            messages[random.nextInt(messages.length)], random.nextInt(100_000), random.nextInt(5_000)))
+                    .append(" trace=")
+                    .append(Long.toHexString(random.nextLong()))
+                    .append('\n');
         }
         return java.util.Arrays.copyOf(sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), n);
     }
@@ -358,7 +406,7 @@ public final class Benchmark {
         if (r.statusCode() != 200 || !r.body().contains("Loaded image")) {
             throw new IllegalStateException("load failed: " + r.statusCode() + " " + r.body());
         }
-        return new double[]{wall, cpu, peakHeap() / 1048576.0};
+        return new double[] {wall, cpu, peakHeap() / 1048576.0};
     }
 
     /** skopeo copy under /usr/bin/time: wall s, user + sys s, max RSS MB. */
@@ -366,25 +414,38 @@ public final class Benchmark {
         Path times = Files.createTempFile("bench", ".time");
         try {
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder("/usr/bin/time", "-o", times.toString(), "-f", "%U %S %M",
-                    "/usr/bin/skopeo", "copy", "--dest-tls-verify=false", "docker-archive:" + archive,
-                    "docker://" + destination).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(
+                            "/usr/bin/time",
+                            "-o",
+                            times.toString(),
+                            "-f",
+                            "%U %S %M",
+                            "/usr/bin/skopeo",
+                            "copy",
+                            "--dest-tls-verify=false",
+                            "docker-archive:" + archive,
+                            "docker://" + destination)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
                 throw new IllegalStateException("skopeo copy failed");
             }
             double wall = (System.nanoTime() - t0) / 1e9;
             String[] f = Files.readString(times).trim().split("\\s+");
-            return new double[]{wall, Double.parseDouble(f[0]) + Double.parseDouble(f[1]), Double.parseDouble(f[2]) / 1024};
+            return new double[] {
+                wall, Double.parseDouble(f[0]) + Double.parseDouble(f[1]), Double.parseDouble(f[2]) / 1024
+            };
         } finally {
             Files.deleteIfExists(times);
         }
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double[] medians(List<double[]> runs) {
@@ -399,7 +460,8 @@ public final class Benchmark {
     private static double median(double[] values) {
         double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        return sorted.length % 2 == 1
+                ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
@@ -433,7 +495,8 @@ public final class Benchmark {
             throw new IllegalStateException("repeated load failed: " + again.statusCode() + " " + again.body());
         }
         double repeat = (System.nanoTime() - t1) / 1e9;
-        long uploads = again.body().lines().filter(l -> l.contains("\"Pushing\"")).count();
+        long uploads =
+                again.body().lines().filter(l -> l.contains("\"Pushing\"")).count();
         System.out.printf("| repeated load of the same archive | %.2f s, %d blob uploads | n/a |%n", repeat, uploads);
     }
 
@@ -460,8 +523,11 @@ public final class Benchmark {
         System.out.printf("| stdcopy framing of 80-byte lines (core, in memory) | %.0f MB/s |%n", framing);
         System.out.println();
         System.out.println("| docker logs, all lines, through the local host (Log Analytics stand-in in this JVM, "
-                + "pages of " + System.getProperty("SOCKERLESS_LOGS_PAGE_ROWS", String.valueOf(
-                dev.sockerless.aca.logs.LogAnalyticsLogSource.DEFAULT_PAGE_ROWS)) + " rows) | wall s "
+                + "pages of "
+                + System.getProperty(
+                        "SOCKERLESS_LOGS_PAGE_ROWS",
+                        String.valueOf(dev.sockerless.aca.logs.LogAnalyticsLogSource.DEFAULT_PAGE_ROWS))
+                + " rows) | wall s "
                 + "| the app's CPU (its request thread: SDK parsing, paging, framing) | body | heap growth during the "
                 + "request (peak − before, incl. the stand-in's garbage) |");
         System.out.println("|---|---|---|---|---|");
@@ -474,49 +540,86 @@ public final class Benchmark {
      * Line counts of the logs rows; {@code -Dbench.logLines=10000,100000,1000000} to choose others (the in-JVM
      * stand-in interprets KQL over every row for each page, so 1M lines take many minutes).
      */
-    private static final int[] LOG_LINE_COUNTS = java.util.Arrays.stream(System.getProperty("bench.logLines",
-            "10000,100000").split(",")).mapToInt(Integer::parseInt).toArray();
+    private static final int[] LOG_LINE_COUNTS = java.util.Arrays.stream(
+                    System.getProperty("bench.logLines", "10000,100000").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
 
     /** One container with {@code count} lines: a docker logs of them all, its time, the stand-in's share, heap. */
-    private static void logsRow(HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la,
-                                int count) throws Exception {
+    private static void logsRow(
+            HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la, int count)
+            throws Exception {
         String name = "bench-logs-" + count;
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base
-                        + "/v1.51/containers/create?name=" + name)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"Image\":\"single\",\"Cmd\":[\"true\"]}")).build(),
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/create?name=" + name))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"Image\":\"single\",\"Cmd\":[\"true\"]}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("create failed: " + created.body());
         }
         String sockerless = base + "/sockerless/v1/containers/" + name + "/";
-        String job = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
-                URI.create(sockerless + "job")).build(), HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
-        http.send(HttpRequest.newBuilder(URI.create(sockerless + "execution")).PUT(HttpRequest.BodyPublishers.ofString(
-                "{\"executionName\":\"" + job + "-bench01\",\"status\":\"Succeeded\"}")).build(),
+        String job = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(sockerless + "job"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .path("name")
+                .asText();
+        http.send(
+                HttpRequest.newBuilder(URI.create(sockerless + "execution"))
+                        .PUT(HttpRequest.BodyPublishers.ofString(
+                                "{\"executionName\":\"" + job + "-bench01\",\"status\":\"Succeeded\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         java.time.Instant start = java.time.Instant.parse("2026-11-28T10:00:00Z");
         for (int i = 0; i < count; i++) {
-            la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
-                    start.plusMillis(i), "JobName", job, "ContainerGroupName", job + "-bench01-abcde", "ContainerName", job,
-                    "Stream", i % 10 == 0 ? "stderr" : "stdout", "Log", "line " + i + " of the benchmark output"));
+            la.add(
+                    dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
+                    java.util.Map.of(
+                            "TimeGenerated",
+                            start.plusMillis(i),
+                            "JobName",
+                            job,
+                            "ContainerGroupName",
+                            job + "-bench01-abcde",
+                            "ContainerName",
+                            job,
+                            "Stream",
+                            i % 10 == 0 ? "stderr" : "stdout",
+                            "Log",
+                            "line " + i + " of the benchmark output"));
         }
         resetPeakHeap();
         long before = usedHeap();
         int queriesBefore = la.received.size();
         java.util.Map<Long, Long> cpu0 = invocationCpu();
         long t1 = System.nanoTime();
-        HttpResponse<byte[]> logs = http.send(HttpRequest.newBuilder(URI.create(base
-                + "/v1.51/containers/" + name + "/logs?stdout=1&stderr=1&tail=all")).build(),
+        HttpResponse<byte[]> logs = http.send(
+                HttpRequest.newBuilder(
+                                URI.create(base + "/v1.51/containers/" + name + "/logs?stdout=1&stderr=1&tail=all"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         double seconds = (System.nanoTime() - t1) / 1e9;
         long growth = peakHeap() - before;
         java.util.Map<Long, Long> cpu1 = invocationCpu();
-        double app = cpu1.entrySet().stream().mapToLong(e -> e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)).sum() / 1e9;
+        double app = cpu1.entrySet().stream()
+                        .mapToLong(e -> e.getValue() - cpu0.getOrDefault(e.getKey(), 0L))
+                        .sum()
+                / 1e9;
         if (logs.statusCode() != 200) {
             throw new IllegalStateException("logs failed: " + logs.statusCode());
         }
-        System.out.printf("| %,d lines (%d queries) | %.2f | %.2f s, %.1f µs a line | %.1f MB | %d MB |%n", count,
-                la.received.size() - queriesBefore, seconds, app, app / count * 1e6, logs.body().length / 1e6,
+        System.out.printf(
+                "| %,d lines (%d queries) | %.2f | %.2f s, %.1f µs a line | %.1f MB | %d MB |%n",
+                count,
+                la.received.size() - queriesBefore,
+                seconds,
+                app,
+                app / count * 1e6,
+                logs.body().length / 1e6,
                 growth >> 20);
     }
 
@@ -540,13 +643,25 @@ public final class Benchmark {
         System.out.println("|---|---|");
         int followed = 0;
         int serial = 0;
-        for (int n : new int[]{1, 10, 50}) {
+        for (int n : new int[] {1, 10, 50}) {
             for (int i = 0; i < n; i++) {
                 String name = "follow-" + (++serial);
                 String job = startedContainer(http, base, name);
-                la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
-                        java.time.Instant.now(), "JobName", job, "ContainerGroupName", job + "-run0001-abcde",
-                        "ContainerName", job, "Stream", "stdout", "Log", "hello"));
+                la.add(
+                        dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
+                        java.util.Map.of(
+                                "TimeGenerated",
+                                java.time.Instant.now(),
+                                "JobName",
+                                job,
+                                "ContainerGroupName",
+                                job + "-run0001-abcde",
+                                "ContainerName",
+                                job,
+                                "Stream",
+                                "stdout",
+                                "Log",
+                                "hello"));
                 followCall(http, base, name, null); // a reader: the container is followed from now on
             }
             followed += n;
@@ -556,13 +671,28 @@ public final class Benchmark {
         }
         String name = "follow-delay";
         String job = startedContainer(http, base, name);
-        String cursor = followCall(http, base, name, null).headers().firstValue("Sockerless-Logs-Cursor").orElseThrow();
+        String cursor = followCall(http, base, name, null)
+                .headers()
+                .firstValue("Sockerless-Logs-Cursor")
+                .orElseThrow();
         List<Double> delays = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long added = System.nanoTime();
-            la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
-                    java.time.Instant.now(), "JobName", job, "ContainerGroupName", job + "-run0001-abcde",
-                    "ContainerName", job, "Stream", "stdout", "Log", "line " + i));
+            la.add(
+                    dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
+                    java.util.Map.of(
+                            "TimeGenerated",
+                            java.time.Instant.now(),
+                            "JobName",
+                            job,
+                            "ContainerGroupName",
+                            job + "-run0001-abcde",
+                            "ContainerName",
+                            job,
+                            "Stream",
+                            "stdout",
+                            "Log",
+                            "line " + i));
             while (true) {
                 HttpResponse<byte[]> r = followCall(http, base, name, cursor);
                 cursor = r.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow();
@@ -572,8 +702,10 @@ public final class Benchmark {
                 }
             }
         }
-        System.out.printf("%ndelay from a line being queryable to its delivery to a long-polling reader: %s s "
-                + "(poll interval 2 s)%n", delays.stream().map(d -> String.format("%.1f", d)).toList());
+        System.out.printf(
+                "%ndelay from a line being queryable to its delivery to a long-polling reader: %s s "
+                        + "(poll interval 2 s)%n",
+                delays.stream().map(d -> String.format("%.1f", d)).toList());
     }
 
     /**
@@ -582,31 +714,48 @@ public final class Benchmark {
      * transactions per second of the whole process while they wait, counted at Azurite through a proxy (the poller's
      * own writes included).
      */
-    private static void followReaders(HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la,
-                                      CountingProxy tables) throws Exception {
+    private static void followReaders(
+            HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la, CountingProxy tables)
+            throws Exception {
         System.out.println();
         System.out.println("| follow readers waiting at once | answers past the 1 s wait: p50 / p99 / max"
                 + " | Table transactions per second (the watermark's; the others per long-poll answer) |");
         System.out.println("|---|---|---|");
         int serial = 0;
-        for (int n : new int[]{1, 10, 50}) {
+        for (int n : new int[] {1, 10, 50}) {
             List<String> names = new ArrayList<>();
             List<String> cursors = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String name = "reader-" + n + "-" + (++serial);
                 String job = startedContainer(http, base, name);
-                la.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, java.util.Map.of("TimeGenerated",
-                        java.time.Instant.now(), "JobName", job, "ContainerGroupName", job + "-run0001-abcde",
-                        "ContainerName", job, "Stream", "stdout", "Log", "hello"));
+                la.add(
+                        dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
+                        java.util.Map.of(
+                                "TimeGenerated",
+                                java.time.Instant.now(),
+                                "JobName",
+                                job,
+                                "ContainerGroupName",
+                                job + "-run0001-abcde",
+                                "ContainerName",
+                                job,
+                                "Stream",
+                                "stdout",
+                                "Log",
+                                "hello"));
                 names.add(name);
-                cursors.add(followCall(http, base, name, null).headers().firstValue("Sockerless-Logs-Cursor").orElseThrow());
+                cursors.add(followCall(http, base, name, null)
+                        .headers()
+                        .firstValue("Sockerless-Logs-Cursor")
+                        .orElseThrow());
             }
             Thread.sleep(5_000); // the poller delivers "hello" to the cache
             for (int i = 0; i < n; i++) { // each reader takes its line: from now on it waits
                 HttpResponse<byte[]> r;
                 do {
                     r = followCall(http, base, names.get(i), cursors.get(i));
-                    cursors.set(i, r.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow());
+                    cursors.set(
+                            i, r.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow());
                 } while (r.body().length == 0);
             }
             List<Long> overruns = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -623,7 +772,8 @@ public final class Benchmark {
                         long c0 = System.nanoTime();
                         HttpResponse<byte[]> r = followCall(http, base, names.get(reader), cursor);
                         long took = System.nanoTime() - c0;
-                        cursor = r.headers().firstValue("Sockerless-Logs-Cursor").orElse(cursor);
+                        cursor =
+                                r.headers().firstValue("Sockerless-Logs-Cursor").orElse(cursor);
                         if (r.body().length == 0) {
                             overruns.add(took - 1_000_000_000L);
                         }
@@ -636,14 +786,21 @@ public final class Benchmark {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             int transactions = tables.requestCount();
-            long watermark = tables.exchanges().stream().filter(e -> e.path().contains("_marks")).count();
+            long watermark = tables.exchanges().stream()
+                    .filter(e -> e.path().contains("_marks"))
+                    .count();
             pool.shutdown();
             List<Long> sorted = new ArrayList<>(overruns);
             Collections.sort(sorted);
-            System.out.printf("| %d | %.2f / %.2f / %.2f s (%d answers) | %.1f (watermark %.1f; %.1f per answer) |%n",
-                    n, sorted.get(sorted.size() / 2) / 1e9,
+            System.out.printf(
+                    "| %d | %.2f / %.2f / %.2f s (%d answers) | %.1f (watermark %.1f; %.1f per answer) |%n",
+                    n,
+                    sorted.get(sorted.size() / 2) / 1e9,
                     sorted.get(Math.min(sorted.size() - 1, sorted.size() * 99 / 100)) / 1e9,
-                    sorted.get(sorted.size() - 1) / 1e9, sorted.size(), transactions / seconds, watermark / seconds,
+                    sorted.get(sorted.size() - 1) / 1e9,
+                    sorted.size(),
+                    transactions / seconds,
+                    watermark / seconds,
                     (transactions - watermark) / (double) sorted.size());
         }
     }
@@ -661,7 +818,12 @@ public final class Benchmark {
             String name = "bench-run-" + i;
             long before = arm.received.size();
             long t0 = System.nanoTime();
-            expect(http, "POST", base + "/v1.51/containers/create?name=" + name, "{\"Image\":\"single\",\"Cmd\":[\"true\"]}", 201);
+            expect(
+                    http,
+                    "POST",
+                    base + "/v1.51/containers/create?name=" + name,
+                    "{\"Image\":\"single\",\"Cmd\":[\"true\"]}",
+                    201);
             expect(http, "POST", base + "/v1.51/containers/" + name + "/wait?condition=next-exit", null, 503);
             expect(http, "POST", base + "/v1.51/containers/" + name + "/start", null, 204);
             runTimes.add(System.nanoTime() - t0);
@@ -677,7 +839,8 @@ public final class Benchmark {
             runningMs[i] = (System.nanoTime() - t0) / 1e6;
             running[i] = arm.received.size() - before;
         }
-        arm.jobs().jobs().stream().filter(j -> j.name().startsWith("sl-bench-run-"))
+        arm.jobs().jobs().stream()
+                .filter(j -> j.name().startsWith("sl-bench-run-"))
                 .flatMap(j -> arm.jobs().executions(j.name()).stream())
                 .forEach(e -> arm.jobs().finish(e.name, "Succeeded"));
         Thread.sleep(2_100);
@@ -689,15 +852,24 @@ public final class Benchmark {
         }
         Collections.sort(runTimes);
         System.out.println();
-        System.out.println("| containers on ACA jobs (strict ARM stand-in, plain http, LROs finished at once) | ARM requests |");
+        System.out.println(
+                "| containers on ACA jobs (strict ARM stand-in, plain http, LROs finished at once) | ARM requests |");
         System.out.println("|---|---|");
-        System.out.printf("| docker run -d (create + early wait + start; median of %d: %.0f ms) | %s |%n", PS_CONTAINERS,
-                runTimes.get(runTimes.size() / 2) / 1e6, runArm.stream().distinct().sorted().map(String::valueOf)
+        System.out.printf(
+                "| docker run -d (create + early wait + start; median of %d: %.0f ms) | %s |%n",
+                PS_CONTAINERS,
+                runTimes.get(runTimes.size() / 2) / 1e6,
+                runArm.stream()
+                        .distinct()
+                        .sorted()
+                        .map(String::valueOf)
                         .collect(java.util.stream.Collectors.joining(", ")));
-        System.out.printf("| docker ps -a of %d running containers, 3 in a row (%.0f / %.0f / %.0f ms) | %d / %d / %d |%n",
+        System.out.printf(
+                "| docker ps -a of %d running containers, 3 in a row (%.0f / %.0f / %.0f ms) | %d / %d / %d |%n",
                 PS_CONTAINERS, runningMs[0], runningMs[1], runningMs[2], running[0], running[1], running[2]);
-        System.out.printf("| docker ps -a of the same %d after they finished, 2 in a row | %d / %d |%n", PS_CONTAINERS,
-                finished[0], finished[1]);
+        System.out.printf(
+                "| docker ps -a of the same %d after they finished, 2 in a row | %d / %d |%n",
+                PS_CONTAINERS, finished[0], finished[1]);
     }
 
     private static void expect(HttpClient http, String method, String url, String json, int status) throws Exception {
@@ -714,32 +886,51 @@ public final class Benchmark {
     }
 
     private static String startedContainer(HttpClient http, String base, String name) throws Exception {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/create?name="
-                + name)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                "{\"Image\":\"single\",\"Cmd\":[\"true\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/create?name=" + name))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"Image\":\"single\",\"Cmd\":[\"true\"]}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("create failed: " + created.body());
         }
         String sockerless = base + "/sockerless/v1/containers/" + name + "/";
-        String job = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
-                URI.create(sockerless + "job")).build(), HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
-        http.send(HttpRequest.newBuilder(URI.create(sockerless + "execution")).PUT(HttpRequest.BodyPublishers.ofString(
-                "{\"executionName\":\"" + job + "-run0001\",\"status\":\"Running\"}")).build(),
+        String job = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(sockerless + "job"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .path("name")
+                .asText();
+        http.send(
+                HttpRequest.newBuilder(URI.create(sockerless + "execution"))
+                        .PUT(HttpRequest.BodyPublishers.ofString(
+                                "{\"executionName\":\"" + job + "-run0001\",\"status\":\"Running\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return job;
     }
 
-    private static HttpResponse<byte[]> followCall(HttpClient http, String base, String name, String cursor) throws Exception {
-        String query = cursor == null ? "follow=1&stdout=1&stderr=1"
+    private static HttpResponse<byte[]> followCall(HttpClient http, String base, String name, String cursor)
+            throws Exception {
+        String query = cursor == null
+                ? "follow=1&stdout=1&stderr=1"
                 : "follow=1&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8);
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/" + name + "/logs?" + query)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/" + name + "/logs?" + query))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** A new JVM serving the app: time to the first {@code /_ping} and to the first image inspect. */
     private static void coldStart(String storage) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.sockerless.aca.localhost.LocalHost");
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.sockerless.aca.localhost.LocalHost");
         pb.environment().put("SOCKERLESS_LISTEN", "127.0.0.1:0");
         pb.environment().put("AzureWebJobsStorage", storage);
         pb.redirectErrorStream(true);
@@ -749,7 +940,9 @@ public final class Benchmark {
             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
             String port = null;
             for (String line; port == null && (line = out.readLine()) != null; ) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(line);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                                "listening on http://127\\.0\\.0\\.1:(\\d+)")
+                        .matcher(line);
                 if (m.find()) {
                     port = m.group(1);
                 }
@@ -768,13 +961,18 @@ public final class Benchmark {
             drain.start();
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + port;
-            http.send(HttpRequest.newBuilder(URI.create(base + "/_ping")).build(), HttpResponse.BodyHandlers.ofString());
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/_ping")).build(), HttpResponse.BodyHandlers.ofString());
             double ping = (System.nanoTime() - t0) / 1e9;
-            HttpResponse<String> inspect = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.51/images/single/json"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> inspect = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1.51/images/single/json"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             double first = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("%n| cold start (new JVM) | seconds |%n|---|---|%n| JVM start to first /_ping | %.2f |%n"
-                    + "| JVM start to first image inspect (status %d) | %.2f |%n", ping, inspect.statusCode(), first);
+            System.out.printf(
+                    "%n| cold start (new JVM) | seconds |%n|---|---|%n| JVM start to first /_ping | %.2f |%n"
+                            + "| JVM start to first image inspect (status %d) | %.2f |%n",
+                    ping, inspect.statusCode(), first);
         } finally {
             p.destroy();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -783,7 +981,8 @@ public final class Benchmark {
 
     private static void resetPeakHeap() {
         System.gc();
-        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        for (java.lang.management.MemoryPoolMXBean pool :
+                java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == java.lang.management.MemoryType.HEAP) {
                 pool.resetPeakUsage();
             }
@@ -798,10 +997,12 @@ public final class Benchmark {
         return heap(java.lang.management.MemoryPoolMXBean::getUsage);
     }
 
-    private static long heap(java.util.function.Function<java.lang.management.MemoryPoolMXBean,
-            java.lang.management.MemoryUsage> usage) {
+    private static long heap(
+            java.util.function.Function<java.lang.management.MemoryPoolMXBean, java.lang.management.MemoryUsage>
+                    usage) {
         long sum = 0;
-        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        for (java.lang.management.MemoryPoolMXBean pool :
+                java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == java.lang.management.MemoryType.HEAP) {
                 sum += usage.apply(pool).getUsed();
             }
@@ -810,7 +1011,7 @@ public final class Benchmark {
     }
 
     private static String[] row(String what, int[] counts, String skopeo) {
-        return new String[]{what, (counts[0] + counts[1]) + " (" + counts[0] + " + " + counts[1] + ")", skopeo};
+        return new String[] {what, (counts[0] + counts[1]) + " (" + counts[0] + " + " + counts[1] + ")", skopeo};
     }
 
     private static int[] measure(HttpClient http, String base, String repo, CountingProxy proxy, TokenServer tokens)
@@ -818,13 +1019,16 @@ public final class Benchmark {
         proxy.reset();
         tokens.reset();
         pull(http, base, repo);
-        return new int[]{proxy.requestCount(), tokens.requestCount()};
+        return new int[] {proxy.requestCount(), tokens.requestCount()};
     }
 
     private static void pull(HttpClient http, String base, String repo) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base
-                        + "/v1.51/images/create?fromImage=docker.io%2Flibrary%2F" + repo + "&tag=latest"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(
+                                base + "/v1.51/images/create?fromImage=docker.io%2Flibrary%2F" + repo + "&tag=latest"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200 || r.body().contains("errorDetail")) {
             throw new IllegalStateException("pull failed: " + r.statusCode() + " " + r.body());
         }
@@ -837,13 +1041,20 @@ public final class Benchmark {
         }
         proxy.reset();
         tokens.reset();
-        Process p = new ProcessBuilder("/usr/bin/skopeo", "inspect", "--config", "--tls-verify=false",
-                "docker://" + proxy.hostPort() + "/library/" + repo + ":latest")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        "/usr/bin/skopeo",
+                        "inspect",
+                        "--config",
+                        "--tls-verify=false",
+                        "docker://" + proxy.hostPort() + "/library/" + repo + ":latest")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
             return "failed";
         }
-        return (proxy.requestCount() + tokens.requestCount()) + " (" + proxy.requestCount() + " + " + tokens.requestCount() + ")";
+        return (proxy.requestCount() + tokens.requestCount()) + " (" + proxy.requestCount() + " + "
+                + tokens.requestCount() + ")";
     }
 }

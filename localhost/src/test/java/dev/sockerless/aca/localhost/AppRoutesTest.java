@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.UUID;
-import java.util.TreeMap;
-import java.util.Map;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,50 +35,50 @@ class AppRoutesTest {
 
     /** Docker requests (bare path) and the function meant to serve each; the versioned twin serves the prefixed form. */
     static final String[][] DOCKER = {
-            {"GET", "/_ping", "SystemPing"},
-            {"HEAD", "/_ping", "SystemPing"},
-            {"GET", "/version", "SystemVersion"},
-            {"POST", "/auth", "SystemAuth"},
-            {"POST", "/images/create", "ImageCreate"},
-            {"GET", "/images/json", "ImageList"},
-            {"POST", "/images/load", "ImageLoad"},
-            {"GET", "/images/alpine/json", "NamedImageGet"},
-            {"GET", "/images/myreg:5000/team/app:v1/json", "NamedImageGet"},
-            {"GET", "/images/localhost:5000/a/b/c@" + DIGEST + "/json", "NamedImageGet"},
-            {"GET", "/images/" + DIGEST + "/json", "NamedImageGet"},
-            {"GET", "/images/json/json", "NamedImageGet"},
-            {"GET", "/images/create/json", "NamedImageGet"},
-            {"GET", "/images/load/json", "NamedImageGet"},
-            {"POST", "/images/alpine/tag", "NamedImagePost"},
-            {"POST", "/images/json/tag", "NamedImagePost"},
-            {"POST", "/images/create/tag", "NamedImagePost"},
-            {"POST", "/images/load/tag", "NamedImagePost"},
-            {"POST", "/images/myreg:5000/team/app@" + DIGEST + "/tag", "NamedImagePost"},
-            {"POST", "/containers/create", "ContainerCreate"},
-            {"GET", "/containers/abc123/json", "ContainerInspect"},
-            {"GET", "/containers/json/json", "ContainerInspect"},
-            {"DELETE", "/containers/abc123", "ContainerDelete"},
-            {"DELETE", "/containers/create", "ContainerDelete"},
-            {"GET", "/containers/abc123/logs", "ContainerLogs"},
-            {"GET", "/containers/json", "ContainerList"},
-            {"POST", "/containers/prune", "ContainerPrune"},
-            {"DELETE", "/containers/prune", "ContainerDelete"},
-            {"DELETE", "/containers/json", "ContainerDelete"},
-            {"GET", "/containers/prune/json", "ContainerInspect"},
-            {"POST", "/containers/abc123/start", "ContainerStart"},
-            {"POST", "/containers/json/start", "ContainerStart"},
-            {"POST", "/containers/prune/stop", "ContainerStop"},
-            {"POST", "/containers/abc123/kill", "ContainerKill"},
-            {"POST", "/containers/abc123/restart", "ContainerRestart"},
-            {"POST", "/containers/create/wait", "ContainerWait"},
-            {"GET", "/info", "SystemInfo"},
-            {"POST", "/images/prune", "ImagePrune"},
-            {"POST", "/images/prune/tag", "NamedImagePost"},
-            {"GET", "/images/prune/json", "NamedImageGet"},
-            {"DELETE", "/images/alpine", "NamedImageDelete"},
-            {"DELETE", "/images/prune", "NamedImageDelete"},
-            {"DELETE", "/images/json", "NamedImageDelete"},
-            {"DELETE", "/images/myreg:5000/team/app@" + DIGEST, "NamedImageDelete"},
+        {"GET", "/_ping", "SystemPing"},
+        {"HEAD", "/_ping", "SystemPing"},
+        {"GET", "/version", "SystemVersion"},
+        {"POST", "/auth", "SystemAuth"},
+        {"POST", "/images/create", "ImageCreate"},
+        {"GET", "/images/json", "ImageList"},
+        {"POST", "/images/load", "ImageLoad"},
+        {"GET", "/images/alpine/json", "NamedImageGet"},
+        {"GET", "/images/myreg:5000/team/app:v1/json", "NamedImageGet"},
+        {"GET", "/images/localhost:5000/a/b/c@" + DIGEST + "/json", "NamedImageGet"},
+        {"GET", "/images/" + DIGEST + "/json", "NamedImageGet"},
+        {"GET", "/images/json/json", "NamedImageGet"},
+        {"GET", "/images/create/json", "NamedImageGet"},
+        {"GET", "/images/load/json", "NamedImageGet"},
+        {"POST", "/images/alpine/tag", "NamedImagePost"},
+        {"POST", "/images/json/tag", "NamedImagePost"},
+        {"POST", "/images/create/tag", "NamedImagePost"},
+        {"POST", "/images/load/tag", "NamedImagePost"},
+        {"POST", "/images/myreg:5000/team/app@" + DIGEST + "/tag", "NamedImagePost"},
+        {"POST", "/containers/create", "ContainerCreate"},
+        {"GET", "/containers/abc123/json", "ContainerInspect"},
+        {"GET", "/containers/json/json", "ContainerInspect"},
+        {"DELETE", "/containers/abc123", "ContainerDelete"},
+        {"DELETE", "/containers/create", "ContainerDelete"},
+        {"GET", "/containers/abc123/logs", "ContainerLogs"},
+        {"GET", "/containers/json", "ContainerList"},
+        {"POST", "/containers/prune", "ContainerPrune"},
+        {"DELETE", "/containers/prune", "ContainerDelete"},
+        {"DELETE", "/containers/json", "ContainerDelete"},
+        {"GET", "/containers/prune/json", "ContainerInspect"},
+        {"POST", "/containers/abc123/start", "ContainerStart"},
+        {"POST", "/containers/json/start", "ContainerStart"},
+        {"POST", "/containers/prune/stop", "ContainerStop"},
+        {"POST", "/containers/abc123/kill", "ContainerKill"},
+        {"POST", "/containers/abc123/restart", "ContainerRestart"},
+        {"POST", "/containers/create/wait", "ContainerWait"},
+        {"GET", "/info", "SystemInfo"},
+        {"POST", "/images/prune", "ImagePrune"},
+        {"POST", "/images/prune/tag", "NamedImagePost"},
+        {"GET", "/images/prune/json", "NamedImageGet"},
+        {"DELETE", "/images/alpine", "NamedImageDelete"},
+        {"DELETE", "/images/prune", "NamedImageDelete"},
+        {"DELETE", "/images/json", "NamedImageDelete"},
+        {"DELETE", "/images/myreg:5000/team/app@" + DIGEST, "NamedImageDelete"},
     };
 
     @Test
@@ -86,7 +86,8 @@ class AppRoutesTest {
         for (String[] c : DOCKER) {
             for (String prefix : PREFIXES) {
                 String expected = c[2] + (prefix.isEmpty() ? "" : "Versioned");
-                assertThat(RouteTableTest.name(TABLE, c[0], prefix + c[1])).as(c[0] + " " + prefix + c[1])
+                assertThat(RouteTableTest.name(TABLE, c[0], prefix + c[1]))
+                        .as(c[0] + " " + prefix + c[1])
                         .isEqualTo(expected);
             }
         }
@@ -94,12 +95,14 @@ class AppRoutesTest {
 
     @Test
     void sockerlessRoutesAreUnversionedAndHeadIsNotGet() {
-        assertThat(RouteTableTest.name(TABLE, "GET", "/sockerless/v1/containers/x/job")).isEqualTo("SockerlessContainerJob");
+        assertThat(RouteTableTest.name(TABLE, "GET", "/sockerless/v1/containers/x/job"))
+                .isEqualTo("SockerlessContainerJob");
         assertThat(RouteTableTest.name(TABLE, "GET", "/sockerless/v1/containers/x/agent"))
                 .isEqualTo("SockerlessContainerAgent");
         assertThat(RouteTableTest.name(TABLE, "PUT", "/sockerless/v1/containers/x/execution"))
                 .isEqualTo("SockerlessContainerExecution");
-        assertThat(RouteTableTest.name(TABLE, "GET", "/v1.51/sockerless/v1/containers/x/job")).isNull();
+        assertThat(RouteTableTest.name(TABLE, "GET", "/v1.51/sockerless/v1/containers/x/job"))
+                .isNull();
         assertThat(RouteTableTest.name(TABLE, "HEAD", "/images/json")).isNull();
         assertThat(RouteTableTest.name(TABLE, "HEAD", "/version")).isNull();
     }
@@ -112,14 +115,14 @@ class AppRoutesTest {
      */
     @Test
     void whereTwoFunctionsMatchTheMoreSpecificSortsFirst() {
-        Set<String> pool = new TreeSet<>(List.of("x", "v1.51", "abc123", "myreg:5000/team/app:v1",
-                "alpine@" + DIGEST));
+        Set<String> pool = new TreeSet<>(List.of("x", "v1.51", "abc123", "myreg:5000/team/app:v1", "alpine@" + DIGEST));
         for (HttpFunction f : FUNCTIONS) {
             for (RouteTemplate.Segment s : f.route().segments()) {
                 s.parts().stream().filter(RouteTemplate.Part::isLiteral).forEach(p -> pool.add(p.literal()));
             }
         }
-        Set<String> methods = FUNCTIONS.stream().flatMap(f -> f.methods().stream()).collect(Collectors.toSet());
+        Set<String> methods =
+                FUNCTIONS.stream().flatMap(f -> f.methods().stream()).collect(Collectors.toSet());
         List<String> problems = new ArrayList<>();
         int overlaps = 0;
         for (HttpFunction f : FUNCTIONS) {
@@ -134,9 +137,11 @@ class AppRoutesTest {
                     }
                     overlaps++;
                     HttpFunction intended = matching.get(0);
-                    if (RouteTemplate.comparePrecedence(intended.route(), matching.get(1).route()) == 0) {
-                        problems.add(method + " " + path + ": " + intended.name() + " and " + matching.get(1).name()
-                                + " are equally specific");
+                    if (RouteTemplate.comparePrecedence(
+                                    intended.route(), matching.get(1).route())
+                            == 0) {
+                        problems.add(method + " " + path + ": " + intended.name() + " and "
+                                + matching.get(1).name() + " are equally specific");
                         continue;
                     }
                     String first = RouteTableTest.name(TABLE, method, path);
@@ -147,7 +152,9 @@ class AppRoutesTest {
                 }
             }
         }
-        assertThat(overlaps).as("the check sees the catch-alls overlap the literal image routes").isPositive();
+        assertThat(overlaps)
+                .as("the check sees the catch-alls overlap the literal image routes")
+                .isPositive();
         assertThat(new LinkedHashSet<>(problems)).isEmpty();
     }
 
@@ -170,7 +177,9 @@ class AppRoutesTest {
                     }
                 }
             } else {
-                values.add(s.parts().stream().map(p -> p.isLiteral() ? p.literal() : "x").collect(Collectors.joining()));
+                values.add(s.parts().stream()
+                        .map(p -> p.isLiteral() ? p.literal() : "x")
+                        .collect(Collectors.joining()));
             }
             List<String> next = new ArrayList<>();
             for (String prefix : paths) {
@@ -190,16 +199,26 @@ class AppRoutesTest {
      */
     @Test
     void theKeysOfScriptsFunctionKeysOpenExactlyTheirGroup(@TempDir Path dir) throws Exception {
-        Path packaged = Path.of("..", "functions", "target", "azure-functions", "sockerless-aca").toAbsolutePath();
-        assertThat(packaged).as("the packaged app (mvn package) the script reads").isDirectory();
+        Path packaged = Path.of("..", "functions", "target", "azure-functions", "sockerless-aca")
+                .toAbsolutePath();
+        assertThat(packaged)
+                .as("the packaged app (mvn package) the script reads")
+                .isDirectory();
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path calls = dir.resolve("calls");
         Files.writeString(bin.resolve("az"), "#!/bin/sh\necho \"$@\" >> \"$AZ_CALLS\"\n");
         bin.resolve("az").toFile().setExecutable(true);
         Map<String, String> value = new TreeMap<>();
         for (String group : List.of("docker", "frontend")) {
-            ProcessBuilder pb = new ProcessBuilder("bash", Path.of("..", "scripts", "function-keys.sh").toString(),
-                    "-g", "rg", "-n", "app", group).redirectError(ProcessBuilder.Redirect.DISCARD);
+            ProcessBuilder pb = new ProcessBuilder(
+                            "bash",
+                            Path.of("..", "scripts", "function-keys.sh").toString(),
+                            "-g",
+                            "rg",
+                            "-n",
+                            "app",
+                            group)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
             pb.environment().put("AZ_CALLS", calls.toString());
             pb.environment().put("SOCKERLESS_PACKAGE_DIR", packaged.toString());
@@ -217,28 +236,58 @@ class AppRoutesTest {
             String group = a.get(a.indexOf("--key-name") + 1);
             assertThat(a.get(a.indexOf("--key-value") + 1)).isEqualTo(value.get(group));
             assertThat(keyOf.put(fn, group)).as(fn + " gets one key").isNull();
-            functions.append(functions.length() == 0 ? "" : ",").append('"').append(fn).append("\":{\"")
-                    .append(group).append("\":\"").append(value.get(group)).append("\"}");
+            functions
+                    .append(functions.length() == 0 ? "" : ",")
+                    .append('"')
+                    .append(fn)
+                    .append("\":{\"")
+                    .append(group)
+                    .append("\":\"")
+                    .append(value.get(group))
+                    .append("\"}");
         }
-        assertThat(keyOf.keySet()).containsExactlyInAnyOrderElementsOf(
-                FUNCTIONS.stream().map(HttpFunction::name).collect(Collectors.toSet()));
-        assertThat(keyOf).allSatisfy((fn, group) -> assertThat(group)
-                .isEqualTo(fn.startsWith("Sockerless") ? "frontend" : "docker"));
-        Path keys = Files.writeString(dir.resolve("keys.json"), "{\"masterKey\":\"m-" + UUID.randomUUID()
-                + "\",\"functions\":{" + functions + "}}");
-        try (LocalHost host = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), APP,
+        assertThat(keyOf.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        FUNCTIONS.stream().map(HttpFunction::name).collect(Collectors.toSet()));
+        assertThat(keyOf)
+                .allSatisfy((fn, group) ->
+                        assertThat(group).isEqualTo(fn.startsWith("Sockerless") ? "frontend" : "docker"));
+        Path keys = Files.writeString(
+                dir.resolve("keys.json"),
+                "{\"masterKey\":\"m-" + UUID.randomUUID() + "\",\"functions\":{" + functions + "}}");
+        try (LocalHost host = LocalHost.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                APP,
                 LocalHost.Options.defaults().withKeysFile(keys))) {
             String docker = value.get("docker");
             String frontend = value.get("frontend");
-            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", docker)).isEqualTo(200);
-            assertThat(KeysTest.status(host, "/v1.51/_ping", "x-functions-key", docker)).isEqualTo(200);
-            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", frontend)).isEqualTo(401);
+            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", docker))
+                    .isEqualTo(200);
+            assertThat(KeysTest.status(host, "/v1.51/_ping", "x-functions-key", docker))
+                    .isEqualTo(200);
+            assertThat(KeysTest.status(host, "/_ping", "x-functions-key", frontend))
+                    .isEqualTo(401);
             for (String[] call : new String[][] {{"GET", "job"}, {"GET", "agent"}, {"PUT", "execution"}}) {
                 String path = "/sockerless/v1/containers/x/" + call[1];
-                assertThat(LocalHostTest.send(host, call[0], path, HttpRequest.BodyPublishers.noBody(),
-                        "x-functions-key", docker).statusCode()).as(call[1] + " with the docker key").isEqualTo(401);
-                assertThat(LocalHostTest.send(host, call[0], path, HttpRequest.BodyPublishers.noBody(),
-                        "x-functions-key", frontend).statusCode()).as(call[1] + " with the frontend key")
+                assertThat(LocalHostTest.send(
+                                        host,
+                                        call[0],
+                                        path,
+                                        HttpRequest.BodyPublishers.noBody(),
+                                        "x-functions-key",
+                                        docker)
+                                .statusCode())
+                        .as(call[1] + " with the docker key")
+                        .isEqualTo(401);
+                assertThat(LocalHostTest.send(
+                                        host,
+                                        call[0],
+                                        path,
+                                        HttpRequest.BodyPublishers.noBody(),
+                                        "x-functions-key",
+                                        frontend)
+                                .statusCode())
+                        .as(call[1] + " with the frontend key")
                         .isNotEqualTo(401);
             }
         }

@@ -26,7 +26,11 @@ class ClasspathScanTest {
 
     @Test
     void findsClassesInJars(@TempDir Path tmp) throws Exception {
-        Path classes = Path.of(ClasspathScanTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(ClasspathScanTest.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path jar = tmp.resolve("functions.jar");
         List<Path> files;
         try (Stream<Path> s = Files.walk(classes.resolve(PKG.replace('.', '/')))) {

@@ -1,5 +1,10 @@
 package dev.sockerless.aca.localhost;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.CountingProxy;
 import dev.sockerless.aca.testing.DockerCli;
@@ -17,15 +22,6 @@ import dev.sockerless.aca.testing.TestImages.Format;
 import dev.sockerless.aca.testing.TestImages.Platform;
 import dev.sockerless.aca.testing.TestIndex;
 import dev.sockerless.aca.testing.TokenServer;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -44,9 +40,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End-to-end: the real docker CLI (client only) against the function app served by {@link LocalHost}, with real
@@ -62,12 +61,23 @@ class DockerCliIT {
     static final long TIMEOUT_SECONDS = DockerCli.TIMEOUT_SECONDS;
     static final String CREATED = "2025-02-14T03:28:36Z";
     static final String HUB_SERVER = "https://index.docker.io/v1/";
-    static final String[] SETTINGS = {"AzureWebJobsStorage", "SOCKERLESS_INSECURE_REGISTRIES",
-            "SOCKERLESS_REGISTRY_MIRRORS", "SOCKERLESS_STAGING_REGISTRY", "SOCKERLESS_ACA_ENVIRONMENT_ID",
-            "SOCKERLESS_LOG_ANALYTICS_ENDPOINT", "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", "SOCKERLESS_FOLLOW_WAIT_SECONDS",
-            "SOCKERLESS_FOLLOW_POLL_SECONDS", "SOCKERLESS_FOLLOW_GRACE_SECONDS", "SOCKERLESS_ARM_ENDPOINT",
-            "SOCKERLESS_ACA_LOCATION", "SOCKERLESS_ACA_ENVIRONMENT_TYPE", "SOCKERLESS_WAIT_SECONDS",
-            "SOCKERLESS_ARM_STATUS_CACHE_SECONDS"};
+    static final String[] SETTINGS = {
+        "AzureWebJobsStorage",
+        "SOCKERLESS_INSECURE_REGISTRIES",
+        "SOCKERLESS_REGISTRY_MIRRORS",
+        "SOCKERLESS_STAGING_REGISTRY",
+        "SOCKERLESS_ACA_ENVIRONMENT_ID",
+        "SOCKERLESS_LOG_ANALYTICS_ENDPOINT",
+        "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID",
+        "SOCKERLESS_FOLLOW_WAIT_SECONDS",
+        "SOCKERLESS_FOLLOW_POLL_SECONDS",
+        "SOCKERLESS_FOLLOW_GRACE_SECONDS",
+        "SOCKERLESS_ARM_ENDPOINT",
+        "SOCKERLESS_ACA_LOCATION",
+        "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
+        "SOCKERLESS_WAIT_SECONDS",
+        "SOCKERLESS_ARM_STATUS_CACHE_SECONDS"
+    };
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ENVIRONMENT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
@@ -90,11 +100,13 @@ class DockerCliIT {
     static dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics;
     /** The strict ARM stand-in, over plain http on loopback (the app sends no credential); executions on armClock. */
     static ArmStandIn arm;
+
     static final MutableClock ARM_CLOCK = new MutableClock(Instant.now());
     static final String WORKSPACE = "11111111-2222-3333-4444-555555555555";
 
     @TempDir
     Path temp;
+
     Path config;
 
     @BeforeAll
@@ -111,8 +123,14 @@ class DockerCliIT {
         TestImage amd64 = image(Format.DOCKER, Platform.LINUX_AMD64, "multi");
         TestImage arm64 = image(Format.DOCKER, Platform.LINUX_ARM64, "multi");
         TestImage attestation = TestImages.attestationFor(amd64.manifest().digest());
-        multi = new TestIndex(TestImages.index(Format.DOCKER, List.of(amd64, arm64), attestation,
-                amd64.manifest().digest()), List.of(amd64, arm64), attestation);
+        multi = new TestIndex(
+                TestImages.index(
+                        Format.DOCKER,
+                        List.of(amd64, arm64),
+                        attestation,
+                        amd64.manifest().digest()),
+                List.of(amd64, arm64),
+                attestation);
         loose = image(Format.OCI, Platform.LINUX_AMD64, "dangling");
         durable = image(Format.OCI, Platform.LINUX_AMD64, "durable");
         listed = image(Format.DOCKER, Platform.LINUX_AMD64, "listed");
@@ -129,9 +147,13 @@ class DockerCliIT {
         push.push("e2e/removable", "v2", removable);
         push.push("e2e/chunked", "v1", image(Format.OCI, Platform.LINUX_AMD64, "chunked"));
 
-        tokens = TokenServer.builder().service("registry.docker.io").issuer("auth.docker.io")
-                .user("alice", "wonderland").publicRepository("library/alpine", "alice")
-                .privateRepository("alice/secret", "alice").start();
+        tokens = TokenServer.builder()
+                .service("registry.docker.io")
+                .issuer("auth.docker.io")
+                .user("alice", "wonderland")
+                .publicRepository("library/alpine", "alice")
+                .privateRepository("alice/secret", "alice")
+                .start();
         hub = RegistryServer.tokenAuth(tokens);
         alpine = image(Format.DOCKER, Platform.LINUX_AMD64, "alpine");
         secret = image(Format.OCI, Platform.LINUX_AMD64, "secret");
@@ -205,8 +227,8 @@ class DockerCliIT {
     /** A one-layer image whose config carries {@code name}, so that every fixture has its own image ID. */
     static TestImage image(Format format, Platform platform, String name) {
         TestImages.Layer layer = TestImages.layer(format, "app/hello", "hello from " + name + " on " + platform + "\n");
-        return TestImages.image(format, platform, c -> c.label("dev.sockerless.e2e", name).created(CREATED),
-                List.of(layer));
+        return TestImages.image(
+                format, platform, c -> c.label("dev.sockerless.e2e", name).created(CREATED), List.of(layer));
     }
 
     static String findDocker() {
@@ -224,8 +246,8 @@ class DockerCliIT {
 
     void writeAuth(String user, String password) throws IOException {
         String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        Files.writeString(config.resolve("config.json"),
-                "{\"auths\":{\"" + HUB_SERVER + "\":{\"auth\":\"" + auth + "\"}}}\n");
+        Files.writeString(
+                config.resolve("config.json"), "{\"auths\":{\"" + HUB_SERVER + "\":{\"auth\":\"" + auth + "\"}}}\n");
     }
 
     @Test
@@ -244,28 +266,46 @@ class DockerCliIT {
 
         Result first = docker("pull", name + ":v1").ok();
 
-        assertThat(first.out()).contains("v1: Pulling from e2e/single")
+        assertThat(first.out())
+                .contains("v1: Pulling from e2e/single")
                 .contains("Digest: " + single.manifest().digest())
                 .contains("Status: Downloaded newer image for " + name + ":v1");
         assertThat(first.lines()).last().isEqualTo(name + ":v1");
-        assertThat(proxy.exchanges()).noneMatch(e -> e.path().contains(single.layers().get(0).blob().digest()));
+        assertThat(proxy.exchanges())
+                .noneMatch(e -> e.path().contains(single.layers().get(0).blob().digest()));
 
         Result second = docker("pull", name + ":v1").ok();
-        assertThat(second.out()).contains("Digest: " + single.manifest().digest())
+        assertThat(second.out())
+                .contains("Digest: " + single.manifest().digest())
                 .contains("Status: Image is up to date for " + name + ":v1");
 
-        assertThat(docker("image", "inspect", "--format", "{{.Id}} {{.Os}}/{{.Architecture}} {{json .RepoDigests}}",
-                name + ":v1").ok().out().trim())
-                .isEqualTo(single.config().digest() + " linux/amd64 [\"" + name + "@" + single.manifest().digest() + "\"]");
-        JsonNode inspect = JSON.readTree(docker("image", "inspect", name + ":v1").ok().out());
+        assertThat(docker(
+                                "image",
+                                "inspect",
+                                "--format",
+                                "{{.Id}} {{.Os}}/{{.Architecture}} {{json .RepoDigests}}",
+                                name + ":v1")
+                        .ok()
+                        .out()
+                        .trim())
+                .isEqualTo(single.config().digest() + " linux/amd64 [\"" + name + "@"
+                        + single.manifest().digest() + "\"]");
+        JsonNode inspect =
+                JSON.readTree(docker("image", "inspect", name + ":v1").ok().out());
         assertThat(inspect).hasSize(1);
         JsonNode image = inspect.get(0);
         assertThat(image.path("Id").asText()).isEqualTo(single.config().digest());
         assertThat(image.path("RepoTags").toString()).isEqualTo("[\"" + name + ":v1\"]");
         assertThat(image.path("Created").asText()).isEqualTo(CREATED);
-        assertThat(image.path("Size").asLong()).isEqualTo(single.layers().get(0).blob().size());
-        assertThat(image.path("Config").path("Labels").path("dev.sockerless.e2e").asText()).isEqualTo("single");
-        assertThat(image.path("RootFS").path("Layers").toString()).isEqualTo("[\"" + single.layers().get(0).diffId() + "\"]");
+        assertThat(image.path("Size").asLong())
+                .isEqualTo(single.layers().get(0).blob().size());
+        assertThat(image.path("Config")
+                        .path("Labels")
+                        .path("dev.sockerless.e2e")
+                        .asText())
+                .isEqualTo("single");
+        assertThat(image.path("RootFS").path("Layers").toString())
+                .isEqualTo("[\"" + single.layers().get(0).diffId() + "\"]");
     }
 
     @Test
@@ -275,37 +315,55 @@ class DockerCliIT {
 
         Result pull = docker("pull", name + ":v1").ok();
         assertThat(pull.out()).contains("Digest: " + multi.index().digest());
-        assertThat(docker("image", "inspect", "--format", format, name + ":v1").ok().out().trim())
-                .isEqualTo("linux/amd64 " + multi.image("linux", "amd64", null).config().digest());
-        assertThat(docker("image", "inspect", "--format", "{{json .RepoDigests}}", name + ":v1").ok().out().trim())
+        assertThat(docker("image", "inspect", "--format", format, name + ":v1")
+                        .ok()
+                        .out()
+                        .trim())
+                .isEqualTo("linux/amd64 "
+                        + multi.image("linux", "amd64", null).config().digest());
+        assertThat(docker("image", "inspect", "--format", "{{json .RepoDigests}}", name + ":v1")
+                        .ok()
+                        .out()
+                        .trim())
                 .isEqualTo("[\"" + name + "@" + multi.index().digest() + "\"]");
 
         docker("pull", "--platform", "linux/arm64", name + ":v1").ok();
-        assertThat(docker("image", "inspect", "--format", format, name + ":v1").ok().out().trim())
-                .isEqualTo("linux/arm64 " + multi.image("linux", "arm64", "v8").config().digest());
+        assertThat(docker("image", "inspect", "--format", format, name + ":v1")
+                        .ok()
+                        .out()
+                        .trim())
+                .isEqualTo("linux/arm64 "
+                        + multi.image("linux", "arm64", "v8").config().digest());
     }
 
     @Test
     void dockerHubMirrorServesPublicImagesAnonymouslyAndPrivateOnesAfterLogin() throws Exception {
         Result pull = docker("pull", "alpine").ok();
-        assertThat(pull.out()).contains("Using default tag: latest")
+        assertThat(pull.out())
+                .contains("Using default tag: latest")
                 .contains("latest: Pulling from library/alpine")
                 .contains("Digest: " + alpine.manifest().digest())
                 .contains("Status: Downloaded newer image for alpine:latest");
         assertThat(pull.lines()).last().isEqualTo("docker.io/library/alpine:latest");
         assertThat(docker("image", "inspect", "--format", "{{json .RepoTags}} {{json .RepoDigests}} {{.Id}}", "alpine")
-                .ok().out().trim())
-                .isEqualTo("[\"alpine:latest\"] [\"alpine@" + alpine.manifest().digest() + "\"] " + alpine.config().digest());
+                        .ok()
+                        .out()
+                        .trim())
+                .isEqualTo("[\"alpine:latest\"] [\"alpine@" + alpine.manifest().digest() + "\"] "
+                        + alpine.config().digest());
 
         Result denied = docker("pull", "alice/secret:v1").failed();
-        assertThat(denied.err()).contains("Error response from daemon: pull access denied for alice/secret, "
-                + "repository does not exist or may require 'docker login'");
+        assertThat(denied.err())
+                .contains("Error response from daemon: pull access denied for alice/secret, "
+                        + "repository does not exist or may require 'docker login'");
 
         Result wrong = dockerOn(host.port(), "not-the-password\n", "login", "-u", "alice", "--password-stdin");
         assertThat(wrong.exit()).isEqualTo(1);
         assertThat(wrong.err()).contains("unauthorized: incorrect username or password");
-        assertThat(config.resolve("config.json")).satisfiesAnyOf(
-                p -> assertThat(p).doesNotExist(), p -> assertThat(Files.readString(p)).doesNotContain("auths\": {\n"));
+        assertThat(config.resolve("config.json"))
+                .satisfiesAnyOf(
+                        p -> assertThat(p).doesNotExist(),
+                        p -> assertThat(Files.readString(p)).doesNotContain("auths\": {\n"));
 
         Result login = dockerOn(host.port(), "wonderland\n", "login", "-u", "alice", "--password-stdin");
         assertThat(login.exit()).as(login.err()).isZero();
@@ -314,7 +372,10 @@ class DockerCliIT {
 
         Result allowed = docker("pull", "alice/secret:v1").ok();
         assertThat(allowed.out()).contains("Status: Downloaded newer image for alice/secret:v1");
-        assertThat(docker("image", "inspect", "alice/secret:v1", "--format", "{{.Id}}").ok().out().trim())
+        assertThat(docker("image", "inspect", "alice/secret:v1", "--format", "{{.Id}}")
+                        .ok()
+                        .out()
+                        .trim())
                 .isEqualTo(secret.config().digest());
     }
 
@@ -330,23 +391,37 @@ class DockerCliIT {
         Result table = docker("images").ok();
         assertThat(table.lines().get(0)).containsPattern("REPOSITORY\\s+TAG\\s+IMAGE ID\\s+CREATED\\s+SIZE");
         assertThat(table.out())
-                .containsPattern("(?m)^busybox\\s+latest\\s+" + busybox.config().digest().substring(7, 19) + "\\s")
-                .containsPattern("(?m)^" + Pattern.quote(listedName) + "\\s+v1\\s+" + listed.config().digest().substring(7, 19));
+                .containsPattern(
+                        "(?m)^busybox\\s+latest\\s+" + busybox.config().digest().substring(7, 19) + "\\s")
+                .containsPattern("(?m)^" + Pattern.quote(listedName) + "\\s+v1\\s+"
+                        + listed.config().digest().substring(7, 19));
 
         assertThat(docker("images", "--format", "{{.Repository}}:{{.Tag}}").ok().lines())
                 .contains(listedName + ":v1", "busybox:latest");
-        assertThat(docker("images", "--format", "{{.CreatedAt}} {{.Size}}", listedName).ok().lines())
-                .containsExactly("2025-02-14 03:28:36 +0000 UTC " + listed.layers().get(0).blob().size() + "B");
+        assertThat(docker("images", "--format", "{{.CreatedAt}} {{.Size}}", listedName)
+                        .ok()
+                        .lines())
+                .containsExactly("2025-02-14 03:28:36 +0000 UTC "
+                        + listed.layers().get(0).blob().size() + "B");
         assertThat(docker("images", "--no-trunc", "--format", "{{.ID}}").ok().lines())
-                .contains(listed.config().digest(), busybox.config().digest(), loose.config().digest());
-        assertThat(docker("images", "--digests", "--format", "{{.Repository}} {{.Digest}}", "busybox").ok().lines())
+                .contains(
+                        listed.config().digest(),
+                        busybox.config().digest(),
+                        loose.config().digest());
+        assertThat(docker("images", "--digests", "--format", "{{.Repository}} {{.Digest}}", "busybox")
+                        .ok()
+                        .lines())
                 .containsExactly("busybox " + busybox.manifest().digest());
 
-        Result dangling = docker("images", "--filter", "dangling=true", "--no-trunc", "--format", "{{.ID}}").ok();
-        assertThat(dangling.lines()).contains(loose.config().digest())
+        Result dangling = docker("images", "--filter", "dangling=true", "--no-trunc", "--format", "{{.ID}}")
+                .ok();
+        assertThat(dangling.lines())
+                .contains(loose.config().digest())
                 .doesNotContain(busybox.config().digest(), listed.config().digest());
 
-        assertThat(docker("images", "busybox", "--format", "{{.Repository}}:{{.Tag}}").ok().lines())
+        assertThat(docker("images", "busybox", "--format", "{{.Repository}}:{{.Tag}}")
+                        .ok()
+                        .lines())
                 .containsExactly("busybox:latest");
     }
 
@@ -359,10 +434,17 @@ class DockerCliIT {
         docker("tag", name, "team/tagged:v2").ok();
 
         assertThat(proxy.requestCount()).as("tag touches no registry").isZero();
-        assertThat(docker("image", "inspect", "--format", "{{.Id}} {{.Metadata.LastTagTime}}", "team/tagged:v2").ok().out())
-                .startsWith(docker("image", "inspect", "--format", "{{.Id}}", name).ok().out().trim())
+        assertThat(docker("image", "inspect", "--format", "{{.Id}} {{.Metadata.LastTagTime}}", "team/tagged:v2")
+                        .ok()
+                        .out())
+                .startsWith(docker("image", "inspect", "--format", "{{.Id}}", name)
+                        .ok()
+                        .out()
+                        .trim())
                 .doesNotContain("0001-01-01");
-        assertThat(docker("images", "team/tagged", "--format", "{{.Repository}}:{{.Tag}}").ok().lines())
+        assertThat(docker("images", "team/tagged", "--format", "{{.Repository}}:{{.Tag}}")
+                        .ok()
+                        .lines())
                 .containsExactly("team/tagged:v2");
         assertThat(docker("tag", "nosuch:v9", "team/x").failed().err()).contains("No such image: nosuch:v9");
     }
@@ -372,13 +454,17 @@ class DockerCliIT {
      * {@code Content-Length} (the only way a body reaches a Java function byte for byte). Replies JSON lines, chunked.
      */
     java.net.http.HttpResponse<String> loadOverHttp(byte[] archive) throws Exception {
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + host.port()
-                                + "/v1.51/images/load?quiet=1"))
-                        .header("Content-Type", "application/octet-stream")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(archive)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(r.headers().firstValue("Content-Length")).as("JSON lines go out chunked").isEmpty();
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://127.0.0.1:" + host.port() + "/v1.51/images/load?quiet=1"))
+                                .header("Content-Type", "application/octet-stream")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(archive))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("Content-Length"))
+                .as("JSON lines go out chunked")
+                .isEmpty();
         return r;
     }
 
@@ -398,16 +484,25 @@ class DockerCliIT {
         TestImage app = image(Format.DOCKER, Platform.LINUX_AMD64, "loaded");
         Map<String, byte[]> archives = new java.util.LinkedHashMap<>();
         archives.put("legacy.tar", TestArchives.legacy(app, List.of("loaded/app:v1")));
-        archives.put("docker25.tar.gz", TestArchives.gzip(TestArchives.docker25(app,
-                List.of("docker.io/loaded/app:v2"), List.of("loaded/app:v2"))));
+        archives.put(
+                "docker25.tar.gz",
+                TestArchives.gzip(
+                        TestArchives.docker25(app, List.of("docker.io/loaded/app:v2"), List.of("loaded/app:v2"))));
         archives.put("legacy.tar.zst", TestArchives.zstd(TestArchives.legacy(app, List.of("loaded/app:v3"))));
         int n = 0;
         for (Map.Entry<String, byte[]> archive : archives.entrySet()) {
             String tag = "v" + (++n);
             java.net.http.HttpResponse<String> load = loadOverHttp(archive.getValue());
-            assertThat(load.statusCode()).as(archive.getKey() + ": " + load.body()).isEqualTo(200);
-            assertThat(streams(load.body())).as(archive.getKey()).containsExactly("Loaded image: loaded/app:" + tag + "\n");
-            assertThat(docker("image", "inspect", "--format", "{{.Id}}", "loaded/app:" + tag).ok().out().trim())
+            assertThat(load.statusCode())
+                    .as(archive.getKey() + ": " + load.body())
+                    .isEqualTo(200);
+            assertThat(streams(load.body()))
+                    .as(archive.getKey())
+                    .containsExactly("Loaded image: loaded/app:" + tag + "\n");
+            assertThat(docker("image", "inspect", "--format", "{{.Id}}", "loaded/app:" + tag)
+                            .ok()
+                            .out()
+                            .trim())
                     .isEqualTo(app.config().digest());
 
             // Pulled back from the staging registry, every digest verifies.
@@ -415,12 +510,19 @@ class DockerCliIT {
             java.net.http.HttpResponse<byte[]> manifest = staging.getManifest("staging/loaded/app", tag);
             assertThat(manifest.statusCode()).isEqualTo(200);
             com.fasterxml.jackson.databind.JsonNode m = JSON.readTree(manifest.body());
-            assertThat(m.path("config").path("digest").asText()).isEqualTo(app.config().digest());
-            assertThat(staging.getBlob("staging/loaded/app", app.config().digest()).body()).isEqualTo(app.config().bytes());
+            assertThat(m.path("config").path("digest").asText())
+                    .isEqualTo(app.config().digest());
+            assertThat(staging.getBlob("staging/loaded/app", app.config().digest())
+                            .body())
+                    .isEqualTo(app.config().bytes());
             for (int i = 0; i < app.layers().size(); i++) {
-                byte[] gz = staging.getBlob("staging/loaded/app", m.path("layers").get(i).path("digest").asText()).body();
+                byte[] gz = staging.getBlob(
+                                "staging/loaded/app",
+                                m.path("layers").get(i).path("digest").asText())
+                        .body();
                 byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)).readAllBytes();
-                assertThat(dev.sockerless.aca.testing.Blob.sha256(tar)).isEqualTo(app.layers().get(i).diffId());
+                assertThat(dev.sockerless.aca.testing.Blob.sha256(tar))
+                        .isEqualTo(app.layers().get(i).diffId());
             }
         }
         assertThat(streams(loadOverHttp(TestArchives.legacy(app, List.of())).body()))
@@ -440,7 +542,10 @@ class DockerCliIT {
         TestImage app = image(Format.DOCKER, Platform.LINUX_AMD64, "cli-load");
         Path file = Files.write(temp.resolve("cli.tar"), TestArchives.legacy(app, List.of("cli/load:v1")));
         Result load = docker("load", "-i", file.toString()).failed();
-        assertThat(load.err()).contains("Error response from daemon").contains("chunked").contains("fromBlob")
+        assertThat(load.err())
+                .contains("Error response from daemon")
+                .contains("chunked")
+                .contains("fromBlob")
                 .contains("application/octet-stream");
         assertThat(docker("image", "inspect", "cli/load:v1").exit()).isNotZero();
     }
@@ -451,7 +556,8 @@ class DockerCliIT {
         String name = proxy.hostPort() + "/e2e/chunked";
         try (RawHttp http = new RawHttp(host.port())) {
             RawHttp.Response r = http.send("POST /v1.51/images/create?fromImage=" + name + "&tag=v1 HTTP/1.1\r\n"
-                    + "Host: localhost:" + host.port() + "\r\nContent-Length: 0\r\n\r\n").read(false);
+                            + "Host: localhost:" + host.port() + "\r\nContent-Length: 0\r\n\r\n")
+                    .read(false);
             assertThat(r.status()).as(r.text()).isEqualTo(200);
             assertThat(r.chunked()).isTrue();
             assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
@@ -470,34 +576,47 @@ class DockerCliIT {
     void createWrapsTheCommandInTheAgentAndInspectAndRmWork() throws Exception {
         String image = proxy.hostPort() + "/e2e/creatable:v1";
         // Not pulled yet: the CLI gets 404 No such image, pulls, and creates again.
-        Result created = docker("create", "--name", "hello-e2e", image, "sh", "-c", "echo hi").ok();
+        Result created = docker("create", "--name", "hello-e2e", image, "sh", "-c", "echo hi")
+                .ok();
         assertThat(created.err()).contains("Unable to find image");
         String id = created.lines().get(created.lines().size() - 1);
         assertThat(id).matches("[0-9a-f]{64}");
 
-        assertThat(docker("container", "inspect", "--format",
-                "{{.Id}} {{.Name}} {{.Path}} {{json .Args}} {{.Config.Image}} {{json .Config.Cmd}} {{json .Config.Labels}}",
-                "hello-e2e").ok().out().trim())
+        assertThat(docker(
+                                "container",
+                                "inspect",
+                                "--format",
+                                "{{.Id}} {{.Name}} {{.Path}} {{json .Args}} {{.Config.Image}} {{json .Config.Cmd}} {{json .Config.Labels}}",
+                                "hello-e2e")
+                        .ok()
+                        .out()
+                        .trim())
                 .isEqualTo(id + " /hello-e2e sh [\"-c\",\"echo hi\"] " + image
                         + " [\"sh\",\"-c\",\"echo hi\"] {\"dev.sockerless.e2e\":\"creatable\"}");
 
-        java.net.http.HttpResponse<String> job = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                        "http://127.0.0.1:" + host.port() + "/sockerless/v1/containers/hello-e2e/job")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> job = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://127.0.0.1:" + host.port() + "/sockerless/v1/containers/hello-e2e/job"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(job.statusCode()).isEqualTo(200);
-        com.fasterxml.jackson.databind.JsonNode resource = JSON.readTree(job.body()).path("resource");
+        com.fasterxml.jackson.databind.JsonNode resource =
+                JSON.readTree(job.body()).path("resource");
         assertThat(resource.path("type").asText()).isEqualTo("Microsoft.App/jobs");
-        com.fasterxml.jackson.databind.JsonNode container = resource.path("properties").path("template").path("containers").get(0);
+        com.fasterxml.jackson.databind.JsonNode container =
+                resource.path("properties").path("template").path("containers").get(0);
         assertThat(container.path("command").toString())
                 .isEqualTo("[\"/sockerless-agent\",\"--\",\"sh\",\"-c\",\"echo hi\"]");
         assertThat(container.path("image").asText())
-                .isEqualTo(proxy.hostPort() + "/e2e/creatable@" + creatable.manifest().digest());
+                .isEqualTo(proxy.hostPort() + "/e2e/creatable@"
+                        + creatable.manifest().digest());
         assertThat(resource.path("properties").path("environmentId").asText()).isEqualTo(ENVIRONMENT_ID);
 
         Result again = docker("create", "--name", "hello-e2e", image, "true");
         assertThat(again.exit()).isEqualTo(1);
-        assertThat(again.err()).contains("Conflict. The container name \"/hello-e2e\" is already in use by container \"" + id + "\"");
+        assertThat(again.err())
+                .contains("Conflict. The container name \"/hello-e2e\" is already in use by container \"" + id + "\"");
 
         docker("rm", "hello-e2e").ok();
         Result gone = docker("container", "inspect", "hello-e2e");
@@ -513,44 +632,88 @@ class DockerCliIT {
 
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + host.port() + "/sockerless/v1/containers/logs-e2e/";
-        String job = JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "job")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
+        String job = JSON.readTree(http.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "job"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .path("name")
+                .asText();
         String execution = job + "-x7k2p9q";
-        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "execution"))
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "{\"executionName\":\"" + execution + "\",\"status\":\"Succeeded\"}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isBetween(200, 204);
+        assertThat(http.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "execution"))
+                                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                "{\"executionName\":\"" + execution + "\",\"status\":\"Succeeded\"}"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isBetween(200, 204);
 
         java.time.Instant t0 = java.time.Instant.parse("2026-11-28T10:00:00.123456789Z");
         String[][] rows = {{"stdout", "out 1"}, {"stderr", "err 1"}, {"stdout", "out 2"}, {"stdout", "out 3"}};
         for (int i = 0; i < rows.length; i++) {
-            logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, Map.of(
-                    "TimeGenerated", t0.plusSeconds(i), "JobName", job, "ContainerGroupName", execution + "-abcde",
-                    "ContainerName", job, "Stream", rows[i][0], "Log", rows[i][1]));
+            logAnalytics.add(
+                    dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
+                    Map.of(
+                            "TimeGenerated",
+                            t0.plusSeconds(i),
+                            "JobName",
+                            job,
+                            "ContainerGroupName",
+                            execution + "-abcde",
+                            "ContainerName",
+                            job,
+                            "Stream",
+                            rows[i][0],
+                            "Log",
+                            rows[i][1]));
         }
         // another job's line and an init container's line must not show
-        logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", t0,
-                "JobName", job, "ContainerGroupName", execution + "-abcde", "ContainerName", "sockerless-agent-init",
-                "Stream", "stdout", "Log", "init"));
+        logAnalytics.add(
+                dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
+                Map.of(
+                        "TimeGenerated",
+                        t0,
+                        "JobName",
+                        job,
+                        "ContainerGroupName",
+                        execution + "-abcde",
+                        "ContainerName",
+                        "sockerless-agent-init",
+                        "Stream",
+                        "stdout",
+                        "Log",
+                        "init"));
 
         Result all = docker("logs", "logs-e2e").ok();
         assertThat(all.out()).isEqualTo("out 1\nout 2\nout 3\n");
         assertThat(all.err()).isEqualTo("err 1\n");
         assertThat(docker("logs", "--tail", "2", "logs-e2e").ok().out()).isEqualTo("out 2\nout 3\n");
-        assertThat(docker("logs", "--timestamps", "--tail", "1", "logs-e2e").ok().out())
+        assertThat(docker("logs", "--timestamps", "--tail", "1", "logs-e2e")
+                        .ok()
+                        .out())
                 .isEqualTo("2026-11-28T10:00:03.123456789Z out 3\n");
-        assertThat(docker("logs", "--since", "2026-11-28T10:00:02Z", "logs-e2e").ok().out()).isEqualTo("out 2\nout 3\n");
+        assertThat(docker("logs", "--since", "2026-11-28T10:00:02Z", "logs-e2e")
+                        .ok()
+                        .out())
+                .isEqualTo("out 2\nout 3\n");
         Result bad = docker("logs", "--since", "not-a-time", "logs-e2e");
         assertThat(bad.exit()).isEqualTo(1);
     }
 
     @Test
     void followDeliversEveryLineOnceIncludingLateOnesAndEnds() throws Exception {
-        docker("create", "--name", "follow-e2e", proxy.hostPort() + "/e2e/listed:v1", "sh", "-c", "echo").ok();
+        docker("create", "--name", "follow-e2e", proxy.hostPort() + "/e2e/listed:v1", "sh", "-c", "echo")
+                .ok();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String sockerless = "http://127.0.0.1:" + host.port() + "/sockerless/v1/containers/follow-e2e/";
-        String job = JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sockerless + "job"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("name").asText();
+        String job = JSON.readTree(http.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(sockerless + "job"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .path("name")
+                .asText();
         String execution = job + "-f0110w1";
         putExecution(http, sockerless, execution, "Running");
         java.time.Instant t = java.time.Instant.now().minusSeconds(60);
@@ -569,13 +732,20 @@ class DockerCliIT {
         boolean lateAdded = false;
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
         while (!ended && System.nanoTime() < deadline) {
-            java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                    "http://127.0.0.1:" + host.port() + "/v1.51/containers/follow-e2e/logs?" + query)).build(),
+            java.net.http.HttpResponse<byte[]> r = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                    "http://127.0.0.1:" + host.port() + "/v1.51/containers/follow-e2e/logs?" + query))
+                            .build(),
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(r.statusCode()).as(query + " → " + new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+            assertThat(r.statusCode())
+                    .as(query + " → " + new String(r.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(200);
             got.addAll(frames(r.body()));
             String cursor = r.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow();
-            ended = r.headers().firstValue("Sockerless-Logs-Ended").orElseThrow().equals("true");
+            ended = r.headers()
+                    .firstValue("Sockerless-Logs-Ended")
+                    .orElseThrow()
+                    .equals("true");
             query = "follow=1&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8);
             if (!lateAdded && got.size() >= 2) {
                 row(job, execution, t.plusSeconds(1), "stdout", "a2"); // older line time, ingested later
@@ -590,15 +760,33 @@ class DockerCliIT {
     }
 
     static void row(String job, String execution, java.time.Instant at, String stream, String text) {
-        logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE, Map.of("TimeGenerated", at,
-                "JobName", job, "ContainerGroupName", execution + "-r0001", "ContainerName", job, "Stream", stream, "Log", text));
+        logAnalytics.add(
+                dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
+                Map.of(
+                        "TimeGenerated",
+                        at,
+                        "JobName",
+                        job,
+                        "ContainerGroupName",
+                        execution + "-r0001",
+                        "ContainerName",
+                        job,
+                        "Stream",
+                        stream,
+                        "Log",
+                        text));
     }
 
-    static void putExecution(java.net.http.HttpClient http, String base, String execution, String status) throws Exception {
-        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "execution"))
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "{\"executionName\":\"" + execution + "\",\"status\":\"" + status + "\"}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isBetween(200, 204);
+    static void putExecution(java.net.http.HttpClient http, String base, String execution, String status)
+            throws Exception {
+        assertThat(http.send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "execution"))
+                                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"executionName\":\""
+                                                + execution + "\",\"status\":\"" + status + "\"}"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isBetween(200, 204);
     }
 
     /** stdcopy frames as "stream:text" (without the newline). */
@@ -629,7 +817,9 @@ class DockerCliIT {
 
     /** The job a container runs as, found in the ARM stand-in by the container ID's 12-hex suffix. */
     static JobsStandIn.Job jobOf(String id) {
-        return arm.jobs().jobs().stream().filter(j -> j.name().endsWith("-" + id.substring(0, 12))).findFirst()
+        return arm.jobs().jobs().stream()
+                .filter(j -> j.name().endsWith("-" + id.substring(0, 12)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no job in ARM for " + id));
     }
 
@@ -650,20 +840,35 @@ class DockerCliIT {
         String execution = latestExecution(job.name());
         assertThat(arm.received).allSatisfy(r -> assertThat(r.authorization()).isNull());
 
-        assertThat(docker("ps", "--format", "{{.Names}}|{{.Status}}|{{.Image}}|{{.Command}}").ok().lines())
-                .anySatisfy(l -> assertThat(l).matches("run-e2e\\|Up .*\\|" + Pattern.quote(image) + "\\|\"sh -c 'echo hello'\""));
-        assertThat(docker("ps", "--filter", "label=e2e=run", "--format", "{{.ID}} {{.State}}").ok().out().trim())
+        assertThat(docker("ps", "--format", "{{.Names}}|{{.Status}}|{{.Image}}|{{.Command}}")
+                        .ok()
+                        .lines())
+                .anySatisfy(l -> assertThat(l)
+                        .matches("run-e2e\\|Up .*\\|" + Pattern.quote(image) + "\\|\"sh -c 'echo hello'\""));
+        assertThat(docker("ps", "--filter", "label=e2e=run", "--format", "{{.ID}} {{.State}}")
+                        .ok()
+                        .out()
+                        .trim())
                 .isEqualTo(id.substring(0, 12) + " running");
-        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.Running}}", "run-e2e").ok().out().trim())
+        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.Running}}", "run-e2e")
+                        .ok()
+                        .out()
+                        .trim())
                 .isEqualTo("running true");
 
         arm.jobs().finish(execution, "Succeeded");
         assertThat(docker("wait", "run-e2e").ok().out().trim()).isEqualTo("0");
-        assertThat(docker("ps", "-a", "--filter", "name=run-e2e", "--format", "{{.Status}}").ok().out().trim())
+        assertThat(docker("ps", "-a", "--filter", "name=run-e2e", "--format", "{{.Status}}")
+                        .ok()
+                        .out()
+                        .trim())
                 .startsWith("Exited (0) ");
         assertThat(docker("ps", "--filter", "name=run-e2e", "-q").ok().out()).isEmpty();
         assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} [{{.State.Error}}]", "run-e2e")
-                .ok().out().trim()).isEqualTo("exited 0 []");
+                        .ok()
+                        .out()
+                        .trim())
+                .isEqualTo("exited 0 []");
 
         Instant t0 = Instant.parse("2026-12-01T09:00:00Z");
         row(job.name(), execution, t0, "stdout", "hello");
@@ -674,14 +879,18 @@ class DockerCliIT {
 
         docker("rm", "run-e2e").ok();
         assertThat(arm.jobs().job(job.name())).isEmpty();
-        assertThat(docker("rm", "run-e2e").failed().err()).contains("Error response from daemon: No such container: run-e2e");
+        assertThat(docker("rm", "run-e2e").failed().err())
+                .contains("Error response from daemon: No such container: run-e2e");
     }
 
     @Test
     void stopKillRestartStartAndRmWithTheirFailuresAsDockerd() throws Exception {
         String image = proxy.hostPort() + "/e2e/listed:v1";
         docker("pull", image).ok();
-        String id = docker("run", "-d", "--name", "svc-e2e", image, "sleep", "1000").ok().lines().get(0);
+        String id = docker("run", "-d", "--name", "svc-e2e", image, "sleep", "1000")
+                .ok()
+                .lines()
+                .get(0);
         String job = jobOf(id).name();
         String first = latestExecution(job);
 
@@ -690,9 +899,14 @@ class DockerCliIT {
         assertThat(docker("stop", "svc-e2e").ok().out().trim()).isEqualTo("svc-e2e");
         assertThat(arm.jobs().status(first)).isEqualTo("Stopped");
         assertThat(docker("stop", "svc-e2e").ok().out().trim()).isEqualTo("svc-e2e"); // not running: 304
-        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "svc-e2e").ok().out().trim())
+        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "svc-e2e")
+                        .ok()
+                        .out()
+                        .trim())
                 .isEqualTo("exited 1");
-        assertThat(docker("inspect", "--format", "{{.State.Error}}", "svc-e2e").ok().out())
+        assertThat(docker("inspect", "--format", "{{.State.Error}}", "svc-e2e")
+                        .ok()
+                        .out())
                 .contains("ended Stopped; Azure recorded no exit code");
         assertThat(docker("kill", "svc-e2e").failed().err())
                 .contains("Error response from daemon: Container " + id + " is not running");
@@ -710,21 +924,32 @@ class DockerCliIT {
         // a new host keeps the container running: its record is in Table Storage, its execution in ARM
         host.close();
         host = startHost();
-        assertThat(docker("ps", "--filter", "name=svc-e2e", "--format", "{{.Names}} {{.State}}").ok().out().trim())
+        assertThat(docker("ps", "--filter", "name=svc-e2e", "--format", "{{.Names}} {{.State}}")
+                        .ok()
+                        .out()
+                        .trim())
                 .isEqualTo("svc-e2e running");
 
-        assertThat(docker("rm", "svc-e2e").failed().err()).contains("Error response from daemon: cannot remove container"
-                + " \"/svc-e2e\": container is running: stop the container before removing or force remove");
+        assertThat(docker("rm", "svc-e2e").failed().err())
+                .contains("Error response from daemon: cannot remove container"
+                        + " \"/svc-e2e\": container is running: stop the container before removing or force remove");
         docker("rm", "-f", "svc-e2e").ok();
-        List<ArmStandIn.Received> writes = arm.received.stream().filter(r -> r.path().endsWith(third + "/stop")
-                || (r.method().equals("DELETE") && r.path().endsWith("/jobs/" + job))).toList();
+        List<ArmStandIn.Received> writes = arm.received.stream()
+                .filter(r -> r.path().endsWith(third + "/stop")
+                        || (r.method().equals("DELETE") && r.path().endsWith("/jobs/" + job)))
+                .toList();
         assertThat(writes).extracting(ArmStandIn.Received::method).containsExactly("POST", "DELETE");
         assertThat(arm.jobs().job(job)).isEmpty();
 
-        for (String[] command : List.of(new String[] {"start", "nosuch"}, new String[] {"stop", "nosuch"},
-                new String[] {"kill", "nosuch"}, new String[] {"restart", "nosuch"}, new String[] {"wait", "nosuch"},
+        for (String[] command : List.of(
+                new String[] {"start", "nosuch"},
+                new String[] {"stop", "nosuch"},
+                new String[] {"kill", "nosuch"},
+                new String[] {"restart", "nosuch"},
+                new String[] {"wait", "nosuch"},
                 new String[] {"rm", "nosuch"})) {
-            assertThat(docker(command).failed().err()).as(String.join(" ", command))
+            assertThat(docker(command).failed().err())
+                    .as(String.join(" ", command))
                     .contains("No such container: nosuch");
         }
     }
@@ -733,51 +958,88 @@ class DockerCliIT {
     void waitOnARunningContainerEndsWithAnErrorTheBridgeCanRecogniseNeverAnExitCode() throws Exception {
         String image = proxy.hostPort() + "/e2e/listed:v1";
         docker("pull", image).ok();
-        String id = docker("run", "-d", "--name", "long-e2e", image, "sleep", "1000").ok().lines().get(0);
+        String id = docker("run", "-d", "--name", "long-e2e", image, "sleep", "1000")
+                .ok()
+                .lines()
+                .get(0);
 
         Result wait = docker("wait", "long-e2e").failed();
         assertThat(wait.out()).isEmpty();
-        assertThat(wait.err()).contains("Error response from daemon: container " + id + " is still running: wait again");
-        java.net.http.HttpResponse<String> raw = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + host.port()
-                        + "/v1.51/containers/long-e2e/wait?condition=next-exit")).POST(
-                        java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(wait.err())
+                .contains("Error response from daemon: container " + id + " is still running: wait again");
+        java.net.http.HttpResponse<String> raw = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + host.port()
+                                        + "/v1.51/containers/long-e2e/wait?condition=next-exit"))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(raw.statusCode()).isEqualTo(503);
         assertThat(raw.headers().firstValue("Sockerless-Wait-Pending")).contains("true");
 
         // Azure logs the container's exit code in the system logs: wait and inspect report it
         String job = jobOf(id).name();
-        logAnalytics.add(dev.sockerless.aca.testing.LogAnalyticsStandIn.SYSTEM, Map.of("TimeGenerated", Instant.now(),
-                "JobName", job, "Reason", "ContainerTerminated", "ReplicaName", latestExecution(job) + "-r0001",
-                "ContainerName", job, "Log", "Container '" + job + "' was terminated with exit code '3'"));
+        logAnalytics.add(
+                dev.sockerless.aca.testing.LogAnalyticsStandIn.SYSTEM,
+                Map.of(
+                        "TimeGenerated",
+                        Instant.now(),
+                        "JobName",
+                        job,
+                        "Reason",
+                        "ContainerTerminated",
+                        "ReplicaName",
+                        latestExecution(job) + "-r0001",
+                        "ContainerName",
+                        job,
+                        "Log",
+                        "Container '" + job + "' was terminated with exit code '3'"));
         arm.jobs().finish(latestExecution(job), "Failed");
         assertThat(docker("wait", "long-e2e").ok().out().trim()).isEqualTo("3");
         assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} [{{.State.Error}}]", "long-e2e")
-                .ok().out().trim()).isEqualTo("exited 3 []");
+                        .ok()
+                        .out()
+                        .trim())
+                .isEqualTo("exited 3 []");
         docker("rm", "long-e2e").ok();
     }
 
     @Test
     void infoPrintsAndContainerPruneRemovesStoppedContainersAndTheirJobs() throws Exception {
         Result info = docker("info").ok();
-        assertThat(info.out()).contains("Server Version: 0.1.0").contains("Operating System: Azure Container Apps")
-                .contains("OSType: linux").contains("Architecture: x86_64").contains("CPUs: 4");
-        assertThat(docker("info", "--format", "{{.Containers}} {{.ContainersRunning}}").ok().out().trim())
+        assertThat(info.out())
+                .contains("Server Version: 0.1.0")
+                .contains("Operating System: Azure Container Apps")
+                .contains("OSType: linux")
+                .contains("Architecture: x86_64")
+                .contains("CPUs: 4");
+        assertThat(docker("info", "--format", "{{.Containers}} {{.ContainersRunning}}")
+                        .ok()
+                        .out()
+                        .trim())
                 .matches("\\d+ \\d+");
 
         String image = proxy.hostPort() + "/e2e/listed:v1";
         docker("pull", image).ok();
-        String done = docker("run", "-d", "--label", "prune-e2e=1", image, "true").ok().lines().get(0);
-        String running = docker("run", "-d", "--label", "prune-e2e=1", image, "sleep", "1000").ok().lines().get(0);
+        String done = docker("run", "-d", "--label", "prune-e2e=1", image, "true")
+                .ok()
+                .lines()
+                .get(0);
+        String running = docker("run", "-d", "--label", "prune-e2e=1", image, "sleep", "1000")
+                .ok()
+                .lines()
+                .get(0);
         arm.jobs().finish(latestExecution(jobOf(done).name()), "Succeeded");
         String doneJob = jobOf(done).name();
         assertThat(docker("wait", done).ok().out().trim()).isEqualTo("0");
 
-        Result prune = docker("container", "prune", "-f", "--filter", "label=prune-e2e=1").ok();
+        Result prune = docker("container", "prune", "-f", "--filter", "label=prune-e2e=1")
+                .ok();
         assertThat(prune.out()).contains(done).doesNotContain(running);
         assertThat(arm.jobs().job(doneJob)).isEmpty();
-        assertThat(docker("ps", "-a", "--filter", "label=prune-e2e=1", "-q", "--no-trunc").ok().lines())
+        assertThat(docker("ps", "-a", "--filter", "label=prune-e2e=1", "-q", "--no-trunc")
+                        .ok()
+                        .lines())
                 .containsExactly(running);
         docker("rm", "-f", running).ok();
     }
@@ -789,21 +1051,28 @@ class DockerCliIT {
         docker("pull", repo + ":v1").ok();
         docker("pull", repo + ":v2").ok();
         assertThat(docker("rmi", repo + ":v1").ok().out().trim()).isEqualTo("Untagged: " + repo + ":v1");
-        assertThat(docker("image", "inspect", "--format", "{{.Id}}", repo + ":v2").ok().out().trim()).isEqualTo(id);
+        assertThat(docker("image", "inspect", "--format", "{{.Id}}", repo + ":v2")
+                        .ok()
+                        .out()
+                        .trim())
+                .isEqualTo(id);
 
         docker("create", "--name", "rmi-e2e", repo + ":v2", "true").ok();
-        assertThat(docker("rmi", repo + ":v2").failed().err()).contains("Error response from daemon: conflict: unable to"
-                + " remove repository reference \"" + repo + ":v2\" (must force) - container ");
+        assertThat(docker("rmi", repo + ":v2").failed().err())
+                .contains("Error response from daemon: conflict: unable to" + " remove repository reference \"" + repo
+                        + ":v2\" (must force) - container ");
         docker("rm", "rmi-e2e").ok();
-        assertThat(docker("rmi", repo + ":v2").ok().lines()).containsExactly("Untagged: " + repo + ":v2",
-                "Deleted: " + id);
+        assertThat(docker("rmi", repo + ":v2").ok().lines())
+                .containsExactly("Untagged: " + repo + ":v2", "Deleted: " + id);
         assertThat(docker("rmi", repo + ":v2").failed().err())
                 .contains("Error response from daemon: No such image: " + repo + ":v2");
 
         docker("pull", repo + "@" + removable.manifest().digest()).ok(); // by digest only: dangling
-        Result kept = docker("image", "prune", "-f", "--filter", "label=dev.sockerless.e2e=nothing-has-this").ok();
+        Result kept = docker("image", "prune", "-f", "--filter", "label=dev.sockerless.e2e=nothing-has-this")
+                .ok();
         assertThat(kept.out()).doesNotContain(id);
-        Result pruned = docker("image", "prune", "-f", "--filter", "label=dev.sockerless.e2e=removable").ok();
+        Result pruned = docker("image", "prune", "-f", "--filter", "label=dev.sockerless.e2e=removable")
+                .ok();
         assertThat(pruned.out()).contains("deleted: " + id).contains("Total reclaimed space:");
         assertThat(docker("image", "inspect", id).failed().err()).contains("No such image");
     }
@@ -812,11 +1081,15 @@ class DockerCliIT {
     void runRmDetachedRemovesTheContainerAndItsJobOnceItExited() throws Exception {
         String image = proxy.hostPort() + "/e2e/listed:v1";
         docker("pull", image).ok();
-        String id = docker("run", "--rm", "-d", "--name", "once-e2e", image, "true").ok().lines().get(0);
+        String id = docker("run", "--rm", "-d", "--name", "once-e2e", image, "true")
+                .ok()
+                .lines()
+                .get(0);
         String job = jobOf(id).name();
         arm.jobs().finish(latestExecution(job), "Succeeded");
         assertThat(docker("wait", "once-e2e").ok().out().trim()).isEqualTo("0");
-        assertThat(docker("ps", "-a", "--filter", "name=once-e2e", "-q").ok().out()).isEmpty();
+        assertThat(docker("ps", "-a", "--filter", "name=once-e2e", "-q").ok().out())
+                .isEmpty();
         assertThat(arm.jobs().job(job)).isEmpty();
         assertThat(docker("inspect", "once-e2e").failed().err()).contains("No such object: once-e2e");
     }
@@ -831,8 +1104,12 @@ class DockerCliIT {
         host = startHost();
         assertThat(host.port()).isNotEqualTo(before);
 
-        assertThat(docker("images", "--format", "{{.Repository}}:{{.Tag}}").ok().lines()).contains(name + ":v1");
-        assertThat(docker("image", "inspect", "--format", "{{.Id}}", name + ":v1").ok().out().trim())
+        assertThat(docker("images", "--format", "{{.Repository}}:{{.Tag}}").ok().lines())
+                .contains(name + ":v1");
+        assertThat(docker("image", "inspect", "--format", "{{.Id}}", name + ":v1")
+                        .ok()
+                        .out()
+                        .trim())
                 .isEqualTo(durable.config().digest());
     }
 
@@ -843,17 +1120,25 @@ class DockerCliIT {
 
         // a new JVM: nothing but Azurite carries the state over
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, LocalHost.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath,
+                LocalHost.class.getName());
         pb.environment().putAll(settings());
         pb.environment().put("SOCKERLESS_LISTEN", "127.0.0.1:0");
         pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process child = pb.start();
         try {
             int port = awaitListening(child);
-            assertThat(dockerOn(port, null, "images", "--format", "{{.Repository}}:{{.Tag}}").ok().lines())
+            assertThat(dockerOn(port, null, "images", "--format", "{{.Repository}}:{{.Tag}}")
+                            .ok()
+                            .lines())
                     .contains(name + ":v1");
-            assertThat(dockerOn(port, null, "image", "inspect", "--format", "{{.Id}}", name + ":v1").ok().out().trim())
+            assertThat(dockerOn(port, null, "image", "inspect", "--format", "{{.Id}}", name + ":v1")
+                            .ok()
+                            .out()
+                            .trim())
                     .isEqualTo(durable.config().digest());
             assertThat(dockerOn(port, null, "pull", name + ":v1").ok().out())
                     .contains("Status: Image is up to date for " + name + ":v1");
@@ -870,22 +1155,24 @@ class DockerCliIT {
         Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
         StringBuffer output = new StringBuffer();
         CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread drain = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    output.append(line).append('\n');
-                    Matcher m = listening.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
+        Thread drain = new Thread(
+                () -> {
+                    try (BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            output.append(line).append('\n');
+                            Matcher m = listening.matcher(line);
+                            if (m.find()) {
+                                port.complete(Integer.parseInt(m.group(1)));
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
                     }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            port.complete(null);
-        }, "local-host-output");
+                    port.complete(null);
+                },
+                "local-host-output");
         drain.setDaemon(true);
         drain.start();
         Integer p;
@@ -904,7 +1191,11 @@ class DockerCliIT {
     void functionKeyHeaderFromConfigIsAccepted() throws Exception {
         Files.writeString(config.resolve("config.json"), "{\"HttpHeaders\":{\"x-functions-key\":\"k\"}}\n");
 
-        assertThat(docker("version", "--format", "{{.Server.APIVersion}}").ok().out().trim()).matches("1\\.\\d+");
+        assertThat(docker("version", "--format", "{{.Server.APIVersion}}")
+                        .ok()
+                        .out()
+                        .trim())
+                .matches("1\\.\\d+");
         assertThat(docker("images", "--format", "{{.ID}}").exit()).isZero();
     }
 }

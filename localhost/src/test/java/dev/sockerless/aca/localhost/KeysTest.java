@@ -9,11 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,17 +37,17 @@ class KeysTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger root = Logger.getLogger("");
         root.addHandler(capture);
-        try (LocalHost host = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults().withKeysFile(file))) {
+        try (LocalHost host = LocalHost.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "dev.sockerless.aca.localhost.sample",
+                LocalHost.Options.defaults().withKeysFile(file))) {
             // function level: no key, a wrong key, another function's key → empty 401
             assertThat(status(host, "/_ping")).isEqualTo(401);
             assertThat(status(host, "/_ping", "x-functions-key", "wrong")).isEqualTo(401);
@@ -61,10 +61,13 @@ class KeysTest {
             assertThat(status(host, "/_ping", "X-Functions-Key", "host-secret")).isEqualTo(200);
             assertThat(status(host, "/_ping?code=master-secret")).isEqualTo(200);
             // the header wins over ?code=
-            assertThat(status(host, "/_ping?code=ping-secret", "x-functions-key", "wrong")).isEqualTo(401);
+            assertThat(status(host, "/_ping?code=ping-secret", "x-functions-key", "wrong"))
+                    .isEqualTo(401);
             // admin level: the master key only
-            assertThat(status(host, "/master-only", "x-functions-key", "host-secret")).isEqualTo(401);
-            assertThat(status(host, "/master-only", "x-functions-key", "master-secret")).isEqualTo(200);
+            assertThat(status(host, "/master-only", "x-functions-key", "host-secret"))
+                    .isEqualTo(401);
+            assertThat(status(host, "/master-only", "x-functions-key", "master-secret"))
+                    .isEqualTo(200);
             // anonymous: no key needed, a wrong one ignored
             assertThat(status(host, "/slow/0")).isEqualTo(200);
             assertThat(status(host, "/slow/0", "x-functions-key", "wrong")).isEqualTo(200);
@@ -78,8 +81,10 @@ class KeysTest {
 
     @Test
     void offByDefault() throws Exception {
-        try (LocalHost host = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults())) {
+        try (LocalHost host = LocalHost.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "dev.sockerless.aca.localhost.sample",
+                LocalHost.Options.defaults())) {
             assertThat(status(host, "/_ping")).isEqualTo(200);
         }
     }
@@ -87,13 +92,19 @@ class KeysTest {
     @Test
     void aBrokenKeysFileStopsTheStartWithoutShowingKeys(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("keys.json"), "{\"functionKeys\":{\"default\":42}}");
-        assertThatThrownBy(() -> LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults().withKeysFile(file)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("functionKeys.default");
+        assertThatThrownBy(() -> LocalHost.start(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        "dev.sockerless.aca.localhost.sample",
+                        LocalHost.Options.defaults().withKeysFile(file)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("functionKeys.default");
         Path secretButNotJson = Files.writeString(dir.resolve("bad.json"), "{\"masterKey\": \"s3cr3t\"");
-        assertThatThrownBy(() -> LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults().withKeysFile(secretButNotJson)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("s3cr3t");
+        assertThatThrownBy(() -> LocalHost.start(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        "dev.sockerless.aca.localhost.sample",
+                        LocalHost.Options.defaults().withKeysFile(secretButNotJson)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("s3cr3t");
     }
 
     static int status(LocalHost host, String path, String... headers) throws Exception {

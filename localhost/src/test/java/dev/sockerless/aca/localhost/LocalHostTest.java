@@ -30,13 +30,18 @@ class LocalHostTest {
     private static LocalHost host;
     /** The Host header value the local host accepts (HostHeaderCheck). */
     private static String HOST;
-    private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @BeforeAll
     static void start() throws IOException {
-        host = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults().withMaxRequestBytes(LIMIT));
+        host = LocalHost.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "dev.sockerless.aca.localhost.sample",
+                LocalHost.Options.defaults().withMaxRequestBytes(LIMIT));
         HOST = "localhost:" + host.port();
     }
 
@@ -45,18 +50,20 @@ class LocalHostTest {
         host.close();
     }
 
-    static HttpResponse<String> send(LocalHost on, String method, String path, HttpRequest.BodyPublisher body,
-                                     String... headers) throws Exception {
+    static HttpResponse<String> send(
+            LocalHost on, String method, String path, HttpRequest.BodyPublisher body, String... headers)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.url() + path))
-                .timeout(Duration.ofSeconds(20)).method(method, body);
+                .timeout(Duration.ofSeconds(20))
+                .method(method, body);
         if (headers.length > 0) {
             b.headers(headers);
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body,
-                                             String... headers) throws Exception {
+    private static HttpResponse<String> send(
+            String method, String path, HttpRequest.BodyPublisher body, String... headers) throws Exception {
         return send(host, method, path, body, headers);
     }
 
@@ -103,11 +110,15 @@ class LocalHostTest {
                 .isEqualTo("get v1.50 myreg:5000/foo/bar:v1/json");
         assertThat(get("/images/alpine@sha256:abc/json").body()).isEqualTo("get alpine@sha256:abc/json");
         assertThat(get("/images/json/json").body()).isEqualTo("get json/json");
-        assertThat(get("/IMAGES/a%3Ab/json").body()).as("literals ignore case; %3A is decoded").isEqualTo("get a:b/json");
+        assertThat(get("/IMAGES/a%3Ab/json").body())
+                .as("literals ignore case; %3A is decoded")
+                .isEqualTo("get a:b/json");
         assertThat(get("/images/a%2Fb/json").body()).as("%2F stays encoded").isEqualTo("get a%2Fb/json");
         assertThat(post("/v1.50/images/sha256:9234e8fb04c4/tag?repo=docker.io%2Flibrary%2Ffoo&tag=2", new byte[0])
-                .statusCode()).isEqualTo(404); // no versioned POST catch-all in the sample
-        assertThat(post("/images/sha256:9234e8fb04c4/tag?repo=docker.io%2Flibrary%2Ffoo&tag=2", new byte[0]).body())
+                        .statusCode())
+                .isEqualTo(404); // no versioned POST catch-all in the sample
+        assertThat(post("/images/sha256:9234e8fb04c4/tag?repo=docker.io%2Flibrary%2Ffoo&tag=2", new byte[0])
+                        .body())
                 .isEqualTo("post sha256:9234e8fb04c4/tag repo=docker.io/library/foo tag=2");
     }
 
@@ -116,14 +127,19 @@ class LocalHostTest {
         RawHttp.Response head = raw("HEAD /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", true);
         assertThat(head.status()).isEqualTo(200);
         assertThat(head.header("Api-Version")).isEqualTo("1.51");
-        assertThat(head.headers()).as("Kestrel adds no Content-Length to HEAD").doesNotContainKey("content-length")
+        assertThat(head.headers())
+                .as("Kestrel adds no Content-Length to HEAD")
+                .doesNotContainKey("content-length")
                 .doesNotContainKey("transfer-encoding");
         HttpResponse<String> getPing = get("/_ping");
         assertThat(getPing.body()).isEqualTo("OK");
         assertThat(getPing.headers().firstValue("Ostype")).hasValue("linux");
         // HEAD is not mapped to GET: a GET-only route answers 404
-        assertThat(send("HEAD", "/images/json", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(404);
-        assertThat(send("HEAD", "/boom", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(404);
+        assertThat(send("HEAD", "/images/json", HttpRequest.BodyPublishers.noBody())
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(send("HEAD", "/boom", HttpRequest.BodyPublishers.noBody()).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -135,14 +151,20 @@ class LocalHostTest {
             assertThat(r.headers().firstValue("Content-Type")).as(path).isEmpty();
             assertThat(r.headers().firstValue("Content-Length")).as(path).hasValue("0");
         }
-        assertThat(send("PATCH", "/echo", HttpRequest.BodyPublishers.ofString("x")).statusCode()).isEqualTo(404);
+        assertThat(send("PATCH", "/echo", HttpRequest.BodyPublishers.ofString("x"))
+                        .statusCode())
+                .isEqualTo(404);
         HttpResponse<String> home = get("/");
         assertThat(home.statusCode()).isEqualTo(200);
         assertThat(home.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(home.body()).contains("Your Functions app is up and running");
-        try (LocalHost noHome = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults().withHomepageDisabled(true))) {
-            assertThat(send(noHome, "GET", "/", HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(204);
+        try (LocalHost noHome = LocalHost.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "dev.sockerless.aca.localhost.sample",
+                LocalHost.Options.defaults().withHomepageDisabled(true))) {
+            assertThat(send(noHome, "GET", "/", HttpRequest.BodyPublishers.noBody())
+                            .statusCode())
+                    .isEqualTo(204);
         }
     }
 
@@ -165,17 +187,20 @@ class LocalHostTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("{\"length\":40000}");
         assertThat(r.headers().firstValue("X-Body-Sha256")).hasValue(sha256(body));
-        assertThat(post("/images/load", body, "Content-Type", "Application/Octet-Stream; x=y").statusCode())
+        assertThat(post("/images/load", body, "Content-Type", "Application/Octet-Stream; x=y")
+                        .statusCode())
                 .isEqualTo(200);
-        assertThat(post("/images/load", body, "Content-Type", "multipart/form-data; boundary=b").headers()
-                .firstValue("X-Body-Sha256")).hasValue(sha256(body));
+        assertThat(post("/images/load", body, "Content-Type", "multipart/form-data; boundary=b")
+                        .headers()
+                        .firstValue("X-Body-Sha256"))
+                .hasValue(sha256(body));
     }
 
     @Test
     void aTextBodyForAByteArrayFunctionIsAnEmpty500() throws Exception {
         byte[] tar = "ustar archive bytes".getBytes(StandardCharsets.UTF_8);
-        for (String[] headers : new String[][] {{"Content-Type", "application/x-tar"},
-                {"Content-Type", "application/json"}, {}}) {
+        for (String[] headers :
+                new String[][] {{"Content-Type", "application/x-tar"}, {"Content-Type", "application/json"}, {}}) {
             HttpResponse<String> r = post("/images/load", tar, headers);
             assertThat(r.statusCode()).as(String.join(" ", headers)).isEqualTo(500);
             assertThat(r.body()).isEmpty();
@@ -186,44 +211,63 @@ class LocalHostTest {
     void chunkedBodiesReachTheFunctionAsNoBody() throws Exception {
         byte[] body = new byte[50_000];
         new Random(11).nextBytes(body);
-        HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(
-                () -> new ByteArrayInputStream(body));
+        HttpRequest.BodyPublisher chunked =
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));
         assertThat(chunked.contentLength()).isNegative();
         HttpResponse<String> r = send("POST", "/images/load", chunked, "Content-Type", "application/octet-stream");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("load empty");
         // bigger than the limit: never read, so never refused
-        HttpResponse<String> big = send("POST", "/echo", HttpRequest.BodyPublishers.ofInputStream(
-                () -> new ByteArrayInputStream(new byte[3 * LIMIT])), "Content-Type", "text/plain");
+        HttpResponse<String> big = send(
+                "POST",
+                "/echo",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[3 * LIMIT])),
+                "Content-Type",
+                "text/plain");
         assertThat(big.body()).isEqualTo("empty");
     }
 
     @Test
     void emptyBodyIsOptionalEmpty() throws Exception {
-        assertThat(post("/images/load", new byte[0], "Content-Type", "application/octet-stream").body())
+        assertThat(post("/images/load", new byte[0], "Content-Type", "application/octet-stream")
+                        .body())
                 .isEqualTo("load empty");
-        assertThat(send("PUT", "/echo", HttpRequest.BodyPublishers.noBody()).body()).isEqualTo("empty");
+        assertThat(send("PUT", "/echo", HttpRequest.BodyPublishers.noBody()).body())
+                .isEqualTo("empty");
     }
 
     @Test
     void textBodiesAreDecodedAsUtf8WithByteOrderMarksAndReplacement() throws Exception {
-        HttpResponse<String> json = post("/echo", "{\"a\":\"h\u00e9\"}".getBytes(StandardCharsets.UTF_8),
-                "Content-Type", "application/json");
+        HttpResponse<String> json = post(
+                "/echo", "{\"a\":\"h\u00e9\"}".getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
         assertThat(json.body()).isEqualTo("string:{\"a\":\"h\u00e9\"}");
         byte[] utf16 = new byte[] {(byte) 0xFF, (byte) 0xFE, 'h', 0, (byte) 0xE9, 0};
         assertThat(post("/untyped", utf16, "Content-Type", "text/plain").body()).isEqualTo("string:68 e9");
         byte[] bomUtf8 = new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 'o', 'k'};
         assertThat(post("/untyped", bomUtf8).body()).isEqualTo("string:6f 6b");
         byte[] invalid = new byte[] {'a', (byte) 0xFF, 'b'};
-        assertThat(post("/untyped", invalid, "Content-Type", "application/x-tar").body()).isEqualTo("string:61 fffd 62");
-        assertThat(post("/untyped", invalid, "Content-Type", "application/octet-stream").body()).isEqualTo("bytes:3");
+        assertThat(post("/untyped", invalid, "Content-Type", "application/x-tar")
+                        .body())
+                .isEqualTo("string:61 fffd 62");
+        assertThat(post("/untyped", invalid, "Content-Type", "application/octet-stream")
+                        .body())
+                .isEqualTo("bytes:3");
     }
 
     @Test
     void headersAreLowerCasedAndTheMapIsCaseSensitiveQueryDropsEmptyValues() throws Exception {
-        HttpResponse<String> r = send("POST", "/echo?q=a+b%26c&empty=&flag",
+        HttpResponse<String> r = send(
+                "POST",
+                "/echo?q=a+b%26c&empty=&flag",
                 HttpRequest.BodyPublishers.ofString("x", StandardCharsets.UTF_8),
-                "X-Registry-Auth", "e30=", "Content-Type", "text/plain", "X-Twice", "a", "X-Twice", "b");
+                "X-Registry-Auth",
+                "e30=",
+                "Content-Type",
+                "text/plain",
+                "X-Twice",
+                "a",
+                "X-Twice",
+                "b");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("x-auth-lower")).hasValue("e30=");
         assertThat(r.headers().firstValue("x-auth-upper")).hasValue("null");
@@ -233,9 +277,9 @@ class LocalHostTest {
         assertThat(r.headers().firstValue("x-method")).hasValue("POST");
         assertThat(r.headers().firstValue("x-function")).hasValue("Echo");
         assertThat(r.headers().firstValue("x-invocation").orElseThrow()).hasSize(36);
-        assertThat(r.headers().firstValue("x-uri").orElseThrow())
-                .isEqualTo(host.url() + "/echo?q=a+b%26c&empty=&flag");
-        assertThat(post("/echo?q=1&q=2", new byte[0]).headers().firstValue("x-query")).hasValue("1,2");
+        assertThat(r.headers().firstValue("x-uri").orElseThrow()).isEqualTo(host.url() + "/echo?q=a+b%26c&empty=&flag");
+        assertThat(post("/echo?q=1&q=2", new byte[0]).headers().firstValue("x-query"))
+                .hasValue("1,2");
     }
 
     // ---------------------------------------------------------------------------------------------- limits
@@ -244,8 +288,10 @@ class LocalHostTest {
     void aDeclaredBodyOverTheLimitIsAnEmpty500BeforeTheBodyIsRead() throws Exception {
         try (RawHttp http = new RawHttp(host.port())) {
             // only the headers: the answer comes before any body byte is sent
-            RawHttp.Response r = http.send("POST /images/load HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: application/"
-                    + "octet-stream\r\nContent-Length: " + (LIMIT + 1) + "\r\n\r\n").read(false);
+            RawHttp.Response r = http.send(
+                            "POST /images/load HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: application/"
+                                    + "octet-stream\r\nContent-Length: " + (LIMIT + 1) + "\r\n\r\n")
+                    .read(false);
             assertThat(r.status()).isEqualTo(500);
             assertThat(r.body()).isEmpty();
             assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
@@ -256,15 +302,18 @@ class LocalHostTest {
         HttpResponse<String> r = post("/images/load", new byte[LIMIT + 1], "Content-Type", "application/octet-stream");
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(r.body()).isEmpty();
-        assertThat(post("/images/load", new byte[LIMIT], "Content-Type", "application/octet-stream").body())
+        assertThat(post("/images/load", new byte[LIMIT], "Content-Type", "application/octet-stream")
+                        .body())
                 .isEqualTo("{\"length\":" + LIMIT + "}");
     }
 
     @Test
     void kestrelRequestLimits() throws Exception {
-        RawHttp.Response longUrl = raw("GET /echo?q=" + "a".repeat(8200) + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
+        RawHttp.Response longUrl =
+                raw("GET /echo?q=" + "a".repeat(8200) + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
         assertThat(longUrl.status()).isEqualTo(414);
-        assertThat(raw("GET /_ping?q=" + "a".repeat(8000) + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false).status())
+        assertThat(raw("GET /_ping?q=" + "a".repeat(8000) + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false)
+                        .status())
                 .isEqualTo(200);
         StringBuilder many = new StringBuilder("GET /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n");
         for (int i = 0; i < 100; i++) {
@@ -278,14 +327,19 @@ class LocalHostTest {
     @Test
     void afterTheResponseDeadlineTheCallerGets502AndTheInvocationGoesOn() throws Exception {
         HostSample.slowFinished = new CountDownLatch(1);
-        try (LocalHost quick = LocalHost.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        try (LocalHost quick = LocalHost.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 "dev.sockerless.aca.localhost.sample",
                 LocalHost.Options.defaults().withResponseTimeout(Duration.ofMillis(300)))) {
             HttpResponse<String> r = send(quick, "GET", "/slow/1500", HttpRequest.BodyPublishers.noBody());
             assertThat(r.statusCode()).isEqualTo(502);
             assertThat(r.body()).isEmpty();
-            assertThat(HostSample.slowFinished.getCount()).as("answered before the function ended").isEqualTo(1);
-            assertThat(HostSample.slowFinished.await(10, TimeUnit.SECONDS)).as("the invocation went on").isTrue();
+            assertThat(HostSample.slowFinished.getCount())
+                    .as("answered before the function ended")
+                    .isEqualTo(1);
+            assertThat(HostSample.slowFinished.await(10, TimeUnit.SECONDS))
+                    .as("the invocation went on")
+                    .isTrue();
         }
     }
 
@@ -327,14 +381,18 @@ class LocalHostTest {
 
     @Test
     void contentTypesAsTheHostsFormattersWriteThem() throws Exception {
-        assertThat(raw("GET /framing/json HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false).header("Content-Type"))
+        assertThat(raw("GET /framing/json HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false)
+                        .header("Content-Type"))
                 .isEqualTo("application/json; charset=utf-8");
         RawHttp.Response bytes = raw("GET /framing/bytes HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false);
         assertThat(bytes.headers()).as("no default type for byte[]").doesNotContainKey("content-type");
         assertThat(bytes.text()).isEqualTo("raw");
-        assertThat(raw("GET /framing/bytes-json HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false).header("Content-Type"))
+        assertThat(raw("GET /framing/bytes-json HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false)
+                        .header("Content-Type"))
                 .isEqualTo("application/json");
-        assertThat(raw("GET /framing/server HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false).header("Server")).isEqualTo("mine");
+        assertThat(raw("GET /framing/server HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n", false)
+                        .header("Server"))
+                .isEqualTo("mine");
     }
 
     @Test
@@ -354,35 +412,58 @@ class LocalHostTest {
     @Test
     void onlyRequestsForTheHostsOwnAddressAreServed() throws Exception {
         int port = host.port();
-        for (String ok : new String[] {"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "LocalHost:" + port,
-                "localhost.:" + port}) {
-            assertThat(raw("GET /_ping HTTP/1.1\r\nHost: " + ok + "\r\n\r\n", false).status()).as(ok).isEqualTo(200);
+        for (String ok : new String[] {
+            "127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "LocalHost:" + port, "localhost.:" + port
+        }) {
+            assertThat(raw("GET /_ping HTTP/1.1\r\nHost: " + ok + "\r\n\r\n", false)
+                            .status())
+                    .as(ok)
+                    .isEqualTo(200);
         }
-        for (String bad : new String[] {"evil.example:" + port, "evil.example", "localhost:" + (port + 1),
-                "127.0.0.1", "127.0.0.2:" + port, "localhost.evil.example:" + port, "user@localhost:" + port}) {
+        for (String bad : new String[] {
+            "evil.example:" + port,
+            "evil.example",
+            "localhost:" + (port + 1),
+            "127.0.0.1",
+            "127.0.0.2:" + port,
+            "localhost.evil.example:" + port,
+            "user@localhost:" + port
+        }) {
             RawHttp.Response r = raw("GET /_ping HTTP/1.1\r\nHost: " + bad + "\r\n\r\n", false);
             assertThat(r.status()).as(bad).isEqualTo(400);
             assertThat(r.header("Content-Type")).isEqualTo("application/json");
             assertThat(r.text()).startsWith("{\"message\":\"the local host answers only requests for its own address");
         }
-        assertThat(raw("GET /_ping HTTP/1.1\r\n\r\n", false).status()).as("no Host").isEqualTo(400);
+        assertThat(raw("GET /_ping HTTP/1.1\r\n\r\n", false).status())
+                .as("no Host")
+                .isEqualTo(400);
         // the function never ran: a POST with a foreign Host is refused before routing
-        assertThat(raw("POST /images/load HTTP/1.1\r\nHost: evil.example:" + port + "\r\nContent-Type: "
-                + "application/octet-stream\r\nContent-Length: 1\r\n\r\nx", false).text()).doesNotContain("length");
+        assertThat(raw(
+                                "POST /images/load HTTP/1.1\r\nHost: evil.example:" + port + "\r\nContent-Type: "
+                                        + "application/octet-stream\r\nContent-Length: 1\r\n\r\nx",
+                                false)
+                        .text())
+                .doesNotContain("length");
     }
 
     @Test
     void aNonLoopbackAddressIsBoundOnlyWhenAllowedExplicitly() throws Exception {
         InetSocketAddress any = new InetSocketAddress("0.0.0.0", 0);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalHost.start(any,
-                        "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> LocalHost.start(any, "dev.sockerless.aca.localhost.sample", LocalHost.Options.defaults()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not a loopback address").hasMessageContaining("SOCKERLESS_LISTEN_ANY=true");
-        try (LocalHost open = LocalHost.start(any, "dev.sockerless.aca.localhost.sample",
+                .hasMessageContaining("not a loopback address")
+                .hasMessageContaining("SOCKERLESS_LISTEN_ANY=true");
+        try (LocalHost open = LocalHost.start(
+                any,
+                "dev.sockerless.aca.localhost.sample",
                 LocalHost.Options.defaults().withListenAny(true))) {
             try (RawHttp http = new RawHttp(open.port())) {
-                assertThat(http.send("GET /_ping HTTP/1.1\r\nHost: 0.0.0.0:" + open.port() + "\r\n\r\n").read(false)
-                        .status()).as("the configured listen host").isEqualTo(200);
+                assertThat(http.send("GET /_ping HTTP/1.1\r\nHost: 0.0.0.0:" + open.port() + "\r\n\r\n")
+                                .read(false)
+                                .status())
+                        .as("the configured listen host")
+                        .isEqualTo(200);
             }
         }
     }
@@ -400,8 +481,8 @@ class LocalHostTest {
         HttpResponse<String> r = send("DELETE", "/teapot/x", HttpRequest.BodyPublishers.noBody());
         assertThat(r.statusCode()).isEqualTo(418);
         assertThat(r.body()).isEqualTo("{\"message\":\"short and stout\"}");
-        RawHttp.Response nc = raw("POST /containers/abc/start HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 0\r\n\r\n",
-                false);
+        RawHttp.Response nc =
+                raw("POST /containers/abc/start HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 0\r\n\r\n", false);
         assertThat(nc.status()).isEqualTo(204);
         assertThat(nc.headers()).doesNotContainKeys("content-length", "transfer-encoding");
     }
@@ -409,17 +490,29 @@ class LocalHostTest {
     @Test
     void keepAliveOnOneSocket() throws Exception {
         try (RawHttp http = new RawHttp(host.port())) {
-            assertThat(http.send("HEAD /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read(true).status()).isEqualTo(200);
-            RawHttp.Response list = http.send("GET /images/json HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read(false);
+            assertThat(http.send("HEAD /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                            .read(true)
+                            .status())
+                    .isEqualTo(200);
+            RawHttp.Response list = http.send("GET /images/json HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                    .read(false);
             assertThat(list.text()).isEqualTo("get json");
-            RawHttp.Response load = http.send("POST /images/load HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked"
-                    + "\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").read(false);
+            RawHttp.Response load = http.send("POST /images/load HTTP/1.1\r\nHost: " + HOST
+                            + "\r\nTransfer-Encoding: chunked" + "\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+                    .read(false);
             assertThat(load.text()).isEqualTo("load empty");
-            RawHttp.Response octets = http.send("POST /images/load HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Type: application/"
-                    + "octet-stream\r\nContent-Length: 5\r\n\r\nabcde").read(false);
+            RawHttp.Response octets = http.send("POST /images/load HTTP/1.1\r\nHost: " + HOST
+                            + "\r\nContent-Type: application/" + "octet-stream\r\nContent-Length: 5\r\n\r\nabcde")
+                    .read(false);
             assertThat(octets.text()).isEqualTo("{\"length\":5}");
-            assertThat(http.send("GET /nope HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read(false).status()).isEqualTo(404);
-            assertThat(http.send("GET /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read(false).text()).isEqualTo("OK");
+            assertThat(http.send("GET /nope HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                            .read(false)
+                            .status())
+                    .isEqualTo(404);
+            assertThat(http.send("GET /_ping HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                            .read(false)
+                            .text())
+                    .isEqualTo("OK");
         }
     }
 

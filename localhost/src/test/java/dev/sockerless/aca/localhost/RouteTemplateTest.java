@@ -76,10 +76,12 @@ class RouteTemplateTest {
         assertThat(RouteTemplate.parse(V + "/images/{*path}").precedence()).containsExactly(2, 1, 5);
         assertThat(RouteTemplate.parse("items/{id}/{n:int}").precedence()).containsExactly(1, 3, 2);
         assertThat(RouteTemplate.parse("a/{*r:minlength(2)}").precedence()).containsExactly(1, 4);
-        assertThat(RouteTemplate.comparePrecedence(RouteTemplate.parse("images/create"),
-                RouteTemplate.parse("images/{*path}"))).isNegative();
-        assertThat(RouteTemplate.comparePrecedence(RouteTemplate.parse(V + "/images/json"),
-                RouteTemplate.parse("{x}/images/json"))).isNegative();
+        assertThat(RouteTemplate.comparePrecedence(
+                        RouteTemplate.parse("images/create"), RouteTemplate.parse("images/{*path}")))
+                .isNegative();
+        assertThat(RouteTemplate.comparePrecedence(
+                        RouteTemplate.parse(V + "/images/json"), RouteTemplate.parse("{x}/images/json")))
+                .isNegative();
     }
 
     @Test
@@ -95,18 +97,21 @@ class RouteTemplateTest {
     void listenAddresses() {
         assertThat(ListenAddress.parse(null).getPort()).isEqualTo(7071);
         assertThat(ListenAddress.parse(null).getAddress().getHostAddress()).isEqualTo("127.0.0.1");
-        assertThat(ListenAddress.parse(":8080").getAddress().isLoopbackAddress()).isTrue();
+        assertThat(ListenAddress.parse(":8080").getAddress().isLoopbackAddress())
+                .isTrue();
         assertThat(ListenAddress.parse("0.0.0.0:1").getPort()).isEqualTo(1);
-        assertThat(ListenAddress.parse("[::1]:9000").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(ListenAddress.parse("[::1]:9000").getAddress().getHostAddress())
+                .isEqualTo("0:0:0:0:0:0:0:1");
         assertThatThrownBy(() -> ListenAddress.parse("nope")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListenAddress.parse("::1:80")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void azuriteConnectionString() {
-        assertThat(Azurite.connectionString(1, 2, 3)).isEqualTo("DefaultEndpointsProtocol=http;"
-                + "AccountName=devstoreaccount1;AccountKey=" + Azurite.ACCOUNT_KEY
-                + ";BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:2/devstoreaccount1;"
-                + "TableEndpoint=http://127.0.0.1:3/devstoreaccount1;");
+        assertThat(Azurite.connectionString(1, 2, 3))
+                .isEqualTo("DefaultEndpointsProtocol=http;"
+                        + "AccountName=devstoreaccount1;AccountKey=" + Azurite.ACCOUNT_KEY
+                        + ";BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:2/devstoreaccount1;"
+                        + "TableEndpoint=http://127.0.0.1:3/devstoreaccount1;");
     }
 }

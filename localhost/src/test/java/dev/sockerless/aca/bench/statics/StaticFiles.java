@@ -8,7 +8,6 @@ import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,13 +23,19 @@ public final class StaticFiles {
 
     @FunctionName("StaticFile")
     public HttpResponseMessage serve(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.POST}, route = "{*path}",
-                    authLevel = AuthorizationLevel.ANONYMOUS)
-            HttpRequestMessage<Optional<String>> request, ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET, HttpMethod.POST},
+                            route = "{*path}",
+                            authLevel = AuthorizationLevel.ANONYMOUS)
+                    HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         try {
             byte[] body = Files.readAllBytes(Path.of(System.getProperty("bench.static.file")));
-            return request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "application/json")
-                    .body(body).build();
+            return request.createResponseBuilder(HttpStatus.OK)
+                    .header("Content-Type", "application/json")
+                    .body(body)
+                    .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,21 +11,30 @@ import java.util.Optional;
 /** Routes the Functions host refuses; one class per refusal, never scanned as a package. */
 public final class RefusedRoutes {
 
-    private RefusedRoutes() {
-    }
+    private RefusedRoutes() {}
 
     public static final class AdminPrefix {
         @FunctionName("Administration")
-        public HttpResponseMessage f(@HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "administration/x",
-                authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request) {
+        public HttpResponseMessage f(
+                @HttpTrigger(
+                                name = "req",
+                                methods = {HttpMethod.GET},
+                                route = "administration/x",
+                                authLevel = AuthorizationLevel.FUNCTION)
+                        HttpRequestMessage<Optional<String>> request) {
             return null;
         }
     }
 
     public static final class RuntimePrefix {
         @FunctionName("Runtime")
-        public HttpResponseMessage f(@HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "/Runtime",
-                authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request) {
+        public HttpResponseMessage f(
+                @HttpTrigger(
+                                name = "req",
+                                methods = {HttpMethod.GET},
+                                route = "/Runtime",
+                                authLevel = AuthorizationLevel.FUNCTION)
+                        HttpRequestMessage<Optional<String>> request) {
             return null;
         }
     }
@@ -33,15 +42,24 @@ public final class RefusedRoutes {
     /** Same template ignoring case, overlapping methods. */
     public static final class Duplicate {
         @FunctionName("First")
-        public HttpResponseMessage a(@HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.POST},
-                route = "things/{id}", authLevel = AuthorizationLevel.FUNCTION)
-                HttpRequestMessage<Optional<String>> request) {
+        public HttpResponseMessage a(
+                @HttpTrigger(
+                                name = "req",
+                                methods = {HttpMethod.GET, HttpMethod.POST},
+                                route = "things/{id}",
+                                authLevel = AuthorizationLevel.FUNCTION)
+                        HttpRequestMessage<Optional<String>> request) {
             return null;
         }
 
         @FunctionName("Second")
-        public HttpResponseMessage b(@HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = "Things/{id}",
-                authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request) {
+        public HttpResponseMessage b(
+                @HttpTrigger(
+                                name = "req",
+                                methods = {HttpMethod.POST},
+                                route = "Things/{id}",
+                                authLevel = AuthorizationLevel.FUNCTION)
+                        HttpRequestMessage<Optional<String>> request) {
             return null;
         }
     }
@@ -49,22 +67,37 @@ public final class RefusedRoutes {
     /** Same template, disjoint methods: allowed. */
     public static final class DisjointMethods {
         @FunctionName("Reader")
-        public HttpResponseMessage a(@HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "things/{id}",
-                authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request) {
+        public HttpResponseMessage a(
+                @HttpTrigger(
+                                name = "req",
+                                methods = {HttpMethod.GET},
+                                route = "things/{id}",
+                                authLevel = AuthorizationLevel.FUNCTION)
+                        HttpRequestMessage<Optional<String>> request) {
             return null;
         }
 
         @FunctionName("Writer")
-        public HttpResponseMessage b(@HttpTrigger(name = "req", methods = {HttpMethod.PUT}, route = "things/{id}",
-                authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request) {
+        public HttpResponseMessage b(
+                @HttpTrigger(
+                                name = "req",
+                                methods = {HttpMethod.PUT},
+                                route = "things/{id}",
+                                authLevel = AuthorizationLevel.FUNCTION)
+                        HttpRequestMessage<Optional<String>> request) {
             return null;
         }
     }
 
     public static final class CatchAllNotLast {
         @FunctionName("Middle")
-        public HttpResponseMessage f(@HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "images/{*name}/json",
-                authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request) {
+        public HttpResponseMessage f(
+                @HttpTrigger(
+                                name = "req",
+                                methods = {HttpMethod.GET},
+                                route = "images/{*name}/json",
+                                authLevel = AuthorizationLevel.FUNCTION)
+                        HttpRequestMessage<Optional<String>> request) {
             return null;
         }
     }

@@ -13,20 +13,23 @@ import java.util.Optional;
 /** Functions the local host must skip without failing: an unknown binding and a non-HTTP trigger. */
 public final class DurableSample {
 
-    public DurableSample() {
-    }
+    public DurableSample() {}
 
     @FunctionName("LogsFollow")
     public HttpResponseMessage follow(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "containers/{id}/logs",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = "containers/{id}/logs",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
             @FakeDurableClientInput(name = "durableContext") Object durableContext,
             final ExecutionContext context) {
         throw new AssertionError("never served");
     }
 
     @FunctionName("QueueWorker")
-    public void work(@QueueTrigger(name = "msg", queueName = "work", connection = "AzureWebJobsStorage") String msg,
-                     final ExecutionContext context) {
-    }
+    public void work(
+            @QueueTrigger(name = "msg", queueName = "work", connection = "AzureWebJobsStorage") String msg,
+            final ExecutionContext context) {}
 }

@@ -19,37 +19,56 @@ public final class HostSample {
     /** Counted down when {@link #slow} finishes, whatever the caller got. */
     public static volatile CountDownLatch slowFinished = new CountDownLatch(1);
 
-    public HostSample() {
-    }
+    public HostSample() {}
 
     @FunctionName("Framing")
     public HttpResponseMessage framing(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.HEAD}, route = "framing/{mode}",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
-            @BindingName("mode") String mode, final ExecutionContext context) {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET, HttpMethod.HEAD},
+                            route = "framing/{mode}",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("mode") String mode,
+            final ExecutionContext context) {
         HttpResponseMessage.Builder b = request.createResponseBuilder(HttpStatus.OK);
         return switch (mode) {
             case "text" -> b.body("hello").build();
-            case "json" -> b.header("Content-Type", "application/json; charset=iso-8859-1").body("{}").build();
+            case "json" ->
+                b.header("Content-Type", "application/json; charset=iso-8859-1")
+                        .body("{}")
+                        .build();
             case "bytes" -> b.body("raw".getBytes(StandardCharsets.UTF_8)).build();
-            case "bytes-json" -> b.header("Content-Type", "application/json").body("{}".getBytes(StandardCharsets.UTF_8))
-                    .build();
+            case "bytes-json" ->
+                b.header("Content-Type", "application/json")
+                        .body("{}".getBytes(StandardCharsets.UTF_8))
+                        .build();
             case "length-ok" -> b.header("Content-Length", "5").body("hello").build();
             case "length-short" -> b.header("Content-Length", "4").body("hello").build();
             case "length-long" -> b.header("Content-Length", "9").body("hello").build();
-            case "te" -> b.header("Transfer-Encoding", "chunked").body("not chunk framing").build();
+            case "te" ->
+                b.header("Transfer-Encoding", "chunked")
+                        .body("not chunk framing")
+                        .build();
             case "empty" -> b.build();
             case "server" -> b.header("Server", "mine").body("x").build();
-            case "no-content-body" -> request.createResponseBuilder(HttpStatus.NO_CONTENT).body("x").build();
+            case "no-content-body" ->
+                request.createResponseBuilder(HttpStatus.NO_CONTENT).body("x").build();
             default -> request.createResponseBuilder(HttpStatus.NOT_FOUND).build();
         };
     }
 
     @FunctionName("Slow")
     public HttpResponseMessage slow(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "slow/{ms:int}",
-                    authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<String>> request,
-            @BindingName("ms") int ms, final ExecutionContext context) throws InterruptedException {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = "slow/{ms:int}",
+                            authLevel = AuthorizationLevel.ANONYMOUS)
+                    HttpRequestMessage<Optional<String>> request,
+            @BindingName("ms") int ms,
+            final ExecutionContext context)
+            throws InterruptedException {
         Thread.sleep(ms);
         slowFinished.countDown();
         return request.createResponseBuilder(HttpStatus.OK).body("slept").build();
@@ -57,8 +76,12 @@ public final class HostSample {
 
     @FunctionName("MasterOnly")
     public HttpResponseMessage masterOnly(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "master-only",
-                    authLevel = AuthorizationLevel.ADMIN) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = "master-only",
+                            authLevel = AuthorizationLevel.ADMIN)
+                    HttpRequestMessage<Optional<String>> request,
             final ExecutionContext context) {
         return request.createResponseBuilder(HttpStatus.OK).body("master").build();
     }
@@ -66,12 +89,23 @@ public final class HostSample {
     /** The forwarded body: its Java type and, for text, the code points (U+FFFD shows as fffd). */
     @FunctionName("Untyped")
     public HttpResponseMessage untyped(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = "untyped",
-                    authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<Object>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = "untyped",
+                            authLevel = AuthorizationLevel.ANONYMOUS)
+                    HttpRequestMessage<Optional<Object>> request,
             final ExecutionContext context) {
-        String what = request.getBody().map(b -> b instanceof byte[] bytes ? "bytes:" + bytes.length
-                : "string:" + ((String) b).codePoints().mapToObj(Integer::toHexString)
-                        .reduce((x, y) -> x + " " + y).orElse("")).orElse("none");
+        String what = request.getBody()
+                .map(b -> b instanceof byte[] bytes
+                        ? "bytes:" + bytes.length
+                        : "string:"
+                                + ((String) b)
+                                        .codePoints()
+                                        .mapToObj(Integer::toHexString)
+                                        .reduce((x, y) -> x + " " + y)
+                                        .orElse(""))
+                .orElse("none");
         return request.createResponseBuilder(HttpStatus.OK).body(what).build();
     }
 }

@@ -19,48 +19,70 @@ public final class ImagesSample {
 
     private static final String VERSION = "{apiVersion:regex(^v[0-9]+[.][0-9]+$)}/";
 
-    public ImagesSample() {
-    }
+    public ImagesSample() {}
 
     @FunctionName("ImageList")
     public HttpResponseMessage list(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "images/json",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = "images/json",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
             final ExecutionContext context) {
         return text(request, "list all=" + request.getQueryParameters().get("all"));
     }
 
     @FunctionName("ImageCreate")
     public HttpResponseMessage create(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = "images/create",
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = "images/create",
+                            authLevel = AuthorizationLevel.FUNCTION,
+                            dataType = "binary")
+                    HttpRequestMessage<Optional<byte[]>> request,
             final ExecutionContext context) {
-        return text(request, "create fromImage=" + request.getQueryParameters().get("fromImage")
-                + " body=" + request.getBody().map(b -> b.length).orElse(-1));
+        return text(
+                request,
+                "create fromImage=" + request.getQueryParameters().get("fromImage") + " body="
+                        + request.getBody().map(b -> b.length).orElse(-1));
     }
 
     @FunctionName("ImageCreateV")
     public HttpResponseMessage createV(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = VERSION + "images/create",
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = VERSION + "images/create",
+                            authLevel = AuthorizationLevel.FUNCTION,
+                            dataType = "binary")
+                    HttpRequestMessage<Optional<byte[]>> request,
             @BindingName("apiVersion") String apiVersion,
             final ExecutionContext context) {
-        return text(request, "create " + apiVersion + " fromImage=" + request.getQueryParameters().get("fromImage"));
+        return text(
+                request,
+                "create " + apiVersion + " fromImage="
+                        + request.getQueryParameters().get("fromImage"));
     }
 
     @FunctionName("ImageLoad")
     public HttpResponseMessage load(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = "images/load",
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request,
-            final ExecutionContext context) throws NoSuchAlgorithmException {
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = "images/load",
+                            authLevel = AuthorizationLevel.FUNCTION,
+                            dataType = "binary")
+                    HttpRequestMessage<Optional<byte[]>> request,
+            final ExecutionContext context)
+            throws NoSuchAlgorithmException {
         if (request.getBody().isEmpty()) {
             return text(request, "load empty");
         }
         byte[] body = request.getBody().get();
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        String sha =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         return request.createResponseBuilder(HttpStatus.OK)
                 .header("Content-Type", "application/json")
                 .header("X-Body-Sha256", sha)
@@ -70,8 +92,12 @@ public final class ImagesSample {
 
     @FunctionName("ImageGet")
     public HttpResponseMessage get(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "images/{*path}",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = "images/{*path}",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
             @BindingName("path") String path,
             final ExecutionContext context) {
         return text(request, "get " + path);
@@ -79,8 +105,12 @@ public final class ImagesSample {
 
     @FunctionName("ImageGetV")
     public HttpResponseMessage getV(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = VERSION + "images/{*path}",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = VERSION + "images/{*path}",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
             @BindingName("apiVersion") String apiVersion,
             @BindingName("path") String path,
             final ExecutionContext context) {
@@ -89,17 +119,25 @@ public final class ImagesSample {
 
     @FunctionName("ImagePost")
     public HttpResponseMessage post(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = "images/{*path}",
-                    authLevel = AuthorizationLevel.FUNCTION, dataType = "binary")
-            HttpRequestMessage<Optional<byte[]>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = "images/{*path}",
+                            authLevel = AuthorizationLevel.FUNCTION,
+                            dataType = "binary")
+                    HttpRequestMessage<Optional<byte[]>> request,
             @BindingName("path") String path,
             final ExecutionContext context) {
-        return text(request, "post " + path + " repo=" + request.getQueryParameters().get("repo")
-                + " tag=" + request.getQueryParameters().get("tag"));
+        return text(
+                request,
+                "post " + path + " repo=" + request.getQueryParameters().get("repo") + " tag="
+                        + request.getQueryParameters().get("tag"));
     }
 
     private static HttpResponseMessage text(HttpRequestMessage<?> request, String s) {
-        return request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "text/plain; charset=utf-8")
-                .body(s).build();
+        return request.createResponseBuilder(HttpStatus.OK)
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .body(s)
+                .build();
     }
 }

@@ -15,13 +15,16 @@ import java.util.Optional;
 /** _ping (HEAD and GET), header/body echo, failures, binding names, a custom status. */
 public final class SystemSample {
 
-    public SystemSample() {
-    }
+    public SystemSample() {}
 
     @FunctionName("Ping")
     public HttpResponseMessage ping(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.HEAD}, route = "_ping",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET, HttpMethod.HEAD},
+                            route = "_ping",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
             final ExecutionContext context) {
         HttpResponseMessage.Builder b = request.createResponseBuilder(HttpStatus.OK)
                 .header("Api-Version", "1.51")
@@ -37,8 +40,12 @@ public final class SystemSample {
 
     @FunctionName("Echo")
     public HttpResponseMessage echo(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST, HttpMethod.PUT}, route = "echo",
-                    authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST, HttpMethod.PUT},
+                            route = "echo",
+                            authLevel = AuthorizationLevel.ANONYMOUS)
+                    HttpRequestMessage<Optional<String>> request,
             final ExecutionContext context) {
         String body = request.getBody().map(s -> "string:" + s).orElse("empty");
         return request.createResponseBuilder(HttpStatus.OK)
@@ -50,34 +57,51 @@ public final class SystemSample {
                 .header("X-Function", context.getFunctionName())
                 .header("X-Invocation", context.getInvocationId())
                 .header("X-Query", String.valueOf(request.getQueryParameters().get("q")))
-                .header("X-Query-Names", String.valueOf(new java.util.TreeSet<>(request.getQueryParameters().keySet())))
+                .header(
+                        "X-Query-Names",
+                        String.valueOf(new java.util.TreeSet<>(
+                                request.getQueryParameters().keySet())))
                 .body(body)
                 .build();
     }
 
     @FunctionName("Boom")
     public HttpResponseMessage boom(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "boom",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = "boom",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
             final ExecutionContext context) {
         throw new IllegalStateException("kaboom \"quoted\"");
     }
 
     @FunctionName("Item")
     public HttpResponseMessage item(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, route = "items/{id:int}/{name?}",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.GET},
+                            route = "items/{id:int}/{name?}",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
             @BindingName("id") int id,
             @BindingName("name") String name,
             @BindingName("q") String q,
             final ExecutionContext context) {
-        return request.createResponseBuilder(HttpStatus.OK).body("id=" + id + " name=" + name + " q=" + q).build();
+        return request.createResponseBuilder(HttpStatus.OK)
+                .body("id=" + id + " name=" + name + " q=" + q)
+                .build();
     }
 
     @FunctionName("Teapot")
     public HttpResponseMessage teapot(
-            @HttpTrigger(name = "req", methods = {HttpMethod.DELETE}, route = "teapot/{name}",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.DELETE},
+                            route = "teapot/{name}",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
             final ExecutionContext context) {
         return request.createResponseBuilder(HttpStatusType.custom(418))
                 .header("Content-Type", "application/json")
@@ -87,8 +111,12 @@ public final class SystemSample {
 
     @FunctionName("NoContent")
     public HttpResponseMessage noContent(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, route = "containers/{id}/start",
-                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @HttpTrigger(
+                            name = "req",
+                            methods = {HttpMethod.POST},
+                            route = "containers/{id}/start",
+                            authLevel = AuthorizationLevel.FUNCTION)
+                    HttpRequestMessage<Optional<String>> request,
             final ExecutionContext context) {
         return request.createResponseBuilder(HttpStatus.NO_CONTENT).build();
     }
