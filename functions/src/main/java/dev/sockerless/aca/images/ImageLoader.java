@@ -33,7 +33,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code docker load}: reads a {@code docker save} archive ({@link DockerArchive}), verifies every layer against
@@ -53,6 +56,7 @@ import java.util.function.Supplier;
 public final class ImageLoader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(ImageLoader.class.getName());
     /** Repository (under the staging namespace) for images the archive does not name. */
     static final String UNTAGGED_REPOSITORY = "untagged";
 
@@ -70,6 +74,18 @@ public final class ImageLoader {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Registry requests of loads: streamed uploads (each waiting on its layer's compression: at most one per layer
+     * being prepared), commits and uploads of blobs.
+     */
+    private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, r -> {
+        Thread t = new Thread(r, "image-upload");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static final int IO_THREADS = 8;
+
     /**
      * What gzipping an uncompressed layer gave, by diffID and level: gzip here is deterministic, so a repeated load
      * knows its layers' digests without compressing them again, and compresses only what the registry lacks.
@@ -91,8 +107,45 @@ public final class ImageLoader {
         ORIGINAL
     }
 
-    /** A blob ready to push: its digest and size are known, its bytes re-openable. */
-    private record Prepared(Digest digest, long size, String mediaType, BlobSource source, Digest uncompressed) {}
+    /**
+     * A blob ready to push: its digest and size are known, its bytes re-openable; {@code streamed}, when its bytes
+     * were already streamed into an upload session while they were compressed.
+     */
+    private record Prepared(
+            Digest digest, long size, String mediaType, BlobSource source, Digest uncompressed, Streamed streamed) {
+        Prepared(Digest digest, long size, String mediaType, BlobSource source, Digest uncompressed) {
+            this(digest, size, mediaType, source, uncompressed, null);
+        }
+    }
+
+    /**
+     * A layer streamed into an upload session of {@code repository} while it was compressed: committed (made the
+     * blob) only once every layer of the load is verified, cancelled otherwise.
+     */
+    private record Streamed(
+            ImageReference repository, RegistryPush push, Future<RegistryPush.Upload> upload, AtomicBoolean committed) {
+
+        /** The session, or null when streaming failed (the blob is then uploaded from the spool file). */
+        RegistryPush.Upload session() {
+            try {
+                return await(upload);
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                LOG.log(Level.FINE, "streaming a layer to " + repository + " failed; it is uploaded again", e);
+                return null;
+            }
+        }
+
+        /** Drops the session unless it was committed. */
+        void cancelUnlessCommitted() {
+            RegistryPush.Upload session = session();
+            if (session != null && !committed.get()) {
+                push.cancel(session);
+            }
+        }
+    }
 
     /** One image's push plan. */
     private record Plan(
@@ -152,6 +205,7 @@ public final class ImageLoader {
     private List<LoadedImage> load(
             Supplier<DockerArchive> opener, Staging staging, LoadOptions options, LoadProgress progress) {
         List<Path> temps = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Streamed> streamed = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.Collection<? extends Future<?>> tasks = List.of();
         try (DockerArchive archive = opener.get()) {
             // 1. Verify every layer and prepare every blob before anything is pushed, several layers at a time.
@@ -159,13 +213,15 @@ public final class ImageLoader {
             tasks = preparedByPath.values();
             for (ArchiveImage image : archive.images()) {
                 boolean oci = image.isOciLayout();
+                ImageReference first = repositories(image, staging).get(0);
                 for (int i = 0; i < image.layers().size(); i++) {
                     ArchiveLayer layer = image.layers().get(i);
                     Digest diffId = image.diffIds().get(i);
                     Kind kind = kindFor(layer, oci, options.compressLayers());
                     preparedByPath.computeIfAbsent(
                             key(layer, kind, oci),
-                            k -> workers.submit(() -> prepare(layer, diffId, kind, oci, options, temps)));
+                            k -> workers.submit(() ->
+                                    prepare(layer, diffId, kind, oci, options, temps, new StreamTo(first, streamed))));
                 }
             }
             List<Plan> plans = new ArrayList<>();
@@ -185,8 +241,16 @@ public final class ImageLoader {
                             continue;
                         }
                         String from = anyRepository.get(blob.digest());
-                        uploads.add(workers.submit(() -> {
-                            if (!push.blobExists(blob.digest())) {
+                        Streamed stream = blob.streamed();
+                        boolean streamedHere =
+                                stream != null && stream.repository().equals(repository);
+                        uploads.add(io.submit(() -> {
+                            RegistryPush.Upload session = streamedHere ? stream.session() : null;
+                            if (session != null) {
+                                progress.status("Pushing", shortId(blob.digest()));
+                                stream.committed().set(true); // a failed commit leaves nothing to cancel
+                                push.commit(session, blob.digest());
+                            } else if (!push.blobExists(blob.digest())) {
                                 progress.status("Pushing", shortId(blob.digest()));
                                 push.mountOrUpload(blob.digest(), blob.size(), blob.source(), from);
                             }
@@ -231,6 +295,9 @@ public final class ImageLoader {
                 } catch (Exception ignored) {
                     // reported by whoever awaited it first
                 }
+            }
+            for (Streamed stream : List.copyOf(streamed)) {
+                stream.cancelUnlessCommitted();
             }
             for (Path temp : List.copyOf(temps)) {
                 try {
@@ -301,6 +368,13 @@ public final class ImageLoader {
         List<Prepared> blobs = new ArrayList<>();
         blobs.add(configBlob);
         blobs.addAll(layers);
+        long size = layers.stream().mapToLong(Prepared::size).sum();
+        return new Plan(
+                image, platform, manifest, mediaType, Digest.of(manifest), blobs, size, repositories(image, staging));
+    }
+
+    /** The staging repositories of an image's names, in order; the untagged one for an image without a name. */
+    private static List<ImageReference> repositories(ArchiveImage image, Staging staging) {
         Set<ImageReference> repositories = new LinkedHashSet<>();
         for (ImageReference name : image.names()) {
             repositories.add(staging.repositoryFor(name));
@@ -308,10 +382,11 @@ public final class ImageLoader {
         if (repositories.isEmpty()) {
             repositories.add(staging.untagged());
         }
-        long size = layers.stream().mapToLong(Prepared::size).sum();
-        return new Plan(
-                image, platform, manifest, mediaType, Digest.of(manifest), blobs, size, List.copyOf(repositories));
+        return List.copyOf(repositories);
     }
+
+    /** Where a layer compressed afresh is streamed to while it is compressed, and the list of such streams. */
+    private record StreamTo(ImageReference repository, List<Streamed> streams) {}
 
     private static String key(ArchiveLayer layer, Kind kind, boolean oci) {
         return layer.path() + "|" + kind + "|" + oci;
@@ -372,7 +447,13 @@ public final class ImageLoader {
      * size of what will be pushed (spooling a gzip to a temporary file when the layer is recompressed).
      */
     private Prepared prepare(
-            ArchiveLayer layer, Digest diffId, Kind kind, boolean oci, LoadOptions options, List<Path> temps) {
+            ArchiveLayer layer,
+            Digest diffId,
+            Kind kind,
+            boolean oci,
+            LoadOptions options,
+            List<Path> temps,
+            StreamTo streamTo) {
         String type = layerType(kind, layer.compression(), oci);
         try {
             String gzipKey = diffId + "|" + options.gzipLevel();
@@ -391,21 +472,31 @@ public final class ImageLoader {
             if (kind == Kind.GZIP) {
                 Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
                 temps.add(temp);
+                GrowingSpool spool = new GrowingSpool(temp);
+                Streamed streamed = stream(spool, layer, options, streamTo);
                 MessageDigest uncompressed = Digest.sha256();
                 MessageDigest compressed = Digest.sha256();
-                try (InputStream in = new DigestInputStream(
-                                layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
-                        OutputStream file = Files.newOutputStream(temp);
-                        OutputStream gzip =
-                                new ParallelGzip(new DigestOutputStream(file, compressed), options.gzipLevel())) {
-                    in.transferTo(gzip);
+                boolean spooled = false;
+                try {
+                    try (InputStream in = new DigestInputStream(
+                                    layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
+                            OutputStream gzip = new ParallelGzip(
+                                    new DigestOutputStream(spool.writer(), compressed), options.gzipLevel())) {
+                        transfer(in, gzip);
+                    }
+                    spool.finish();
+                    spooled = true;
+                } finally {
+                    if (!spooled) {
+                        spool.fail(new IOException("layer " + layer.path() + " could not be compressed"));
+                    }
                 }
                 checkDiffId(layer, diffId, Digest.from(uncompressed));
-                Gzipped result = new Gzipped(Digest.from(compressed), Files.size(temp));
+                Gzipped result = new Gzipped(Digest.from(compressed), spool.size());
                 if (gzipped.size() < MAX_GZIPPED_ENTRIES) {
                     gzipped.put(gzipKey, result);
                 }
-                return new Prepared(result.digest(), result.size(), type, () -> Files.newInputStream(temp), diffId);
+                return new Prepared(result.digest(), result.size(), type, spool, diffId, streamed);
             }
             MessageDigest stored = Digest.sha256();
             MessageDigest uncompressed = Digest.sha256();
@@ -430,6 +521,31 @@ public final class ImageLoader {
             }
             throw DockerApiException.invalid(
                     "invalid archive: cannot read layer " + layer.path() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Streams the spool, while it is written, into an upload session of {@code streamTo}'s repository (one chunked
+     * {@code PATCH}), so that the upload overlaps the compression; null when the loader has no such repository.
+     */
+    private Streamed stream(GrowingSpool spool, ArchiveLayer layer, LoadOptions options, StreamTo streamTo) {
+        RegistryPush push = registries.forPush(streamTo.repository(), options.credentials());
+        // the deadline's bound: an uncompressed layer grows by a few bytes a block when stored
+        long bound = layer.compression() == Compression.NONE
+                ? layer.size() + layer.size() / 100 + (1 << 20)
+                : options.maxExpandedBytes() + options.maxExpandedBytes() / 100;
+        Streamed streamed = new Streamed(
+                streamTo.repository(), push, io.submit(() -> push.stream(spool, bound)), new AtomicBoolean());
+        streamTo.streams().add(streamed);
+        return streamed;
+    }
+
+    /** Copies in pieces of a gzip chunk (transferTo's 8 KiB would cost a digest and a lock call per 8 KiB). */
+    private static void transfer(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[ParallelGzip.CHUNK];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
         }
     }
 

@@ -99,7 +99,9 @@ public final class Benchmark {
                         overhead(http, base, host);
                     }
                     if (only.contains("load")) {
-                        gzipLevels();
+                        if (!Boolean.getBoolean("bench.skipGzipLevels")) { // the level table takes ~20 s
+                            gzipLevels();
+                        }
                         load(http, base, stagingRegistry);
                         repeatedLoad(http, base);
                     }
@@ -287,6 +289,9 @@ public final class Benchmark {
         System.out.printf(
                 "| throughput ratio sockerless / skopeo (median of the per-run ratios: %s) | **%.2f** | 1 |%n",
                 ratios(app, peer), medianRatio(app, peer));
+        System.out.println();
+        System.out.println("the app's CPU by thread group, run by run (wall time: CPU ms):");
+        LOAD_CPU.forEach(line -> System.out.println("- " + line));
     }
 
     /**
@@ -396,8 +401,40 @@ public final class Benchmark {
     }
 
     /** One load through the local host: wall s, CPU s of this JVM, peak heap MB. */
+    /** CPU nanoseconds so far by thread group (numbers of pools and workers folded), of this JVM's live threads. */
+    private static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null) {
+                String group = t.getThreadName()
+                        .replaceAll("Worker-[0-9]+", "Worker")
+                        .replaceAll("(invocation|http|epoll)-[0-9]+", "$1");
+                out.merge(group, threads.getThreadCpuTime(t.getThreadId()), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static long gcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime)
+                .sum();
+    }
+
+    /** Where the app's CPU went in each load run, by thread group (see {@link #appLoad}). */
+    private static final List<String> LOAD_CPU = new ArrayList<>();
+
+    /**
+     * One load through the local host: wall s, CPU s of this JVM, peak heap MB; the CPU by thread group goes to
+     * {@link #LOAD_CPU} (gzip: the compressing workers; image-load: reading, hashing, spooling; image-upload and the
+     * HttpClient workers: the streamed uploads, and the benchmark's own client sending the body; localhost-http: the
+     * local host receiving it).
+     */
     private static double[] appLoad(HttpClient http, String base, byte[] archive) throws Exception {
         resetPeakHeap();
+        java.util.Map<String, Long> threads0 = threadCpu();
+        long gc0 = gcMillis();
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         HttpResponse<String> r = postLoad(http, base, archive, true);
@@ -406,6 +443,15 @@ public final class Benchmark {
         if (r.statusCode() != 200 || !r.body().contains("Loaded image")) {
             throw new IllegalStateException("load failed: " + r.statusCode() + " " + r.body());
         }
+        List<String> parts = new ArrayList<>();
+        threadCpu().forEach((group, nanos) -> {
+            long ms = (nanos - threads0.getOrDefault(group, 0L)) / 1_000_000;
+            if (ms >= 10) {
+                parts.add(group + " " + ms);
+            }
+        });
+        parts.add("GC pauses " + (gcMillis() - gc0));
+        LOAD_CPU.add(String.format("%.2f s: ", wall) + String.join(", ", parts) + " ms");
         return new double[] {wall, cpu, peakHeap() / 1048576.0};
     }
 
