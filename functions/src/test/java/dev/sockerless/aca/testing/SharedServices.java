@@ -1,5 +1,7 @@
 package dev.sockerless.aca.testing;
 
+import dev.sockerless.aca.azurite.Azurite;
+
 /**
  * JVM-wide test services started lazily on first use and stopped by a shutdown hook, so that many test classes
  * share one Azurite and one anonymous registry. Tests must not close them; use distinct repository and table
@@ -17,7 +19,7 @@ public final class SharedServices {
     public static synchronized Azurite azurite() {
         if (azurite == null) {
             installHook();
-            azurite = new Azurite();
+            azurite = Azurite.inMemory();
         }
         return azurite;
     }

@@ -122,13 +122,4 @@ class RouteTemplateTest {
         assertThatThrownBy(() -> ListenAddress.parse("nope")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListenAddress.parse("::1:80")).isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void azuriteConnectionString() {
-        assertThat(Azurite.connectionString(1, 2, 3))
-                .isEqualTo("DefaultEndpointsProtocol=http;"
-                        + "AccountName=devstoreaccount1;AccountKey=" + Azurite.ACCOUNT_KEY
-                        + ";BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:2/devstoreaccount1;"
-                        + "TableEndpoint=http://127.0.0.1:3/devstoreaccount1;");
-    }
 }
