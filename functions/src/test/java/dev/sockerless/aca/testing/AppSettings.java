@@ -21,13 +21,10 @@ public final class AppSettings {
 
     /** The settings for {@code registry} ({@code host:port}), {@code logs} and {@code arm}. */
     public static AppSettings standIns(String registry, LogAnalyticsStandIn logs, ArmStandIn arm) {
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> values = LifecycleFixture.jobSettings(Map.of());
         values.put("AzureWebJobsStorage", SharedServices.azurite().connectionString());
         values.put("SOCKERLESS_INSECURE_REGISTRIES", registry);
         values.put("SOCKERLESS_STAGING_REGISTRY", registry + "/staging");
-        values.put("SOCKERLESS_ACA_ENVIRONMENT_ID", LifecycleFixture.ENVIRONMENT_ID);
-        values.put("SOCKERLESS_ACA_LOCATION", LifecycleFixture.LOCATION);
-        values.put("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only");
         values.put("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint());
         values.put("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logs.endpoint());
         values.put("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", logs.workspaceId);
