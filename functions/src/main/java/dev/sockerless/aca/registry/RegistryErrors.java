@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Registry error bodies ({@code {"errors":[{"code","message","detail"}]}}, distribution-spec "Error Codes") and
- * their mapping to error kinds (oci-registry §7). Bodies are read with a cap by the transport.
+ * their mapping to error kinds (as moby {@code distribution/errors.go} does). Bodies are read with a cap by the transport.
  */
 public final class RegistryErrors {
 
