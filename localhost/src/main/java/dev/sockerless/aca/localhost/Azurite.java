@@ -80,7 +80,7 @@ public final class Azurite implements AutoCloseable {
                         "Azurite not found: no node_modules/.bin/azurite in " + cwd + " or any parent directory. "
                                 + "Run `npm ci` in the project root (or use `make run`, which does it), "
                                 + "or set AzureWebJobsStorage to an existing storage account."));
-        Path projectRoot = bin.getParent().getParent().getParent();
+        Path projectRoot = bin.resolve("../../..").normalize(); // <root>/node_modules/.bin/azurite
         Path location = Settings.get("SOCKERLESS_AZURITE_LOCATION")
                 .map(Path::of)
                 .orElse(projectRoot.resolve(".azurite"))

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An inline route constraint ({@code {name:constraint}}), following ASP.NET Core's default constraint map.
@@ -35,7 +36,7 @@ public final class RouteConstraint {
     }
 
     /** Builds a constraint; throws {@link IllegalArgumentException} for unknown names or bad arguments. */
-    public static RouteConstraint of(String name, String arg) {
+    public static RouteConstraint of(String name, @Nullable String arg) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         String text = arg == null ? name : name + "(" + arg + ")";
         Predicate<String> p = switch (n) {
@@ -79,12 +80,12 @@ public final class RouteConstraint {
                 yield v -> v.length() <= max;
             }
             case "length" -> {
-                requireArg(n, arg);
-                if (arg.contains(",")) {
-                    long[] r = twoLongs(n, arg);
+                String a = requireArg(n, arg);
+                if (a.contains(",")) {
+                    long[] r = twoLongs(n, a);
                     yield v -> v.length() >= r[0] && v.length() <= r[1];
                 }
-                long len = longArg(n, arg);
+                long len = longArg(n, a);
                 yield v -> v.length() == len;
             }
             default -> throw new IllegalArgumentException("unknown route constraint '" + name + "'");
@@ -92,24 +93,25 @@ public final class RouteConstraint {
         return new RouteConstraint(text, p);
     }
 
-    private static void requireArg(String n, String arg) {
+    private static String requireArg(String n, @Nullable String arg) {
         if (arg == null) {
             throw new IllegalArgumentException("route constraint '" + n + "' needs an argument");
         }
+        return arg;
     }
 
-    private static long longArg(String n, String arg) {
-        requireArg(n, arg);
+    private static long longArg(String n, @Nullable String arg) {
+        String a = requireArg(n, arg);
         try {
-            return Long.parseLong(arg.trim());
+            return Long.parseLong(a.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("route constraint '" + n + "' needs a number: " + arg, e);
         }
     }
 
-    private static long[] twoLongs(String n, String arg) {
-        requireArg(n, arg);
-        String[] parts = arg.split(",");
+    private static long[] twoLongs(String n, @Nullable String arg) {
+        String a = requireArg(n, arg);
+        String[] parts = a.split(",", -1);
         if (parts.length != 2) {
             throw new IllegalArgumentException("route constraint '" + n + "' needs two numbers: " + arg);
         }

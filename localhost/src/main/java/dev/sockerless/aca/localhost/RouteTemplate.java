@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An ASP.NET Core route template as Azure Functions uses it ({@code host.json} {@code routePrefix ""}).
@@ -15,7 +17,7 @@ import java.util.regex.Pattern;
  * <p>Supported: literal segments (matched case-insensitively), parameters {@code {name}}, inline constraints
  * {@code {name:int}}, {@code {name:regex(...)}} (several may be chained), optional parameters {@code {name?}}, default
  * values {@code {name=value}}, a catch-all {@code {*name}} (or {@code {**name}}) as the last segment, and complex
- * segments mixing literals and parameters ({@code {name}.{ext}}). {@code {{} and {@code }}} escape braces.
+ * segments mixing literals and parameters ({@code {name}.{ext}}). Doubled braces (<code>{{</code> and <code>}}</code>) escape braces.
  *
  * <p>{@link #precedence()} is ASP.NET Core's {@code RoutePrecedence.ComputeInbound}: one digit per segment, lower is
  * more specific: literal 1, complex segment 2, constrained parameter 2, parameter 3, constrained catch-all 4,
@@ -26,12 +28,12 @@ public final class RouteTemplate {
 
     /** One part of a segment: a literal or a parameter. */
     record Part(
-            String literal,
-            String name,
+            @Nullable String literal,
+            @Nullable String name,
             List<RouteConstraint> constraints,
             boolean optional,
             boolean catchAll,
-            String defaultValue) {
+            @Nullable String defaultValue) {
         boolean isLiteral() {
             return literal != null;
         }
@@ -163,7 +165,7 @@ public final class RouteTemplate {
         for (Segment s : segments) {
             for (Part p : s.parts()) {
                 if (!p.isLiteral()) {
-                    String lower = p.name().toLowerCase(Locale.ROOT);
+                    String lower = Objects.requireNonNull(p.name()).toLowerCase(Locale.ROOT); // a parameter has a name
                     if (names.contains(lower)) {
                         throw new IllegalArgumentException("duplicate parameter '" + p.name() + "': " + template);
                     }
@@ -360,7 +362,7 @@ public final class RouteTemplate {
      *
      * @return the route values (decoded), or {@code null} when the path does not match
      */
-    public Map<String, String> match(String rawPath) {
+    public @Nullable Map<String, String> match(String rawPath) {
         String path = rawPath == null ? "" : rawPath;
         if (path.startsWith("/")) {
             path = path.substring(1);
@@ -409,7 +411,7 @@ public final class RouteTemplate {
             if (seg.simple()) {
                 if (first.isLiteral()) {
                     // literals match ignoring case, as in ASP.NET Core routing (dotnet/aspnetcore src/Http/Routing)
-                    if (!first.literal().equalsIgnoreCase(decoded)) {
+                    if (!Objects.requireNonNull(first.literal()).equalsIgnoreCase(decoded)) {
                         return null;
                     }
                 } else {
