@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A temporary file written once, front to back, by one writer and read while it grows: a reader that catches up
@@ -22,7 +23,7 @@ final class GrowingSpool implements BlobSource {
     private final Path file;
     private long written;
     private boolean finished;
-    private IOException failure;
+    private @Nullable IOException failure;
 
     GrowingSpool(Path file) {
         this.file = file;

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code docker load}: reads a {@code docker save} archive ({@link DockerArchive}), verifies every layer against
@@ -112,8 +114,13 @@ public final class ImageLoader {
      * were already streamed into an upload session while they were compressed.
      */
     private record Prepared(
-            Digest digest, long size, String mediaType, BlobSource source, Digest uncompressed, Streamed streamed) {
-        Prepared(Digest digest, long size, String mediaType, BlobSource source, Digest uncompressed) {
+            Digest digest,
+            long size,
+            String mediaType,
+            BlobSource source,
+            @Nullable Digest uncompressed,
+            @Nullable Streamed streamed) {
+        Prepared(Digest digest, long size, String mediaType, BlobSource source, @Nullable Digest uncompressed) {
             this(digest, size, mediaType, source, uncompressed, null);
         }
     }
@@ -126,7 +133,7 @@ public final class ImageLoader {
             ImageReference repository, RegistryPush push, Future<RegistryPush.Upload> upload, AtomicBoolean committed) {
 
         /** The session, or null when streaming failed (the blob is then uploaded from the spool file). */
-        RegistryPush.Upload session() {
+        RegistryPush.@Nullable Upload session() {
             try {
                 return await(upload);
             } catch (RuntimeException e) {
@@ -242,13 +249,13 @@ public final class ImageLoader {
                         }
                         String from = anyRepository.get(blob.digest());
                         Streamed stream = blob.streamed();
-                        boolean streamedHere =
-                                stream != null && stream.repository().equals(repository);
+                        Streamed streamedHere =
+                                stream != null && stream.repository().equals(repository) ? stream : null;
                         uploads.add(io.submit(() -> {
-                            RegistryPush.Upload session = streamedHere ? stream.session() : null;
-                            if (session != null) {
+                            RegistryPush.Upload session = streamedHere == null ? null : streamedHere.session();
+                            if (streamedHere != null && session != null) {
                                 progress.status("Pushing", shortId(blob.digest()));
-                                stream.committed().set(true); // a failed commit leaves nothing to cancel
+                                streamedHere.committed().set(true); // a failed commit leaves nothing to cancel
                                 push.commit(session, blob.digest());
                             } else if (!push.blobExists(blob.digest())) {
                                 progress.status("Pushing", shortId(blob.digest()));
@@ -268,7 +275,10 @@ public final class ImageLoader {
                 for (ImageReference name : plan.image().names()) {
                     registries
                             .forPush(staging.repositoryFor(name), options.credentials())
-                            .putManifest(name.tag(), plan.manifest(), plan.manifestMediaType());
+                            .putManifest(
+                                    Objects.requireNonNull(name.tag(), "tag"),
+                                    plan.manifest(),
+                                    plan.manifestMediaType());
                 }
             }
             // 4. The image table, last.
@@ -345,8 +355,8 @@ public final class ImageLoader {
             ArchiveLayer layer = image.layers().get(i);
             Digest diffId = image.diffIds().get(i);
             progress.status("Loading layer", shortId(diffId));
-            Prepared prepared =
-                    await(preparedByPath.get(key(layer, kindFor(layer, oci, options.compressLayers()), oci)));
+            Prepared prepared = await(Objects.requireNonNull( // every layer was submitted before planning
+                    preparedByPath.get(key(layer, kindFor(layer, oci, options.compressLayers()), oci))));
             checkDiffId(layer, diffId, prepared.uncompressed()); // a layer shared by images was hashed once
             if (layer.declaredDigest() == null || !layer.declaredDigest().equals(prepared.digest())) {
                 allAsStored = false;
@@ -358,9 +368,10 @@ public final class ImageLoader {
                 new Prepared(image.configDigest(), config.length, image.configMediaType(), BlobSource.of(config), null);
         byte[] manifest;
         String mediaType;
-        if (oci && allAsStored) {
-            manifest = image.sourceManifest().bytes();
-            mediaType = image.sourceManifest().mediaType();
+        ArchiveImage.SourceManifest source = image.sourceManifest(); // present exactly when oci
+        if (source != null && allAsStored) {
+            manifest = source.bytes();
+            mediaType = source.mediaType();
         } else {
             mediaType = oci ? MediaType.OCI_MANIFEST : MediaType.DOCKER_MANIFEST;
             manifest = manifest(mediaType, configBlob, layers);
@@ -549,7 +560,7 @@ public final class ImageLoader {
         }
     }
 
-    private static void checkDiffId(ArchiveLayer layer, Digest expected, Digest actual) {
+    private static void checkDiffId(ArchiveLayer layer, Digest expected, @Nullable Digest actual) {
         if (!expected.equals(actual)) {
             throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " has diffID " + actual
                     + " but the config's rootfs.diff_ids says " + expected);
@@ -592,7 +603,7 @@ public final class ImageLoader {
         private final ArchiveLayer layer;
         private final LoadOptions options;
         private final List<Path> temps;
-        private Path file;
+        private @Nullable Path file;
 
         GzipOnFirstOpen(ArchiveLayer layer, LoadOptions options, List<Path> temps) {
             this.layer = layer;

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A deterministic gzip writer that compresses on every core (pigz style): the input is cut into
@@ -57,9 +58,9 @@ final class ParallelGzip extends OutputStream {
     private byte[] chunk = new byte[CHUNK];
     private int filled;
     /** The last full chunk, held back until more input shows it is not the last one. */
-    private byte[] full;
+    private byte @Nullable [] full;
 
-    private byte[] previous;
+    private byte @Nullable [] previous;
     private boolean closed;
 
     ParallelGzip(OutputStream out, int level) throws IOException {
@@ -102,7 +103,7 @@ final class ParallelGzip extends OutputStream {
     }
 
     /** A chunk being deflated, and the dictionary its deflate reads. */
-    private record Pending(Future<byte[]> output, byte[] dictionary) {}
+    private record Pending(Future<byte[]> output, byte @Nullable [] dictionary) {}
 
     private void submit(byte[] data, int length, boolean last) throws IOException {
         byte[] dictionary = previous;
@@ -120,8 +121,9 @@ final class ParallelGzip extends OutputStream {
     private void writeNext() throws IOException {
         Pending next = pending.poll();
         out.write(await(next.output()));
-        if (next.dictionary() != null && free.size() < IN_FLIGHT) {
-            free.add(next.dictionary());
+        byte[] dictionary = next.dictionary();
+        if (dictionary != null && free.size() < IN_FLIGHT) {
+            free.add(dictionary);
         }
     }
 
@@ -169,7 +171,7 @@ final class ParallelGzip extends OutputStream {
     }
 
     /** One chunk as raw deflate: sync-flushed (byte aligned, not final) unless it is the last. */
-    static byte[] deflate(byte[] data, int length, byte[] dictionary, int level, boolean last) {
+    static byte[] deflate(byte[] data, int length, byte @Nullable [] dictionary, int level, boolean last) {
         int effective = incompressible(data, length) ? 0 : level;
         Deflater[] deflaters = DEFLATERS.get();
         Deflater d = deflaters[effective];
