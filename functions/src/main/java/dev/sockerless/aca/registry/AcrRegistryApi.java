@@ -10,7 +10,6 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
-import dev.sockerless.aca.errors.DockerApiException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -76,11 +75,12 @@ public final class AcrRegistryApi implements RegistryApi {
 
     @Override
     public FetchedManifest manifest(String reference) {
-        GetManifestResult result = call(() -> client.getManifest(reference));
+        GetManifestResult result = call("fetch manifest", () -> client.getManifest(reference));
         byte[] bytes = result.getManifest().toBytes();
         Digest computed = Digest.of(bytes);
         if (Digest.isDigest(reference) && !computed.equals(Digest.parse(reference))) {
-            throw DockerApiException.invalid("manifest verification failed for digest " + reference);
+            throw RegistryException.badContent(
+                    "fetch manifest", endpoint(), "manifest verification failed for digest " + reference);
         }
         String served = result.getManifestMediaType() == null
                 ? null
@@ -91,26 +91,39 @@ public final class AcrRegistryApi implements RegistryApi {
     @Override
     public byte[] blob(Descriptor descriptor, long maxBytes) {
         if (descriptor.size() > maxBytes) {
-            throw DockerApiException.invalid("blob " + descriptor.digest() + " is " + descriptor.size()
-                    + " bytes, over the limit of " + maxBytes);
+            throw RegistryException.badContent(
+                    "fetch blob",
+                    endpoint(),
+                    "blob " + descriptor.digest() + " is " + descriptor.size() + " bytes, over the limit of "
+                            + maxBytes);
         }
         CappedChannel sink = new CappedChannel(descriptor.size());
-        call(() -> {
+        call("fetch blob", () -> {
             client.downloadStream(descriptor.digest().toString(), sink);
             return null;
         });
         byte[] bytes = sink.bytes();
         if (bytes.length != descriptor.size() || !Digest.of(bytes).equals(descriptor.digest())) {
-            throw DockerApiException.invalid("blob verification failed for " + descriptor.digest());
+            throw RegistryException.badContent(
+                    "fetch blob", endpoint(), "blob verification failed for " + descriptor.digest());
         }
         return bytes;
     }
 
-    private <T> T call(java.util.function.Supplier<T> action) {
+    private java.net.URI endpoint() {
+        return java.net.URI.create(client.getEndpoint());
+    }
+
+    private <T> T call(String what, java.util.function.Supplier<T> action) {
         try {
             return action.get();
         } catch (ClientAuthenticationException e) {
-            throw DockerApiException.unauthorized("unauthorized: " + firstLine(e.getMessage()));
+            throw RegistryException.of(
+                    RegistryException.Failure.UNAUTHORIZED,
+                    what,
+                    endpoint(),
+                    "unauthorized: " + firstLine(e.getMessage()),
+                    e);
         } catch (HttpResponseException e) {
             int status = e.getResponse() == null ? 500 : e.getResponse().getStatusCode();
             byte[] body = e.getResponse() == null
@@ -120,15 +133,23 @@ public final class AcrRegistryApi implements RegistryApi {
                             .orElse(new byte[0]);
             if (status == 404 && RegistryErrors.parse(body).isEmpty()) {
                 // The SDK consumes the error body; a 404 from the data plane is an unknown manifest or blob.
-                throw DockerApiException.notFound("manifest unknown: " + firstLine(e.getMessage()));
+                throw RegistryException.response(
+                        what,
+                        endpoint(),
+                        status,
+                        java.util.List.of(
+                                new RegistryException.Diagnostic("MANIFEST_UNKNOWN", firstLine(e.getMessage()), "")),
+                        "");
             }
-            throw RegistryErrors.toException(status, body);
+            throw RegistryErrors.response(what, endpoint(), status, body);
+        } catch (RegistryException e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof DockerApiException d) {
-                throw d;
-            }
-            throw DockerApiException.unavailable(
-                    "cannot reach registry " + client.getEndpoint() + ": " + firstLine(e.getMessage()), e);
+            throw RegistryException.unreachable(
+                    what,
+                    endpoint(),
+                    "cannot reach registry " + client.getEndpoint() + ": " + firstLine(e.getMessage()),
+                    e);
         }
     }
 
@@ -149,7 +170,7 @@ public final class AcrRegistryApi implements RegistryApi {
         public int write(ByteBuffer src) {
             int n = src.remaining();
             if (out.size() + (long) n > cap) {
-                throw DockerApiException.invalid("blob is larger than its descriptor says");
+                throw RegistryException.badContent("fetch blob", null, "blob is larger than its descriptor says");
             }
             byte[] chunk = new byte[n];
             src.get(chunk);

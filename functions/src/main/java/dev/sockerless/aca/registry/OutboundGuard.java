@@ -1,6 +1,5 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -69,14 +68,16 @@ public final class OutboundGuard {
         }
         String host = uri.getHost();
         if (host == null) {
-            throw DockerApiException.invalid(
-                    "refusing to connect to " + uri.getScheme() + "://" + uri.getRawAuthority() + ": no host");
+            throw refused(
+                    uri, "refusing to connect to " + uri.getScheme() + "://" + uri.getRawAuthority() + ": no host");
         }
         for (InetAddress address : resolver.apply(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)) {
             if (isInternal(address)) {
-                throw DockerApiException.invalid("refusing to connect to " + uri.getRawAuthority() + ": it resolves to "
-                        + address.getHostAddress() + ", an internal address (list the registry in "
-                        + "SOCKERLESS_INSECURE_REGISTRIES to allow it)");
+                throw refused(
+                        uri,
+                        "refusing to connect to " + uri.getRawAuthority() + ": it resolves to "
+                                + address.getHostAddress() + ", an internal address (list the registry in "
+                                + "SOCKERLESS_INSECURE_REGISTRIES to allow it)");
             }
         }
     }
@@ -88,14 +89,16 @@ public final class OutboundGuard {
     InetAddress checkedAddress(String host, int port) {
         InetAddress[] addresses = resolver.apply(host);
         if (addresses.length == 0) {
-            throw DockerApiException.unavailable("cannot resolve registry host " + host, null);
+            throw RegistryException.unreachable("connect", null, "cannot resolve registry host " + host, null);
         }
         String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         if (!trusted.contains(authority.toLowerCase(Locale.ROOT))) {
             for (InetAddress address : addresses) {
                 if (isInternal(address)) {
-                    throw DockerApiException.invalid("refusing to connect to " + authority + ": it resolves to "
-                            + address.getHostAddress() + ", an internal address");
+                    throw refused(
+                            null,
+                            "refusing to connect to " + authority + ": it resolves to " + address.getHostAddress()
+                                    + ", an internal address");
                 }
             }
         }
@@ -188,7 +191,11 @@ public final class OutboundGuard {
         try {
             return InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw DockerApiException.unavailable("cannot resolve registry host " + host, e);
+            throw RegistryException.unreachable("connect", null, "cannot resolve registry host " + host, e);
         }
+    }
+
+    private static RegistryException refused(URI uri, String message) {
+        return RegistryException.of(RegistryException.Failure.REFUSED, "connect", uri, message, null);
     }
 }

@@ -1,6 +1,5 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -147,11 +146,12 @@ public final class RegistryTransport {
                 return response;
             }
             if (hop >= MAX_REDIRECTS) {
-                throw DockerApiException.unavailable(what + ": too many redirects", null);
+                throw RegistryException.unreachable(what, current.uri(), what + ": too many redirects", null);
             }
             URI next = current.uri().resolve(location);
             if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme())) {
-                throw DockerApiException.unavailable(what + ": redirect to an unsupported URL scheme", null);
+                throw RegistryException.unreachable(
+                        what, current.uri(), what + ": redirect to an unsupported URL scheme", null);
             }
             Map<String, String> headers = new java.util.LinkedHashMap<>(current.headers());
             if (!sameAuthority(current.uri(), next)) {
@@ -177,9 +177,9 @@ public final class RegistryTransport {
                 if (waited.plus(wait).compareTo(retries.budget()) > 0) {
                     return response;
                 }
-            } catch (DockerApiException e) {
+            } catch (RegistryException e) {
                 boolean connectionFailure =
-                        e.kind() == DockerApiException.Kind.UNAVAILABLE && e.getCause() instanceof IOException;
+                        e.failure() == RegistryException.Failure.UNREACHABLE && e.getCause() instanceof IOException;
                 wait = backoff(attempt);
                 if (!idempotent || !connectionFailure || waited.plus(wait).compareTo(retries.budget()) > 0) {
                     throw e;
@@ -190,7 +190,7 @@ public final class RegistryTransport {
                 retries.sleeper().sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw DockerApiException.unavailable(what + ": interrupted", e);
+                throw RegistryException.unreachable(what, request.uri(), what + ": interrupted", e);
             }
         }
     }
@@ -257,7 +257,12 @@ public final class RegistryTransport {
                     try {
                         tunnel = new GuardedTunnel(guard, timeout);
                     } catch (IOException e) {
-                        throw DockerApiException.system("cannot open the registry tunnel: " + e.getMessage(), e);
+                        throw RegistryException.of(
+                                RegistryException.Failure.INTERNAL,
+                                "open the registry tunnel",
+                                uri,
+                                "cannot open the registry tunnel: " + e.getMessage(),
+                                e);
                     }
                     guarded = HttpClient.newBuilder()
                             .followRedirects(HttpClient.Redirect.NEVER)
@@ -292,40 +297,53 @@ public final class RegistryTransport {
             return new Response(response.statusCode(), response.headers(), response.body(), request.uri());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw DockerApiException.unavailable(
+            throw RegistryException.unreachable(
+                    what,
+                    request.uri(),
                     what + ": registry " + request.uri().getAuthority() + " did not send its response within "
                             + deadline(request).toSeconds() + " s",
                     e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TooLarge) {
-                throw DockerApiException.invalid(what + ": response exceeds the limit of " + maxBodyBytes + " bytes");
+                throw RegistryException.badContent(
+                        what, request.uri(), what + ": response exceeds the limit of " + maxBodyBytes + " bytes");
             }
             if (cause instanceof HttpTimeoutException) {
-                throw DockerApiException.unavailable(
-                        what + ": registry " + request.uri().getAuthority() + " did not answer in time", cause);
+                throw RegistryException.unreachable(
+                        what,
+                        request.uri(),
+                        what + ": registry " + request.uri().getAuthority() + " did not answer in time",
+                        cause);
             }
             GuardedTunnel t = tunnel;
             String refused = t == null || http != guarded
                     ? null
                     : t.takeRefusal(request.uri().getHost() + ":" + effectivePort(request.uri()));
             if (refused != null) {
-                throw DockerApiException.invalid(
-                        refused + " (list the registry in SOCKERLESS_INSECURE_REGISTRIES to" + " allow it)");
+                throw RegistryException.of(
+                        RegistryException.Failure.REFUSED,
+                        what,
+                        request.uri(),
+                        refused + " (list the registry in SOCKERLESS_INSECURE_REGISTRIES to allow it)",
+                        null);
             }
             if (cause instanceof IOException io) {
-                throw DockerApiException.unavailable(
-                        what + ": cannot reach registry " + request.uri().getAuthority() + ": " + describe(io), io);
+                throw RegistryException.unreachable(
+                        what,
+                        request.uri(),
+                        what + ": cannot reach registry " + request.uri().getAuthority() + ": " + describe(io),
+                        io);
             }
-            if (cause instanceof DockerApiException d) {
-                throw d;
+            if (cause instanceof RuntimeException r && !(cause instanceof java.io.UncheckedIOException)) {
+                throw r; // ours, or the caller's body source's: rethrown as it is
             }
-            throw DockerApiException.unavailable(
-                    what + ": registry " + request.uri().getAuthority() + ": " + cause, cause);
+            throw RegistryException.unreachable(
+                    what, request.uri(), what + ": registry " + request.uri().getAuthority() + ": " + cause, cause);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw DockerApiException.unavailable(what + ": interrupted", e);
+            throw RegistryException.unreachable(what, request.uri(), what + ": interrupted", e);
         }
     }
 

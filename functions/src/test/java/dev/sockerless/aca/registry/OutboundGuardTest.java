@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.sockerless.aca.errors.DockerApiException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -98,9 +97,9 @@ class OutboundGuardTest {
         OutboundGuard guard =
                 OutboundGuard.trusting(List.of("mirror.internal:5000"), host -> new InetAddress[] {metadata});
         assertThatThrownBy(() -> guard.check(URI.create("https://evil.example/v2/"), false))
-                .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind())
-                        .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.REFUSED))
                 .hasMessage("refusing to connect to evil.example: it resolves to 169.254.169.254, an internal address "
                         + "(list the registry in SOCKERLESS_INSECURE_REGISTRIES to allow it)");
         guard.check(URI.create("http://mirror.internal:5000/v2/"), false);
