@@ -34,7 +34,7 @@ public final class RegistryTransport {
     private final Duration timeout;
     private final OutboundGuard guard;
     private final Retries retries;
-    /** Untrusted https goes through the guard's tunnel (built at the first such request); see {@link GuardedTunnel}. */
+    /** Untrusted requests, https and plain http, go through the guard's tunnel (built at the first); see GuardedTunnel. */
     private volatile HttpClient guarded;
 
     private GuardedTunnel tunnel;
@@ -243,11 +243,11 @@ public final class RegistryTransport {
     }
 
     /**
-     * The direct client for trusted registries and plain http; for untrusted https, the client whose connections go
-     * through the guard's tunnel, which checks the address it connects to.
+     * The direct client for trusted registries; for anything else (https and plain http), the client whose
+     * connections go through the guard's tunnel, which checks the address it connects to.
      */
     private HttpClient clientFor(URI uri, boolean originTrusted) {
-        if (originTrusted || guard.isTrusted(uri) || !"https".equals(uri.getScheme())) {
+        if (originTrusted || guard.isTrusted(uri)) {
             return http;
         }
         HttpClient g = guarded;
@@ -294,6 +294,9 @@ public final class RegistryTransport {
                         info.statusCode() >= 400));
         try {
             HttpResponse<byte[]> response = future.get(deadline(request).toMillis(), TimeUnit.MILLISECONDS);
+            if (response.statusCode() == 403 && "http".equals(request.uri().getScheme())) {
+                refusedByTunnel(http, request, what); // plain http through the tunnel: its refusal is a response
+            }
             return new Response(response.statusCode(), response.headers(), response.body(), request.uri());
         } catch (TimeoutException e) {
             future.cancel(true);
@@ -316,18 +319,7 @@ public final class RegistryTransport {
                         what + ": registry " + request.uri().getAuthority() + " did not answer in time",
                         cause);
             }
-            GuardedTunnel t = tunnel;
-            String refused = t == null || http != guarded
-                    ? null
-                    : t.takeRefusal(request.uri().getHost() + ":" + effectivePort(request.uri()));
-            if (refused != null) {
-                throw RegistryException.of(
-                        RegistryException.Failure.REFUSED,
-                        what,
-                        request.uri(),
-                        refused + " (list the registry in SOCKERLESS_INSECURE_REGISTRIES to allow it)",
-                        null);
-            }
+            refusedByTunnel(http, request, what);
             if (cause instanceof IOException io) {
                 throw RegistryException.unreachable(
                         what,
@@ -344,6 +336,22 @@ public final class RegistryTransport {
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw RegistryException.unreachable(what, request.uri(), what + ": interrupted", e);
+        }
+    }
+
+    /** Throws the tunnel's refusal of the request's host, if the request went through the tunnel and it refused. */
+    private void refusedByTunnel(HttpClient http, Request request, String what) {
+        GuardedTunnel t = tunnel;
+        String refused = t == null || http != guarded
+                ? null
+                : t.takeRefusal(request.uri().getHost() + ":" + effectivePort(request.uri()));
+        if (refused != null) {
+            throw RegistryException.of(
+                    RegistryException.Failure.REFUSED,
+                    what,
+                    request.uri(),
+                    refused + " (list the registry in SOCKERLESS_INSECURE_REGISTRIES to allow it)",
+                    null);
         }
     }
 
