@@ -10,9 +10,9 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
+import dev.sockerless.aca.io.Capped;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
+import java.nio.channels.Channels;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -97,12 +97,13 @@ public final class AcrRegistryApi implements RegistryApi {
                     "blob " + descriptor.digest() + " is " + descriptor.size() + " bytes, over the limit of "
                             + maxBytes);
         }
-        CappedChannel sink = new CappedChannel(descriptor.size());
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
         call("fetch blob", () -> {
-            client.downloadStream(descriptor.digest().toString(), sink);
+            client.downloadStream(
+                    descriptor.digest().toString(), Channels.newChannel(Capped.output(sink, descriptor.size())));
             return null;
         });
-        byte[] bytes = sink.bytes();
+        byte[] bytes = sink.toByteArray();
         if (bytes.length != descriptor.size() || !Digest.of(bytes).equals(descriptor.digest())) {
             throw RegistryException.badContent(
                     "fetch blob", endpoint(), "blob verification failed for " + descriptor.digest());
@@ -145,6 +146,11 @@ public final class AcrRegistryApi implements RegistryApi {
         } catch (RegistryException e) {
             throw e;
         } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof Capped.Exceeded) {
+                    throw RegistryException.badContent(what, endpoint(), "blob is larger than its descriptor says");
+                }
+            }
             throw RegistryException.unreachable(
                     what,
                     endpoint(),
@@ -155,39 +161,5 @@ public final class AcrRegistryApi implements RegistryApi {
 
     private static String firstLine(String message) {
         return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
-    }
-
-    /** Collects a download, refusing more than the expected size. */
-    private static final class CappedChannel implements WritableByteChannel {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final long cap;
-
-        CappedChannel(long cap) {
-            this.cap = cap;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            int n = src.remaining();
-            if (out.size() + (long) n > cap) {
-                throw RegistryException.badContent("fetch blob", null, "blob is larger than its descriptor says");
-            }
-            byte[] chunk = new byte[n];
-            src.get(chunk);
-            out.writeBytes(chunk);
-            return n;
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {}
     }
 }

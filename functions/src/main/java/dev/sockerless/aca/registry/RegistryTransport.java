@@ -1,5 +1,6 @@
 package dev.sockerless.aca.registry;
 
+import dev.sockerless.aca.io.Backoff;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +34,7 @@ public final class RegistryTransport {
     private final HttpClient http;
     private final Duration timeout;
     private final OutboundGuard guard;
-    private final Retries retries;
+    private final Backoff retries;
     /** Untrusted requests, https and plain http, go through the guard's tunnel (built at the first); see GuardedTunnel. */
     private volatile HttpClient guarded;
 
@@ -41,10 +42,10 @@ public final class RegistryTransport {
 
     /** A transport trusting no internal address and retrying within the default budget. */
     public RegistryTransport(HttpClient http, Duration timeout) {
-        this(http, timeout, OutboundGuard.trusting(java.util.List.of()), Retries.DEFAULT);
+        this(http, timeout, OutboundGuard.trusting(java.util.List.of()), RETRIES);
     }
 
-    public RegistryTransport(HttpClient http, Duration timeout, OutboundGuard guard, Retries retries) {
+    public RegistryTransport(HttpClient http, Duration timeout, OutboundGuard guard, Backoff retries) {
         this.http = Objects.requireNonNull(http);
         this.timeout = Objects.requireNonNull(timeout);
         this.guard = Objects.requireNonNull(guard);
@@ -53,24 +54,10 @@ public final class RegistryTransport {
 
     /**
      * Retries of idempotent requests (GET, HEAD) on 429, 502, 503, 504 and connection failures: exponential backoff
-     * from {@code base} with full jitter, at most {@code max} per wait, a server's {@code Retry-After} honoured, all
-     * within {@code budget}.
+     * from 200 ms with full jitter, at most 5 s per wait, a server's {@code Retry-After} honoured, within 30 s.
      */
-    public record Retries(Duration base, Duration max, Duration budget, Sleeper sleeper) {
-        public static final Retries DEFAULT = new Retries(
-                Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), d -> Thread.sleep(d.toMillis()));
-        public static final Retries NONE = new Retries(Duration.ZERO, Duration.ZERO, Duration.ZERO, d -> {});
-
-        public Retries withBudget(Duration value) {
-            return new Retries(base, max, value, sleeper);
-        }
-    }
-
-    /** Waits between attempts (replaced in tests). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
+    public static final Backoff RETRIES = Backoff.jittered(
+            Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), Backoff.Sleeper.THREAD);
 
     /** A shared client that never follows redirects on its own. */
     public static HttpClient newHttpClient(Duration connectTimeout) {
@@ -173,21 +160,21 @@ public final class RegistryTransport {
                 if (!idempotent || !isRetryable(response.status())) {
                     return response;
                 }
-                wait = retryAfter(response.header("Retry-After")).orElse(backoff(attempt));
-                if (waited.plus(wait).compareTo(retries.budget()) > 0) {
+                wait = retries.next(attempt, response.header("Retry-After"));
+                if (!retries.allows(waited, wait)) {
                     return response;
                 }
             } catch (RegistryException e) {
                 boolean connectionFailure =
                         e.failure() == RegistryException.Failure.UNREACHABLE && e.getCause() instanceof IOException;
-                wait = backoff(attempt);
-                if (!idempotent || !connectionFailure || waited.plus(wait).compareTo(retries.budget()) > 0) {
+                wait = retries.delay(attempt);
+                if (!idempotent || !connectionFailure || !retries.allows(waited, wait)) {
                     throw e;
                 }
             }
             waited = waited.plus(wait);
             try {
-                retries.sleeper().sleep(wait);
+                retries.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw RegistryException.unreachable(what, request.uri(), what + ": interrupted", e);
@@ -197,31 +184,6 @@ public final class RegistryTransport {
 
     static boolean isRetryable(int status) {
         return status == 429 || status == 502 || status == 503 || status == 504;
-    }
-
-    private Duration backoff(int attempt) {
-        long cap = Math.min(retries.max().toMillis(), retries.base().toMillis() << Math.min(attempt, 20));
-        return Duration.ofMillis(
-                cap <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(cap + 1));
-    }
-
-    /** {@code Retry-After} in seconds or as an HTTP date. */
-    static java.util.Optional<Duration> retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return java.util.Optional.empty();
-        }
-        try {
-            return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
-        } catch (NumberFormatException e) {
-            try {
-                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(
-                        value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
-                return java.util.Optional.of(d.isNegative() ? Duration.ZERO : d);
-            } catch (java.time.format.DateTimeParseException ignored) {
-                return java.util.Optional.empty();
-            }
-        }
     }
 
     static boolean isRedirect(int status) {

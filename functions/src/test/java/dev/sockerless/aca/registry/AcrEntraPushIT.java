@@ -225,7 +225,7 @@ class AcrEntraPushIT {
                         RegistryTransport.newHttpClient(TIMEOUT),
                         TIMEOUT,
                         OutboundGuard.trusting(endpoints.trustedAuthorities()),
-                        RegistryTransport.Retries.DEFAULT),
+                        RegistryTransport.RETRIES),
                 endpoints,
                 Clock.systemUTC(),
                 () -> entra,

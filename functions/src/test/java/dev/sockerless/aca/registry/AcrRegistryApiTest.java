@@ -195,6 +195,21 @@ class AcrRegistryApiTest {
                         scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.net/.default"));
     }
 
+    /** A blob longer than its descriptor says is cut off at the descriptor's size, not read whole. */
+    @Test
+    void aBlobLargerThanItsDescriptorIsRefused() {
+        AcrRegistryApi acr = new AcrRegistryApi(client(APP));
+        Manifests.ImageManifest parsed =
+                Manifests.parseManifest(image.manifest().bytes(), TestImages.OCI_MANIFEST);
+        Descriptor config = parsed.config();
+        Descriptor shorter = Descriptor.of(config.mediaType(), config.digest(), config.size() - 1);
+        assertThatThrownBy(() -> acr.blob(shorter, 1 << 20))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.BAD_CONTENT))
+                .hasMessage("blob is larger than its descriptor says");
+    }
+
     @Test
     void theStandInRefusesArmAudienceTokensAsAnAcrWithAuthenticationAsArmDisabled() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();

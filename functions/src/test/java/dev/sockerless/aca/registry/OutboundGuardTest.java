@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.sockerless.aca.io.Backoff;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -213,7 +214,7 @@ class OutboundGuardTest {
                     RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
                     Duration.ofSeconds(5),
                     guard,
-                    new RegistryTransport.Retries(
+                    Backoff.jittered(
                             Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
             URI uri = URI.create("http://rebind.invalid:" + server.getAddress().getPort() + "/v2/");
             assertThatThrownBy(() ->
@@ -242,7 +243,7 @@ class OutboundGuardTest {
                 RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
                 Duration.ofSeconds(5),
                 guard,
-                new RegistryTransport.Retries(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, d -> {}));
+                Backoff.jittered(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, d -> {}));
         assertThatThrownBy(() -> transport.send(
                         new RegistryTransport.Request("GET", URI.create("https://rebind.invalid/v2/"), Map.of(), null),
                         1024,
@@ -267,7 +268,7 @@ class OutboundGuardTest {
                 RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
                 Duration.ofSeconds(5),
                 guard,
-                new RegistryTransport.Retries(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, d -> {}));
+                Backoff.jittered(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, d -> {}));
         assertThatThrownBy(() -> transport.send(
                         new RegistryTransport.Request(
                                 "GET", URI.create("http://rebind.invalid/token?scope=x"), Map.of(), null),
@@ -401,8 +402,7 @@ class OutboundGuardTest {
                 RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
                 Duration.ofSeconds(5),
                 OutboundGuard.trusting(trusted),
-                new RegistryTransport.Retries(
-                        Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
+                Backoff.jittered(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
     }
 
     static RegistryTransport.Request get(HttpServer server, String path) {

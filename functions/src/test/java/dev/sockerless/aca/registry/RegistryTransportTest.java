@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.sockerless.aca.io.Backoff;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -64,7 +65,7 @@ class RegistryTransportTest {
                 Duration.ofSeconds(5),
                 OutboundGuard.trusting(
                         List.of("127.0.0.1:" + registry.getAddress().getPort())),
-                RegistryTransport.Retries.NONE);
+                Backoff.NONE);
     }
 
     @AfterEach
