@@ -235,15 +235,8 @@ class OutboundGuardTest {
      */
     @Test
     void anUntrustedHttpsConnectionGoesWhereTheTunnelCheckedNotWhereTheNameNowPoints() throws Exception {
-        InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
         AtomicInteger lookups = new AtomicInteger();
-        OutboundGuard guard = OutboundGuard.trusting(List.of(), host ->
-                new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 1)]});
-        RegistryTransport transport = new RegistryTransport(
-                RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
-                Duration.ofSeconds(5),
-                guard,
-                Backoff.jittered(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, d -> {}));
+        RegistryTransport transport = rebinding(lookups);
         assertThatThrownBy(() -> transport.send(
                         new RegistryTransport.Request("GET", URI.create("https://rebind.invalid/v2/"), Map.of(), null),
                         1024,
@@ -260,15 +253,8 @@ class OutboundGuardTest {
      */
     @Test
     void anUntrustedPlainHttpRequestGoesWhereTheTunnelCheckedNotWhereTheNameNowPoints() throws Exception {
-        InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
         AtomicInteger lookups = new AtomicInteger();
-        OutboundGuard guard = OutboundGuard.trusting(List.of(), host ->
-                new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 1)]});
-        RegistryTransport transport = new RegistryTransport(
-                RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
-                Duration.ofSeconds(5),
-                guard,
-                Backoff.jittered(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, d -> {}));
+        RegistryTransport transport = rebinding(lookups);
         assertThatThrownBy(() -> transport.send(
                         new RegistryTransport.Request(
                                 "GET", URI.create("http://rebind.invalid/token?scope=x"), Map.of(), null),
@@ -408,6 +394,18 @@ class OutboundGuardTest {
     static RegistryTransport.Request get(HttpServer server, String path) {
         return new RegistryTransport.Request(
                 "GET", URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path), Map.of(), null);
+    }
+
+    /**
+     * A transport whose guard resolves every name to a public address the first time and to the metadata service
+     * from then on, counting the lookups; no retries.
+     */
+    static RegistryTransport rebinding(AtomicInteger lookups) throws UnknownHostException {
+        InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
+        OutboundGuard guard = OutboundGuard.trusting(List.of(), host ->
+                new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 1)]});
+        return new RegistryTransport(
+                RegistryTransport.newHttpClient(Duration.ofSeconds(5)), Duration.ofSeconds(5), guard, Backoff.NONE);
     }
 
     static HttpServer server(com.sun.net.httpserver.HttpHandler handler) throws Exception {
