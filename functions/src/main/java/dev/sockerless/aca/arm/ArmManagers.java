@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * {@link ContainerAppsApiManager}s for one subscription at an {@link ArmEndpoint}: over https with the app's
  * identity (the SDK's pipeline, bearer token for {@code <endpoint>/.default}); over plain http on loopback with a
- * pipeline that has no authentication policy, so no credential is requested or sent (aca-jobs-lifecycle.md §1).
+ * pipeline that has no authentication policy, so no credential is requested or sent (azure-core
+ * {@code BearerTokenAuthenticationPolicy} is what asks for one).
  */
 public final class ArmManagers {
 

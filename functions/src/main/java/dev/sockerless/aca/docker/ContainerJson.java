@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 
-/** Docker's container inspect document ({@code container.InspectResponse}; docker-engine-api.md §10). */
+/** Docker's container inspect document (moby {@code api/types/container} {@code InspectResponse}). */
 public final class ContainerJson {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;

@@ -9,7 +9,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
-/** Whole-stream compressions {@code docker load} accepts, recognised by their magic bytes (oci-registry §9). */
+/** Whole-stream compressions {@code docker load} accepts, recognised by their magic bytes (moby {@code pkg/archive} {@code DetectCompression}). */
 public enum Compression {
     NONE,
     GZIP,

@@ -31,7 +31,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
- * A {@code docker save} archive opened for loading (oci-registry §9): the body or file, possibly gzip, zstd, bzip2
+ * A {@code docker save} archive opened for loading (moby {@code image/tarexport}: {@code save.go}, {@code load.go}): the body or file, possibly gzip, zstd, bzip2
  * or xz compressed as a whole, is indexed as a tar without copying layers — an uncompressed archive is read in
  * place (from its array, or from its file over a seekable channel), a compressed one is decompressed (capped) into
  * a temporary file first. Entry names are checked (no

@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * The one place where registry failures ({@link RegistryException}, kept as data) become Docker's errors: the kind
- * from the failure and the registry's first error code (distribution-spec "Error Codes", oci-registry §7), else its
- * status (moby {@code FromStatusCode}); the text as dockerd prints it ({@code code: message} of each diagnostic).
+ * from the failure and the registry's first error code (distribution-spec "Error Codes", mapped as moby
+ * {@code distribution/errors.go} does), else its status (moby {@code FromStatusCode}); the text as dockerd prints it ({@code code: message} of each diagnostic).
  * Pulls and pushes add their context ({@link #pullError}, {@link #pushError}).
  */
 public final class RegistryFailures {

@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Docker's container lifecycle on ACA job executions (aca-jobs-lifecycle.md): start creates or updates the job and
+ * Docker's container lifecycle on ACA job executions (README "Containers and their ACA jobs"): start creates or updates the job and
  * starts an execution, stop and kill stop it, remove deletes the job, and a container's state is its latest
  * execution's status in ARM. Statuses are cached for {@code statusTtl}; a final status is stored in the container
  * record and never read again, so listing n containers costs at most one ARM read per running one per TTL.

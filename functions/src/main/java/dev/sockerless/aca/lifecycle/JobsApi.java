@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The ARM operations on Container Apps jobs the lifecycle needs (aca-jobs-lifecycle.md §1–5). Failures are
+ * The ARM operations on Container Apps jobs the lifecycle needs (Azure/azure-rest-api-specs
+ * {@code specification/app/resource-manager/Microsoft.App/stable/2025-01-01/Jobs.json}). Failures are
  * {@link dev.sockerless.aca.errors.DockerApiException}s naming ARM and its reason.
  */
 public interface JobsApi {

@@ -71,7 +71,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     /**
      * How long one read (all pages and retries) or one follow poll may take: 170 s, so that with the workspace
      * lookup and writing the body a {@code docker logs} request answers well inside the Functions host's 230 s
-     * (azure-functions-host-http.md §2), and below the service's own default query timeout of 3 min.
+     * (MicrosoftDocs/azure-docs {@code articles/azure-functions/functions-scale.md}, "Timeout"), and below the service's own default query timeout of 3 min.
      */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(170);
     /**

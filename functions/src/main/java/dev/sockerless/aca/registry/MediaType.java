@@ -19,7 +19,7 @@ public final class MediaType {
     public static final String DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
     public static final String DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
-    /** The Accept header of every manifest request: all four modern manifest types (oci-registry §3). */
+    /** The Accept header of every manifest request: all four modern manifest types (OCI image-spec and Docker manifest v2 schema 2). */
     public static final String MANIFEST_ACCEPT =
             String.join(", ", OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST);
 

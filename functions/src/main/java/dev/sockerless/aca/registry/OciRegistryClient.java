@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The project's OCI Distribution client for one repository and one set of credentials: anonymous, Basic and the
- * Bearer challenge flow (distribution {@code token.md}), with tokens and challenges cached across requests so a
+ * Bearer challenge flow (distribution/distribution {@code docs/content/spec/auth/token.md}), with tokens and challenges cached across requests so a
  * repeat pull needs no {@code /v2/} probe. Used for Docker Hub, any OCI registry, and ACR with user name and
  * password.
  */

@@ -2,7 +2,7 @@ package dev.sockerless.aca.registry;
 
 /**
  * The push side of one repository of one registry, bound to credentials that may push (token scope
- * {@code pull,push}). Follows the OCI push flow (oci-registry §6): blobs first, then manifests by digest, tags last.
+ * {@code pull,push}). Follows the OCI push flow (opencontainers/distribution-spec {@code spec.md}, "Push"): blobs first, then manifests by digest, tags last.
  */
 public interface RegistryPush {
 
