@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Azurite (blob, queue and table) from the project's pinned npm dependency ({@code azurite} in the root
@@ -41,11 +42,11 @@ public final class Azurite implements AutoCloseable {
     private final int tablePort;
     private final Path log;
     /** A temporary directory deleted on close (in-memory mode), or null. */
-    private final Path temporary;
+    private final @Nullable Path temporary;
 
     private final Thread shutdownHook;
 
-    private Azurite(Process process, int[] ports, Path log, Path temporary) {
+    private Azurite(Process process, int[] ports, Path log, @Nullable Path temporary) {
         this.process = process;
         this.blobPort = ports[0];
         this.queuePort = ports[1];
@@ -75,7 +76,7 @@ public final class Azurite implements AutoCloseable {
         return start(List.of("--location", location.toString()), projectRoot(), location.resolve("azurite.log"), null);
     }
 
-    private static Azurite start(List<String> storage, Path workingDirectory, Path log, Path temporary)
+    private static Azurite start(List<String> storage, Path workingDirectory, Path log, @Nullable Path temporary)
             throws IOException {
         int[] ports = freePorts(3);
         List<String> command = new ArrayList<>(List.of(
@@ -132,7 +133,8 @@ public final class Azurite implements AutoCloseable {
 
     /** The directory holding {@code node_modules} (the project root). */
     public static Path projectRoot() {
-        return binary().getParent().getParent().getParent();
+        // <root>/node_modules/.bin/azurite, an absolute normalized path (findBinary)
+        return binary().resolve("../../..").normalize();
     }
 
     /** Waits until blob, queue and table each answer HTTP (any status: Azurite is up). */

@@ -2,6 +2,7 @@ package dev.sockerless.aca.agent;
 
 import java.math.BigDecimal;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Docker's {@code HostConfig.NanoCpus}/{@code Memory} mapped to the CPU/memory pairs ACA allows (0.25 vCPU/0.5Gi
@@ -73,7 +74,7 @@ public record AcaResources(double cpu, String memory, Optional<String> warning) 
         return plain(steps * CPU_STEP) + " CPUs and " + gibibytes(steps) + " memory";
     }
 
-    private static String describe(long nanoCpus, long memoryBytes) {
+    private static @Nullable String describe(long nanoCpus, long memoryBytes) {
         String cpu = nanoCpus > 0 ? plain(nanoCpus / 1e9) + " CPUs" : null;
         String memory = memoryBytes > 0 ? memoryBytes + " bytes of memory" : null;
         return cpu != null && memory != null ? cpu + " and " + memory : cpu != null ? cpu : memory;

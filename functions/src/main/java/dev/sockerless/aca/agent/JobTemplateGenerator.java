@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -127,7 +128,7 @@ public final class JobTemplateGenerator {
         Set<String> acrServers = new LinkedHashSet<>();
         addIfAcr(acrServers, spec.image());
         if (agent.mode() == AgentMode.INIT_CONTAINER) {
-            addIfAcr(acrServers, agent.image());
+            addIfAcr(acrServers, Objects.requireNonNull(agent.image())); // required in this mode (AgentSettings)
         }
         List<RegistryCredentials> registries = new ArrayList<>();
         String identity = settings.jobIdentity();

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /images/load?fromBlob=<url>}: a {@code docker save} archive the frontend uploaded to Blob Storage,
@@ -51,7 +52,7 @@ public final class BlobArchiveSource {
     private final Supplier<TokenCredential> identity;
     private final HttpClient httpClient;
     private final RequestRetryOptions retry;
-    private final HttpPipelinePolicy deadline;
+    private final @Nullable HttpPipelinePolicy deadline;
 
     /** The default of {@code SOCKERLESS_LOAD_BLOB_CONTAINER}: the only container {@code fromBlob=} reads. */
     public static final String DEFAULT_UPLOADS = "uploads";
@@ -86,7 +87,7 @@ public final class BlobArchiveSource {
             Supplier<TokenCredential> identity,
             HttpClient httpClient,
             RequestRetryOptions retry,
-            HttpPipelinePolicy deadline) {
+            @Nullable HttpPipelinePolicy deadline) {
         this(
                 connection,
                 allowedHosts,
@@ -110,7 +111,7 @@ public final class BlobArchiveSource {
             Supplier<TokenCredential> identity,
             HttpClient httpClient,
             RequestRetryOptions retry,
-            HttpPipelinePolicy deadline,
+            @Nullable HttpPipelinePolicy deadline,
             String uploads,
             String uploadsSetting) {
         this.policy = new BlobUrlPolicy(connection.blobEndpoint(), allowedHosts, settingName, uploads, uploadsSetting);
@@ -194,7 +195,7 @@ public final class BlobArchiveSource {
         } catch (BlobStorageException e) {
             throw translate(e, location);
         } catch (RuntimeException | IOException e) {
-            DockerApiException local = out == null ? null : out.failure(e);
+            DockerApiException local = out == null ? null : out.failure();
             if (local != null) {
                 throw local;
             }
@@ -263,7 +264,7 @@ public final class BlobArchiveSource {
         };
     }
 
-    private static <X extends Throwable> X cause(Throwable e, Class<X> type) {
+    private static <X extends Throwable> @Nullable X cause(Throwable e, Class<X> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
@@ -272,7 +273,7 @@ public final class BlobArchiveSource {
         return null;
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
     }
 
@@ -291,7 +292,7 @@ public final class BlobArchiveSource {
     private static final class LocalFile extends FilterOutputStream {
         private final long cap;
         private final String url;
-        private DockerApiException failure;
+        private @Nullable DockerApiException failure;
 
         LocalFile(OutputStream out, long cap, String url) {
             super(Capped.output(out, cap));
@@ -318,8 +319,9 @@ public final class BlobArchiveSource {
             }
         }
 
-        /** The local failure behind {@code e}, if the failure was ours. */
-        DockerApiException failure(Exception e) {
+        /** The local failure, if writing the temporary file failed (the cause of the exception being handled). */
+        @Nullable
+        DockerApiException failure() {
             return failure;
         }
     }

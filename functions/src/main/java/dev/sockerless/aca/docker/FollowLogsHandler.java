@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /containers/{id}/logs?follow=1}: a bounded long-poll batch (the Functions worker cannot stream). It
@@ -143,12 +144,16 @@ public final class FollowLogsHandler {
     }
 
     /** One look at the cache: an answer, or where to go on from (cursor, container, the watermark mark seen). */
-    private record Step(ApiResponse response, FollowCursor cursor, ContainerRecord current, String mark) {}
+    private record Step(
+            @Nullable ApiResponse response,
+            FollowCursor cursor,
+            ContainerRecord current,
+            @Nullable String mark) {}
 
     private Step step(
             ContainerRecord current,
             FollowCursor cursor,
-            String mark,
+            @Nullable String mark,
             boolean tty,
             String type,
             LogLineFormatter formatter) {
@@ -194,7 +199,7 @@ public final class FollowLogsHandler {
     static final Duration STORAGE_GRACE = Duration.ofMillis(250);
 
     /** The value, or null when the deadline passed first (the work goes on; its result is dropped). */
-    private <T> T bounded(Instant deadline, java.util.function.Supplier<T> work) {
+    private <T> @Nullable T bounded(Instant deadline, java.util.function.Supplier<T> work) {
         Future<T> f = STORAGE.submit(work::get);
         try {
             long left = Math.max(

@@ -26,9 +26,12 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code docker save} archive opened for loading (moby {@code image/tarexport}: {@code save.go}, {@code load.go}): the body or file, possibly gzip, zstd, bzip2
@@ -58,24 +61,21 @@ public final class DockerArchive implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Compression compression;
-    private final Path tempFile;
+    private final @Nullable Path tempFile;
     private final TarFile tar;
     private final long archiveSize;
     private final Map<String, TarArchiveEntry> files = new HashMap<>();
     private final Map<String, TarArchiveEntry> links = new HashMap<>();
-    private final long maxExpandedBytes;
-    private List<ArchiveImage> images;
+    private List<ArchiveImage> images = List.of(); // read by the factories, before the archive is returned
     private boolean ociLayout;
     private long heldBytes;
     private int tagCount;
 
-    private DockerArchive(
-            Compression compression, Path tempFile, TarFile tar, long archiveSize, long maxExpandedBytes) {
+    private DockerArchive(Compression compression, @Nullable Path tempFile, TarFile tar, long archiveSize) {
         this.compression = compression;
         this.tempFile = tempFile;
         this.tar = tar;
         this.archiveSize = archiveSize;
-        this.maxExpandedBytes = maxExpandedBytes;
     }
 
     /**
@@ -169,17 +169,17 @@ public final class DockerArchive implements AutoCloseable {
                         OutputStream out = Files.newOutputStream(temp)) {
                     in.transferTo(out);
                 } catch (java.io.EOFException e) {
-                    throw DockerApiException.invalid(
-                            "invalid archive: the " + compression.name().toLowerCase() + " stream is truncated");
+                    throw DockerApiException.invalid("invalid archive: the "
+                            + compression.name().toLowerCase(Locale.ROOT) + " stream is truncated");
                 } catch (IOException e) {
                     throw DockerApiException.invalid("invalid archive: cannot decompress the "
-                            + compression.name().toLowerCase() + " stream: " + message(e));
+                            + compression.name().toLowerCase(Locale.ROOT) + " stream: " + message(e));
                 }
                 size = Files.size(temp);
                 TarHeaders.check(temp);
                 tar = new TarFile(temp);
             }
-            archive = new DockerArchive(compression, temp, tar, size, maxExpandedBytes);
+            archive = new DockerArchive(compression, temp, tar, size);
             archive.index();
             archive.images = archive.readImages(platform);
             return archive;
@@ -192,7 +192,7 @@ public final class DockerArchive implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(DockerArchive archive, Path temp) {
+    private static void closeQuietly(@Nullable DockerArchive archive, @Nullable Path temp) {
         if (archive != null) {
             archive.close();
         } else if (temp != null) {
@@ -274,7 +274,7 @@ public final class DockerArchive implements AutoCloseable {
             throw invalid("NUL byte in the path " + name);
         }
         StringBuilder out = new StringBuilder();
-        for (String part : name.split("/")) {
+        for (String part : name.split("/", -1)) {
             if (part.isEmpty() || part.equals(".")) {
                 continue;
             }
@@ -293,11 +293,11 @@ public final class DockerArchive implements AutoCloseable {
     static String joinInside(String base, String target, String link) {
         Deque<String> parts = new ArrayDeque<>();
         if (!base.isEmpty()) {
-            for (String p : base.split("/")) {
+            for (String p : base.split("/", -1)) {
                 parts.addLast(p);
             }
         }
-        for (String p : target.split("/")) {
+        for (String p : target.split("/", -1)) {
             if (p.isEmpty() || p.equals(".")) {
                 continue;
             }
@@ -314,7 +314,7 @@ public final class DockerArchive implements AutoCloseable {
     }
 
     /** The regular file a path names after following links; null when absent. */
-    private TarArchiveEntry resolve(String path) {
+    private @Nullable TarArchiveEntry resolve(String path) {
         String current = path;
         for (int hop = 0; hop <= MAX_LINK_HOPS; hop++) {
             TarArchiveEntry file = files.get(current);
@@ -384,7 +384,7 @@ public final class DockerArchive implements AutoCloseable {
         }
     }
 
-    private ArchiveLayer layer(TarArchiveEntry entry, Digest declared, String declaredType) {
+    private ArchiveLayer layer(TarArchiveEntry entry, @Nullable Digest declared, @Nullable String declaredType) {
         String name = normalize(entry.getName());
         Compression c;
         try (InputStream in = tar.getInputStream(entry)) {
@@ -529,7 +529,7 @@ public final class DockerArchive implements AutoCloseable {
         }
         List<ArchiveImage> out = new ArrayList<>();
         for (Map.Entry<Digest, List<String>> e : namesByManifest.entrySet()) {
-            Descriptor d = descriptors.get(e.getKey());
+            Descriptor d = Objects.requireNonNull(descriptors.get(e.getKey())); // keys come from descriptors
             byte[] bytes = blob(d, MAX_JSON_BYTES, "manifest");
             String mediaType = Manifests.mediaTypeOf(bytes, d.mediaType());
             Descriptor chosen = d;

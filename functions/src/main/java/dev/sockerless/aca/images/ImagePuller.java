@@ -18,6 +18,7 @@ import dev.sockerless.aca.registry.RegistryException;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pulls an image into the image table without downloading layers: resolves the tag (index → platform manifest),
@@ -82,7 +83,7 @@ public final class ImagePuller {
                 }
                 top = fetchManifest(registry, resolved);
             } else if (known.isPresent()) {
-                Optional<RegistryApi.ManifestHead> head = registry.head(ref.tag());
+                Optional<RegistryApi.ManifestHead> head = registry.head(ref.identifier());
                 if (head.isPresent()) {
                     Optional<PullResult> upToDate = upToDate(known, head.get().digest(), ref, progress);
                     if (upToDate.isPresent()) {
@@ -91,7 +92,7 @@ public final class ImagePuller {
                     top = fetchManifest(registry, head.get().digest());
                 } else {
                     // The registry (or client) cannot HEAD: GET the tag, then compare digests.
-                    top = registry.manifest(ref.tag());
+                    top = registry.manifest(ref.identifier());
                     Optional<PullResult> upToDate = upToDate(known, top.digest(), ref, progress);
                     if (upToDate.isPresent()) {
                         return upToDate.get();
@@ -99,7 +100,7 @@ public final class ImagePuller {
                 }
                 resolved = top.digest();
             } else {
-                top = registry.manifest(ref.tag());
+                top = registry.manifest(ref.identifier());
                 resolved = top.digest();
             }
         } catch (RegistryException e) {
@@ -157,7 +158,7 @@ public final class ImagePuller {
         return Optional.of(new PullResult(image.get(), known.get(), true));
     }
 
-    private static String pullingId(ImageReference ref) {
+    private static @Nullable String pullingId(ImageReference ref) {
         return ref.digest() != null ? ref.toString() : ref.tag();
     }
 

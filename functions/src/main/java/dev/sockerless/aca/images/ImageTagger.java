@@ -4,6 +4,7 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.RegistryException;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * {@code docker tag}: points a new reference at an existing image in the image table, without touching any
@@ -30,14 +31,15 @@ public final class ImageTagger {
             throw RegistryFailures.toDocker(e);
         }
         ImageRecord image = lookup.get(source).image();
+        Instant now = clock.instant();
         ImageRef ref = new ImageRef(
                 target,
                 image.id(),
                 null,
                 image.platform() == null ? null : image.platform().toString(),
-                clock.instant());
+                now);
         store.saveRef(ref);
-        store.touchLastTagTime(image.id(), ref.updatedAt());
+        store.touchLastTagTime(image.id(), now);
         return ref;
     }
 

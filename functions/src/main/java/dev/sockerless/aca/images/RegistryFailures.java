@@ -5,8 +5,11 @@ import dev.sockerless.aca.errors.DockerApiException.Kind;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.RegistryException;
 import dev.sockerless.aca.registry.RegistryException.Diagnostic;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where registry failures ({@link RegistryException}, kept as data) become Docker's errors: the kind
@@ -69,9 +72,13 @@ public final class RegistryFailures {
     private static String textOf(RegistryException e) {
         return switch (e.failure()) {
             case RESPONSE -> reason(e);
-            case TOKEN_RESPONSE -> "token server " + e.url().getAuthority() + ": " + reason(e);
-            default -> e.getMessage();
+            case TOKEN_RESPONSE -> "token server " + authority(e.url()) + ": " + reason(e);
+            default -> Objects.toString(e.getMessage(), "");
         };
+    }
+
+    private static String authority(@Nullable URI url) {
+        return url == null ? "" : url.getAuthority();
     }
 
     /** The registry's reason: {@code code: message} of each diagnostic, else the status and the body's start. */

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one retry wait of the app: exponential from {@code base}, at most {@code max} per wait, with full jitter (a
@@ -58,7 +59,7 @@ public record Backoff(Duration base, Duration max, Duration budget, boolean jitt
     }
 
     /** A {@code Retry-After} value as a wait: delta-seconds, or an HTTP date from now; empty when absent or bad. */
-    public Optional<Duration> retryAfter(String value) {
+    public Optional<Duration> retryAfter(@Nullable String value) {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
@@ -78,7 +79,7 @@ public record Backoff(Duration base, Duration max, Duration budget, boolean jitt
     }
 
     /** The wait after attempt {@code attempt} failed: the server's {@code Retry-After} if it sent one, else the delay. */
-    public Duration next(int attempt, String retryAfter) {
+    public Duration next(int attempt, @Nullable String retryAfter) {
         return retryAfter(retryAfter).orElseGet(() -> delay(attempt));
     }
 

@@ -17,6 +17,8 @@ public final class Capped {
 
     /** More than {@code limit} bytes went through a capped stream. */
     public static final class Exceeded extends IOException {
+        private static final long serialVersionUID = 1L;
+
         private final long limit;
 
         Exceeded(long limit) {

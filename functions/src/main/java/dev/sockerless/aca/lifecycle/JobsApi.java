@@ -2,6 +2,7 @@ package dev.sockerless.aca.lifecycle;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ARM operations on Container Apps jobs the lifecycle needs (Azure/azure-rest-api-specs
@@ -11,7 +12,11 @@ import java.util.Objects;
 public interface JobsApi {
 
     /** An execution as ARM reports it: status one of Running, Processing, Stopped, Degraded, Failed, Unknown, Succeeded. */
-    record ExecutionStatus(String name, String status, Instant startTime, Instant endTime) {
+    record ExecutionStatus(
+            String name,
+            String status,
+            @Nullable Instant startTime,
+            @Nullable Instant endTime) {
         public ExecutionStatus {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(status, "status");

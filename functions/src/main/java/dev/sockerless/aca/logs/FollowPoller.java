@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One poll of the workspace (the body of the follow activity): reads the followed containers from the cache, drops
@@ -67,11 +69,12 @@ public final class FollowPoller {
                 continue;
             }
             followed++;
-            if (p.item() == null) {
+            FollowPlan.Item item = p.item();
+            if (item == null) {
                 continue;
             }
-            items.add(p.item());
-            states.put(id, p.state());
+            items.add(item);
+            states.put(id, Objects.requireNonNull(p.state())); // planned with its item
             stored.put(id, p.stored());
             finished.put(id, p.followed().finished());
             Instant nb = p.followed().notBefore();
@@ -80,7 +83,7 @@ public final class FollowPoller {
         if (items.isEmpty()) {
             return new Outcome(followed, 0, 0, false);
         }
-        FollowPlan plan = new FollowPlan(items, notBefore);
+        FollowPlan plan = new FollowPlan(items, Objects.requireNonNull(notBefore)); // set with the first item
         List<FollowRow> rows = query.apply(plan.kql(table, settings.rowLimit()));
         Map<String, List<FollowRow>> byContainer = plan.fanOut(rows);
         Map<String, String> marks = new HashMap<>();
@@ -88,9 +91,10 @@ public final class FollowPoller {
         for (FollowPlan.Item item : items) {
             String id = item.key();
             try {
-                FollowState.Merge merge = states.get(id).merge(byContainer.get(id), settings.overlap(), now);
+                FollowState.Merge merge = Objects.requireNonNull(states.get(id)) // every item has its state
+                        .merge(byContainer.getOrDefault(id, List.of()), settings.overlap(), now);
                 FollowState next = merge.state();
-                if (finished.get(id)) {
+                if (Objects.requireNonNull(finished.get(id))) {
                     Instant seen = next.terminalSeenAt() != null ? next.terminalSeenAt() : now;
                     boolean ended = !now.isBefore(seen.plus(settings.grace()))
                             && merge.lines().isEmpty();
@@ -101,8 +105,9 @@ public final class FollowPoller {
                 marks.put(id, next.mark());
             } catch (RuntimeException e) {
                 dropped(id, e); // its state did not move: the next poll asks for the same rows again
-                if (stored.get(id) != null) {
-                    marks.put(id, stored.get(id).mark());
+                FollowState before = stored.get(id);
+                if (before != null) {
+                    marks.put(id, before.mark());
                 }
             }
         }
@@ -117,9 +122,12 @@ public final class FollowPoller {
 
     /** What one follower contributes: nothing (null: no longer followed), or its item (null: not started yet). */
     private record Planned(
-            FollowTargets.Followed followed, FollowPlan.Item item, FollowState state, FollowState stored) {}
+            FollowTargets.Followed followed,
+            FollowPlan.@Nullable Item item,
+            @Nullable FollowState state,
+            @Nullable FollowState stored) {}
 
-    private Planned plan(LogCache.Follower f, Instant now) {
+    private @Nullable Planned plan(LogCache.Follower f, Instant now) {
         String id = f.containerId();
         if (f.lastReadAt().plus(settings.idle()).isBefore(now) && cache.unfollow(f)) {
             return null; // nobody reads it any more
@@ -131,22 +139,20 @@ public final class FollowPoller {
             return null;
         }
         FollowTargets.Followed t = found.get();
-        if (t.target() == null) {
+        LogTarget target = t.target();
+        if (target == null) {
             return new Planned(t, null, null, null); // not started yet: keep following, nothing to ask
         }
-        ContainerLogsKql.checkNames(t.target()); // a name that cannot be queried is this container's problem only
+        ContainerLogsKql.checkNames(target); // a name that cannot be queried is this container's problem only
         Optional<FollowState> stored = cache.state(id);
-        FollowState state = stored.filter(s -> s.execution().equals(t.target().executionName()))
-                .orElseGet(() -> FollowState.start(t.target().executionName(), now));
+        FollowState state = stored.filter(s -> s.execution().equals(target.executionName()))
+                .orElseGet(() -> FollowState.start(target.executionName(), now));
         if (state.ended()) {
             cache.unfollow(f);
             return null;
         }
         return new Planned(
-                t,
-                new FollowPlan.Item(id, t.target(), state.queryFrom(settings.overlap())),
-                state,
-                stored.orElse(null));
+                t, new FollowPlan.Item(id, target, state.queryFrom(settings.overlap())), state, stored.orElse(null));
     }
 
     private static void dropped(String containerId, RuntimeException e) {

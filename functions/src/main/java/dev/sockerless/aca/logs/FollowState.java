@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The poller's cursor for one followed container (one execution), kept in the {@link LogCache}.
@@ -38,10 +39,10 @@ public record FollowState(
         boolean primed,
         boolean ended,
         long nextSeq,
-        Instant lastIngestion,
+        @Nullable Instant lastIngestion,
         Map<String, Seen> recent,
-        Instant terminalSeenAt,
-        Instant updatedAt) {
+        @Nullable Instant terminalSeenAt,
+        @Nullable Instant updatedAt) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -54,12 +55,12 @@ public record FollowState(
     }
 
     /** A new execution's state: nothing read yet. */
-    public static FollowState start(String execution, Instant now) {
+    public static FollowState start(String execution, @Nullable Instant now) {
         return new FollowState(execution, false, false, 0, null, Map.of(), null, now);
     }
 
     /** The ingestion time the next query starts at (inclusive), or null for everything (not primed yet). */
-    public Instant queryFrom(Duration overlap) {
+    public @Nullable Instant queryFrom(Duration overlap) {
         return !primed || lastIngestion == null ? null : lastIngestion.minus(overlap);
     }
 
@@ -121,8 +122,9 @@ public record FollowState(
     static String key(FollowRow row) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            String id = row.time().getEpochSecond() + "." + row.time().getNano() / 100 + "\u0000" + row.replica()
-                    + "\u0000" + row.container() + "\u0000" + row.stream().name() + "\u0000" + row.text();
+            Instant time = row.time();
+            String id = time.getEpochSecond() + "." + time.getNano() / 100 + "\u0000" + row.replica() + "\u0000"
+                    + row.container() + "\u0000" + row.stream().name() + "\u0000" + row.text();
             byte[] d = sha.digest(id.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(d, 12));
         } catch (NoSuchAlgorithmException e) {
@@ -144,11 +146,13 @@ public record FollowState(
         return n.toString();
     }
 
-    public static FollowState fromJson(String json) {
+    public static FollowState fromJson(@Nullable String json) {
         try {
             JsonNode n = MAPPER.readTree(json);
             Map<String, Seen> recent = new HashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.path("r").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            n.path("r").properties().iterator();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 recent.put(
                         e.getKey(),
@@ -170,13 +174,13 @@ public record FollowState(
         }
     }
 
-    private static void put(ObjectNode n, String field, Instant value) {
+    private static void put(ObjectNode n, String field, @Nullable Instant value) {
         if (value != null) {
             n.put(field, value.toString());
         }
     }
 
-    private static Instant instant(JsonNode n, String field) {
+    private static @Nullable Instant instant(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : Instant.parse(v.asText());
     }

@@ -2,6 +2,7 @@ package dev.sockerless.aca.logs;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.util.Context;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads container output from Log Analytics with {@code LogsQueryClient.queryWorkspace}.
@@ -348,7 +350,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
 
     private <T> T execute(
             String kql,
-            QueryTimeInterval timespan,
+            @Nullable QueryTimeInterval timespan,
             Deadline until,
             java.util.function.BiFunction<LogsQueryResult, ResponseCapture.Holder, T> mapper,
             T noTables) {
@@ -416,7 +418,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                 failure = described;
                 wait = backoff.next(
                         attempt,
-                        e.getResponse() == null ? null : e.getResponse().getHeaderValue("Retry-After"));
+                        e.getResponse() == null ? null : e.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER));
             } catch (DockerApiException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -447,6 +449,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * margin ({@link #CLIENT_TIMEOUT_BUFFER}), in whole seconds (the header's unit), at most the service's
      * maximum; null when less than a second is left.
      */
+    @Nullable
     Duration serverTimeout(Deadline until, Duration wait) {
         long seconds = Duration.between(clock.instant().plus(wait), until.at)
                 .minus(CLIENT_TIMEOUT_BUFFER)
@@ -520,6 +523,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * the service applies it to {@code TimeGenerated}, which on the legacy table is the ingestion time; whole
      * seconds. The KQL filter on the line time is the exact one. Without a lower bound: none.
      */
+    @Nullable
     QueryTimeInterval timespan(Window window) {
         if (window.from() == null) {
             return null;

@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.channels.Channels;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An Azure Container Registry repository reached with the app's managed identity through
@@ -56,7 +57,7 @@ public final class AcrRegistryApi implements RegistryApi {
             String repository,
             TokenCredential credential,
             AcrAudience audience,
-            HttpClient httpClient) {
+            @Nullable HttpClient httpClient) {
         return new ContainerRegistryContentClientBuilder()
                 .endpoint("https://" + registry)
                 .repositoryName(repository)
@@ -159,7 +160,7 @@ public final class AcrRegistryApi implements RegistryApi {
         }
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
     }
 }

@@ -9,10 +9,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the outbound guard to the connection itself: an HTTP {@code CONNECT} proxy inside the process, on a loopback
@@ -48,6 +50,7 @@ final class GuardedTunnel implements AutoCloseable {
     }
 
     /** Why the tunnel last refused {@code host:port} (as the CONNECT named it), once; null when it did not. */
+    @Nullable
     String takeRefusal(String hostPort) {
         return refusals.remove(hostPort.toLowerCase(java.util.Locale.ROOT));
     }
@@ -76,7 +79,7 @@ final class GuardedTunnel implements AutoCloseable {
             OutputStream out = client.getOutputStream();
             String head = readHead(in);
             String[] line = head == null ? new String[0] : head.split("\r\n", 2)[0].split(" ");
-            if (line.length != 3) {
+            if (head == null || line.length != 3) {
                 reply(out, "400 Bad Request");
                 return;
             }
@@ -119,12 +122,12 @@ final class GuardedTunnel implements AutoCloseable {
      * The address {@code host} resolves to when the guard lets it through; else the refusal is answered with
      * {@code 403} and remembered for the transport, and null returned.
      */
-    private InetAddress checked(OutputStream out, String host, int port, String target) throws IOException {
+    private @Nullable InetAddress checked(OutputStream out, String host, int port, String target) throws IOException {
         try {
             return guard.checkedAddress(host, port);
         } catch (RuntimeException refused) {
             // the client reports only the status code: the reason waits for the transport (takeRefusal)
-            String reason = refused.getMessage().replaceAll("[\\r\\n]", " ");
+            String reason = Objects.toString(refused.getMessage(), "").replaceAll("[\\r\\n]", " ");
             if (refusals.size() > 1000) {
                 refusals.clear();
             }
@@ -211,7 +214,7 @@ final class GuardedTunnel implements AutoCloseable {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    private static @Nullable String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (head.length() < MAX_HEAD_BYTES) {
             int b = in.read();

@@ -1,6 +1,7 @@
 package dev.sockerless.aca.registry;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Manifest, config and layer media types of the OCI image spec and Docker's schema 2. */
 public final class MediaType {
@@ -37,7 +38,7 @@ public final class MediaType {
     }
 
     /** Strips parameters ({@code ; charset=...}) and surrounding blanks. */
-    public static String essence(String contentType) {
+    public static String essence(@Nullable String contentType) {
         if (contentType == null) {
             return "";
         }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The project's OCI Distribution client for one repository and one set of credentials: anonymous, Basic and the
@@ -165,7 +166,7 @@ public final class OciRegistryClient implements RegistryApi {
             String method,
             URI uri,
             Map<String, String> headers,
-            byte[] body,
+            byte @Nullable [] body,
             long maxBytes,
             String what,
             String actions) {
@@ -230,7 +231,7 @@ public final class OciRegistryClient implements RegistryApi {
         return repository;
     }
 
-    private static void deniedIfInsufficientScope(String authorization, AuthChallenge challenge) {
+    private static void deniedIfInsufficientScope(@Nullable String authorization, AuthChallenge challenge) {
         if (authorization != null
                 && authorization.startsWith("Bearer ")
                 && "insufficient_scope".equals(challenge.error())) {
@@ -243,7 +244,8 @@ public final class OciRegistryClient implements RegistryApi {
         }
     }
 
-    private static RegistryTransport.Request authorized(RegistryTransport.Request request, String authorization) {
+    private static RegistryTransport.Request authorized(
+            RegistryTransport.Request request, @Nullable String authorization) {
         Map<String, String> all = new LinkedHashMap<>(request.headers());
         all.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
         if (authorization != null) {
@@ -253,7 +255,7 @@ public final class OciRegistryClient implements RegistryApi {
     }
 
     /** The Authorization value for a challenge, or null when nothing can be sent. */
-    private String authorization(AuthChallenge challenge, String scope, boolean fresh) {
+    private @Nullable String authorization(AuthChallenge challenge, String scope, boolean fresh) {
         if (challenge.isBasic()) {
             return credentials instanceof RegistryCredentials.Basic basic ? basic.header() : null;
         }
@@ -295,7 +297,7 @@ public final class OciRegistryClient implements RegistryApi {
             if (!challenge.service().isEmpty()) {
                 query.append("service=").append(enc(challenge.service()));
             }
-            for (String part : scope.split(" ")) {
+            for (String part : scope.split(" ", -1)) {
                 if (!part.isEmpty()) {
                     query.append(query.length() > 0 ? "&" : "").append("scope=").append(enc(part));
                 }
@@ -349,7 +351,7 @@ public final class OciRegistryClient implements RegistryApi {
                 .append("&service=")
                 .append(enc(challenge.service()))
                 .append("&client_id=sockerless");
-        for (String part : scope.split(" ")) {
+        for (String part : scope.split(" ", -1)) {
             if (!part.isEmpty()) {
                 form.append("&scope=").append(enc(part));
             }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps registry traffic (and the token realms and redirects registries name) away from the network the app runs
@@ -208,7 +209,7 @@ public final class OutboundGuard {
         }
     }
 
-    private static RegistryException refused(URI uri, String message) {
+    private static RegistryException refused(@Nullable URI uri, String message) {
         return RegistryException.of(RegistryException.Failure.REFUSED, "connect", uri, message, null);
     }
 }

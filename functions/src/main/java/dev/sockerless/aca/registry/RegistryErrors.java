@@ -52,7 +52,7 @@ public final class RegistryErrors {
     }
 
     private static boolean isPrintable(String s) {
-        return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\n' || c == '\t');
+        return s.chars().allMatch(c -> (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t');
     }
 
     /** The registry answered {@code action} at {@code url} with {@code status} and {@code body}. */

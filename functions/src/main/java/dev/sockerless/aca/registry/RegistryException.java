@@ -3,6 +3,7 @@ package dev.sockerless.aca.registry;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registry failure kept as data, after go-containerregistry's {@code transport.Error}: the {@link #action} being
@@ -13,6 +14,8 @@ import java.util.Objects;
  * message is the complete text for the user.
  */
 public final class RegistryException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
 
     /** Why the registry gave no usable answer. */
     public enum Failure {
@@ -52,7 +55,7 @@ public final class RegistryException extends RuntimeException {
 
     private final Failure failure;
     private final String action;
-    private final URI url;
+    private final @Nullable URI url;
     private final int status;
     private final List<Diagnostic> diagnostics;
     private final String bodyExcerpt;
@@ -60,12 +63,12 @@ public final class RegistryException extends RuntimeException {
     private RegistryException(
             Failure failure,
             String action,
-            URI url,
+            @Nullable URI url,
             int status,
             List<Diagnostic> diagnostics,
             String bodyExcerpt,
             String message,
-            Throwable cause) {
+            @Nullable Throwable cause) {
         super(Objects.requireNonNull(message), cause);
         this.failure = Objects.requireNonNull(failure);
         this.action = Objects.requireNonNull(action);
@@ -105,7 +108,8 @@ public final class RegistryException extends RuntimeException {
     }
 
     /** A failure other than {@link Failure#RESPONSE}, with its text for the user. */
-    public static RegistryException of(Failure failure, String action, URI url, String message, Throwable cause) {
+    public static RegistryException of(
+            Failure failure, String action, @Nullable URI url, String message, @Nullable Throwable cause) {
         if (failure == Failure.RESPONSE || failure == Failure.TOKEN_RESPONSE) {
             throw new IllegalArgumentException("a registry response needs its status: use response()");
         }
@@ -118,12 +122,13 @@ public final class RegistryException extends RuntimeException {
     }
 
     /** Content from the registry (or an archive) that fails verification or parsing. */
-    public static RegistryException badContent(String action, URI url, String message) {
+    public static RegistryException badContent(String action, @Nullable URI url, String message) {
         return of(Failure.BAD_CONTENT, action, url, message, null);
     }
 
     /** No usable answer from the registry. */
-    public static RegistryException unreachable(String action, URI url, String message, Throwable cause) {
+    public static RegistryException unreachable(
+            String action, @Nullable URI url, String message, @Nullable Throwable cause) {
         return of(Failure.UNREACHABLE, action, url, message, cause);
     }
 
@@ -137,7 +142,7 @@ public final class RegistryException extends RuntimeException {
     }
 
     /** The URL the failing request went to; null when no request was made. */
-    public URI url() {
+    public @Nullable URI url() {
         return url;
     }
 
@@ -158,7 +163,7 @@ public final class RegistryException extends RuntimeException {
     public boolean isAccessRefused() {
         return failure == Failure.DENIED
                 || failure == Failure.UNAUTHORIZED
-                || failure == Failure.TOKEN_RESPONSE && status < 500;
+                || (failure == Failure.TOKEN_RESPONSE && status < 500);
     }
 
     /** The first diagnostic's code, or {@code ""}. */

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry client's one I/O seam: sends a request over {@code java.net.http}, follows redirects itself
@@ -36,9 +37,9 @@ public final class RegistryTransport {
     private final OutboundGuard guard;
     private final Backoff retries;
     /** Untrusted requests, https and plain http, go through the guard's tunnel (built at the first); see GuardedTunnel. */
-    private volatile HttpClient guarded;
+    private volatile @Nullable HttpClient guarded;
 
-    private GuardedTunnel tunnel;
+    private @Nullable GuardedTunnel tunnel;
 
     /** A transport trusting no internal address and retrying within the default budget. */
     public RegistryTransport(HttpClient http, Duration timeout) {
@@ -73,7 +74,12 @@ public final class RegistryTransport {
      * opened again when the request is repeated, e.g. after an authentication challenge).
      */
     public record Request(
-            String method, URI uri, Map<String, String> headers, byte[] body, BlobSource stream, long streamLength) {
+            String method,
+            URI uri,
+            Map<String, String> headers,
+            byte @Nullable [] body,
+            @Nullable BlobSource stream,
+            long streamLength) {
         public Request {
             headers = Map.copyOf(headers);
             if (body != null && stream != null) {
@@ -84,7 +90,7 @@ public final class RegistryTransport {
             }
         }
 
-        public Request(String method, URI uri, Map<String, String> headers, byte[] body) {
+        public Request(String method, URI uri, Map<String, String> headers, byte @Nullable [] body) {
             this(method, uri, headers, body, null, -1);
         }
 
@@ -102,7 +108,7 @@ public final class RegistryTransport {
 
     /** A response with its body read (up to the cap given to {@link #send}). */
     public record Response(int status, HttpHeaders headers, byte[] body, URI uri) {
-        public String header(String name) {
+        public @Nullable String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
     }
@@ -215,9 +221,11 @@ public final class RegistryTransport {
         HttpClient g = guarded;
         if (g == null) {
             synchronized (this) {
-                if (guarded == null) {
+                g = guarded;
+                if (g == null) {
+                    GuardedTunnel t;
                     try {
-                        tunnel = new GuardedTunnel(guard, timeout);
+                        t = new GuardedTunnel(guard, timeout);
                     } catch (IOException e) {
                         throw RegistryException.of(
                                 RegistryException.Failure.INTERNAL,
@@ -226,13 +234,14 @@ public final class RegistryTransport {
                                 "cannot open the registry tunnel: " + e.getMessage(),
                                 e);
                     }
-                    guarded = HttpClient.newBuilder()
+                    tunnel = t;
+                    g = HttpClient.newBuilder()
                             .followRedirects(HttpClient.Redirect.NEVER)
                             .connectTimeout(timeout)
-                            .proxy(java.net.ProxySelector.of(tunnel.address()))
+                            .proxy(java.net.ProxySelector.of(t.address()))
                             .build();
+                    guarded = g;
                 }
-                g = guarded;
             }
         }
         return g;
@@ -329,6 +338,8 @@ public final class RegistryTransport {
 
     /** A body over its cap. */
     private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
         TooLarge() {
             super("response body too large");
         }
@@ -343,7 +354,7 @@ public final class RegistryTransport {
         private final boolean truncate;
         private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private java.util.concurrent.Flow.Subscription subscription;
+        private java.util.concurrent.Flow.@Nullable Subscription subscription;
 
         CappedBody(long cap, boolean truncate) {
             this.cap = cap;
@@ -367,7 +378,7 @@ public final class RegistryTransport {
                 long room = cap - out.size();
                 if (b.remaining() > room) {
                     if (!truncate) {
-                        subscription.cancel();
+                        Objects.requireNonNull(subscription).cancel(); // onSubscribe comes first (Flow)
                         result.completeExceptionally(new TooLarge());
                         return;
                     }

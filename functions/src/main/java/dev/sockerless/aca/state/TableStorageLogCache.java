@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.WeakHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The follow cache in Table Storage, one table:
@@ -129,7 +130,7 @@ public final class TableStorageLogCache implements LogCache {
     }
 
     @Override
-    public void append(String containerId, List<CachedLine> lines, FollowState expected, FollowState state) {
+    public void append(String containerId, List<CachedLine> lines, @Nullable FollowState expected, FollowState state) {
         List<TableEntity> chunks = new ArrayList<>();
         String execution = state.execution();
         int i = 0;
@@ -217,9 +218,10 @@ public final class TableStorageLogCache implements LogCache {
     }
 
     private static ArrayNode row(LogLine l, String text) {
+        Instant time = l.time();
         return MAPPER.createArrayNode()
-                .add(l.time().getEpochSecond())
-                .add(l.time().getNano())
+                .add(time.getEpochSecond())
+                .add(time.getNano())
                 .add(l.stream() == StreamType.STDERR ? "e" : "o")
                 .add(text);
     }
@@ -239,11 +241,11 @@ public final class TableStorageLogCache implements LogCache {
      * is not the last, returns the state's new ETag: read back and taken only when the state still carries this
      * batch's token (a transaction's sub-responses carry no ETag); a writer that came in between fails this append.
      */
-    private String submit(
+    private @Nullable String submit(
             String containerId,
             List<TableTransactionAction> batch,
             TableEntity stateEntity,
-            String etag,
+            @Nullable String etag,
             boolean last) {
         String token = java.util.UUID.randomUUID().toString();
         stateEntity.addProperty("Writer", token);
@@ -320,7 +322,7 @@ public final class TableStorageLogCache implements LogCache {
         });
     }
 
-    private static JsonNode parse(String json) {
+    private static JsonNode parse(@Nullable String json) {
         try {
             return MAPPER.readTree(json == null ? "[]" : json);
         } catch (IOException e) {
@@ -334,9 +336,8 @@ public final class TableStorageLogCache implements LogCache {
                 .map(e -> {
                     java.util.Map<String, String> out = new java.util.HashMap<>();
                     parse(TableStorageContainerStore.getText(e, "Json"))
-                            .fields()
-                            .forEachRemaining(
-                                    f -> out.put(f.getKey(), f.getValue().asText()));
+                            .properties()
+                            .forEach(f -> out.put(f.getKey(), f.getValue().asText()));
                     return out;
                 })
                 .orElse(java.util.Map.of());

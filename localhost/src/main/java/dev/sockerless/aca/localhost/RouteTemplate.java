@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A route template as the Functions host builds it from a function's {@code route} ({@code host.json}
@@ -41,7 +42,7 @@ public final class RouteTemplate {
      * One path segment: a literal ({@code text} is the literal), or a parameter or catch-all ({@code text} is its
      * name) with an optional regex {@code constraint}.
      */
-    public record Segment(Kind kind, String text, Pattern constraint) {
+    public record Segment(Kind kind, String text, @Nullable Pattern constraint) {
         public boolean isLiteral() {
             return kind == Kind.LITERAL;
         }
@@ -202,7 +203,7 @@ public final class RouteTemplate {
      *
      * @return the route values (decoded), or {@code null} when the path does not match
      */
-    public Map<String, String> match(String rawPath) {
+    public @Nullable Map<String, String> match(@Nullable String rawPath) {
         String path = rawPath == null ? "" : rawPath;
         if (path.startsWith("/")) {
             path = path.substring(1);
