@@ -64,7 +64,7 @@ class StateStorageStallIT {
                 .createBlobContainer("uploads")
                 .getBlobClient("archive.tar")
                 .upload(BinaryData.fromBytes(new byte[512]));
-        TableServiceClient tables = AppServices.stateTables(settings);
+        TableServiceClient tables = AzureParts.stateTables(settings);
         TableStorageImageStore images = new TableStorageImageStore(tables);
         TestImage image = TestImages.simple(TestImages.Format.OCI, TestImages.Platform.LINUX_AMD64);
         Digest id = Digest.parse(image.config().digest());
