@@ -84,7 +84,7 @@ class FollowStateTest {
 
     @Test
     void cursorRoundTripsAndRejectsGarbage() {
-        FollowCursor c = new FollowCursor("abc", "web-1", 42, true, false, Optional.of(T), Optional.empty(), 5);
+        FollowCursor c = new FollowCursor("abc", "web-1", 42, true, false, Optional.of(T), Optional.empty(), 5, true);
         assertThat(FollowCursor.decode(c.encode())).isEqualTo(c);
         assertThat(c.encode()).matches("[A-Za-z0-9_-]+");
         assertThatThrownBy(() -> FollowCursor.decode("not a cursor")).isInstanceOf(DockerApiException.class);
