@@ -6,6 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -21,6 +25,15 @@ public final class FollowPoller {
     public record Outcome(int followed, int queried, int appended, boolean more) {}
 
     private static final Logger LOG = Logger.getLogger(FollowPoller.class.getName());
+
+    /** How many containers' storage work of a poll runs at once. */
+    static final int PARALLEL = 8;
+
+    private static final ExecutorService WORK = Executors.newFixedThreadPool(PARALLEL, r -> {
+        Thread t = new Thread(r, "follow-poll");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final LogCache cache;
     private final FollowTargets targets;
@@ -52,11 +65,18 @@ public final class FollowPoller {
         Map<String, Boolean> finished = new HashMap<>();
         Instant notBefore = null;
         int followed = 0;
-        for (LogCache.Follower f : cache.followers()) {
-            String id = f.containerId();
+        // each follower's storage reads (its container, its state) run side by side: one tick's round-trips do not
+        // add up with the number of followed containers
+        List<LogCache.Follower> followers = cache.followers();
+        List<Future<Planned>> planning = new ArrayList<>(followers.size());
+        for (LogCache.Follower f : followers) {
+            planning.add(WORK.submit(() -> plan(f, now)));
+        }
+        for (int i = 0; i < followers.size(); i++) {
+            String id = followers.get(i).containerId();
             Planned p;
             try {
-                p = plan(f, now);
+                p = result(planning.get(i));
             } catch (RuntimeException e) {
                 // one container must not stop the others: it stays followed and is tried again next poll
                 dropped(id, e);
@@ -83,22 +103,20 @@ public final class FollowPoller {
         FollowPlan plan = new FollowPlan(items, notBefore);
         List<FollowRow> rows = query.apply(plan.kql(table, settings.rowLimit()));
         Map<String, List<FollowRow>> byContainer = plan.fanOut(rows);
-        Map<String, String> marks = new HashMap<>();
-        int appended = 0;
+        List<Future<Written>> writing = new ArrayList<>(items.size());
         for (FollowPlan.Item item : items) {
             String id = item.key();
+            writing.add(WORK.submit(
+                    () -> write(id, states.get(id), stored.get(id), finished.get(id), byContainer.get(id), now)));
+        }
+        Map<String, String> marks = new HashMap<>();
+        int appended = 0;
+        for (int i = 0; i < items.size(); i++) {
+            String id = items.get(i).key();
             try {
-                FollowState.Merge merge = states.get(id).merge(byContainer.get(id), settings.overlap(), now);
-                FollowState next = merge.state();
-                if (finished.get(id)) {
-                    Instant seen = next.terminalSeenAt() != null ? next.terminalSeenAt() : now;
-                    boolean ended = !now.isBefore(seen.plus(settings.grace()))
-                            && merge.lines().isEmpty();
-                    next = next.withTerminal(seen, ended, now);
-                }
-                cache.append(id, merge.lines(), stored.get(id), next);
-                appended += merge.lines().size();
-                marks.put(id, next.mark());
+                Written w = result(writing.get(i));
+                appended += w.lines();
+                marks.put(id, w.mark());
             } catch (RuntimeException e) {
                 dropped(id, e); // its state did not move: the next poll asks for the same rows again
                 if (stored.get(id) != null) {
@@ -113,6 +131,50 @@ public final class FollowPoller {
                     "follow: the watermark was not published (readers wait until the next poll): " + e.getMessage());
         }
         return new Outcome(followed, 1, appended, rows.size() >= settings.rowLimit());
+    }
+
+    /** What a container's write did: how many lines it appended, and its mark after them. */
+    private record Written(int lines, String mark) {}
+
+    /**
+     * De-duplicates the container's rows against its state and appends the new lines with the new state; a poll
+     * that changed nothing but the time writes nothing (the state's {@code UpdatedAt} is refreshed once in a
+     * quarter of the retention, so the purge keeps it).
+     */
+    private Written write(
+            String id, FollowState state, FollowState stored, boolean finished, List<FollowRow> rows, Instant now) {
+        FollowState.Merge merge = state.merge(rows, settings.overlap(), now);
+        FollowState next = merge.state();
+        if (finished) {
+            Instant seen = next.terminalSeenAt() != null ? next.terminalSeenAt() : now;
+            boolean ended =
+                    !now.isBefore(seen.plus(settings.grace())) && merge.lines().isEmpty();
+            next = next.withTerminal(seen, ended, now);
+        }
+        if (merge.lines().isEmpty()
+                && stored != null
+                && next.sameAs(stored)
+                && stored.updatedAt() != null
+                && stored.updatedAt().isAfter(now.minus(settings.retention().dividedBy(4)))) {
+            return new Written(0, stored.mark());
+        }
+        cache.append(id, merge.lines(), stored, next);
+        return new Written(merge.lines().size(), next.mark());
+    }
+
+    /** The task's value; its runtime exception as thrown. */
+    private static <T> T result(Future<T> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** What one follower contributes: nothing (null: no longer followed), or its item (null: not started yet). */

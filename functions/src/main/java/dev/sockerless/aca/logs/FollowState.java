@@ -68,6 +68,20 @@ public record FollowState(
         return execution + ":" + nextSeq + (primed ? ":p" : "") + (ended ? ":e" : "");
     }
 
+    /** Whether this state equals {@code other} but for {@code updatedAt}. */
+    public boolean sameAs(FollowState other) {
+        return other != null
+                && equals(new FollowState(
+                        other.execution,
+                        other.primed,
+                        other.ended,
+                        other.nextSeq,
+                        other.lastIngestion,
+                        other.recent,
+                        other.terminalSeenAt,
+                        updatedAt));
+    }
+
     public FollowState withTerminal(Instant seen, boolean ended, Instant now) {
         return new FollowState(execution, primed, ended, nextSeq, lastIngestion, recent, seen, now);
     }
