@@ -725,6 +725,7 @@ public final class Benchmark {
         for (int n : new int[] {1, 10, 50}) {
             List<String> names = new ArrayList<>();
             List<String> cursors = new ArrayList<>();
+            List<Boolean> delivered = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String name = "reader-" + n + "-" + (++serial);
                 String job = startedContainer(http, base, name);
@@ -744,14 +745,16 @@ public final class Benchmark {
                                 "Log",
                                 "hello"));
                 names.add(name);
-                cursors.add(followCall(http, base, name, null)
-                        .headers()
-                        .firstValue("Sockerless-Logs-Cursor")
-                        .orElseThrow());
+                HttpResponse<byte[]> first = followCall(http, base, name, null);
+                cursors.add(first.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow());
+                delivered.add(first.body().length > 0); // a poll during the first call may bring "hello" at once
             }
             Thread.sleep(5_000); // the poller delivers "hello" to the cache
             for (int i = 0; i < n; i++) { // each reader takes its line: from now on it waits
                 HttpResponse<byte[]> r;
+                if (delivered.get(i)) {
+                    continue;
+                }
                 do {
                     r = followCall(http, base, names.get(i), cursors.get(i));
                     cursors.set(
