@@ -384,7 +384,7 @@ class FollowLogsTest {
         tables.deleteTable(TableStorageLogCache.TABLE); // Azurite keeps what earlier runs wrote
         cache = new TableStorageLogCache(tables);
         // a long-poll answers by its deadline even when the storage has not: give Azurite time to answer
-        wire(Duration.ofSeconds(1));
+        wire(Duration.ofSeconds(3)); // and this shared machine time to read ~3 MB of escaped lines
         List<ContainerRecord> healthy = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             healthy.add(container("ok" + i, false));

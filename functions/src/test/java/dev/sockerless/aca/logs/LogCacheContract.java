@@ -32,7 +32,7 @@ public abstract class LogCacheContract {
 
     static FollowState state(String execution, long nextSeq, Instant updated) {
         return new FollowState(
-                execution, true, false, nextSeq, T0, Map.of("k", new FollowState.Seen(2, T0)), null, updated);
+                execution, true, false, nextSeq, T0, Map.of("k", new FollowState.Seen(2, T0)), null, updated, null);
     }
 
     @Test
