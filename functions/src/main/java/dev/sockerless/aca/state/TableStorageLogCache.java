@@ -370,7 +370,7 @@ public final class TableStorageLogCache implements LogCache {
      * Writes the shards whose content changed since this cache last wrote them (all of them the first time),
      * together in as few same-partition transactions as their size allows. A shard over
      * {@link #MARK_SHARD_CHARS} is refused before anything is written (more followed containers than the watermark
-     * holds: about {@value #MARK_SHARDS} × 3,500).
+     * holds: 45,000 to 60,000, by the length of the execution names).
      */
     @Override
     public void publishMarks(Map<String, String> marks) {
@@ -388,7 +388,8 @@ public final class TableStorageLogCache implements LogCache {
                 throw DockerApiException.system(
                         "the follow watermark is full: " + marks.size() + " followed containers, " + entries.size()
                                 + " in shard " + row + " (" + text.length() + " characters, at most "
-                                + MARK_SHARD_CHARS + "); it holds about " + MARK_SHARDS * 3_500,
+                                + MARK_SHARD_CHARS + "); it holds 45,000 to 60,000, by the length of the execution"
+                                + " names",
                         null);
             }
             if (!text.equals(publishedShards.get(row))) {
