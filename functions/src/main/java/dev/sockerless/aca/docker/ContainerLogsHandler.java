@@ -6,7 +6,7 @@ import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
-import dev.sockerless.aca.logs.FollowStarter;
+import dev.sockerless.aca.follow.FollowStarter;
 import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.LogsParameters;
 import java.io.IOException;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.data.tables.TableServiceClient;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.follow.FollowState;
+import dev.sockerless.aca.follow.LogCache;
+import dev.sockerless.aca.follow.LogCacheContract;
 import dev.sockerless.aca.logs.FollowRow;
-import dev.sockerless.aca.logs.FollowState;
-import dev.sockerless.aca.logs.LogCache;
-import dev.sockerless.aca.logs.LogCacheContract;
 import dev.sockerless.aca.logs.StreamType;
 import dev.sockerless.aca.testing.SharedServices;
 import java.time.Duration;

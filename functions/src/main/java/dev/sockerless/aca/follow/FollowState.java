@@ -1,8 +1,10 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sockerless.aca.logs.FollowRow;
+import dev.sockerless.aca.logs.LogLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

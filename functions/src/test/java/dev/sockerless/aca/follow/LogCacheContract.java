@@ -1,9 +1,11 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.logs.LogLine;
+import dev.sockerless.aca.logs.StreamType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

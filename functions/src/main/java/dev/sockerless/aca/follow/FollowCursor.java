@@ -1,9 +1,12 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.logs.LogLine;
+import dev.sockerless.aca.logs.LogQuery;
+import dev.sockerless.aca.logs.StreamType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;

@@ -1,9 +1,13 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.logs.FollowRow;
+import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.LogTarget;
+import dev.sockerless.aca.logs.StreamType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
