@@ -40,7 +40,7 @@ fmt:
 fuzz:
 	@for round in $$(seq $(FUZZ_ROUNDS)); do for target in $(FUZZ_TARGETS); do \
 	  echo "fuzzing $$target (round $$round)"; \
-	  JAZZER_FUZZ=1 $(MVN) -o test -pl functions -Dtest="$$target" -Dsurefire.failIfNoSpecifiedTests=false || exit 1; \
+	  JAZZER_FUZZ=1 $(MVN) -o test -pl functions -am -Dtest="$$target" -Dsurefire.failIfNoSpecifiedTests=false || exit 1; \
 	done; done
 
 ## bicep-syntax: parse every bicep/*.bicep(param) with tree-sitter-bicep (syntax only: no types, schemas or references)

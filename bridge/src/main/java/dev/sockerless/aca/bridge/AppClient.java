@@ -14,6 +14,7 @@ import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The app's side: {@code java.net.http} over HTTP/1.1 to {@code SOCKERLESS_BRIDGE_APP}, the function key as
@@ -27,6 +28,7 @@ final class AppClient {
 
     /** The app's reply; the body is read by the caller and must be closed. */
     record Reply(int status, HttpHeaders headers, InputStream body) {
+        @Nullable
         String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
@@ -64,7 +66,7 @@ final class AppClient {
 
     /** Sends {@code method target} with the client's end-to-end headers (none hop-by-hop, no Host) and the key. */
     CompletableFuture<HttpResponse<InputStream>> sendAsync(
-            String method, String target, Headers clientHeaders, BodyPublisher body) {
+            String method, String target, Headers clientHeaders, @Nullable BodyPublisher body) {
         java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(resolve(target))
                 .timeout(settings.timeout())
                 .method(method, body == null ? BodyPublishers.noBody() : body);
@@ -86,7 +88,7 @@ final class AppClient {
         return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
-    Reply send(String method, String target, Headers clientHeaders, BodyPublisher body) {
+    Reply send(String method, String target, Headers clientHeaders, @Nullable BodyPublisher body) {
         return await(sendAsync(method, target, clientHeaders, body));
     }
 
@@ -106,7 +108,7 @@ final class AppClient {
         }
     }
 
-    BridgeException transportFailure(Throwable cause) {
+    BridgeException transportFailure(@Nullable Throwable cause) {
         String app = settings.app().toString();
         if (cause instanceof HttpConnectTimeoutException) {
             return new BridgeException(
@@ -124,7 +126,7 @@ final class AppClient {
         }
         if (cause instanceof ConnectException
                 || cause instanceof java.nio.channels.UnresolvedAddressException
-                || cause != null && cause.getCause() instanceof ConnectException) {
+                || (cause != null && cause.getCause() instanceof ConnectException)) {
             return new BridgeException(
                     502,
                     "cannot reach the app at " + app

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /containers/{id}/attach} without stdin ({@code docker run} attached): answers {@code 101 Upgrade: tcp}
@@ -126,7 +127,7 @@ final class AttachHandler {
     }
 
     /** A message on the attached stderr (a stream-2 frame, raw text for a TTY). */
-    static void stderr(OutputStream out, boolean tty, String message) throws IOException {
+    static void stderr(OutputStream out, boolean tty, @Nullable String message) throws IOException {
         byte[] text = ("Error: " + message + "\n").getBytes(StandardCharsets.UTF_8);
         if (!tty) {
             out.write(ByteBuffer.allocate(8)

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Uploads an archive too large for a Functions request to the container {@code SOCKERLESS_BRIDGE_UPLOAD_URL}, with
@@ -29,7 +30,7 @@ final class BlobUploader {
 
     private final URI container;
     private final Optional<String> connection;
-    private BlobContainerClient client;
+    private @Nullable BlobContainerClient client;
 
     BlobUploader(URI container, Optional<String> connection) {
         this.container = container;

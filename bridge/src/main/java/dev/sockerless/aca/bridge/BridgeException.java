@@ -1,7 +1,10 @@
 package dev.sockerless.aca.bridge;
 
+import org.jspecify.annotations.Nullable;
+
 /** A failure answered to the docker CLI as Docker's {@code {"message"}} error with {@code status}. */
 public final class BridgeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final int status;
 
@@ -10,7 +13,7 @@ public final class BridgeException extends RuntimeException {
         this.status = status;
     }
 
-    public BridgeException(int status, String message, Throwable cause) {
+    public BridgeException(int status, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.status = status;
     }

@@ -121,7 +121,7 @@ public record BridgeSettings(
         String s = spec.trim();
         int colon = s.lastIndexOf(':');
         boolean bracketed = s.startsWith("[") && colon > 0 && s.charAt(colon - 1) == ']';
-        if (colon < 0 || !bracketed && s.indexOf(':') != colon) {
+        if (colon < 0 || (!bracketed && s.indexOf(':') != colon)) {
             throw new IllegalArgumentException(
                     "SOCKERLESS_BRIDGE_LISTEN '" + s + "': expected host:port, :port or [addr]:port");
         }

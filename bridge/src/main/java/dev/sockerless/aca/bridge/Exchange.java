@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** One request and its reply on a client connection. */
 final class Exchange {
@@ -36,11 +37,11 @@ final class Exchange {
     }
 
     /** A Docker error: {@code {"message":…}} with exactly {@code Content-Type: application/json} (the CLI compares it). */
-    void sendError(int status, String message) throws IOException {
+    void sendError(int status, @Nullable String message) throws IOException {
         send(status, new Headers().add("Content-Type", "application/json"), errorBody(message));
     }
 
-    static byte[] errorBody(String message) {
+    static byte[] errorBody(@Nullable String message) {
         try {
             return (JSON.writeValueAsString(Map.of("message", message)) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code docker logs -f} as one stream: loops the app's bounded long-poll ({@code follow=1}, then {@code cursor=}
@@ -26,8 +27,12 @@ final class FollowLogs {
     /** Parameters only the first call honours (the cursor carries them on). */
     private static final Set<String> FIRST_CALL_ONLY = Set.of("since", "tail", "until", "cursor");
 
-    /** Where the batches go; {@link #open} gets the first successful reply and returns the body to write into. */
+    /**
+     * Where the batches go; {@link #open} gets the first reply and returns the body to write into, or null when it
+     * relayed a failed reply itself and following stops.
+     */
     interface Sink {
+        @Nullable
         OutputStream open(AppClient.Reply first) throws IOException;
     }
 
@@ -126,7 +131,7 @@ final class FollowLogs {
     /** The original parameters minus those only the first call honours, plus the cursor. */
     static String nextQuery(String query, String cursor) {
         StringBuilder sb = new StringBuilder();
-        for (String pair : query.split("&")) {
+        for (String pair : query.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }
@@ -142,7 +147,7 @@ final class FollowLogs {
     }
 
     /** dockerd's late logs error: a stream-3 frame {@code Error grabbing logs: …} (raw text for a TTY container). */
-    static void writeError(OutputStream out, boolean multiplexed, String message) throws IOException {
+    static void writeError(OutputStream out, boolean multiplexed, @Nullable String message) throws IOException {
         byte[] text = ("Error grabbing logs: " + message + "\n").getBytes(StandardCharsets.UTF_8);
         if (multiplexed) {
             out.write(ByteBuffer.allocate(8)

@@ -52,6 +52,6 @@ final class HostCheck {
     }
 
     private static boolean looksLikeIpLiteral(String host) {
-        return host.matches("[0-9.]+") || host.contains(":") && host.matches("[0-9a-f:.]+");
+        return host.matches("[0-9.]+") || (host.contains(":") && host.matches("[0-9a-f:.]+"));
     }
 }

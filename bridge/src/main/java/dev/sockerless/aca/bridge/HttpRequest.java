@@ -39,7 +39,7 @@ public record HttpRequest(String method, String target, Headers headers, InputSt
 
     /** The first value of a query parameter, decoded. */
     public Optional<String> param(String name) {
-        for (String pair : rawQuery().split("&")) {
+        for (String pair : rawQuery().split("&", -1)) {
             int eq = pair.indexOf('=');
             String key = decode(eq < 0 ? pair : pair.substring(0, eq));
             if (key.equals(name)) {

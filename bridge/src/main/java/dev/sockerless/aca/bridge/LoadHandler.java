@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code docker load} of any size: the CLI's chunked body (which the Functions host would drop) is spooled to a
@@ -27,7 +28,7 @@ final class LoadHandler {
 
     private final BridgeSettings settings;
     private final AppClient app;
-    private final BlobUploader uploader;
+    private final @Nullable BlobUploader uploader;
 
     LoadHandler(BridgeSettings settings, AppClient app) {
         this.settings = settings;
@@ -111,7 +112,7 @@ final class LoadHandler {
         }
     }
 
-    static String firstLine(String s) {
+    static String firstLine(@Nullable String s) {
         if (s == null) {
             return "no detail";
         }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Relays the app's replies to the docker CLI: headers without the hop-by-hop ones, JSON labelled exactly
@@ -93,7 +94,7 @@ final class Relay {
     }
 
     /** An app error as Docker's error: its own {@code {"message"}} kept, an empty or foreign body explained. */
-    static void sendError(Exchange ex, int status, byte[] body, String contentType) throws IOException {
+    static void sendError(Exchange ex, int status, byte[] body, @Nullable String contentType) throws IOException {
         String message = messageOf(body, contentType);
         if (message != null) {
             ex.sendError(status, message);
@@ -103,7 +104,7 @@ final class Relay {
     }
 
     /** The {@code message} of a Docker error body, or null. */
-    static String messageOf(byte[] body, String contentType) {
+    static @Nullable String messageOf(byte[] body, @Nullable String contentType) {
         if (body.length == 0) {
             return null;
         }
@@ -163,7 +164,7 @@ final class Relay {
     }
 
     /** An in-band stream error, which the CLI prints and exits 1 on ({@code errorDetail} is required). */
-    static byte[] streamError(String message) {
+    static byte[] streamError(@Nullable String message) {
         return jsonLine(Map.of("errorDetail", Map.of("message", message), "error", message));
     }
 }

@@ -62,7 +62,7 @@ final class Router {
 
     /** The {@code {id}} of {@code /containers/{id}/...}. */
     static String container(String route) {
-        return route.split("/")[2];
+        return route.split("/", -1)[2];
     }
 
     /**

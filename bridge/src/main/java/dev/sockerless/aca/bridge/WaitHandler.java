@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /containers/{id}/wait} as Docker serves it: one request that ends at the exit. The app's wait is a
@@ -116,7 +117,7 @@ final class WaitHandler {
     }
 
     /** Docker's wait error in the body, which the CLI prints ("Error waiting for container") and exits 125 on. */
-    static byte[] failed(String message) throws IOException {
+    static byte[] failed(@Nullable String message) throws IOException {
         return Exchange.JSON.writeValueAsBytes(Map.of("StatusCode", WAIT_FAILED, "Error", Map.of("Message", message)));
     }
 

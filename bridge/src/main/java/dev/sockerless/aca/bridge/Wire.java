@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP/1.1 framing on sockets (RFC 9112): request heads, {@code Content-Length} and chunked bodies, response heads.
@@ -21,6 +23,8 @@ final class Wire {
 
     /** A malformed request: answered with {@code status} and the connection closed. */
     static final class BadRequest extends IOException {
+        private static final long serialVersionUID = 1L;
+
         final int status;
 
         BadRequest(int status, String message) {
@@ -32,7 +36,7 @@ final class Wire {
     private Wire() {}
 
     /** The next request on the connection, or null when the client closed it between requests. */
-    static HttpRequest readRequest(InputStream in) throws IOException {
+    static @Nullable HttpRequest readRequest(InputStream in) throws IOException {
         String line = readLine(in, MAX_REQUEST_LINE, true);
         while (line != null && line.isEmpty()) {
             line = readLine(in, MAX_REQUEST_LINE, true); // RFC 9112 §2.2: ignore a CRLF before the request line
@@ -40,7 +44,7 @@ final class Wire {
         if (line == null) {
             return null;
         }
-        String[] parts = line.split(" ");
+        String[] parts = line.split(" ", -1); // a trailing space is malformed, as in Go net/http
         if (parts.length != 3 || !parts[2].startsWith("HTTP/1.") || !parts[1].startsWith("/")) {
             throw new BadRequest(400, "malformed request line");
         }
@@ -88,7 +92,7 @@ final class Wire {
     }
 
     /** A CRLF-terminated line (a bare LF is accepted), ISO-8859-1; null at end of stream before any byte. */
-    static String readLine(InputStream in, int max, boolean eofAllowed) throws IOException {
+    static @Nullable String readLine(InputStream in, int max, boolean eofAllowed) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {
             int b = in.read();
@@ -108,6 +112,11 @@ final class Wire {
             }
             line.write(b);
         }
+    }
+
+    /** {@link #readLine} where the end of the stream is not allowed (it throws), so never null. */
+    static String readLineInside(InputStream in, int max) throws IOException {
+        return Objects.requireNonNull(readLine(in, max, false));
     }
 
     /** Writes a status line and the headers (and the blank line). */
@@ -161,6 +170,10 @@ final class Wire {
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
+        /** Each kind of body reads its own framing; {@link #read()} goes through this. */
+        @Override
+        public abstract int read(byte[] b, int off, int len) throws IOException;
+
         @Override
         public int available() {
             return 0;
@@ -210,7 +223,7 @@ final class Wire {
                 return -1;
             }
             if (left == 0) {
-                String size = readLine(in, 1024, false);
+                String size = readLineInside(in, 1024);
                 int semi = size.indexOf(';');
                 try {
                     left = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
@@ -221,7 +234,7 @@ final class Wire {
                     throw new BadRequest(400, "malformed chunk size");
                 }
                 if (left == 0) {
-                    while (!readLine(in, MAX_HEADER_BYTES, false).isEmpty()) {
+                    while (!readLineInside(in, MAX_HEADER_BYTES).isEmpty()) {
                         // trailer field: dropped
                     }
                     done = true;
@@ -233,7 +246,7 @@ final class Wire {
                 throw new EOFException("connection closed inside a chunk");
             }
             left -= n;
-            if (left == 0 && !readLine(in, 2, false).isEmpty()) {
+            if (left == 0 && !readLineInside(in, 2).isEmpty()) {
                 throw new BadRequest(400, "chunk not followed by CRLF");
             }
             return n;

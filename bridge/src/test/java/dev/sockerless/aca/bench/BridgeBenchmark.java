@@ -1,10 +1,10 @@
 package dev.sockerless.aca.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sockerless.aca.azurite.Azurite;
 import dev.sockerless.aca.bridge.Bridge;
 import dev.sockerless.aca.bridge.BridgeSettings;
 import dev.sockerless.aca.localhost.LocalHost;
-import dev.sockerless.aca.testing.Azurite;
 import dev.sockerless.aca.testing.DockerCli;
 import dev.sockerless.aca.testing.LogAnalyticsStandIn;
 import dev.sockerless.aca.testing.RegistryPusher;
@@ -52,7 +52,7 @@ public final class BridgeBenchmark {
                 LogAnalyticsStandIn logAnalytics = new LogAnalyticsStandIn(WORKSPACE);
                 dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
                         java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
-                Azurite azurite = new Azurite()) {
+                Azurite azurite = Azurite.inMemory()) {
             BridgeBenchmark.arm = arm;
             new RegistryPusher(registry.baseUrl())
                     .push("bench/single", "latest", TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));

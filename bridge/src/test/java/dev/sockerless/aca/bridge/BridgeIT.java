@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.localhost.LocalHost;
+import dev.sockerless.aca.testing.AppSettings;
+import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.DockerCli;
 import dev.sockerless.aca.testing.DockerCli.Result;
 import dev.sockerless.aca.testing.LogAnalyticsStandIn;
+import dev.sockerless.aca.testing.MutableClock;
 import dev.sockerless.aca.testing.RawHttp;
 import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.RegistryServer;
@@ -20,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,10 +44,7 @@ class BridgeIT {
 
     static final String KEY = "bridge-function-key-0123456789";
     static final String MASTER = "bridge-master-key-9876543210";
-    static final String CREATED = "2025-02-14T03:28:36Z";
     static final String WORKSPACE = "11111111-2222-3333-4444-555555555555";
-    static final String ENVIRONMENT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
-            + "/providers/Microsoft.App/managedEnvironments/env";
     static final ObjectMapper JSON = new ObjectMapper();
     /** The Functions request limit in these tests (host and bridge). */
     static final long LIMIT = 256 * 1024;
@@ -51,7 +53,10 @@ class BridgeIT {
     static RegistryServer registry;
     static LogAnalyticsStandIn logAnalytics;
     /** The strict ARM stand-in (jobs and executions), over plain http on loopback. */
-    static dev.sockerless.aca.testing.ArmStandIn arm;
+    @RegisterExtension
+    static final ArmStandIn arm = ArmStandIn.plain(new MutableClock(Instant.now()));
+
+    static AppSettings appSettings;
 
     static LocalHost host;
     static Bridge bridge;
@@ -80,10 +85,11 @@ class BridgeIT {
         fresh = image("fresh");
         new RegistryPusher(registry.baseUrl()).push("bridge/fresh", "v1", fresh);
         logAnalytics = new LogAnalyticsStandIn(WORKSPACE);
-        arm = new dev.sockerless.aca.testing.ArmStandIn(
-                new dev.sockerless.aca.testing.MutableClock(java.time.Instant.now()),
-                dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
-        appSettings().forEach(System::setProperty); // before the first request: the app reads them once per JVM
+        appSettings = AppSettings.standIns(registry.hostPort(), logAnalytics, arm)
+                .with("SOCKERLESS_FOLLOW_WAIT_SECONDS", "2")
+                .with("SOCKERLESS_FOLLOW_GRACE_SECONDS", "2")
+                .with("SOCKERLESS_WAIT_SECONDS", "1");
+        appSettings.install(); // before the first request: the app reads them once per JVM
         keys = Files.createTempFile("bridge-keys", ".json");
         Files.writeString(keys, "{\"masterKey\":\"" + MASTER + "\",\"functionKeys\":{\"default\":\"" + KEY + "\"}}");
         // the host refuses bodies over LIMIT as Azure does (empty 500): larger archives must go through blob storage
@@ -92,24 +98,6 @@ class BridgeIT {
                 LocalHost.DEFAULT_PACKAGE,
                 LocalHost.Options.fromSettings().withKeysFile(keys).withMaxRequestBytes(LIMIT));
         bridge = Bridge.start(bridgeSettings(Map.of()));
-    }
-
-    static Map<String, String> appSettings() {
-        return Map.ofEntries(
-                Map.entry("AzureWebJobsStorage", SharedServices.azurite().connectionString()),
-                Map.entry("SOCKERLESS_INSECURE_REGISTRIES", registry.hostPort()),
-                Map.entry("SOCKERLESS_STAGING_REGISTRY", registry.hostPort() + "/staging"),
-                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID),
-                Map.entry("SOCKERLESS_ACA_LOCATION", "westeurope"),
-                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"),
-                Map.entry("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint()),
-                Map.entry("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE),
-                Map.entry("SOCKERLESS_FOLLOW_WAIT_SECONDS", "2"),
-                Map.entry("SOCKERLESS_FOLLOW_POLL_SECONDS", "1"),
-                Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "2"),
-                Map.entry("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint()),
-                Map.entry("SOCKERLESS_WAIT_SECONDS", "1"),
-                Map.entry("SOCKERLESS_ARM_STATUS_CACHE_SECONDS", "1"));
     }
 
     /** The bridge in front of the local host with the right key, plus {@code overrides}. */
@@ -148,10 +136,9 @@ class BridgeIT {
         if (logAnalytics != null) {
             logAnalytics.close();
         }
-        if (arm != null) {
-            arm.close();
+        if (appSettings != null) {
+            appSettings.uninstall();
         }
-        appSettings().keySet().forEach(System::clearProperty);
         if (keys != null) {
             Files.deleteIfExists(keys);
         }
@@ -164,12 +151,7 @@ class BridgeIT {
     }
 
     static TestImage image(String name) {
-        TestImages.Layer layer = TestImages.layer(Format.OCI, "app/hello", "hello from " + name + "\n");
-        return TestImages.image(
-                Format.OCI,
-                Platform.LINUX_AMD64,
-                c -> c.label("dev.sockerless.e2e", name).created(CREATED),
-                List.of(layer));
+        return TestImages.labelled(Format.OCI, Platform.LINUX_AMD64, name);
     }
 
     Result docker(String... args) throws Exception {
@@ -441,12 +423,8 @@ class BridgeIT {
                 .ints(bytes, 33, 127)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
-        TestImages.Layer layer = TestImages.layer(Format.OCI, "app/data", content);
-        return TestImages.image(
-                Format.OCI,
-                Platform.LINUX_AMD64,
-                c -> c.label("dev.sockerless.e2e", name).created(CREATED),
-                List.of(layer));
+        return TestImages.labelled(
+                Format.OCI, Platform.LINUX_AMD64, name, TestImages.layer(Format.OCI, "app/data", content));
     }
 
     Result load(TestImage image, String name) throws Exception {

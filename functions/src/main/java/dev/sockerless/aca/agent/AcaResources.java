@@ -2,15 +2,17 @@ package dev.sockerless.aca.agent;
 
 import java.math.BigDecimal;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Docker's {@code HostConfig.NanoCpus}/{@code Memory} mapped to the CPU/memory pairs ACA allows (0.25 vCPU/0.5Gi
- * steps, memory = 2 × CPU, up to the {@link EnvironmentType}'s largest pair; aca-jobs-lifecycle.md §8): the
+ * steps, memory = 2 × CPU, up to the {@link EnvironmentType}'s largest pair; MicrosoftDocs/azure-docs
+ * {@code articles/container-apps/containers.md}): the
  * smallest pair that covers both requests, with a warning whenever the container does not get exactly what was
  * asked.
  * <p>
  * The pair applies to the total of all containers of the job. Whether ACA counts init containers in that total is
- * not documented (aca-jobs-lifecycle.md §8: UNCONFIRMED), so the agent's init container ({@code init-container}
+ * not documented (not in {@code articles/container-apps/containers.md}), so the agent's init container ({@code init-container}
  * mode) is counted: it gets the smallest pair ({@link #INIT}) and the main container at most the largest pair minus
  * that step. The sum is then an allowed pair whether ACA adds init containers to the main ones or, as Kubernetes
  * does, takes the larger of the two.
@@ -72,7 +74,7 @@ public record AcaResources(double cpu, String memory, Optional<String> warning) 
         return plain(steps * CPU_STEP) + " CPUs and " + gibibytes(steps) + " memory";
     }
 
-    private static String describe(long nanoCpus, long memoryBytes) {
+    private static @Nullable String describe(long nanoCpus, long memoryBytes) {
         String cpu = nanoCpus > 0 ? plain(nanoCpus / 1e9) + " CPUs" : null;
         String memory = memoryBytes > 0 ? memoryBytes + " bytes of memory" : null;
         return cpu != null && memory != null ? cpu + " and " + memory : cpu != null ? cpu : memory;

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Puts the sockerless agent in front of a container (aca-log-analytics.md §8, "Agent injection"). ACA's
+ * Puts the sockerless agent in front of a container (the modes of {@code SOCKERLESS_AGENT_MODE}, README "Settings"). ACA's
  * {@code command} replaces the image ENTRYPOINT and drops its CMD, so the whole argv is built here from the merged
  * Entrypoint and Cmd and goes into {@code command}; {@code args} stays empty.
  */

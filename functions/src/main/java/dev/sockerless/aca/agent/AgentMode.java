@@ -3,7 +3,7 @@ package dev.sockerless.aca.agent;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** How a job's container gets the agent binary ({@code SOCKERLESS_AGENT_MODE}; aca-log-analytics.md §8). */
+/** How a job's container gets the agent binary ({@code SOCKERLESS_AGENT_MODE}; README "Settings"). */
 public enum AgentMode {
     /** The image already holds the binary at {@code /sockerless-agent}. */
     BAKED("baked"),

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The kind of Container Apps environment jobs run in, which sets the largest CPU/memory a job may have
- * (MicrosoftDocs/azure-docs {@code articles/container-apps/containers.md}, aca-jobs-lifecycle.md §8): the pairs are
+ * (MicrosoftDocs/azure-docs {@code articles/container-apps/containers.md}): the pairs are
  * always 0.25 vCPU / 0.5Gi steps with memory = 2 × CPU, up to 2.0/4.0Gi in a Consumption-only environment and up to
  * 4.0/8.0Gi on the Consumption profile of a workload-profiles environment (the profile a job without
  * {@code workloadProfileName} runs on). {@code SOCKERLESS_ACA_ENVIRONMENT_TYPE}; {@code auto} reads the environment

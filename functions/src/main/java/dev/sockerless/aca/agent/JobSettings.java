@@ -1,13 +1,13 @@
 package dev.sockerless.aca.agent;
 
 import dev.sockerless.aca.config.Settings;
-import dev.sockerless.aca.config.Settings.Key;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every job resource takes from the settings, read when a container is created (so image routes work without
@@ -23,7 +23,7 @@ public record JobSettings(
         EnvironmentType type,
         int replicaTimeoutSeconds,
         int retryLimit,
-        String jobIdentity,
+        @Nullable String jobIdentity,
         AgentSettings agent) {
 
     /** A user-assigned identity's resource id (RegistryCredentials.identity, Jobs.json 2025-01-01). */
@@ -45,24 +45,24 @@ public record JobSettings(
      * {@code environment} (read only when one of them is needed).
      */
     public static JobSettings from(Settings settings, Supplier<JobEnvironment> environment) {
-        String environmentId = settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID)
+        String environmentId = settings.find(Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_ID)
                 .orElseThrow(
                         () -> Settings.missing(
-                                Key.SOCKERLESS_ACA_ENVIRONMENT_ID,
+                                Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_ID,
                                 "is not set: containers run as jobs in that Container Apps"
                                         + " environment (/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>)"));
-        String typeText = settings.require(Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE);
+        String typeText = settings.require(Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE);
         EnvironmentType type = EnvironmentType.find(typeText).orElse(null);
         if (type == null && !EnvironmentType.AUTO.equals(typeText)) {
             throw Settings.malformed(
-                    Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE,
+                    Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE,
                     typeText,
                     "use " + EnvironmentType.AUTO + ", "
                             + Arrays.stream(EnvironmentType.values())
                                     .map(EnvironmentType::setting)
                                     .collect(Collectors.joining(" or ")));
         }
-        String location = settings.find(Key.SOCKERLESS_ACA_LOCATION).orElse(null);
+        String location = settings.find(Settings.Key.SOCKERLESS_ACA_LOCATION).orElse(null);
         if (location == null || type == null) {
             JobEnvironment discovered = environment.get();
             location = location != null ? location : discovered.location();
@@ -76,8 +76,8 @@ public record JobSettings(
                 environmentId,
                 armLocation(location),
                 type,
-                settings.integer(Key.SOCKERLESS_JOB_REPLICA_TIMEOUT_SECONDS, 1, Integer.MAX_VALUE),
-                settings.integer(Key.SOCKERLESS_JOB_RETRY_LIMIT, 0, 100),
+                settings.integer(Settings.Key.SOCKERLESS_JOB_REPLICA_TIMEOUT_SECONDS, 1, Integer.MAX_VALUE),
+                settings.integer(Settings.Key.SOCKERLESS_JOB_RETRY_LIMIT, 0, 100),
                 jobIdentity(settings),
                 AgentSettings.from(settings));
     }
@@ -87,22 +87,22 @@ public record JobSettings(
         return location.toLowerCase(Locale.ROOT).replace(" ", "");
     }
 
-    private static String jobIdentity(Settings settings) {
+    private static @Nullable String jobIdentity(Settings settings) {
         if (settings.findRaw(OLD_IDENTITY_SETTING).isPresent()) {
             throw Settings.missing(
-                    Key.SOCKERLESS_JOB_IDENTITY,
+                    Settings.Key.SOCKERLESS_JOB_IDENTITY,
                     "replaces " + OLD_IDENTITY_SETTING + ", which is still"
-                            + " set: remove it and set " + Key.SOCKERLESS_JOB_IDENTITY
+                            + " set: remove it and set " + Settings.Key.SOCKERLESS_JOB_IDENTITY
                             + " to the resource id of a user-assigned"
                             + " identity that has only AcrPull (not the app's identity)");
         }
-        String id = settings.find(Key.SOCKERLESS_JOB_IDENTITY).orElse(null);
+        String id = settings.find(Settings.Key.SOCKERLESS_JOB_IDENTITY).orElse(null);
         if (id == null) {
             return null;
         }
         if ("system".equalsIgnoreCase(id)) {
             throw Settings.malformed(
-                    Key.SOCKERLESS_JOB_IDENTITY,
+                    Settings.Key.SOCKERLESS_JOB_IDENTITY,
                     id,
                     "a job's system-assigned identity does not exist"
                             + " before the job, so it cannot hold AcrPull when the first image is pulled: use the resource id"
@@ -110,7 +110,7 @@ public record JobSettings(
         }
         if (!IDENTITY_ID.matcher(id).matches()) {
             throw Settings.malformed(
-                    Key.SOCKERLESS_JOB_IDENTITY,
+                    Settings.Key.SOCKERLESS_JOB_IDENTITY,
                     id,
                     "expected /subscriptions/<sub>/resourceGroups/<rg>"
                             + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>");

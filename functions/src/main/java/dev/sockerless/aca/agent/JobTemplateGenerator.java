@@ -25,13 +25,15 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Writes the ACA job for a container: a pure function of the {@link JobSpec} and the {@link JobSettings}: the body of
  * {@code PUT …/providers/Microsoft.App/jobs/{name}?api-version=2025-01-01} ({@code location}, {@code identity},
  * {@code properties}; {@code type} and {@code name}, read-only there, are kept for readers), with the SDK models
- * serialising themselves (aca-log-analytics.md §8, azure-java-stack.md §4).
+ * serialising themselves (azure-resourcemanager-appcontainers 1.1.0, {@code JsonSerializable}; the body as in
+ * Azure/azure-rest-api-specs {@code .../Microsoft.App/stable/2025-01-01/examples/Job_CreateorUpdate.json}).
  * <p>
  * Identity: a job never names the app's identity. When it pulls from ACR, it is assigned only the job identity
  * ({@code SOCKERLESS_JOB_IDENTITY}, AcrPull only), used by {@code configuration.registries[].identity}, and
@@ -126,7 +128,7 @@ public final class JobTemplateGenerator {
         Set<String> acrServers = new LinkedHashSet<>();
         addIfAcr(acrServers, spec.image());
         if (agent.mode() == AgentMode.INIT_CONTAINER) {
-            addIfAcr(acrServers, agent.image());
+            addIfAcr(acrServers, Objects.requireNonNull(agent.image())); // required in this mode (AgentSettings)
         }
         List<RegistryCredentials> registries = new ArrayList<>();
         String identity = settings.jobIdentity();

@@ -16,11 +16,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ContainerAppsApiManager}s for one subscription at an {@link ArmEndpoint}: over https with the app's
  * identity (the SDK's pipeline, bearer token for {@code <endpoint>/.default}); over plain http on loopback with a
- * pipeline that has no authentication policy, so no credential is requested or sent (aca-jobs-lifecycle.md §1).
+ * pipeline that has no authentication policy, so no credential is requested or sent (azure-core
+ * {@code BearerTokenAuthenticationPolicy} is what asks for one).
  */
 public final class ArmManagers {
 
@@ -29,6 +31,8 @@ public final class ArmManagers {
     private ArmManagers() {}
 
     /**
+     * The Container Apps manager for {@code subscription} at the ARM {@code endpoint}.
+     *
      * @param credential the app's identity, asked for only with an https endpoint
      * @param httpClient the HTTP client, or null for the SDK's default
      * @param retries    retry options, or null for the SDK's ({@code Retry-After}-aware exponential)
@@ -37,8 +41,8 @@ public final class ArmManagers {
             ArmEndpoint endpoint,
             String subscription,
             Supplier<TokenCredential> credential,
-            HttpClient httpClient,
-            RetryOptions retries) {
+            @Nullable HttpClient httpClient,
+            @Nullable RetryOptions retries) {
         Objects.requireNonNull(endpoint, "endpoint");
         Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
         endpoints.put("resourceManagerEndpointUrl", endpoint.base() + "/");

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /images/load?fromBlob=<url>}: a {@code docker save} archive the frontend uploaded to Blob Storage,
@@ -92,7 +93,7 @@ public final class BlobArchiveSource {
     private final Supplier<TokenCredential> identity;
     private final HttpClient httpClient;
     private final RequestRetryOptions retry;
-    private final HttpPipelinePolicy deadline;
+    private final @Nullable HttpPipelinePolicy deadline;
     private final String uploads;
     private final String uploadsSetting;
 
@@ -129,7 +130,7 @@ public final class BlobArchiveSource {
             Supplier<TokenCredential> identity,
             HttpClient httpClient,
             RequestRetryOptions retry,
-            HttpPipelinePolicy deadline) {
+            @Nullable HttpPipelinePolicy deadline) {
         this(
                 connection,
                 allowedHosts,
@@ -153,7 +154,7 @@ public final class BlobArchiveSource {
             Supplier<TokenCredential> identity,
             HttpClient httpClient,
             RequestRetryOptions retry,
-            HttpPipelinePolicy deadline,
+            @Nullable HttpPipelinePolicy deadline,
             String uploads,
             String uploadsSetting) {
         if (uploads == null || !CONTAINER.matcher(uploads).matches() || uploads.equals("$root")) {
@@ -370,7 +371,7 @@ public final class BlobArchiveSource {
         } catch (BlobStorageException e) {
             throw translate(e, location);
         } catch (RuntimeException | IOException e) {
-            DockerApiException local = out == null ? null : out.failure(e);
+            DockerApiException local = out == null ? null : out.failure();
             if (local != null) {
                 throw local;
             }
@@ -439,7 +440,7 @@ public final class BlobArchiveSource {
         };
     }
 
-    private static <X extends Throwable> X cause(Throwable e, Class<X> type) {
+    private static <X extends Throwable> @Nullable X cause(Throwable e, Class<X> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
@@ -448,7 +449,7 @@ public final class BlobArchiveSource {
         return null;
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
     }
 
@@ -468,7 +469,7 @@ public final class BlobArchiveSource {
         private final long cap;
         private final String url;
         private long count;
-        private DockerApiException failure;
+        private @Nullable DockerApiException failure;
 
         LocalFile(OutputStream out, long cap, String url) {
             super(out);
@@ -497,8 +498,9 @@ public final class BlobArchiveSource {
             }
         }
 
-        /** The local failure behind {@code e}, if the failure was ours. */
-        DockerApiException failure(Exception e) {
+        /** The local failure, if writing the temporary file failed (the cause of the exception being handled). */
+        @Nullable
+        DockerApiException failure() {
             return failure;
         }
     }

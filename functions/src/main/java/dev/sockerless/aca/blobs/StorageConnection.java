@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blob side of a storage connection string: the blob endpoint ({@code BlobEndpoint}, else
@@ -22,11 +23,12 @@ public final class StorageConnection {
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private final URI blobEndpoint;
-    private final String accountName;
-    private final String accountKey;
-    private final String sasToken;
+    private final @Nullable String accountName;
+    private final @Nullable String accountKey;
+    private final @Nullable String sasToken;
 
-    private StorageConnection(URI blobEndpoint, String accountName, String accountKey, String sasToken) {
+    private StorageConnection(
+            URI blobEndpoint, @Nullable String accountName, @Nullable String accountKey, @Nullable String sasToken) {
         this.blobEndpoint = blobEndpoint;
         this.accountName = accountName;
         this.accountKey = accountKey;
@@ -87,7 +89,7 @@ public final class StorageConnection {
         return uri;
     }
 
-    private static String blankToNull(String s) {
+    private static @Nullable String blankToNull(@Nullable String s) {
         return s == null || s.isBlank() ? null : s;
     }
 

@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application's settings: environment variables (= Azure app settings), overridden by Java system
@@ -91,9 +93,9 @@ public final class Settings {
         /** The ingestion-time overlap of successive polls (late rows inside it are still found, once). */
         SOCKERLESS_FOLLOW_OVERLAP_SECONDS("30");
 
-        private final String defaultValue;
+        private final @Nullable String defaultValue;
 
-        Key(String defaultValue) {
+        Key(@Nullable String defaultValue) {
             this.defaultValue = defaultValue;
         }
 
@@ -176,7 +178,7 @@ public final class Settings {
     /** Comma-separated list, trimmed, empty entries dropped. */
     public List<String> list(Key key) {
         List<String> out = new ArrayList<>();
-        for (String part : find(key).orElse("").split(",")) {
+        for (String part : find(key).orElse("").split(",", -1)) {
             if (!part.isBlank()) {
                 out.add(part.trim());
             }
@@ -192,7 +194,7 @@ public final class Settings {
             if (eq <= 0 || eq == entry.length() - 1) {
                 throw malformed(Key.SOCKERLESS_REGISTRY_MIRRORS, entry, "expected name=url");
             }
-            String name = entry.substring(0, eq).trim().toLowerCase();
+            String name = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
             String url = entry.substring(eq + 1).trim();
             URI uri;
             try {
@@ -269,7 +271,7 @@ public final class Settings {
     }
 
     /** A configuration error for a malformed setting. */
-    public static DockerApiException malformed(Key key, String value, String why) {
+    public static DockerApiException malformed(Key key, String value, @Nullable String why) {
         return DockerApiException.system(
                 "configuration: " + key.name() + " has a malformed entry '" + value + "': " + why, null);
     }

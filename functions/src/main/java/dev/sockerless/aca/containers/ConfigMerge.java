@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Docker's merge of the image config into the user's container config at create (moby {@code daemon/commit.go}
- * {@code merge}; docker-engine-api.md §10). The user's value wins; the image fills what the user left empty.
+ * {@code merge}, called from {@code daemon/create.go}). The user's value wins; the image fills what the user left empty.
  */
 public final class ConfigMerge {
 

@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * {@code POST /containers/create} (docker-engine-api.md §9): merges the image config into the user's, pins the
+ * {@code POST /containers/create} (moby {@code api/server/router/container}, docker/cli {@code cli/command/container/create.go}): merges the image config into the user's, pins the
  * image, generates the job once to check the settings and collect warnings, and stores the container under a
  * unique name. Checks run in dockerd's order: image (404), command (400), name (409).
  */

@@ -9,12 +9,12 @@ import dev.sockerless.aca.agent.JobSettings;
 import dev.sockerless.aca.agent.JobSpec;
 import dev.sockerless.aca.agent.JobTemplateGenerator;
 import dev.sockerless.aca.config.Settings;
-import dev.sockerless.aca.config.Settings.Key;
 import dev.sockerless.aca.errors.DockerApiException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** The ACA job of a container: its {@link JobSpec} from the stored configs, and the generated resource. */
 public final class ContainerJobs {
@@ -28,10 +28,11 @@ public final class ContainerJobs {
     public ContainerJobs(Settings settings) {
         this(settings, () -> {
             throw Settings.missing(
-                    Key.SOCKERLESS_ACA_LOCATION,
-                    "is not set (or " + Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE
+                    Settings.Key.SOCKERLESS_ACA_LOCATION,
+                    "is not set (or " + Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE
                             + " is auto) and the Container Apps environment cannot be read here: set "
-                            + Key.SOCKERLESS_ACA_LOCATION + " and " + Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE);
+                            + Settings.Key.SOCKERLESS_ACA_LOCATION + " and "
+                            + Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_TYPE);
         });
     }
 
@@ -59,8 +60,8 @@ public final class ContainerJobs {
         JsonNode host = c.hostConfig() == null ? MAPPER.createObjectNode() : json(c.hostConfig());
         Map<String, String> labels = new LinkedHashMap<>();
         config.path("Labels")
-                .fields()
-                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                .properties()
+                .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         return new JobSpec(
                 c.jobName(),
                 c.runImage(),
@@ -90,7 +91,7 @@ public final class ContainerJobs {
         return quota > 0 ? quota * 1_000_000_000L / (period > 0 ? period : 100_000L) : 0;
     }
 
-    static JsonNode json(String text) {
+    static JsonNode json(@Nullable String text) {
         try {
             return MAPPER.readTree(text);
         } catch (IOException e) {

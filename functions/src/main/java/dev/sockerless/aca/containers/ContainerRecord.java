@@ -4,6 +4,7 @@ import dev.sockerless.aca.registry.Digest;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One container of the container table.
@@ -28,13 +29,13 @@ public record ContainerRecord(
         String image,
         Digest imageId,
         String runImage,
-        String userConfig,
+        @Nullable String userConfig,
         String config,
-        String hostConfig,
+        @Nullable String hostConfig,
         String jobName,
         String agentToken,
         int agentPort,
-        Execution execution) {
+        @Nullable Execution execution) {
 
     public ContainerRecord {
         Objects.requireNonNull(id, "id");

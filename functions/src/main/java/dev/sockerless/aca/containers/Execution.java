@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The latest ACA job execution of a container, as reported by {@code PUT .../execution}.
@@ -15,7 +16,12 @@ import java.util.regex.Pattern;
  * @param startedAt  when the execution was first seen running, or null
  * @param finishedAt when it was first seen finished, or null
  */
-public record Execution(String name, String status, Integer exitCode, Instant startedAt, Instant finishedAt) {
+public record Execution(
+        String name,
+        String status,
+        @Nullable Integer exitCode,
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt) {
 
     /** An ACA execution name ({@code <job>-<suffix>}): a DNS label without "--" (it is a prefix of replica names). */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -58,7 +64,7 @@ public record Execution(String name, String status, Integer exitCode, Instant st
      * Refuses a write that would take a finished execution back to a non-final status (a late or duplicated report
      * racing the one that saw it end): 409 naming both. A new execution name, or a final status, always follows.
      */
-    public static void checkSuccessor(Execution current, Execution next) {
+    public static void checkSuccessor(@Nullable Execution current, Execution next) {
         if (current != null && current.name.equals(next.name) && current.isFinished() && !next.isFinished()) {
             throw DockerApiException.conflict("ACA job execution " + current.name + " already ended " + current.status
                     + ": its status cannot go back to " + next.status);
@@ -132,7 +138,7 @@ public record Execution(String name, String status, Integer exitCode, Instant st
      * This execution as ARM now reports it ({@code status}, start and end time; null times keep the known ones). The
      * recorded exit code is kept; a final status without an end time ends at {@code now}.
      */
-    public Execution observed(String armStatus, Instant armStart, Instant armEnd, Instant now) {
+    public Execution observed(String armStatus, @Nullable Instant armStart, @Nullable Instant armEnd, Instant now) {
         Execution e = new Execution(name, armStatus, exitCode, armStart != null ? armStart : startedAt, null);
         Instant finished = null;
         if (e.isFinished()) {
@@ -145,10 +151,11 @@ public record Execution(String name, String status, Integer exitCode, Instant st
      * The execution after a report at {@code now}: a new execution name starts afresh; start and finish times are
      * set once, when first seen.
      */
-    public static Execution next(Execution previous, String name, String status, Integer exitCode, Instant now) {
-        boolean same = previous != null && previous.name.equals(name);
-        Instant started = same ? previous.startedAt : null;
-        Instant finished = same ? previous.finishedAt : null;
+    public static Execution next(
+            @Nullable Execution previous, String name, String status, @Nullable Integer exitCode, Instant now) {
+        Execution same = previous != null && previous.name.equals(name) ? previous : null;
+        Instant started = same != null ? same.startedAt : null;
+        Instant finished = same != null ? same.finishedAt : null;
         Execution e = new Execution(name, status, exitCode, started, finished);
         if (started == null && (e.isRunning() || e.isFinished())) {
             started = now;

@@ -1,6 +1,7 @@
 package dev.sockerless.aca.docker;
 
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -39,7 +40,7 @@ public record ApiRequest(
         if (v == null) {
             return false;
         }
-        String s = v.trim().toLowerCase();
+        String s = v.trim().toLowerCase(Locale.ROOT);
         return !(s.isEmpty() || s.equals("0") || s.equals("no") || s.equals("false") || s.equals("none"));
     }
 

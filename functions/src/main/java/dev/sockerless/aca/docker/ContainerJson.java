@@ -11,8 +11,9 @@ import dev.sockerless.aca.containers.Execution;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** Docker's container inspect document ({@code container.InspectResponse}; docker-engine-api.md §10). */
+/** Docker's container inspect document (moby {@code api/types/container} {@code InspectResponse}). */
 public final class ContainerJson {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -53,7 +54,7 @@ public final class ContainerJson {
         return out;
     }
 
-    static ObjectNode state(Execution e) {
+    static ObjectNode state(@Nullable Execution e) {
         String status = e == null ? "created" : e.dockerStatus();
         ObjectNode s = F.objectNode();
         s.put("Status", status);
@@ -70,7 +71,7 @@ public final class ContainerJson {
         return s;
     }
 
-    private static String time(Instant t) {
+    private static String time(@Nullable Instant t) {
         return t == null ? ImageJson.ZERO_TIME : ImageJson.formatInstant(t);
     }
 
@@ -148,7 +149,7 @@ public final class ContainerJson {
     }
 
     /** A stored JSON document; null or unreadable → an empty object. */
-    static JsonNode parse(String json) {
+    static JsonNode parse(@Nullable String json) {
         if (json == null) {
             return F.objectNode();
         }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /containers/json?all=&limit=&filters=}: Docker's {@code container.Summary} list, newest first. Filters
@@ -54,7 +55,7 @@ public final class ContainerList {
         this.filters = filters;
     }
 
-    public static ContainerList parse(String filtersJson) {
+    public static ContainerList parse(@Nullable String filtersJson) {
         Map<String, List<String>> values = Filters.parse(filtersJson, DOCKER_FILTERS, SUPPORTED);
         for (String s : values.getOrDefault("status", List.of())) {
             if (!STATUSES.contains(s)) {
@@ -102,7 +103,8 @@ public final class ContainerList {
         List<String> exited = filters.getOrDefault("exited", List.of());
         if (!exited.isEmpty()
                 && !(state(c).equals("exited")
-                        && exited.contains(String.valueOf(c.execution().dockerExitCode())))) {
+                        && exited.contains(
+                                String.valueOf(c.findExecution().orElseThrow().dockerExitCode())))) {
             return false;
         }
         List<String> ancestors = filters.getOrDefault("ancestor", List.of());
@@ -171,7 +173,7 @@ public final class ContainerList {
     }
 
     /** Docker's status column: {@code Created}, {@code Up 2 minutes}, {@code Exited (0) 5 minutes ago}. */
-    static String statusText(Execution e, Instant now) {
+    static String statusText(@Nullable Execution e, Instant now) {
         if (e == null || (!e.isRunning() && !e.isFinished())) {
             return "Created";
         }
@@ -184,7 +186,7 @@ public final class ContainerList {
 
     /** go-units {@code HumanDuration}. */
     static String humanDuration(Duration d) {
-        long seconds = d.getSeconds();
+        long seconds = d.toSeconds();
         if (seconds < 1) {
             return "Less than a second";
         } else if (seconds == 1) {

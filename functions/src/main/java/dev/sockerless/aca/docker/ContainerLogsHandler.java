@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /containers/{id}/logs}: finds the container, and reads the lines of its latest execution (job name,
@@ -44,7 +45,11 @@ public final class ContainerLogsHandler {
         return logs(request, idOrName, FollowStarter.NONE);
     }
 
-    /** @param starter starts the workspace's follow poller when {@code follow=1} needs it */
+    /**
+     * {@code GET /containers/{id}/logs}.
+     *
+     * @param starter starts the workspace's follow poller when {@code follow=1} needs it
+     */
     public ApiResponse logs(ApiRequest request, String idOrName, FollowStarter starter) {
         if (LogsParameters.flag(request.query(), "follow")) {
             // the lookup is part of the long-poll: it answers by its deadline even when the lookup does not
@@ -87,12 +92,12 @@ public final class ContainerLogsHandler {
     private static Map<String, String> labels(JsonNode config) {
         Map<String, String> labels = new TreeMap<>();
         config.path("Labels")
-                .fields()
-                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                .properties()
+                .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         return labels;
     }
 
-    private static JsonNode parse(String json) {
+    private static JsonNode parse(@Nullable String json) {
         try {
             return ApiResponse.MAPPER.readTree(json);
         } catch (IOException e) {

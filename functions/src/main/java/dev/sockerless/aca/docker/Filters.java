@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Docker's {@code filters} query parameter: JSON {@code {"name":{"x":true}}} or the legacy {@code {"name":["x"]}}.
@@ -17,7 +19,7 @@ final class Filters {
 
     private Filters() {}
 
-    static Map<String, List<String>> parse(String json, Set<String> known, Set<String> supported) {
+    static Map<String, List<String>> parse(@Nullable String json, Set<String> known, Set<String> supported) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         if (json == null || json.isBlank()) {
             return values;
@@ -26,13 +28,13 @@ final class Filters {
         try {
             root = ApiResponse.MAPPER.readTree(json);
         } catch (Exception e) {
-            throw DockerApiException.invalid(
-                    "invalid filter: " + e.getMessage().lines().findFirst().orElse(""));
+            throw DockerApiException.invalid("invalid filter: "
+                    + Objects.toString(e.getMessage(), "").lines().findFirst().orElse(""));
         }
         if (root == null || !root.isObject()) {
             throw DockerApiException.invalid("invalid filter: filters must be a JSON object");
         }
-        var fields = root.fields();
+        var fields = root.properties().iterator();
         while (fields.hasNext()) {
             var e = fields.next();
             String name = e.getKey();
@@ -46,7 +48,7 @@ final class Filters {
             }
             List<String> list = new ArrayList<>();
             if (e.getValue().isObject()) {
-                e.getValue().fields().forEachRemaining(v -> {
+                e.getValue().properties().forEach(v -> {
                     if (v.getValue().asBoolean()) {
                         list.add(v.getKey());
                     }
@@ -60,7 +62,7 @@ final class Filters {
     }
 
     /** Whether every {@code key} or {@code key=value} of {@code filters} holds in {@code labels} (may be null). */
-    static boolean labelsMatch(List<String> filters, JsonNode labels) {
+    static boolean labelsMatch(List<String> filters, @Nullable JsonNode labels) {
         for (String label : filters) {
             int eq = label.indexOf('=');
             String key = eq < 0 ? label : label.substring(0, eq);

@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /containers/{id}/logs?follow=1}: a bounded long-poll batch (the Functions worker cannot stream). It
@@ -179,12 +180,16 @@ public final class FollowLogsHandler {
     }
 
     /** One look at the cache: an answer, or where to go on from (cursor, container, the watermark mark seen). */
-    private record Step(ApiResponse response, FollowCursor cursor, ContainerRecord current, String mark) {}
+    private record Step(
+            @Nullable ApiResponse response,
+            FollowCursor cursor,
+            ContainerRecord current,
+            @Nullable String mark) {}
 
     private Step step(
             ContainerRecord current,
             FollowCursor cursor,
-            String mark,
+            @Nullable String mark,
             boolean tty,
             String type,
             LogLineFormatter formatter) {
@@ -237,7 +242,7 @@ public final class FollowLogsHandler {
      * The value, or null when the time ran out first (the work goes on; its result is dropped): until the deadline,
      * or {@link #STORAGE_GRACE} from now when less is left, but never past the deadline plus the grace.
      */
-    private <T> T bounded(Instant deadline, Supplier<T> work) {
+    private <T> @Nullable T bounded(Instant deadline, Supplier<T> work) {
         Future<T> f = STORAGE.submit(work::get);
         try {
             Instant now = clock.instant();

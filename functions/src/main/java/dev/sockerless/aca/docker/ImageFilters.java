@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code filters} of {@code GET /images/json}: JSON {@code {"reference":{"alpine":true},"dangling":{"true":true}}}
@@ -24,7 +25,7 @@ public record ImageFilters(Map<String, List<String>> values) {
         values = Map.copyOf(values);
     }
 
-    public static ImageFilters parse(String json) {
+    public static ImageFilters parse(@Nullable String json) {
         Map<String, List<String>> values = Filters.parse(json, DOCKER_FILTERS, SUPPORTED);
         List<String> dangling = values.getOrDefault("dangling", List.of());
         for (String d : dangling) {
@@ -40,7 +41,7 @@ public record ImageFilters(Map<String, List<String>> values) {
     }
 
     /** Whether an image with these references and labels (may be null) passes. */
-    public boolean matches(List<ImageRef> refs, JsonNode labels) {
+    public boolean matches(List<ImageRef> refs, @Nullable JsonNode labels) {
         List<ImageRef> tags = refs.stream().filter(ImageRef::isTag).toList();
         List<String> dangling = values.getOrDefault("dangling", List.of());
         if (!dangling.isEmpty()) {

@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Docker's JSON for images: {@code GET /images/{name}/json} ({@code image.InspectResponse}) and the elements of
@@ -137,7 +138,7 @@ public final class ImageJson {
     }
 
     /** The summary's labels as JSON, or null. */
-    static JsonNode labels(ImageSummary image) {
+    static @Nullable JsonNode labels(ImageSummary image) {
         if (image.labels() == null) {
             return null;
         }

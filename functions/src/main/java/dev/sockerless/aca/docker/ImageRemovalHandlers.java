@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code DELETE /images/{name}?force=} ({@code docker rmi}) and {@code POST /images/prune?filters=}; containers (with
@@ -87,7 +88,7 @@ public final class ImageRemovalHandlers {
         return out;
     }
 
-    private static JsonNode labels(ImageRecord image) {
+    private static @Nullable JsonNode labels(ImageRecord image) {
         try {
             return ApiResponse.MAPPER.readTree(image.config()).path("config").path("Labels");
         } catch (IOException e) {

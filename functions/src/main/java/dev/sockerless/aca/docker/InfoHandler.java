@@ -8,6 +8,7 @@ import dev.sockerless.aca.registry.Digest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -40,11 +41,11 @@ public final class InfoHandler {
                 .count();
         String env = environment.get();
         String name = env == null ? "sockerless-aca" : env.substring(env.lastIndexOf('/') + 1);
-        String id = Digest.of(
-                        ("sockerless-aca " + (env == null ? "" : env.toLowerCase())).getBytes(StandardCharsets.UTF_8))
+        String id = Digest.of(("sockerless-aca " + (env == null ? "" : env.toLowerCase(Locale.ROOT)))
+                        .getBytes(StandardCharsets.UTF_8))
                 .hex()
                 .substring(0, 12)
-                .toUpperCase();
+                .toUpperCase(Locale.ROOT);
         ObjectNode out = ApiResponse.MAPPER.createObjectNode();
         out.put("ID", id.substring(0, 4) + ":" + id.substring(4, 8) + ":" + id.substring(8, 12));
         out.put("Containers", containers.size());

@@ -5,6 +5,7 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.PullProgress;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A progress stream in Docker's {@code jsonmessage} format: one JSON object per line, each ending {@code \r\n}.
@@ -15,7 +16,7 @@ public final class JsonMessages implements PullProgress {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     @Override
-    public void status(String status, String id) {
+    public void status(String status, @Nullable String id) {
         ObjectNode line = ApiResponse.MAPPER.createObjectNode().put("status", status);
         if (id != null) {
             line.put("id", id);
@@ -29,7 +30,7 @@ public final class JsonMessages implements PullProgress {
     }
 
     /** The in-band error line. */
-    public void error(String message) {
+    public void error(@Nullable String message) {
         ObjectNode line = ApiResponse.MAPPER.createObjectNode();
         line.putObject("errorDetail").put("message", message);
         line.put("error", message);

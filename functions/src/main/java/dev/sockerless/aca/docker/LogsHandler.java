@@ -10,6 +10,7 @@ import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.LogsParameters;
 import dev.sockerless.aca.logs.MultiplexedStreamWriter;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /containers/{id}/logs} without {@code follow}: reads the container's lines from the log source and
@@ -56,6 +57,8 @@ public final class LogsHandler {
         private final MultiplexedStreamWriter writer;
         private final LogLineFormatter formatter;
         int lines;
+
+        @Nullable
         String note;
 
         Collector(MultiplexedStreamWriter writer, LogLineFormatter formatter) {
@@ -78,7 +81,7 @@ public final class LogsHandler {
         }
 
         @Override
-        public void truncated(String message) {
+        public void truncated(@Nullable String message) {
             if (note == null) {
                 note = message;
             }

@@ -5,6 +5,7 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.RegistryCredentials;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes Docker's {@code X-Registry-Auth} header: base64 JSON {@code {"username","password","serveraddress",
@@ -16,7 +17,7 @@ public final class RegistryAuthHeader {
     private RegistryAuthHeader() {}
 
     /** Credentials from the header; an absent, empty or {@code {}} header means anonymous. */
-    public static RegistryCredentials decode(String header) {
+    public static RegistryCredentials decode(@Nullable String header) {
         if (header == null || header.isBlank()) {
             return RegistryCredentials.ANONYMOUS;
         }

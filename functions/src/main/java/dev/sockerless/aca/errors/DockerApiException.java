@@ -1,6 +1,7 @@
 package dev.sockerless.aca.errors;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one error type of the application: an unchecked exception carrying a {@link Kind} and a message in
@@ -8,6 +9,7 @@ import java.util.Objects;
  * {@code dev.sockerless.aca.docker.ErrorResponses}), as moby's {@code errdefs} does.
  */
 public final class DockerApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     /** The closed set of error classes, after moby {@code errdefs}. */
     public enum Kind {
@@ -28,9 +30,15 @@ public final class DockerApiException extends RuntimeException {
         this(kind, message, null);
     }
 
-    public DockerApiException(Kind kind, String message, Throwable cause) {
+    public DockerApiException(Kind kind, String message, @Nullable Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
+    }
+
+    /** Never null: every constructor requires the message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 
     public Kind kind() {
@@ -57,11 +65,11 @@ public final class DockerApiException extends RuntimeException {
         return new DockerApiException(Kind.FORBIDDEN, message);
     }
 
-    public static DockerApiException unavailable(String message, Throwable cause) {
+    public static DockerApiException unavailable(String message, @Nullable Throwable cause) {
         return new DockerApiException(Kind.UNAVAILABLE, message, cause);
     }
 
-    public static DockerApiException system(String message, Throwable cause) {
+    public static DockerApiException system(String message, @Nullable Throwable cause) {
         return new DockerApiException(Kind.SYSTEM, message, cause);
     }
 }

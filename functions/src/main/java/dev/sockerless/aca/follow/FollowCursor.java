@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The reader's position in a followed log, sent as {@code Sockerless-Logs-Cursor} and back as {@code ?cursor=}:
@@ -22,7 +23,7 @@ import java.util.Optional;
  */
 public record FollowCursor(
         String containerId,
-        String execution,
+        @Nullable String execution,
         long next,
         boolean stdout,
         boolean stderr,

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one poll asks Log Analytics: every followed execution of the workspace in ONE query (the query rate limit is
@@ -23,7 +24,8 @@ import java.util.Optional;
 public record FollowPlan(List<Item> items, Instant notBefore) {
 
     /** One followed execution. */
-    public record Item(String key, LogTarget target, Instant ingestedFrom) {
+    public record Item(
+            String key, LogTarget target, @Nullable Instant ingestedFrom) {
         public Item {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(target, "target");
@@ -53,11 +55,12 @@ public record FollowPlan(List<Item> items, Instant notBefore) {
                 where.append("\n    or ");
             }
             where.append("(").append(ContainerLogsKql.ofTarget(item.target()));
-            if (item.ingestedFrom() != null) {
+            Instant ingestedFrom = item.ingestedFrom();
+            if (ingestedFrom != null) {
                 where.append(" and ")
                         .append(ContainerLogsKql.INGESTED)
                         .append(" >= ")
-                        .append(ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(item.ingestedFrom())));
+                        .append(ContainerLogsKql.datetime(ContainerLogsKql.floorToTick(ingestedFrom)));
             }
             where.append(")");
         }
@@ -72,7 +75,9 @@ public record FollowPlan(List<Item> items, Instant notBefore) {
         Map<String, List<FollowRow>> out = new HashMap<>();
         items.forEach(i -> out.put(i.key(), new ArrayList<>()));
         for (FollowRow row : rows) {
-            owner(row).ifPresent(i -> out.get(i.key()).add(row));
+            owner(row)
+                    .ifPresent(i ->
+                            out.computeIfAbsent(i.key(), k -> new ArrayList<>()).add(row)); // present: put above
         }
         return out;
     }

@@ -4,11 +4,13 @@ import dev.sockerless.aca.logs.ContainerLogsKql;
 import dev.sockerless.aca.logs.FollowRow;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
 import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.LogTarget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One poll of the workspace (the body of the follow activity): reads the followed containers from the cache, drops
@@ -91,11 +94,12 @@ public final class FollowPoller {
                 continue;
             }
             followed++;
-            if (p.item() == null) {
+            FollowPlan.Item item = p.item();
+            if (item == null) {
                 continue;
             }
-            items.add(p.item());
-            states.put(id, p.state());
+            items.add(item);
+            states.put(id, Objects.requireNonNull(p.state())); // planned with its item
             stored.put(id, p.stored());
             finished.put(id, p.followed().finished());
             Instant nb = p.followed().notBefore();
@@ -104,14 +108,17 @@ public final class FollowPoller {
         if (items.isEmpty()) {
             return new Outcome(followed, 0, 0, false);
         }
-        FollowPlan plan = new FollowPlan(items, notBefore);
+        FollowPlan plan = new FollowPlan(items, Objects.requireNonNull(notBefore)); // set with the first item
         List<FollowRow> rows = query.apply(plan.kql(table, settings.rowLimit()));
         Map<String, List<FollowRow>> byContainer = plan.fanOut(rows);
         List<Future<Written>> writing = new ArrayList<>(items.size());
         for (FollowPlan.Item item : items) {
             String id = item.key();
-            writing.add(WORK.submit(
-                    () -> write(id, states.get(id), stored.get(id), finished.get(id), byContainer.get(id), now)));
+            FollowState state = Objects.requireNonNull(states.get(id)); // every item has its state
+            FollowState before = stored.get(id);
+            boolean ended = Objects.requireNonNull(finished.get(id));
+            List<FollowRow> mine = byContainer.getOrDefault(id, List.of());
+            writing.add(WORK.submit(() -> write(id, state, before, ended, mine, now)));
         }
         Map<String, String> marks = new HashMap<>();
         int appended = 0;
@@ -123,8 +130,9 @@ public final class FollowPoller {
                 marks.put(id, w.mark());
             } catch (RuntimeException e) {
                 dropped(id, e); // its state did not move: the next poll asks for the same rows again
-                if (stored.get(id) != null) {
-                    marks.put(id, stored.get(id).mark());
+                FollowState before = stored.get(id);
+                if (before != null) {
+                    marks.put(id, before.mark());
                 }
             }
         }
@@ -146,20 +154,27 @@ public final class FollowPoller {
      * quarter of the retention, so the purge keeps it).
      */
     private Written write(
-            String id, FollowState state, FollowState stored, boolean finished, List<FollowRow> rows, Instant now) {
+            String id,
+            FollowState state,
+            @Nullable FollowState stored,
+            boolean finished,
+            List<FollowRow> rows,
+            Instant now) {
         FollowState.Merge merge = state.merge(rows, settings.overlap(), now);
         FollowState next = merge.state();
         if (finished) {
-            Instant seen = next.terminalSeenAt() != null ? next.terminalSeenAt() : now;
+            Instant seenAt = next.terminalSeenAt();
+            Instant seen = seenAt != null ? seenAt : now;
             boolean ended =
                     !now.isBefore(seen.plus(settings.grace())) && merge.lines().isEmpty();
             next = next.withTerminal(seen, ended, now);
         }
+        Instant written = stored == null ? null : stored.updatedAt();
         if (merge.lines().isEmpty()
                 && stored != null
                 && next.sameAs(stored)
-                && stored.updatedAt() != null
-                && stored.updatedAt().isAfter(now.minus(settings.retention().dividedBy(4)))) {
+                && written != null
+                && written.isAfter(now.minus(settings.retention().dividedBy(4)))) {
             return new Written(0, stored.mark());
         }
         cache.append(id, merge.lines(), stored, next);
@@ -183,9 +198,12 @@ public final class FollowPoller {
 
     /** What one follower contributes: nothing (null: no longer followed), or its item (null: not started yet). */
     private record Planned(
-            FollowTargets.Followed followed, FollowPlan.Item item, FollowState state, FollowState stored) {}
+            FollowTargets.Followed followed,
+            FollowPlan.@Nullable Item item,
+            @Nullable FollowState state,
+            @Nullable FollowState stored) {}
 
-    private Planned plan(LogCache.Follower f, Instant now) {
+    private @Nullable Planned plan(LogCache.Follower f, Instant now) {
         String id = f.containerId();
         if (f.lastReadAt().plus(settings.idle()).isBefore(now) && cache.unfollow(f)) {
             return null; // nobody reads it any more
@@ -197,22 +215,20 @@ public final class FollowPoller {
             return null;
         }
         FollowTargets.Followed t = found.get();
-        if (t.target() == null) {
+        LogTarget target = t.target();
+        if (target == null) {
             return new Planned(t, null, null, null); // not started yet: keep following, nothing to ask
         }
-        ContainerLogsKql.checkNames(t.target()); // a name that cannot be queried is this container's problem only
+        ContainerLogsKql.checkNames(target); // a name that cannot be queried is this container's problem only
         Optional<FollowState> stored = cache.state(id);
-        FollowState state = stored.filter(s -> s.execution().equals(t.target().executionName()))
-                .orElseGet(() -> FollowState.start(t.target().executionName(), now));
+        FollowState state = stored.filter(s -> s.execution().equals(target.executionName()))
+                .orElseGet(() -> FollowState.start(target.executionName(), now));
         if (state.ended()) {
             cache.unfollow(f);
             return null;
         }
         return new Planned(
-                t,
-                new FollowPlan.Item(id, t.target(), state.queryFrom(settings.overlap())),
-                state,
-                stored.orElse(null));
+                t, new FollowPlan.Item(id, target, state.queryFrom(settings.overlap())), state, stored.orElse(null));
     }
 
     private static void dropped(String containerId, RuntimeException e) {

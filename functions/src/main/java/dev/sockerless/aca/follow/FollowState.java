@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The poller's cursor for one followed container (one execution), kept in the {@link LogCache}.
@@ -44,11 +45,11 @@ public record FollowState(
         boolean primed,
         boolean ended,
         long nextSeq,
-        Instant lastIngestion,
+        @Nullable Instant lastIngestion,
         Map<String, Seen> recent,
-        Instant terminalSeenAt,
-        Instant updatedAt,
-        Instant floor) {
+        @Nullable Instant terminalSeenAt,
+        @Nullable Instant updatedAt,
+        @Nullable Instant floor) {
 
     /**
      * The most characters of {@code recent}'s JSON: as UTF-16 (how Table Storage counts a string) ~400 KB, so the
@@ -67,12 +68,12 @@ public record FollowState(
     }
 
     /** A new execution's state: nothing read yet. */
-    public static FollowState start(String execution, Instant now) {
+    public static FollowState start(String execution, @Nullable Instant now) {
         return new FollowState(execution, false, false, 0, null, Map.of(), null, now, null);
     }
 
     /** The ingestion time the next query starts at (inclusive), or null for everything (not primed yet). */
-    public Instant queryFrom(Duration overlap) {
+    public @Nullable Instant queryFrom(Duration overlap) {
         if (!primed || lastIngestion == null) {
             return null;
         }
@@ -86,7 +87,7 @@ public record FollowState(
     }
 
     /** Whether this state equals {@code other} but for {@code updatedAt}. */
-    public boolean sameAs(FollowState other) {
+    public boolean sameAs(@Nullable FollowState other) {
         return other != null
                 && equals(new FollowState(
                         other.execution,
@@ -160,7 +161,7 @@ public record FollowState(
      * at a time, and drops the rest. Returns the floor the next query starts at (the oldest ingestion time kept; just
      * after {@code newest} when not even its keys fit), or null when everything fits.
      */
-    private static Instant bound(Map<String, Seen> seen, Instant newest) {
+    private static @Nullable Instant bound(Map<String, Seen> seen, Instant newest) {
         TreeMap<Instant, Integer> chars = new TreeMap<>();
         int total = 2;
         for (Map.Entry<String, Seen> e : seen.entrySet()) {
@@ -196,8 +197,9 @@ public record FollowState(
     static String key(FollowRow row) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            String id = row.time().getEpochSecond() + "." + row.time().getNano() / 100 + "\u0000" + row.replica()
-                    + "\u0000" + row.container() + "\u0000" + row.stream().name() + "\u0000" + row.text();
+            Instant time = row.time();
+            String id = time.getEpochSecond() + "." + time.getNano() / 100 + "\u0000" + row.replica() + "\u0000"
+                    + row.container() + "\u0000" + row.stream().name() + "\u0000" + row.text();
             byte[] d = sha.digest(id.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(d, 12));
         } catch (NoSuchAlgorithmException e) {
@@ -226,19 +228,23 @@ public record FollowState(
         return n.toString();
     }
 
-    public static FollowState fromJson(String json) {
+    public static FollowState fromJson(@Nullable String json) {
         try {
             JsonNode n = MAPPER.readTree(json);
             Map<String, Seen> recent = new HashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.path("g").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            n.path("g").properties().iterator();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> group = it.next();
                 Instant ing = Instant.parse(group.getKey());
                 group.getValue()
-                        .fields()
-                        .forEachRemaining(k ->
+                        .properties()
+                        .forEach(k ->
                                 recent.put(k.getKey(), new Seen(k.getValue().asInt(), ing)));
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.path("r").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            n.path("r").properties().iterator();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 recent.put(
                         e.getKey(),
@@ -261,13 +267,13 @@ public record FollowState(
         }
     }
 
-    private static void put(ObjectNode n, String field, Instant value) {
+    private static void put(ObjectNode n, String field, @Nullable Instant value) {
         if (value != null) {
             n.put(field, value.toString());
         }
     }
 
-    private static Instant instant(JsonNode n, String field) {
+    private static @Nullable Instant instant(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : Instant.parse(v.asText());
     }

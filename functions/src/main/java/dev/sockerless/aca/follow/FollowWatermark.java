@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What waiting follow readers of one process wait on, in memory: the poller publishes, after each poll, one
@@ -21,7 +22,7 @@ public final class FollowWatermark {
     private final Duration recheck;
     private Map<String, String> marks = Map.of();
     private int waiters;
-    private Thread refresher;
+    private @Nullable Thread refresher;
 
     public FollowWatermark(LogCache cache, Duration recheck) {
         this.cache = cache;
@@ -29,23 +30,25 @@ public final class FollowWatermark {
     }
 
     /** The container's mark in the last watermark read (null: none). */
-    public synchronized String current(String containerId) {
+    public synchronized @Nullable String current(String containerId) {
         return marks.get(containerId);
     }
 
     /**
      * Waits until the watermark shows a mark for the container other than {@code seen}, or {@code maxWait} passed.
      *
-     * @return the container's mark now (the {@code seen} of the next wait)
+     * @return the container's mark now (the {@code seen} of the next wait; null while it has none)
      */
-    public synchronized String await(String containerId, String seen, Duration maxWait) throws InterruptedException {
+    public synchronized @Nullable String await(String containerId, @Nullable String seen, Duration maxWait)
+            throws InterruptedException {
         long end = System.nanoTime() + maxWait.toNanos();
         waiters++;
         try {
             if (refresher == null) {
-                refresher = new Thread(this::refreshLoop, "follow-watermark");
-                refresher.setDaemon(true);
-                refresher.start();
+                Thread started = new Thread(this::refreshLoop, "follow-watermark");
+                started.setDaemon(true);
+                started.start();
+                refresher = started;
             }
             notifyAll(); // the refresher sleeps while nobody waits
             while (true) {

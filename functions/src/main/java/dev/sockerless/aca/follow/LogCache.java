@@ -3,6 +3,7 @@ package dev.sockerless.aca.follow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The follow cache: which containers readers follow, the poller's {@link FollowState} per container, and the
@@ -34,7 +35,7 @@ public interface LogCache {
      * longer {@code expected} (what {@link #state} returned to this writer; null: none), nothing is written and the
      * result is CONFLICT, so a duplicated poll cannot interleave with another.
      */
-    void append(String containerId, List<CachedLine> lines, FollowState expected, FollowState state);
+    void append(String containerId, List<CachedLine> lines, @Nullable FollowState expected, FollowState state);
 
     /** {@link #append(String, List, FollowState, FollowState)} over whatever state is stored now. */
     default void append(String containerId, List<CachedLine> lines, FollowState state) {

@@ -13,7 +13,6 @@ import dev.sockerless.aca.arm.ArmManagers;
 import dev.sockerless.aca.blobs.BlobArchiveSource;
 import dev.sockerless.aca.blobs.StorageConnection;
 import dev.sockerless.aca.config.Settings;
-import dev.sockerless.aca.config.Settings.Key;
 import dev.sockerless.aca.containers.ContainerCreator;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerStore;
@@ -69,6 +68,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The composition root: builds the object graph on first use, once per process, from the settings. A failure
@@ -96,10 +96,10 @@ public final class AppServices {
     }
 
     /** @param logCache the follow cache, or null to open the Table Storage one on first use */
-    AppServices(Settings settings, ImageStore store, ContainerStore containerStore, LogCache logCache) {
-        Duration timeout = settings.seconds(Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS);
-        RegistryEndpoints endpoints =
-                new RegistryEndpoints(settings.registryMirrors(), settings.list(Key.SOCKERLESS_INSECURE_REGISTRIES));
+    AppServices(Settings settings, ImageStore store, ContainerStore containerStore, @Nullable LogCache logCache) {
+        Duration timeout = settings.seconds(Settings.Key.SOCKERLESS_REGISTRY_TIMEOUT_SECONDS);
+        RegistryEndpoints endpoints = new RegistryEndpoints(
+                settings.registryMirrors(), settings.list(Settings.Key.SOCKERLESS_INSECURE_REGISTRIES));
         RegistryTransport transport = new RegistryTransport(
                 RegistryTransport.newHttpClient(timeout),
                 timeout,
@@ -107,14 +107,14 @@ public final class AppServices {
                 RegistryTransport.Retries.DEFAULT);
         Registries registries = new Registries(transport, endpoints, Clock.systemUTC(), acrAudience(settings));
         this.login = new LoginHandler(new RegistryLogin(transport, endpoints));
-        Platform platform = Platform.parse(settings.require(Key.SOCKERLESS_DEFAULT_PLATFORM));
+        Platform platform = Platform.parse(settings.require(Settings.Key.SOCKERLESS_DEFAULT_PLATFORM));
         ImagePuller puller = new ImagePuller(registries, store, new ContentCache(64L * 1024 * 1024), Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);
         ImageLoader loader = new ImageLoader(registries, store, Clock.systemUTC());
         // Job and agent settings are read at create time; the environment through ARM only when they leave it open.
         ContainerJobs jobs =
                 containerJobs(settings, new Lazy<>(() -> new DefaultAzureCredentialBuilder().build()), null);
-        Duration statusTtl = settings.seconds(Key.SOCKERLESS_ARM_STATUS_CACHE_SECONDS);
+        Duration statusTtl = settings.seconds(Settings.Key.SOCKERLESS_ARM_STATUS_CACHE_SECONDS);
         ContainerLifecycle lifecycle = new ContainerLifecycle(
                 containerStore,
                 jobs,
@@ -131,13 +131,13 @@ public final class AppServices {
                 lifecycle,
                 Clock.systemUTC());
         this.running = new ContainerLifecycleHandlers(
-                lifecycle, lookup, settings.seconds(Key.SOCKERLESS_WAIT_SECONDS), Clock.systemUTC());
+                lifecycle, lookup, settings.seconds(Settings.Key.SOCKERLESS_WAIT_SECONDS), Clock.systemUTC());
         this.imageRemoval =
                 new ImageRemovalHandlers(new ImageRemover(lookup, store, ImageRemovalHandlers.users(lifecycle)), store);
         this.info = new InfoHandler(
                 lifecycle,
                 store,
-                () -> settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElse(null),
+                () -> settings.find(Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_ID).orElse(null),
                 Clock.systemUTC());
         Lazy<LogCache> cache =
                 new Lazy<>(() -> logCache != null ? logCache : new TableStorageLogCache(stateTables(settings)));
@@ -150,14 +150,14 @@ public final class AppServices {
                         containerStore,
                         cache.get(),
                         follow.longPoll(),
-                        settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES),
+                        settings.positiveLong(Settings.Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES),
                         Clock.systemUTC(),
                         new FollowWatermark(cache.get(), Duration.ofMillis(500)))));
         this.followPoller = new Lazy<>(() -> new FollowPoller(
                 cache.get(),
                 followTargets(containerStore, lifecycle),
                 logSource(settings)::followRows,
-                LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)),
+                LogTable.parse(settings.require(Settings.Key.SOCKERLESS_LOG_TABLE)),
                 follow));
         this.localFollow = new Lazy<>(() -> new LocalFollowDriver(
                 pollSeconds,
@@ -177,7 +177,7 @@ public final class AppServices {
                 () -> loadOptions(settings),
                 new Lazy<>(() -> blobArchives(settings)),
                 platform,
-                settings.integer(Key.SOCKERLESS_LOAD_MAX_CONCURRENT, 1, 1024));
+                settings.integer(Settings.Key.SOCKERLESS_LOAD_MAX_CONCURRENT, 1, 1024));
     }
 
     /**
@@ -187,32 +187,32 @@ public final class AppServices {
      */
     static BlobArchiveSource blobArchives(Settings settings) {
         Lazy<TokenCredential> identity = new Lazy<>(() -> new DefaultAzureCredentialBuilder().build());
-        Duration deadline = settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS);
+        Duration deadline = settings.seconds(Settings.Key.SOCKERLESS_STATE_TIMEOUT_SECONDS);
         return new BlobArchiveSource(
                 StorageConnection.parse(settings.stateStorageConnection()),
-                settings.list(Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS),
-                Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(),
+                settings.list(Settings.Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS),
+                Settings.Key.SOCKERLESS_LOAD_BLOB_ACCOUNTS.name(),
                 identity,
                 StorageDeadlinePolicy.httpClient(deadline),
                 BlobArchiveSource.defaultRetry(),
                 new StorageDeadlinePolicy("Blob Storage", deadline),
-                settings.require(Key.SOCKERLESS_LOAD_BLOB_CONTAINER),
-                Key.SOCKERLESS_LOAD_BLOB_CONTAINER.name());
+                settings.require(Settings.Key.SOCKERLESS_LOAD_BLOB_CONTAINER),
+                Settings.Key.SOCKERLESS_LOAD_BLOB_CONTAINER.name());
     }
 
     /** The state tables' client, each call bounded by {@code SOCKERLESS_STATE_TIMEOUT_SECONDS}. */
     static TableServiceClient stateTables(Settings settings) {
         return Tables.serviceClient(
-                settings.stateStorageConnection(), settings.seconds(Key.SOCKERLESS_STATE_TIMEOUT_SECONDS));
+                settings.stateStorageConnection(), settings.seconds(Settings.Key.SOCKERLESS_STATE_TIMEOUT_SECONDS));
     }
 
     /** {@code SOCKERLESS_ACR_AUDIENCE}: {@code https://<host>}. */
     static AcrAudience acrAudience(Settings settings) {
-        String raw = settings.require(Key.SOCKERLESS_ACR_AUDIENCE);
+        String raw = settings.require(Settings.Key.SOCKERLESS_ACR_AUDIENCE);
         try {
             return AcrAudience.parse(raw);
         } catch (IllegalArgumentException e) {
-            throw Settings.malformed(Key.SOCKERLESS_ACR_AUDIENCE, raw, e.getMessage());
+            throw Settings.malformed(Settings.Key.SOCKERLESS_ACR_AUDIENCE, raw, e.getMessage());
         }
     }
 
@@ -221,13 +221,13 @@ public final class AppServices {
      * (plain http on loopback: no credential).
      */
     static JobsApi jobsApi(Settings settings) {
-        EnvironmentId environment = EnvironmentId.parse(settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID)
+        EnvironmentId environment = EnvironmentId.parse(settings.find(Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_ID)
                 .orElseThrow(() -> Settings.missing(
-                        Key.SOCKERLESS_ACA_ENVIRONMENT_ID,
+                        Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_ID,
                         "is not set: containers run as jobs in that"
                                 + " Container Apps environment's resource group")));
         ContainerAppsApiManager manager = ArmManagers.containerApps(
-                ArmEndpoint.parse(settings.require(Key.SOCKERLESS_ARM_ENDPOINT)),
+                ArmEndpoint.parse(settings.require(Settings.Key.SOCKERLESS_ARM_ENDPOINT)),
                 environment.subscription(),
                 () -> new DefaultAzureCredentialBuilder().build(),
                 null,
@@ -237,26 +237,27 @@ public final class AppServices {
 
     /** Load settings; {@code SOCKERLESS_STAGING_REGISTRY} is required only here. */
     static LoadOptions loadOptions(Settings settings) {
-        return LoadOptions.defaults(settings.require(Key.SOCKERLESS_STAGING_REGISTRY))
-                .withMaxExpandedBytes(settings.positiveLong(Key.SOCKERLESS_LOAD_MAX_EXPANDED_BYTES))
-                .withCompressLayers(settings.bool(Key.SOCKERLESS_LOAD_COMPRESS_LAYERS));
+        return LoadOptions.defaults(settings.require(Settings.Key.SOCKERLESS_STAGING_REGISTRY))
+                .withMaxExpandedBytes(settings.positiveLong(Settings.Key.SOCKERLESS_LOAD_MAX_EXPANDED_BYTES))
+                .withCompressLayers(settings.bool(Settings.Key.SOCKERLESS_LOAD_COMPRESS_LAYERS));
     }
 
     /** Log Analytics settings are required only by the logs route. */
     static LogsHandler logsHandler(Settings settings) {
-        return new LogsHandler(logSource(settings), settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES));
+        return new LogsHandler(
+                logSource(settings), settings.positiveLong(Settings.Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES));
     }
 
     static LogAnalyticsLogSource logSource(Settings settings) {
-        long max = settings.positiveLong(Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES);
+        long max = settings.positiveLong(Settings.Key.SOCKERLESS_LOGS_MAX_RESPONSE_BYTES);
         TokenCredential credential = new DefaultAzureCredentialBuilder().build();
-        LogsQueryClient client =
-                LogAnalyticsLogSource.client(settings.require(Key.SOCKERLESS_LOG_ANALYTICS_ENDPOINT), credential);
+        LogsQueryClient client = LogAnalyticsLogSource.client(
+                settings.require(Settings.Key.SOCKERLESS_LOG_ANALYTICS_ENDPOINT), credential);
         return new LogAnalyticsLogSource(
                 client,
                 workspace(settings, credential, null),
-                LogTable.parse(settings.require(Key.SOCKERLESS_LOG_TABLE)),
-                settings.integer(Key.SOCKERLESS_LOGS_PAGE_ROWS, 100, LogAnalyticsLogSource.MAX_PAGE_ROWS),
+                LogTable.parse(settings.require(Settings.Key.SOCKERLESS_LOG_TABLE)),
+                settings.integer(Settings.Key.SOCKERLESS_LOGS_PAGE_ROWS, 100, LogAnalyticsLogSource.MAX_PAGE_ROWS),
                 max,
                 LogAnalyticsLogSource.DEFAULT_DEADLINE,
                 Clock.systemUTC(),
@@ -265,12 +266,12 @@ public final class AppServices {
 
     static FollowSettings followSettings(Settings settings) {
         return new FollowSettings(
-                settings.seconds(Key.SOCKERLESS_FOLLOW_POLL_SECONDS),
-                settings.seconds(Key.SOCKERLESS_FOLLOW_WAIT_SECONDS),
-                settings.seconds(Key.SOCKERLESS_FOLLOW_IDLE_SECONDS),
-                settings.seconds(Key.SOCKERLESS_FOLLOW_GRACE_SECONDS),
-                settings.seconds(Key.SOCKERLESS_FOLLOW_RETENTION_SECONDS),
-                settings.seconds(Key.SOCKERLESS_FOLLOW_OVERLAP_SECONDS),
+                settings.seconds(Settings.Key.SOCKERLESS_FOLLOW_POLL_SECONDS),
+                settings.seconds(Settings.Key.SOCKERLESS_FOLLOW_WAIT_SECONDS),
+                settings.seconds(Settings.Key.SOCKERLESS_FOLLOW_IDLE_SECONDS),
+                settings.seconds(Settings.Key.SOCKERLESS_FOLLOW_GRACE_SECONDS),
+                settings.seconds(Settings.Key.SOCKERLESS_FOLLOW_RETENTION_SECONDS),
+                settings.seconds(Settings.Key.SOCKERLESS_FOLLOW_OVERLAP_SECONDS),
                 FollowSettings.defaults().rowLimit());
     }
 
@@ -295,7 +296,7 @@ public final class AppServices {
      * The follow poller's starter: the Durable client on Azure; the in-process driver on the local host, which
      * passes no Durable client context (null).
      */
-    FollowStarter followStarter(Supplier<DurableTaskClient> durable) {
+    FollowStarter followStarter(@Nullable Supplier<DurableTaskClient> durable) {
         return durable == null ? localFollow.get() : new DurableFollowStarter(durable, pollSeconds);
     }
 
@@ -309,18 +310,18 @@ public final class AppServices {
      *
      * @param httpClient the ARM HTTP client, or null for the SDK's default
      */
-    static WorkspaceLocator workspace(Settings settings, TokenCredential credential, HttpClient httpClient) {
-        return settings.find(Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID)
+    static WorkspaceLocator workspace(Settings settings, TokenCredential credential, @Nullable HttpClient httpClient) {
+        return settings.find(Settings.Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID)
                 .map(WorkspaceLocator::fixed)
                 .orElseGet(() -> ManagedEnvironmentWorkspace.fromArm(
-                        settings.find(Key.SOCKERLESS_ACA_ENVIRONMENT_ID)
+                        settings.find(Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_ID)
                                 .orElseThrow(() -> Settings.missing(
-                                        Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID,
+                                        Settings.Key.SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID,
                                         "is not set, nor "
-                                                + Key.SOCKERLESS_ACA_ENVIRONMENT_ID
+                                                + Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_ID
                                                 + " (the Container Apps environment whose"
                                                 + " Log Analytics workspace the logs are read from)")),
-                        settings.require(Key.SOCKERLESS_ARM_ENDPOINT),
+                        settings.require(Settings.Key.SOCKERLESS_ARM_ENDPOINT),
                         credential,
                         httpClient));
     }
@@ -332,16 +333,17 @@ public final class AppServices {
      *
      * @param httpClient the ARM HTTP client, or null for the SDK's default
      */
-    static ContainerJobs containerJobs(Settings settings, Supplier<TokenCredential> credential, HttpClient httpClient) {
+    static ContainerJobs containerJobs(
+            Settings settings, Supplier<TokenCredential> credential, @Nullable HttpClient httpClient) {
         return new ContainerJobs(settings, jobEnvironment(settings, credential, httpClient));
     }
 
     /** The environment's region and type, read through ARM on first use and kept. */
     static Supplier<JobEnvironment> jobEnvironment(
-            Settings settings, Supplier<TokenCredential> credential, HttpClient httpClient) {
+            Settings settings, Supplier<TokenCredential> credential, @Nullable HttpClient httpClient) {
         Lazy<ManagedEnvironmentWorkspace> environment = new Lazy<>(() -> ManagedEnvironmentWorkspace.fromArm(
-                settings.require(Key.SOCKERLESS_ACA_ENVIRONMENT_ID),
-                settings.require(Key.SOCKERLESS_ARM_ENDPOINT),
+                settings.require(Settings.Key.SOCKERLESS_ACA_ENVIRONMENT_ID),
+                settings.require(Settings.Key.SOCKERLESS_ARM_ENDPOINT),
                 credential.get(),
                 httpClient));
         return () -> {

@@ -13,6 +13,7 @@ import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.Tas
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.TimerCreatedEvent;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.TimerFiredEvent;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Durable Task history events (the protobuf messages the Functions host sends the worker), for the local driver and
@@ -55,7 +56,7 @@ final class DurableHistory {
                 .build();
     }
 
-    static HistoryEvent taskScheduled(Instant at, int id, String name, String inputJson) {
+    static HistoryEvent taskScheduled(Instant at, int id, String name, @Nullable String inputJson) {
         TaskScheduledEvent.Builder b = TaskScheduledEvent.newBuilder().setName(name);
         if (inputJson != null) {
             b.setInput(StringValue.of(inputJson));
@@ -79,7 +80,7 @@ final class DurableHistory {
                 .build();
     }
 
-    static HistoryEvent taskFailed(Instant at, int scheduledId, String type, String message) {
+    static HistoryEvent taskFailed(Instant at, int scheduledId, String type, @Nullable String message) {
         return HistoryEvent.newBuilder()
                 .setEventId(-1)
                 .setTimestamp(ts(at))

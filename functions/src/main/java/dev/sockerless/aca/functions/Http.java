@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts between the Functions HTTP types and the plain {@link ApiRequest}/{@link ApiResponse} the handlers use,
@@ -55,7 +56,7 @@ final class Http {
      */
     private static HttpResponseMessage serve(
             HttpRequestMessage<?> request,
-            byte[] body,
+            byte @Nullable [] body,
             ExecutionContext context,
             Function<ApiRequest, ApiResponse> handler) {
         Logger log = context.getLogger();
@@ -68,7 +69,7 @@ final class Http {
                             routed.path(),
                             request.getQueryParameters(),
                             request.getHeaders(),
-                            body);
+                            body == null ? new byte[0] : body);
                     return handler.apply(api);
                 },
                 log,

@@ -1,12 +1,13 @@
 package dev.sockerless.aca.functions;
 
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** A value built on first use and kept; a failed build is not kept, so the next use tries again. */
 final class Lazy<T> implements Supplier<T> {
 
     private final Supplier<T> factory;
-    private volatile T value;
+    private volatile @Nullable T value;
 
     Lazy(Supplier<T> factory) {
         this.factory = factory;
@@ -17,10 +18,11 @@ final class Lazy<T> implements Supplier<T> {
         T v = value;
         if (v == null) {
             synchronized (this) {
-                if (value == null) {
-                    value = factory.get();
-                }
                 v = value;
+                if (v == null) {
+                    v = factory.get();
+                    value = v;
+                }
             }
         }
         return v;

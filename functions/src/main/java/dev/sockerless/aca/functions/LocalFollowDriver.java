@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local host's stand-in for the Durable Functions host: runs the SAME orchestrator function
@@ -36,7 +38,7 @@ final class LocalFollowDriver implements FollowStarter {
     private final Function<LogFollowFunctions.PollRequest, LogFollowFunctions.PollResult> activity;
     private final Clock clock;
     private boolean running;
-    volatile int generations;
+    final AtomicInteger generations = new AtomicInteger();
 
     LocalFollowDriver(
             int pollSeconds,
@@ -67,7 +69,7 @@ final class LocalFollowDriver implements FollowStarter {
             String input = MAPPER.writeValueAsString(new LogFollowFunctions.LoopInput(pollSeconds, 0));
             while (input != null) {
                 input = generation(input);
-                generations++;
+                generations.incrementAndGet();
             }
         } catch (Exception | Error e) {
             LOG.log(Level.WARNING, "local logs-follow driver stopped", e);
@@ -79,7 +81,7 @@ final class LocalFollowDriver implements FollowStarter {
     }
 
     /** Runs one execution to its end; returns the next input after continueAsNew, or null when it completed. */
-    private String generation(String input) throws IOException, InterruptedException {
+    private @Nullable String generation(String input) throws IOException, InterruptedException {
         List<HistoryEvent> past = new ArrayList<>();
         List<HistoryEvent> fresh = new ArrayList<>();
         Instant now = clock.instant();
@@ -143,7 +145,7 @@ final class LocalFollowDriver implements FollowStarter {
                 OrchestrationRunner.loadAndRun(request.toByteArray(), LogFollowFunctions::run));
     }
 
-    private HistoryEvent invoke(int id, String name, String inputJson) {
+    private HistoryEvent invoke(int id, String name, @Nullable String inputJson) {
         Instant at = clock.instant();
         if (!LogFollowFunctions.POLL_ACTIVITY.equals(name)) {
             return DurableHistory.taskFailed(at, id, "IllegalStateException", "no activity " + name);

@@ -12,6 +12,7 @@ import dev.sockerless.aca.follow.FollowPoller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The logs-follow poller as a Durable Functions orchestration: one singleton instance ({@link #INSTANCE_ID}) for the
@@ -49,11 +50,11 @@ public final class LogFollowFunctions {
     public record PollResult(int followed, boolean more) {}
 
     @FunctionName(ORCHESTRATOR)
-    public String orchestrate(@DurableOrchestrationTrigger(name = "ctx") TaskOrchestrationContext ctx) {
+    public @Nullable String orchestrate(@DurableOrchestrationTrigger(name = "ctx") TaskOrchestrationContext ctx) {
         return run(ctx);
     }
 
-    static String run(TaskOrchestrationContext ctx) {
+    static @Nullable String run(TaskOrchestrationContext ctx) {
         LoopInput in = ctx.getInput(LoopInput.class);
         if (in == null || in.pollSeconds() <= 0) {
             in = new LoopInput(2, in == null ? 0 : in.generation());

@@ -3,6 +3,7 @@ package dev.sockerless.aca.images;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One image found in a {@code docker save} archive, structurally checked (files present, layer count = diffID
@@ -25,7 +26,7 @@ public record ArchiveImage(
         List<ArchiveLayer> layers,
         List<String> repoTags,
         List<ImageReference> names,
-        SourceManifest sourceManifest) {
+        @Nullable SourceManifest sourceManifest) {
 
     public ArchiveImage {
         config = config.clone();

@@ -4,6 +4,7 @@ import dev.sockerless.aca.registry.BlobSource;
 import dev.sockerless.aca.registry.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One layer of an image in a {@code docker save} archive: a file of the archive (links resolved), opened lazily.
@@ -19,8 +20,8 @@ import java.io.InputStream;
 public record ArchiveLayer(
         String path,
         long size,
-        Digest declaredDigest,
-        String declaredMediaType,
+        @Nullable Digest declaredDigest,
+        @Nullable String declaredMediaType,
         Compression compression,
         BlobSource source) {
 

@@ -8,8 +8,9 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.jspecify.annotations.Nullable;
 
-/** Whole-stream compressions {@code docker load} accepts, recognised by their magic bytes (oci-registry §9). */
+/** Whole-stream compressions {@code docker load} accepts, recognised by their magic bytes (moby {@code pkg/archive} {@code DetectCompression}). */
 public enum Compression {
     NONE,
     GZIP,
@@ -78,7 +79,12 @@ public enum Compression {
             case GZIP -> new GZIPInputStream(compressed, 64 * 1024);
             case ZSTD -> new com.github.luben.zstd.ZstdInputStream(compressed).setLongMax(MAX_ZSTD_WINDOW_LOG);
             case BZIP2 -> new BZip2CompressorInputStream(compressed, true);
-            case XZ -> new XZCompressorInputStream(compressed, true, MAX_XZ_MEMORY_KIB);
+            case XZ ->
+                XZCompressorInputStream.builder()
+                        .setInputStream(compressed)
+                        .setDecompressConcatenated(true)
+                        .setMemoryLimitKiB(MAX_XZ_MEMORY_KIB)
+                        .get();
         };
         return new Capped(raw, cap, what, this == NONE ? null : compressed);
     }
@@ -137,10 +143,10 @@ public enum Compression {
     static final class Capped extends FilterInputStream {
         private final long cap;
         private final String what;
-        private final Counting compressed;
+        private final @Nullable Counting compressed;
         private long count;
 
-        Capped(InputStream in, long cap, String what, Counting compressed) {
+        Capped(InputStream in, long cap, String what, @Nullable Counting compressed) {
             super(in);
             this.cap = cap;
             this.what = what;

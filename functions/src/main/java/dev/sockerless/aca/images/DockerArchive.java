@@ -25,12 +25,15 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A {@code docker save} archive opened for loading (oci-registry §9): the body or file, possibly gzip, zstd, bzip2
+ * A {@code docker save} archive opened for loading (moby {@code image/tarexport}: {@code save.go}, {@code load.go}): the body or file, possibly gzip, zstd, bzip2
  * or xz compressed as a whole, is indexed as a tar without copying layers — an uncompressed archive is read in
  * place (from its array, or from its file over a seekable channel), a compressed one is decompressed (capped) into
  * a temporary file first. Entry names are checked (no
@@ -57,24 +60,21 @@ public final class DockerArchive implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Compression compression;
-    private final Path tempFile;
+    private final @Nullable Path tempFile;
     private final TarFile tar;
     private final long archiveSize;
     private final Map<String, TarArchiveEntry> files = new HashMap<>();
     private final Map<String, TarArchiveEntry> links = new HashMap<>();
-    private final long maxExpandedBytes;
-    private List<ArchiveImage> images;
+    private List<ArchiveImage> images = List.of(); // read by the factories, before the archive is returned
     private boolean ociLayout;
     private long heldBytes;
     private int tagCount;
 
-    private DockerArchive(
-            Compression compression, Path tempFile, TarFile tar, long archiveSize, long maxExpandedBytes) {
+    private DockerArchive(Compression compression, @Nullable Path tempFile, TarFile tar, long archiveSize) {
         this.compression = compression;
         this.tempFile = tempFile;
         this.tar = tar;
         this.archiveSize = archiveSize;
-        this.maxExpandedBytes = maxExpandedBytes;
     }
 
     /**
@@ -168,17 +168,17 @@ public final class DockerArchive implements AutoCloseable {
                         OutputStream out = Files.newOutputStream(temp)) {
                     in.transferTo(out);
                 } catch (java.io.EOFException e) {
-                    throw DockerApiException.invalid(
-                            "invalid archive: the " + compression.name().toLowerCase() + " stream is truncated");
+                    throw DockerApiException.invalid("invalid archive: the "
+                            + compression.name().toLowerCase(Locale.ROOT) + " stream is truncated");
                 } catch (IOException e) {
                     throw DockerApiException.invalid("invalid archive: cannot decompress the "
-                            + compression.name().toLowerCase() + " stream: " + message(e));
+                            + compression.name().toLowerCase(Locale.ROOT) + " stream: " + message(e));
                 }
                 size = Files.size(temp);
                 TarHeaders.check(temp);
                 tar = new TarFile(temp);
             }
-            archive = new DockerArchive(compression, temp, tar, size, maxExpandedBytes);
+            archive = new DockerArchive(compression, temp, tar, size);
             archive.index();
             archive.images = archive.readImages(platform);
             return archive;
@@ -191,7 +191,7 @@ public final class DockerArchive implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(DockerArchive archive, Path temp) {
+    private static void closeQuietly(@Nullable DockerArchive archive, @Nullable Path temp) {
         if (archive != null) {
             archive.close();
         } else if (temp != null) {
@@ -273,7 +273,7 @@ public final class DockerArchive implements AutoCloseable {
             throw invalid("NUL byte in the path " + name);
         }
         StringBuilder out = new StringBuilder();
-        for (String part : name.split("/")) {
+        for (String part : name.split("/", -1)) {
             if (part.isEmpty() || part.equals(".")) {
                 continue;
             }
@@ -292,11 +292,11 @@ public final class DockerArchive implements AutoCloseable {
     static String joinInside(String base, String target, String link) {
         Deque<String> parts = new ArrayDeque<>();
         if (!base.isEmpty()) {
-            for (String p : base.split("/")) {
+            for (String p : base.split("/", -1)) {
                 parts.addLast(p);
             }
         }
-        for (String p : target.split("/")) {
+        for (String p : target.split("/", -1)) {
             if (p.isEmpty() || p.equals(".")) {
                 continue;
             }
@@ -313,7 +313,7 @@ public final class DockerArchive implements AutoCloseable {
     }
 
     /** The regular file a path names after following links; null when absent. */
-    private TarArchiveEntry resolve(String path) {
+    private @Nullable TarArchiveEntry resolve(String path) {
         String current = path;
         for (int hop = 0; hop <= MAX_LINK_HOPS; hop++) {
             TarArchiveEntry file = files.get(current);
@@ -383,7 +383,7 @@ public final class DockerArchive implements AutoCloseable {
         }
     }
 
-    private ArchiveLayer layer(TarArchiveEntry entry, Digest declared, String declaredType) {
+    private ArchiveLayer layer(TarArchiveEntry entry, @Nullable Digest declared, @Nullable String declaredType) {
         String name = normalize(entry.getName());
         Compression c;
         try (InputStream in = tar.getInputStream(entry)) {
@@ -528,7 +528,7 @@ public final class DockerArchive implements AutoCloseable {
         }
         List<ArchiveImage> out = new ArrayList<>();
         for (Map.Entry<Digest, List<String>> e : namesByManifest.entrySet()) {
-            Descriptor d = descriptors.get(e.getKey());
+            Descriptor d = Objects.requireNonNull(descriptors.get(e.getKey())); // keys come from descriptors
             byte[] bytes = blob(d, MAX_JSON_BYTES, "manifest");
             String mediaType = Manifests.mediaTypeOf(bytes, d.mediaType());
             Descriptor chosen = d;

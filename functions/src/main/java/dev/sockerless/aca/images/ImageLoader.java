@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code docker load}: reads a {@code docker save} archive ({@link DockerArchive}), verifies every layer against
@@ -92,7 +94,12 @@ public final class ImageLoader {
     }
 
     /** A blob ready to push: its digest and size are known, its bytes re-openable. */
-    private record Prepared(Digest digest, long size, String mediaType, BlobSource source, Digest uncompressed) {}
+    private record Prepared(
+            Digest digest,
+            long size,
+            String mediaType,
+            BlobSource source,
+            @Nullable Digest uncompressed) {}
 
     /** One image's push plan. */
     private record Plan(
@@ -204,7 +211,10 @@ public final class ImageLoader {
                 for (ImageReference name : plan.image().names()) {
                     registries
                             .forPush(staging.repositoryFor(name), options.credentials())
-                            .putManifest(name.tag(), plan.manifest(), plan.manifestMediaType());
+                            .putManifest(
+                                    Objects.requireNonNull(name.tag(), "tag"),
+                                    plan.manifest(),
+                                    plan.manifestMediaType());
                 }
             }
             // 4. The image table, last.
@@ -278,8 +288,8 @@ public final class ImageLoader {
             ArchiveLayer layer = image.layers().get(i);
             Digest diffId = image.diffIds().get(i);
             progress.status("Loading layer", shortId(diffId));
-            Prepared prepared =
-                    await(preparedByPath.get(key(layer, kindFor(layer, oci, options.compressLayers()), oci)));
+            Prepared prepared = await(Objects.requireNonNull( // every layer was submitted before planning
+                    preparedByPath.get(key(layer, kindFor(layer, oci, options.compressLayers()), oci))));
             checkDiffId(layer, diffId, prepared.uncompressed()); // a layer shared by images was hashed once
             if (layer.declaredDigest() == null || !layer.declaredDigest().equals(prepared.digest())) {
                 allAsStored = false;
@@ -291,9 +301,10 @@ public final class ImageLoader {
                 new Prepared(image.configDigest(), config.length, image.configMediaType(), BlobSource.of(config), null);
         byte[] manifest;
         String mediaType;
-        if (oci && allAsStored) {
-            manifest = image.sourceManifest().bytes();
-            mediaType = image.sourceManifest().mediaType();
+        ArchiveImage.SourceManifest source = image.sourceManifest(); // present exactly when oci
+        if (source != null && allAsStored) {
+            manifest = source.bytes();
+            mediaType = source.mediaType();
         } else {
             mediaType = oci ? MediaType.OCI_MANIFEST : MediaType.DOCKER_MANIFEST;
             manifest = manifest(mediaType, configBlob, layers);
@@ -433,7 +444,7 @@ public final class ImageLoader {
         }
     }
 
-    private static void checkDiffId(ArchiveLayer layer, Digest expected, Digest actual) {
+    private static void checkDiffId(ArchiveLayer layer, Digest expected, @Nullable Digest actual) {
         if (!expected.equals(actual)) {
             throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " has diffID " + actual
                     + " but the config's rootfs.diff_ids says " + expected);
@@ -476,7 +487,7 @@ public final class ImageLoader {
         private final ArchiveLayer layer;
         private final LoadOptions options;
         private final List<Path> temps;
-        private Path file;
+        private @Nullable Path file;
 
         GzipOnFirstOpen(ArchiveLayer layer, LoadOptions options, List<Path> temps) {
             this.layer = layer;

@@ -17,6 +17,7 @@ import dev.sockerless.aca.registry.RegistryCredentials;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pulls an image into the image table without downloading layers: resolves the tag (index → platform manifest),
@@ -73,7 +74,7 @@ public final class ImagePuller {
                 }
                 top = fetchManifest(registry, resolved);
             } else if (known.isPresent()) {
-                Optional<RegistryApi.ManifestHead> head = registry.head(ref.tag());
+                Optional<RegistryApi.ManifestHead> head = registry.head(ref.identifier());
                 if (head.isPresent()) {
                     Optional<PullResult> upToDate = upToDate(known, head.get().digest(), ref, progress);
                     if (upToDate.isPresent()) {
@@ -82,7 +83,7 @@ public final class ImagePuller {
                     top = fetchManifest(registry, head.get().digest());
                 } else {
                     // The registry (or client) cannot HEAD: GET the tag, then compare digests.
-                    top = registry.manifest(ref.tag());
+                    top = registry.manifest(ref.identifier());
                     Optional<PullResult> upToDate = upToDate(known, top.digest(), ref, progress);
                     if (upToDate.isPresent()) {
                         return upToDate.get();
@@ -90,7 +91,7 @@ public final class ImagePuller {
                 }
                 resolved = top.digest();
             } else {
-                top = registry.manifest(ref.tag());
+                top = registry.manifest(ref.identifier());
                 resolved = top.digest();
             }
         } catch (DockerApiException e) {
@@ -148,7 +149,7 @@ public final class ImagePuller {
         return Optional.of(new PullResult(image.get(), known.get(), true));
     }
 
-    private static String pullingId(ImageReference ref) {
+    private static @Nullable String pullingId(ImageReference ref) {
         return ref.digest() != null ? ref.toString() : ref.tag();
     }
 

@@ -5,6 +5,7 @@ import dev.sockerless.aca.registry.Platform;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One image of the image table, keyed by its ID (the config digest, as Docker's classic store does).
@@ -21,13 +22,13 @@ import java.util.Optional;
 public record ImageRecord(
         Digest id,
         byte[] config,
-        Digest manifestDigest,
+        @Nullable Digest manifestDigest,
         String manifestMediaType,
-        Platform platform,
+        @Nullable Platform platform,
         long size,
         String location,
-        Instant lastTagTime,
-        Instant storedAt) {
+        @Nullable Instant lastTagTime,
+        @Nullable Instant storedAt) {
 
     public ImageRecord {
         Objects.requireNonNull(id, "id");

@@ -4,6 +4,7 @@ import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A name of an image in the image table: a fully qualified tag ({@code docker.io/library/alpine:latest}) or digest
@@ -14,7 +15,11 @@ import java.util.Objects;
  * @param platform       the platform asked for when the reference was pulled ({@code linux/amd64})
  */
 public record ImageRef(
-        ImageReference reference, Digest imageId, Digest resolvedDigest, String platform, Instant updatedAt) {
+        ImageReference reference,
+        Digest imageId,
+        @Nullable Digest resolvedDigest,
+        @Nullable String platform,
+        @Nullable Instant updatedAt) {
 
     public ImageRef {
         Objects.requireNonNull(reference, "reference");

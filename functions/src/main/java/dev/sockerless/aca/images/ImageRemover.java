@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code docker rmi} and {@code docker image prune} on the image table (moby {@code daemon/images/image_delete.go}):
@@ -27,7 +28,8 @@ public final class ImageRemover {
     }
 
     /** One line of Docker's answer: {@code {"Untagged": ref}} or {@code {"Deleted": id}}. */
-    public record Removed(String untagged, String deleted) {
+    public record Removed(
+            @Nullable String untagged, @Nullable String deleted) {
         static Removed untagged(ImageReference ref) {
             return new Removed(ref.familiar(), null);
         }

@@ -8,12 +8,18 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the image list shows of an image, without its config: the config's {@code created} (epoch seconds, 0 when
  * absent or unreadable) and {@code config.Labels} (JSON text, null when none), the size and when it was stored.
  */
-public record ImageSummary(Digest id, long created, String labels, long size, Instant storedAt) {
+public record ImageSummary(
+        Digest id,
+        long created,
+        @Nullable String labels,
+        long size,
+        @Nullable Instant storedAt) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -3,6 +3,7 @@ package dev.sockerless.aca.images;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.ImageReference;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * {@code docker tag}: points a new reference at an existing image in the image table, without touching any
@@ -24,14 +25,15 @@ public final class ImageTagger {
     public ImageRef tag(String source, String repo, String tag) {
         ImageReference target = target(repo, tag);
         ImageRecord image = lookup.get(source).image();
+        Instant now = clock.instant();
         ImageRef ref = new ImageRef(
                 target,
                 image.id(),
                 null,
                 image.platform() == null ? null : image.platform().toString(),
-                clock.instant());
+                now);
         store.saveRef(ref);
-        store.touchLastTagTime(image.id(), ref.updatedAt());
+        store.touchLastTagTime(image.id(), now);
         return ref;
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A deterministic gzip writer that compresses on every core (pigz style): the input is cut into
@@ -52,9 +53,9 @@ final class ParallelGzip extends OutputStream {
     private byte[] chunk = new byte[CHUNK];
     private int filled;
     /** The last full chunk, held back until more input shows it is not the last one. */
-    private byte[] full;
+    private byte @Nullable [] full;
 
-    private byte[] previous;
+    private byte @Nullable [] previous;
     private boolean closed;
 
     ParallelGzip(OutputStream out, int level) throws IOException {
@@ -149,7 +150,7 @@ final class ParallelGzip extends OutputStream {
     }
 
     /** One chunk as raw deflate: sync-flushed (byte aligned, not final) unless it is the last. */
-    static byte[] deflate(byte[] data, int length, byte[] dictionary, int level, boolean last) {
+    static byte[] deflate(byte[] data, int length, byte @Nullable [] dictionary, int level, boolean last) {
         int effective = incompressible(data, length) ? 0 : level;
         Deflater[] deflaters = DEFLATERS.get();
         Deflater d = deflaters[effective];

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Walks the headers of a tar before commons-compress indexes it, so that the indexing cannot exhaust the heap:
@@ -192,7 +193,7 @@ final class TarHeaders {
     }
 
     /** The {@code size} record of a PAX header ({@code "<len> key=value\n"} records), null when absent. */
-    private static Long paxSize(byte[] pax, int length, long at) {
+    private static @Nullable Long paxSize(byte[] pax, int length, long at) {
         Long size = null;
         int i = 0;
         while (i < length && pax[i] != 0) {

@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Request bodies checked as strictly as dockerd's {@code encoding/json} decodes them: a value of the wrong JSON kind
@@ -27,13 +29,14 @@ public final class GoJson {
         String name();
 
         /** Null when {@code value} (never null, never JSON null) fits, else the kind Go would report, maybe with the value. */
+        @Nullable
         String mismatch(JsonNode value, String path);
     }
 
     private record Scalar(String name, java.util.function.Predicate<JsonNode> accepts, boolean integer)
             implements Type {
         @Override
-        public String mismatch(JsonNode value, String path) {
+        public @Nullable String mismatch(JsonNode value, String path) {
             if (accepts.test(value)) {
                 return null;
             }
@@ -57,7 +60,7 @@ public final class GoJson {
     public static final Type ANY = new Scalar("interface {}", v -> true, false);
     /** Docker's {@code strslice.StrSlice}: a string or an array of strings ({@code Cmd}, {@code Entrypoint}). */
     public static final Type STR_SLICE =
-            new Scalar("strslice.StrSlice", v -> v.isTextual() || v.isArray() && allTextOrNull(v), false);
+            new Scalar("strslice.StrSlice", v -> v.isTextual() || (v.isArray() && allTextOrNull(v)), false);
 
     private static Type integer(String name, BigInteger min, BigInteger max) {
         return new Scalar(
@@ -90,7 +93,7 @@ public final class GoJson {
     /** A slice (a JSON array) or a map (a JSON object) whose every element is {@code element}. */
     private record Elements(String name, java.util.function.Predicate<JsonNode> accepts, Type element) implements Type {
         @Override
-        public String mismatch(JsonNode value, String path) {
+        public @Nullable String mismatch(JsonNode value, String path) {
             if (!accepts.test(value)) {
                 return kind(value);
             }
@@ -132,17 +135,20 @@ public final class GoJson {
         }
 
         @Override
-        public String mismatch(JsonNode value, String path) {
+        public @Nullable String mismatch(JsonNode value, String path) {
             if (!value.isObject()) {
                 return kind(value);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String known = fields.containsKey(e.getKey())
                         ? e.getKey()
                         : folded.get(e.getKey().toLowerCase(Locale.ROOT));
                 if (known != null) {
-                    check(e.getValue(), fields.get(known), path.isEmpty() ? known : path + "." + known);
+                    check(
+                            e.getValue(),
+                            Objects.requireNonNull(fields.get(known)),
+                            path.isEmpty() ? known : path + "." + known);
                 }
             }
             return null;

@@ -11,7 +11,7 @@ import dev.sockerless.aca.errors.DockerApiException;
  */
 final class ArmFailures {
 
-    /** Container Apps Jobs Contributor: create, start, stop and delete jobs (aca-jobs-lifecycle.md §9). */
+    /** Container Apps Jobs Contributor: create, start, stop and delete jobs (learn.microsoft.com built-in roles). */
     static final String JOBS_ROLE = "Container Apps Jobs Contributor (4e3d2b60-56ae-4dc6-a233-09c8e5a82e68)";
 
     private ArmFailures() {}

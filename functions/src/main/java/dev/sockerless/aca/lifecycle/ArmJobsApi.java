@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link JobsApi} through azure-resourcemanager-appcontainers 1.1.0 (api-version 2025-01-01) in one resource group.
@@ -106,7 +107,7 @@ public final class ArmJobsApi implements JobsApi {
         }
     }
 
-    private static Instant instant(OffsetDateTime t) {
+    private static @Nullable Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }
 }

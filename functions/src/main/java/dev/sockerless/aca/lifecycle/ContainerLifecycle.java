@@ -24,9 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Docker's container lifecycle on ACA job executions (aca-jobs-lifecycle.md): start creates or updates the job and
+ * Docker's container lifecycle on ACA job executions (README "Containers and their ACA jobs"): start creates or updates the job and
  * starts an execution, stop and kill stop it, remove deletes the job, and a container's state is its latest
  * execution's status in ARM. Statuses are cached for {@code statusTtl}; a final status is stored in the container
  * record and never read again, so listing n containers costs at most one ARM read per running one per TTL.
@@ -42,7 +43,7 @@ public final class ContainerLifecycle {
     /** A wait's answer: the exit, or still pending when the budget ended (never a 2xx: the CLI would read it). */
     public sealed interface WaitResult {
         /** The execution finished; {@code error} is Docker's wait {@code Error.Message}, or null. */
-        record Exited(int statusCode, String error) implements WaitResult {}
+        record Exited(int statusCode, @Nullable String error) implements WaitResult {}
 
         record Pending(String message) implements WaitResult {}
     }
@@ -312,7 +313,7 @@ public final class ContainerLifecycle {
     }
 
     private ContainerRecord halt(ContainerRecord c) {
-        Execution e = c.execution();
+        Execution e = c.findExecution().orElseThrow(); // halted only while running
         arm.get().stopExecution(c.jobName(), e.name());
         cache.remove(e.name());
         Instant now = clock.instant();
@@ -331,7 +332,7 @@ public final class ContainerLifecycle {
                     + "\": container is running: stop the container before removing or force remove");
         }
         if (running) {
-            arm.get().stopExecution(c.jobName(), c.execution().name());
+            arm.get().stopExecution(c.jobName(), c.findExecution().orElseThrow().name());
         }
         delete(c);
     }

@@ -2,15 +2,21 @@ package dev.sockerless.aca.lifecycle;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The ARM operations on Container Apps jobs the lifecycle needs (aca-jobs-lifecycle.md §1–5). Failures are
+ * The ARM operations on Container Apps jobs the lifecycle needs (Azure/azure-rest-api-specs
+ * {@code specification/app/resource-manager/Microsoft.App/stable/2025-01-01/Jobs.json}). Failures are
  * {@link dev.sockerless.aca.errors.DockerApiException}s naming ARM and its reason.
  */
 public interface JobsApi {
 
     /** An execution as ARM reports it: status one of Running, Processing, Stopped, Degraded, Failed, Unknown, Succeeded. */
-    record ExecutionStatus(String name, String status, Instant startTime, Instant endTime) {
+    record ExecutionStatus(
+            String name,
+            String status,
+            @Nullable Instant startTime,
+            @Nullable Instant endTime) {
         public ExecutionStatus {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(status, "status");

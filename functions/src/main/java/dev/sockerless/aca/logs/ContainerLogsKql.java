@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the KQL of a logs query. Nothing from a request reaches the text unchecked: names are validated against
@@ -37,7 +38,7 @@ public final class ContainerLogsKql {
     private ContainerLogsKql() {}
 
     /** Which time window, streams and row limit a query covers. {@code from}/{@code to} inclusive, may be null. */
-    public record Window(Instant from, Instant to) {
+    public record Window(@Nullable Instant from, @Nullable Instant to) {
         public static final Window UNBOUNDED = new Window(null, null);
     }
 
@@ -169,7 +170,7 @@ public final class ContainerLogsKql {
 
     /** {@code datetime(2025-06-01T10:00:00.1234567Z)}: Kusto's 100 ns ticks, from an instant already on a tick. */
     public static String datetime(Instant time) {
-        if (time.getNano() % NANOS_PER_TICK != 0) {
+        if (offTick(time) != 0) {
             throw new IllegalArgumentException("not on a 100 ns tick: " + time);
         }
         return "datetime(" + KUSTO_DATETIME.format(time) + ")";
@@ -177,13 +178,19 @@ public final class ContainerLogsKql {
 
     /** The first tick at or after {@code t}: {@code ts >= ceil(t)} equals {@code ts >= t} for tick-valued ts. */
     static Instant ceilToTick(Instant t) {
-        long rest = t.getNano() % NANOS_PER_TICK;
+        long rest = offTick(t);
         return rest == 0 ? t : t.plusNanos(NANOS_PER_TICK - rest);
     }
 
     /** The last tick at or before {@code t}. */
     public static Instant floorToTick(Instant t) {
-        return t.minusNanos(t.getNano() % NANOS_PER_TICK);
+        return t.minusNanos(offTick(t));
+    }
+
+    /** The nanoseconds of {@code t} past its last 100 ns tick. */
+    @SuppressWarnings("JavaInstantGetSecondsGetNano") // whole seconds are always on a tick: only the nanos matter
+    private static long offTick(Instant t) {
+        return t.getNano() % NANOS_PER_TICK;
     }
 
     /** Refuses names that do not follow ACA's rules, before they come near a query. */

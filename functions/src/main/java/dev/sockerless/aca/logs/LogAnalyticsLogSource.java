@@ -2,6 +2,7 @@ package dev.sockerless.aca.logs;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.util.Context;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads container output from Log Analytics with {@code LogsQueryClient.queryWorkspace}.
@@ -70,7 +72,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     /**
      * How long one read (all pages and retries) or one follow poll may take: 170 s, so that with the workspace
      * lookup and writing the body a {@code docker logs} request answers well inside the Functions host's 230 s
-     * (azure-functions-host-http.md §2), and below the service's own default query timeout of 3 min.
+     * (MicrosoftDocs/azure-docs {@code articles/azure-functions/functions-scale.md}, "Timeout"), and below the service's own default query timeout of 3 min.
      */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(170);
     /**
@@ -352,7 +354,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
 
     private <T> T execute(
             String kql,
-            QueryTimeInterval timespan,
+            @Nullable QueryTimeInterval timespan,
             Deadline until,
             java.util.function.BiFunction<LogsQueryResult, ResponseCapture.Holder, T> mapper,
             T noTables) {
@@ -449,6 +451,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * margin ({@link #CLIENT_TIMEOUT_BUFFER}), in whole seconds (the header's unit), at most the service's
      * maximum; null when less than a second is left.
      */
+    @Nullable
     Duration serverTimeout(Deadline until, Duration wait) {
         long seconds = Duration.between(clock.instant().plus(wait), until.at)
                 .minus(CLIENT_TIMEOUT_BUFFER)
@@ -522,6 +525,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * the service applies it to {@code TimeGenerated}, which on the legacy table is the ingestion time; whole
      * seconds. The KQL filter on the line time is the exact one. Without a lower bound: none.
      */
+    @Nullable
     QueryTimeInterval timespan(Window window) {
         if (window.from() == null) {
             return null;
@@ -537,7 +541,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
         if (e.getResponse() == null) {
             return Optional.empty();
         }
-        String value = e.getResponse().getHeaderValue("Retry-After");
+        String value = e.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER);
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }

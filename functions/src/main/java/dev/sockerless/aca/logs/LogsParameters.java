@@ -2,10 +2,12 @@ package dev.sockerless.aca.logs;
 
 import dev.sockerless.aca.errors.DockerApiException;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses the query parameters of {@code GET /containers/{id}/logs} as dockerd does
@@ -48,12 +50,12 @@ public final class LogsParameters {
         if (v == null) {
             return false;
         }
-        String s = v.trim().toLowerCase();
+        String s = v.trim().toLowerCase(Locale.ROOT);
         return !(s.isEmpty() || s.equals("0") || s.equals("no") || s.equals("false") || s.equals("none"));
     }
 
     /** {@code tail}: an integer N is the last N lines (0 none); anything else, {@code all} included, is every line. */
-    static int tail(String value) {
+    static int tail(@Nullable String value) {
         if (value == null || !INTEGER.matcher(value).matches()) {
             return LogQuery.ALL;
         }

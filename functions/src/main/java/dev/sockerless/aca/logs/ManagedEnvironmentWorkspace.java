@@ -11,10 +11,12 @@ import dev.sockerless.aca.arm.ArmEndpoint;
 import dev.sockerless.aca.arm.ArmErrors;
 import dev.sockerless.aca.arm.ArmManagers;
 import dev.sockerless.aca.errors.DockerApiException;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The workspace of the Container Apps environment the jobs run in: its
@@ -62,7 +64,7 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
             if (!NAME.matcher(m.group(3)).matches()) {
                 throw malformed(id, "'" + m.group(3) + "' is not a Container Apps environment name");
             }
-            return new EnvironmentId(m.group(1).toLowerCase(), m.group(2), m.group(3));
+            return new EnvironmentId(m.group(1).toLowerCase(Locale.ROOT), m.group(2), m.group(3));
         }
 
         @Override
@@ -83,13 +85,17 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
      *
      * @param customerId the workspace's customer ID, or null when the environment names none
      */
-    public record Facts(String location, boolean workloadProfiles, String destination, String customerId) {}
+    public record Facts(
+            String location,
+            boolean workloadProfiles,
+            String destination,
+            @Nullable String customerId) {}
 
     private final EnvironmentId environment;
     private final Function<EnvironmentId, ManagedEnvironment> reader;
     private final Object lock = new Object();
-    private volatile String customerId;
-    private volatile Facts facts;
+    private volatile @Nullable String customerId;
+    private volatile @Nullable Facts facts;
 
     /**
      * @param reader reads the environment (the SDK in production); ARM errors arrive as {@link HttpResponseException}
@@ -106,7 +112,7 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
      * @param httpClient the HTTP client, or null for the SDK's default
      */
     public static ManagedEnvironmentWorkspace fromArm(
-            String environmentId, String armEndpoint, TokenCredential credential, HttpClient httpClient) {
+            String environmentId, String armEndpoint, TokenCredential credential, @Nullable HttpClient httpClient) {
         return fromArm(environmentId, armEndpoint, credential, httpClient, null);
     }
 
@@ -115,8 +121,8 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
             String environmentId,
             String armEndpoint,
             TokenCredential credential,
-            HttpClient httpClient,
-            RetryOptions retries) {
+            @Nullable HttpClient httpClient,
+            @Nullable RetryOptions retries) {
         EnvironmentId id = EnvironmentId.parse(environmentId);
         ContainerAppsApiManager manager = ArmManagers.containerApps(
                 ArmEndpoint.parse(armEndpoint), id.subscription(), () -> credential, httpClient, retries);
@@ -135,14 +141,16 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
             return known;
         }
         synchronized (lock) {
-            if (customerId == null) {
+            String id = customerId;
+            if (id == null) {
                 Facts f = facts;
                 if (f == null || f.customerId() == null) {
                     f = read(); // the environment may have been given a workspace since it was read
                 }
-                customerId = workspaceOf(f);
+                id = workspaceOf(f);
+                customerId = id;
             }
-            return customerId;
+            return id;
         }
     }
 
@@ -153,7 +161,8 @@ public final class ManagedEnvironmentWorkspace implements WorkspaceLocator {
             return known;
         }
         synchronized (lock) {
-            return facts != null ? facts : read();
+            Facts f = facts;
+            return f != null ? f : read();
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code error} object of a query response ({@code {"error":{"code","message","details":[{"innererror":{...,
@@ -19,7 +20,7 @@ record QueryProblem(
     static final String TOO_LARGE = "E_QUERY_RESULT_SET_TOO_LARGE";
 
     /** The body's error, or null when it has none or cannot be read. */
-    static QueryProblem read(InputStream body) {
+    static @Nullable QueryProblem read(InputStream body) {
         if (body == null) {
             return null;
         }
@@ -28,7 +29,7 @@ record QueryProblem(
                 return null;
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.getCurrentName();
+                String name = p.currentName();
                 p.nextToken();
                 if ("error".equals(name)) {
                     return of(MAPPER.readTree(p));
@@ -70,7 +71,7 @@ record QueryProblem(
             String severity = n.path("severityName").asText("");
             if (!severity.equalsIgnoreCase("Warning")
                     && !severity.equalsIgnoreCase("Information")
-                    && !(n.path("innererror").isObject())) {
+                    && !n.path("innererror").isObject()) {
                 warningsOnly[0] = false; // the innermost entry decides
             }
         }

@@ -6,6 +6,7 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.util.BinaryData;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -20,7 +21,7 @@ final class ResponseCapture implements HttpPipelinePolicy {
     /** The captured status and body of the last response of one call. */
     static final class Holder {
         volatile int status;
-        volatile BinaryData body;
+        volatile @Nullable BinaryData body;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sockerless.aca.logs;
 
+import org.jspecify.annotations.Nullable;
+
 /** The stream of a frame, with its stdcopy header byte ({@code pkg/stdcopy}: stdin 0, stdout 1, stderr 2, system error 3). */
 public enum StreamType {
     STDIN(0),
@@ -21,7 +23,7 @@ public enum StreamType {
      * The stream named by a Log Analytics {@code Stream} cell: {@code stderr} is stderr; anything else, including
      * an empty or missing value, is stdout.
      */
-    public static StreamType ofColumn(String value) {
+    public static StreamType ofColumn(@Nullable String value) {
         return value != null && value.trim().equalsIgnoreCase("stderr") ? STDERR : STDOUT;
     }
 }

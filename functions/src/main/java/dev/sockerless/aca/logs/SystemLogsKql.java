@@ -6,7 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The query for a job container's exit code in the system logs (aca-jobs-lifecycle.md §6):
+ * The query for a job container's exit code in the system logs (MicrosoftDocs/azure-reference-other
+ * {@code azure-monitor-ref/tables/includes/containerappsystemlogs-include.md}; microsoft/azure-container-apps #1085):
  * {@code ContainerAppSystemLogs_CL} (no authoritative schema: every column through {@code column_ifexists}, the
  * execution by {@code ExecutionName_s} or the replica prefix) and {@code ContainerAppSystemLogs} (documented columns,
  * no execution column: the replica {@code <execution>-…}), rows with reason {@code ContainerTerminated}, newest first.

@@ -1,6 +1,7 @@
 package dev.sockerless.aca.logs;
 
 import dev.sockerless.aca.errors.DockerApiException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +29,6 @@ public interface WorkspaceLocator {
                             + "'",
                     null);
         }
-        return customerId.trim().toLowerCase();
+        return customerId.trim().toLowerCase(Locale.ROOT);
     }
 }

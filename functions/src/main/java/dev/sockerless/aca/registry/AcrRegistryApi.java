@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An Azure Container Registry repository reached with the app's managed identity through
@@ -57,7 +58,7 @@ public final class AcrRegistryApi implements RegistryApi {
             String repository,
             TokenCredential credential,
             AcrAudience audience,
-            HttpClient httpClient) {
+            @Nullable HttpClient httpClient) {
         return new ContainerRegistryContentClientBuilder()
                 .endpoint("https://" + registry)
                 .repositoryName(repository)
@@ -132,7 +133,7 @@ public final class AcrRegistryApi implements RegistryApi {
         }
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed {@code WWW-Authenticate} challenge (RFC 7235): {@code Bearer realm="...",service="...",scope="..."} or
@@ -26,7 +27,7 @@ public record AuthChallenge(String scheme, Map<String, String> parameters) {
     }
 
     /** Parses the first challenge of a header value; empty when the header is absent or unparsable. */
-    public static Optional<AuthChallenge> parse(String header) {
+    public static Optional<AuthChallenge> parse(@Nullable String header) {
         if (header == null || header.length() > MAX_HEADER_LENGTH) {
             return Optional.empty();
         }

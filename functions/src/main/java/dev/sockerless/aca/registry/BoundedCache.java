@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToLongBiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A least-recently-used map bounded by the bytes its entries hold (as a weigher estimates them), not by their count:
@@ -22,7 +23,7 @@ final class BoundedCache<K, V> {
         this.weigher = weigher;
     }
 
-    synchronized V get(K key) {
+    synchronized @Nullable V get(K key) {
         return map.get(key);
     }
 

@@ -17,6 +17,8 @@ public final class BoundedJson {
 
     /** The document is over {@link #MAX_TOKENS}. */
     public static final class TooManyValues extends IOException {
+        private static final long serialVersionUID = 1L;
+
         TooManyValues() {
             super("more than " + MAX_TOKENS + " JSON values (the limit)");
         }

@@ -1,6 +1,7 @@
 package dev.sockerless.aca.registry;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OCI content descriptor: what a manifest says about another blob or manifest.
@@ -9,7 +10,11 @@ import java.util.Map;
  * @param annotations never null
  */
 public record Descriptor(
-        String mediaType, Digest digest, long size, Platform platform, Map<String, String> annotations) {
+        String mediaType,
+        Digest digest,
+        long size,
+        @Nullable Platform platform,
+        Map<String, String> annotations) {
 
     public Descriptor {
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);

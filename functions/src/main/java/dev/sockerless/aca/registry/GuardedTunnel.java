@@ -9,10 +9,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the outbound guard to the connection itself: an HTTP {@code CONNECT} proxy inside the process, on a loopback
@@ -47,6 +49,7 @@ final class GuardedTunnel implements AutoCloseable {
     }
 
     /** Why the tunnel last refused {@code host:port} (as the CONNECT named it), once; null when it did not. */
+    @Nullable
     String takeRefusal(String hostPort) {
         return refusals.remove(hostPort.toLowerCase(java.util.Locale.ROOT));
     }
@@ -97,7 +100,7 @@ final class GuardedTunnel implements AutoCloseable {
                 address = guard.checkedAddress(host, port);
             } catch (RuntimeException refused) {
                 // the client reports only the status code: the reason waits for the transport (takeRefusal)
-                String reason = refused.getMessage().replaceAll("[\\r\\n]", " ");
+                String reason = Objects.toString(refused.getMessage(), "").replaceAll("[\\r\\n]", " ");
                 if (refusals.size() > 1000) {
                     refusals.clear();
                 }
@@ -133,7 +136,7 @@ final class GuardedTunnel implements AutoCloseable {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    private static @Nullable String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (head.length() < MAX_HEAD_BYTES) {
             int b = in.read();

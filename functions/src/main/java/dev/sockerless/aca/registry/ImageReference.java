@@ -3,6 +3,7 @@ package dev.sockerless.aca.registry;
 import dev.sockerless.aca.errors.DockerApiException;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A normalised image reference {@code registry/repository[:tag][@digest]}, following the grammar and the Docker
@@ -14,7 +15,11 @@ import java.util.regex.Pattern;
  * @param tag        tag, or {@code null}
  * @param digest     digest, or {@code null}
  */
-public record ImageReference(String registry, String repository, String tag, Digest digest) {
+public record ImageReference(
+        String registry,
+        String repository,
+        @Nullable String tag,
+        @Nullable Digest digest) {
 
     public static final String DOCKER_HUB = "docker.io";
     public static final String DEFAULT_TAG = "latest";

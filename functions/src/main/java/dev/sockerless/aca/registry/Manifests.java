@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses manifests and indexes from their raw bytes. The bytes themselves stay the source of truth: a parsed
@@ -42,7 +43,7 @@ public final class Manifests {
      * The media type of a manifest: its {@code mediaType} field, else the {@code Content-Type} it was served with,
      * else inferred from its shape. A body whose field disagrees with a known Content-Type is rejected.
      */
-    public static String mediaTypeOf(byte[] raw, String contentType) {
+    public static String mediaTypeOf(byte[] raw, @Nullable String contentType) {
         JsonNode root = readTree(raw);
         String field = root.path("mediaType").asText("");
         String served = MediaType.essence(contentType);
@@ -118,8 +119,8 @@ public final class Manifests {
         }
         Map<String, String> annotations = new LinkedHashMap<>();
         node.path("annotations")
-                .fields()
-                .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+                .properties()
+                .forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
         return new Descriptor(
                 node.path("mediaType").asText(""), Digest.parse(digest.asText()), size.asLong(), platform, annotations);
     }
@@ -140,7 +141,7 @@ public final class Manifests {
         }
     }
 
-    private static DockerApiException malformed(String why) {
+    private static DockerApiException malformed(@Nullable String why) {
         return DockerApiException.invalid("malformed manifest: " + why);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sockerless.aca.registry;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Manifest, config and layer media types of the OCI image spec and Docker's schema 2. */
 public final class MediaType {
@@ -19,7 +20,7 @@ public final class MediaType {
     public static final String DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
     public static final String DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
-    /** The Accept header of every manifest request: all four modern manifest types (oci-registry §3). */
+    /** The Accept header of every manifest request: all four modern manifest types (OCI image-spec and Docker manifest v2 schema 2). */
     public static final String MANIFEST_ACCEPT =
             String.join(", ", OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST);
 
@@ -37,7 +38,7 @@ public final class MediaType {
     }
 
     /** Strips parameters ({@code ; charset=...}) and surrounding blanks. */
-    public static String essence(String contentType) {
+    public static String essence(@Nullable String contentType) {
         if (contentType == null) {
             return "";
         }

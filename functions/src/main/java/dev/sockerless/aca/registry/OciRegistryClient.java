@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The project's OCI Distribution client for one repository and one set of credentials: anonymous, Basic and the
- * Bearer challenge flow (distribution {@code token.md}), with tokens and challenges cached across requests so a
+ * Bearer challenge flow (distribution/distribution {@code docs/content/spec/auth/token.md}), with tokens and challenges cached across requests so a
  * repeat pull needs no {@code /v2/} probe. Used for Docker Hub, any OCI registry, and ACR with user name and
  * password.
  */
@@ -154,7 +155,7 @@ public final class OciRegistryClient implements RegistryApi {
             String method,
             URI uri,
             Map<String, String> headers,
-            byte[] body,
+            byte @Nullable [] body,
             long maxBytes,
             String what,
             String actions) {
@@ -219,7 +220,7 @@ public final class OciRegistryClient implements RegistryApi {
         return repository;
     }
 
-    private static void deniedIfInsufficientScope(String authorization, AuthChallenge challenge) {
+    private static void deniedIfInsufficientScope(@Nullable String authorization, AuthChallenge challenge) {
         if (authorization != null
                 && authorization.startsWith("Bearer ")
                 && "insufficient_scope".equals(challenge.error())) {
@@ -227,7 +228,8 @@ public final class OciRegistryClient implements RegistryApi {
         }
     }
 
-    private static RegistryTransport.Request authorized(RegistryTransport.Request request, String authorization) {
+    private static RegistryTransport.Request authorized(
+            RegistryTransport.Request request, @Nullable String authorization) {
         Map<String, String> all = new LinkedHashMap<>(request.headers());
         all.keySet().removeIf(h -> h.equalsIgnoreCase("Authorization"));
         if (authorization != null) {
@@ -237,7 +239,7 @@ public final class OciRegistryClient implements RegistryApi {
     }
 
     /** The Authorization value for a challenge, or null when nothing can be sent. */
-    private String authorization(AuthChallenge challenge, String scope, boolean fresh) {
+    private @Nullable String authorization(AuthChallenge challenge, String scope, boolean fresh) {
         if (challenge.isBasic()) {
             return credentials instanceof RegistryCredentials.Basic basic ? basic.header() : null;
         }
@@ -274,7 +276,7 @@ public final class OciRegistryClient implements RegistryApi {
             if (!challenge.service().isEmpty()) {
                 query.append("service=").append(enc(challenge.service()));
             }
-            for (String part : scope.split(" ")) {
+            for (String part : scope.split(" ", -1)) {
                 if (!part.isEmpty()) {
                     query.append(query.length() > 0 ? "&" : "").append("scope=").append(enc(part));
                 }
@@ -326,7 +328,7 @@ public final class OciRegistryClient implements RegistryApi {
                 .append("&service=")
                 .append(enc(challenge.service()))
                 .append("&client_id=sockerless");
-        for (String part : scope.split(" ")) {
+        for (String part : scope.split(" ", -1)) {
             if (!part.isEmpty()) {
                 form.append("&scope=").append(enc(part));
             }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The push flow of the OCI Distribution spec over {@link OciRegistryClient}'s authentication (token scope
@@ -54,7 +55,9 @@ public final class OciRegistryPusher implements RegistryPush {
     }
 
     @Override
-    public void mountOrUpload(Digest digest, long size, BlobSource source, String fromRepository) {
+    @SuppressWarnings(
+            "ReferenceEquality") // MOUNTED is an identity sentinel: a registry's Location may equal it by value
+    public void mountOrUpload(Digest digest, long size, BlobSource source, @Nullable String fromRepository) {
         URI location = null;
         if (fromRepository != null && !fromRepository.equals(path())) {
             location = mount(digest, fromRepository);
@@ -100,7 +103,7 @@ public final class OciRegistryPusher implements RegistryPush {
      * opened an ordinary upload instead (202), null when the mount was refused (no pull access to
      * {@code from}: distribution answers 401 insufficient_scope), so the caller uploads.
      */
-    private URI mount(Digest digest, String from) {
+    private @Nullable URI mount(Digest digest, String from) {
         URI mount = client.base()
                 .resolve("/v2/" + path() + "/blobs/uploads/?mount=" + enc(digest.toString()) + "&from=" + enc(from));
         String scope = client.repository().scope(PUSH) + " repository:" + from + ":pull";

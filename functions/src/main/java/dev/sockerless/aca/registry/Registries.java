@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands out a {@link RegistryApi} for a repository and the caller's credentials, sharing one transport, one token
@@ -71,7 +72,7 @@ public final class Registries {
     /** A value built once, on first use (a failed build is retried). */
     private static final class Memo<T> implements Supplier<T> {
         private final Supplier<T> factory;
-        private volatile T value;
+        private volatile @Nullable T value;
 
         Memo(Supplier<T> factory) {
             this.factory = factory;
@@ -79,10 +80,12 @@ public final class Registries {
 
         @Override
         public synchronized T get() {
-            if (value == null) {
-                value = factory.get();
+            T v = value;
+            if (v == null) {
+                v = factory.get();
+                value = v;
             }
-            return value;
+            return v;
         }
     }
 

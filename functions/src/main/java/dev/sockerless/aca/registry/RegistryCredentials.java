@@ -15,6 +15,7 @@ public sealed interface RegistryCredentials
                 RegistryCredentials.Entra {
 
     /** No credentials. */
+    @SuppressWarnings("ClassInitializationDeadlock") // Anonymous has no static state; only tests create another one
     RegistryCredentials ANONYMOUS = new Anonymous();
 
     /** A stable, non-reversible identity for token caching: tokens minted for one identity serve no other. */

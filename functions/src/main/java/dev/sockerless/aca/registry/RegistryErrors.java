@@ -7,10 +7,11 @@ import dev.sockerless.aca.errors.DockerApiException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Registry error bodies ({@code {"errors":[{"code","message","detail"}]}}, distribution-spec "Error Codes") and
- * their mapping to error kinds (oci-registry §7). Bodies are read with a cap by the transport.
+ * their mapping to error kinds (as moby {@code distribution/errors.go} does). Bodies are read with a cap by the transport.
  */
 public final class RegistryErrors {
 
@@ -18,7 +19,7 @@ public final class RegistryErrors {
     public record Diagnostic(String code, String message) {
         @Override
         public String toString() {
-            String c = code.toLowerCase().replace('_', ' ');
+            String c = code.toLowerCase(Locale.ROOT).replace('_', ' ');
             return message.isEmpty() ? c : c + ": " + message;
         }
     }
@@ -87,7 +88,7 @@ public final class RegistryErrors {
     }
 
     private static boolean isPrintable(String s) {
-        return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\n' || c == '\t');
+        return s.chars().allMatch(c -> (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t');
     }
 
     /** An error for a registry response. */

@@ -9,6 +9,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code docker login}: checks a user name and password against a registry as dockerd's {@code loginV2} does — probe
@@ -62,7 +63,7 @@ public final class RegistryLogin {
         }
     }
 
-    /** The registry a {@code serveraddress} names: scheme and path dropped; Docker Hub's spellings are {@code docker.io}. */
+    /** The registry {@code serverAddress} (a login's server address) names: scheme and path dropped; Docker Hub's spellings are {@code docker.io}. */
     public static String registryName(String serverAddress) {
         String s = serverAddress == null ? "" : serverAddress.trim().toLowerCase(Locale.ROOT);
         s = s.replaceFirst("^https?://", "");
@@ -110,7 +111,7 @@ public final class RegistryLogin {
         }
     }
 
-    private RegistryTransport.Response get(URI uri, String authorization) {
+    private RegistryTransport.Response get(URI uri, @Nullable String authorization) {
         return transport.send(
                 new RegistryTransport.Request(
                         "GET", uri, authorization == null ? Map.of() : Map.of("Authorization", authorization), null),

@@ -1,8 +1,10 @@
 package dev.sockerless.aca.registry;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The push side of one repository of one registry, bound to credentials that may push (token scope
- * {@code pull,push}). Follows the OCI push flow (oci-registry §6): blobs first, then manifests by digest, tags last.
+ * {@code pull,push}). Follows the OCI push flow (opencontainers/distribution-spec {@code spec.md}, "Push"): blobs first, then manifests by digest, tags last.
  */
 public interface RegistryPush {
 
@@ -17,7 +19,7 @@ public interface RegistryPush {
      * registry, nullable) when the registry agrees (201), else a monolithic upload of {@code size} bytes from
      * {@code source} into the session the registry opened. The registry verifies the digest.
      */
-    void mountOrUpload(Digest digest, long size, BlobSource source, String fromRepository);
+    void mountOrUpload(Digest digest, long size, BlobSource source, @Nullable String fromRepository);
 
     /**
      * Puts a manifest under a tag or its digest with {@code Content-Type} = {@code mediaType}; returns the digest

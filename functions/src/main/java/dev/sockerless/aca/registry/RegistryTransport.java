@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry client's one I/O seam: sends a request over {@code java.net.http}, follows redirects itself
@@ -36,9 +37,9 @@ public final class RegistryTransport {
     private final OutboundGuard guard;
     private final Retries retries;
     /** Untrusted https goes through the guard's tunnel (built at the first such request); see {@link GuardedTunnel}. */
-    private volatile HttpClient guarded;
+    private volatile @Nullable HttpClient guarded;
 
-    private GuardedTunnel tunnel;
+    private @Nullable GuardedTunnel tunnel;
 
     /** A transport trusting no internal address and retrying within the default budget. */
     public RegistryTransport(HttpClient http, Duration timeout) {
@@ -87,7 +88,12 @@ public final class RegistryTransport {
      * opened again when the request is repeated, e.g. after an authentication challenge).
      */
     public record Request(
-            String method, URI uri, Map<String, String> headers, byte[] body, BlobSource stream, long streamLength) {
+            String method,
+            URI uri,
+            Map<String, String> headers,
+            byte @Nullable [] body,
+            @Nullable BlobSource stream,
+            long streamLength) {
         public Request {
             headers = Map.copyOf(headers);
             if (body != null && stream != null) {
@@ -98,7 +104,7 @@ public final class RegistryTransport {
             }
         }
 
-        public Request(String method, URI uri, Map<String, String> headers, byte[] body) {
+        public Request(String method, URI uri, Map<String, String> headers, byte @Nullable [] body) {
             this(method, uri, headers, body, null, -1);
         }
 
@@ -116,7 +122,7 @@ public final class RegistryTransport {
 
     /** A response with its body read (up to the cap given to {@link #send}). */
     public record Response(int status, HttpHeaders headers, byte[] body, URI uri) {
-        public String header(String name) {
+        public @Nullable String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
     }
@@ -206,7 +212,7 @@ public final class RegistryTransport {
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date. */
-    static java.util.Optional<Duration> retryAfter(String value) {
+    static java.util.Optional<Duration> retryAfter(@Nullable String value) {
         if (value == null || value.isBlank()) {
             return java.util.Optional.empty();
         }
@@ -253,19 +259,22 @@ public final class RegistryTransport {
         HttpClient g = guarded;
         if (g == null) {
             synchronized (this) {
-                if (guarded == null) {
+                g = guarded;
+                if (g == null) {
+                    GuardedTunnel t;
                     try {
-                        tunnel = new GuardedTunnel(guard, timeout);
+                        t = new GuardedTunnel(guard, timeout);
                     } catch (IOException e) {
                         throw DockerApiException.system("cannot open the registry tunnel: " + e.getMessage(), e);
                     }
-                    guarded = HttpClient.newBuilder()
+                    tunnel = t;
+                    g = HttpClient.newBuilder()
                             .followRedirects(HttpClient.Redirect.NEVER)
                             .connectTimeout(timeout)
-                            .proxy(java.net.ProxySelector.of(tunnel.address()))
+                            .proxy(java.net.ProxySelector.of(t.address()))
                             .build();
+                    guarded = g;
                 }
-                g = guarded;
             }
         }
         return g;
@@ -341,6 +350,8 @@ public final class RegistryTransport {
 
     /** A body over its cap. */
     private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
         TooLarge() {
             super("response body too large");
         }
@@ -355,7 +366,7 @@ public final class RegistryTransport {
         private final boolean truncate;
         private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private java.util.concurrent.Flow.Subscription subscription;
+        private java.util.concurrent.Flow.@Nullable Subscription subscription;
 
         CappedBody(long cap, boolean truncate) {
             this.cap = cap;
@@ -379,7 +390,7 @@ public final class RegistryTransport {
                 long room = cap - out.size();
                 if (b.remaining() > room) {
                     if (!truncate) {
-                        subscription.cancel();
+                        Objects.requireNonNull(subscription).cancel(); // onSubscribe comes first (Flow)
                         result.completeExceptionally(new TooLarge());
                         return;
                     }

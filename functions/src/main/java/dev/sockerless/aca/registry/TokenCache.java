@@ -57,7 +57,7 @@ public final class TokenCache {
     /** Stores a token received now, valid for {@code expiresInSeconds} (0 or less: the spec's default of 60 s). */
     public void put(Key key, String token, long expiresInSeconds) {
         Duration lifetime = Duration.ofSeconds(
-                Math.min(Math.max(expiresInSeconds, MINIMUM_LIFETIME.getSeconds()), MAXIMUM_LIFETIME.getSeconds()));
+                Math.min(Math.max(expiresInSeconds, MINIMUM_LIFETIME.toSeconds()), MAXIMUM_LIFETIME.toSeconds()));
         tokens.put(key, new Entry(token, clock.instant().plus(lifetime).minus(SAFETY_MARGIN)));
     }
 

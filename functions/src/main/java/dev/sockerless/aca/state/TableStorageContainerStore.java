@@ -21,7 +21,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The container table in Azure Table Storage: one table, one partition, two kinds of row — {@code id-<hex>} with
@@ -215,7 +217,7 @@ public final class TableStorageContainerStore implements ContainerStore {
                 Digest.parse((String) e.getProperty("ImageId")),
                 (String) e.getProperty("RunImage"),
                 getText(e, "UserConfig"),
-                getText(e, "Config"),
+                Objects.requireNonNull(getText(e, "Config"), "config"), // every stored record has one
                 getText(e, "HostConfig"),
                 (String) e.getProperty("JobName"),
                 (String) e.getProperty("AgentToken"),
@@ -223,11 +225,11 @@ public final class TableStorageContainerStore implements ContainerStore {
                 execution);
     }
 
-    private static Instant instant(String text) {
+    private static @Nullable Instant instant(String text) {
         return text == null || text.isEmpty() ? null : Instant.parse(text);
     }
 
-    static void putText(TableEntity e, String name, String text) {
+    static void putText(TableEntity e, String name, @Nullable String text) {
         if (text == null) {
             return;
         }
@@ -240,7 +242,7 @@ public final class TableStorageContainerStore implements ContainerStore {
         e.addProperty(name + "Parts", parts);
     }
 
-    static String getText(TableEntity e, String name) {
+    static @Nullable String getText(TableEntity e, String name) {
         Object count = e.getProperty(name + "Parts");
         if (count == null) {
             return null;

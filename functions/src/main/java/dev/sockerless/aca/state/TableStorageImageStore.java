@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The image table in Azure Table Storage. Three tables: {@value #IMAGES} (one entity per image ID), {@value
@@ -330,13 +331,13 @@ public final class TableStorageImageStore implements ImageStore {
         }
     }
 
-    private static void putIfNotNull(TableEntity entity, String name, Object value) {
+    private static void putIfNotNull(TableEntity entity, String name, @Nullable Object value) {
         if (value != null) {
             entity.addProperty(name, value);
         }
     }
 
-    static Instant toInstant(Object value) {
+    static @Nullable Instant toInstant(Object value) {
         if (value instanceof OffsetDateTime t) {
             return t.toInstant();
         }

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The follow cache in Table Storage, one table:
@@ -144,7 +145,7 @@ public final class TableStorageLogCache implements LogCache {
     }
 
     @Override
-    public void append(String containerId, List<CachedLine> lines, FollowState expected, FollowState state) {
+    public void append(String containerId, List<CachedLine> lines, @Nullable FollowState expected, FollowState state) {
         List<TableEntity> chunks = new ArrayList<>();
         String execution = state.execution();
         int i = 0;
@@ -232,9 +233,10 @@ public final class TableStorageLogCache implements LogCache {
     }
 
     private static ArrayNode row(LogLine l, String text) {
+        Instant time = l.time();
         return MAPPER.createArrayNode()
-                .add(l.time().getEpochSecond())
-                .add(l.time().getNano())
+                .add(time.getEpochSecond())
+                .add(time.getNano())
                 .add(l.stream() == StreamType.STDERR ? "e" : "o")
                 .add(text);
     }
@@ -254,11 +256,11 @@ public final class TableStorageLogCache implements LogCache {
      * is not the last, returns the state's new ETag: read back and taken only when the state still carries this
      * batch's token (a transaction's sub-responses carry no ETag); a writer that came in between fails this append.
      */
-    private String submit(
+    private @Nullable String submit(
             String containerId,
             List<TableTransactionAction> batch,
             TableEntity stateEntity,
-            String etag,
+            @Nullable String etag,
             boolean last) {
         String token = java.util.UUID.randomUUID().toString();
         stateEntity.addProperty("Writer", token);
@@ -335,7 +337,7 @@ public final class TableStorageLogCache implements LogCache {
         });
     }
 
-    private static JsonNode parse(String json) {
+    private static JsonNode parse(@Nullable String json) {
         try {
             return MAPPER.readTree(json == null ? "[]" : json);
         } catch (IOException e) {
@@ -354,8 +356,8 @@ public final class TableStorageLogCache implements LogCache {
                     null,
                     Context.NONE)) {
                 parse(TableStorageContainerStore.getText(e, "Json"))
-                        .fields()
-                        .forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+                        .properties()
+                        .forEach(f -> out.put(f.getKey(), f.getValue().asText()));
             }
             return out;
         });
@@ -378,7 +380,8 @@ public final class TableStorageLogCache implements LogCache {
         for (int i = 0; i < MARK_SHARDS; i++) {
             shards.put(MARK_SHARD + String.format("%02d", i), new TreeMap<>());
         }
-        marks.forEach((id, mark) -> shards.get(markShard(id)).put(id, mark));
+        marks.forEach((id, mark) ->
+                shards.computeIfAbsent(markShard(id), k -> new TreeMap<>()).put(id, mark));
         Map<String, String> changed = new TreeMap<>();
         shards.forEach((row, entries) -> {
             ObjectNode json = MAPPER.createObjectNode();

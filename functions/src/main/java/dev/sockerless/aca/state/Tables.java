@@ -12,6 +12,7 @@ import dev.sockerless.aca.errors.DockerApiException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Table Storage helpers shared by the stores: client creation, point reads, and error translation. */
 public final class Tables {
@@ -103,7 +104,8 @@ public final class Tables {
     }
 
     /** A point read of the entity, or of only the properties {@code select} names (null: all). */
-    static Optional<TableEntity> get(TableClient table, String partition, String row, java.util.List<String> select) {
+    static Optional<TableEntity> get(
+            TableClient table, String partition, String row, java.util.@Nullable List<String> select) {
         try {
             return Optional.of(
                     table.getEntityWithResponse(partition, row, select, null, com.azure.core.util.Context.NONE)
@@ -177,7 +179,7 @@ public final class Tables {
                 StorageDeadlinePolicy.STATE + " is unavailable" + status + ": " + firstLine(e.getMessage()), e);
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Docker's merge rules (docker-engine-api.md §10), one row each: user config | image config | expected members. */
+/** Docker's merge rules (moby {@code daemon/commit.go} {@code merge}), one row each: user config | image config | expected members. */
 class ConfigMergeTest {
 
     static final ObjectMapper MAPPER = new ObjectMapper();

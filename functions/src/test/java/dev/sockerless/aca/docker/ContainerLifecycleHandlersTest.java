@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockerless.aca.agent.JobNames;
-import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.InMemoryContainerStore;
@@ -35,13 +34,7 @@ class ContainerLifecycleHandlersTest {
     final InfoHandler info;
 
     ContainerLifecycleHandlersTest() throws IOException {
-        ContainerJobs jobs = new ContainerJobs(Settings.of(Map.of(
-                "SOCKERLESS_ACA_ENVIRONMENT_ID",
-                LifecycleFixture.ENVIRONMENT_ID,
-                "SOCKERLESS_ACA_LOCATION",
-                LifecycleFixture.LOCATION,
-                "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
-                "consumption-only")));
+        ContainerJobs jobs = LifecycleFixture.jobs(Map.of());
         fx = new LifecycleFixture(store, jobs, new MutableClock(T0), ArmStandIn.Auth.NONE);
         handlers =
                 new ContainerLifecycleHandlers(fx.lifecycle, new ImageLookup(images), Duration.ofSeconds(4), fx.clock);

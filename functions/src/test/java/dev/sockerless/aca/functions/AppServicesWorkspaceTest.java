@@ -8,39 +8,28 @@ import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace;
 import dev.sockerless.aca.logs.WorkspaceLocator;
 import dev.sockerless.aca.testing.ArmStandIn;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Which workspace the logs route reads: the setting, else the environment's, discovered through ARM. */
 class AppServicesWorkspaceTest {
 
-    static final String SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
-    static final String ENVIRONMENT =
-            "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae";
+    static final String ENVIRONMENT = ArmStandIn.environmentId("rg", "cae");
     static final String DISCOVERED = "6b3e2f1a-9c4d-4e8f-a1b2-c3d4e5f60718";
     static final String CONFIGURED = "11111111-2222-3333-4444-555555555555";
 
-    ArmStandIn arm;
-    List<String> scopes = new ArrayList<>();
+    @RegisterExtension
+    final ArmStandIn arm = ArmStandIn.bearer();
 
     @BeforeEach
-    void start() throws Exception {
-        arm = new ArmStandIn();
-        arm.putEnvironment(SUBSCRIPTION, "rg", "cae", ArmStandIn.logAnalytics(DISCOVERED));
-    }
-
-    @AfterEach
-    void stop() {
-        arm.close();
+    void start() {
+        arm.putEnvironment(ArmStandIn.SUBSCRIPTION, "rg", "cae", ArmStandIn.logAnalytics(DISCOVERED));
     }
 
     WorkspaceLocator workspace(Map<String, String> values) {
-        return AppServices.workspace(
-                Settings.of(values), ArmStandIn.credential("token", scopes), ArmStandIn.rewritingClient());
+        return AppServices.workspace(Settings.of(values), arm.credential("token"), ArmStandIn.rewritingClient());
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.sockerless.aca.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sockerless.aca.agent.JobNames;
-import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.InMemoryContainerStore;
@@ -23,13 +22,7 @@ class FollowTargetsFromArmTest {
     @Test
     void aFollowedExecutionIsFinishedOnceArmSaysSo() throws Exception {
         InMemoryContainerStore store = new InMemoryContainerStore();
-        ContainerJobs jobs = new ContainerJobs(Settings.of(Map.of(
-                "SOCKERLESS_ACA_ENVIRONMENT_ID",
-                LifecycleFixture.ENVIRONMENT_ID,
-                "SOCKERLESS_ACA_LOCATION",
-                LifecycleFixture.LOCATION,
-                "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
-                "consumption-only")));
+        ContainerJobs jobs = LifecycleFixture.jobs(Map.of());
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
         try (LifecycleFixture fx = new LifecycleFixture(store, jobs, clock, ArmStandIn.Auth.NONE)) {
             String id = Digest.of("followed".getBytes(StandardCharsets.UTF_8)).hex();

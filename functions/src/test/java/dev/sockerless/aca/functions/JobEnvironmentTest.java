@@ -17,34 +17,20 @@ import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.JobSchema;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Jobs take the region and type of their environment from ARM (the real appcontainers SDK against the stand-in). */
 class JobEnvironmentTest {
 
-    static final String SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
     static final String TOKEN = "0f".repeat(32);
 
-    ArmStandIn arm;
-    List<String> scopes = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        arm = new ArmStandIn();
-    }
-
-    @AfterEach
-    void stop() {
-        arm.close();
-    }
+    @RegisterExtension
+    final ArmStandIn arm = ArmStandIn.bearer();
 
     static String id(String name) {
-        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/"
-                + name;
+        return ArmStandIn.environmentId("rg", name);
     }
 
     Settings settings(String environment, Map<String, String> extra) {
@@ -55,8 +41,7 @@ class JobEnvironmentTest {
     }
 
     Supplier<JobEnvironment> environment(Settings settings) {
-        return AppServices.jobEnvironment(
-                settings, () -> ArmStandIn.credential("arm-token", scopes), ArmStandIn.rewritingClient());
+        return AppServices.jobEnvironment(settings, () -> arm.credential("arm-token"), ArmStandIn.rewritingClient());
     }
 
     static JobSpec big() {
@@ -75,7 +60,7 @@ class JobEnvironmentTest {
 
     @Test
     void aWorkloadProfilesEnvironmentGivesItsLocationAndFourCpuJobsReadOnce() throws Exception {
-        arm.putEnvironment(SUBSCRIPTION, "rg", "cae-jobs", null); // ARM answers "location": "West Europe"
+        arm.putEnvironment(ArmStandIn.SUBSCRIPTION, "rg", "cae-jobs", null); // ARM answers "location": "West Europe"
         Settings settings = settings("cae-jobs", Map.of());
         Supplier<JobEnvironment> environment = environment(settings);
         assertThat(arm.received).isEmpty();
@@ -106,7 +91,7 @@ class JobEnvironmentTest {
 
     @Test
     void aConsumptionOnlyEnvironmentCapsJobsAtTwoCpus() {
-        arm.putConsumptionOnlyEnvironment(SUBSCRIPTION, "rg", "cae-small");
+        arm.putConsumptionOnlyEnvironment(ArmStandIn.SUBSCRIPTION, "rg", "cae-small");
         JobSettings settings =
                 JobSettings.from(settings("cae-small", Map.of()), environment(settings("cae-small", Map.of())));
 
@@ -141,7 +126,7 @@ class JobEnvironmentTest {
                 .isInstanceOf(DockerApiException.class)
                 .hasMessageContaining(id("cae-missing"))
                 .hasMessageContaining("not found");
-        arm.putEnvironment(SUBSCRIPTION, "rg", "cae-missing", null);
+        arm.putEnvironment(ArmStandIn.SUBSCRIPTION, "rg", "cae-missing", null);
         assertThat(JobSettings.from(settings, environment).location()).isEqualTo("westeurope");
         assertThat(arm.count("GET")).isEqualTo(2);
     }

@@ -6,6 +6,7 @@ import com.azure.core.util.BinaryData;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sockerless.aca.azurite.Azurite;
 import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.docker.ApiRequest;
@@ -21,7 +22,6 @@ import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.state.TableStorageContainerStore;
 import dev.sockerless.aca.state.TableStorageImageStore;
-import dev.sockerless.aca.testing.Azurite;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
 import java.time.Duration;
@@ -54,7 +54,7 @@ class StateStorageStallIT {
 
     @BeforeAll
     static void start() {
-        azurite = new Azurite(); // its own: freezing the shared one would stall every other test
+        azurite = Azurite.inMemory(); // its own: freezing the shared one would stall every other test
         Settings settings = Settings.of(Map.of(
                 "AzureWebJobsStorage",
                 azurite.connectionString(),

@@ -9,6 +9,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sockerless.aca.azurite.Azurite;
 import dev.sockerless.aca.blobs.BlobArchiveSource;
 import dev.sockerless.aca.blobs.StorageConnection;
 import dev.sockerless.aca.docker.ApiRequest;
@@ -22,7 +23,6 @@ import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryEndpoints;
 import dev.sockerless.aca.registry.RegistryTransport;
-import dev.sockerless.aca.testing.Azurite;
 import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.RegistryServer;
 import dev.sockerless.aca.testing.SharedServices;
@@ -170,7 +170,7 @@ class BlobLoadIT {
 
     @Test
     void gzippedLegacyArchiveThroughTheHandler() throws Exception {
-        TestImage image = ImageLoadIT.repeatedLayer();
+        TestImage image = TestImages.repeatedLayer();
         String url = upload(
                 "uploads/alpine.tar.gz", TestArchives.gzip(TestArchives.legacy(image, List.of("alpine:latest"))));
 
@@ -182,7 +182,7 @@ class BlobLoadIT {
                 .contains("{\"status\":\"Loading layer\"")
                 .contains("Loaded image: alpine:latest")
                 .doesNotContain("error");
-        ImageLoadIT.verifyPushed(reader, staged("library/alpine"), "latest", image);
+        reader.verifyPushed(staged("library/alpine"), "latest", image);
         assertThat(store.findRef("docker.io/library/alpine:latest")
                         .orElseThrow()
                         .imageId()
@@ -192,7 +192,7 @@ class BlobLoadIT {
 
     @Test
     void quietGzippedDocker25ArchiveThroughTheHandler() throws Exception {
-        TestImage image = ImageLoadIT.twoLayers(Format.OCI);
+        TestImage image = TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64);
         String url = upload(
                 "app.tar.gz",
                 TestArchives.gzip(TestArchives.docker25(image, List.of("docker.io/library/app:1"), List.of("app:1"))));
@@ -201,13 +201,13 @@ class BlobLoadIT {
 
         String body = new String(response.body(), StandardCharsets.UTF_8);
         assertThat(body).isEqualTo("{\"stream\":\"Loaded image: app:1\\n\"}\r\n");
-        JsonNode manifest = ImageLoadIT.verifyPushed(reader, staged("library/app"), "1", image);
+        JsonNode manifest = reader.verifyPushed(staged("library/app"), "1", image);
         assertThat(manifest.path("mediaType").asText()).isEqualTo(TestImages.OCI_MANIFEST);
     }
 
     @Test
     void uncompressedDocker25ArchiveThroughTheLoaderIsReadInPlace() throws Exception {
-        TestImage image = ImageLoadIT.twoLayers(Format.OCI);
+        TestImage image = TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64);
         String url =
                 upload("raw.tar", TestArchives.docker25(image, List.of("docker.io/library/raw:1"), List.of("raw:1")));
         List<Path> seen = new ArrayList<>();
@@ -226,7 +226,7 @@ class BlobLoadIT {
         });
 
         assertThat(loaded.get(0).messages()).containsExactly("Loaded image: raw:1");
-        ImageLoadIT.verifyPushed(reader, staged("library/raw"), "1", image);
+        reader.verifyPushed(staged("library/raw"), "1", image);
         assertThat(seen.get(0)).doesNotExist();
     }
 

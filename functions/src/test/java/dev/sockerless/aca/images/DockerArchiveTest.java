@@ -36,7 +36,7 @@ class DockerArchiveTest {
 
     @Test
     void legacyArchiveFollowsSymlinksAndHardLinks() throws Exception {
-        TestImage image = ImageLoadIT.repeatedLayer();
+        TestImage image = TestImages.repeatedLayer();
         try (DockerArchive archive = open(TestArchives.legacy(image, List.of("alpine:latest")))) {
             assertThat(archive.isOciLayout()).isFalse();
             assertThat(archive.compression()).isEqualTo(Compression.NONE);
@@ -70,7 +70,7 @@ class DockerArchiveTest {
 
     @Test
     void filesAreIndexedInPlaceOrDecompressedToATemporaryFile() throws Exception {
-        TestImage image = ImageLoadIT.repeatedLayer();
+        TestImage image = TestImages.repeatedLayer();
         byte[] tar = TestArchives.legacy(image, List.of("alpine:latest"));
         Path plain = java.nio.file.Files.write(temp.resolve("plain.tar"), tar);
         Path gzip = java.nio.file.Files.write(temp.resolve("archive.tar.gz"), TestArchives.gzip(tar));

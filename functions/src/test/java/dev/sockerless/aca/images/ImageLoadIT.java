@@ -20,8 +20,6 @@ import dev.sockerless.aca.testing.TestArchives;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
 import dev.sockerless.aca.testing.TestImages.Format;
-import java.io.ByteArrayInputStream;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,34 +91,8 @@ class ImageLoadIT {
         return loader.load(body, options, LoadProgress.NONE);
     }
 
-    /** Pulls {@code repository:reference} back and checks config bytes and every layer against its diffID. */
     JsonNode verifyPushed(String repository, String reference, TestImage image) throws Exception {
-        return verifyPushed(reader, repository, reference, image);
-    }
-
-    /** {@link #verifyPushed(String, String, TestImage)} against any registry. */
-    static JsonNode verifyPushed(RegistryPusher reader, String repository, String reference, TestImage image)
-            throws Exception {
-        HttpResponse<byte[]> m = reader.getManifest(repository, reference);
-        assertThat(m.statusCode()).as("manifest %s:%s", repository, reference).isEqualTo(200);
-        JsonNode manifest = JSON.readTree(m.body());
-        String configDigest = manifest.path("config").path("digest").asText();
-        assertThat(configDigest).isEqualTo(image.imageId());
-        assertThat(reader.getBlob(repository, configDigest).body())
-                .isEqualTo(image.config().bytes());
-        JsonNode layers = manifest.path("layers");
-        assertThat(layers).hasSize(image.layers().size());
-        for (int i = 0; i < layers.size(); i++) {
-            JsonNode l = layers.get(i);
-            byte[] blob = reader.getBlob(repository, l.path("digest").asText()).body();
-            assertThat(Blob.sha256(blob)).isEqualTo(l.path("digest").asText());
-            assertThat((long) blob.length).isEqualTo(l.path("size").asLong());
-            byte[] tar = l.path("mediaType").asText().endsWith("gzip")
-                    ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes()
-                    : blob;
-            assertThat(Blob.sha256(tar)).isEqualTo(image.diffIds().get(i));
-        }
-        return manifest;
+        return reader.verifyPushed(repository, reference, image);
     }
 
     String staged(String repositoryPath) {
@@ -140,23 +111,11 @@ class ImageLoadIT {
                 .count();
     }
 
-    static TestImage twoLayers(Format format) {
-        return TestImages.rich(format, TestImages.Platform.LINUX_AMD64);
-    }
-
-    /** Three layers where the third repeats the first (a symlinked duplicate in legacy archives). */
-    static TestImage repeatedLayer() {
-        TestImages.Layer a = TestImages.layer(Format.DOCKER, "a.txt", "a\n");
-        TestImages.Layer b = TestImages.layer(Format.DOCKER, "b.txt", "b\n");
-        return TestImages.image(
-                Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), List.of(a, b, a));
-    }
-
     // ------------------------------------------------------------------ formats
 
     @Test
     void legacyArchiveWithSymlinkedDuplicateLayer() throws Exception {
-        TestImage image = repeatedLayer();
+        TestImage image = TestImages.repeatedLayer();
         List<LoadedImage> loaded = load(TestArchives.legacy(image, List.of("alpine:latest")));
 
         assertThat(loaded).hasSize(1);
@@ -185,7 +144,7 @@ class ImageLoadIT {
 
     @Test
     void docker25OciLayoutWithTwoTags() throws Exception {
-        TestImage image = twoLayers(Format.OCI);
+        TestImage image = TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64);
         byte[] archive = TestArchives.docker25(
                 image,
                 List.of("docker.io/library/app:1", "example.com/team/app:2"),
@@ -208,7 +167,7 @@ class ImageLoadIT {
 
     @Test
     void docker25UncompressedWhenAskedPushesTheOriginalManifest() throws Exception {
-        TestImage image = twoLayers(Format.OCI);
+        TestImage image = TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64);
         options = options.withCompressLayers(false);
         List<LoadedImage> loaded =
                 load(TestArchives.docker25(image, List.of("docker.io/library/raw:1"), List.of("raw:1")));
@@ -250,7 +209,7 @@ class ImageLoadIT {
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "zstd", "bzip2", "xz"})
     void wholeArchiveCompression(String kind) throws Exception {
-        TestImage image = twoLayers(Format.DOCKER);
+        TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         byte[] tar = TestArchives.legacy(image, List.of("compressed/" + kind + ":v1"));
         byte[] body = switch (kind) {
             case "gzip" -> TestArchives.gzip(tar);
@@ -267,7 +226,7 @@ class ImageLoadIT {
 
     @Test
     void aRepeatedLoadUploadsNothing() throws Exception {
-        TestImage image = twoLayers(Format.DOCKER);
+        TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         byte[] archive = TestArchives.legacy(image, List.of("again:v1"));
         Digest first = load(archive).get(0).manifestDigest();
         assertThat(uploads()).isPositive();
@@ -280,7 +239,7 @@ class ImageLoadIT {
 
     @Test
     void aRepeatedLoadIntoARepositoryThatLostALayerUploadsThatLayerAgain() throws Exception {
-        TestImage image = twoLayers(Format.DOCKER);
+        TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         byte[] archive = TestArchives.legacy(image, List.of("lost:v1"));
         JsonNode manifest = JSON.readTree(reader.getManifest(
                         staged("library/lost"),
@@ -321,7 +280,7 @@ class ImageLoadIT {
 
     @Test
     void aFailingManifestPutLeavesNoTagAndTheRetryUploadsNothing() throws Exception {
-        TestImage image = twoLayers(Format.DOCKER);
+        TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         byte[] archive = TestArchives.legacy(image, List.of("flaky:v1"));
         proxy.failWhen((method, path) -> method.equals("PUT") && path.contains("/manifests/sha256:"));
         assertThatThrownBy(() -> load(archive))
@@ -339,7 +298,7 @@ class ImageLoadIT {
 
     @Test
     void aFailingBlobUploadLeavesNoTag() {
-        TestImage image = twoLayers(Format.DOCKER);
+        TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         proxy.failWhen((method, path) -> method.equals("PUT") && path.contains("/blobs/uploads/"));
         assertThatThrownBy(() -> load(TestArchives.legacy(image, List.of("flaky2:v1"))))
                 .isInstanceOf(DockerApiException.class)
@@ -371,7 +330,8 @@ class ImageLoadIT {
 
     @Test
     void truncatedArchive() {
-        byte[] archive = TestArchives.legacy(twoLayers(Format.DOCKER), List.of("trunc:v1"));
+        byte[] archive = TestArchives.legacy(
+                TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64), List.of("trunc:v1"));
         assertInvalid(java.util.Arrays.copyOf(archive, 1500), "library/trunc", "invalid archive");
         assertInvalid(java.util.Arrays.copyOf(TestArchives.gzip(archive), 300), "library/trunc", "invalid archive");
     }
@@ -535,14 +495,17 @@ class ImageLoadIT {
     void oversizeBody() {
         options = options.withMaxBodyBytes(1000);
         assertInvalid(
-                TestArchives.legacy(twoLayers(Format.DOCKER), List.of("big:v1")), "library/big", "over the limit");
+                TestArchives.legacy(TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64), List.of("big:v1")),
+                "library/big",
+                "over the limit");
     }
 
     @Test
     void progressReportsEachLayer() {
         List<String> lines = new ArrayList<>();
         loader.load(
-                TestArchives.legacy(twoLayers(Format.DOCKER), List.of("progress:v1")),
+                TestArchives.legacy(
+                        TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64), List.of("progress:v1")),
                 options,
                 (status, id) -> lines.add(status + " " + id));
         assertThat(lines).filteredOn(s -> s.startsWith("Loading layer")).hasSize(2);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class BicepInvariantsTest {
 
     /**
-     * Built-in role definition ids (aca-log-analytics.md §10) → the resource each assignment is scoped to and the
+     * Built-in role definition ids (learn.microsoft.com {@code azure/role-based-access-control/built-in-roles}) → the resource each assignment is scoped to and the
      * principal holding it: the app's identity ({@code principalId}) or the job identity ({@code jobPrincipalId}).
      */
     private static final Map<String, String[]> ROLES = new LinkedHashMap<>();

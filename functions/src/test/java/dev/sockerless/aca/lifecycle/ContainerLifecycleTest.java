@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -50,15 +49,7 @@ class ContainerLifecycleTest {
     JobsStandIn jobs;
 
     void start(ArmStandIn.Auth auth, Map<String, String> extraSettings) throws IOException {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "SOCKERLESS_ACA_ENVIRONMENT_ID",
-                LifecycleFixture.ENVIRONMENT_ID,
-                "SOCKERLESS_ACA_LOCATION",
-                LifecycleFixture.LOCATION,
-                "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
-                "consumption-only"));
-        settings.putAll(extraSettings);
-        fx = new LifecycleFixture(store, new ContainerJobs(Settings.of(settings)), new MutableClock(T0), auth);
+        fx = new LifecycleFixture(store, LifecycleFixture.jobs(extraSettings), new MutableClock(T0), auth);
         lifecycle = fx.lifecycle;
         jobs = fx.arm.jobs();
     }

@@ -10,42 +10,28 @@ import dev.sockerless.aca.errors.DockerApiException.Kind;
 import dev.sockerless.aca.logs.ManagedEnvironmentWorkspace.EnvironmentId;
 import dev.sockerless.aca.testing.ArmStandIn;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Workspace discovery through the real appcontainers SDK against an ARM stand-in. */
 class ManagedEnvironmentWorkspaceTest {
 
-    static final String SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+    static final String SUBSCRIPTION = ArmStandIn.SUBSCRIPTION;
     static final String CUSTOMER_ID = "6b3e2f1a-9c4d-4e8f-a1b2-c3d4e5f60718";
     static final String TOKEN = "dummy-arm-token";
 
-    ArmStandIn arm;
-    List<String> scopes = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        arm = new ArmStandIn();
-    }
-
-    @AfterEach
-    void stop() {
-        arm.close();
-    }
+    @RegisterExtension
+    final ArmStandIn arm = ArmStandIn.bearer();
 
     static String id(String resourceGroup, String name) {
-        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + resourceGroup
-                + "/providers/Microsoft.App/managedEnvironments/" + name;
+        return ArmStandIn.environmentId(resourceGroup, name);
     }
 
     ManagedEnvironmentWorkspace workspace(String environmentId) {
         return ManagedEnvironmentWorkspace.fromArm(
-                environmentId, arm.endpoint(), ArmStandIn.credential(TOKEN, scopes), ArmStandIn.rewritingClient());
+                environmentId, arm.endpoint(), arm.credential(TOKEN), ArmStandIn.rewritingClient());
     }
 
     @Test
@@ -64,7 +50,7 @@ class ManagedEnvironmentWorkspaceTest {
         assertThat(request.path()).isEqualTo(id("rg-sockerless", "cae-jobs"));
         assertThat(request.query()).isEqualTo("api-version=2025-01-01");
         assertThat(request.authorization()).isEqualTo("Bearer " + TOKEN);
-        assertThat(scopes).containsOnly(arm.endpoint() + "/.default");
+        assertThat(arm.scopes).containsOnly(arm.endpoint() + "/.default");
     }
 
     @Test
@@ -133,7 +119,7 @@ class ManagedEnvironmentWorkspaceTest {
         ManagedEnvironmentWorkspace workspace = ManagedEnvironmentWorkspace.fromArm(
                 id("rg", "cae"),
                 closed,
-                ArmStandIn.credential(TOKEN, scopes),
+                arm.credential(TOKEN),
                 ArmStandIn.rewritingClient(),
                 new RetryOptions(new FixedDelayOptions(1, Duration.ofMillis(1))));
 
@@ -149,10 +135,7 @@ class ManagedEnvironmentWorkspaceTest {
     void aTrailingSlashOnTheArmEndpointIsIgnored() {
         arm.putEnvironment(SUBSCRIPTION, "rg", "cae", ArmStandIn.logAnalytics(CUSTOMER_ID));
         ManagedEnvironmentWorkspace workspace = ManagedEnvironmentWorkspace.fromArm(
-                id("rg", "cae"),
-                arm.endpoint() + "/",
-                ArmStandIn.credential(TOKEN, scopes),
-                ArmStandIn.rewritingClient());
+                id("rg", "cae"), arm.endpoint() + "/", arm.credential(TOKEN), ArmStandIn.rewritingClient());
 
         assertThat(workspace.customerId()).isEqualTo(CUSTOMER_ID);
         assertThat(arm.received.get(0).path()).isEqualTo(id("rg", "cae"));
@@ -194,8 +177,8 @@ class ManagedEnvironmentWorkspaceTest {
                 "https://"
             })
     void theArmEndpointMustBeAnHttpsOrigin(String endpoint) {
-        assertThatThrownBy(() -> ManagedEnvironmentWorkspace.fromArm(
-                        id("rg", "cae"), endpoint, ArmStandIn.credential(TOKEN, scopes), null))
+        assertThatThrownBy(() ->
+                        ManagedEnvironmentWorkspace.fromArm(id("rg", "cae"), endpoint, arm.credential(TOKEN), null))
                 .isInstanceOf(DockerApiException.class)
                 .hasMessageStartingWith("configuration: SOCKERLESS_ARM_ENDPOINT");
     }

@@ -3,16 +3,13 @@ package dev.sockerless.aca.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
-import com.azure.data.tables.models.ListEntitiesOptions;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.ContainerStoreContract;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.testing.SharedServices;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TableStorageContainerStoreTest extends ContainerStoreContract {
@@ -21,11 +18,9 @@ class TableStorageContainerStoreTest extends ContainerStoreContract {
 
     @Override
     protected ContainerStore createStore() {
-        service = Tables.serviceClient(SharedServices.azurite().connectionString());
-        ContainerStore created = new TableStorageContainerStore(service);
-        TableClient table = service.getTableClient(TableStorageContainerStore.CONTAINERS);
-        table.listEntities(new ListEntitiesOptions().setSelect(List.of("PartitionKey", "RowKey")), null, null)
-                .forEach(e -> table.deleteEntity(e.getPartitionKey(), e.getRowKey()));
+        ContainerStore created = new TableStorageContainerStore(
+                Tables.serviceClient(SharedServices.azurite().connectionString())); // creates the table
+        service = SharedServices.emptiedTables(TableStorageContainerStore.CONTAINERS);
         return created;
     }
 

@@ -27,16 +27,10 @@ class TableStorageImageStoreTest extends ImageStoreContract {
 
     @Override
     protected ImageStore createStore() {
-        service = Tables.serviceClient(SharedServices.azurite().connectionString());
-        ImageStore created = new TableStorageImageStore(service);
-        for (String table : List.of(
-                TableStorageImageStore.IMAGES,
-                TableStorageImageStore.IMAGE_REFS,
-                TableStorageImageStore.IMAGE_CONFIGS)) {
-            TableClient client = service.getTableClient(table);
-            client.listEntities(new ListEntitiesOptions().setSelect(List.of("PartitionKey", "RowKey")), null, null)
-                    .forEach(e -> client.deleteEntity(e.getPartitionKey(), e.getRowKey()));
-        }
+        ImageStore created = new TableStorageImageStore(
+                Tables.serviceClient(SharedServices.azurite().connectionString())); // creates the tables
+        service = SharedServices.emptiedTables(
+                TableStorageImageStore.IMAGES, TableStorageImageStore.IMAGE_REFS, TableStorageImageStore.IMAGE_CONFIGS);
         return created;
     }
 

@@ -8,6 +8,7 @@ import com.azure.core.http.HttpResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,6 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,8 +30,14 @@ import reactor.core.publisher.Mono;
  * {@code GET /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.App/managedEnvironments/{name}?api-version=…}
  * answers the environment's JSON as ARM does, or a 404 {@code ResourceNotFound} body. Requests are recorded.
  * The SDK speaks https and needs a token: {@link #rewritingClient()} and {@link #credential(String)}.
+ *
+ * <p>A test registers it as a JUnit extension, which stops it after each test (an instance field) or after the class
+ * (a static field): {@code @RegisterExtension final ArmStandIn arm = ArmStandIn.bearer();}.
  */
-public final class ArmStandIn implements AutoCloseable {
+public final class ArmStandIn implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+
+    /** The subscription of the environments tests register. */
+    public static final String SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
 
     /** A request as received. */
     public record Received(String method, String path, String query, String authorization) {}
@@ -47,11 +58,33 @@ public final class ArmStandIn implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> environments = new ConcurrentHashMap<>(); // lower-cased id → properties JSON
     public final List<Received> received = new CopyOnWriteArrayList<>();
+    /** The scopes {@link #credential(String)} was asked for. */
+    public final List<String> scopes = new CopyOnWriteArrayList<>();
+
     private final JobsStandIn jobs;
     private final Auth auth;
+    private boolean perClass;
 
     public ArmStandIn() throws IOException {
         this(Clock.systemUTC(), Auth.BEARER);
+    }
+
+    /** A stand-in that demands a bearer token (the SDK over https), executions on the system clock. */
+    public static ArmStandIn bearer() {
+        return started(Clock.systemUTC(), Auth.BEARER);
+    }
+
+    /** A stand-in over plain http on loopback (no credential), executions on {@code clock}. */
+    public static ArmStandIn plain(Clock clock) {
+        return started(clock, Auth.NONE);
+    }
+
+    private static ArmStandIn started(Clock clock, Auth auth) {
+        try {
+            return new ArmStandIn(clock, auth);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** @param clock the clock executions run on */
@@ -114,6 +147,17 @@ public final class ArmStandIn implements AutoCloseable {
             scopes.addAll(ctx.getScopes());
             return Mono.just(new AccessToken(token, OffsetDateTime.now().plusHours(1)));
         };
+    }
+
+    /** A credential handing out {@code token} for any scope, recording the scopes asked for in {@link #scopes}. */
+    public TokenCredential credential(String token) {
+        return credential(token, scopes);
+    }
+
+    /** The ARM id of managed environment {@code name} in {@code resourceGroup} of {@link #SUBSCRIPTION}. */
+    public static String environmentId(String resourceGroup, String name) {
+        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.App/managedEnvironments/" + name;
     }
 
     /** Registers an environment; {@code appLogsConfiguration} is the JSON object or null to leave it out. */
@@ -235,6 +279,23 @@ public final class ArmStandIn implements AutoCloseable {
         System.out.println("ARM jobs stand-in listening: SOCKERLESS_ARM_ENDPOINT=" + arm.plainEndpoint()
                 + " (executions succeed after " + seconds + " s)");
         Thread.currentThread().join();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true; // only a static field's extension sees beforeAll: it lives until afterAll
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            close();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  *
  * <p>Rules beyond the schema (service behaviour or ARM semantics, marked "Inference" in the messages' sources):
  * {@code properties}, {@code environmentId}, {@code configuration}, {@code template} and at least one container
- * are required (aca-jobs-lifecycle.md, "What a local stand-in must enforce" 3); {@code replicaTimeout > 0};
+ * are required (service behaviour, not marked in the spec); {@code replicaTimeout > 0};
  * counts ≥ 0 (parallelism and completions ≥ 1); names unique; an env {@code secretRef}, a registry
  * {@code passwordSecretRef} and a secret-volume item name a declared secret; a mount names a declared volume; an
  * identity named by a registry or {@code identitySettings} is assigned to the job ({@code system} needs a
@@ -114,7 +114,7 @@ public final class JobSchema {
 
     /**
      * The CPU/memory rules of a job body that depend on the environment, beyond the schema
-     * (MicrosoftDocs/azure-docs {@code articles/container-apps/containers.md}; aca-jobs-lifecycle.md §8): each
+     * (MicrosoftDocs/azure-docs {@code articles/container-apps/containers.md}): each
      * {@code cpu} > 0 with at most two decimals, each {@code memory} {@code <number>Gi} or {@code <number>Mi}, and the
      * total over all containers one of the allowed pairs: 0.25 vCPU steps with memory = 2 × CPU Gi, up to 2.0/4.0Gi
      * in a Consumption-only environment or 4.0/8.0Gi on the Consumption profile of a workload-profiles environment.

@@ -25,8 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict stand-in for ARM's {@code Microsoft.App/jobs} (api-version 2025-01-01), after aca-jobs-lifecycle.md "What
- * a local stand-in must enforce" 1–8: exact paths and api-version, every job PUT checked with {@link JobSchema} (schema and CPU/memory totals; and
+ * A strict stand-in for ARM's {@code Microsoft.App/jobs} (api-version 2025-01-01), after
+ * Azure/azure-rest-api-specs {@code specification/app/resource-manager/Microsoft.App/stable/2025-01-01/Jobs.json} and its examples: exact paths and api-version, every job PUT checked with {@link JobSchema} (schema and CPU/memory totals; and
  * {@code environmentId}/{@code location} immutable), ARM's error shape, only the SDK's expected statuses, and LROs
  * either finished at once without LRO headers ({@link Lro#IMMEDIATE}) or through {@code Azure-AsyncOperation} /
  * {@code Location} with {@code Retry-After: 1} ({@link Lro#ASYNC}; 0 would make the SDK wait 30 s). Executions run on

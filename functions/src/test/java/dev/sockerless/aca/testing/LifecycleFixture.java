@@ -3,6 +3,7 @@ package dev.sockerless.aca.testing;
 import com.azure.core.http.HttpClient;
 import dev.sockerless.aca.arm.ArmEndpoint;
 import dev.sockerless.aca.arm.ArmManagers;
+import dev.sockerless.aca.config.Settings;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.lifecycle.ArmJobsApi;
@@ -11,7 +12,9 @@ import dev.sockerless.aca.logs.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link ContainerLifecycle} on the real SDK against the strict {@link ArmStandIn} (jobs in resource group
@@ -25,6 +28,24 @@ public final class LifecycleFixture implements AutoCloseable {
             + "/providers/Microsoft.App/managedEnvironments/env";
     public static final String LOCATION = "westeurope";
     public static final Duration STATUS_TTL = Duration.ofSeconds(2);
+
+    /**
+     * The settings of jobs in {@link #ENVIRONMENT_ID}: the environment with its location and type (consumption-only),
+     * so that nothing reads it through ARM; plus {@code extra}.
+     */
+    public static Map<String, String> jobSettings(Map<String, String> extra) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID);
+        values.put("SOCKERLESS_ACA_LOCATION", LOCATION);
+        values.put("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only");
+        values.putAll(extra);
+        return values;
+    }
+
+    /** {@link ContainerJobs} on {@link #jobSettings} with {@code extra}. */
+    public static ContainerJobs jobs(Map<String, String> extra) {
+        return new ContainerJobs(Settings.of(jobSettings(extra)));
+    }
 
     public final MutableClock clock;
     public final ArmStandIn arm;

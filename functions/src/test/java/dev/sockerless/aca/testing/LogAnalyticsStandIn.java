@@ -31,7 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <ul>
  *   <li>{@value #RESOURCE}: exactly the documented columns ({@link #RESOURCE_COLUMNS}).</li>
  *   <li>{@value #LEGACY}: a custom-log table whose columns the Data Collector API creates as rows bring them (the
- *   legacy schema is per workspace, aca-log-analytics.md §2.2), so a column exists only once a row carried it.
+ *   legacy schema is per workspace: MicrosoftDocs/azure-docs {@code articles/container-apps/log-monitoring.md}), so a column exists only once a row carried it.
  *   Rows may carry only the documented columns ({@link #LEGACY_DOCUMENTED}) and the few reported ones the app
  *   reads through {@code column_ifexists} ({@link #LEGACY_REPORTED}); never the job column
  *   {@code ContainerJobName_s}, which no Microsoft source names.</li>
@@ -130,7 +130,8 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
             "TenantId",
             "TimeGenerated",
             "Type");
-    /** {@value #SYSTEM_LEGACY} has no authoritative schema; the columns field queries use (aca-jobs-lifecycle.md §6). */
+    /** {@value #SYSTEM_LEGACY} has no authoritative schema; the columns field queries use
+     * (microsoft/azure-container-apps issues #1085, #1163). */
     public static final List<String> SYSTEM_LEGACY_REPORTED = List.of(
             "JobName_s",
             "ExecutionName_s",

@@ -1,7 +1,10 @@
 package dev.sockerless.aca.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A minimal registry client for seeding fixtures: pushes blobs (HEAD → POST uploads → PUT {@code <Location>&digest=})
@@ -126,6 +130,33 @@ public final class RegistryPusher {
                 null,
                 null,
                 TestImages.ACCEPT_ALL_MANIFESTS);
+    }
+
+    /**
+     * Pulls {@code repository:reference} back and asserts that it is {@code image}: the config's bytes, and every
+     * layer's digest, size and (uncompressed) diffID. Returns the manifest.
+     */
+    public JsonNode verifyPushed(String repository, String reference, TestImage image) throws IOException {
+        HttpResponse<byte[]> m = getManifest(repository, reference);
+        assertThat(m.statusCode()).as("manifest %s:%s", repository, reference).isEqualTo(200);
+        JsonNode manifest = JSON.readTree(m.body());
+        String configDigest = manifest.path("config").path("digest").asText();
+        assertThat(configDigest).isEqualTo(image.imageId());
+        assertThat(getBlob(repository, configDigest).body())
+                .isEqualTo(image.config().bytes());
+        JsonNode layers = manifest.path("layers");
+        assertThat(layers).hasSize(image.layers().size());
+        for (int i = 0; i < layers.size(); i++) {
+            JsonNode l = layers.get(i);
+            byte[] blob = getBlob(repository, l.path("digest").asText()).body();
+            assertThat(Blob.sha256(blob)).isEqualTo(l.path("digest").asText());
+            assertThat((long) blob.length).isEqualTo(l.path("size").asLong());
+            byte[] tar = l.path("mediaType").asText().endsWith("gzip")
+                    ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes()
+                    : blob;
+            assertThat(Blob.sha256(tar)).isEqualTo(image.diffIds().get(i));
+        }
+        return manifest;
     }
 
     /** {@code GET /v2/<repo>/blobs/<digest>} (auth handled). */

@@ -35,6 +35,11 @@ public final class TestImages {
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
     public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    /** The label of {@link #labelled} images. */
+    public static final String LABEL = "dev.sockerless.e2e";
+    /** The creation time of {@link #labelled} images. */
+    public static final String CREATED = "2025-02-14T03:28:36Z";
+
     public static final String IN_TOTO = "application/vnd.in-toto+json";
     /** The four modern manifest media types, comma-joined, for an {@code Accept} header. */
     public static final String ACCEPT_ALL_MANIFESTS =
@@ -290,6 +295,27 @@ public final class TestImages {
     public static TestImage simple(Format format, Platform platform) {
         Layer layer = layer(format, "app/hello", "hello from " + platform + "\n");
         return image(format, platform, c -> c.label("org.example.fixture", "simple"), List.of(layer));
+    }
+
+    /** Three layers where the third repeats the first (a symlinked duplicate in legacy archives). */
+    public static TestImage repeatedLayer() {
+        Layer a = layer(Format.DOCKER, "a.txt", "a\n");
+        Layer b = layer(Format.DOCKER, "b.txt", "b\n");
+        return image(Format.DOCKER, Platform.LINUX_AMD64, UnaryOperator.identity(), List.of(a, b, a));
+    }
+
+    /**
+     * A one-layer image ({@code app/hello}) labelled {@value #LABEL}={@code name} and created {@value #CREATED}, so
+     * that every end-to-end fixture has its own image ID.
+     */
+    public static TestImage labelled(Format format, Platform platform, String name) {
+        return labelled(
+                format, platform, name, layer(format, "app/hello", "hello from " + name + " on " + platform + "\n"));
+    }
+
+    /** {@link #labelled(Format, Platform, String)} with {@code layer} as its one layer. */
+    public static TestImage labelled(Format format, Platform platform, String name, Layer layer) {
+        return image(format, platform, c -> c.label(LABEL, name).created(CREATED), List.of(layer));
     }
 
     /** A two-layer image with Entrypoint, WorkingDir, User, a label and an exposed port. */

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves every request of the JDK HTTP server the way the Functions host (Kestrel, the host's middleware and the
@@ -49,14 +50,14 @@ final class FunctionHttpHandler implements HttpHandler {
 
     private final RouteTable routes;
     private final LocalHost.Options options;
-    private final FunctionKeys keys;
+    private final @Nullable FunctionKeys keys;
     private final ExecutorService invocations;
     private final HostHeaderCheck hostCheck;
 
     FunctionHttpHandler(
             RouteTable routes,
             LocalHost.Options options,
-            FunctionKeys keys,
+            @Nullable FunctionKeys keys,
             ExecutorService invocations,
             HostHeaderCheck hostCheck) {
         this.hostCheck = hostCheck;
@@ -209,7 +210,7 @@ final class FunctionHttpHandler implements HttpHandler {
         outcome[0] = String.valueOf(ResponseWriter.write(ex, response, "HEAD".equals(method), function.name()));
     }
 
-    private static HttpMethod toHttpMethod(String method) {
+    private static @Nullable HttpMethod toHttpMethod(String method) {
         try {
             return HttpMethod.valueOf(method);
         } catch (IllegalArgumentException e) {
@@ -219,6 +220,8 @@ final class FunctionHttpHandler implements HttpHandler {
 
     /** The declared body is over the limit. */
     private static final class TooLarge extends Exception {
+        private static final long serialVersionUID = 1L;
+
         final long length;
 
         TooLarge(long length) {
@@ -231,7 +234,7 @@ final class FunctionHttpHandler implements HttpHandler {
      * What the host forwards of the body ({@link RequestBody}): read only for {@code Content-Length > 0}; a chunked
      * body is read and thrown away (nothing is forwarded, so it never meets the limit).
      */
-    private Object readBody(HttpExchange ex, Headers in) throws IOException, TooLarge {
+    private @Nullable Object readBody(HttpExchange ex, Headers in) throws IOException, TooLarge {
         String te = in.getFirst("Transfer-Encoding");
         String cl = in.getFirst("Content-Length");
         if (te != null || cl == null) {

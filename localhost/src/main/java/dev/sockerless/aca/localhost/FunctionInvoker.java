@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Invokes one function the way the Java worker does: a new instance per invocation (public no-arg constructor), the
@@ -23,6 +24,8 @@ public final class FunctionInvoker {
 
     /** A function threw (or could not be constructed); {@code getCause()} is the function's exception. */
     public static final class InvocationFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
         InvocationFailure(Throwable cause) {
             super(cause.getMessage(), cause);
         }
@@ -42,7 +45,7 @@ public final class FunctionInvoker {
             HttpMethod method,
             Map<String, String> headers,
             Map<String, String> query,
-            Object body)
+            @Nullable Object body)
             throws InvocationFailure {
         LocalHttpRequest<Object> request = null;
         LocalExecutionContext context = new LocalExecutionContext(f.name());
@@ -94,7 +97,7 @@ public final class FunctionInvoker {
         return toResponse(result);
     }
 
-    static HttpResponseMessage toResponse(Object result) {
+    static HttpResponseMessage toResponse(@Nullable Object result) {
         if (result instanceof HttpResponseMessage m) {
             return m;
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Function keys, enforced as the Functions host does ({@code Azure/azure-functions-host
@@ -30,12 +31,12 @@ final class FunctionKeys {
 
     static final String HEADER = "x-functions-key";
 
-    private final byte[] master;
+    private final byte @Nullable [] master;
     private final List<byte[]> hostKeys;
     /** Function name (ignoring case, as the host's secrets are per function directory) → its keys. */
     private final Map<String, List<byte[]>> functionKeys;
 
-    private FunctionKeys(byte[] master, List<byte[]> hostKeys, Map<String, List<byte[]>> functionKeys) {
+    private FunctionKeys(byte @Nullable [] master, List<byte[]> hostKeys, Map<String, List<byte[]>> functionKeys) {
         this.master = master;
         this.hostKeys = hostKeys;
         this.functionKeys = functionKeys;
@@ -61,9 +62,7 @@ final class FunctionKeys {
         if (!fs.isMissingNode() && !fs.isObject()) {
             throw new IllegalArgumentException("SOCKERLESS_LOCAL_KEYS: " + file + ": functions must be an object");
         }
-        fs.fields()
-                .forEachRemaining(
-                        e -> functions.put(e.getKey(), values(e.getValue(), file, "functions." + e.getKey())));
+        fs.properties().forEach(e -> functions.put(e.getKey(), values(e.getValue(), file, "functions." + e.getKey())));
         return new FunctionKeys(master, host, functions);
     }
 
@@ -76,7 +75,7 @@ final class FunctionKeys {
             throw new IllegalArgumentException(
                     "SOCKERLESS_LOCAL_KEYS: " + file + ": " + where + " must be an object of key name → value");
         }
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             if (!e.getValue().isTextual() || e.getValue().asText().isEmpty()) {
                 throw new IllegalArgumentException("SOCKERLESS_LOCAL_KEYS: " + file + ": " + where + "." + e.getKey()
                         + " must be a non-empty string");

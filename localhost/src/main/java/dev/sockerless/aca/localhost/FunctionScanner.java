@@ -43,6 +43,7 @@ import java.util.jar.JarFile;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the HTTP functions of a package (and its sub-packages) on the classpath, from directories or jars.
@@ -112,7 +113,7 @@ public final class FunctionScanner {
         return out;
     }
 
-    private static HttpFunction describe(Class<?> type, Method m, String name) {
+    private static @Nullable HttpFunction describe(Class<?> type, Method m, String name) {
         Parameter[] ps = m.getParameters();
         HttpTrigger trigger = null;
         for (Parameter p : ps) {
@@ -146,7 +147,7 @@ public final class FunctionScanner {
         }
         List<HttpFunction.Param> params = new ArrayList<>();
         for (Parameter p : ps) {
-            params.add(bindingOf(p, name));
+            params.add(bindingOf(p));
         }
         String routeText = trigger.route() == null || trigger.route().isBlank() ? name : trigger.route();
         RouteTemplate route;
@@ -172,7 +173,7 @@ public final class FunctionScanner {
                 List.copyOf(params));
     }
 
-    private static HttpFunction.Param bindingOf(Parameter p, String fn) {
+    private static HttpFunction.Param bindingOf(Parameter p) {
         if (p.isAnnotationPresent(HttpTrigger.class)) {
             if (!HttpRequestMessage.class.isAssignableFrom(p.getType())) {
                 throw new IllegalArgumentException("@HttpTrigger parameter '" + p.getName()
@@ -297,7 +298,7 @@ public final class FunctionScanner {
         }
         if (loader == ClassLoader.getSystemClassLoader() || isAncestor(loader, ClassLoader.getSystemClassLoader())) {
             String cp = System.getProperty("java.class.path", "");
-            for (String entry : cp.split(File.pathSeparator)) {
+            for (String entry : cp.split(File.pathSeparator, -1)) {
                 if (entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
                     jars.add(Path.of(entry));
                 }

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One discovered HTTP-triggered function: a public method annotated {@code @FunctionName} with an {@code @HttpTrigger}
@@ -49,7 +50,12 @@ public record HttpFunction(
      *                    host forwarded it)
      * @param optionalBody for REQUEST: whether the body is wrapped in {@code Optional}
      */
-    public record Param(ParamKind kind, String bindingName, Class<?> type, Class<?> bodyType, boolean optionalBody) {}
+    public record Param(
+            ParamKind kind,
+            @Nullable String bindingName,
+            Class<?> type,
+            @Nullable Class<?> bodyType,
+            boolean optionalBody) {}
 
     /** Whether the function accepts the given HTTP method. */
     public boolean allows(String httpMethod) {

@@ -1,6 +1,7 @@
 package dev.sockerless.aca.localhost;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.sockerless.aca.azurite.Azurite;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -223,7 +224,14 @@ public final class LocalHost implements AutoCloseable {
                 LOG.warning("no HTTP functions found in package " + pkg);
             }
             if (Settings.get("AzureWebJobsStorage").isEmpty()) {
-                azurite = Azurite.start();
+                Path location = Settings.get("SOCKERLESS_AZURITE_LOCATION")
+                        .map(Path::of)
+                        .orElse(Azurite.projectRoot().resolve(".azurite"))
+                        .toAbsolutePath();
+                azurite = Azurite.persistent(location);
+                LOG.info("started Azurite (pid " + azurite.pid() + ") blob " + azurite.blobPort() + ", queue "
+                        + azurite.queuePort() + ", table " + azurite.tablePort() + ", data in " + location + ", log "
+                        + azurite.logFile());
                 System.setProperty("AzureWebJobsStorage", azurite.connectionString());
             }
             LocalHost host = start(address, functions, options);

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local host's {@link HttpRequestMessage}, shaped like the worker's: fully buffered body, headers as the host
@@ -26,10 +27,10 @@ public final class LocalHttpRequest<T> implements HttpRequestMessage<T> {
     private final HttpMethod method;
     private final Map<String, String> headers;
     private final Map<String, String> query;
-    private final T body;
+    private final @Nullable T body;
 
     public LocalHttpRequest(
-            URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query, T body) {
+            URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query, @Nullable T body) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.method = Objects.requireNonNull(method, "method");
         TreeMap<String, String> h = new TreeMap<>();
@@ -62,7 +63,7 @@ public final class LocalHttpRequest<T> implements HttpRequestMessage<T> {
     }
 
     @Override
-    public T getBody() {
+    public @Nullable T getBody() {
         return body;
     }
 

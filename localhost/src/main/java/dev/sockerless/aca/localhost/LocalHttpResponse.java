@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The host's {@link HttpResponseMessage}. Unlike the library interface it exposes every header, in the order set
@@ -17,9 +18,9 @@ public final class LocalHttpResponse implements HttpResponseMessage {
 
     private final HttpStatusType status;
     private final List<Map.Entry<String, String>> headers;
-    private final Object body;
+    private final @Nullable Object body;
 
-    LocalHttpResponse(HttpStatusType status, List<Map.Entry<String, String>> headers, Object body) {
+    LocalHttpResponse(HttpStatusType status, List<Map.Entry<String, String>> headers, @Nullable Object body) {
         this.status = status;
         this.headers = Collections.unmodifiableList(new ArrayList<>(headers));
         this.body = body;
@@ -36,7 +37,7 @@ public final class LocalHttpResponse implements HttpResponseMessage {
     }
 
     @Override
-    public String getHeader(String key) {
+    public @Nullable String getHeader(String key) {
         for (Map.Entry<String, String> e : headers) {
             if (e.getKey().equalsIgnoreCase(key)) {
                 return e.getValue();
@@ -51,7 +52,7 @@ public final class LocalHttpResponse implements HttpResponseMessage {
     }
 
     @Override
-    public Object getBody() {
+    public @Nullable Object getBody() {
         return body;
     }
 
@@ -59,7 +60,7 @@ public final class LocalHttpResponse implements HttpResponseMessage {
     public static final class Builder implements HttpResponseMessage.Builder {
         private HttpStatusType status = HttpStatus.OK;
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
-        private Object body;
+        private @Nullable Object body;
 
         @Override
         public Builder status(HttpStatusType status) {

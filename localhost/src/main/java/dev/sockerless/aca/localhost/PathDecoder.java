@@ -61,7 +61,7 @@ final class PathDecoder {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return Collections.unmodifiableMap(out);
         }
-        for (String pair : rawQuery.split("&")) {
+        for (String pair : rawQuery.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }

@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the Functions host forwards of a request body to the Java worker, and how the worker converts it to the
@@ -34,6 +35,8 @@ final class RequestBody {
 
     /** The binding failed before the function ran (the worker's ClassCastException). */
     static final class BindingFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
         BindingFailure(String message) {
             super(message);
         }
@@ -109,7 +112,7 @@ final class RequestBody {
      * @param value    {@code byte[]}, {@code String} or {@code null} (nothing forwarded)
      * @param bodyType {@code byte[].class}, {@code String.class} or {@code null} (untyped: the value as is)
      */
-    static Object convert(Object value, Class<?> bodyType) throws BindingFailure {
+    static @Nullable Object convert(@Nullable Object value, @Nullable Class<?> bodyType) throws BindingFailure {
         if (value == null || bodyType == null) {
             return value instanceof byte[] bytes ? Arrays.copyOf(bytes, bytes.length) : value;
         }

@@ -160,7 +160,7 @@ final class ResponseWriter {
             return FunctionHttpHandler.TEXT_UTF8;
         }
         StringBuilder b = new StringBuilder();
-        for (String part : contentType.split(";")) {
+        for (String part : contentType.split(";", -1)) {
             String p = part.trim();
             if (p.isEmpty() || p.toLowerCase(Locale.ROOT).startsWith("charset=")) {
                 continue;

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The host's route table, as the Functions host builds it: functions sorted by name (ordinal, ignoring case;
@@ -77,7 +78,7 @@ public final class RouteTable {
      * @param rawPath the raw (percent-encoded) request path
      * @return the match, or {@code null} when no function serves it
      */
-    public Match resolve(String method, String rawPath) {
+    public @Nullable Match resolve(String method, String rawPath) {
         for (HttpFunction f : functions) {
             if (!f.allows(method)) {
                 continue;

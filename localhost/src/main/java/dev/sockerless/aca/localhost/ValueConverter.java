@@ -1,6 +1,7 @@
 package dev.sockerless.aca.localhost;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Converts route/query strings to {@code @BindingName} parameter types. */
 final class ValueConverter {
@@ -25,7 +26,7 @@ final class ValueConverter {
     }
 
     /** Converts {@code value} (may be null); primitives get their default when the value is absent. */
-    static Object convert(String value, Class<?> type) {
+    static @Nullable Object convert(@Nullable String value, Class<?> type) {
         if (type == String.class || type == Object.class || type == CharSequence.class) {
             return value;
         }

@@ -1,7 +1,7 @@
 package dev.sockerless.aca.bench;
 
+import dev.sockerless.aca.azurite.Azurite;
 import dev.sockerless.aca.localhost.LocalHost;
-import dev.sockerless.aca.testing.Azurite;
 import dev.sockerless.aca.testing.CountingProxy;
 import dev.sockerless.aca.testing.RegistryPusher;
 import dev.sockerless.aca.testing.RegistryServer;
@@ -52,7 +52,7 @@ public final class Benchmark {
                         new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
                 dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
                         java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
-                Azurite azurite = new Azurite();
+                Azurite azurite = Azurite.inMemory();
                 CountingProxy tables = new CountingProxy("http://127.0.0.1:" + azurite.tablePort())) {
             RegistryPusher push = new RegistryPusher(registry.baseUrl(), "bench", "bench");
             push.push("library/single", "latest", TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));

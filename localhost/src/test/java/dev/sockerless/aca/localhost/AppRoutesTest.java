@@ -117,9 +117,9 @@ class AppRoutesTest {
     void whereTwoFunctionsMatchTheMoreSpecificSortsFirst() {
         Set<String> pool = new TreeSet<>(List.of("x", "v1.51", "abc123", "myreg:5000/team/app:v1", "alpine@" + DIGEST));
         for (HttpFunction f : FUNCTIONS) {
-            for (RouteTemplate.Segment s : f.route().segments()) {
-                s.parts().stream().filter(RouteTemplate.Part::isLiteral).forEach(p -> pool.add(p.literal()));
-            }
+            f.route().segments().stream()
+                    .filter(RouteTemplate.Segment::isLiteral)
+                    .forEach(s -> pool.add(s.text()));
         }
         Set<String> methods =
                 FUNCTIONS.stream().flatMap(f -> f.methods().stream()).collect(Collectors.toSet());
@@ -163,23 +163,18 @@ class AppRoutesTest {
         List<String> paths = List.of("");
         for (RouteTemplate.Segment s : t.segments()) {
             List<String> values = new ArrayList<>();
-            if (s.simple() && s.first().isLiteral()) {
-                values.add(s.first().literal());
-            } else if (s.simple()) {
-                RouteTemplate.Part p = s.first();
+            if (s.isLiteral()) {
+                values.add(s.text());
+            } else {
                 for (String v : pool) {
-                    if (p.constraints().stream().allMatch(c -> c.test(v))) {
+                    if (s.accepts(v)) {
                         values.add(v);
-                        if (p.catchAll()) {
+                        if (s.kind() == RouteTemplate.Kind.CATCH_ALL) {
                             values.add(v + "/json");
                             values.add(v + "/tag");
                         }
                     }
                 }
-            } else {
-                values.add(s.parts().stream()
-                        .map(p -> p.isLiteral() ? p.literal() : "x")
-                        .collect(Collectors.joining()));
             }
             List<String> next = new ArrayList<>();
             for (String prefix : paths) {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sockerless.aca.testing.AppSettings;
 import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.CountingProxy;
 import dev.sockerless.aca.testing.DockerCli;
 import dev.sockerless.aca.testing.DockerCli.Result;
 import dev.sockerless.aca.testing.JobsStandIn;
+import dev.sockerless.aca.testing.LifecycleFixture;
 import dev.sockerless.aca.testing.MutableClock;
 import dev.sockerless.aca.testing.RawHttp;
 import dev.sockerless.aca.testing.RegistryPusher;
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,29 +62,8 @@ class DockerCliIT {
 
     static final Path DOCKER_BINARY = DockerCli.BINARY;
     static final long TIMEOUT_SECONDS = DockerCli.TIMEOUT_SECONDS;
-    static final String CREATED = "2025-02-14T03:28:36Z";
     static final String HUB_SERVER = "https://index.docker.io/v1/";
-    static final String[] SETTINGS = {
-        "AzureWebJobsStorage",
-        "SOCKERLESS_INSECURE_REGISTRIES",
-        "SOCKERLESS_REGISTRY_MIRRORS",
-        "SOCKERLESS_STAGING_REGISTRY",
-        "SOCKERLESS_ACA_ENVIRONMENT_ID",
-        "SOCKERLESS_LOG_ANALYTICS_ENDPOINT",
-        "SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID",
-        "SOCKERLESS_FOLLOW_WAIT_SECONDS",
-        "SOCKERLESS_FOLLOW_POLL_SECONDS",
-        "SOCKERLESS_FOLLOW_GRACE_SECONDS",
-        "SOCKERLESS_ARM_ENDPOINT",
-        "SOCKERLESS_ACA_LOCATION",
-        "SOCKERLESS_ACA_ENVIRONMENT_TYPE",
-        "SOCKERLESS_WAIT_SECONDS",
-        "SOCKERLESS_ARM_STATUS_CACHE_SECONDS"
-    };
-
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String ENVIRONMENT_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
-            + "/providers/Microsoft.App/managedEnvironments/env";
     static String docker;
     static CountingProxy proxy;
     static TokenServer tokens;
@@ -98,10 +80,12 @@ class DockerCliIT {
     static TestImage creatable;
     static TestImage removable;
     static dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics;
-    /** The strict ARM stand-in, over plain http on loopback (the app sends no credential); executions on armClock. */
-    static ArmStandIn arm;
-
     static final MutableClock ARM_CLOCK = new MutableClock(Instant.now());
+    /** The strict ARM stand-in, over plain http on loopback (the app sends no credential); executions on ARM_CLOCK. */
+    @RegisterExtension
+    static final ArmStandIn arm = ArmStandIn.plain(ARM_CLOCK);
+
+    static AppSettings settings;
     static final String WORKSPACE = "11111111-2222-3333-4444-555555555555";
 
     @TempDir
@@ -164,30 +148,13 @@ class DockerCliIT {
         hubPush.push("library/busybox", "latest", busybox);
 
         logAnalytics = new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
-        arm = new ArmStandIn(ARM_CLOCK, ArmStandIn.Auth.NONE);
-
-        // before the first request: the app reads its settings once per JVM
-        settings().forEach(System::setProperty);
+        settings = AppSettings.standIns(proxy.hostPort(), logAnalytics, arm)
+                .with("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl())
+                .with("SOCKERLESS_FOLLOW_WAIT_SECONDS", "3")
+                .with("SOCKERLESS_FOLLOW_GRACE_SECONDS", "3")
+                .with("SOCKERLESS_WAIT_SECONDS", "2");
+        settings.install(); // before the first request: the app reads its settings once per JVM
         host = startHost();
-    }
-
-    static Map<String, String> settings() {
-        return Map.ofEntries(
-                Map.entry("AzureWebJobsStorage", SharedServices.azurite().connectionString()),
-                Map.entry("SOCKERLESS_INSECURE_REGISTRIES", proxy.hostPort()),
-                Map.entry("SOCKERLESS_REGISTRY_MIRRORS", "docker.io=" + hub.baseUrl()),
-                Map.entry("SOCKERLESS_STAGING_REGISTRY", proxy.hostPort() + "/staging"),
-                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_ID", ENVIRONMENT_ID),
-                Map.entry("SOCKERLESS_ACA_LOCATION", "westeurope"), // with the type: no environment read through ARM
-                Map.entry("SOCKERLESS_ACA_ENVIRONMENT_TYPE", "consumption-only"),
-                Map.entry("SOCKERLESS_LOG_ANALYTICS_ENDPOINT", logAnalytics.endpoint()),
-                Map.entry("SOCKERLESS_LOG_ANALYTICS_WORKSPACE_ID", WORKSPACE),
-                Map.entry("SOCKERLESS_FOLLOW_WAIT_SECONDS", "3"),
-                Map.entry("SOCKERLESS_FOLLOW_POLL_SECONDS", "1"),
-                Map.entry("SOCKERLESS_FOLLOW_GRACE_SECONDS", "3"),
-                Map.entry("SOCKERLESS_ARM_ENDPOINT", arm.plainEndpoint()),
-                Map.entry("SOCKERLESS_WAIT_SECONDS", "2"),
-                Map.entry("SOCKERLESS_ARM_STATUS_CACHE_SECONDS", "1"));
     }
 
     static LocalHost startHost() throws IOException {
@@ -198,9 +165,6 @@ class DockerCliIT {
     static void stop() {
         if (logAnalytics != null) {
             logAnalytics.close();
-        }
-        if (arm != null) {
-            arm.close();
         }
         if (host != null) {
             host.close();
@@ -214,8 +178,8 @@ class DockerCliIT {
         if (tokens != null) {
             tokens.close();
         }
-        for (String key : SETTINGS) {
-            System.clearProperty(key);
+        if (settings != null) {
+            settings.uninstall();
         }
     }
 
@@ -224,11 +188,8 @@ class DockerCliIT {
         config = Files.createDirectories(temp.resolve("docker-config"));
     }
 
-    /** A one-layer image whose config carries {@code name}, so that every fixture has its own image ID. */
     static TestImage image(Format format, Platform platform, String name) {
-        TestImages.Layer layer = TestImages.layer(format, "app/hello", "hello from " + name + " on " + platform + "\n");
-        return TestImages.image(
-                format, platform, c -> c.label("dev.sockerless.e2e", name).created(CREATED), List.of(layer));
+        return TestImages.labelled(format, platform, name);
     }
 
     static String findDocker() {
@@ -296,7 +257,7 @@ class DockerCliIT {
         JsonNode image = inspect.get(0);
         assertThat(image.path("Id").asText()).isEqualTo(single.config().digest());
         assertThat(image.path("RepoTags").toString()).isEqualTo("[\"" + name + ":v1\"]");
-        assertThat(image.path("Created").asText()).isEqualTo(CREATED);
+        assertThat(image.path("Created").asText()).isEqualTo(TestImages.CREATED);
         assertThat(image.path("Size").asLong())
                 .isEqualTo(single.layers().get(0).blob().size());
         assertThat(image.path("Config")
@@ -611,7 +572,8 @@ class DockerCliIT {
         assertThat(container.path("image").asText())
                 .isEqualTo(proxy.hostPort() + "/e2e/creatable@"
                         + creatable.manifest().digest());
-        assertThat(resource.path("properties").path("environmentId").asText()).isEqualTo(ENVIRONMENT_ID);
+        assertThat(resource.path("properties").path("environmentId").asText())
+                .isEqualTo(LifecycleFixture.ENVIRONMENT_ID);
 
         Result again = docker("create", "--name", "hello-e2e", image, "true");
         assertThat(again.exit()).isEqualTo(1);
@@ -1125,7 +1087,7 @@ class DockerCliIT {
                 "-cp",
                 classpath,
                 LocalHost.class.getName());
-        pb.environment().putAll(settings());
+        pb.environment().putAll(settings.values());
         pb.environment().put("SOCKERLESS_LISTEN", "127.0.0.1:0");
         pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process child = pb.start();

@@ -171,8 +171,9 @@ class LocalHostTest {
     @Test
     void bindingNamesFromRouteAndQuery() throws Exception {
         assertThat(get("/items/42/bob?q=x").body()).isEqualTo("id=42 name=bob q=x");
-        assertThat(get("/items/42").body()).isEqualTo("id=42 name=null q=null");
-        assertThat(get("/items/notanint").statusCode()).isEqualTo(404);
+        assertThat(get("/items/42/bob").body()).isEqualTo("id=42 name=bob q=null");
+        assertThat(get("/items/notanint/bob").statusCode()).isEqualTo(404); // the regex constraint
+        assertThat(get("/items/42").statusCode()).isEqualTo(404);
     }
 
     // ---------------------------------------------------------------------------------------------- request bodies

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RouteTemplateTest {
 
@@ -46,51 +49,66 @@ class RouteTemplateTest {
     }
 
     @Test
-    void optionalAndDefaultParameters() {
-        RouteTemplate t = RouteTemplate.parse("items/{id:int}/{name?}");
-        assertThat(t.match("/items/5")).containsExactly(Map.entry("id", "5"));
-        assertThat(t.match("/items/5/bob")).containsEntry("name", "bob");
-        assertThat(t.match("/items/x")).isNull();
-        RouteTemplate d = RouteTemplate.parse("a/{b=dflt}");
-        assertThat(d.match("/a")).containsEntry("b", "dflt");
-        assertThat(d.match("/a/z")).containsEntry("b", "z");
-    }
-
-    @Test
     void parametersDoNotMatchEmptySegments() {
         RouteTemplate t = RouteTemplate.parse("containers/{id}/json");
         assertThat(t.match("/containers//json")).isNull();
-        assertThat(t.match("/containers/abc/json")).containsEntry("id", "abc");
-    }
-
-    @Test
-    void complexSegments() {
-        RouteTemplate t = RouteTemplate.parse("files/{name}.{ext}");
-        assertThat(t.match("/files/a.b.tar")).containsEntry("name", "a.b").containsEntry("ext", "tar");
-        assertThat(t.match("/files/noext")).isNull();
+        assertThat(t.match("/containers/abc/json")).containsExactly(Map.entry("id", "abc"));
+        assertThat(t.match("/containers/a%20b/json")).containsEntry("id", "a b");
+        assertThat(t.match("/containers/abc")).isNull();
     }
 
     @Test
     void precedenceDigitsFollowAspNetCore() {
         assertThat(RouteTemplate.parse("images/json").precedence()).containsExactly(1, 1);
         assertThat(RouteTemplate.parse(V + "/images/{*path}").precedence()).containsExactly(2, 1, 5);
-        assertThat(RouteTemplate.parse("items/{id}/{n:int}").precedence()).containsExactly(1, 3, 2);
-        assertThat(RouteTemplate.parse("a/{*r:minlength(2)}").precedence()).containsExactly(1, 4);
+        assertThat(RouteTemplate.parse("containers/{id}/json").precedence()).containsExactly(1, 3, 1);
         assertThat(RouteTemplate.comparePrecedence(
                         RouteTemplate.parse("images/create"), RouteTemplate.parse("images/{*path}")))
                 .isNegative();
         assertThat(RouteTemplate.comparePrecedence(
                         RouteTemplate.parse(V + "/images/json"), RouteTemplate.parse("{x}/images/json")))
                 .isNegative();
+        assertThat(RouteTemplate.comparePrecedence(
+                        RouteTemplate.parse("images/json"), RouteTemplate.parse("images/json/x")))
+                .isNegative();
     }
 
-    @Test
-    void malformedTemplatesAreRejected() {
-        assertThatThrownBy(() -> RouteTemplate.parse("a/{*rest}/b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RouteTemplate.parse("a/{x:nosuch}")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RouteTemplate.parse("a/{x")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RouteTemplate.parse("a/{x}/{X}")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RouteTemplate.parse("a/{x?}/b")).isInstanceOf(IllegalArgumentException.class);
+    /** What ASP.NET Core refuses too (dotnet/aspnetcore {@code RoutePatternParser}). */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a/{*rest}/b      | catch-all",
+                "a/{x}/{X}        | duplicate",
+                "a//b             | empty segment",
+                "a/{x:regex(()}   | invalid regex"
+            })
+    void whatAspNetCoreRefusesIsRefused(String template, String message) {
+        assertThatThrownBy(() -> RouteTemplate.parse(template))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    /** Valid on Azure, but no route of the app uses it: the local host refuses it rather than route differently. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "items/{id?}",
+                "items/{id=1}",
+                "items/{id:int}",
+                "items/{id:regex(a):minlength(2)}",
+                "items/{*rest:minlength(2)}",
+                "items/{**rest}",
+                "files/{name}.{ext}",
+                "files/x{name}",
+                "lit{{eral}}",
+                "a/{x"
+            })
+    void syntaxTheAppDoesNotUseIsRefused(String template) {
+        assertThatThrownBy(() -> RouteTemplate.parse(template))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the local host supports literal segments, {name}, {name:regex(...)} and a "
+                        + "last {*name} only");
     }
 
     @Test
@@ -104,14 +122,5 @@ class RouteTemplateTest {
                 .isEqualTo("0:0:0:0:0:0:0:1");
         assertThatThrownBy(() -> ListenAddress.parse("nope")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListenAddress.parse("::1:80")).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void azuriteConnectionString() {
-        assertThat(Azurite.connectionString(1, 2, 3))
-                .isEqualTo("DefaultEndpointsProtocol=http;"
-                        + "AccountName=devstoreaccount1;AccountKey=" + Azurite.ACCOUNT_KEY
-                        + ";BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:2/devstoreaccount1;"
-                        + "TableEndpoint=http://127.0.0.1:3/devstoreaccount1;");
     }
 }

@@ -8,7 +8,7 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.util.Optional;
 
-/** Routes the Functions host refuses; one class per refusal, never scanned as a package. */
+/** Routes the Functions host (or the local host, for syntax it does not implement) refuses; one class per refusal, never scanned as a package. */
 public final class RefusedRoutes {
 
     private RefusedRoutes() {}
@@ -83,6 +83,20 @@ public final class RefusedRoutes {
                                 name = "req",
                                 methods = {HttpMethod.PUT},
                                 route = "things/{id}",
+                                authLevel = AuthorizationLevel.FUNCTION)
+                        HttpRequestMessage<Optional<String>> request) {
+            return null;
+        }
+    }
+
+    /** An optional parameter: valid ASP.NET Core syntax, but none of the app's routes uses it. */
+    public static final class UnsupportedSyntax {
+        @FunctionName("Optional")
+        public HttpResponseMessage f(
+                @HttpTrigger(
+                                name = "req",
+                                methods = {HttpMethod.GET},
+                                route = "items/{name?}",
                                 authLevel = AuthorizationLevel.FUNCTION)
                         HttpRequestMessage<Optional<String>> request) {
             return null;

@@ -63,7 +63,7 @@ public final class HostSample {
             @HttpTrigger(
                             name = "req",
                             methods = {HttpMethod.GET},
-                            route = "slow/{ms:int}",
+                            route = "slow/{ms}",
                             authLevel = AuthorizationLevel.ANONYMOUS)
                     HttpRequestMessage<Optional<String>> request,
             @BindingName("ms") int ms,

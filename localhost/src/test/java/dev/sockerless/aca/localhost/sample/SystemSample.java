@@ -82,7 +82,7 @@ public final class SystemSample {
             @HttpTrigger(
                             name = "req",
                             methods = {HttpMethod.GET},
-                            route = "items/{id:int}/{name?}",
+                            route = "items/{id:regex(^[0-9]+$)}/{name}",
                             authLevel = AuthorizationLevel.FUNCTION)
                     HttpRequestMessage<Optional<String>> request,
             @BindingName("id") int id,
