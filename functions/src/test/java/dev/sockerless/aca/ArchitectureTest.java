@@ -77,6 +77,21 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /**
+     * Registry failures are data ({@code RegistryException}: status, diagnostics, URL, action); only the images side
+     * ({@code images.RegistryFailures}) turns them into Docker's errors.
+     */
+    @Test
+    void theRegistryClientDoesNotSpeakDockerErrors() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sockerless.aca.registry..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.sockerless.aca.errors..")
+                .check(classes);
+    }
+
     @Test
     void theJobGeneratorKnowsNothingOfContainersOrTheEngineApi() {
         noClasses()

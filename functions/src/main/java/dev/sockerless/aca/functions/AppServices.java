@@ -104,7 +104,7 @@ public final class AppServices {
                 RegistryTransport.newHttpClient(timeout),
                 timeout,
                 OutboundGuard.trusting(endpoints.trustedAuthorities()),
-                RegistryTransport.Retries.DEFAULT);
+                RegistryTransport.RETRIES);
         Registries registries = new Registries(transport, endpoints, Clock.systemUTC(), acrAudience(settings));
         this.login = new LoginHandler(new RegistryLogin(transport, endpoints));
         Platform platform = Platform.parse(settings.require(Settings.Key.SOCKERLESS_DEFAULT_PLATFORM));

@@ -12,6 +12,7 @@ import dev.sockerless.aca.registry.MediaType;
 import dev.sockerless.aca.registry.OciRegistryClient;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.PlatformMatcher;
+import dev.sockerless.aca.registry.RegistryException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -559,7 +560,7 @@ public final class DockerArchive implements AutoCloseable {
         }
         try {
             return PlatformMatcher.choose(present, platform);
-        } catch (DockerApiException noMatch) {
+        } catch (RegistryException noMatch) {
             return present.get(0);
         }
     }
@@ -622,7 +623,7 @@ public final class DockerArchive implements AutoCloseable {
             return Manifests.parseIndex(JSON.writeValueAsBytes(Map.of("manifests", List.of(node))), MediaType.OCI_INDEX)
                     .manifests()
                     .get(0);
-        } catch (DockerApiException | IOException e) {
+        } catch (RegistryException | IOException e) {
             throw invalid("malformed descriptor in " + where + ": " + e.getMessage());
         }
     }
@@ -656,7 +657,7 @@ public final class DockerArchive implements AutoCloseable {
             ImageReference ref;
             try {
                 ref = ImageReference.parseWithDefaultTag(tag);
-            } catch (DockerApiException e) {
+            } catch (RegistryException e) {
                 throw invalid("bad image name " + tag + ": " + e.getMessage());
             }
             if (ref.tag() != null && ref.digest() == null && !out.contains(ref)) {
@@ -670,7 +671,7 @@ public final class DockerArchive implements AutoCloseable {
         try {
             ImageReference.parse(ref);
             return true;
-        } catch (DockerApiException e) {
+        } catch (RegistryException e) {
             return false;
         }
     }

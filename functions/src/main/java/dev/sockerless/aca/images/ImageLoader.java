@@ -9,6 +9,7 @@ import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.MediaType;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
+import dev.sockerless.aca.registry.RegistryException;
 import dev.sockerless.aca.registry.RegistryPush;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,6 +159,15 @@ public final class ImageLoader {
 
     private List<LoadedImage> load(
             Supplier<DockerArchive> opener, Staging staging, LoadOptions options, LoadProgress progress) {
+        try {
+            return loadOrThrow(opener, staging, options, progress);
+        } catch (RegistryException e) {
+            throw RegistryFailures.toDocker(e);
+        }
+    }
+
+    private List<LoadedImage> loadOrThrow(
+            Supplier<DockerArchive> opener, Staging staging, LoadOptions options, LoadProgress progress) {
         List<Path> temps = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.Collection<? extends Future<?>> tasks = List.of();
         try (DockerArchive archive = opener.get()) {
@@ -179,43 +189,47 @@ public final class ImageLoader {
             for (ArchiveImage image : archive.images()) {
                 plans.add(plan(image, staging, options, preparedByPath, progress));
             }
-            // 2. Blobs, then manifests by digest, of every image in every repository.
-            Map<String, Set<Digest>> present = new HashMap<>();
-            Map<Digest, String> anyRepository = new HashMap<>();
-            for (Plan plan : plans) {
-                for (ImageReference repository : plan.repositories()) {
-                    RegistryPush push = registries.forPush(repository, options.credentials());
-                    Set<Digest> here = present.computeIfAbsent(repository.repository(), k -> new HashSet<>());
-                    List<Future<?>> uploads = new ArrayList<>();
-                    for (Prepared blob : plan.blobs()) {
-                        if (!here.add(blob.digest())) {
-                            continue;
-                        }
-                        String from = anyRepository.get(blob.digest());
-                        uploads.add(workers.submit(() -> {
-                            if (!push.blobExists(blob.digest())) {
-                                progress.status("Pushing", shortId(blob.digest()));
-                                push.mountOrUpload(blob.digest(), blob.size(), blob.source(), from);
+            try {
+                // 2. Blobs, then manifests by digest, of every image in every repository.
+                Map<String, Set<Digest>> present = new HashMap<>();
+                Map<Digest, String> anyRepository = new HashMap<>();
+                for (Plan plan : plans) {
+                    for (ImageReference repository : plan.repositories()) {
+                        RegistryPush push = registries.forPush(repository, options.credentials());
+                        Set<Digest> here = present.computeIfAbsent(repository.repository(), k -> new HashSet<>());
+                        List<Future<?>> uploads = new ArrayList<>();
+                        for (Prepared blob : plan.blobs()) {
+                            if (!here.add(blob.digest())) {
+                                continue;
                             }
-                        }));
+                            String from = anyRepository.get(blob.digest());
+                            uploads.add(workers.submit(() -> {
+                                if (!push.blobExists(blob.digest())) {
+                                    progress.status("Pushing", shortId(blob.digest()));
+                                    push.mountOrUpload(blob.digest(), blob.size(), blob.source(), from);
+                                }
+                            }));
+                        }
+                        awaitAll(uploads);
+                        for (Prepared blob : plan.blobs()) {
+                            anyRepository.putIfAbsent(blob.digest(), repository.repository());
+                        }
+                        push.putManifest(plan.manifestDigest().toString(), plan.manifest(), plan.manifestMediaType());
                     }
-                    awaitAll(uploads);
-                    for (Prepared blob : plan.blobs()) {
-                        anyRepository.putIfAbsent(blob.digest(), repository.repository());
+                }
+                // 3. Tags, only once all content is in place.
+                for (Plan plan : plans) {
+                    for (ImageReference name : plan.image().names()) {
+                        registries
+                                .forPush(staging.repositoryFor(name), options.credentials())
+                                .putManifest(
+                                        Objects.requireNonNull(name.tag(), "tag"),
+                                        plan.manifest(),
+                                        plan.manifestMediaType());
                     }
-                    push.putManifest(plan.manifestDigest().toString(), plan.manifest(), plan.manifestMediaType());
                 }
-            }
-            // 3. Tags, only once all content is in place.
-            for (Plan plan : plans) {
-                for (ImageReference name : plan.image().names()) {
-                    registries
-                            .forPush(staging.repositoryFor(name), options.credentials())
-                            .putManifest(
-                                    Objects.requireNonNull(name.tag(), "tag"),
-                                    plan.manifest(),
-                                    plan.manifestMediaType());
-                }
+            } catch (RegistryException e) {
+                throw RegistryFailures.pushError(e);
             }
             // 4. The image table, last.
             List<LoadedImage> out = new ArrayList<>();
@@ -406,7 +420,7 @@ public final class ImageLoader {
                 MessageDigest compressed = Digest.sha256();
                 try (InputStream in = new DigestInputStream(
                                 layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
-                        OutputStream file = Files.newOutputStream(temp);
+                        OutputStream file = spool(temp);
                         OutputStream gzip =
                                 new ParallelGzip(new DigestOutputStream(file, compressed), options.gzipLevel())) {
                     in.transferTo(gzip);
@@ -435,13 +449,53 @@ public final class ImageLoader {
             return new Prepared(storedDigest, layer.size(), type, layer::open, diffId);
         } catch (java.io.EOFException e) {
             throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " is truncated");
+        } catch (SpoolWriteFailed e) {
+            throw DockerApiException.system("cannot spool layer " + layer.path() + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().contains("No space left")) {
-                throw DockerApiException.system("cannot spool layer " + layer.path() + ": " + e.getMessage(), e);
-            }
             throw DockerApiException.invalid(
                     "invalid archive: cannot read layer " + layer.path() + ": " + e.getMessage());
         }
+    }
+
+    /** A write to a spool file failed (a full disk): the load's fault, not the archive's. */
+    private static final class SpoolWriteFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SpoolWriteFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** A new spool file whose write failures are {@link SpoolWriteFailed}, told apart from the archive's. */
+    private static OutputStream spool(Path temp) throws IOException {
+        return new java.io.FilterOutputStream(Files.newOutputStream(temp)) {
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw new SpoolWriteFailed(e);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw new SpoolWriteFailed(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw new SpoolWriteFailed(e);
+                }
+            }
+        };
     }
 
     private static void checkDiffId(ArchiveLayer layer, Digest expected, @Nullable Digest actual) {

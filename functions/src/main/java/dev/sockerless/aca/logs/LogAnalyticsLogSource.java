@@ -16,6 +16,7 @@ import com.azure.monitor.query.models.LogsTableCell;
 import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Backoff;
 import dev.sockerless.aca.logs.ContainerLogsKql.Window;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,12 +84,6 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     /** The service accepts {@code Prefer: wait} up to 10 minutes (Azure Monitor service limits, log queries). */
     static final Duration MAX_SERVER_TIMEOUT = Duration.ofMinutes(10);
 
-    /** Sleeps between retries (tests substitute a fake clock). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
-
     private final LogsQueryClient client;
     private final WorkspaceLocator workspace;
     private final LogTable table;
@@ -96,7 +91,8 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     private final long maxBufferedBytes;
     private final Duration deadline;
     private final Clock clock;
-    private final Sleeper sleeper;
+    /** Waits between retries: 500 ms doubling to 30 s, {@code Retry-After} honoured; the deadline bounds them. */
+    private final Backoff backoff;
 
     public LogAnalyticsLogSource(
             LogsQueryClient client,
@@ -106,7 +102,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             long maxBufferedBytes,
             Duration deadline,
             Clock clock,
-            Sleeper sleeper) {
+            Backoff.Sleeper sleeper) {
         this.client = Objects.requireNonNull(client, "client");
         this.workspace = Objects.requireNonNull(workspace, "workspace");
         this.table = Objects.requireNonNull(table, "table");
@@ -120,7 +116,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
         }
         this.deadline = deadline;
         this.clock = clock;
-        this.sleeper = sleeper;
+        this.backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF, deadline, false, clock, sleeper);
     }
 
     /**
@@ -376,7 +372,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             }
             if (!wait.isZero()) {
                 try {
-                    sleeper.sleep(wait);
+                    backoff.sleep(wait);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw DockerApiException.unavailable("Log Analytics query interrupted: " + failure, ie);
@@ -420,7 +416,9 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                     throw DockerApiException.system("Log Analytics query failed: " + described, e);
                 }
                 failure = described;
-                wait = retryAfter(e).orElse(backoff(attempt));
+                wait = backoff.next(
+                        attempt,
+                        e.getResponse() == null ? null : e.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER));
             } catch (DockerApiException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -440,7 +438,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
                             e);
                 }
                 failure = "unreachable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
-                wait = backoff(attempt);
+                wait = backoff.delay(attempt);
             }
             attempt++;
         }
@@ -535,32 +533,5 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
         Instant stop = end.plus(TIMESPAN_AFTER).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         return new QueryTimeInterval(
                 OffsetDateTime.ofInstant(start, ZoneOffset.UTC), OffsetDateTime.ofInstant(stop, ZoneOffset.UTC));
-    }
-
-    private Optional<Duration> retryAfter(HttpResponseException e) {
-        if (e.getResponse() == null) {
-            return Optional.empty();
-        }
-        String value = e.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
-        } catch (NumberFormatException nfe) {
-            try {
-                Instant at = java.time.ZonedDateTime.parse(
-                                value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant();
-                return Optional.of(Duration.ofMillis(Math.max(0, at.toEpochMilli() - clock.millis())));
-            } catch (RuntimeException ignored) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    private static Duration backoff(int attempt) {
-        Duration d = FIRST_BACKOFF.multipliedBy(1L << Math.min(attempt, 10));
-        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 }
