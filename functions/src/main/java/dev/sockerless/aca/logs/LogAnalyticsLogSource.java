@@ -254,7 +254,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     }
 
     /**
-     * One follow poll ({@link FollowPlan#kql}): the rows with their job, replica, container and ingestion time. Any
+     * One follow poll ({@link dev.sockerless.aca.follow.FollowPlan#kql}): the rows with their job, replica, container and ingestion time. Any
      * partial result is a failure here (rows may be missing, and the cursor must not move past them).
      */
     /**
