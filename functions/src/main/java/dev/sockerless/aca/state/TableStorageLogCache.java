@@ -12,7 +12,6 @@ import com.azure.data.tables.models.TableTransactionFailedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.follow.CachedLine;
 import dev.sockerless.aca.follow.FollowState;
@@ -23,14 +22,11 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>partition = container id, rows {@code l:<execution>:<first seq, 19 digits>}: chunks of up to
  *   {@value #CHUNK_LINES} lines as JSON {@code [[epochSecond, nano, "o"|"e", text], ...]}, so row keys sort in
  *   line order.</li>
- *   <li>partition {@value #MARKS}, rows {@code s00} to {@code s15}: the watermark, per followed container its
- *   state's mark, spread over {@value #MARK_SHARDS} entities by container id (one entity would hold only ~4,000).</li>
+ *   <li>partition {@value WatermarkShards#MARKS}, rows {@code s00} to {@code s15}: the watermark, per followed container its
+ *   state's mark, spread over {@value WatermarkShards#MARK_SHARDS} entities by container id (one entity would hold only ~4,000).</li>
  * </ul>
  * Lines and the state are written with same-partition entity-group transactions, the state in the last one, so a
  * reader (which never reads past the state's {@code nextSeq}) sees whole polls only.
@@ -54,16 +50,6 @@ public final class TableStorageLogCache implements LogCache {
     public static final String TABLE = "logcache";
     static final String FOLLOW = "_follow";
     static final String STATE = "state";
-    /** Partition of the watermark ({@link #marks}): rows {@value #MARK_SHARD}00 to 15, by container id. */
-    static final String MARKS = "_marks";
-
-    static final String MARK_SHARD = "s";
-    static final int MARK_SHARDS = 16;
-    /** The most characters of one watermark shard (~800 KB as UTF-16, under the 1 MiB entity limit). */
-    static final int MARK_SHARD_CHARS = 400_000;
-    /** The most characters of watermark shards in one transaction (under its 4 MiB limit). */
-    static final int MARK_BATCH_CHARS = 1_600_000;
-
     static final int CHUNK_LINES = 500;
     /**
      * The most characters of serialized JSON in one chunk. Strings are stored as UTF-16 (2 bytes a character), so a
@@ -76,11 +62,11 @@ public final class TableStorageLogCache implements LogCache {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final TableClient table;
-    /** What this cache last wrote to each watermark shard: an unchanged shard is not written again. */
-    private final Map<String, String> publishedShards = new ConcurrentHashMap<>();
+    private final WatermarkShards watermark;
 
     public TableStorageLogCache(TableServiceClient service) {
         this.table = Tables.ensure(service, TABLE);
+        this.watermark = new WatermarkShards(table);
     }
 
     @Override
@@ -347,87 +333,12 @@ public final class TableStorageLogCache implements LogCache {
 
     @Override
     public Map<String, String> marks() {
-        return Tables.call(() -> {
-            Map<String, String> out = new HashMap<>();
-            for (TableEntity e : table.listEntities(
-                    new ListEntitiesOptions()
-                            .setFilter("PartitionKey eq " + Tables.literal(MARKS) + " and RowKey ge "
-                                    + Tables.literal(MARK_SHARD) + " and RowKey lt " + Tables.literal("t")),
-                    null,
-                    Context.NONE)) {
-                parse(TableStorageContainerStore.getText(e, "Json"))
-                        .properties()
-                        .forEach(f -> out.put(f.getKey(), f.getValue().asText()));
-            }
-            return out;
-        });
+        return watermark.read();
     }
 
-    /** The shard row of a container's mark. */
-    static String markShard(String containerId) {
-        return MARK_SHARD + String.format("%02d", Math.floorMod(containerId.hashCode(), MARK_SHARDS));
-    }
-
-    /**
-     * Writes the shards whose content changed since this cache last wrote them (all of them the first time),
-     * together in as few same-partition transactions as their size allows. A shard over
-     * {@link #MARK_SHARD_CHARS} is refused before anything is written (more followed containers than the watermark
-     * holds: 45,000 to 60,000, by the length of the execution names).
-     */
     @Override
     public void publishMarks(Map<String, String> marks) {
-        Map<String, TreeMap<String, String>> shards = new TreeMap<>();
-        for (int i = 0; i < MARK_SHARDS; i++) {
-            shards.put(MARK_SHARD + String.format("%02d", i), new TreeMap<>());
-        }
-        marks.forEach((id, mark) ->
-                shards.computeIfAbsent(markShard(id), k -> new TreeMap<>()).put(id, mark));
-        Map<String, String> changed = new TreeMap<>();
-        shards.forEach((row, entries) -> {
-            ObjectNode json = MAPPER.createObjectNode();
-            entries.forEach(json::put);
-            String text = json.toString();
-            if (text.length() > MARK_SHARD_CHARS) {
-                throw DockerApiException.system(
-                        "the follow watermark is full: " + marks.size() + " followed containers, " + entries.size()
-                                + " in shard " + row + " (" + text.length() + " characters, at most "
-                                + MARK_SHARD_CHARS + "); it holds 45,000 to 60,000, by the length of the execution"
-                                + " names",
-                        null);
-            }
-            if (!text.equals(publishedShards.get(row))) {
-                changed.put(row, text);
-            }
-        });
-        List<TableTransactionAction> batch = new ArrayList<>();
-        Map<String, String> inBatch = new HashMap<>();
-        int chars = 0;
-        for (Map.Entry<String, String> shard : changed.entrySet()) {
-            if (!batch.isEmpty() && chars + shard.getValue().length() > MARK_BATCH_CHARS) {
-                submitMarks(batch, inBatch);
-                batch = new ArrayList<>();
-                inBatch = new HashMap<>();
-                chars = 0;
-            }
-            TableEntity e = new TableEntity(MARKS, shard.getKey());
-            TableStorageContainerStore.putText(e, "Json", shard.getValue());
-            batch.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE, e));
-            inBatch.put(shard.getKey(), shard.getValue());
-            chars += shard.getValue().length();
-        }
-        if (!batch.isEmpty()) {
-            submitMarks(batch, inBatch);
-        }
-    }
-
-    private void submitMarks(List<TableTransactionAction> batch, Map<String, String> shards) {
-        try {
-            Tables.call(() -> table.submitTransaction(batch));
-        } catch (RuntimeException e) {
-            publishedShards.clear(); // not known what the table holds now: the next publish writes every shard
-            throw e;
-        }
-        publishedShards.putAll(shards);
+        watermark.publish(marks);
     }
 
     @Override
