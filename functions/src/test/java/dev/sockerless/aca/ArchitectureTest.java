@@ -58,7 +58,8 @@ class ArchitectureTest {
                         "dev.sockerless.aca.errors..",
                         "dev.sockerless.aca.containers..",
                         "dev.sockerless.aca.agent..",
-                        "dev.sockerless.aca.logs..")
+                        "dev.sockerless.aca.logs..",
+                        "dev.sockerless.aca.follow..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.sockerless.aca.state..", "com.azure.data.tables..")
@@ -73,6 +74,21 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.sockerless.aca.images..", "dev.sockerless.aca.docker..")
+                .check(classes);
+    }
+
+    /**
+     * Registry failures are data ({@code RegistryException}: status, diagnostics, URL, action); only the images side
+     * ({@code images.RegistryFailures}) turns them into Docker's errors.
+     */
+    @Test
+    void theRegistryClientDoesNotSpeakDockerErrors() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sockerless.aca.registry..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.sockerless.aca.errors..")
                 .check(classes);
     }
 
@@ -104,6 +120,22 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideInAPackage("dev.sockerless.aca.logs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.sockerless.aca.state..",
+                        "dev.sockerless.aca.functions..",
+                        "com.azure.data.tables..",
+                        "dev.sockerless.aca.docker..",
+                        "dev.sockerless.aca.follow..")
+                .check(classes);
+    }
+
+    @Test
+    void followKnowsNothingOfStateOrTheAdapters() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.sockerless.aca.follow..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(

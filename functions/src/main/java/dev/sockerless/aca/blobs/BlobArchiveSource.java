@@ -15,31 +15,22 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Capped;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /images/load?fromBlob=<url>}: a {@code docker save} archive the frontend uploaded to Blob Storage,
  * downloaded as a stream into a temporary file (never into memory whole) with the app's identity.
  *
- * <p>The URL is checked before any request ({@link #locate}): {@code https} only — plain {@code http} only for the
- * state storage connection's own http endpoint (Azurite) —, on an allowed account: the state storage connection's
- * blob endpoint or a host of {@code SOCKERLESS_LOAD_BLOB_ACCOUNTS}; the uploads container
- * ({@code SOCKERLESS_LOAD_BLOB_CONTAINER}, default {@value #DEFAULT_UPLOADS}: never another container of the
- * account, which may hold the app's own state or packages); a blob name without
- * {@code .}/{@code ..} or empty segments; no query (a SAS in a URL is refused: the app reads with its own
- * identity, and URLs end up in logs), fragment or user info.
+ * <p>The URL is checked before any request by {@link BlobUrlPolicy} ({@link #locate}).
  *
  * <p>Requests to the state storage account are signed with its connection string's key or SAS when it has one
  * (Azurite, development); every other request, and the state account's when its string has no secret, uses the
@@ -50,38 +41,6 @@ public final class BlobArchiveSource {
     /** What reading a blob needs; named in the 403 message. */
     public static final String READER_ROLE = "Storage Blob Data Reader";
 
-    private static final Pattern CONTAINER = Pattern.compile("\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]");
-    private static final Pattern HOST =
-            Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
-    private static final int MAX_BLOB_NAME = 1024;
-
-    /** An allowed blob endpoint: scheme, host, port and the account path (Azurite's) a URL must start with. */
-    private record Endpoint(String scheme, String host, int port, String pathPrefix, boolean own) {
-
-        static Endpoint of(URI uri, boolean own) {
-            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-            String path = uri.getPath() == null ? "" : uri.getPath();
-            while (path.endsWith("/")) {
-                path = path.substring(0, path.length() - 1);
-            }
-            return new Endpoint(
-                    scheme, uri.getHost().toLowerCase(Locale.ROOT), effectivePort(scheme, uri.getPort()), path, own);
-        }
-
-        boolean matches(String scheme, String host, int port) {
-            return this.scheme.equals(scheme) && this.host.equals(host) && this.port == port;
-        }
-
-        String origin() {
-            boolean defaultPort = port == (scheme.equals("https") ? 443 : 80);
-            return scheme + "://" + host + (defaultPort ? "" : ":" + port);
-        }
-
-        String base() {
-            return origin() + pathPrefix;
-        }
-    }
-
     /** Receives the downloaded archive; the file is deleted when this returns or throws. */
     @FunctionalInterface
     public interface ArchiveUse<T> {
@@ -89,13 +48,11 @@ public final class BlobArchiveSource {
     }
 
     private final StorageConnection connection;
-    private final List<Endpoint> endpoints;
+    private final BlobUrlPolicy policy;
     private final Supplier<TokenCredential> identity;
     private final HttpClient httpClient;
     private final RequestRetryOptions retry;
     private final @Nullable HttpPipelinePolicy deadline;
-    private final String uploads;
-    private final String uploadsSetting;
 
     /** The default of {@code SOCKERLESS_LOAD_BLOB_CONTAINER}: the only container {@code fromBlob=} reads. */
     public static final String DEFAULT_UPLOADS = "uploads";
@@ -157,36 +114,12 @@ public final class BlobArchiveSource {
             @Nullable HttpPipelinePolicy deadline,
             String uploads,
             String uploadsSetting) {
-        if (uploads == null || !CONTAINER.matcher(uploads).matches() || uploads.equals("$root")) {
-            throw DockerApiException.system(
-                    "configuration: " + uploadsSetting + " " + uploads + " is not a valid blob container name", null);
-        }
-        this.uploads = uploads;
-        this.uploadsSetting = uploadsSetting;
+        this.policy = new BlobUrlPolicy(connection.blobEndpoint(), allowedHosts, settingName, uploads, uploadsSetting);
         this.connection = Objects.requireNonNull(connection, "connection");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
         this.retry = Objects.requireNonNull(retry, "retry");
         this.deadline = deadline;
-        List<Endpoint> list = new ArrayList<>();
-        list.add(Endpoint.of(connection.blobEndpoint(), true));
-        for (String entry : allowedHosts) {
-            String host = entry.trim().toLowerCase(Locale.ROOT);
-            if (host.startsWith("https://")) {
-                host = host.substring("https://".length());
-            }
-            while (host.endsWith("/")) {
-                host = host.substring(0, host.length() - 1);
-            }
-            if (!HOST.matcher(host).matches()) {
-                throw DockerApiException.system(
-                        "configuration: " + settingName + " has a malformed entry '" + entry
-                                + "': expected a blob host such as myaccount.blob.core.windows.net",
-                        null);
-            }
-            list.add(new Endpoint("https", host, 443, "", false));
-        }
-        this.endpoints = List.copyOf(list);
     }
 
     /** Default retries: 3 tries, exponential from 1 s up to 8 s. */
@@ -194,118 +127,9 @@ public final class BlobArchiveSource {
         return new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3, (Integer) null, 1000L, 8000L, null);
     }
 
-    // ------------------------------------------------------------------ validation
-
-    /** Checks {@code url} without any request; every refusal is an invalid-parameter or forbidden error. */
+    /** Checks {@code url} without any request (see {@link BlobUrlPolicy}). */
     public BlobLocation locate(String url) {
-        if (url == null || url.isBlank()) {
-            throw DockerApiException.invalid("fromBlob is empty: give the https URL of the archive blob");
-        }
-        String shown = withoutQuery(url.trim());
-        URI uri;
-        try {
-            uri = new URI(url.trim());
-        } catch (java.net.URISyntaxException e) {
-            throw DockerApiException.invalid("fromBlob " + shown + " is not a valid URL");
-        }
-        if (uri.getRawQuery() != null) {
-            throw DockerApiException.invalid("fromBlob " + shown + ": query parameters (such as a SAS token) are not"
-                    + " accepted; the blob is read with the app's identity");
-        }
-        if (uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw DockerApiException.invalid(
-                    "fromBlob " + shown + ": a URL with a fragment or user info is not accepted");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || !(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-            throw DockerApiException.invalid("fromBlob " + shown + " is not an https:// URL");
-        }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
-        int port = effectivePort(scheme, uri.getPort());
-        Endpoint endpoint = endpoints.stream()
-                .filter(e -> e.matches(scheme, host, port))
-                .findFirst()
-                .orElse(null);
-        if (endpoint == null) {
-            if (scheme.equals("http")) {
-                throw DockerApiException.invalid("fromBlob " + shown + ": plain http is accepted only for the"
-                        + " configured storage account's own http endpoint (Azurite); use https");
-            }
-            throw DockerApiException.forbidden("fromBlob " + shown + ": storage account " + host + " is not allowed;"
-                    + " the operator allows the state storage account and SOCKERLESS_LOAD_BLOB_ACCOUNTS");
-        }
-        String raw = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String lowerRaw = raw.toLowerCase(Locale.ROOT);
-        if (lowerRaw.contains("%2f") || lowerRaw.contains("%5c") || lowerRaw.contains("%00")) {
-            throw DockerApiException.invalid(
-                    "fromBlob " + shown + ": encoded slashes, backslashes or NUL in the path" + " are not accepted");
-        }
-        String path = uri.getPath();
-        if (!path.startsWith(endpoint.pathPrefix() + "/")) {
-            throw DockerApiException.invalid(
-                    "fromBlob " + shown + " does not name a blob of account " + endpoint.base());
-        }
-        String rest = path.substring(endpoint.pathPrefix().length() + 1);
-        int slash = rest.indexOf('/');
-        if (slash <= 0 || slash == rest.length() - 1) {
-            throw DockerApiException.invalid(
-                    "fromBlob " + shown + " does not name a blob: expected " + endpoint.base() + "/<container>/<blob>");
-        }
-        String container = rest.substring(0, slash);
-        String blob = rest.substring(slash + 1);
-        if (!CONTAINER.matcher(container).matches()) {
-            throw DockerApiException.invalid("fromBlob " + shown + ": " + container + " is not a valid container name");
-        }
-        checkBlobName(blob, shown);
-        if (!container.equals(uploads)) {
-            throw DockerApiException.forbidden("fromBlob " + shown + ": only blobs of the uploads container '" + uploads
-                    + "' are read (" + uploadsSetting + "), not of '" + container + "'");
-        }
-        return new BlobLocation(endpoint.base(), container, blob, endpoint.origin() + raw, endpoint.own());
-    }
-
-    private static void checkBlobName(String blob, String shown) {
-        if (blob.length() > MAX_BLOB_NAME) {
-            throw DockerApiException.invalid(
-                    "fromBlob " + shown + ": the blob name is longer than " + MAX_BLOB_NAME + " characters");
-        }
-        for (int i = 0; i < blob.length(); i++) {
-            char c = blob.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\\') {
-                throw DockerApiException.invalid(
-                        "fromBlob " + shown + ": the blob name holds a control character or" + " a backslash");
-            }
-        }
-        for (String segment : blob.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw DockerApiException.invalid(
-                        "fromBlob " + shown + ": the blob name has an empty, '.' or '..'" + " segment");
-            }
-        }
-    }
-
-    private static int effectivePort(String scheme, int port) {
-        return port >= 0 ? port : scheme.equals("https") ? 443 : 80;
-    }
-
-    /** The URL up to its query or fragment, without user info: what messages may show (a SAS never appears). */
-    static String withoutQuery(String url) {
-        int scheme = url.indexOf("://");
-        if (scheme >= 0) {
-            int hostEnd = url.indexOf('/', scheme + 3);
-            int at = url.lastIndexOf('@', hostEnd < 0 ? url.length() - 1 : hostEnd);
-            if (at > scheme) {
-                url = url.substring(0, scheme + 3) + url.substring(at + 1);
-            }
-        }
-        int cut = url.length();
-        for (char c : new char[] {'?', '#'}) {
-            int i = url.indexOf(c);
-            if (i >= 0 && i < cut) {
-                cut = i;
-            }
-        }
-        return url.substring(0, cut);
+        return policy.locate(url);
     }
 
     // ------------------------------------------------------------------ download
@@ -468,11 +292,10 @@ public final class BlobArchiveSource {
     private static final class LocalFile extends FilterOutputStream {
         private final long cap;
         private final String url;
-        private long count;
         private @Nullable DockerApiException failure;
 
         LocalFile(OutputStream out, long cap, String url) {
-            super(out);
+            super(Capped.output(out, cap));
             this.cap = cap;
             this.url = url;
         }
@@ -484,14 +307,12 @@ public final class BlobArchiveSource {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            count += len;
-            if (count > cap) {
-                failure = DockerApiException.invalid(
-                        "invalid archive: blob " + url + " is over the limit of " + cap + " bytes");
-                throw new IOException(failure.getMessage());
-            }
             try {
                 out.write(b, off, len);
+            } catch (Capped.Exceeded e) {
+                failure = DockerApiException.invalid(
+                        "invalid archive: blob " + url + " is over the limit of " + cap + " bytes");
+                throw e;
             } catch (IOException e) {
                 failure = DockerApiException.system("cannot write the blob to a temporary file: " + e.getMessage(), e);
                 throw e;

@@ -6,7 +6,7 @@ import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
-import dev.sockerless.aca.logs.FollowStarter;
+import dev.sockerless.aca.follow.FollowStarter;
 import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.LogsParameters;
 import java.io.IOException;
@@ -51,20 +51,13 @@ public final class ContainerLogsHandler {
      * @param starter starts the workspace's follow poller when {@code follow=1} needs it
      */
     public ApiResponse logs(ApiRequest request, String idOrName, FollowStarter starter) {
-        ContainerRecord container = lookup.get(idOrName);
-        if (request.param("cursor").isEmpty()) {
-            // parameter errors first, as dockerd checks them; a cursor carries the first call's parameters instead
-            LogsParameters.parse(request.query());
+        if (LogsParameters.flag(request.query(), "follow")) {
+            // the lookup is part of the long-poll: it answers by its deadline even when the lookup does not
+            return follow.get().follow(request, () -> followed(request, idOrName), starter);
         }
+        ContainerRecord container = found(request, idOrName);
         JsonNode config = parse(container.config());
         boolean tty = config.path("Tty").asBoolean(false);
-        if (LogsParameters.flag(request.query(), "follow")) {
-            Map<String, String> labels = new TreeMap<>();
-            config.path("Labels")
-                    .properties()
-                    .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-            return follow.get().follow(request, container, tty, labels, starter);
-        }
         Optional<Execution> execution = container.findExecution();
         if (execution.isEmpty()) {
             return new ApiResponse(
@@ -74,14 +67,34 @@ public final class ContainerLogsHandler {
                             tty || request.version().below(1, 42) ? LogsHandler.RAW : LogsHandler.MULTIPLEXED),
                     new byte[0]);
         }
+        return logs.get()
+                .logs(
+                        request,
+                        new LogTarget(
+                                container.jobName(), execution.get().name(), container.jobName(), labels(config), tty));
+    }
+
+    private ContainerRecord found(ApiRequest request, String idOrName) {
+        ContainerRecord container = lookup.get(idOrName);
+        if (request.param("cursor").isEmpty()) {
+            // parameter errors first, as dockerd checks them; a cursor carries the first call's parameters instead
+            LogsParameters.parse(request.query());
+        }
+        return container;
+    }
+
+    private FollowLogsHandler.Target followed(ApiRequest request, String idOrName) {
+        ContainerRecord container = found(request, idOrName);
+        JsonNode config = parse(container.config());
+        return new FollowLogsHandler.Target(container, config.path("Tty").asBoolean(false), labels(config));
+    }
+
+    private static Map<String, String> labels(JsonNode config) {
         Map<String, String> labels = new TreeMap<>();
         config.path("Labels")
                 .properties()
                 .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return logs.get()
-                .logs(
-                        request,
-                        new LogTarget(container.jobName(), execution.get().name(), container.jobName(), labels, tty));
+        return labels;
     }
 
     private static JsonNode parse(@Nullable String json) {

@@ -2,6 +2,8 @@ package dev.sockerless.aca.docker;
 
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.errors.DockerApiException.Kind;
+import dev.sockerless.aca.images.RegistryFailures;
+import dev.sockerless.aca.registry.RegistryException;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -32,12 +34,17 @@ public final class ErrorResponses {
     }
 
     /**
-     * Runs a handler, turning its errors into responses: {@link DockerApiException}s with their kind's status, any
+     * Runs a handler, turning its errors into responses: {@link DockerApiException}s with their kind's status (a
+     * {@link RegistryException} as {@link RegistryFailures} maps it), any
      * other exception as a 500 whose details go to the log (with the invocation id), not to the client.
      */
     public static ApiResponse handle(Supplier<ApiResponse> handler, Logger log, String invocationId) {
         try {
-            return handler.get();
+            try {
+                return handler.get();
+            } catch (RegistryException e) {
+                throw RegistryFailures.toDocker(e);
+            }
         } catch (DockerApiException e) {
             if (e.kind() == Kind.SYSTEM || e.kind() == Kind.UNAVAILABLE) {
                 log.log(Level.WARNING, "[" + invocationId + "] " + e.getMessage(), e.getCause());

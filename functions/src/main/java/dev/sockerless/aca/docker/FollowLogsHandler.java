@@ -4,12 +4,12 @@ import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
-import dev.sockerless.aca.logs.CachedLine;
-import dev.sockerless.aca.logs.FollowCursor;
-import dev.sockerless.aca.logs.FollowStarter;
-import dev.sockerless.aca.logs.FollowState;
-import dev.sockerless.aca.logs.FollowWatermark;
-import dev.sockerless.aca.logs.LogCache;
+import dev.sockerless.aca.follow.CachedLine;
+import dev.sockerless.aca.follow.FollowCursor;
+import dev.sockerless.aca.follow.FollowStarter;
+import dev.sockerless.aca.follow.FollowState;
+import dev.sockerless.aca.follow.FollowWatermark;
+import dev.sockerless.aca.follow.LogCache;
 import dev.sockerless.aca.logs.LogLineFormatter;
 import dev.sockerless.aca.logs.LogQuery;
 import dev.sockerless.aca.logs.LogsParameters;
@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,12 +82,48 @@ public final class FollowLogsHandler {
         return t;
     });
 
+    /** What the lookup of a followed container finds: the record, whether it has a TTY, its labels. */
+    public record Target(ContainerRecord container, boolean tty, Map<String, String> labels) {}
+
+    /**
+     * A long-poll whose container is looked up inside its deadline: the wait starts when the request does, and a
+     * lookup the storage does not answer in time gives the answer with what the request knows — a continuation's
+     * cursor unchanged, no lines (the client calls again from there) — or, for a first call (no cursor yet), a 503.
+     */
+    public ApiResponse follow(ApiRequest request, Supplier<Target> lookup, FollowStarter starter) {
+        Instant deadline = clock.instant().plus(wait);
+        Optional<FollowCursor> given =
+                request.param("cursor").filter(c -> !c.isBlank()).map(FollowCursor::decode);
+        Target target = bounded(deadline, lookup);
+        if (target == null) {
+            if (given.isPresent()) {
+                FollowCursor c = given.get();
+                return response(type(c.tty(), request), new byte[0], c, false);
+            }
+            throw DockerApiException.unavailable(
+                    "the state storage did not answer within the logs follow wait (SOCKERLESS_FOLLOW_WAIT_SECONDS);"
+                            + " call again",
+                    null);
+        }
+        return follow(request, target.container(), target.tty(), target.labels(), starter, deadline);
+    }
+
     public ApiResponse follow(
             ApiRequest request,
             ContainerRecord container,
             boolean tty,
             Map<String, String> labels,
             FollowStarter starter) {
+        return follow(request, container, tty, labels, starter, clock.instant().plus(wait));
+    }
+
+    private ApiResponse follow(
+            ApiRequest request,
+            ContainerRecord container,
+            boolean tty,
+            Map<String, String> labels,
+            FollowStarter starter,
+            Instant deadline) {
         Map<String, String> params = request.query();
         if (request.param("cursor").isPresent() && !params.containsKey("stdout") && !params.containsKey("stderr")) {
             // A continuation needs only the cursor: it carries the first call's stream filter.
@@ -98,14 +135,13 @@ public final class FollowLogsHandler {
         FollowCursor first = request.param("cursor")
                 .filter(c -> !c.isBlank())
                 .map(FollowCursor::decode)
-                .orElseGet(() -> FollowCursor.first(container.id(), query));
+                .orElseGet(() -> FollowCursor.first(container.id(), query, tty));
         if (!first.containerId().equals(container.id())) {
             throw DockerApiException.invalid("the logs cursor belongs to another container");
         }
-        String type = tty || request.version().below(1, 42) ? LogsHandler.RAW : LogsHandler.MULTIPLEXED;
+        String type = type(tty, request);
         LogLineFormatter formatter = new LogLineFormatter(
                 query.timestamps(), query.details(), labels == null ? Map.of() : new TreeMap<>(labels));
-        Instant deadline = clock.instant().plus(wait);
         if (bounded(deadline, () -> {
                     cache.markRead(container.id(), clock.instant());
                     starter.ensureRunning();
@@ -193,18 +229,32 @@ public final class FollowLogsHandler {
     }
 
     /**
-     * How long a storage step may take even when it starts at or past the deadline: a fast read begun just before it
-     * still answers, a stalled one is given up after this.
+     * How long a storage step may take when it starts at or just before the deadline: a fast read begun then still
+     * answers, a stalled one is given up. No answer comes later than the deadline plus this (the lookup included).
      */
     static final Duration STORAGE_GRACE = Duration.ofMillis(250);
 
-    /** The value, or null when the deadline passed first (the work goes on; its result is dropped). */
-    private <T> @Nullable T bounded(Instant deadline, java.util.function.Supplier<T> work) {
+    private static String type(boolean tty, ApiRequest request) {
+        return tty || request.version().below(1, 42) ? LogsHandler.RAW : LogsHandler.MULTIPLEXED;
+    }
+
+    /**
+     * The value, or null when the time ran out first (the work goes on; its result is dropped): until the deadline,
+     * or {@link #STORAGE_GRACE} from now when less is left, but never past the deadline plus the grace.
+     */
+    private <T> @Nullable T bounded(Instant deadline, Supplier<T> work) {
         Future<T> f = STORAGE.submit(work::get);
         try {
-            long left = Math.max(
-                    STORAGE_GRACE.toMillis(),
-                    Duration.between(clock.instant(), deadline).toMillis());
+            Instant now = clock.instant();
+            long left = Math.min(
+                    Math.max(
+                            STORAGE_GRACE.toMillis(),
+                            Duration.between(now, deadline).toMillis()),
+                    Duration.between(now, deadline.plus(STORAGE_GRACE)).toMillis());
+            if (left <= 0) {
+                f.cancel(true);
+                return null;
+            }
             return f.get(left, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return null;

@@ -20,6 +20,7 @@ import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.RegistryCredentials;
+import dev.sockerless.aca.registry.RegistryException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -268,7 +269,7 @@ public final class ImageHandlers {
                         node.path("os").asText(""),
                         node.path("architecture").asText(""),
                         node.path("variant").asText(""));
-            } catch (DockerApiException e) {
+            } catch (DockerApiException | RegistryException e) {
                 throw e;
             } catch (Exception e) {
                 throw DockerApiException.invalid("invalid platform: " + text);

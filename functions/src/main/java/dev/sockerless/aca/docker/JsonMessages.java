@@ -3,6 +3,8 @@ package dev.sockerless.aca.docker;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.images.PullProgress;
+import dev.sockerless.aca.images.RegistryFailures;
+import dev.sockerless.aca.registry.RegistryException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
@@ -59,7 +61,11 @@ public final class JsonMessages implements PullProgress {
     public static ApiResponse run(java.util.function.Consumer<JsonMessages> operation) {
         JsonMessages messages = new JsonMessages();
         try {
-            operation.accept(messages);
+            try {
+                operation.accept(messages);
+            } catch (RegistryException e) {
+                throw RegistryFailures.toDocker(e);
+            }
         } catch (DockerApiException e) {
             if (messages.isEmpty()) {
                 throw e;

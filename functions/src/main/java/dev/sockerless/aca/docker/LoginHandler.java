@@ -3,8 +3,10 @@ package dev.sockerless.aca.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.images.RegistryFailures;
 import dev.sockerless.aca.json.GoJson;
 import dev.sockerless.aca.registry.RegistryCredentials;
+import dev.sockerless.aca.registry.RegistryException;
 import dev.sockerless.aca.registry.RegistryLogin;
 
 /** {@code POST /auth}: checks registry credentials; they are never stored or logged. */
@@ -32,7 +34,11 @@ public final class LoginHandler {
         if (username.isEmpty() || password.isEmpty()) {
             throw DockerApiException.unauthorized(REFUSED_WITHOUT_CREDENTIALS);
         }
-        login.check(body.path("serveraddress").asText(""), new RegistryCredentials.Basic(username, password));
+        try {
+            login.check(body.path("serveraddress").asText(""), new RegistryCredentials.Basic(username, password));
+        } catch (RegistryException e) {
+            throw RegistryFailures.toDocker(e);
+        }
         ObjectNode ok = ApiResponse.MAPPER.createObjectNode();
         ok.put("Status", "Login Succeeded");
         ok.put("IdentityToken", "");

@@ -4,7 +4,7 @@ import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
-import dev.sockerless.aca.logs.FollowStarter;
+import dev.sockerless.aca.follow.FollowStarter;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Supplier;

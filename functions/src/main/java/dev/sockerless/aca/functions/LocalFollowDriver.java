@@ -9,7 +9,7 @@ import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.Orc
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorAction;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorRequest;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorResponse;
-import dev.sockerless.aca.logs.FollowStarter;
+import dev.sockerless.aca.follow.FollowStarter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import com.microsoft.durabletask.TaskOptions;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 import com.microsoft.durabletask.azurefunctions.DurableActivityTrigger;
 import com.microsoft.durabletask.azurefunctions.DurableOrchestrationTrigger;
-import dev.sockerless.aca.logs.FollowPoller;
+import dev.sockerless.aca.follow.FollowPoller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Logger;

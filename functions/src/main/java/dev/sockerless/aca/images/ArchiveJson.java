@@ -2,13 +2,13 @@ package dev.sockerless.aca.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.BoundedJson;
 import dev.sockerless.aca.registry.Descriptor;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Manifests;
 import dev.sockerless.aca.registry.MediaType;
+import dev.sockerless.aca.registry.RegistryException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,7 @@ final class ArchiveJson {
             return Manifests.parseIndex(JSON.writeValueAsBytes(Map.of("manifests", List.of(node))), MediaType.OCI_INDEX)
                     .manifests()
                     .get(0);
-        } catch (DockerApiException | IOException e) {
+        } catch (RegistryException | IOException e) {
             throw DockerArchive.invalid("malformed descriptor in " + where + ": " + e.getMessage());
         }
     }
@@ -60,7 +60,7 @@ final class ArchiveJson {
             ImageReference ref;
             try {
                 ref = ImageReference.parseWithDefaultTag(tag);
-            } catch (DockerApiException e) {
+            } catch (RegistryException e) {
                 throw DockerArchive.invalid("bad image name " + tag + ": " + e.getMessage());
             }
             if (ref.tag() != null && ref.digest() == null && !out.contains(ref)) {
@@ -74,7 +74,7 @@ final class ArchiveJson {
         try {
             ImageReference.parse(ref);
             return true;
-        } catch (DockerApiException e) {
+        } catch (RegistryException e) {
             return false;
         }
     }

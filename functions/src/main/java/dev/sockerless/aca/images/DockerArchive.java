@@ -10,6 +10,7 @@ import dev.sockerless.aca.registry.MediaType;
 import dev.sockerless.aca.registry.OciRegistryClient;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.PlatformMatcher;
+import dev.sockerless.aca.registry.RegistryException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -306,7 +307,7 @@ public final class DockerArchive implements AutoCloseable {
         }
         try {
             return PlatformMatcher.choose(present, platform);
-        } catch (DockerApiException noMatch) {
+        } catch (RegistryException noMatch) {
             return present.get(0);
         }
     }

@@ -13,6 +13,7 @@ import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.MediaType;
 import dev.sockerless.aca.registry.Platform;
 import dev.sockerless.aca.registry.Registries;
+import dev.sockerless.aca.registry.RegistryException;
 import dev.sockerless.aca.registry.RegistryPush;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -137,6 +138,15 @@ public final class ImageLoader {
 
     private List<LoadedImage> load(
             Supplier<DockerArchive> opener, Staging staging, LoadOptions options, LoadProgress progress) {
+        try {
+            return loadOrThrow(opener, staging, options, progress);
+        } catch (RegistryException e) {
+            throw RegistryFailures.toDocker(e);
+        }
+    }
+
+    private List<LoadedImage> loadOrThrow(
+            Supplier<DockerArchive> opener, Staging staging, LoadOptions options, LoadProgress progress) {
         List<Path> temps = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Streamed> streamed = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.Collection<? extends Future<?>> tasks = List.of();
@@ -160,51 +170,55 @@ public final class ImageLoader {
             for (ArchiveImage image : archive.images()) {
                 plans.add(plan(image, staging, options, preparedByPath, progress));
             }
-            // 2. Blobs, then manifests by digest, of every image in every repository.
-            Map<String, Set<Digest>> present = new HashMap<>();
-            Map<Digest, String> anyRepository = new HashMap<>();
-            for (Plan plan : plans) {
-                for (ImageReference repository : plan.repositories()) {
-                    RegistryPush push = registries.forPush(repository, options.credentials());
-                    Set<Digest> here = present.computeIfAbsent(repository.repository(), k -> new HashSet<>());
-                    List<Future<?>> uploads = new ArrayList<>();
-                    for (Prepared blob : plan.blobs()) {
-                        if (!here.add(blob.digest())) {
-                            continue;
-                        }
-                        String from = anyRepository.get(blob.digest());
-                        Streamed stream = blob.streamed();
-                        Streamed streamedHere =
-                                stream != null && stream.repository().equals(repository) ? stream : null;
-                        uploads.add(io.submit(() -> {
-                            RegistryPush.Upload session = streamedHere == null ? null : streamedHere.session();
-                            if (streamedHere != null && session != null) {
-                                progress.status("Pushing", shortId(blob.digest()));
-                                streamedHere.committed().set(true); // a failed commit leaves nothing to cancel
-                                push.commit(session, blob.digest());
-                            } else if (!push.blobExists(blob.digest())) {
-                                progress.status("Pushing", shortId(blob.digest()));
-                                push.mountOrUpload(blob.digest(), blob.size(), blob.source(), from);
+            try {
+                // 2. Blobs, then manifests by digest, of every image in every repository.
+                Map<String, Set<Digest>> present = new HashMap<>();
+                Map<Digest, String> anyRepository = new HashMap<>();
+                for (Plan plan : plans) {
+                    for (ImageReference repository : plan.repositories()) {
+                        RegistryPush push = registries.forPush(repository, options.credentials());
+                        Set<Digest> here = present.computeIfAbsent(repository.repository(), k -> new HashSet<>());
+                        List<Future<?>> uploads = new ArrayList<>();
+                        for (Prepared blob : plan.blobs()) {
+                            if (!here.add(blob.digest())) {
+                                continue;
                             }
-                        }));
+                            String from = anyRepository.get(blob.digest());
+                            Streamed stream = blob.streamed();
+                            Streamed streamedHere =
+                                    stream != null && stream.repository().equals(repository) ? stream : null;
+                            uploads.add(io.submit(() -> {
+                                RegistryPush.Upload session = streamedHere == null ? null : streamedHere.session();
+                                if (streamedHere != null && session != null) {
+                                    progress.status("Pushing", shortId(blob.digest()));
+                                    streamedHere.committed().set(true); // a failed commit leaves nothing to cancel
+                                    push.commit(session, blob.digest());
+                                } else if (!push.blobExists(blob.digest())) {
+                                    progress.status("Pushing", shortId(blob.digest()));
+                                    push.mountOrUpload(blob.digest(), blob.size(), blob.source(), from);
+                                }
+                            }));
+                        }
+                        awaitAll(uploads);
+                        for (Prepared blob : plan.blobs()) {
+                            anyRepository.putIfAbsent(blob.digest(), repository.repository());
+                        }
+                        push.putManifest(plan.manifestDigest().toString(), plan.manifest(), plan.manifestMediaType());
                     }
-                    awaitAll(uploads);
-                    for (Prepared blob : plan.blobs()) {
-                        anyRepository.putIfAbsent(blob.digest(), repository.repository());
+                }
+                // 3. Tags, only once all content is in place.
+                for (Plan plan : plans) {
+                    for (ImageReference name : plan.image().names()) {
+                        registries
+                                .forPush(staging.repositoryFor(name), options.credentials())
+                                .putManifest(
+                                        Objects.requireNonNull(name.tag(), "tag"),
+                                        plan.manifest(),
+                                        plan.manifestMediaType());
                     }
-                    push.putManifest(plan.manifestDigest().toString(), plan.manifest(), plan.manifestMediaType());
                 }
-            }
-            // 3. Tags, only once all content is in place.
-            for (Plan plan : plans) {
-                for (ImageReference name : plan.image().names()) {
-                    registries
-                            .forPush(staging.repositoryFor(name), options.credentials())
-                            .putManifest(
-                                    Objects.requireNonNull(name.tag(), "tag"),
-                                    plan.manifest(),
-                                    plan.manifestMediaType());
-                }
+            } catch (RegistryException e) {
+                throw RegistryFailures.pushError(e);
             }
             // 4. The image table, last.
             List<LoadedImage> out = new ArrayList<>();

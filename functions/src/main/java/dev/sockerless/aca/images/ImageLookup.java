@@ -3,6 +3,7 @@ package dev.sockerless.aca.images;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
+import dev.sockerless.aca.registry.RegistryException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -107,7 +108,7 @@ public final class ImageLookup {
     private static Optional<ImageReference> parseOrEmpty(String text) {
         try {
             return Optional.of(ImageReference.parse(text));
-        } catch (DockerApiException e) {
+        } catch (RegistryException e) {
             return Optional.empty();
         }
     }

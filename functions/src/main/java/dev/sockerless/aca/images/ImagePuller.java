@@ -14,6 +14,7 @@ import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryApi;
 import dev.sockerless.aca.registry.RegistryApi.FetchedManifest;
 import dev.sockerless.aca.registry.RegistryCredentials;
+import dev.sockerless.aca.registry.RegistryException;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
@@ -58,6 +59,14 @@ public final class ImagePuller {
      * in-band.
      */
     public PullResult pull(PullRequest request, PullProgress progress) {
+        try {
+            return pullOrThrow(request, progress);
+        } catch (RegistryException e) {
+            throw RegistryFailures.toDocker(e);
+        }
+    }
+
+    private PullResult pullOrThrow(PullRequest request, PullProgress progress) {
         ImageReference ref = request.reference();
         RegistryApi registry = registries.forRepository(ref, request.credentials());
         String platform = request.platform().toString();
@@ -94,8 +103,8 @@ public final class ImagePuller {
                 top = registry.manifest(ref.identifier());
                 resolved = top.digest();
             }
-        } catch (DockerApiException e) {
-            throw pullError(e, ref);
+        } catch (RegistryException e) {
+            throw RegistryFailures.pullError(e, ref);
         }
         manifests.put(top);
         progress.status("Pulling from " + ref.repository(), pullingId(ref));
@@ -179,27 +188,5 @@ public final class ImagePuller {
         } catch (IOException e) {
             throw DockerApiException.invalid("malformed image config: not JSON");
         }
-    }
-
-    /** Docker's texts for failures to resolve a reference (moby {@code distribution/errors.go}). */
-    static DockerApiException pullError(DockerApiException e, ImageReference ref) {
-        return switch (e.kind()) {
-            case UNAUTHORIZED, FORBIDDEN ->
-                DockerApiException.notFound("pull access denied for " + ref.familiarName()
-                        + ", repository does not exist or may require 'docker login': " + e.getMessage());
-            case NOT_FOUND ->
-                e.getMessage().startsWith("name unknown")
-                        ? DockerApiException.notFound(
-                                "repository " + ref.familiarName() + " not found: " + e.getMessage())
-                        : DockerApiException.notFound(
-                                "manifest for " + ref.familiar() + " not found: " + e.getMessage());
-            case TOO_MANY_REQUESTS ->
-                new DockerApiException(
-                        e.kind(),
-                        e.getMessage().startsWith("toomanyrequests")
-                                ? e.getMessage()
-                                : "toomanyrequests: " + e.getMessage());
-            default -> e;
-        };
     }
 }

@@ -2,6 +2,7 @@ package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.registry.ImageReference;
+import dev.sockerless.aca.registry.RegistryException;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -23,7 +24,12 @@ public final class ImageTagger {
 
     /** Tags the image {@code source} names as {@code repo:tag}; errors in Docker's words. */
     public ImageRef tag(String source, String repo, String tag) {
-        ImageReference target = target(repo, tag);
+        ImageReference target;
+        try {
+            target = target(repo, tag);
+        } catch (RegistryException e) {
+            throw RegistryFailures.toDocker(e);
+        }
         ImageRecord image = lookup.get(source).image();
         Instant now = clock.instant();
         ImageRef ref = new ImageRef(

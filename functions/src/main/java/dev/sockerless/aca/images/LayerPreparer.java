@@ -193,7 +193,8 @@ final class LayerPreparer {
                     try (InputStream in = new DigestInputStream(
                                     layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
                             OutputStream gzip = new ParallelGzip(
-                                    new DigestOutputStream(spool.writer(), compressed), options.gzipLevel())) {
+                                    new DigestOutputStream(spoolWrites(spool.writer()), compressed),
+                                    options.gzipLevel())) {
                         transfer(in, gzip);
                     }
                     spool.finish();
@@ -227,13 +228,53 @@ final class LayerPreparer {
             return new Prepared(storedDigest, layer.size(), type, layer::open, diffId);
         } catch (java.io.EOFException e) {
             throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " is truncated");
+        } catch (SpoolWriteFailed e) {
+            throw DockerApiException.system("cannot spool layer " + layer.path() + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().contains("No space left")) {
-                throw DockerApiException.system("cannot spool layer " + layer.path() + ": " + e.getMessage(), e);
-            }
             throw DockerApiException.invalid(
                     "invalid archive: cannot read layer " + layer.path() + ": " + e.getMessage());
         }
+    }
+
+    /** A write to a spool file failed (a full disk): the load's fault, not the archive's. */
+    private static final class SpoolWriteFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SpoolWriteFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** A spool file's stream whose write failures are {@link SpoolWriteFailed}, told apart from the archive's. */
+    private static OutputStream spoolWrites(OutputStream file) {
+        return new java.io.FilterOutputStream(file) {
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw new SpoolWriteFailed(e);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw new SpoolWriteFailed(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw new SpoolWriteFailed(e);
+                }
+            }
+        };
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Backoff;
 import dev.sockerless.aca.logs.ExitCodes;
 import dev.sockerless.aca.logs.LogTarget;
 import java.time.Clock;
@@ -48,12 +49,6 @@ public final class ContainerLifecycle {
         record Pending(String message) implements WaitResult {}
     }
 
-    /** Sleeps (tests pass a clock-advancing one). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
-
     public static final List<String> WAIT_CONDITIONS = List.of("not-running", "next-exit", "removed");
     /** How long after an execution ended its exit code is still looked for in the system logs (ingestion delay). */
     public static final Duration EXIT_CODE_WINDOW = Duration.ofMinutes(15);
@@ -79,7 +74,7 @@ public final class ContainerLifecycle {
     private final Clock clock;
     private final Duration statusTtl;
     private final Duration waitPoll;
-    private final Sleeper sleeper;
+    private final Backoff.Sleeper sleeper;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     /**
@@ -94,7 +89,7 @@ public final class ContainerLifecycle {
             Clock clock,
             Duration statusTtl,
             Duration waitPoll,
-            Sleeper sleeper) {
+            Backoff.Sleeper sleeper) {
         this(store, jobs, arm, () -> ExitCodes.NONE, clock, statusTtl, waitPoll, sleeper);
     }
 
@@ -107,7 +102,7 @@ public final class ContainerLifecycle {
             Clock clock,
             Duration statusTtl,
             Duration waitPoll,
-            Sleeper sleeper) {
+            Backoff.Sleeper sleeper) {
         this.exitCodes = Objects.requireNonNull(exitCodes, "exitCodes");
         this.store = Objects.requireNonNull(store, "store");
         this.lookup = new ContainerLookup(store);

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * One row of a follow poll: the line time, the ingestion time, which replica and template container wrote it,
  * the stream and the text. Several executions' rows come back from one query and are fanned out by
- * {@link FollowPlan#owner}.
+ * {@link dev.sockerless.aca.follow.FollowPlan#owner}.
  */
 public record FollowRow(
         Instant time, Instant ingested, String replica, String container, StreamType stream, String text) {

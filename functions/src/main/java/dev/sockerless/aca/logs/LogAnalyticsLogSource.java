@@ -13,6 +13,7 @@ import com.azure.monitor.query.models.LogsTableCell;
 import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Backoff;
 import dev.sockerless.aca.logs.ContainerLogsKql.Window;
 import dev.sockerless.aca.logs.LogAnalyticsQueries.Deadline;
 import java.time.Clock;
@@ -71,11 +72,6 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * (MicrosoftDocs/azure-docs {@code articles/azure-functions/functions-scale.md}, "Timeout"), and below the service's own default query timeout of 3 min.
      */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(170);
-    /** Sleeps between retries (tests substitute a fake clock). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
 
     private final LogTable table;
     private final int pageRows;
@@ -91,7 +87,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             long maxBufferedBytes,
             Duration deadline,
             Clock clock,
-            Sleeper sleeper) {
+            Backoff.Sleeper sleeper) {
         this.table = Objects.requireNonNull(table, "table");
         if (pageRows < 1 || pageRows > MAX_PAGE_ROWS) {
             throw new IllegalArgumentException("pageRows must be 1.." + MAX_PAGE_ROWS);
@@ -246,7 +242,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     }
 
     /**
-     * One follow poll ({@link FollowPlan#kql}): the rows with their job, replica, container and ingestion time. Any
+     * One follow poll ({@link dev.sockerless.aca.follow.FollowPlan#kql}): the rows with their job, replica, container and ingestion time. Any
      * partial result is a failure here (rows may be missing, and the cursor must not move past them).
      */
     /**

@@ -8,11 +8,11 @@ import com.azure.monitor.query.models.LogsQueryOptions;
 import com.azure.monitor.query.models.LogsQueryResult;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,7 +39,8 @@ final class LogAnalyticsQueries {
     private final LogTable table;
     private final Duration deadline;
     private final Clock clock;
-    private final LogAnalyticsLogSource.Sleeper sleeper;
+    /** Waits between retries: 500 ms doubling to 30 s, {@code Retry-After} honoured; the deadline bounds them. */
+    private final Backoff backoff;
 
     LogAnalyticsQueries(
             LogsQueryClient client,
@@ -47,13 +48,13 @@ final class LogAnalyticsQueries {
             LogTable table,
             Duration deadline,
             Clock clock,
-            LogAnalyticsLogSource.Sleeper sleeper) {
+            Backoff.Sleeper sleeper) {
         this.client = client;
         this.workspace = workspace;
         this.table = table;
         this.deadline = deadline;
         this.clock = clock;
-        this.sleeper = sleeper;
+        this.backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF, deadline, false, clock, sleeper);
     }
 
     /** A new deadline for one read or poll ({@code what}), the configured time from now. */
@@ -100,7 +101,7 @@ final class LogAnalyticsQueries {
             }
             if (!wait.isZero()) {
                 try {
-                    sleeper.sleep(wait);
+                    backoff.sleep(wait);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw DockerApiException.unavailable("Log Analytics query interrupted: " + failure, ie);
@@ -144,7 +145,9 @@ final class LogAnalyticsQueries {
                     throw DockerApiException.system("Log Analytics query failed: " + described, e);
                 }
                 failure = described;
-                wait = retryAfter(e).orElse(backoff(attempt));
+                wait = backoff.next(
+                        attempt,
+                        e.getResponse() == null ? null : e.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER));
             } catch (DockerApiException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -164,7 +167,7 @@ final class LogAnalyticsQueries {
                             e);
                 }
                 failure = "unreachable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
-                wait = backoff(attempt);
+                wait = backoff.delay(attempt);
             }
             attempt++;
         }
@@ -200,32 +203,5 @@ final class LogAnalyticsQueries {
             }
         }
         return false;
-    }
-
-    private Optional<Duration> retryAfter(HttpResponseException e) {
-        if (e.getResponse() == null) {
-            return Optional.empty();
-        }
-        String value = e.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
-        } catch (NumberFormatException nfe) {
-            try {
-                Instant at = java.time.ZonedDateTime.parse(
-                                value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant();
-                return Optional.of(Duration.ofMillis(Math.max(0, at.toEpochMilli() - clock.millis())));
-            } catch (RuntimeException ignored) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    private static Duration backoff(int attempt) {
-        Duration d = FIRST_BACKOFF.multipliedBy(1L << Math.min(attempt, 10));
-        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 }

@@ -10,10 +10,9 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
-import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Capped;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
+import java.nio.channels.Channels;
 import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -77,11 +76,12 @@ public final class AcrRegistryApi implements RegistryApi {
 
     @Override
     public FetchedManifest manifest(String reference) {
-        GetManifestResult result = call(() -> client.getManifest(reference));
+        GetManifestResult result = call("fetch manifest", () -> client.getManifest(reference));
         byte[] bytes = result.getManifest().toBytes();
         Digest computed = Digest.of(bytes);
         if (Digest.isDigest(reference) && !computed.equals(Digest.parse(reference))) {
-            throw DockerApiException.invalid("manifest verification failed for digest " + reference);
+            throw RegistryException.badContent(
+                    "fetch manifest", endpoint(), "manifest verification failed for digest " + reference);
         }
         String served = result.getManifestMediaType() == null
                 ? null
@@ -92,26 +92,40 @@ public final class AcrRegistryApi implements RegistryApi {
     @Override
     public byte[] blob(Descriptor descriptor, long maxBytes) {
         if (descriptor.size() > maxBytes) {
-            throw DockerApiException.invalid("blob " + descriptor.digest() + " is " + descriptor.size()
-                    + " bytes, over the limit of " + maxBytes);
+            throw RegistryException.badContent(
+                    "fetch blob",
+                    endpoint(),
+                    "blob " + descriptor.digest() + " is " + descriptor.size() + " bytes, over the limit of "
+                            + maxBytes);
         }
-        CappedChannel sink = new CappedChannel(descriptor.size());
-        call(() -> {
-            client.downloadStream(descriptor.digest().toString(), sink);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        call("fetch blob", () -> {
+            client.downloadStream(
+                    descriptor.digest().toString(), Channels.newChannel(Capped.output(sink, descriptor.size())));
             return null;
         });
-        byte[] bytes = sink.bytes();
+        byte[] bytes = sink.toByteArray();
         if (bytes.length != descriptor.size() || !Digest.of(bytes).equals(descriptor.digest())) {
-            throw DockerApiException.invalid("blob verification failed for " + descriptor.digest());
+            throw RegistryException.badContent(
+                    "fetch blob", endpoint(), "blob verification failed for " + descriptor.digest());
         }
         return bytes;
     }
 
-    private <T> T call(java.util.function.Supplier<T> action) {
+    private java.net.URI endpoint() {
+        return java.net.URI.create(client.getEndpoint());
+    }
+
+    private <T> T call(String what, java.util.function.Supplier<T> action) {
         try {
             return action.get();
         } catch (ClientAuthenticationException e) {
-            throw DockerApiException.unauthorized("unauthorized: " + firstLine(e.getMessage()));
+            throw RegistryException.of(
+                    RegistryException.Failure.UNAUTHORIZED,
+                    what,
+                    endpoint(),
+                    "unauthorized: " + firstLine(e.getMessage()),
+                    e);
         } catch (HttpResponseException e) {
             int status = e.getResponse() == null ? 500 : e.getResponse().getStatusCode();
             byte[] body = e.getResponse() == null
@@ -121,53 +135,32 @@ public final class AcrRegistryApi implements RegistryApi {
                             .orElse(new byte[0]);
             if (status == 404 && RegistryErrors.parse(body).isEmpty()) {
                 // The SDK consumes the error body; a 404 from the data plane is an unknown manifest or blob.
-                throw DockerApiException.notFound("manifest unknown: " + firstLine(e.getMessage()));
+                throw RegistryException.response(
+                        what,
+                        endpoint(),
+                        status,
+                        java.util.List.of(
+                                new RegistryException.Diagnostic("MANIFEST_UNKNOWN", firstLine(e.getMessage()), "")),
+                        "");
             }
-            throw RegistryErrors.toException(status, body);
+            throw RegistryErrors.response(what, endpoint(), status, body);
+        } catch (RegistryException e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof DockerApiException d) {
-                throw d;
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof Capped.Exceeded) {
+                    throw RegistryException.badContent(what, endpoint(), "blob is larger than its descriptor says");
+                }
             }
-            throw DockerApiException.unavailable(
-                    "cannot reach registry " + client.getEndpoint() + ": " + firstLine(e.getMessage()), e);
+            throw RegistryException.unreachable(
+                    what,
+                    endpoint(),
+                    "cannot reach registry " + client.getEndpoint() + ": " + firstLine(e.getMessage()),
+                    e);
         }
     }
 
     private static String firstLine(@Nullable String message) {
         return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
-    }
-
-    /** Collects a download, refusing more than the expected size. */
-    private static final class CappedChannel implements WritableByteChannel {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final long cap;
-
-        CappedChannel(long cap) {
-            this.cap = cap;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            int n = src.remaining();
-            if (out.size() + (long) n > cap) {
-                throw DockerApiException.invalid("blob is larger than its descriptor says");
-            }
-            byte[] chunk = new byte[n];
-            src.get(chunk);
-            out.writeBytes(chunk);
-            return n;
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {}
     }
 }

@@ -1,6 +1,5 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.net.URI;
 
 /** Where a registry may send us for tokens: https, or http only when the registry itself is reached over http. */
@@ -13,13 +12,18 @@ final class BearerRealm {
         try {
             uri = URI.create(realm);
         } catch (IllegalArgumentException e) {
-            throw DockerApiException.unavailable(
-                    "registry " + registryBase.getAuthority() + " sent an invalid token realm", e);
+            throw RegistryException.unreachable(
+                    "fetch token",
+                    registryBase,
+                    "registry " + registryBase.getAuthority() + " sent an invalid token realm",
+                    e);
         }
         boolean allowed = "https".equals(uri.getScheme())
                 || ("http".equals(uri.getScheme()) && "http".equals(registryBase.getScheme()));
         if (!allowed || uri.getHost() == null) {
-            throw DockerApiException.unavailable(
+            throw RegistryException.unreachable(
+                    "fetch token",
+                    registryBase,
                     "registry " + registryBase.getAuthority() + " sent a token realm that is not https: "
                             + uri.getScheme() + "://" + uri.getHost(),
                     null);

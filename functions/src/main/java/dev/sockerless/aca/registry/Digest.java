@@ -1,6 +1,5 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -17,7 +16,7 @@ public record Digest(String hex) {
 
     public Digest {
         if (hex == null || !HEX64.matcher(hex).matches()) {
-            throw DockerApiException.invalid("invalid digest: sha256:" + hex);
+            throw RegistryException.invalidInput("invalid digest: sha256:" + hex);
         }
     }
 
@@ -26,7 +25,7 @@ public record Digest(String hex) {
         if (text == null
                 || !text.startsWith(ALGORITHM + ":")
                 || !HEX64.matcher(text.substring(7)).matches()) {
-            throw DockerApiException.invalid("invalid digest format: " + text);
+            throw RegistryException.invalidInput("invalid digest format: " + text);
         }
         return new Digest(text.substring(7));
     }

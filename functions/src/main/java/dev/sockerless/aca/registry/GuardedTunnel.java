@@ -23,13 +23,14 @@ import org.jspecify.annotations.Nullable;
  * resolves to an internal address gets {@code 403} and no connection is made. TLS is untouched: the client runs its
  * handshake through the tunnel with the URI's host for SNI and certificate verification, as without a proxy. (Java
  * 17's {@code HttpClient} has no resolver or connect hook, and connecting to an IP literal would change SNI and
- * hostname verification.) Plain-http requests do not use it (a proxy would see them in clear and could not pool them
- * per host); they are checked before every attempt only.
+ * hostname verification.) Untrusted plain-http requests go through it too, as through a forward proxy: the request's
+ * absolute URI names the host, which is resolved, checked and connected to in the same way, one request per
+ * connection.
  */
 final class GuardedTunnel implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GuardedTunnel.class.getName());
-    private static final int MAX_HEAD_BYTES = 8 * 1024;
+    private static final int MAX_HEAD_BYTES = 64 * 1024;
 
     private final java.util.Map<String, String> refusals = new java.util.concurrent.ConcurrentHashMap<>();
     private final ServerSocket server;
@@ -78,8 +79,12 @@ final class GuardedTunnel implements AutoCloseable {
             OutputStream out = client.getOutputStream();
             String head = readHead(in);
             String[] line = head == null ? new String[0] : head.split("\r\n", 2)[0].split(" ");
-            if (line.length != 3 || !"CONNECT".equals(line[0])) {
+            if (head == null || line.length != 3) {
                 reply(out, "400 Bad Request");
+                return;
+            }
+            if (!"CONNECT".equals(line[0])) {
+                forward(client, line, head);
                 return;
             }
             String target = line[1];
@@ -95,17 +100,8 @@ final class GuardedTunnel implements AutoCloseable {
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
-            InetAddress address;
-            try {
-                address = guard.checkedAddress(host, port);
-            } catch (RuntimeException refused) {
-                // the client reports only the status code: the reason waits for the transport (takeRefusal)
-                String reason = Objects.toString(refused.getMessage(), "").replaceAll("[\\r\\n]", " ");
-                if (refusals.size() > 1000) {
-                    refusals.clear();
-                }
-                refusals.put(target.toLowerCase(java.util.Locale.ROOT), reason);
-                reply(out, "403 " + reason);
+            InetAddress address = checked(out, host, port, target);
+            if (address == null) {
                 return;
             }
             try (Socket upstream = new Socket()) {
@@ -121,6 +117,88 @@ final class GuardedTunnel implements AutoCloseable {
             // the client went away
         }
     }
+
+    /**
+     * The address {@code host} resolves to when the guard lets it through; else the refusal is answered with
+     * {@code 403} and remembered for the transport, and null returned.
+     */
+    private @Nullable InetAddress checked(OutputStream out, String host, int port, String target) throws IOException {
+        try {
+            return guard.checkedAddress(host, port);
+        } catch (RuntimeException refused) {
+            // the client reports only the status code: the reason waits for the transport (takeRefusal)
+            String reason = Objects.toString(refused.getMessage(), "").replaceAll("[\\r\\n]", " ");
+            if (refusals.size() > 1000) {
+                refusals.clear();
+            }
+            refusals.put(target.toLowerCase(java.util.Locale.ROOT), reason);
+            reply(out, "403 " + reason);
+            return null;
+        }
+    }
+
+    /**
+     * Plain http as a forward proxy (RFC 9112 §3.2.2, absolute-form request target): resolves the target's host
+     * once, checks it and sends the request to the checked address in origin form. One request per connection:
+     * {@code Connection: close} goes upstream, so the client cannot send a second request, perhaps for another host,
+     * over a connection already bound to this one.
+     */
+    private void forward(Socket client, String[] line, String head) throws IOException {
+        OutputStream out = client.getOutputStream();
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(line[1]);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            reply(out, "400 Bad Request");
+            return;
+        }
+        String host = uri.getHost();
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        String target = host + ":" + port; // as the transport asks for a refusal (takeRefusal)
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        InetAddress address = checked(out, host, port, target);
+        if (address == null) {
+            return;
+        }
+        StringBuilder request = new StringBuilder()
+                .append(line[0])
+                .append(' ')
+                .append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                .append(' ')
+                .append(line[2])
+                .append("\r\n");
+        String[] lines = head.split("\r\n");
+        for (String header : java.util.Arrays.asList(lines).subList(1, lines.length)) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                continue; // not a header
+            }
+            String name = header.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name)) {
+                request.append(header).append("\r\n");
+            }
+        }
+        request.append("Connection: close\r\n\r\n");
+        try (Socket upstream = new Socket()) {
+            upstream.connect(new InetSocketAddress(address, port), connectTimeoutMillis);
+            upstream.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            client.setSoTimeout(0);
+            threads.execute(() -> pipe(client, upstream));
+            pipe(upstream, client);
+        } catch (IOException e) {
+            reply(out, "502 Bad Gateway");
+        }
+    }
+
+    /** Headers for this hop only, not forwarded (RFC 9110 §7.6.1), and the proxy's own. */
+    private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of(
+            "connection", "proxy-connection", "keep-alive", "proxy-authorization", "te", "trailer", "upgrade");
 
     private static void pipe(Socket from, Socket to) {
         try {

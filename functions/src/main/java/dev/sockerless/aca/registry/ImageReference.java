@@ -1,6 +1,5 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +50,7 @@ public record ImageReference(
             throw invalidFormat(String.valueOf(input));
         }
         if (ANCHORED_ID.matcher(input).matches()) {
-            throw DockerApiException.invalid(
+            throw RegistryException.invalidInput(
                     "invalid repository name (" + input + "), cannot specify 64-byte hexadecimal strings");
         }
         // Split off the digest, then the tag (a ':' after the last '/').
@@ -101,14 +100,14 @@ public record ImageReference(
             remainder = "library/" + remainder;
         }
         if (!remainder.toLowerCase(Locale.ROOT).equals(remainder)) {
-            throw DockerApiException.invalid(
+            throw RegistryException.invalidInput(
                     "invalid reference format: repository name (" + remainder + ") must be lowercase");
         }
         if (!PATH.matcher(remainder).matches()) {
             throw invalidFormat(input);
         }
         if (registry.length() + 1 + remainder.length() > NAME_TOTAL_LENGTH_MAX) {
-            throw DockerApiException.invalid("invalid reference format: repository name must not be more than "
+            throw RegistryException.invalidInput("invalid reference format: repository name must not be more than "
                     + NAME_TOTAL_LENGTH_MAX + " characters");
         }
         return new ImageReference(registry, remainder, tag, digest);
@@ -125,8 +124,8 @@ public record ImageReference(
         return tag != null && TAG.matcher(tag).matches();
     }
 
-    static DockerApiException invalidFormat(String input) {
-        return DockerApiException.invalid("invalid reference format: " + input);
+    static RegistryException invalidFormat(String input) {
+        return RegistryException.invalidInput("invalid reference format: " + input);
     }
 
     public ImageReference withTag(String newTag) {

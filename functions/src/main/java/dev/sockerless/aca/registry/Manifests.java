@@ -2,7 +2,6 @@ package dev.sockerless.aca.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sockerless.aca.errors.DockerApiException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +47,9 @@ public final class Manifests {
         String field = root.path("mediaType").asText("");
         String served = MediaType.essence(contentType);
         if (!field.isEmpty() && !served.isEmpty() && isKnown(served) && !field.equals(served)) {
-            throw DockerApiException.invalid(
+            throw RegistryException.badContent(
+                    "parse manifest",
+                    null,
                     "manifest media type mismatch: served as " + served + " but declares " + field);
         }
         if (!field.isEmpty()) {
@@ -141,7 +142,7 @@ public final class Manifests {
         }
     }
 
-    private static DockerApiException malformed(@Nullable String why) {
-        return DockerApiException.invalid("malformed manifest: " + why);
+    private static RegistryException malformed(@Nullable String why) {
+        return RegistryException.badContent("parse manifest", null, "malformed manifest: " + why);
     }
 }

@@ -2,8 +2,6 @@ package dev.sockerless.aca.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sockerless.aca.errors.DockerApiException;
-import dev.sockerless.aca.errors.DockerApiException.Kind;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -79,7 +77,7 @@ public final class OciRegistryClient implements RegistryApi {
                 0,
                 "head manifest",
                 "pull");
-        expect(r, 200);
+        expect(r, 200, "head manifest");
         String digest = r.header("Docker-Content-Digest");
         if (digest == null || !Digest.isDigest(digest)) {
             return Optional.empty();
@@ -98,17 +96,24 @@ public final class OciRegistryClient implements RegistryApi {
                 MAX_MANIFEST_BYTES,
                 "fetch manifest",
                 "pull");
-        expect(r, 200);
+        expect(r, 200, "fetch manifest");
         byte[] bytes = r.body();
         Digest computed = Digest.of(bytes);
         if (Digest.isDigest(reference) && !computed.equals(Digest.parse(reference))) {
-            throw DockerApiException.invalid("manifest verification failed for digest " + reference
-                    + ": the registry sent content with digest " + computed);
+            throw RegistryException.badContent(
+                    "fetch manifest",
+                    r.uri(),
+                    "manifest verification failed for digest "
+                            + reference
+                            + ": the registry sent content with digest " + computed);
         }
         String announced = r.header("Docker-Content-Digest");
         if (announced != null && Digest.isDigest(announced) && !computed.equals(Digest.parse(announced))) {
-            throw DockerApiException.invalid("manifest verification failed: the registry announced " + announced
-                    + " but sent content with digest " + computed);
+            throw RegistryException.badContent(
+                    "fetch manifest",
+                    r.uri(),
+                    "manifest verification failed: the registry announced " + announced
+                            + " but sent content with digest " + computed);
         }
         return new FetchedManifest(bytes, Manifests.mediaTypeOf(bytes, r.header("Content-Type")), computed);
     }
@@ -116,8 +121,11 @@ public final class OciRegistryClient implements RegistryApi {
     @Override
     public byte[] blob(Descriptor descriptor, long maxBytes) {
         if (descriptor.size() > maxBytes) {
-            throw DockerApiException.invalid("blob " + descriptor.digest() + " is " + descriptor.size()
-                    + " bytes, over the limit of " + maxBytes);
+            throw RegistryException.badContent(
+                    "fetch blob",
+                    null,
+                    "blob " + descriptor.digest() + " is " + descriptor.size() + " bytes, over the limit of "
+                            + maxBytes);
         }
         RegistryTransport.Response r = call(
                 "GET",
@@ -127,12 +135,15 @@ public final class OciRegistryClient implements RegistryApi {
                 descriptor.size(),
                 "fetch blob",
                 "pull");
-        expect(r, 200);
+        expect(r, 200, "fetch blob");
         byte[] bytes = r.body();
         Digest computed = Digest.of(bytes);
         if (bytes.length != descriptor.size() || !computed.equals(descriptor.digest())) {
-            throw DockerApiException.invalid("blob verification failed for " + descriptor.digest() + ": got "
-                    + bytes.length + " bytes with digest " + computed);
+            throw RegistryException.badContent(
+                    "fetch blob",
+                    r.uri(),
+                    "blob verification failed for " + descriptor.digest() + ": got " + bytes.length
+                            + " bytes with digest " + computed);
         }
         return bytes;
     }
@@ -141,9 +152,9 @@ public final class OciRegistryClient implements RegistryApi {
         return base.resolve("/v2/" + repository.repository() + "/manifests/" + reference);
     }
 
-    private static void expect(RegistryTransport.Response r, int status) {
+    private static void expect(RegistryTransport.Response r, int status, String action) {
         if (r.status() != status) {
-            throw RegistryErrors.toException(r.status(), r.body());
+            throw RegistryErrors.response(action, r);
         }
     }
 
@@ -224,7 +235,12 @@ public final class OciRegistryClient implements RegistryApi {
         if (authorization != null
                 && authorization.startsWith("Bearer ")
                 && "insufficient_scope".equals(challenge.error())) {
-            throw DockerApiException.forbidden("denied: requested access to the resource is denied");
+            throw RegistryException.of(
+                    RegistryException.Failure.DENIED,
+                    "authorize",
+                    null,
+                    "denied: requested access to the resource is denied",
+                    null);
         }
     }
 
@@ -263,8 +279,13 @@ public final class OciRegistryClient implements RegistryApi {
                 && "http".equals(realm.getScheme())
                 && !realm.getHost().equalsIgnoreCase(base.getHost())) {
             // plain http shows the credentials to every network hop: only the registry's own host may ask for them so
-            throw DockerApiException.invalid("refusing to send credentials to the plain-http token realm "
-                    + realm.getAuthority() + ", which is not on the registry's host " + base.getHost());
+            throw RegistryException.of(
+                    RegistryException.Failure.REFUSED,
+                    "fetch token",
+                    realm,
+                    "refusing to send credentials to the plain-http token realm " + realm.getAuthority()
+                            + ", which is not on the registry's host " + base.getHost(),
+                    null);
         }
         RegistryTransport.Response r;
         if (credentials instanceof RegistryCredentials.IdentityToken identity) {
@@ -294,13 +315,15 @@ public final class OciRegistryClient implements RegistryApi {
                     trusted);
         }
         if (r.status() == 401 || r.status() == 403) {
-            throw DockerApiException.unauthorized("unauthorized: incorrect username or password");
+            throw RegistryException.of(
+                    RegistryException.Failure.UNAUTHORIZED,
+                    "fetch token",
+                    realm,
+                    "unauthorized: incorrect username or password",
+                    null);
         }
         if (r.status() != 200) {
-            throw new DockerApiException(
-                    r.status() >= 500 ? Kind.UNAVAILABLE : Kind.UNAUTHORIZED,
-                    "token server " + realm.getAuthority() + ": "
-                            + RegistryErrors.describe(r.status(), RegistryErrors.parse(r.body()), r.body()));
+            throw RegistryErrors.tokenResponse("fetch token", realm, r);
         }
         try {
             JsonNode json = JSON.readTree(r.body());
@@ -309,14 +332,14 @@ public final class OciRegistryClient implements RegistryApi {
                 token = json.path("access_token").asText("");
             }
             if (token.isEmpty()) {
-                throw DockerApiException.unavailable(
-                        "token server " + realm.getAuthority() + " returned no token", null);
+                throw RegistryException.unreachable(
+                        "fetch token", realm, "token server " + realm.getAuthority() + " returned no token", null);
             }
             tokens.put(key, token, json.path("expires_in").asLong(0));
             return token;
         } catch (IOException e) {
-            throw DockerApiException.unavailable(
-                    "token server " + realm.getAuthority() + " returned malformed JSON", e);
+            throw RegistryException.unreachable(
+                    "fetch token", realm, "token server " + realm.getAuthority() + " returned malformed JSON", e);
         }
     }
 
@@ -353,7 +376,9 @@ public final class OciRegistryClient implements RegistryApi {
                             .addScopes(entra.audience().scope()))
                     .getToken();
         } catch (RuntimeException e) {
-            throw DockerApiException.unavailable(
+            throw RegistryException.unreachable(
+                    "get an Entra token",
+                    null,
                     "managed identity: cannot get an Entra token for " + base.getAuthority() + ": "
                             + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
                     e);
@@ -370,22 +395,33 @@ public final class OciRegistryClient implements RegistryApi {
                 "exchange token",
                 trusted);
         if (r.status() == 401 || r.status() == 403) {
-            throw DockerApiException.unauthorized("unauthorized: " + base.getAuthority()
-                    + " refused the app's identity (does it have AcrPull/AcrPush on the registry? its Entra token"
-                    + " was for the audience " + entra.audience() + ", SOCKERLESS_ACR_AUDIENCE)");
+            throw RegistryException.of(
+                    RegistryException.Failure.UNAUTHORIZED,
+                    "exchange token",
+                    r.uri(),
+                    "unauthorized: " + base.getAuthority()
+                            + " refused the app's identity (does it have AcrPull/AcrPush on the registry? its Entra"
+                            + " token was for the audience " + entra.audience() + ", SOCKERLESS_ACR_AUDIENCE)",
+                    null);
         }
         try {
             String refresh = r.status() == 200
                     ? JSON.readTree(r.body()).path("refresh_token").asText("")
                     : "";
             if (refresh.isEmpty()) {
-                throw DockerApiException.unavailable(
-                        "token exchange at " + realm.getAuthority() + " failed with status " + r.status(), null);
+                throw RegistryException.unreachable(
+                        "exchange token",
+                        r.uri(),
+                        "token exchange at " + realm.getAuthority() + " failed with status " + r.status(),
+                        null);
             }
             return refresh;
         } catch (IOException e) {
-            throw DockerApiException.unavailable(
-                    "token exchange at " + realm.getAuthority() + " returned malformed JSON", e);
+            throw RegistryException.unreachable(
+                    "exchange token",
+                    r.uri(),
+                    "token exchange at " + realm.getAuthority() + " returned malformed JSON",
+                    e);
         }
     }
 

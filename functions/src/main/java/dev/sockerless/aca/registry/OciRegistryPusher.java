@@ -1,6 +1,5 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +110,10 @@ public final class OciRegistryPusher implements RegistryPush {
         if (announced != null
                 && Digest.isDigest(announced)
                 && !Digest.parse(announced).equals(digest)) {
-            throw DockerApiException.invalid("upload blob " + digest + ": the registry stored digest " + announced);
+            throw RegistryException.badContent(
+                    "upload blob " + digest,
+                    put.uri(),
+                    "upload blob " + digest + ": the registry stored digest " + announced);
         }
     }
 
@@ -150,8 +152,8 @@ public final class OciRegistryPusher implements RegistryPush {
         try {
             r = client.callWithScope(
                     new RegistryTransport.Request("POST", mount, Map.of(), null), 0, "mount blob " + digest, scope);
-        } catch (DockerApiException e) {
-            if (e.kind() == DockerApiException.Kind.FORBIDDEN || e.kind() == DockerApiException.Kind.UNAUTHORIZED) {
+        } catch (RegistryException e) {
+            if (e.isAccessRefused()) {
                 return null;
             }
             throw e;
@@ -186,8 +188,11 @@ public final class OciRegistryPusher implements RegistryPush {
         if (announced != null
                 && Digest.isDigest(announced)
                 && !Digest.parse(announced).equals(digest)) {
-            throw DockerApiException.invalid("put manifest " + reference + ": the registry stored digest " + announced
-                    + " for content with digest " + digest);
+            throw RegistryException.badContent(
+                    "put manifest " + reference,
+                    r.uri(),
+                    "put manifest " + reference + ": the registry stored digest " + announced
+                            + " for content with digest " + digest);
         }
         return digest;
     }
@@ -196,8 +201,11 @@ public final class OciRegistryPusher implements RegistryPush {
     static URI location(RegistryTransport.Response r, String what) {
         String location = r.header("Location");
         if (location == null || location.isBlank()) {
-            throw DockerApiException.unavailable(
-                    what + ": the registry " + r.uri().getAuthority() + " sent no upload Location", null);
+            throw RegistryException.unreachable(
+                    what,
+                    r.uri(),
+                    what + ": the registry " + r.uri().getAuthority() + " sent no upload Location",
+                    null);
         }
         try {
             URI resolved = r.uri().resolve(location.trim());
@@ -206,8 +214,11 @@ public final class OciRegistryPusher implements RegistryPush {
             }
             return resolved;
         } catch (IllegalArgumentException e) {
-            throw DockerApiException.unavailable(
-                    what + ": the registry " + r.uri().getAuthority() + " sent an invalid upload Location", e);
+            throw RegistryException.unreachable(
+                    what,
+                    r.uri(),
+                    what + ": the registry " + r.uri().getAuthority() + " sent an invalid upload Location",
+                    e);
         }
     }
 
@@ -221,10 +232,9 @@ public final class OciRegistryPusher implements RegistryPush {
         return URI.create(text + (uri.getRawQuery() == null ? "?" : "&") + param);
     }
 
-    private DockerApiException failure(String what, RegistryTransport.Response r) {
-        DockerApiException e = RegistryErrors.toException(r.status(), r.body());
-        return new DockerApiException(
-                e.kind(), what + " in " + client.repository().name() + ": " + e.getMessage());
+    /** The registry's refusal of {@code what}; Docker's text names the repository (images.RegistryFailures). */
+    private RegistryException failure(String what, RegistryTransport.Response r) {
+        return RegistryErrors.response(what + " in " + client.repository().name(), r);
     }
 
     private static String enc(String value) {

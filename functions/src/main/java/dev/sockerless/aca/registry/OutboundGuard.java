@@ -1,6 +1,5 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -11,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps registry traffic (and the token realms and redirects registries name) away from the network the app runs
@@ -27,30 +27,43 @@ import java.util.stream.Collectors;
  * or connect hook (the resolver SPI came in Java 18), and connecting to the checked IP literal instead would change
  * SNI and host name verification, which the client derives from the URI. The check before each attempt
  * ({@link #check}) still runs first, for a clear error without a connection. Plain-http requests to untrusted hosts
- * (realms and redirects of plain-http registries, which are trusted themselves) do not use the tunnel: for them the
- * check before the attempt goes through the JVM's resolver cache ({@code networkaddress.cache.ttl}, 30 s by default)
- * that the connection then uses, which leaves only an expiry of that entry in between.
+ * (a redirect to http, the realm of a plain-http registry) go through the same tunnel as through a forward proxy: it
+ * reads the host from the absolute request URI, checks it the same way and sends the request to the address it
+ * checked, one request per connection.
  */
 public final class OutboundGuard {
 
     private final Set<String> trusted;
     private final Function<String, InetAddress[]> resolver;
+    private final java.util.function.Predicate<InetAddress> internal;
 
-    private OutboundGuard(Collection<String> trustedAuthorities, Function<String, InetAddress[]> resolver) {
+    private OutboundGuard(
+            Collection<String> trustedAuthorities,
+            Function<String, InetAddress[]> resolver,
+            java.util.function.Predicate<InetAddress> internal) {
         this.trusted = trustedAuthorities.stream()
                 .map(a -> a.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
         this.resolver = resolver;
+        this.internal = internal;
     }
 
     /** A guard trusting the given {@code host[:port]} authorities, resolving with the JVM's resolver. */
     public static OutboundGuard trusting(Collection<String> trustedAuthorities) {
-        return new OutboundGuard(trustedAuthorities, OutboundGuard::resolve);
+        return new OutboundGuard(trustedAuthorities, OutboundGuard::resolve, OutboundGuard::isInternal);
     }
 
     /** For tests: a custom resolver (e.g. a name resolving to 169.254.169.254). */
     static OutboundGuard trusting(Collection<String> trustedAuthorities, Function<String, InetAddress[]> resolver) {
-        return new OutboundGuard(trustedAuthorities, resolver);
+        return new OutboundGuard(trustedAuthorities, resolver, OutboundGuard::isInternal);
+    }
+
+    /** For tests: also which addresses count as internal (e.g. loopback standing in for a public host). */
+    static OutboundGuard trusting(
+            Collection<String> trustedAuthorities,
+            Function<String, InetAddress[]> resolver,
+            java.util.function.Predicate<InetAddress> internal) {
+        return new OutboundGuard(trustedAuthorities, resolver, internal);
     }
 
     /** True when {@code uri}'s authority is one the operator listed. */
@@ -69,14 +82,16 @@ public final class OutboundGuard {
         }
         String host = uri.getHost();
         if (host == null) {
-            throw DockerApiException.invalid(
-                    "refusing to connect to " + uri.getScheme() + "://" + uri.getRawAuthority() + ": no host");
+            throw refused(
+                    uri, "refusing to connect to " + uri.getScheme() + "://" + uri.getRawAuthority() + ": no host");
         }
         for (InetAddress address : resolver.apply(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)) {
-            if (isInternal(address)) {
-                throw DockerApiException.invalid("refusing to connect to " + uri.getRawAuthority() + ": it resolves to "
-                        + address.getHostAddress() + ", an internal address (list the registry in "
-                        + "SOCKERLESS_INSECURE_REGISTRIES to allow it)");
+            if (internal.test(address)) {
+                throw refused(
+                        uri,
+                        "refusing to connect to " + uri.getRawAuthority() + ": it resolves to "
+                                + address.getHostAddress() + ", an internal address (list the registry in "
+                                + "SOCKERLESS_INSECURE_REGISTRIES to allow it)");
             }
         }
     }
@@ -88,14 +103,16 @@ public final class OutboundGuard {
     InetAddress checkedAddress(String host, int port) {
         InetAddress[] addresses = resolver.apply(host);
         if (addresses.length == 0) {
-            throw DockerApiException.unavailable("cannot resolve registry host " + host, null);
+            throw RegistryException.unreachable("connect", null, "cannot resolve registry host " + host, null);
         }
         String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         if (!trusted.contains(authority.toLowerCase(Locale.ROOT))) {
             for (InetAddress address : addresses) {
-                if (isInternal(address)) {
-                    throw DockerApiException.invalid("refusing to connect to " + authority + ": it resolves to "
-                            + address.getHostAddress() + ", an internal address");
+                if (internal.test(address)) {
+                    throw refused(
+                            null,
+                            "refusing to connect to " + authority + ": it resolves to " + address.getHostAddress()
+                                    + ", an internal address");
                 }
             }
         }
@@ -188,7 +205,11 @@ public final class OutboundGuard {
         try {
             return InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw DockerApiException.unavailable("cannot resolve registry host " + host, e);
+            throw RegistryException.unreachable("connect", null, "cannot resolve registry host " + host, e);
         }
+    }
+
+    private static RegistryException refused(@Nullable URI uri, String message) {
+        return RegistryException.of(RegistryException.Failure.REFUSED, "connect", uri, message, null);
     }
 }

@@ -1,6 +1,5 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.util.Locale;
 
 /**
@@ -28,12 +27,12 @@ public record Platform(String os, String architecture, String variant) {
                 || parts[0].isEmpty()
                 || parts[1].isEmpty()
                 || (parts.length == 3 && parts[2].isEmpty())) {
-            throw DockerApiException.invalid(
+            throw RegistryException.invalidInput(
                     "\"" + text + "\": unknown operating system or architecture: invalid argument");
         }
         for (String part : parts) {
             if (!part.matches("[A-Za-z0-9_.-]+")) {
-                throw DockerApiException.invalid(
+                throw RegistryException.invalidInput(
                         "\"" + text + "\": unknown operating system or architecture: invalid argument");
             }
         }

@@ -1,6 +1,5 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +16,12 @@ public final class PlatformMatcher {
     /** The best entry for {@code wanted}, or NOT_FOUND "no matching manifest for ... in the manifest list entries". */
     public static Descriptor choose(List<Descriptor> entries, Platform wanted) {
         return find(entries, wanted)
-                .orElseThrow(() -> DockerApiException.notFound(
-                        "no matching manifest for " + wanted + " in the manifest list entries"));
+                .orElseThrow(() -> RegistryException.of(
+                        RegistryException.Failure.NO_MATCH,
+                        "choose a platform",
+                        null,
+                        "no matching manifest for " + wanted + " in the manifest list entries",
+                        null));
     }
 
     public static Optional<Descriptor> find(List<Descriptor> entries, Platform wanted) {

@@ -2,27 +2,21 @@ package dev.sockerless.aca.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sockerless.aca.errors.DockerApiException;
-import dev.sockerless.aca.errors.DockerApiException.Kind;
+import dev.sockerless.aca.registry.RegistryException.Diagnostic;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Registry error bodies ({@code {"errors":[{"code","message","detail"}]}}, distribution-spec "Error Codes") and
- * their mapping to error kinds (as moby {@code distribution/errors.go} does). Bodies are read with a cap by the transport.
+ * Registry error bodies ({@code {"errors":[{"code","message","detail"}]}}, distribution-spec "Error Codes") read into
+ * a {@link RegistryException}. Bodies are read with a cap by the transport. What the codes mean to a Docker client is
+ * decided on the images side ({@code images.RegistryFailures}).
  */
 public final class RegistryErrors {
 
-    /** One entry of a registry error body. */
-    public record Diagnostic(String code, String message) {
-        @Override
-        public String toString() {
-            String c = code.toLowerCase(Locale.ROOT).replace('_', ' ');
-            return message.isEmpty() ? c : c + ": " + message;
-        }
-    }
+    /** How much of a body that is not an error document is kept for the user's text. */
+    static final int EXCERPT_CHARS = 200;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,8 +31,11 @@ public final class RegistryErrors {
         try {
             JsonNode errors = JSON.readTree(body).path("errors");
             for (JsonNode e : errors) {
+                JsonNode detail = e.path("detail");
                 out.add(new Diagnostic(
-                        e.path("code").asText("UNKNOWN"), e.path("message").asText("")));
+                        e.path("code").asText("UNKNOWN"),
+                        e.path("message").asText(""),
+                        detail.isMissingNode() || detail.isNull() ? "" : detail.toString()));
             }
         } catch (Exception e) {
             // Not JSON: fall back on the status.
@@ -46,54 +43,30 @@ public final class RegistryErrors {
         return out;
     }
 
-    /** The kind for a registry response, from its first error code, else its status (moby FromStatusCode). */
-    public static Kind kindOf(int status, List<Diagnostic> diagnostics) {
-        String code = diagnostics.isEmpty() ? "" : diagnostics.get(0).code();
-        return switch (code) {
-            case "MANIFEST_UNKNOWN", "BLOB_UNKNOWN", "NAME_UNKNOWN" -> Kind.NOT_FOUND;
-            case "NAME_INVALID",
-                    "TAG_INVALID",
-                    "DIGEST_INVALID",
-                    "MANIFEST_INVALID",
-                    "SIZE_INVALID",
-                    "BLOB_UPLOAD_INVALID",
-                    "BLOB_UPLOAD_UNKNOWN",
-                    "MANIFEST_BLOB_UNKNOWN",
-                    "MANIFEST_UNVERIFIED" -> Kind.INVALID_PARAMETER;
-            case "UNAUTHORIZED" -> Kind.UNAUTHORIZED;
-            case "DENIED" -> Kind.FORBIDDEN;
-            case "TOOMANYREQUESTS" -> Kind.TOO_MANY_REQUESTS;
-            case "UNSUPPORTED", "UNAVAILABLE" -> Kind.UNAVAILABLE;
-            default ->
-                switch (status) {
-                    case 401 -> Kind.UNAUTHORIZED;
-                    case 403 -> Kind.FORBIDDEN;
-                    case 404 -> Kind.NOT_FOUND;
-                    case 429 -> Kind.TOO_MANY_REQUESTS;
-                    case 502, 503, 504 -> Kind.UNAVAILABLE;
-                    default -> status >= 500 ? Kind.SYSTEM : Kind.INVALID_PARAMETER;
-                };
-        };
-    }
-
-    /** Docker's text for a registry failure: {@code code: message} of each diagnostic, else the status. */
-    public static String describe(int status, List<Diagnostic> diagnostics, byte[] body) {
-        if (!diagnostics.isEmpty()) {
-            return String.join(
-                    "; ", diagnostics.stream().map(Diagnostic::toString).toList());
-        }
-        String text =
-                body == null ? "" : new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
-        return "unexpected status " + status + (text.isEmpty() || !isPrintable(text) ? "" : ": " + text);
+    /** The start of a body that is not an error document, when it is printable text; else empty. */
+    static String excerpt(byte[] body) {
+        String text = body == null
+                ? ""
+                : new String(body, 0, Math.min(body.length, EXCERPT_CHARS), StandardCharsets.UTF_8).strip();
+        return isPrintable(text) ? text : "";
     }
 
     private static boolean isPrintable(String s) {
         return s.chars().allMatch(c -> (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t');
     }
 
-    /** An error for a registry response. */
-    public static DockerApiException toException(int status, byte[] body) {
-        List<Diagnostic> diagnostics = parse(body);
-        return new DockerApiException(kindOf(status, diagnostics), describe(status, diagnostics, body));
+    /** The registry answered {@code action} at {@code url} with {@code status} and {@code body}. */
+    public static RegistryException response(String action, URI url, int status, byte[] body) {
+        return RegistryException.response(action, url, status, parse(body), excerpt(body));
+    }
+
+    /** The registry answered {@code action} with the unexpected response {@code r}. */
+    static RegistryException response(String action, RegistryTransport.Response r) {
+        return response(action, r.uri(), r.status(), r.body());
+    }
+
+    /** The token server at {@code realm} answered {@code action} with the unexpected response {@code r}. */
+    static RegistryException tokenResponse(String action, URI realm, RegistryTransport.Response r) {
+        return RegistryException.tokenResponse(action, realm, r.status(), parse(r.body()), excerpt(r.body()));
     }
 }

@@ -2,7 +2,6 @@ package dev.sockerless.aca.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sockerless.aca.errors.DockerApiException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,8 +41,8 @@ public final class RegistryLogin {
                 ? AuthChallenge.parse(first.header("WWW-Authenticate")).orElse(null)
                 : null;
         if (challenge == null) {
-            throw DockerApiException.unavailable(
-                    "login attempt to " + ping + " failed with status: " + first.status(), null);
+            throw RegistryException.unreachable(
+                    "login", ping, "login attempt to " + ping + " failed with status: " + first.status(), null);
         }
         String authorization;
         if (challenge.isBasic()) {
@@ -51,15 +50,19 @@ public final class RegistryLogin {
         } else if (challenge.isBearer() && !challenge.realm().isEmpty()) {
             authorization = "Bearer " + token(base, challenge, credentials);
         } else {
-            throw DockerApiException.unavailable(
-                    "login attempt to " + ping + ": unsupported challenge " + challenge.scheme(), null);
+            throw RegistryException.unreachable(
+                    "login", ping, "login attempt to " + ping + ": unsupported challenge " + challenge.scheme(), null);
         }
         RegistryTransport.Response second = get(ping, authorization);
         if (second.status() != 200) {
-            throw DockerApiException.unauthorized(
+            throw RegistryException.of(
+                    RegistryException.Failure.UNAUTHORIZED,
+                    "login",
+                    ping,
                     second.status() == 401
                             ? REFUSED
-                            : "login attempt to " + ping + " failed with status: " + second.status());
+                            : "login attempt to " + ping + " failed with status: " + second.status(),
+                    null);
         }
     }
 
@@ -91,23 +94,23 @@ public final class RegistryLogin {
                 "login",
                 endpoints.isOperatorTrusted(base));
         if (r.status() == 401 || r.status() == 403) {
-            throw DockerApiException.unauthorized(REFUSED);
+            throw RegistryException.of(RegistryException.Failure.UNAUTHORIZED, "login", realm, REFUSED, null);
         }
         if (r.status() != 200) {
-            throw DockerApiException.unavailable(
-                    "token server " + realm.getAuthority() + " answered " + r.status(), null);
+            throw RegistryException.unreachable(
+                    "login", realm, "token server " + realm.getAuthority() + " answered " + r.status(), null);
         }
         try {
             JsonNode json = JSON.readTree(r.body());
             String token = json.path("token").asText(json.path("access_token").asText(""));
             if (token.isEmpty()) {
-                throw DockerApiException.unavailable(
-                        "token server " + realm.getAuthority() + " returned no token", null);
+                throw RegistryException.unreachable(
+                        "login", realm, "token server " + realm.getAuthority() + " returned no token", null);
             }
             return token;
         } catch (IOException e) {
-            throw DockerApiException.unavailable(
-                    "token server " + realm.getAuthority() + " returned malformed JSON", e);
+            throw RegistryException.unreachable(
+                    "login", realm, "token server " + realm.getAuthority() + " returned malformed JSON", e);
         }
     }
 

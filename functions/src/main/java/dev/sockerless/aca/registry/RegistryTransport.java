@@ -1,6 +1,6 @@
 package dev.sockerless.aca.registry;
 
-import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Backoff;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,18 +35,18 @@ public final class RegistryTransport {
     private final HttpClient http;
     private final Duration timeout;
     private final OutboundGuard guard;
-    private final Retries retries;
-    /** Untrusted https goes through the guard's tunnel (built at the first such request); see {@link GuardedTunnel}. */
+    private final Backoff retries;
+    /** Untrusted requests, https and plain http, go through the guard's tunnel (built at the first); see GuardedTunnel. */
     private volatile @Nullable HttpClient guarded;
 
     private @Nullable GuardedTunnel tunnel;
 
     /** A transport trusting no internal address and retrying within the default budget. */
     public RegistryTransport(HttpClient http, Duration timeout) {
-        this(http, timeout, OutboundGuard.trusting(java.util.List.of()), Retries.DEFAULT);
+        this(http, timeout, OutboundGuard.trusting(java.util.List.of()), RETRIES);
     }
 
-    public RegistryTransport(HttpClient http, Duration timeout, OutboundGuard guard, Retries retries) {
+    public RegistryTransport(HttpClient http, Duration timeout, OutboundGuard guard, Backoff retries) {
         this.http = Objects.requireNonNull(http);
         this.timeout = Objects.requireNonNull(timeout);
         this.guard = Objects.requireNonNull(guard);
@@ -55,24 +55,10 @@ public final class RegistryTransport {
 
     /**
      * Retries of idempotent requests (GET, HEAD) on 429, 502, 503, 504 and connection failures: exponential backoff
-     * from {@code base} with full jitter, at most {@code max} per wait, a server's {@code Retry-After} honoured, all
-     * within {@code budget}.
+     * from 200 ms with full jitter, at most 5 s per wait, a server's {@code Retry-After} honoured, within 30 s.
      */
-    public record Retries(Duration base, Duration max, Duration budget, Sleeper sleeper) {
-        public static final Retries DEFAULT = new Retries(
-                Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), d -> Thread.sleep(d.toMillis()));
-        public static final Retries NONE = new Retries(Duration.ZERO, Duration.ZERO, Duration.ZERO, d -> {});
-
-        public Retries withBudget(Duration value) {
-            return new Retries(base, max, value, sleeper);
-        }
-    }
-
-    /** Waits between attempts (replaced in tests). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
+    public static final Backoff RETRIES = Backoff.jittered(
+            Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), Backoff.Sleeper.THREAD);
 
     /** A shared client that never follows redirects on its own. */
     public static HttpClient newHttpClient(Duration connectTimeout) {
@@ -172,11 +158,12 @@ public final class RegistryTransport {
                 return response;
             }
             if (hop >= MAX_REDIRECTS) {
-                throw DockerApiException.unavailable(what + ": too many redirects", null);
+                throw RegistryException.unreachable(what, current.uri(), what + ": too many redirects", null);
             }
             URI next = current.uri().resolve(location);
             if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme())) {
-                throw DockerApiException.unavailable(what + ": redirect to an unsupported URL scheme", null);
+                throw RegistryException.unreachable(
+                        what, current.uri(), what + ": redirect to an unsupported URL scheme", null);
             }
             Map<String, String> headers = new java.util.LinkedHashMap<>(current.headers());
             if (!sameAuthority(current.uri(), next)) {
@@ -198,55 +185,30 @@ public final class RegistryTransport {
                 if (!idempotent || !isRetryable(response.status())) {
                     return response;
                 }
-                wait = retryAfter(response.header("Retry-After")).orElse(backoff(attempt));
-                if (waited.plus(wait).compareTo(retries.budget()) > 0) {
+                wait = retries.next(attempt, response.header("Retry-After"));
+                if (!retries.allows(waited, wait)) {
                     return response;
                 }
-            } catch (DockerApiException e) {
+            } catch (RegistryException e) {
                 boolean connectionFailure =
-                        e.kind() == DockerApiException.Kind.UNAVAILABLE && e.getCause() instanceof IOException;
-                wait = backoff(attempt);
-                if (!idempotent || !connectionFailure || waited.plus(wait).compareTo(retries.budget()) > 0) {
+                        e.failure() == RegistryException.Failure.UNREACHABLE && e.getCause() instanceof IOException;
+                wait = retries.delay(attempt);
+                if (!idempotent || !connectionFailure || !retries.allows(waited, wait)) {
                     throw e;
                 }
             }
             waited = waited.plus(wait);
             try {
-                retries.sleeper().sleep(wait);
+                retries.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw DockerApiException.unavailable(what + ": interrupted", e);
+                throw RegistryException.unreachable(what, request.uri(), what + ": interrupted", e);
             }
         }
     }
 
     static boolean isRetryable(int status) {
         return status == 429 || status == 502 || status == 503 || status == 504;
-    }
-
-    private Duration backoff(int attempt) {
-        long cap = Math.min(retries.max().toMillis(), retries.base().toMillis() << Math.min(attempt, 20));
-        return Duration.ofMillis(
-                cap <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(cap + 1));
-    }
-
-    /** {@code Retry-After} in seconds or as an HTTP date. */
-    static java.util.Optional<Duration> retryAfter(@Nullable String value) {
-        if (value == null || value.isBlank()) {
-            return java.util.Optional.empty();
-        }
-        try {
-            return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
-        } catch (NumberFormatException e) {
-            try {
-                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(
-                        value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.Instant.now(), at.toInstant());
-                return java.util.Optional.of(d.isNegative() ? Duration.ZERO : d);
-            } catch (java.time.format.DateTimeParseException ignored) {
-                return java.util.Optional.empty();
-            }
-        }
     }
 
     static boolean isRedirect(int status) {
@@ -268,11 +230,11 @@ public final class RegistryTransport {
     }
 
     /**
-     * The direct client for trusted registries and plain http; for untrusted https, the client whose connections go
-     * through the guard's tunnel, which checks the address it connects to.
+     * The direct client for trusted registries; for anything else (https and plain http), the client whose
+     * connections go through the guard's tunnel, which checks the address it connects to.
      */
     private HttpClient clientFor(URI uri, boolean originTrusted) {
-        if (originTrusted || guard.isTrusted(uri) || !"https".equals(uri.getScheme())) {
+        if (originTrusted || guard.isTrusted(uri)) {
             return http;
         }
         HttpClient g = guarded;
@@ -284,7 +246,12 @@ public final class RegistryTransport {
                     try {
                         t = new GuardedTunnel(guard, timeout);
                     } catch (IOException e) {
-                        throw DockerApiException.system("cannot open the registry tunnel: " + e.getMessage(), e);
+                        throw RegistryException.of(
+                                RegistryException.Failure.INTERNAL,
+                                "open the registry tunnel",
+                                uri,
+                                "cannot open the registry tunnel: " + e.getMessage(),
+                                e);
                     }
                     tunnel = t;
                     g = HttpClient.newBuilder()
@@ -317,43 +284,64 @@ public final class RegistryTransport {
                         info.statusCode() >= 400));
         try {
             HttpResponse<byte[]> response = future.get(deadline(request).toMillis(), TimeUnit.MILLISECONDS);
+            if (response.statusCode() == 403 && "http".equals(request.uri().getScheme())) {
+                refusedByTunnel(http, request, what); // plain http through the tunnel: its refusal is a response
+            }
             return new Response(response.statusCode(), response.headers(), response.body(), request.uri());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw DockerApiException.unavailable(
+            throw RegistryException.unreachable(
+                    what,
+                    request.uri(),
                     what + ": registry " + request.uri().getAuthority() + " did not send its response within "
                             + deadline(request).toSeconds() + " s",
                     e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TooLarge) {
-                throw DockerApiException.invalid(what + ": response exceeds the limit of " + maxBodyBytes + " bytes");
+                throw RegistryException.badContent(
+                        what, request.uri(), what + ": response exceeds the limit of " + maxBodyBytes + " bytes");
             }
             if (cause instanceof HttpTimeoutException) {
-                throw DockerApiException.unavailable(
-                        what + ": registry " + request.uri().getAuthority() + " did not answer in time", cause);
+                throw RegistryException.unreachable(
+                        what,
+                        request.uri(),
+                        what + ": registry " + request.uri().getAuthority() + " did not answer in time",
+                        cause);
             }
-            GuardedTunnel t = tunnel;
-            String refused = t == null || http != guarded
-                    ? null
-                    : t.takeRefusal(request.uri().getHost() + ":" + effectivePort(request.uri()));
-            if (refused != null) {
-                throw DockerApiException.invalid(
-                        refused + " (list the registry in SOCKERLESS_INSECURE_REGISTRIES to" + " allow it)");
-            }
+            refusedByTunnel(http, request, what);
             if (cause instanceof IOException io) {
-                throw DockerApiException.unavailable(
-                        what + ": cannot reach registry " + request.uri().getAuthority() + ": " + describe(io), io);
+                throw RegistryException.unreachable(
+                        what,
+                        request.uri(),
+                        what + ": cannot reach registry " + request.uri().getAuthority() + ": " + describe(io),
+                        io);
             }
-            if (cause instanceof DockerApiException d) {
-                throw d;
+            if (cause instanceof RuntimeException r && !(cause instanceof java.io.UncheckedIOException)) {
+                throw r; // ours, or the caller's body source's: rethrown as it is
             }
-            throw DockerApiException.unavailable(
-                    what + ": registry " + request.uri().getAuthority() + ": " + cause, cause);
+            throw RegistryException.unreachable(
+                    what, request.uri(), what + ": registry " + request.uri().getAuthority() + ": " + cause, cause);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw DockerApiException.unavailable(what + ": interrupted", e);
+            throw RegistryException.unreachable(what, request.uri(), what + ": interrupted", e);
+        }
+    }
+
+    /** Throws the tunnel's refusal of the request's host, if the request went through the tunnel and it refused. */
+    private void refusedByTunnel(HttpClient http, Request request, String what) {
+        GuardedTunnel t = tunnel;
+        String refused = t == null || http != guarded
+                ? null
+                : t.takeRefusal(request.uri().getHost() + ":" + effectivePort(request.uri()));
+        if (refused != null) {
+            throw RegistryException.of(
+                    RegistryException.Failure.REFUSED,
+                    what,
+                    request.uri(),
+                    refused + " (list the registry in SOCKERLESS_INSECURE_REGISTRIES to allow it)",
+                    null);
         }
     }
 

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sockerless.aca.errors.DockerApiException;
-import dev.sockerless.aca.logs.CachedLine;
-import dev.sockerless.aca.logs.FollowState;
-import dev.sockerless.aca.logs.LogCache;
+import dev.sockerless.aca.follow.CachedLine;
+import dev.sockerless.aca.follow.FollowState;
+import dev.sockerless.aca.follow.LogCache;
 import dev.sockerless.aca.logs.LogLine;
 import dev.sockerless.aca.logs.StreamType;
 import java.io.IOException;
@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>partition = container id, rows {@code l:<execution>:<first seq, 19 digits>}: chunks of up to
  *   {@value #CHUNK_LINES} lines as JSON {@code [[epochSecond, nano, "o"|"e", text], ...]}, so row keys sort in
  *   line order.</li>
+ *   <li>partition {@value WatermarkShards#MARKS}, rows {@code s00} to {@code s15}: the watermark, per followed container its
+ *   state's mark, spread over {@value WatermarkShards#MARK_SHARDS} entities by container id (one entity would hold only ~4,000).</li>
  * </ul>
  * Lines and the state are written with same-partition entity-group transactions, the state in the last one, so a
  * reader (which never reads past the state's {@code nextSeq}) sees whole polls only.
@@ -48,9 +50,6 @@ public final class TableStorageLogCache implements LogCache {
     public static final String TABLE = "logcache";
     static final String FOLLOW = "_follow";
     static final String STATE = "state";
-    /** Partition and row of the watermark ({@link #marks}). */
-    static final String MARKS = "_marks";
-
     static final int CHUNK_LINES = 500;
     /**
      * The most characters of serialized JSON in one chunk. Strings are stored as UTF-16 (2 bytes a character), so a
@@ -63,9 +62,11 @@ public final class TableStorageLogCache implements LogCache {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final TableClient table;
+    private final WatermarkShards watermark;
 
     public TableStorageLogCache(TableServiceClient service) {
         this.table = Tables.ensure(service, TABLE);
+        this.watermark = new WatermarkShards(table);
     }
 
     @Override
@@ -331,25 +332,13 @@ public final class TableStorageLogCache implements LogCache {
     }
 
     @Override
-    public java.util.Map<String, String> marks() {
-        return Tables.get(table, MARKS, MARKS)
-                .map(e -> {
-                    java.util.Map<String, String> out = new java.util.HashMap<>();
-                    parse(TableStorageContainerStore.getText(e, "Json"))
-                            .properties()
-                            .forEach(f -> out.put(f.getKey(), f.getValue().asText()));
-                    return out;
-                })
-                .orElse(java.util.Map.of());
+    public Map<String, String> marks() {
+        return watermark.read();
     }
 
     @Override
-    public void publishMarks(java.util.Map<String, String> marks) {
-        com.fasterxml.jackson.databind.node.ObjectNode json = MAPPER.createObjectNode();
-        new java.util.TreeMap<>(marks).forEach(json::put);
-        TableEntity e = new TableEntity(MARKS, MARKS);
-        TableStorageContainerStore.putText(e, "Json", json.toString());
-        Tables.call(() -> table.upsertEntity(e));
+    public void publishMarks(Map<String, String> marks) {
+        watermark.publish(marks);
     }
 
     @Override

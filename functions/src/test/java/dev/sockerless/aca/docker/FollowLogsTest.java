@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.containers.InMemoryContainerStore;
-import dev.sockerless.aca.logs.CountingLogCache;
-import dev.sockerless.aca.logs.FollowPoller;
-import dev.sockerless.aca.logs.FollowSettings;
-import dev.sockerless.aca.logs.FollowTargets;
-import dev.sockerless.aca.logs.FollowWatermark;
-import dev.sockerless.aca.logs.InMemoryLogCache;
+import dev.sockerless.aca.follow.CountingLogCache;
+import dev.sockerless.aca.follow.FollowPoller;
+import dev.sockerless.aca.follow.FollowSettings;
+import dev.sockerless.aca.follow.FollowTargets;
+import dev.sockerless.aca.follow.FollowWatermark;
+import dev.sockerless.aca.follow.InMemoryLogCache;
+import dev.sockerless.aca.follow.LogCache;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
-import dev.sockerless.aca.logs.LogCache;
 import dev.sockerless.aca.logs.LogTable;
 import dev.sockerless.aca.logs.LogTarget;
 import dev.sockerless.aca.logs.WorkspaceLocator;
@@ -265,6 +265,41 @@ class FollowLogsTest {
     }
 
     @Test
+    void aPollsStorageWorkDoesNotAddUpPerContainerAndAQuietPollWritesNothing() {
+        CountingLogCache counting = new CountingLogCache(cache);
+        cache = counting;
+        wire();
+        List<ContainerRecord> cs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            cs.add(container("busy" + i, false));
+            line("busy" + i, 0, i, "first of busy" + i);
+        }
+        cs.forEach(c -> call(c, null));
+        poller.poll(T0, false);
+        assertThat(counting.appends.get()).isEqualTo(40);
+
+        // every state read and append now takes 50 ms: one after another, a poll of 40 would take 2–4 s
+        counting.latency = Duration.ofMillis(50);
+        counting.appends.set(0);
+        long start = System.nanoTime();
+        poller.poll(T0.plusSeconds(2), false);
+        Duration quiet = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(counting.appends.get())
+                .as("appends of a poll with nothing new")
+                .isZero();
+        assertThat(quiet).isLessThan(Duration.ofMillis(1000));
+
+        cs.forEach(c -> line(c.name(), 5, 100, "second of " + c.name()));
+        start = System.nanoTime();
+        poller.poll(T0.plusSeconds(4), false);
+        Duration busy = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(counting.appends.get()).isEqualTo(40);
+        assertThat(busy).isLessThan(Duration.ofMillis(1500));
+        counting.latency = Duration.ZERO;
+        assertThat(drain(cs.get(7), null)).containsExactly("first of busy7", "second of busy7");
+    }
+
+    @Test
     void oneCombinedPollKeepsExecutionsWithSimilarNamesApartInBothTables() {
         // job sl-a runs execution sl-a-abc1234; job sl-a-abc1234x runs sl-a-abc1234x-abc1234, whose replicas start with
         // "sl-a-abc1234" too, but not with "sl-a-abc1234-". Both main containers are called "main" here.
@@ -349,7 +384,7 @@ class FollowLogsTest {
         tables.deleteTable(TableStorageLogCache.TABLE); // Azurite keeps what earlier runs wrote
         cache = new TableStorageLogCache(tables);
         // a long-poll answers by its deadline even when the storage has not: give Azurite time to answer
-        wire(Duration.ofSeconds(1));
+        wire(Duration.ofSeconds(3)); // and this shared machine time to read ~3 MB of escaped lines
         List<ContainerRecord> healthy = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             healthy.add(container("ok" + i, false));

@@ -27,7 +27,7 @@ class AppServicesStorageAndAcrSettingsTest {
                         Settings.of(Map.of("SOCKERLESS_ACR_AUDIENCE", "https://containerregistry.azure.net/.default"))))
                 .isInstanceOf(DockerApiException.class)
                 .hasMessageStartingWith("configuration: SOCKERLESS_ACR_AUDIENCE has a malformed entry");
-        assertThatThrownBy(() -> AppServices.stateTables(Settings.of(Map.of(
+        assertThatThrownBy(() -> AzureParts.stateTables(Settings.of(Map.of(
                         "AzureWebJobsStorage", "UseDevelopmentStorage=true", "SOCKERLESS_STATE_TIMEOUT_SECONDS", "0"))))
                 .isInstanceOf(DockerApiException.class)
                 .hasMessageStartingWith("configuration: SOCKERLESS_STATE_TIMEOUT_SECONDS has a malformed entry");

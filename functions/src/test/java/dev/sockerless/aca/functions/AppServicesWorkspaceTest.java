@@ -29,7 +29,7 @@ class AppServicesWorkspaceTest {
     }
 
     WorkspaceLocator workspace(Map<String, String> values) {
-        return AppServices.workspace(Settings.of(values), arm.credential("token"), ArmStandIn.rewritingClient());
+        return AzureParts.workspace(Settings.of(values), arm.credential("token"), ArmStandIn.rewritingClient());
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.sockerless.aca.agent.JobNames;
 import dev.sockerless.aca.containers.ContainerJobs;
 import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.containers.InMemoryContainerStore;
-import dev.sockerless.aca.logs.FollowTargets;
+import dev.sockerless.aca.follow.FollowTargets;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.testing.ArmStandIn;
 import dev.sockerless.aca.testing.LifecycleFixture;

@@ -41,7 +41,7 @@ class JobEnvironmentTest {
     }
 
     Supplier<JobEnvironment> environment(Settings settings) {
-        return AppServices.jobEnvironment(settings, () -> arm.credential("arm-token"), ArmStandIn.rewritingClient());
+        return AzureParts.jobEnvironment(settings, () -> arm.credential("arm-token"), ArmStandIn.rewritingClient());
     }
 
     static JobSpec big() {

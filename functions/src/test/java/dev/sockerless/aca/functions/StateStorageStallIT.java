@@ -8,10 +8,13 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.azurite.Azurite;
 import dev.sockerless.aca.config.Settings;
+import dev.sockerless.aca.containers.ContainerRecord;
 import dev.sockerless.aca.docker.ApiRequest;
 import dev.sockerless.aca.docker.ApiResponse;
 import dev.sockerless.aca.docker.ApiVersion;
 import dev.sockerless.aca.docker.ErrorResponses;
+import dev.sockerless.aca.docker.FollowLogsHandler;
+import dev.sockerless.aca.follow.FollowStarter;
 import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.registry.Digest;
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.Test;
 class StateStorageStallIT {
 
     static final int DEADLINE_SECONDS = 2;
+    static final int FOLLOW_WAIT_SECONDS = 1;
     static final String EXPECTED = "state storage (Azure Table Storage) did not answer within 2 s: GET ";
     static Azurite azurite;
     static AppServices app;
@@ -57,14 +61,16 @@ class StateStorageStallIT {
                 "SOCKERLESS_STATE_TIMEOUT_SECONDS",
                 String.valueOf(DEADLINE_SECONDS),
                 "SOCKERLESS_STAGING_REGISTRY",
-                "127.0.0.1:1/staging"));
+                "127.0.0.1:1/staging",
+                "SOCKERLESS_FOLLOW_WAIT_SECONDS",
+                String.valueOf(FOLLOW_WAIT_SECONDS)));
         new BlobServiceClientBuilder()
                 .connectionString(azurite.connectionString())
                 .buildClient()
                 .createBlobContainer("uploads")
                 .getBlobClient("archive.tar")
                 .upload(BinaryData.fromBytes(new byte[512]));
-        TableServiceClient tables = AppServices.stateTables(settings);
+        TableServiceClient tables = AzureParts.stateTables(settings);
         TableStorageImageStore images = new TableStorageImageStore(tables);
         TestImage image = TestImages.simple(TestImages.Format.OCI, TestImages.Platform.LINUX_AMD64);
         Digest id = Digest.parse(image.config().digest());
@@ -79,7 +85,22 @@ class StateStorageStallIT {
                 null,
                 Instant.now()));
         images.saveRef(new ImageRef(ImageReference.parse("stall:v1"), id, null, "linux/amd64", Instant.now()));
-        app = new AppServices(settings, images, new TableStorageContainerStore(tables));
+        TableStorageContainerStore containers = new TableStorageContainerStore(tables);
+        containers.create(new ContainerRecord(
+                "f".repeat(64),
+                "stall-follow",
+                Instant.now(),
+                "stall:v1",
+                id,
+                "registry.example/stall@" + image.manifest().digest(),
+                "{}",
+                "{}",
+                "{}",
+                "sl-stall-follow",
+                "0".repeat(64),
+                9111,
+                null));
+        app = new AppServices(settings, images, containers);
     }
 
     @AfterAll
@@ -115,6 +136,16 @@ class StateStorageStallIT {
                         Map.of("fromBlob", azurite.blobEndpoint() + "/uploads/" + blob),
                         Map.of(),
                         null)));
+    }
+
+    static ApiResponse follow(String cursor) {
+        Map<String, String> query =
+                cursor == null ? Map.of("follow", "1", "stdout", "1") : Map.of("follow", "1", "cursor", cursor);
+        return call(() -> app.containerLogs()
+                .logs(
+                        new ApiRequest("GET", ApiVersion.MAX, "/containers/stall-follow/logs", query, Map.of(), null),
+                        "stall-follow",
+                        FollowStarter.NONE));
     }
 
     static String message(ApiResponse r) throws Exception {
@@ -161,6 +192,43 @@ class StateStorageStallIT {
         assertThat(back.status()).as(new String(back.body())).isEqualTo(200);
         assertThat(list().status()).isEqualTo(200);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(DEADLINE_SECONDS));
+    }
+
+    /**
+     * A follow long-poll answers by its deadline however slow the storage: the wait (1 s) plus
+     * {@code FollowLogsHandler.STORAGE_GRACE} (0.25 s); the test allows 0.5 s more for this shared machine, still
+     * under the 2 s after which the stalled lookup itself would fail.
+     */
+    @Test
+    void aFollowLongPollAnswersByItsDeadlineWhileTheStorageIsFrozen() throws Exception {
+        ApiResponse first = follow(null);
+        assertThat(first.status()).as(new String(first.body())).isEqualTo(200);
+        String cursor = first.headers().get(FollowLogsHandler.CURSOR);
+        assertThat(cursor).isNotBlank();
+        Duration bound = Duration.ofMillis(FOLLOW_WAIT_SECONDS * 1000L + 250 + 500);
+
+        azurite.freeze();
+        try {
+            // a continuation: the cursor unchanged, no lines (the client calls again from there)
+            long start = System.nanoTime();
+            ApiResponse r = follow(cursor);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.status()).as(new String(r.body())).isEqualTo(200);
+            assertThat(r.body()).isEmpty();
+            assertThat(r.headers().get(FollowLogsHandler.CURSOR)).isEqualTo(cursor);
+            assertThat(r.headers().get(FollowLogsHandler.ENDED)).isEqualTo("false");
+            assertThat(took).isLessThan(bound);
+
+            // a first call has no cursor to give back: 503 at the deadline, not after the storage's own timeout
+            start = System.nanoTime();
+            ApiResponse none = follow(null);
+            took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(none.status()).isEqualTo(503);
+            assertThat(message(none)).contains("SOCKERLESS_FOLLOW_WAIT_SECONDS");
+            assertThat(took).isLessThan(bound);
+        } finally {
+            azurite.thaw();
+        }
     }
 
     @Test

@@ -11,11 +11,12 @@ import dev.sockerless.aca.logs.LogsParameters;
 import dev.sockerless.aca.registry.ImageReference;
 import dev.sockerless.aca.registry.Manifests;
 import dev.sockerless.aca.registry.MediaType;
+import dev.sockerless.aca.registry.RegistryException;
 import java.util.Map;
 
 /**
  * Fuzz targets for the parsers that read strangers' input. The contract each checks: a clear
- * {@link DockerApiException} or a valid result — never another exception, a hang or a crash. {@code make test} runs
+ * {@link DockerApiException} (a {@link RegistryException} from the registry's parsers) or a valid result — never another exception, a hang or a crash. {@code make test} runs
  * them on their seed inputs and a short fuzzing run; {@code make fuzz} runs them for longer.
  */
 class ParsersFuzzTest {
@@ -27,8 +28,8 @@ class ParsersFuzzTest {
             ImageReference ref = ImageReference.parse(input);
             // A parsed reference prints as a reference that parses to itself.
             assertThat(ImageReference.parse(ref.toString())).isEqualTo(ref);
-        } catch (DockerApiException expected) {
-            assertThat(expected.kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER);
+        } catch (RegistryException expected) {
+            assertThat(expected.failure()).isEqualTo(RegistryException.Failure.INVALID_INPUT);
         }
     }
 
@@ -59,8 +60,9 @@ class ParsersFuzzTest {
             } else {
                 Manifests.parseManifest(raw, type);
             }
-        } catch (DockerApiException expected) {
-            assertThat(expected.kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER);
+        } catch (RegistryException expected) {
+            assertThat(expected.failure())
+                    .isIn(RegistryException.Failure.BAD_CONTENT, RegistryException.Failure.INVALID_INPUT);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.sockerless.aca.docker.ApiResponse;
 import dev.sockerless.aca.docker.ApiVersion;
 import dev.sockerless.aca.docker.ImageHandlers;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Backoff;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.OutboundGuard;
 import dev.sockerless.aca.registry.Platform;
@@ -68,7 +69,7 @@ class HostileRegistryIT {
                         RegistryTransport.newHttpClient(timeout),
                         timeout,
                         OutboundGuard.trusting(endpoints.trustedAuthorities()),
-                        RegistryTransport.Retries.NONE),
+                        Backoff.NONE),
                 endpoints,
                 Clock.systemUTC());
         ImageLookup lookup = new ImageLookup(store);

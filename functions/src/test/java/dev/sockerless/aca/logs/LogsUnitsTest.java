@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.follow.FollowPlan;
 import dev.sockerless.aca.testing.Kql;
 import dev.sockerless.aca.testing.LogAnalyticsStandIn;
 import java.nio.charset.StandardCharsets;

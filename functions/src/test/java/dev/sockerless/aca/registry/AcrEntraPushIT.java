@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.credential.TokenCredential;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.testing.Blob;
 import dev.sockerless.aca.testing.FakeEntra;
 import dev.sockerless.aca.testing.RegistryPusher;
@@ -196,9 +195,9 @@ class AcrEntraPushIT {
     void aRefusedIdentityIsUnauthorizedNamingTheRoles() {
         OciRegistryPusher push = pusher("acr/denied", new FakeEntra("someone-else"), AcrAudience.PUBLIC_CLOUD);
         assertThatThrownBy(() -> push.blobExists(Digest.of(new byte[] {1})))
-                .isInstanceOf(DockerApiException.class)
-                .satisfies(e ->
-                        assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.UNAUTHORIZED))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.UNAUTHORIZED))
                 .hasMessageContaining("AcrPull/AcrPush");
     }
 
@@ -208,9 +207,9 @@ class AcrEntraPushIT {
         FakeEntra entra = new FakeEntra(APP);
         OciRegistryPusher push = pusher("acr/arm", entra, AcrAudience.parse("https://management.azure.com"));
         assertThatThrownBy(() -> push.blobExists(Digest.of(new byte[] {2})))
-                .isInstanceOf(DockerApiException.class)
-                .satisfies(e ->
-                        assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.UNAUTHORIZED))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.UNAUTHORIZED))
                 .hasMessageContaining("audience https://management.azure.com");
         assertThat(entra.requestedScopes()).containsOnly(List.of("https://management.azure.com/.default"));
     }
@@ -226,7 +225,7 @@ class AcrEntraPushIT {
                         RegistryTransport.newHttpClient(TIMEOUT),
                         TIMEOUT,
                         OutboundGuard.trusting(endpoints.trustedAuthorities()),
-                        RegistryTransport.Retries.DEFAULT),
+                        RegistryTransport.RETRIES),
                 endpoints,
                 Clock.systemUTC(),
                 () -> entra,

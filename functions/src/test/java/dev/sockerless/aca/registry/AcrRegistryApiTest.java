@@ -10,7 +10,6 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.testing.FakeEntra;
 import dev.sockerless.aca.testing.TestImage;
 import dev.sockerless.aca.testing.TestImages;
@@ -196,6 +195,21 @@ class AcrRegistryApiTest {
                         scopes -> assertThat(scopes).containsExactly("https://containerregistry.azure.net/.default"));
     }
 
+    /** A blob longer than its descriptor says is cut off at the descriptor's size, not read whole. */
+    @Test
+    void aBlobLargerThanItsDescriptorIsRefused() {
+        AcrRegistryApi acr = new AcrRegistryApi(client(APP));
+        Manifests.ImageManifest parsed =
+                Manifests.parseManifest(image.manifest().bytes(), TestImages.OCI_MANIFEST);
+        Descriptor config = parsed.config();
+        Descriptor shorter = Descriptor.of(config.mediaType(), config.digest(), config.size() - 1);
+        assertThatThrownBy(() -> acr.blob(shorter, 1 << 20))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.BAD_CONTENT))
+                .hasMessage("blob is larger than its descriptor says");
+    }
+
     @Test
     void theStandInRefusesArmAudienceTokensAsAnAcrWithAuthenticationAsArmDisabled() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -254,18 +268,19 @@ class AcrRegistryApiTest {
         // Slow (about 20 s per attempt, 3 attempts): the SDK's credential policy waits before giving up on a
         // refused exchange. Kept because a refused identity must surface as unauthorized, not hang or pass.
         assertThatThrownBy(() -> new AcrRegistryApi(client("someone-else")).manifest("v1"))
-                .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind())
-                        .isIn(DockerApiException.Kind.UNAUTHORIZED, DockerApiException.Kind.FORBIDDEN));
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure())
+                                .isIn(RegistryException.Failure.UNAUTHORIZED, RegistryException.Failure.DENIED));
     }
 
     @Test
     void aMissingTagIsNotFound() {
         assertThatThrownBy(() -> new AcrRegistryApi(client(APP)).manifest("nosuch"))
-                .isInstanceOf(DockerApiException.class)
-                .satisfies(
-                        e -> assertThat(((DockerApiException) e).kind()).isEqualTo(DockerApiException.Kind.NOT_FOUND))
-                .hasMessageStartingWith("manifest unknown");
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.code()).isEqualTo("MANIFEST_UNKNOWN");
+                });
     }
 
     @Test

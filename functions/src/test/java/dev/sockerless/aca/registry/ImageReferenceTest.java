@@ -3,7 +3,6 @@ package dev.sockerless.aca.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -75,9 +74,9 @@ class ImageReferenceTest {
             })
     void rejectsInvalidReferencesWithDockersText(String input) {
         assertThatThrownBy(() -> ImageReference.parse(input))
-                .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind())
-                        .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.INVALID_INPUT))
                 .hasMessageContaining("invalid");
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Backoff;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -98,9 +98,9 @@ class OutboundGuardTest {
         OutboundGuard guard =
                 OutboundGuard.trusting(List.of("mirror.internal:5000"), host -> new InetAddress[] {metadata});
         assertThatThrownBy(() -> guard.check(URI.create("https://evil.example/v2/"), false))
-                .isInstanceOf(DockerApiException.class)
-                .satisfies(e -> assertThat(((DockerApiException) e).kind())
-                        .isEqualTo(DockerApiException.Kind.INVALID_PARAMETER))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.REFUSED))
                 .hasMessage("refusing to connect to evil.example: it resolves to 169.254.169.254, an internal address "
                         + "(list the registry in SOCKERLESS_INSECURE_REGISTRIES to allow it)");
         guard.check(URI.create("http://mirror.internal:5000/v2/"), false);
@@ -189,8 +189,8 @@ class OutboundGuardTest {
 
     /**
      * DNS rebinding across a retry: the name passes the check, the registry answers 503 with Retry-After, and by the
-     * next attempt the name resolves to the metadata service. The retry is checked again and refused (the test's
-     * guard resolver says where the name points; the connection itself only ever goes to the loopback server).
+     * next attempt the name resolves to the metadata service. The retry is checked again and refused. (Loopback
+     * stands in for a public address here, so the request goes through the tunnel to the test's server.)
      */
     @Test
     void aRetryIsCheckedAgainAfterItsWait() throws Exception {
@@ -202,21 +202,27 @@ class OutboundGuardTest {
             ex.close();
         });
         try {
-            InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            InetAddress[] answers = {loopback, loopback, InetAddress.getByName("169.254.169.254")};
             AtomicInteger lookups = new AtomicInteger();
-            OutboundGuard guard = OutboundGuard.trusting(List.of(), host ->
-                    new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 1)]});
+            OutboundGuard guard = OutboundGuard.trusting(
+                    List.of(),
+                    host -> new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 2)]},
+                    a -> !a.isLoopbackAddress() && OutboundGuard.isInternal(a));
             List<Duration> slept = new ArrayList<>();
             RegistryTransport transport = new RegistryTransport(
                     RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
                     Duration.ofSeconds(5),
                     guard,
-                    new RegistryTransport.Retries(
+                    Backoff.jittered(
                             Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
-            assertThatThrownBy(() -> transport.send(get(server, "/v2/"), 1024, "ping"))
+            URI uri = URI.create("http://rebind.invalid:" + server.getAddress().getPort() + "/v2/");
+            assertThatThrownBy(() ->
+                            transport.send(new RegistryTransport.Request("GET", uri, Map.of(), null), 1024, "ping"))
                     .hasMessageContaining("it resolves to 169.254.169.254, an internal address");
             assertThat(hits.get()).isEqualTo(1);
             assertThat(slept).containsExactly(Duration.ofSeconds(1));
+            assertThat(lookups.get()).as("check, tunnel, check again").isEqualTo(3);
         } finally {
             server.stop(0);
         }
@@ -229,15 +235,8 @@ class OutboundGuardTest {
      */
     @Test
     void anUntrustedHttpsConnectionGoesWhereTheTunnelCheckedNotWhereTheNameNowPoints() throws Exception {
-        InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
         AtomicInteger lookups = new AtomicInteger();
-        OutboundGuard guard = OutboundGuard.trusting(List.of(), host ->
-                new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 1)]});
-        RegistryTransport transport = new RegistryTransport(
-                RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
-                Duration.ofSeconds(5),
-                guard,
-                new RegistryTransport.Retries(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ZERO, d -> {}));
+        RegistryTransport transport = rebinding(lookups);
         assertThatThrownBy(() -> transport.send(
                         new RegistryTransport.Request("GET", URI.create("https://rebind.invalid/v2/"), Map.of(), null),
                         1024,
@@ -246,6 +245,74 @@ class OutboundGuardTest {
         assertThat(lookups.get())
                 .as("the check before the attempt, then the tunnel's own")
                 .isEqualTo(2);
+    }
+
+    /**
+     * The same for plain http (a redirect to http, a plain-http realm): the request goes through the tunnel as
+     * through a forward proxy, which resolves the name itself, refuses, and connects nowhere.
+     */
+    @Test
+    void anUntrustedPlainHttpRequestGoesWhereTheTunnelCheckedNotWhereTheNameNowPoints() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        RegistryTransport transport = rebinding(lookups);
+        assertThatThrownBy(() -> transport.send(
+                        new RegistryTransport.Request(
+                                "GET", URI.create("http://rebind.invalid/token?scope=x"), Map.of(), null),
+                        1024,
+                        "fetch token"))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.REFUSED))
+                .hasMessageContaining("refusing to connect to rebind.invalid:80: it resolves to 169.254.169.254");
+        assertThat(lookups.get())
+                .as("the check before the attempt, then the tunnel's own")
+                .isEqualTo(2);
+    }
+
+    /**
+     * In forward-proxy mode the tunnel sends the request in origin form to the address it checked, drops the
+     * hop-by-hop headers and asks for {@code Connection: close}, so the connection serves that one request.
+     */
+    @Test
+    void theTunnelForwardsPlainHttpToTheCheckedAddress() throws Exception {
+        try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = upstream.accept()) {
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        head.append((char) s.getInputStream().read());
+                    }
+                    seen.complete(head.toString());
+                    s.getOutputStream()
+                            .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                } catch (java.io.IOException e) {
+                    seen.completeExceptionally(e);
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            String authority = "registry.test:" + upstream.getLocalPort();
+            OutboundGuard guard = OutboundGuard.trusting(
+                    List.of(authority), host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
+            try (GuardedTunnel tunnel = new GuardedTunnel(guard, Duration.ofSeconds(5));
+                    java.net.Socket s = new java.net.Socket(
+                            InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream()
+                        .write(("GET http://" + authority + "/v2/x/tags/list?n=1 HTTP/1.1\r\nHost: " + authority
+                                        + "\r\nConnection: keep-alive\r\nProxy-Connection: keep-alive\r\n"
+                                        + "Authorization: Bearer t\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer =
+                        new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(answer).endsWith("\r\n\r\nok");
+            }
+            assertThat(seen.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo("GET /v2/x/tags/list?n=1 HTTP/1.1\r\nHost: " + authority
+                            + "\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n");
+        }
     }
 
     /** The tunnel passes bytes both ways to the address it checked (a trusted name here, to reach loopback). */
@@ -321,13 +388,24 @@ class OutboundGuardTest {
                 RegistryTransport.newHttpClient(Duration.ofSeconds(5)),
                 Duration.ofSeconds(5),
                 OutboundGuard.trusting(trusted),
-                new RegistryTransport.Retries(
-                        Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
+                Backoff.jittered(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), slept::add));
     }
 
     static RegistryTransport.Request get(HttpServer server, String path) {
         return new RegistryTransport.Request(
                 "GET", URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path), Map.of(), null);
+    }
+
+    /**
+     * A transport whose guard resolves every name to a public address the first time and to the metadata service
+     * from then on, counting the lookups; no retries.
+     */
+    static RegistryTransport rebinding(AtomicInteger lookups) throws UnknownHostException {
+        InetAddress[] answers = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("169.254.169.254")};
+        OutboundGuard guard = OutboundGuard.trusting(List.of(), host ->
+                new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 1)]});
+        return new RegistryTransport(
+                RegistryTransport.newHttpClient(Duration.ofSeconds(5)), Duration.ofSeconds(5), guard, Backoff.NONE);
     }
 
     static HttpServer server(com.sun.net.httpserver.HttpHandler handler) throws Exception {

@@ -3,7 +3,6 @@ package dev.sockerless.aca.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,9 @@ class PlatformMatcherTest {
     void attestationEntriesAreNeverChosen() {
         List<Descriptor> index = List.of(attestation(1), entry(2, "linux/arm64"));
         assertThatThrownBy(() -> PlatformMatcher.choose(index, Platform.LINUX_AMD64))
-                .isInstanceOf(DockerApiException.class)
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.NO_MATCH))
                 .hasMessage("no matching manifest for linux/amd64 in the manifest list entries");
     }
 
@@ -65,6 +66,6 @@ class PlatformMatcherTest {
         assertThat(Platform.parse("linux/aarch64/v8")).isEqualTo(new Platform("linux", "arm64", ""));
         assertThat(Platform.parse("linux/arm")).isEqualTo(new Platform("linux", "arm", "v7"));
         assertThat(Platform.parse("linux/amd64/v1")).isEqualTo(Platform.LINUX_AMD64);
-        assertThatThrownBy(() -> Platform.parse("linux")).isInstanceOf(DockerApiException.class);
+        assertThatThrownBy(() -> Platform.parse("linux")).isInstanceOf(RegistryException.class);
     }
 }

@@ -3,7 +3,6 @@ package dev.sockerless.aca.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.testing.Blob;
 import dev.sockerless.aca.testing.CountingProxy;
 import dev.sockerless.aca.testing.RegistryPusher;
@@ -116,7 +115,7 @@ class RegistryPushIT {
                 ImageReference.parse(secured.hostPort() + "/staging/app"), RegistryCredentials.ANONYMOUS);
         Blob b = TestImages.simple(Format.OCI, TestImages.Platform.LINUX_AMD64).config();
         assertThatThrownBy(() -> app.mountOrUpload(Digest.parse(b.digest()), b.size(), BlobSource.of(b.bytes()), null))
-                .isInstanceOf(DockerApiException.class);
+                .isInstanceOf(RegistryException.class);
     }
 
     @Test
@@ -153,9 +152,11 @@ class RegistryPushIT {
         byte[] bytes = "content".getBytes();
         Digest wrong = Digest.of("other".getBytes());
         assertThatThrownBy(() -> p.mountOrUpload(wrong, bytes.length, BlobSource.of(bytes), null))
-                .isInstanceOfSatisfying(
-                        DockerApiException.class,
-                        e -> assertThat(e.kind()).isEqualTo(DockerApiException.Kind.INVALID_PARAMETER));
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.failure()).isEqualTo(RegistryException.Failure.RESPONSE);
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.code()).isEqualTo("DIGEST_INVALID");
+                });
     }
 
     @Test

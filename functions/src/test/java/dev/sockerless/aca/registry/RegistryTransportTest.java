@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.Backoff;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -65,7 +65,7 @@ class RegistryTransportTest {
                 Duration.ofSeconds(5),
                 OutboundGuard.trusting(
                         List.of("127.0.0.1:" + registry.getAddress().getPort())),
-                RegistryTransport.Retries.NONE);
+                Backoff.NONE);
     }
 
     @AfterEach
@@ -104,7 +104,9 @@ class RegistryTransportTest {
     @Test
     void redirectLoopsEndWithAClearError() {
         assertThatThrownBy(() -> get("/v2/loop"))
-                .isInstanceOf(DockerApiException.class)
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.UNREACHABLE))
                 .hasMessage("fetch blob: too many redirects");
     }
 
@@ -119,7 +121,9 @@ class RegistryTransportTest {
                                 null),
                         2,
                         "fetch blob"))
-                .isInstanceOf(DockerApiException.class)
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> assertThat(e.failure()).isEqualTo(RegistryException.Failure.BAD_CONTENT))
                 .hasMessage("fetch blob: response exceeds the limit of 2 bytes");
     }
 }

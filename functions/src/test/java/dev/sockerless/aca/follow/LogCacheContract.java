@@ -1,9 +1,11 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.logs.LogLine;
+import dev.sockerless.aca.logs.StreamType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,7 @@ public abstract class LogCacheContract {
 
     static FollowState state(String execution, long nextSeq, Instant updated) {
         return new FollowState(
-                execution, true, false, nextSeq, T0, Map.of("k", new FollowState.Seen(2, T0)), null, updated);
+                execution, true, false, nextSeq, T0, Map.of("k", new FollowState.Seen(2, T0)), null, updated, null);
     }
 
     @Test

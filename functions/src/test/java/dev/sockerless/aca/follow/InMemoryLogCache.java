@@ -1,4 +1,4 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 class InMemoryLogCacheTest extends LogCacheContract {
 

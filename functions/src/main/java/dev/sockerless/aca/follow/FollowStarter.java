@@ -1,4 +1,4 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 /**
  * Makes sure the workspace's poller is running (the Durable Functions singleton on Azure, the in-process driver

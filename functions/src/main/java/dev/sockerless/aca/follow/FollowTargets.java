@@ -1,5 +1,6 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
+import dev.sockerless.aca.logs.LogTarget;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
+import dev.sockerless.aca.logs.LogLine;
 import java.util.Objects;
 
 /** A line in the follow cache: its position in the execution's cached log (0, 1, 2, ...) and the line. */

@@ -1,4 +1,4 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 import java.time.Duration;
 import java.util.Map;
@@ -50,7 +50,9 @@ public final class FollowWatermark {
                 started.start();
                 refresher = started;
             }
-            notifyAll(); // the refresher sleeps while nobody waits
+            if (waiters == 1) {
+                notifyAll(); // the refresher sleeps while nobody waits; later waiters need not wake the others
+            }
             while (true) {
                 String now = marks.get(containerId);
                 if (now != null && !now.equals(seen)) {

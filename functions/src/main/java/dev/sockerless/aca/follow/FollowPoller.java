@@ -1,5 +1,10 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
+import dev.sockerless.aca.logs.ContainerLogsKql;
+import dev.sockerless.aca.logs.FollowRow;
+import dev.sockerless.aca.logs.LogAnalyticsLogSource;
+import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.LogTarget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +32,15 @@ public final class FollowPoller {
     public record Outcome(int followed, int queried, int appended, boolean more) {}
 
     private static final Logger LOG = Logger.getLogger(FollowPoller.class.getName());
+
+    /** How many containers' storage work of a poll runs at once. */
+    static final int PARALLEL = 8;
+
+    private static final ExecutorService WORK = Executors.newFixedThreadPool(PARALLEL, r -> {
+        Thread t = new Thread(r, "follow-poll");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final LogCache cache;
     private final FollowTargets targets;
@@ -54,11 +72,18 @@ public final class FollowPoller {
         Map<String, Boolean> finished = new HashMap<>();
         Instant notBefore = null;
         int followed = 0;
-        for (LogCache.Follower f : cache.followers()) {
-            String id = f.containerId();
+        // each follower's storage reads (its container, its state) run side by side: one tick's round-trips do not
+        // add up with the number of followed containers
+        List<LogCache.Follower> followers = cache.followers();
+        List<Future<Planned>> planning = new ArrayList<>(followers.size());
+        for (LogCache.Follower f : followers) {
+            planning.add(WORK.submit(() -> plan(f, now)));
+        }
+        for (int i = 0; i < followers.size(); i++) {
+            String id = followers.get(i).containerId();
             Planned p;
             try {
-                p = plan(f, now);
+                p = result(planning.get(i));
             } catch (RuntimeException e) {
                 // one container must not stop the others: it stays followed and is tried again next poll
                 dropped(id, e);
@@ -86,23 +111,23 @@ public final class FollowPoller {
         FollowPlan plan = new FollowPlan(items, Objects.requireNonNull(notBefore)); // set with the first item
         List<FollowRow> rows = query.apply(plan.kql(table, settings.rowLimit()));
         Map<String, List<FollowRow>> byContainer = plan.fanOut(rows);
-        Map<String, String> marks = new HashMap<>();
-        int appended = 0;
+        List<Future<Written>> writing = new ArrayList<>(items.size());
         for (FollowPlan.Item item : items) {
             String id = item.key();
+            FollowState state = Objects.requireNonNull(states.get(id)); // every item has its state
+            FollowState before = stored.get(id);
+            boolean ended = Objects.requireNonNull(finished.get(id));
+            List<FollowRow> mine = byContainer.getOrDefault(id, List.of());
+            writing.add(WORK.submit(() -> write(id, state, before, ended, mine, now)));
+        }
+        Map<String, String> marks = new HashMap<>();
+        int appended = 0;
+        for (int i = 0; i < items.size(); i++) {
+            String id = items.get(i).key();
             try {
-                FollowState.Merge merge = Objects.requireNonNull(states.get(id)) // every item has its state
-                        .merge(byContainer.getOrDefault(id, List.of()), settings.overlap(), now);
-                FollowState next = merge.state();
-                if (Objects.requireNonNull(finished.get(id))) {
-                    Instant seen = next.terminalSeenAt() != null ? next.terminalSeenAt() : now;
-                    boolean ended = !now.isBefore(seen.plus(settings.grace()))
-                            && merge.lines().isEmpty();
-                    next = next.withTerminal(seen, ended, now);
-                }
-                cache.append(id, merge.lines(), stored.get(id), next);
-                appended += merge.lines().size();
-                marks.put(id, next.mark());
+                Written w = result(writing.get(i));
+                appended += w.lines();
+                marks.put(id, w.mark());
             } catch (RuntimeException e) {
                 dropped(id, e); // its state did not move: the next poll asks for the same rows again
                 FollowState before = stored.get(id);
@@ -118,6 +143,57 @@ public final class FollowPoller {
                     "follow: the watermark was not published (readers wait until the next poll): " + e.getMessage());
         }
         return new Outcome(followed, 1, appended, rows.size() >= settings.rowLimit());
+    }
+
+    /** What a container's write did: how many lines it appended, and its mark after them. */
+    private record Written(int lines, String mark) {}
+
+    /**
+     * De-duplicates the container's rows against its state and appends the new lines with the new state; a poll
+     * that changed nothing but the time writes nothing (the state's {@code UpdatedAt} is refreshed once in a
+     * quarter of the retention, so the purge keeps it).
+     */
+    private Written write(
+            String id,
+            FollowState state,
+            @Nullable FollowState stored,
+            boolean finished,
+            List<FollowRow> rows,
+            Instant now) {
+        FollowState.Merge merge = state.merge(rows, settings.overlap(), now);
+        FollowState next = merge.state();
+        if (finished) {
+            Instant seenAt = next.terminalSeenAt();
+            Instant seen = seenAt != null ? seenAt : now;
+            boolean ended =
+                    !now.isBefore(seen.plus(settings.grace())) && merge.lines().isEmpty();
+            next = next.withTerminal(seen, ended, now);
+        }
+        Instant written = stored == null ? null : stored.updatedAt();
+        if (merge.lines().isEmpty()
+                && stored != null
+                && next.sameAs(stored)
+                && written != null
+                && written.isAfter(now.minus(settings.retention().dividedBy(4)))) {
+            return new Written(0, stored.mark());
+        }
+        cache.append(id, merge.lines(), stored, next);
+        return new Written(merge.lines().size(), next.mark());
+    }
+
+    /** The task's value; its runtime exception as thrown. */
+    private static <T> T result(Future<T> task) {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** What one follower contributes: nothing (null: no longer followed), or its item (null: not started yet). */

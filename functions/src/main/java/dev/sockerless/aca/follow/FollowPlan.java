@@ -1,5 +1,9 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
+import dev.sockerless.aca.logs.ContainerLogsKql;
+import dev.sockerless.aca.logs.FollowRow;
+import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.LogTarget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,22 @@ public final class CountingLogCache implements LogCache {
     public final AtomicInteger stateReads = new AtomicInteger();
     public final AtomicInteger lineReads = new AtomicInteger();
     public final AtomicInteger markReads = new AtomicInteger();
+    public final AtomicInteger appends = new AtomicInteger();
+    /** How long each state read and append takes (a storage round-trip); zero: as fast as the inner cache. */
+    public volatile Duration latency = Duration.ZERO;
     /** When set, reader reads wait for it. */
     public volatile CountDownLatch stall;
 
     public CountingLogCache(LogCache inner) {
         this.inner = inner;
+    }
+
+    private void roundTrip() {
+        try {
+            Thread.sleep(latency.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void gate() {
@@ -55,11 +67,14 @@ public final class CountingLogCache implements LogCache {
     public Optional<FollowState> state(String containerId) {
         stateReads.incrementAndGet();
         gate();
+        roundTrip();
         return inner.state(containerId);
     }
 
     @Override
     public void append(String containerId, List<CachedLine> lines, FollowState expected, FollowState state) {
+        appends.incrementAndGet();
+        roundTrip();
         inner.append(containerId, lines, expected, state);
     }
 

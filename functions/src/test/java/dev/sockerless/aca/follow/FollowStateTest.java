@@ -1,9 +1,13 @@
-package dev.sockerless.aca.logs;
+package dev.sockerless.aca.follow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.logs.FollowRow;
+import dev.sockerless.aca.logs.LogTable;
+import dev.sockerless.aca.logs.LogTarget;
+import dev.sockerless.aca.logs.StreamType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -73,6 +77,51 @@ class FollowStateTest {
         assertThat(s.recent()).hasSize(1);
     }
 
+    /** A stand-in for the poll query of one container: the rows ingested at or after {@code from} (null: all). */
+    static List<FollowRow> ingestedFrom(List<FollowRow> all, Instant from) {
+        return all.stream()
+                .filter(r -> from == null || !r.ingested().isBefore(from))
+                .toList();
+    }
+
+    @Test
+    void aChattyContainerKeepsItsStateBoundedWithoutDuplicatingOrLosingLines() {
+        // 30,000 lines in one tick, ingested 1 ms apart: all inside the 30 s overlap
+        List<FollowRow> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            all.add(new FollowRow(
+                    T.plusMillis(i), I.plusMillis(i), "web-abc1234-r1", "web", StreamType.STDOUT, "line " + i));
+        }
+        List<String> delivered = new java.util.ArrayList<>();
+        FollowState s = FollowState.start("web-abc1234", T);
+        FollowState.Merge m = s.merge(ingestedFrom(all, s.queryFrom(OVERLAP)), OVERLAP, T);
+        delivered.addAll(texts(m));
+        s = m.state();
+        assertThat(s.toJson().length()).isLessThanOrEqualTo(FollowState.RECENT_CHARS + 1_000);
+        assertThat(FollowState.fromJson(s.toJson())).isEqualTo(s);
+        // the next ticks see the overlap again, plus new lines (one ingested at the same time as the newest)
+        for (int tick = 1; tick <= 3; tick++) {
+            for (int i = 0; i < 100; i++) {
+                int n = 30_000 + tick * 100 + i;
+                all.add(new FollowRow(
+                        T.plusMillis(n),
+                        I.plusMillis(29_999 + tick * 10 + i / 10),
+                        "web-abc1234-r1",
+                        "web",
+                        StreamType.STDOUT,
+                        "line " + n));
+            }
+            m = s.merge(ingestedFrom(all, s.queryFrom(OVERLAP)), OVERLAP, T);
+            delivered.addAll(texts(m));
+            s = m.state();
+            assertThat(s.toJson().length()).isLessThanOrEqualTo(FollowState.RECENT_CHARS + 1_000);
+        }
+        m = s.merge(ingestedFrom(all, s.queryFrom(OVERLAP)), OVERLAP, T);
+        assertThat(m.lines()).isEmpty();
+        assertThat(delivered).hasSize(30_300).doesNotHaveDuplicates();
+        assertThat(s.nextSeq()).isEqualTo(30_300);
+    }
+
     @Test
     void stateRoundTripsThroughJson() {
         FollowState s = FollowState.start("x", T)
@@ -84,7 +133,7 @@ class FollowStateTest {
 
     @Test
     void cursorRoundTripsAndRejectsGarbage() {
-        FollowCursor c = new FollowCursor("abc", "web-1", 42, true, false, Optional.of(T), Optional.empty(), 5);
+        FollowCursor c = new FollowCursor("abc", "web-1", 42, true, false, Optional.of(T), Optional.empty(), 5, true);
         assertThat(FollowCursor.decode(c.encode())).isEqualTo(c);
         assertThat(c.encode()).matches("[A-Za-z0-9_-]+");
         assertThatThrownBy(() -> FollowCursor.decode("not a cursor")).isInstanceOf(DockerApiException.class);
