@@ -90,7 +90,7 @@ public final class RegistryLogin {
                         URI.create(realm + (realm.getRawQuery() == null ? "?" : "&") + query),
                         Map.of("Authorization", credentials.header()),
                         null),
-                OciRegistryClient.MAX_TOKEN_BODY_BYTES,
+                TokenServer.MAX_TOKEN_BODY_BYTES,
                 "login",
                 endpoints.isOperatorTrusted(base));
         if (r.status() == 401 || r.status() == 403) {

@@ -8,14 +8,11 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -298,7 +295,7 @@ public final class RegistryTransport {
                     e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof TooLarge) {
+            if (cause instanceof CappedBody.TooLarge) {
                 throw RegistryException.badContent(
                         what, request.uri(), what + ": response exceeds the limit of " + maxBodyBytes + " bytes");
             }
@@ -353,71 +350,6 @@ public final class RegistryTransport {
         long bodyBytes =
                 request.stream() != null ? request.streamLength() : request.body() == null ? 0 : request.body().length;
         return timeout.plusSeconds(1 + bodyBytes / MIN_UPLOAD_BYTES_PER_SECOND);
-    }
-
-    /** A body over its cap. */
-    private static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge() {
-            super("response body too large");
-        }
-    }
-
-    /**
-     * Collects a response body up to {@code cap} bytes; more fails the request with {@link TooLarge}, or, for error
-     * bodies ({@code truncate}), is dropped and the body cut at the cap.
-     */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final long cap;
-        private final boolean truncate;
-        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private java.util.concurrent.Flow.@Nullable Subscription subscription;
-
-        CappedBody(long cap, boolean truncate) {
-            this.cap = cap;
-            this.truncate = truncate;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer b : items) {
-                long room = cap - out.size();
-                if (b.remaining() > room) {
-                    if (!truncate) {
-                        Objects.requireNonNull(subscription).cancel(); // onSubscribe comes first (Flow)
-                        result.completeExceptionally(new TooLarge());
-                        return;
-                    }
-                    b.limit(b.position() + (int) Math.max(0, room));
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                out.writeBytes(chunk);
-            }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            result.completeExceptionally(throwable);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(out.toByteArray());
-        }
     }
 
     private static HttpRequest.BodyPublisher publisher(Request request) {
