@@ -3,6 +3,10 @@ package dev.sockerless.aca.images;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.images.LayerPreparer.Kind;
+import dev.sockerless.aca.images.LayerPreparer.Prepared;
+import dev.sockerless.aca.images.LayerPreparer.StreamTo;
+import dev.sockerless.aca.images.LayerPreparer.Streamed;
 import dev.sockerless.aca.registry.BlobSource;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
@@ -12,13 +16,8 @@ import dev.sockerless.aca.registry.Registries;
 import dev.sockerless.aca.registry.RegistryException;
 import dev.sockerless.aca.registry.RegistryPush;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,13 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code docker load}: reads a {@code docker save} archive ({@link DockerArchive}), verifies every layer against
@@ -63,44 +59,27 @@ public final class ImageLoader {
     private final ImageStore store;
     private final Clock clock;
 
-    /** Layers are prepared (hashed, gzipped) and pushed this many at a time. */
-    static final int PARALLELISM = Math.max(2, Runtime.getRuntime().availableProcessors());
-    /** Entries kept in {@link #gzipped}. */
-    private static final int MAX_GZIPPED_ENTRIES = 10_000;
-
-    private final ExecutorService workers = Executors.newFixedThreadPool(PARALLELISM, r -> {
-        Thread t = new Thread(r, "image-load");
+    /**
+     * Registry requests of loads: streamed uploads (each waiting on its layer's compression: at most one per layer
+     * being prepared), commits and uploads of blobs.
+     */
+    private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, r -> {
+        Thread t = new Thread(r, "image-upload");
         t.setDaemon(true);
         return t;
     });
-    /**
-     * What gzipping an uncompressed layer gave, by diffID and level: gzip here is deterministic, so a repeated load
-     * knows its layers' digests without compressing them again, and compresses only what the registry lacks.
-     */
-    private final Map<String, Gzipped> gzipped = new ConcurrentHashMap<>();
 
-    private record Gzipped(Digest digest, long size) {}
+    static final int IO_THREADS = 8;
+
+    private final LayerPreparer preparer;
 
     /** @param store the image table to record loaded images in; null to only stage them */
     public ImageLoader(Registries registries, ImageStore store, Clock clock) {
         this.registries = registries;
         this.store = store;
         this.clock = clock;
+        this.preparer = new LayerPreparer(registries, io);
     }
-
-    private enum Kind {
-        GZIP,
-        RAW,
-        ORIGINAL
-    }
-
-    /** A blob ready to push: its digest and size are known, its bytes re-openable. */
-    private record Prepared(
-            Digest digest,
-            long size,
-            String mediaType,
-            BlobSource source,
-            @Nullable Digest uncompressed) {}
 
     /** One image's push plan. */
     private record Plan(
@@ -169,6 +148,7 @@ public final class ImageLoader {
     private List<LoadedImage> loadOrThrow(
             Supplier<DockerArchive> opener, Staging staging, LoadOptions options, LoadProgress progress) {
         List<Path> temps = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Streamed> streamed = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.Collection<? extends Future<?>> tasks = List.of();
         try (DockerArchive archive = opener.get()) {
             // 1. Verify every layer and prepare every blob before anything is pushed, several layers at a time.
@@ -176,13 +156,14 @@ public final class ImageLoader {
             tasks = preparedByPath.values();
             for (ArchiveImage image : archive.images()) {
                 boolean oci = image.isOciLayout();
+                ImageReference first = repositories(image, staging).get(0);
                 for (int i = 0; i < image.layers().size(); i++) {
                     ArchiveLayer layer = image.layers().get(i);
                     Digest diffId = image.diffIds().get(i);
-                    Kind kind = kindFor(layer, oci, options.compressLayers());
+                    Kind kind = LayerPreparer.kindFor(layer, oci, options.compressLayers());
                     preparedByPath.computeIfAbsent(
-                            key(layer, kind, oci),
-                            k -> workers.submit(() -> prepare(layer, diffId, kind, oci, options, temps)));
+                            LayerPreparer.key(layer, kind, oci),
+                            k -> preparer.submit(layer, diffId, oci, options, temps, new StreamTo(first, streamed)));
                 }
             }
             List<Plan> plans = new ArrayList<>();
@@ -203,8 +184,16 @@ public final class ImageLoader {
                                 continue;
                             }
                             String from = anyRepository.get(blob.digest());
-                            uploads.add(workers.submit(() -> {
-                                if (!push.blobExists(blob.digest())) {
+                            Streamed stream = blob.streamed();
+                            Streamed streamedHere =
+                                    stream != null && stream.repository().equals(repository) ? stream : null;
+                            uploads.add(io.submit(() -> {
+                                RegistryPush.Upload session = streamedHere == null ? null : streamedHere.session();
+                                if (streamedHere != null && session != null) {
+                                    progress.status("Pushing", shortId(blob.digest()));
+                                    streamedHere.committed().set(true); // a failed commit leaves nothing to cancel
+                                    push.commit(session, blob.digest());
+                                } else if (!push.blobExists(blob.digest())) {
                                     progress.status("Pushing", shortId(blob.digest()));
                                     push.mountOrUpload(blob.digest(), blob.size(), blob.source(), from);
                                 }
@@ -256,6 +245,9 @@ public final class ImageLoader {
                     // reported by whoever awaited it first
                 }
             }
+            for (Streamed stream : List.copyOf(streamed)) {
+                stream.cancelUnlessCommitted();
+            }
             for (Path temp : List.copyOf(temps)) {
                 try {
                     Files.deleteIfExists(temp);
@@ -302,9 +294,11 @@ public final class ImageLoader {
             ArchiveLayer layer = image.layers().get(i);
             Digest diffId = image.diffIds().get(i);
             progress.status("Loading layer", shortId(diffId));
-            Prepared prepared = await(Objects.requireNonNull( // every layer was submitted before planning
-                    preparedByPath.get(key(layer, kindFor(layer, oci, options.compressLayers()), oci))));
-            checkDiffId(layer, diffId, prepared.uncompressed()); // a layer shared by images was hashed once
+            Prepared prepared = LayerPreparer.await(Objects.requireNonNull( // every layer was submitted before planning
+                    preparedByPath.get(LayerPreparer.key(
+                            layer, LayerPreparer.kindFor(layer, oci, options.compressLayers()), oci))));
+            LayerPreparer.checkDiffId(
+                    layer, diffId, prepared.uncompressed()); // a layer shared by images was hashed once
             if (layer.declaredDigest() == null || !layer.declaredDigest().equals(prepared.digest())) {
                 allAsStored = false;
             }
@@ -326,6 +320,13 @@ public final class ImageLoader {
         List<Prepared> blobs = new ArrayList<>();
         blobs.add(configBlob);
         blobs.addAll(layers);
+        long size = layers.stream().mapToLong(Prepared::size).sum();
+        return new Plan(
+                image, platform, manifest, mediaType, Digest.of(manifest), blobs, size, repositories(image, staging));
+    }
+
+    /** The staging repositories of an image's names, in order; the untagged one for an image without a name. */
+    private static List<ImageReference> repositories(ArchiveImage image, Staging staging) {
         Set<ImageReference> repositories = new LinkedHashSet<>();
         for (ImageReference name : image.names()) {
             repositories.add(staging.repositoryFor(name));
@@ -333,28 +334,7 @@ public final class ImageLoader {
         if (repositories.isEmpty()) {
             repositories.add(staging.untagged());
         }
-        long size = layers.stream().mapToLong(Prepared::size).sum();
-        return new Plan(
-                image, platform, manifest, mediaType, Digest.of(manifest), blobs, size, List.copyOf(repositories));
-    }
-
-    private static String key(ArchiveLayer layer, Kind kind, boolean oci) {
-        return layer.path() + "|" + kind + "|" + oci;
-    }
-
-    /** The result of a task, its own exceptions rethrown as they were. */
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DockerApiException.unavailable("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw DockerApiException.system("image load failed: " + e.getCause(), e.getCause());
-        }
+        return List.copyOf(repositories);
     }
 
     /** Waits for every task, then rethrows the first failure: no upload is left running when the load fails. */
@@ -362,146 +342,13 @@ public final class ImageLoader {
         RuntimeException first = null;
         for (Future<?> f : futures) {
             try {
-                await(f);
+                LayerPreparer.await(f);
             } catch (RuntimeException e) {
                 first = first == null ? e : first;
             }
         }
         if (first != null) {
             throw first;
-        }
-    }
-
-    /** How a layer is pushed: gzip what is stored uncompressed (when asked), keep gzip, keep zstd for OCI. */
-    private static Kind kindFor(ArchiveLayer layer, boolean oci, boolean compress) {
-        return switch (layer.compression()) {
-            case NONE -> compress ? Kind.GZIP : Kind.RAW;
-            case GZIP -> Kind.ORIGINAL;
-            case ZSTD -> oci ? Kind.ORIGINAL : Kind.GZIP;
-            case BZIP2, XZ -> Kind.GZIP;
-        };
-    }
-
-    private static String layerType(Kind kind, Compression stored, boolean oci) {
-        if (kind == Kind.RAW) {
-            return oci ? MediaType.OCI_LAYER : MediaType.DOCKER_LAYER;
-        }
-        if (kind == Kind.ORIGINAL && stored == Compression.ZSTD) {
-            return MediaType.OCI_LAYER_ZSTD;
-        }
-        return oci ? MediaType.OCI_LAYER_GZIP : MediaType.DOCKER_LAYER_GZIP;
-    }
-
-    /**
-     * Streams a layer once: checks its uncompressed digest against {@code diffId} and computes the digest and
-     * size of what will be pushed (spooling a gzip to a temporary file when the layer is recompressed).
-     */
-    private Prepared prepare(
-            ArchiveLayer layer, Digest diffId, Kind kind, boolean oci, LoadOptions options, List<Path> temps) {
-        String type = layerType(kind, layer.compression(), oci);
-        try {
-            String gzipKey = diffId + "|" + options.gzipLevel();
-            Gzipped known = kind == Kind.GZIP ? gzipped.get(gzipKey) : null;
-            if (known != null) {
-                // Seen before: verify the content, and gzip it only if the registry turns out to need it.
-                MessageDigest uncompressed = Digest.sha256();
-                try (InputStream in =
-                        new DigestInputStream(layer.openUncompressed(options.maxExpandedBytes()), uncompressed)) {
-                    in.transferTo(OutputStream.nullOutputStream());
-                }
-                checkDiffId(layer, diffId, Digest.from(uncompressed));
-                return new Prepared(
-                        known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
-            }
-            if (kind == Kind.GZIP) {
-                Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
-                temps.add(temp);
-                MessageDigest uncompressed = Digest.sha256();
-                MessageDigest compressed = Digest.sha256();
-                try (InputStream in = new DigestInputStream(
-                                layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
-                        OutputStream file = spool(temp);
-                        OutputStream gzip =
-                                new ParallelGzip(new DigestOutputStream(file, compressed), options.gzipLevel())) {
-                    in.transferTo(gzip);
-                }
-                checkDiffId(layer, diffId, Digest.from(uncompressed));
-                Gzipped result = new Gzipped(Digest.from(compressed), Files.size(temp));
-                if (gzipped.size() < MAX_GZIPPED_ENTRIES) {
-                    gzipped.put(gzipKey, result);
-                }
-                return new Prepared(result.digest(), result.size(), type, () -> Files.newInputStream(temp), diffId);
-            }
-            MessageDigest stored = Digest.sha256();
-            MessageDigest uncompressed = Digest.sha256();
-            try (DigestInputStream raw = new DigestInputStream(layer.open(), stored)) {
-                InputStream un =
-                        layer.compression().decompress(raw, options.maxExpandedBytes(), "layer " + layer.path());
-                new DigestInputStream(un, uncompressed).transferTo(OutputStream.nullOutputStream());
-                raw.transferTo(OutputStream.nullOutputStream()); // anything after the compressed stream's end
-            }
-            checkDiffId(layer, diffId, Digest.from(uncompressed));
-            Digest storedDigest = Digest.from(stored);
-            if (layer.declaredDigest() != null && !layer.declaredDigest().equals(storedDigest)) {
-                throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " has digest "
-                        + storedDigest + " but the manifest says " + layer.declaredDigest());
-            }
-            return new Prepared(storedDigest, layer.size(), type, layer::open, diffId);
-        } catch (java.io.EOFException e) {
-            throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " is truncated");
-        } catch (SpoolWriteFailed e) {
-            throw DockerApiException.system("cannot spool layer " + layer.path() + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw DockerApiException.invalid(
-                    "invalid archive: cannot read layer " + layer.path() + ": " + e.getMessage());
-        }
-    }
-
-    /** A write to a spool file failed (a full disk): the load's fault, not the archive's. */
-    private static final class SpoolWriteFailed extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        SpoolWriteFailed(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
-    /** A new spool file whose write failures are {@link SpoolWriteFailed}, told apart from the archive's. */
-    private static OutputStream spool(Path temp) throws IOException {
-        return new java.io.FilterOutputStream(Files.newOutputStream(temp)) {
-            @Override
-            public void write(int b) throws IOException {
-                try {
-                    out.write(b);
-                } catch (IOException e) {
-                    throw new SpoolWriteFailed(e);
-                }
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    throw new SpoolWriteFailed(e);
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    throw new SpoolWriteFailed(e);
-                }
-            }
-        };
-    }
-
-    private static void checkDiffId(ArchiveLayer layer, Digest expected, @Nullable Digest actual) {
-        if (!expected.equals(actual)) {
-            throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " has diffID " + actual
-                    + " but the config's rootfs.diff_ids says " + expected);
         }
     }
 
@@ -534,77 +381,5 @@ public final class ImageLoader {
 
     private static String shortId(Digest digest) {
         return digest.hex().substring(0, 12);
-    }
-
-    /** A layer gzipped to a temporary file when first read (a repeated load whose registry lost the blob). */
-    private static final class GzipOnFirstOpen implements BlobSource {
-        private final ArchiveLayer layer;
-        private final LoadOptions options;
-        private final List<Path> temps;
-        private @Nullable Path file;
-
-        GzipOnFirstOpen(ArchiveLayer layer, LoadOptions options, List<Path> temps) {
-            this.layer = layer;
-            this.options = options;
-            this.temps = temps;
-        }
-
-        @Override
-        public synchronized InputStream open() throws IOException {
-            if (file == null) {
-                Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
-                temps.add(temp);
-                try (InputStream in = layer.openUncompressed(options.maxExpandedBytes());
-                        OutputStream gzip = new ParallelGzip(Files.newOutputStream(temp), options.gzipLevel())) {
-                    in.transferTo(gzip);
-                }
-                file = temp;
-            }
-            return Files.newInputStream(file);
-        }
-    }
-
-    /** {@code SOCKERLESS_STAGING_REGISTRY}: {@code host[:port][/namespace]}. */
-    record Staging(String registry, String namespace) {
-
-        static Staging parse(String text) {
-            String value = text == null ? "" : text.trim();
-            while (value.endsWith("/")) {
-                value = value.substring(0, value.length() - 1);
-            }
-            int slash = value.indexOf('/');
-            String registry = slash < 0 ? value : value.substring(0, slash);
-            String namespace = slash < 0 ? "" : value.substring(slash + 1);
-            if (registry.isEmpty()) {
-                throw DockerApiException.system("configuration: the staging registry is not set", null);
-            }
-            Staging staging = new Staging(registry, namespace);
-            try {
-                ImageReference probe = ImageReference.parse(
-                        staging.path("probe").isEmpty() ? registry : registry + "/" + staging.path("probe"));
-                if (!probe.registry().equalsIgnoreCase(registry)) {
-                    throw new IllegalArgumentException(registry + " is not a registry host");
-                }
-            } catch (RuntimeException e) {
-                throw DockerApiException.system(
-                        "configuration: the staging registry " + text + " is not host[:port][/namespace]", e);
-            }
-            return staging;
-        }
-
-        private String path(String repository) {
-            return namespace.isEmpty() ? repository : namespace + "/" + repository;
-        }
-
-        /** {@code <staging>/<repository path of name>}. */
-        ImageReference repositoryFor(ImageReference name) {
-            ImageReference ref = ImageReference.parse(registry + "/" + path(name.repository()));
-            return ref.repositoryOnly();
-        }
-
-        ImageReference untagged() {
-            return ImageReference.parse(registry + "/" + path(UNTAGGED_REPOSITORY))
-                    .repositoryOnly();
-        }
     }
 }

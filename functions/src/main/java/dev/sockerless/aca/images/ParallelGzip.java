@@ -42,13 +42,18 @@ final class ParallelGzip extends OutputStream {
     });
     /** One deflater per level and worker thread, reset for each chunk. */
     private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
+    /** Each worker's output buffer: only the piece's own bytes are copied out of it. */
+    private static final ThreadLocal<byte[]> OUTPUT = ThreadLocal.withInitial(() -> new byte[0]);
     /** Chunks compressed or waiting per stream: bounds the memory of one stream to a few MiB. */
     private static final int IN_FLIGHT = 2 * THREADS + 2;
 
     private final OutputStream out;
     private final int level;
     private final CRC32 crc = new CRC32();
-    private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Chunk arrays no deflate uses any more (neither as input nor as dictionary), to fill again. */
+    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+
     private long size;
     private byte[] chunk = new byte[CHUNK];
     private int filled;
@@ -91,18 +96,34 @@ final class ParallelGzip extends OutputStream {
             len -= n;
             if (filled == CHUNK) {
                 full = chunk;
-                chunk = new byte[CHUNK];
+                chunk = free.isEmpty() ? new byte[CHUNK] : free.poll();
                 filled = 0;
             }
         }
     }
 
+    /** A chunk being deflated, and the dictionary its deflate reads. */
+    private record Pending(Future<byte[]> output, byte @Nullable [] dictionary) {}
+
     private void submit(byte[] data, int length, boolean last) throws IOException {
         byte[] dictionary = previous;
-        pending.add(POOL.submit(() -> deflate(data, length, dictionary, level, last)));
+        pending.add(new Pending(POOL.submit(() -> deflate(data, length, dictionary, level, last)), dictionary));
         previous = data;
         while (pending.size() >= IN_FLIGHT) {
-            out.write(await(pending.poll()));
+            writeNext();
+        }
+    }
+
+    /**
+     * Writes the oldest chunk's output. Its dictionary (the chunk before it) is then free: that chunk's own deflate
+     * finished earlier, in order.
+     */
+    private void writeNext() throws IOException {
+        Pending next = pending.poll();
+        out.write(await(next.output()));
+        byte[] dictionary = next.dictionary();
+        if (dictionary != null && free.size() < IN_FLIGHT) {
+            free.add(dictionary);
         }
     }
 
@@ -120,7 +141,7 @@ final class ParallelGzip extends OutputStream {
                 submit(chunk, filled, true);
             }
             while (!pending.isEmpty()) {
-                out.write(await(pending.poll()));
+                writeNext();
             }
             byte[] trailer = new byte[8];
             int value = (int) crc.getValue();
@@ -131,8 +152,8 @@ final class ParallelGzip extends OutputStream {
             }
             out.write(trailer);
         } finally {
-            for (Future<byte[]> f : pending) {
-                f.cancel(false);
+            for (Pending p : pending) {
+                p.output().cancel(false);
             }
             out.close();
         }
@@ -167,7 +188,12 @@ final class ParallelGzip extends OutputStream {
                 d.finish();
             }
             // stored blocks add 5 bytes per 16 KiB at most; a little more covers the flush markers
-            byte[] buf = new byte[length + length / 1000 + (length >> 14) * 5 + 64];
+            int bound = length + length / 1000 + (length >> 14) * 5 + 64;
+            byte[] buf = OUTPUT.get();
+            if (buf.length < bound) {
+                buf = new byte[bound];
+                OUTPUT.set(buf);
+            }
             int n = 0;
             while (true) {
                 int space = buf.length - n;
@@ -178,6 +204,7 @@ final class ParallelGzip extends OutputStream {
                 }
                 if (n == buf.length) {
                     buf = Arrays.copyOf(buf, buf.length * 2);
+                    OUTPUT.set(buf);
                 }
             }
         } finally {
@@ -190,12 +217,21 @@ final class ParallelGzip extends OutputStream {
         if (length < 4096) {
             return false;
         }
-        int[] counts = new int[256];
-        for (int i = 0; i < length; i++) {
+        // four tables, merged after: consecutive equal bytes do not wait on each other's increments
+        int[] counts = new int[4 * 256];
+        int i = 0;
+        for (; i + 3 < length; i += 4) {
+            counts[data[i] & 0xff]++;
+            counts[256 + (data[i + 1] & 0xff)]++;
+            counts[512 + (data[i + 2] & 0xff)]++;
+            counts[768 + (data[i + 3] & 0xff)]++;
+        }
+        for (; i < length; i++) {
             counts[data[i] & 0xff]++;
         }
         double bits = 0;
-        for (int c : counts) {
+        for (int b = 0; b < 256; b++) {
+            int c = counts[b] + counts[256 + b] + counts[512 + b] + counts[768 + b];
             if (c > 0) {
                 double p = (double) c / length;
                 bits -= p * Math.log(p);

@@ -1,11 +1,8 @@
 package dev.sockerless.aca.logs;
 
 import com.azure.core.credential.TokenCredential;
-import com.azure.core.exception.HttpResponseException;
-import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.RetryOptions;
-import com.azure.core.util.Context;
 import com.azure.monitor.query.LogsQueryClient;
 import com.azure.monitor.query.LogsQueryClientBuilder;
 import com.azure.monitor.query.models.LogsQueryOptions;
@@ -18,6 +15,7 @@ import com.azure.monitor.query.models.QueryTimeInterval;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.io.Backoff;
 import dev.sockerless.aca.logs.ContainerLogsKql.Window;
+import dev.sockerless.aca.logs.LogAnalyticsQueries.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  *   Functions host answers an HTTP request for at most 230 s). Every query carries a server timeout
  *   ({@code Prefer: wait=N}, {@link LogsQueryOptions#setServerTimeout}) of what is left of it minus the client's
  *   own 5 s margin, so no query outlives the deadline; the service stops a query at that timeout with a 504.</li>
- *   <li>429, 5xx and transport failures are retried with exponential backoff, honouring {@code Retry-After}, while
+ *   <li>429, 5xx and transport failures are retried ({@link LogAnalyticsQueries}) with exponential backoff, honouring {@code Retry-After}, while
  *   the deadline leaves room for another query; then, like any other failure, they become a
  *   {@link DockerApiException} naming Log Analytics. A timeout (the server's, the client's, or the deadline) is not
  *   retried: it is a 503 whose message names Log Analytics and the limit that was hit. A partial result carrying
@@ -67,8 +65,6 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     static final Duration TIMESPAN_BEFORE = Duration.ofMinutes(5);
 
     static final Duration TIMESPAN_AFTER = Duration.ofHours(1);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final long LINE_OVERHEAD = 64; // frame header and prefixes, for the tail buffer's estimate
     /**
      * How long one read (all pages and retries) or one follow poll may take: 170 s, so that with the workspace
@@ -76,23 +72,12 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      * (MicrosoftDocs/azure-docs {@code articles/azure-functions/functions-scale.md}, "Timeout"), and below the service's own default query timeout of 3 min.
      */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(170);
-    /**
-     * azure-monitor-query gives up waiting for a response this long after the server timeout it asked for
-     * ({@code LogsQueryHelper.CLIENT_TIMEOUT_BUFFER} = 5 s, set as the call's {@code azure-response-timeout}).
-     */
-    static final Duration CLIENT_TIMEOUT_BUFFER = Duration.ofSeconds(5);
-    /** The service accepts {@code Prefer: wait} up to 10 minutes (Azure Monitor service limits, log queries). */
-    static final Duration MAX_SERVER_TIMEOUT = Duration.ofMinutes(10);
 
-    private final LogsQueryClient client;
-    private final WorkspaceLocator workspace;
     private final LogTable table;
     private final int pageRows;
     private final long maxBufferedBytes;
-    private final Duration deadline;
     private final Clock clock;
-    /** Waits between retries: 500 ms doubling to 30 s, {@code Retry-After} honoured; the deadline bounds them. */
-    private final Backoff backoff;
+    private final LogAnalyticsQueries queries;
 
     public LogAnalyticsLogSource(
             LogsQueryClient client,
@@ -103,20 +88,23 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             Duration deadline,
             Clock clock,
             Backoff.Sleeper sleeper) {
-        this.client = Objects.requireNonNull(client, "client");
-        this.workspace = Objects.requireNonNull(workspace, "workspace");
         this.table = Objects.requireNonNull(table, "table");
         if (pageRows < 1 || pageRows > MAX_PAGE_ROWS) {
             throw new IllegalArgumentException("pageRows must be 1.." + MAX_PAGE_ROWS);
         }
         this.pageRows = pageRows;
         this.maxBufferedBytes = maxBufferedBytes;
-        if (deadline.compareTo(CLIENT_TIMEOUT_BUFFER.plusSeconds(1)) < 0) {
+        if (deadline.compareTo(LogAnalyticsQueries.CLIENT_TIMEOUT_BUFFER.plusSeconds(1)) < 0) {
             throw new IllegalArgumentException("the deadline must leave at least 1 s of server timeout: " + deadline);
         }
-        this.deadline = deadline;
         this.clock = clock;
-        this.backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF, deadline, false, clock, sleeper);
+        this.queries = new LogAnalyticsQueries(
+                Objects.requireNonNull(client, "client"),
+                Objects.requireNonNull(workspace, "workspace"),
+                table,
+                deadline,
+                clock,
+                sleeper);
     }
 
     /**
@@ -147,7 +135,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
             return;
         }
         Window window = new Window(query.since().orElse(null), query.until().orElse(null));
-        Deadline until = new Deadline("logs request", clock.instant().plus(deadline));
+        Deadline until = queries.start("logs request");
         if (!query.allLines() && query.tail() <= pageRows) {
             Page page = run(ContainerLogsKql.tail(table, target, query, window, query.tail()), window, until);
             if (!page.tooLarge()) {
@@ -250,7 +238,7 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     record Page(List<LogLine> lines, boolean tooLarge) {}
 
     Page run(String kql, Window window, Deadline until) {
-        return execute(kql, timespan(window), until, this::page, new Page(List.of(), false));
+        return queries.execute(kql, timespan(window), until, this::page, new Page(List.of(), false));
     }
 
     /**
@@ -263,10 +251,10 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
      */
     public Optional<Integer> exitCode(LogTarget target) {
         String kql = SystemLogsKql.exitCodes(target);
-        return execute(
+        return queries.execute(
                 kql,
                 null,
-                new Deadline("exit code", clock.instant().plus(deadline)),
+                queries.start("exit code"),
                 (result, raw) -> {
                     if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {
                         QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
@@ -288,10 +276,10 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
     }
 
     public List<FollowRow> followRows(String kql) {
-        return execute(
+        return queries.execute(
                 kql,
                 null,
-                new Deadline("follow poll", clock.instant().plus(deadline)),
+                queries.start("follow poll"),
                 (result, raw) -> {
                     if (result.getQueryResultStatus() != LogsQueryResultStatus.SUCCESS) {
                         QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
@@ -331,149 +319,6 @@ public final class LogAnalyticsLogSource implements ContainerLogSource {
 
     private static String cell(LogsTableRow row, String column) {
         return row.getColumnValue(column).map(LogsTableCell::getValueAsString).orElse("");
-    }
-
-    /**
-     * The end of one read or poll ({@code what}) and how many queries it has sent: every query, page and retry
-     * must be answered by {@code at}.
-     */
-    static final class Deadline {
-        final String what;
-        final Instant at;
-        int queries;
-
-        Deadline(String what, Instant at) {
-            this.what = what;
-            this.at = at;
-        }
-    }
-
-    private <T> T execute(
-            String kql,
-            @Nullable QueryTimeInterval timespan,
-            Deadline until,
-            java.util.function.BiFunction<LogsQueryResult, ResponseCapture.Holder, T> mapper,
-            T noTables) {
-        String workspaceId = workspace.customerId();
-        int attempt = 0;
-        String failure = null;
-        Duration wait = Duration.ZERO;
-        while (true) {
-            Duration serverTimeout = serverTimeout(until, wait);
-            if (serverTimeout == null) {
-                throw DockerApiException.unavailable(
-                        "Log Analytics: the " + until.what + " deadline of "
-                                + seconds(deadline) + " s "
-                                + (attempt == 0
-                                        ? "passed after " + until.queries + " quer" + (until.queries == 1 ? "y" : "ies")
-                                        : "leaves no time to retry after " + attempt + " attempt"
-                                                + (attempt == 1 ? "" : "s") + ": " + failure),
-                        null);
-            }
-            if (!wait.isZero()) {
-                try {
-                    backoff.sleep(wait);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw DockerApiException.unavailable("Log Analytics query interrupted: " + failure, ie);
-                }
-                serverTimeout = Objects.requireNonNullElse(serverTimeout(until, Duration.ZERO), Duration.ofSeconds(1));
-            }
-            ResponseCapture.Holder raw = new ResponseCapture.Holder();
-            Instant sent = clock.instant();
-            until.queries++;
-            try {
-                LogsQueryResult result = client.queryWorkspaceWithResponse(
-                                workspaceId,
-                                kql,
-                                timespan,
-                                new LogsQueryOptions().setServerTimeout(serverTimeout),
-                                new Context(ResponseCapture.KEY, raw))
-                        .getValue();
-                return mapper.apply(result, raw);
-            } catch (HttpResponseException e) {
-                int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
-                QueryProblem problem = raw.body == null ? null : QueryProblem.read(raw.body.toStream());
-                String described = "HTTP " + status + (problem == null ? "" : " " + problem.describe());
-                if (status == 400
-                        && table == LogTable.AUTO
-                        && problem != null
-                        && problem.describe().contains("at least one operand")) {
-                    return noTables; // neither table exists yet: nothing was ever logged
-                }
-                if (status == 504
-                        && !Duration.between(sent, clock.instant())
-                                .plusSeconds(1)
-                                .minus(serverTimeout)
-                                .isNegative()) {
-                    throw DockerApiException.unavailable(
-                            "Log Analytics query timed out: it ran into its server timeout of "
-                                    + serverTimeout.toSeconds() + " s (Prefer: wait, what was left of the " + until.what
-                                    + " deadline of " + seconds(deadline) + " s): " + described,
-                            e);
-                }
-                if (!(status == 429 || status >= 500)) {
-                    throw DockerApiException.system("Log Analytics query failed: " + described, e);
-                }
-                failure = described;
-                wait = backoff.next(
-                        attempt,
-                        e.getResponse() == null ? null : e.getResponse().getHeaderValue(HttpHeaderName.RETRY_AFTER));
-            } catch (DockerApiException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                Duration clientTimeout = serverTimeout.plus(CLIENT_TIMEOUT_BUFFER);
-                if (timedOut(e)
-                        || !Duration.between(sent, clock.instant())
-                                .plusSeconds(1)
-                                .minus(clientTimeout)
-                                .isNegative()) {
-                    throw DockerApiException.unavailable(
-                            "Log Analytics query timed out: no answer within "
-                                    + clientTimeout.toSeconds() + " s (its server timeout of "
-                                    + serverTimeout.toSeconds()
-                                    + " s plus the client's " + CLIENT_TIMEOUT_BUFFER.toSeconds() + " s; the "
-                                    + until.what
-                                    + " deadline is " + seconds(deadline) + " s)",
-                            e);
-                }
-                failure = "unreachable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
-                wait = backoff.delay(attempt);
-            }
-            attempt++;
-        }
-    }
-
-    /**
-     * The server timeout of a query sent after {@code wait}: what is left of the deadline then, less the client's
-     * margin ({@link #CLIENT_TIMEOUT_BUFFER}), in whole seconds (the header's unit), at most the service's
-     * maximum; null when less than a second is left.
-     */
-    @Nullable
-    Duration serverTimeout(Deadline until, Duration wait) {
-        long seconds = Duration.between(clock.instant().plus(wait), until.at)
-                .minus(CLIENT_TIMEOUT_BUFFER)
-                .toSeconds();
-        return seconds < 1 ? null : Duration.ofSeconds(Math.min(seconds, MAX_SERVER_TIMEOUT.toSeconds()));
-    }
-
-    /** {@code 170} or {@code 7.9}: a duration in seconds for a message. */
-    static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0
-                ? String.valueOf(d.toSeconds())
-                : java.math.BigDecimal.valueOf(d.toMillis(), 3)
-                        .stripTrailingZeros()
-                        .toPlainString();
-    }
-
-    /** Whether a transport failure is the client's response timeout. */
-    private static boolean timedOut(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Page page(LogsQueryResult result, ResponseCapture.Holder raw) {

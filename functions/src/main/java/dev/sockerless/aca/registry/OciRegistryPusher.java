@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * The push flow of the OCI Distribution spec over {@link OciRegistryClient}'s authentication (token scope
  * {@code pull,push}): {@code HEAD} a blob, cross-repository mount ({@code POST uploads/?mount=&from=} → 201, or 202
  * with an ordinary session), {@code POST uploads/} → 202 + {@code Location}, then one monolithic
- * {@code PUT <Location>&digest=} with the body as {@code application/octet-stream}; manifests by {@code PUT} with
- * their media type. Upload {@code Location}s are kept exactly (their {@code _state} query included) and resolved
+ * {@code PUT <Location>&digest=} with the body as {@code application/octet-stream}, or a streamed upload (one
+ * chunked {@code PATCH}, then an empty {@code PUT <Location>&digest=} once the digest is known); manifests by
+ * {@code PUT} with their media type. Upload {@code Location}s are kept exactly (their {@code _state} query included) and resolved
  * against the request URL when relative. No retries.
  */
 public final class OciRegistryPusher implements RegistryPush {
@@ -54,6 +55,69 @@ public final class OciRegistryPusher implements RegistryPush {
     }
 
     @Override
+    public Upload stream(BlobSource source, long maxBytes) {
+        URI location = startUpload("stream a blob");
+        RegistryTransport.Response r = client.call(
+                RegistryTransport.Request.chunked(
+                        "PATCH", location, Map.of("Content-Type", OCTET_STREAM), source, maxBytes),
+                0,
+                "stream a blob",
+                PUSH);
+        if (r.status() != 202) {
+            cancel(new Upload(location));
+            throw failure("stream a blob", r);
+        }
+        return new Upload(location(r, "stream a blob"));
+    }
+
+    @Override
+    public void commit(Upload upload, Digest digest) {
+        putBlob(
+                digest,
+                new RegistryTransport.Request(
+                        "PUT",
+                        withQuery(upload.location(), "digest=" + enc(digest.toString())),
+                        Map.of("Content-Type", OCTET_STREAM),
+                        new byte[0]));
+    }
+
+    @Override
+    public void cancel(Upload upload) {
+        try {
+            client.call("DELETE", upload.location(), Map.of(), null, 0, "cancel an upload", PUSH);
+        } catch (RuntimeException ignored) {
+            // best effort: the registry purges abandoned sessions on its own
+        }
+    }
+
+    /** {@code POST uploads/} → 202: the new session's Location. */
+    private URI startUpload(String what) {
+        RegistryTransport.Response r = client.call(
+                "POST", client.base().resolve("/v2/" + path() + "/blobs/uploads/"), Map.of(), null, 0, what, PUSH);
+        if (r.status() != 202) {
+            throw failure(what, r);
+        }
+        return location(r, what);
+    }
+
+    /** The final {@code PUT ?digest=} of an upload: 201, and the digest the registry announces must match. */
+    private void putBlob(Digest digest, RegistryTransport.Request put) {
+        RegistryTransport.Response r = client.call(put, 0, "upload blob " + digest, PUSH);
+        if (r.status() != 201) {
+            throw failure("upload blob " + digest, r);
+        }
+        String announced = r.header("Docker-Content-Digest");
+        if (announced != null
+                && Digest.isDigest(announced)
+                && !Digest.parse(announced).equals(digest)) {
+            throw RegistryException.badContent(
+                    "upload blob " + digest,
+                    put.uri(),
+                    "upload blob " + digest + ": the registry stored digest " + announced);
+        }
+    }
+
+    @Override
     @SuppressWarnings(
             "ReferenceEquality") // MOUNTED is an identity sentinel: a registry's Location may equal it by value
     public void mountOrUpload(Digest digest, long size, BlobSource source, @Nullable String fromRepository) {
@@ -65,37 +129,12 @@ public final class OciRegistryPusher implements RegistryPush {
             }
         }
         if (location == null) {
-            RegistryTransport.Response r = client.call(
-                    "POST",
-                    client.base().resolve("/v2/" + path() + "/blobs/uploads/"),
-                    Map.of(),
-                    null,
-                    0,
-                    "start upload of " + digest,
-                    PUSH);
-            if (r.status() != 202) {
-                throw failure("start upload of " + digest, r);
-            }
-            location = location(r, "start upload of " + digest);
+            location = startUpload("start upload of " + digest);
         }
         URI put = withQuery(location, "digest=" + enc(digest.toString()));
-        RegistryTransport.Response r = client.call(
-                RegistryTransport.Request.streaming("PUT", put, Map.of("Content-Type", OCTET_STREAM), source, size),
-                0,
-                "upload blob " + digest,
-                PUSH);
-        if (r.status() != 201) {
-            throw failure("upload blob " + digest, r);
-        }
-        String announced = r.header("Docker-Content-Digest");
-        if (announced != null
-                && Digest.isDigest(announced)
-                && !Digest.parse(announced).equals(digest)) {
-            throw RegistryException.badContent(
-                    "upload blob " + digest,
-                    put,
-                    "upload blob " + digest + ": the registry stored digest " + announced);
-        }
+        putBlob(
+                digest,
+                RegistryTransport.Request.streaming("PUT", put, Map.of("Content-Type", OCTET_STREAM), source, size));
     }
 
     private static final URI MOUNTED = URI.create("mounted:blob");

@@ -22,6 +22,23 @@ public interface RegistryPush {
     void mountOrUpload(Digest digest, long size, BlobSource source, @Nullable String fromRepository);
 
     /**
+     * Opens an upload session and streams {@code source}, whose length is not known yet (at most {@code maxBytes}),
+     * into it with one {@code PATCH} ({@code Transfer-Encoding: chunked}, as {@code docker push} sends a layer),
+     * returning when the registry has taken every byte. The bytes are not a blob until {@link #commit}; a session
+     * never committed should be {@link #cancel}led.
+     */
+    Upload stream(BlobSource source, long maxBytes);
+
+    /** Makes a streamed session the blob {@code digest} ({@code PUT <Location>&digest=}); the registry verifies it. */
+    void commit(Upload upload, Digest digest);
+
+    /** Drops a session that will not be committed ({@code DELETE <Location>}); best effort, never throws. */
+    void cancel(Upload upload);
+
+    /** A session holding streamed bytes: where to commit or cancel it. */
+    record Upload(java.net.URI location) {}
+
+    /**
      * Puts a manifest under a tag or its digest with {@code Content-Type} = {@code mediaType}; returns the digest
      * of the bytes (checked against the one the registry announces).
      */

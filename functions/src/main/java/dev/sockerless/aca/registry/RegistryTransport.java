@@ -68,7 +68,9 @@ public final class RegistryTransport {
     /**
      * One request: method, URL, headers (may include Authorization) and an optional body, given either as bytes or
      * as a re-openable {@code stream} of exactly {@code streamLength} bytes (sent with that {@code Content-Length};
-     * opened again when the request is repeated, e.g. after an authentication challenge).
+     * opened again when the request is repeated, e.g. after an authentication challenge), or, {@code chunked}, a
+     * stream whose length is not known when the request starts, at most {@code streamLength} bytes (sent with
+     * {@code Transfer-Encoding: chunked} over HTTP/1.1, as DATA frames over HTTP/2).
      */
     public record Request(
             String method,
@@ -76,30 +78,47 @@ public final class RegistryTransport {
             Map<String, String> headers,
             byte @Nullable [] body,
             @Nullable BlobSource stream,
-            long streamLength) {
+            long streamLength,
+            boolean chunked) {
         public Request {
             headers = Map.copyOf(headers);
             if (body != null && stream != null) {
                 throw new IllegalArgumentException("a request has either a byte[] body or a stream");
             }
             if (stream != null && streamLength < 0) {
-                throw new IllegalArgumentException("a streamed body needs its length");
+                throw new IllegalArgumentException("a streamed body needs its length (or, chunked, its bound)");
             }
+        }
+
+        public Request(
+                String method,
+                URI uri,
+                Map<String, String> headers,
+                byte @Nullable [] body,
+                @Nullable BlobSource stream,
+                long streamLength) {
+            this(method, uri, headers, body, stream, streamLength, false);
         }
 
         public Request(String method, URI uri, Map<String, String> headers, byte @Nullable [] body) {
             this(method, uri, headers, body, null, -1);
         }
 
-        /** A request whose body is streamed from {@code source}, {@code length} bytes long. */
+        /** A request whose body is {@code source}, exactly {@code length} bytes. */
         public static Request streaming(
                 String method, URI uri, Map<String, String> headers, BlobSource source, long length) {
             return new Request(method, uri, headers, null, Objects.requireNonNull(source), length);
         }
 
+        /** A request whose body is {@code source} of a length not known yet, at most {@code maxLength} bytes. */
+        public static Request chunked(
+                String method, URI uri, Map<String, String> headers, BlobSource source, long maxLength) {
+            return new Request(method, uri, headers, null, Objects.requireNonNull(source), maxLength, true);
+        }
+
         /** The same request with other headers. */
         public Request withHeaders(Map<String, String> newHeaders) {
-            return new Request(method, uri, newHeaders, body, stream, streamLength);
+            return new Request(method, uri, newHeaders, body, stream, streamLength, chunked);
         }
     }
 
@@ -339,15 +358,17 @@ public final class RegistryTransport {
                 return HttpRequest.BodyPublishers.ofByteArray(new byte[0]);
             }
             BlobSource source = request.stream();
-            return HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> {
-                        try {
-                            return source.open();
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }),
-                    request.streamLength());
+            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> {
+                try {
+                    return source.open();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // ofInputStream has no length: the JDK client sends it chunked
+            return request.chunked()
+                    ? stream
+                    : HttpRequest.BodyPublishers.fromPublisher(stream, request.streamLength());
         }
         return request.body() == null
                 ? HttpRequest.BodyPublishers.noBody()

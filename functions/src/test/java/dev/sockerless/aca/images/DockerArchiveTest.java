@@ -27,11 +27,11 @@ class DockerArchiveTest {
 
     @Test
     void normalizesNamesAndRefusesTraversal() {
-        assertThat(DockerArchive.normalize("./a//b/./c")).isEqualTo("a/b/c");
-        assertThatThrownBy(() -> DockerArchive.normalize("a/../../b")).hasMessageContaining("path traversal");
-        assertThatThrownBy(() -> DockerArchive.normalize("/a")).hasMessageContaining("absolute path");
-        assertThat(DockerArchive.joinInside("x/y", "../z/layer.tar", "l")).isEqualTo("x/z/layer.tar");
-        assertThatThrownBy(() -> DockerArchive.joinInside("x", "../../z", "l")).hasMessageContaining("outside");
+        assertThat(ArchiveTar.normalize("./a//b/./c")).isEqualTo("a/b/c");
+        assertThatThrownBy(() -> ArchiveTar.normalize("a/../../b")).hasMessageContaining("path traversal");
+        assertThatThrownBy(() -> ArchiveTar.normalize("/a")).hasMessageContaining("absolute path");
+        assertThat(ArchiveTar.joinInside("x/y", "../z/layer.tar", "l")).isEqualTo("x/z/layer.tar");
+        assertThatThrownBy(() -> ArchiveTar.joinInside("x", "../../z", "l")).hasMessageContaining("outside");
     }
 
     @Test

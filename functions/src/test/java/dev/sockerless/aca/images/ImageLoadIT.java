@@ -297,6 +297,63 @@ class ImageLoadIT {
     }
 
     @Test
+    void layersAreStreamedWhileCompressedAndCommittedOnlyOnceAllAreVerified() throws Exception {
+        TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        load(TestArchives.legacy(image, List.of("streamed:v1")));
+        // each layer: POST, one chunked PATCH while it is compressed, then the empty PUT ?digest= that commits it
+        assertThat(proxy.exchanges())
+                .filteredOn(e -> e.method().equals("PATCH"))
+                .hasSize(2);
+        assertThat(proxy.exchanges())
+                .filteredOn(e -> e.method().equals("PUT") && e.path().contains("digest=sha256"))
+                .hasSize(3); // and the config's monolithic PUT
+        verifyPushed(staged("library/streamed"), "v1", image);
+    }
+
+    @Test
+    void aLayerFailingVerificationIsStreamedButNeverCommitted() throws Exception {
+        TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        TestImages.Layer other = TestImages.layer(Format.DOCKER, "other", "not the layer the config names\n");
+        TestImage lying = new TestImage(image.platform(), image.config(), List.of(other), image.manifest());
+        assertInvalid(TestArchives.legacy(lying, List.of("unverified:v1")), "library/unverified", "diffID");
+        // the deterministic gzip of the layer: the digest its session would have been committed as
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (ParallelGzip out = new ParallelGzip(gz, options.gzipLevel())) {
+            out.write(other.tar());
+        }
+        assertThat(proxy.exchanges())
+                .filteredOn(e -> e.method().equals("PATCH"))
+                .hasSize(1);
+        assertThat(proxy.exchanges())
+                .filteredOn(e -> e.method().equals("DELETE") && e.path().contains("/blobs/uploads/"))
+                .as("the session is cancelled")
+                .hasSize(1);
+        assertThat(proxy.exchanges())
+                .filteredOn(e -> e.method().equals("PUT") && e.path().contains("digest="))
+                .isEmpty();
+        assertThat(reader.send(
+                                "HEAD",
+                                registry.baseUrl() + "/v2/" + staged("library/unverified") + "/blobs/"
+                                        + Blob.sha256(gz.toByteArray()),
+                                null,
+                                null,
+                                null)
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aRegistryRefusingStreamedUploadsGetsMonolithicOnes() throws Exception {
+        TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        proxy.failWhen((method, path) -> method.equals("PATCH"));
+        load(TestArchives.legacy(image, List.of("nostream:v1")));
+        verifyPushed(staged("library/nostream"), "v1", image);
+        assertThat(proxy.exchanges())
+                .filteredOn(e -> e.method().equals("PUT") && e.path().contains("digest=sha256"))
+                .hasSize(3);
+    }
+
+    @Test
     void aFailingBlobUploadLeavesNoTag() {
         TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         proxy.failWhen((method, path) -> method.equals("PUT") && path.contains("/blobs/uploads/"));

@@ -48,8 +48,7 @@ public final class Benchmark {
                 RegistryServer registry = RegistryServer.tokenAuth(tokens);
                 CountingProxy proxy = new CountingProxy(registry.baseUrl());
                 RegistryServer stagingRegistry = RegistryServer.anonymous();
-                dev.sockerless.aca.testing.LogAnalyticsStandIn logAnalytics =
-                        new dev.sockerless.aca.testing.LogAnalyticsStandIn(WORKSPACE);
+                LogAnalyticsProcess logAnalytics = LogAnalyticsProcess.start(WORKSPACE);
                 dev.sockerless.aca.testing.ArmStandIn arm = new dev.sockerless.aca.testing.ArmStandIn(
                         java.time.Clock.systemUTC(), dev.sockerless.aca.testing.ArmStandIn.Auth.NONE);
                 Azurite azurite = Azurite.inMemory();
@@ -99,7 +98,9 @@ public final class Benchmark {
                         overhead(http, base, host);
                     }
                     if (only.contains("load")) {
-                        gzipLevels();
+                        if (!Boolean.getBoolean("bench.skipGzipLevels")) { // the level table takes ~20 s
+                            gzipLevels();
+                        }
                         load(http, base, stagingRegistry);
                         repeatedLoad(http, base);
                     }
@@ -242,7 +243,8 @@ public final class Benchmark {
      * random bytes and 60 % log-like text, and one all-random layer) loaded through the local host (application/
      * octet-stream with a Content-Length, as Azure carries it) and copied by {@code skopeo copy docker-archive:}, both
      * straight to the same staging registry (no proxy in either path), each to a fresh repository, alternating which
-     * goes first, {@value #LOAD_RUNS} times with a new archive each time (so neither side knows a layer). Wall time,
+     * goes first, {@value #LOAD_RUNS} times with a new archive each time (so neither side knows a layer), after one
+     * uncounted load of another archive that warms the app's JVM up. Wall time,
      * MB/s of archive, CPU seconds (the app: this whole JVM, which also sends the body; skopeo: user + sys of its
      * process) and peak memory (the app: heap of this JVM incl. the client's copy of the archive; skopeo: max RSS).
      */
@@ -250,6 +252,10 @@ public final class Benchmark {
         List<double[]> app = new ArrayList<>();
         List<double[]> peer = new ArrayList<>();
         double mb = 0;
+        // one load first, not counted: the JIT compiles the load's paths (and the client's) as a serving instance has
+        // (skopeo, a native binary, has nothing to warm up); the first of the JVM took 1.45 s where the next took 0.8
+        appLoad(http, base, fairArchive(loadImage(LOAD_RUNS + 1), "bench/warm-up"));
+        LOAD_CPU.clear();
         for (int run = 0; run < LOAD_RUNS; run++) {
             dev.sockerless.aca.testing.TestImage image = loadImage(run);
             byte[] archive = fairArchive(image, "bench/fair-app-" + run);
@@ -287,6 +293,9 @@ public final class Benchmark {
         System.out.printf(
                 "| throughput ratio sockerless / skopeo (median of the per-run ratios: %s) | **%.2f** | 1 |%n",
                 ratios(app, peer), medianRatio(app, peer));
+        System.out.println();
+        System.out.println("the app's CPU by thread group, run by run (wall time: CPU ms):");
+        LOAD_CPU.forEach(line -> System.out.println("- " + line));
     }
 
     /**
@@ -396,8 +405,40 @@ public final class Benchmark {
     }
 
     /** One load through the local host: wall s, CPU s of this JVM, peak heap MB. */
+    /** CPU nanoseconds so far by thread group (numbers of pools and workers folded), of this JVM's live threads. */
+    private static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null) {
+                String group = t.getThreadName()
+                        .replaceAll("Worker-[0-9]+", "Worker")
+                        .replaceAll("(invocation|http|epoll)-[0-9]+", "$1");
+                out.merge(group, threads.getThreadCpuTime(t.getThreadId()), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static long gcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime)
+                .sum();
+    }
+
+    /** Where the app's CPU went in each load run, by thread group (see {@link #appLoad}). */
+    private static final List<String> LOAD_CPU = new ArrayList<>();
+
+    /**
+     * One load through the local host: wall s, CPU s of this JVM, peak heap MB; the CPU by thread group goes to
+     * {@link #LOAD_CPU} (gzip: the compressing workers; image-load: reading, hashing, spooling; image-upload and the
+     * HttpClient workers: the streamed uploads, and the benchmark's own client sending the body; localhost-http: the
+     * local host receiving it).
+     */
     private static double[] appLoad(HttpClient http, String base, byte[] archive) throws Exception {
         resetPeakHeap();
+        java.util.Map<String, Long> threads0 = threadCpu();
+        long gc0 = gcMillis();
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         HttpResponse<String> r = postLoad(http, base, archive, true);
@@ -406,6 +447,15 @@ public final class Benchmark {
         if (r.statusCode() != 200 || !r.body().contains("Loaded image")) {
             throw new IllegalStateException("load failed: " + r.statusCode() + " " + r.body());
         }
+        List<String> parts = new ArrayList<>();
+        threadCpu().forEach((group, nanos) -> {
+            long ms = (nanos - threads0.getOrDefault(group, 0L)) / 1_000_000;
+            if (ms >= 10) {
+                parts.add(group + " " + ms);
+            }
+        });
+        parts.add("GC pauses " + (gcMillis() - gc0));
+        LOAD_CPU.add(String.format("%.2f s: ", wall) + String.join(", ", parts) + " ms");
         return new double[] {wall, cpu, peakHeap() / 1048576.0};
     }
 
@@ -501,8 +551,7 @@ public final class Benchmark {
     }
 
     /** Framing throughput of the core, and {@code docker logs} of 100,000 lines end to end through the local host. */
-    private static void logs(HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la)
-            throws Exception {
+    private static void logs(HttpClient http, String base, LogAnalyticsProcess la) throws Exception {
         byte[] line = "a log line of eighty bytes, which is about what a service prints per line ......\n"
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         long framed = 0;
@@ -522,23 +571,25 @@ public final class Benchmark {
         System.out.println("|---|---|");
         System.out.printf("| stdcopy framing of 80-byte lines (core, in memory) | %.0f MB/s |%n", framing);
         System.out.println();
-        System.out.println("| docker logs, all lines, through the local host (Log Analytics stand-in in this JVM, "
+        System.out.println("| docker logs, all lines, through the local host (Log Analytics stand-in in its own JVM, "
                 + "pages of "
                 + System.getProperty(
                         "SOCKERLESS_LOGS_PAGE_ROWS",
                         String.valueOf(dev.sockerless.aca.logs.LogAnalyticsLogSource.DEFAULT_PAGE_ROWS))
-                + " rows) | wall s "
-                + "| the app's CPU (its request thread: SDK parsing, paging, framing) | body | heap growth during the "
-                + "request (peak − before, incl. the stand-in's garbage) |");
-        System.out.println("|---|---|---|---|---|");
+                + " rows) | wall s | the stand-in's CPU (its JVM: KQL over every row, JSON) "
+                + "| the app's CPU (its request thread: SDK parsing, paging, framing) | body "
+                + "| live heap peak of the app's JVM during the request (a full collection every "
+                + LIVE_SAMPLE_MS + " ms, then the heap in use; − before) |");
+        System.out.println("|---|---|---|---|---|---|");
         for (int lines : LOG_LINE_COUNTS) {
             logsRow(http, base, la, lines);
         }
     }
 
     /**
-     * Line counts of the logs rows; {@code -Dbench.logLines=10000,100000,1000000} to choose others (the in-JVM
-     * stand-in interprets KQL over every row for each page, so 1M lines take many minutes).
+     * Line counts of the logs rows; {@code -Dbench.logLines=10000,100000,1000000} to choose others. The stand-in
+     * projects and sorts every row for each page (its cost grows with lines × pages): 100k lines cost it ~28 CPU s
+     * here, so 1M lines would cost it ~45 min, which is why that row is not run by default.
      */
     private static final int[] LOG_LINE_COUNTS = java.util.Arrays.stream(
                     System.getProperty("bench.logLines", "10000,100000").split(","))
@@ -546,9 +597,7 @@ public final class Benchmark {
             .toArray();
 
     /** One container with {@code count} lines: a docker logs of them all, its time, the stand-in's share, heap. */
-    private static void logsRow(
-            HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la, int count)
-            throws Exception {
+    private static void logsRow(HttpClient http, String base, LogAnalyticsProcess la, int count) throws Exception {
         String name = "bench-logs-" + count;
         HttpResponse<String> created = http.send(
                 HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/create?name=" + name))
@@ -574,53 +623,49 @@ public final class Benchmark {
                                 "{\"executionName\":\"" + job + "-bench01\",\"status\":\"Succeeded\"}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        java.time.Instant start = java.time.Instant.parse("2026-11-28T10:00:00Z");
-        for (int i = 0; i < count; i++) {
-            la.add(
-                    dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
-                    java.util.Map.of(
-                            "TimeGenerated",
-                            start.plusMillis(i),
-                            "JobName",
-                            job,
-                            "ContainerGroupName",
-                            job + "-bench01-abcde",
-                            "ContainerName",
-                            job,
-                            "Stream",
-                            i % 10 == 0 ? "stderr" : "stdout",
-                            "Log",
-                            "line " + i + " of the benchmark output"));
-        }
-        resetPeakHeap();
+        la.lines(job, job + "-bench01-abcde", java.time.Instant.parse("2026-11-28T10:00:00Z"), count);
+        System.gc();
         long before = usedHeap();
-        int queriesBefore = la.received.size();
+        int queriesBefore = la.queries();
+        long standIn0 = la.cpuNanos();
         java.util.Map<Long, Long> cpu0 = invocationCpu();
         long t1 = System.nanoTime();
-        HttpResponse<byte[]> logs = http.send(
-                HttpRequest.newBuilder(
-                                URI.create(base + "/v1.51/containers/" + name + "/logs?stdout=1&stderr=1&tail=all"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        long[] body = new long[1];
+        int[] status = new int[1];
+        // the body is counted as it arrives, never held: the heap measured is the app's and the local host's
+        long live = livePeak(() -> {
+                    HttpResponse<java.io.InputStream> logs = http.send(
+                            HttpRequest.newBuilder(URI.create(
+                                            base + "/v1.51/containers/" + name + "/logs?stdout=1&stderr=1&tail=all"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    status[0] = logs.statusCode();
+                    try (java.io.InputStream in = logs.body()) {
+                        body[0] = in.transferTo(java.io.OutputStream.nullOutputStream());
+                    }
+                    return null;
+                })
+                - before;
         double seconds = (System.nanoTime() - t1) / 1e9;
-        long growth = peakHeap() - before;
         java.util.Map<Long, Long> cpu1 = invocationCpu();
+        double standIn = (la.cpuNanos() - standIn0) / 1e9;
         double app = cpu1.entrySet().stream()
                         .mapToLong(e -> e.getValue() - cpu0.getOrDefault(e.getKey(), 0L))
                         .sum()
                 / 1e9;
-        if (logs.statusCode() != 200) {
-            throw new IllegalStateException("logs failed: " + logs.statusCode());
+        if (status[0] != 200) {
+            throw new IllegalStateException("logs failed: " + status[0]);
         }
         System.out.printf(
-                "| %,d lines (%d queries) | %.2f | %.2f s, %.1f µs a line | %.1f MB | %d MB |%n",
+                "| %,d lines (%d queries) | %.2f | %.2f s | %.2f s, %.1f µs a line | %.1f MB | %d MB |%n",
                 count,
-                la.received.size() - queriesBefore,
+                la.queries() - queriesBefore,
                 seconds,
+                standIn,
                 app,
                 app / count * 1e6,
-                logs.body().length / 1e6,
-                growth >> 20);
+                body[0] / 1e6,
+                Math.max(0, live) >> 20);
     }
 
     /** CPU nanoseconds so far of each of the local host's invocation threads (the app's code runs on them). */
@@ -636,8 +681,7 @@ public final class Benchmark {
     }
 
     /** Log Analytics queries per 30 s with 1, 10 and 50 more containers followed, and the delivery delay. */
-    private static void follow(HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la)
-            throws Exception {
+    private static void follow(HttpClient http, String base, LogAnalyticsProcess la) throws Exception {
         System.out.println();
         System.out.println("| follow: containers followed | Log Analytics queries per 30 s (measured over 10 s) |");
         System.out.println("|---|---|");
@@ -647,27 +691,13 @@ public final class Benchmark {
             for (int i = 0; i < n; i++) {
                 String name = "follow-" + (++serial);
                 String job = startedContainer(http, base, name);
-                la.add(
-                        dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
-                        java.util.Map.of(
-                                "TimeGenerated",
-                                java.time.Instant.now(),
-                                "JobName",
-                                job,
-                                "ContainerGroupName",
-                                job + "-run0001-abcde",
-                                "ContainerName",
-                                job,
-                                "Stream",
-                                "stdout",
-                                "Log",
-                                "hello"));
+                la.line(java.time.Instant.now(), job, job + "-run0001-abcde", "stdout", "hello");
                 followCall(http, base, name, null); // a reader: the container is followed from now on
             }
             followed += n;
-            int before = la.received.size();
+            int before = la.queries();
             Thread.sleep(10_000);
-            System.out.printf("| %d | %d |%n", followed, (la.received.size() - before) * 3);
+            System.out.printf("| %d | %d |%n", followed, (la.queries() - before) * 3);
         }
         String name = "follow-delay";
         String job = startedContainer(http, base, name);
@@ -678,21 +708,7 @@ public final class Benchmark {
         List<Double> delays = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long added = System.nanoTime();
-            la.add(
-                    dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
-                    java.util.Map.of(
-                            "TimeGenerated",
-                            java.time.Instant.now(),
-                            "JobName",
-                            job,
-                            "ContainerGroupName",
-                            job + "-run0001-abcde",
-                            "ContainerName",
-                            job,
-                            "Stream",
-                            "stdout",
-                            "Log",
-                            "line " + i));
+            la.line(java.time.Instant.now(), job, job + "-run0001-abcde", "stdout", "line " + i);
             while (true) {
                 HttpResponse<byte[]> r = followCall(http, base, name, cursor);
                 cursor = r.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow();
@@ -714,8 +730,7 @@ public final class Benchmark {
      * transactions per second of the whole process while they wait, counted at Azurite through a proxy (the poller's
      * own writes included).
      */
-    private static void followReaders(
-            HttpClient http, String base, dev.sockerless.aca.testing.LogAnalyticsStandIn la, CountingProxy tables)
+    private static void followReaders(HttpClient http, String base, LogAnalyticsProcess la, CountingProxy tables)
             throws Exception {
         System.out.println();
         System.out.println("| follow readers waiting at once | answers past the 1 s wait: p50 / p99 / max"
@@ -730,21 +745,7 @@ public final class Benchmark {
             for (int i = 0; i < n; i++) {
                 String name = "reader-" + n + "-" + (++serial);
                 String job = startedContainer(http, base, name);
-                la.add(
-                        dev.sockerless.aca.testing.LogAnalyticsStandIn.RESOURCE,
-                        java.util.Map.of(
-                                "TimeGenerated",
-                                java.time.Instant.now(),
-                                "JobName",
-                                job,
-                                "ContainerGroupName",
-                                job + "-run0001-abcde",
-                                "ContainerName",
-                                job,
-                                "Stream",
-                                "stdout",
-                                "Log",
-                                "hello"));
+                la.line(java.time.Instant.now(), job, job + "-run0001-abcde", "stdout", "hello");
                 names.add(name);
                 HttpResponse<byte[]> first = followCall(http, base, name, null);
                 cursors.add(first.headers().firstValue("Sockerless-Logs-Cursor").orElseThrow());
@@ -1012,6 +1013,36 @@ public final class Benchmark {
             p.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * Samples the live heap while {@code during} runs: a full collection every {@value #LIVE_SAMPLE_MS} ms, then the
+     * heap in use; returns the most seen. The collections cost the app's JVM GC time, not its request thread's CPU.
+     */
+    private static long livePeak(java.util.concurrent.Callable<?> during) throws Exception {
+        java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread sampler = new Thread(() -> {
+            while (!done.get()) {
+                System.gc();
+                peak.accumulateAndGet(usedHeap(), Math::max);
+                try {
+                    Thread.sleep(LIVE_SAMPLE_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        try {
+            during.call();
+        } finally {
+            done.set(true);
+            sampler.join();
+        }
+        return peak.get();
+    }
+
+    private static final int LIVE_SAMPLE_MS = 100;
 
     private static void resetPeakHeap() {
         System.gc();

@@ -1,0 +1,354 @@
+package dev.sockerless.aca.images;
+
+import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.registry.BlobSource;
+import dev.sockerless.aca.registry.Digest;
+import dev.sockerless.aca.registry.ImageReference;
+import dev.sockerless.aca.registry.MediaType;
+import dev.sockerless.aca.registry.Registries;
+import dev.sockerless.aca.registry.RegistryPush;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The layer half of a load ({@link ImageLoader} does the steps): streams each layer of an archive once, checks its
+ * uncompressed digest against its diffID and computes the digest and size of what will be pushed — gzipping an
+ * uncompressed layer ({@link ParallelGzip}) into a {@link GrowingSpool} that is streamed into an upload session of
+ * the staging registry while it grows, keeping a compressed layer's bytes as stored. Remembers what gzipping gave by
+ * diffID and level, so a repeated load knows its layers' digests without compressing them again.
+ */
+final class LayerPreparer {
+
+    private static final Logger LOG = Logger.getLogger(LayerPreparer.class.getName());
+
+    private final Registries registries;
+    /** Where the streamed uploads run (shared with the load's other registry requests). */
+    private final ExecutorService io;
+
+    /** Layers are prepared (hashed, gzipped) this many at a time. */
+    static final int PARALLELISM = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /** Entries kept in {@link #gzipped}. */
+    private static final int MAX_GZIPPED_ENTRIES = 10_000;
+
+    private final ExecutorService workers = Executors.newFixedThreadPool(PARALLELISM, r -> {
+        Thread t = new Thread(r, "image-load");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * What gzipping an uncompressed layer gave, by diffID and level: gzip here is deterministic, so a repeated load
+     * knows its layers' digests without compressing them again, and compresses only what the registry lacks.
+     */
+    private final Map<String, Gzipped> gzipped = new ConcurrentHashMap<>();
+
+    private record Gzipped(Digest digest, long size) {}
+
+    enum Kind {
+        GZIP,
+        RAW,
+        ORIGINAL
+    }
+
+    /**
+     * A blob ready to push: its digest and size are known, its bytes re-openable; {@code streamed}, when its bytes
+     * were already streamed into an upload session while they were compressed.
+     */
+    record Prepared(
+            Digest digest,
+            long size,
+            String mediaType,
+            BlobSource source,
+            @Nullable Digest uncompressed,
+            @Nullable Streamed streamed) {
+        Prepared(Digest digest, long size, String mediaType, BlobSource source, @Nullable Digest uncompressed) {
+            this(digest, size, mediaType, source, uncompressed, null);
+        }
+    }
+
+    /**
+     * A layer streamed into an upload session of {@code repository} while it was compressed: committed (made the
+     * blob) only once every layer of the load is verified, cancelled otherwise.
+     */
+    record Streamed(
+            ImageReference repository, RegistryPush push, Future<RegistryPush.Upload> upload, AtomicBoolean committed) {
+
+        /** The session, or null when streaming failed (the blob is then uploaded from the spool file). */
+        RegistryPush.@Nullable Upload session() {
+            try {
+                return await(upload);
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                LOG.log(Level.FINE, "streaming a layer to " + repository + " failed; it is uploaded again", e);
+                return null;
+            }
+        }
+
+        /** Drops the session unless it was committed. */
+        void cancelUnlessCommitted() {
+            RegistryPush.Upload session = session();
+            if (session != null && !committed.get()) {
+                push.cancel(session);
+            }
+        }
+    }
+
+    /** Where a layer compressed afresh is streamed to while it is compressed, and the list of such streams. */
+    record StreamTo(ImageReference repository, List<Streamed> streams) {}
+
+    static String key(ArchiveLayer layer, Kind kind, boolean oci) {
+        return layer.path() + "|" + kind + "|" + oci;
+    }
+
+    /** The result of a task, its own exceptions rethrown as they were. */
+    static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DockerApiException.unavailable("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw DockerApiException.system("image load failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** How a layer is pushed: gzip what is stored uncompressed (when asked), keep gzip, keep zstd for OCI. */
+    static Kind kindFor(ArchiveLayer layer, boolean oci, boolean compress) {
+        return switch (layer.compression()) {
+            case NONE -> compress ? Kind.GZIP : Kind.RAW;
+            case GZIP -> Kind.ORIGINAL;
+            case ZSTD -> oci ? Kind.ORIGINAL : Kind.GZIP;
+            case BZIP2, XZ -> Kind.GZIP;
+        };
+    }
+
+    private static String layerType(Kind kind, Compression stored, boolean oci) {
+        if (kind == Kind.RAW) {
+            return oci ? MediaType.OCI_LAYER : MediaType.DOCKER_LAYER;
+        }
+        if (kind == Kind.ORIGINAL && stored == Compression.ZSTD) {
+            return MediaType.OCI_LAYER_ZSTD;
+        }
+        return oci ? MediaType.OCI_LAYER_GZIP : MediaType.DOCKER_LAYER_GZIP;
+    }
+
+    /**
+     * Streams a layer once: checks its uncompressed digest against {@code diffId} and computes the digest and
+     * size of what will be pushed (spooling a gzip to a temporary file when the layer is recompressed).
+     */
+    private Prepared prepare(
+            ArchiveLayer layer,
+            Digest diffId,
+            Kind kind,
+            boolean oci,
+            LoadOptions options,
+            List<Path> temps,
+            StreamTo streamTo) {
+        String type = layerType(kind, layer.compression(), oci);
+        try {
+            String gzipKey = diffId + "|" + options.gzipLevel();
+            Gzipped known = kind == Kind.GZIP ? gzipped.get(gzipKey) : null;
+            if (known != null) {
+                // Seen before: verify the content, and gzip it only if the registry turns out to need it.
+                MessageDigest uncompressed = Digest.sha256();
+                try (InputStream in =
+                        new DigestInputStream(layer.openUncompressed(options.maxExpandedBytes()), uncompressed)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+                checkDiffId(layer, diffId, Digest.from(uncompressed));
+                return new Prepared(
+                        known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
+            }
+            if (kind == Kind.GZIP) {
+                Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
+                temps.add(temp);
+                GrowingSpool spool = new GrowingSpool(temp);
+                Streamed streamed = stream(spool, layer, options, streamTo);
+                MessageDigest uncompressed = Digest.sha256();
+                MessageDigest compressed = Digest.sha256();
+                boolean spooled = false;
+                try {
+                    try (InputStream in = new DigestInputStream(
+                                    layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
+                            OutputStream gzip = new ParallelGzip(
+                                    new DigestOutputStream(spoolWrites(spool.writer()), compressed),
+                                    options.gzipLevel())) {
+                        transfer(in, gzip);
+                    }
+                    spool.finish();
+                    spooled = true;
+                } finally {
+                    if (!spooled) {
+                        spool.fail(new IOException("layer " + layer.path() + " could not be compressed"));
+                    }
+                }
+                checkDiffId(layer, diffId, Digest.from(uncompressed));
+                Gzipped result = new Gzipped(Digest.from(compressed), spool.size());
+                if (gzipped.size() < MAX_GZIPPED_ENTRIES) {
+                    gzipped.put(gzipKey, result);
+                }
+                return new Prepared(result.digest(), result.size(), type, spool, diffId, streamed);
+            }
+            MessageDigest stored = Digest.sha256();
+            MessageDigest uncompressed = Digest.sha256();
+            try (DigestInputStream raw = new DigestInputStream(layer.open(), stored)) {
+                InputStream un =
+                        layer.compression().decompress(raw, options.maxExpandedBytes(), "layer " + layer.path());
+                new DigestInputStream(un, uncompressed).transferTo(OutputStream.nullOutputStream());
+                raw.transferTo(OutputStream.nullOutputStream()); // anything after the compressed stream's end
+            }
+            checkDiffId(layer, diffId, Digest.from(uncompressed));
+            Digest storedDigest = Digest.from(stored);
+            if (layer.declaredDigest() != null && !layer.declaredDigest().equals(storedDigest)) {
+                throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " has digest "
+                        + storedDigest + " but the manifest says " + layer.declaredDigest());
+            }
+            return new Prepared(storedDigest, layer.size(), type, layer::open, diffId);
+        } catch (java.io.EOFException e) {
+            throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " is truncated");
+        } catch (SpoolWriteFailed e) {
+            throw DockerApiException.system("cannot spool layer " + layer.path() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw DockerApiException.invalid(
+                    "invalid archive: cannot read layer " + layer.path() + ": " + e.getMessage());
+        }
+    }
+
+    /** A write to a spool file failed (a full disk): the load's fault, not the archive's. */
+    private static final class SpoolWriteFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SpoolWriteFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** A spool file's stream whose write failures are {@link SpoolWriteFailed}, told apart from the archive's. */
+    private static OutputStream spoolWrites(OutputStream file) {
+        return new java.io.FilterOutputStream(file) {
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw new SpoolWriteFailed(e);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw new SpoolWriteFailed(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw new SpoolWriteFailed(e);
+                }
+            }
+        };
+    }
+
+    /**
+     * Streams the spool, while it is written, into an upload session of {@code streamTo}'s repository (one chunked
+     * {@code PATCH}), so that the upload overlaps the compression; null when the loader has no such repository.
+     */
+    private Streamed stream(GrowingSpool spool, ArchiveLayer layer, LoadOptions options, StreamTo streamTo) {
+        RegistryPush push = registries.forPush(streamTo.repository(), options.credentials());
+        // the deadline's bound: an uncompressed layer grows by a few bytes a block when stored
+        long bound = layer.compression() == Compression.NONE
+                ? layer.size() + layer.size() / 100 + (1 << 20)
+                : options.maxExpandedBytes() + options.maxExpandedBytes() / 100;
+        Streamed streamed = new Streamed(
+                streamTo.repository(), push, io.submit(() -> push.stream(spool, bound)), new AtomicBoolean());
+        streamTo.streams().add(streamed);
+        return streamed;
+    }
+
+    /** Copies in pieces of a gzip chunk (transferTo's 8 KiB would cost a digest and a lock call per 8 KiB). */
+    private static void transfer(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[ParallelGzip.CHUNK];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+        }
+    }
+
+    static void checkDiffId(ArchiveLayer layer, Digest expected, @Nullable Digest actual) {
+        if (!expected.equals(actual)) {
+            throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " has diffID " + actual
+                    + " but the config's rootfs.diff_ids says " + expected);
+        }
+    }
+
+    /** A layer gzipped to a temporary file when first read (a repeated load whose registry lost the blob). */
+    private static final class GzipOnFirstOpen implements BlobSource {
+        private final ArchiveLayer layer;
+        private final LoadOptions options;
+        private final List<Path> temps;
+        private @Nullable Path file;
+
+        GzipOnFirstOpen(ArchiveLayer layer, LoadOptions options, List<Path> temps) {
+            this.layer = layer;
+            this.options = options;
+            this.temps = temps;
+        }
+
+        @Override
+        public synchronized InputStream open() throws IOException {
+            if (file == null) {
+                Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
+                temps.add(temp);
+                try (InputStream in = layer.openUncompressed(options.maxExpandedBytes());
+                        OutputStream gzip = new ParallelGzip(Files.newOutputStream(temp), options.gzipLevel())) {
+                    in.transferTo(gzip);
+                }
+                file = temp;
+            }
+            return Files.newInputStream(file);
+        }
+    }
+
+    LayerPreparer(Registries registries, ExecutorService io) {
+        this.registries = registries;
+        this.io = io;
+    }
+
+    /**
+     * Prepares a layer of an image ({@code oci}: of an OCI layout) on one of the {@link #PARALLELISM} workers, its
+     * temporary files added to {@code temps}; a layer gzipped afresh is streamed to {@code streamTo}.
+     */
+    Future<Prepared> submit(
+            ArchiveLayer layer, Digest diffId, boolean oci, LoadOptions options, List<Path> temps, StreamTo streamTo) {
+        Kind kind = kindFor(layer, oci, options.compressLayers());
+        return workers.submit(() -> prepare(layer, diffId, kind, oci, options, temps, streamTo));
+    }
+}
