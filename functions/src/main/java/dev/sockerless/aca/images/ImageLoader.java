@@ -78,7 +78,7 @@ public final class ImageLoader {
         this.registries = registries;
         this.store = store;
         this.clock = clock;
-        this.preparer = new LayerPreparer(registries, io);
+        this.preparer = new LayerPreparer(registries, store, io);
     }
 
     /** One image's push plan. */

@@ -44,4 +44,14 @@ public interface ImageStore {
 
     /** Sets an image's {@code lastTagTime}, safe against concurrent writers. */
     void touchLastTagTime(Digest id, Instant time);
+
+    /**
+     * The gzip a layer gave when an earlier load compressed it ({@link GzippedLayer#key}), kept across restarts: a
+     * repeated load on a new instance then knows its layers' digests, asks the registry first and compresses and
+     * uploads only what it lacks.
+     */
+    Optional<GzippedLayer> findGzippedLayer(String key);
+
+    /** Remembers what gzipping a layer gave (see {@link #findGzippedLayer}). */
+    void saveGzippedLayer(String key, GzippedLayer layer);
 }

@@ -57,9 +57,10 @@ final class LayerPreparer {
      * What gzipping an uncompressed layer gave, by diffID and level: gzip here is deterministic, so a repeated load
      * knows its layers' digests without compressing them again, and compresses only what the registry lacks.
      */
-    private final Map<String, Gzipped> gzipped = new ConcurrentHashMap<>();
+    private final Map<String, GzippedLayer> gzipped = new ConcurrentHashMap<>();
 
-    private record Gzipped(Digest digest, long size) {}
+    /** The same memo kept across restarts (the image table), so that a new instance knows it too. */
+    private final ImageStore memo;
 
     enum Kind {
         GZIP,
@@ -168,8 +169,8 @@ final class LayerPreparer {
             StreamTo streamTo) {
         String type = layerType(kind, layer.compression(), oci);
         try {
-            String gzipKey = diffId + "|" + options.gzipLevel();
-            Gzipped known = kind == Kind.GZIP ? gzipped.get(gzipKey) : null;
+            String gzipKey = GzippedLayer.key(diffId, options.gzipLevel());
+            GzippedLayer known = kind == Kind.GZIP ? known(gzipKey) : null;
             if (known != null) {
                 // Seen before: verify the content, and gzip it only if the registry turns out to need it.
                 MessageDigest uncompressed = Digest.sha256();
@@ -205,10 +206,8 @@ final class LayerPreparer {
                     }
                 }
                 checkDiffId(layer, diffId, Digest.from(uncompressed));
-                Gzipped result = new Gzipped(Digest.from(compressed), spool.size());
-                if (gzipped.size() < MAX_GZIPPED_ENTRIES) {
-                    gzipped.put(gzipKey, result);
-                }
+                GzippedLayer result = new GzippedLayer(Digest.from(compressed), spool.size());
+                remember(gzipKey, result);
                 return new Prepared(result.digest(), result.size(), type, spool, diffId, streamed);
             }
             MessageDigest stored = Digest.sha256();
@@ -337,8 +336,37 @@ final class LayerPreparer {
         }
     }
 
-    LayerPreparer(Registries registries, ExecutorService io) {
+    /** What this process or an earlier one learnt gzipping the layer, or null. */
+    private @Nullable GzippedLayer known(String key) {
+        GzippedLayer inMemory = gzipped.get(key);
+        if (inMemory != null) {
+            return inMemory;
+        }
+        try {
+            GzippedLayer stored = memo.findGzippedLayer(key).orElse(null);
+            if (stored != null && gzipped.size() < MAX_GZIPPED_ENTRIES) {
+                gzipped.put(key, stored);
+            }
+            return stored;
+        } catch (RuntimeException e) {
+            return null; // a memo the table cannot give is a layer compressed afresh, not a failed load
+        }
+    }
+
+    private void remember(String key, GzippedLayer layer) {
+        if (gzipped.size() < MAX_GZIPPED_ENTRIES) {
+            gzipped.put(key, layer);
+        }
+        try {
+            memo.saveGzippedLayer(key, layer);
+        } catch (RuntimeException e) {
+            // only a later load on another instance loses: it compresses this layer again
+        }
+    }
+
+    LayerPreparer(Registries registries, ImageStore memo, ExecutorService io) {
         this.registries = registries;
+        this.memo = memo;
         this.io = io;
     }
 

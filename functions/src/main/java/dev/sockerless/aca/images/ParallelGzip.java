@@ -27,6 +27,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class ParallelGzip extends OutputStream {
 
+    /**
+     * The version of the bytes this writes for a given input and level: change it whenever they change (chunking,
+     * dictionary, stored-block rule, header), so that remembered digests ({@link GzippedLayer}) of the old output
+     * are not taken for the new.
+     */
+    static final String FORMAT = "pgz1";
+
     /** Chunk size: small enough for both cores to share one layer, big enough that flushes cost nothing. */
     static final int CHUNK = 128 * 1024;
 

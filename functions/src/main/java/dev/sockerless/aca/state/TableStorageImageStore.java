@@ -9,6 +9,7 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.images.GzippedLayer;
 import dev.sockerless.aca.images.ImageRecord;
 import dev.sockerless.aca.images.ImageRef;
 import dev.sockerless.aca.images.ImageStore;
@@ -40,6 +41,8 @@ public final class TableStorageImageStore implements ImageStore {
     public static final String IMAGE_CONFIGS = "imageconfigs";
     static final String IMAGE_PARTITION = "image";
     static final String REF_PARTITION = "ref";
+    /** Partition of {@value #IMAGES} holding what gzipping a layer gave, by {@link GzippedLayer#key}. */
+    static final String GZIP_PARTITION = "gzip";
     /** The largest binary property the service accepts. */
     static final int PART_BYTES = 64 * 1024;
     /**
@@ -352,5 +355,23 @@ public final class TableStorageImageStore implements ImageStore {
             pages.forEach(out::add);
             return out;
         });
+    }
+
+    @Override
+    public Optional<GzippedLayer> findGzippedLayer(String key) {
+        return Tables.get(images, GZIP_PARTITION, key).flatMap(e -> {
+            Object digest = e.getProperty("Digest");
+            Object size = e.getProperty("Size");
+            return digest instanceof String d && size instanceof Long n
+                    ? Optional.of(new GzippedLayer(Digest.parse(d), n))
+                    : Optional.empty();
+        });
+    }
+
+    @Override
+    public void saveGzippedLayer(String key, GzippedLayer layer) {
+        Tables.call(() -> images.upsertEntity(new TableEntity(GZIP_PARTITION, key)
+                .addProperty("Digest", layer.digest().toString())
+                .addProperty("Size", layer.size())));
     }
 }

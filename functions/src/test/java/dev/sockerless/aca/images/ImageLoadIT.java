@@ -75,16 +75,21 @@ class ImageLoadIT {
         proxy.reset();
         proxy.failWhen(null);
         store = new InMemoryImageStore();
+        loader = newLoader();
+        namespace = "load" + COUNTER.incrementAndGet() + "-" + System.nanoTime() % 100000;
+        options = LoadOptions.defaults(proxy.hostPort() + "/" + namespace)
+                .withTempDir(temp)
+                .withMaxExpandedBytes(16L << 20);
+    }
+
+    /** A loader as a new process builds it: nothing in memory, the image table {@link #store}. */
+    ImageLoader newLoader() {
         Duration timeout = Duration.ofSeconds(10);
         Registries registries = new Registries(
                 new RegistryTransport(RegistryTransport.newHttpClient(timeout), timeout),
                 new RegistryEndpoints(Map.of(), List.of(proxy.hostPort())),
                 Clock.systemUTC());
-        loader = new ImageLoader(registries, store, Clock.systemUTC());
-        namespace = "load" + COUNTER.incrementAndGet() + "-" + System.nanoTime() % 100000;
-        options = LoadOptions.defaults(proxy.hostPort() + "/" + namespace)
-                .withTempDir(temp)
-                .withMaxExpandedBytes(16L << 20);
+        return new ImageLoader(registries, store, Clock.systemUTC());
     }
 
     List<LoadedImage> load(byte[] body) {
@@ -234,6 +239,22 @@ class ImageLoadIT {
         Digest second = load(archive).get(0).manifestDigest();
         assertThat(second).isEqualTo(first);
         assertThat(uploads()).isZero();
+        assertThat(proxy.exchanges()).filteredOn(e -> e.method().equals("HEAD")).hasSize(3);
+    }
+
+    @Test
+    void aRepeatedLoadAfterARestartUploadsNothing() throws Exception {
+        TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        byte[] archive = TestArchives.legacy(image, List.of("restarted:v1"));
+        Digest first = load(archive).get(0).manifestDigest();
+        assertThat(uploads()).isPositive();
+        proxy.reset();
+        loader = newLoader(); // a new instance: what it knows of the layers' gzip comes from the image table
+        Digest second = load(archive).get(0).manifestDigest();
+        assertThat(second).isEqualTo(first);
+        assertThat(uploads())
+                .as("a repeated load on a new instance uploads nothing")
+                .isZero();
         assertThat(proxy.exchanges()).filteredOn(e -> e.method().equals("HEAD")).hasSize(3);
     }
 

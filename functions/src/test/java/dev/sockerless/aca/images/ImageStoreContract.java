@@ -111,6 +111,24 @@ public abstract class ImageStoreContract {
         return ((DockerApiException) t).kind();
     }
 
+    // ---------------------------------------------------------------- the gzip memo of loads
+
+    @Test
+    void aGzippedLayerIsRememberedByItsKeyAndListsNoImage() {
+        Digest diffId = Digest.of("layer".getBytes(StandardCharsets.UTF_8));
+        String key = GzippedLayer.key(diffId, 1);
+        assertThat(store.findGzippedLayer(key)).isEmpty();
+        GzippedLayer gzip = new GzippedLayer(Digest.of("gzip".getBytes(StandardCharsets.UTF_8)), 123_456_789_012L);
+        store.saveGzippedLayer(key, gzip);
+        assertThat(store.findGzippedLayer(key)).contains(gzip);
+        assertThat(store.findGzippedLayer(GzippedLayer.key(diffId, 6)))
+                .as("another level")
+                .isEmpty();
+        assertThat(store.listImages()).isEmpty();
+        assertThat(store.listSummaries()).isEmpty();
+        assertThat(store.findImagesByIdPrefix("")).isEmpty();
+    }
+
     // ---------------------------------------------------------------- images
 
     @Test

@@ -20,6 +20,17 @@ public final class InMemoryImageStore implements ImageStore {
 
     private final Map<String, ImageRecord> images = new TreeMap<>();
     private final Map<String, ImageRef> refs = new TreeMap<>();
+    private final Map<String, GzippedLayer> gzipped = new TreeMap<>();
+
+    @Override
+    public synchronized Optional<GzippedLayer> findGzippedLayer(String key) {
+        return Optional.ofNullable(gzipped.get(key));
+    }
+
+    @Override
+    public synchronized void saveGzippedLayer(String key, GzippedLayer layer) {
+        gzipped.put(key, layer);
+    }
 
     @Override
     public synchronized Optional<ImageRecord> findImage(Digest id) {
