@@ -121,7 +121,8 @@ final class AzureParts {
     /**
      * The container jobs: what {@code SOCKERLESS_ACA_LOCATION} and {@code SOCKERLESS_ACA_ENVIRONMENT_TYPE=auto} leave
      * open comes from the environment {@code SOCKERLESS_ACA_ENVIRONMENT_ID}, read once through ARM at
-     * {@code SOCKERLESS_ARM_ENDPOINT} (the same {@link ManagedEnvironmentWorkspace} read as the logs' workspace).
+     * {@code SOCKERLESS_ARM_ENDPOINT} (the resource the logs' workspace is read from; each reads it once, when first
+     * needed).
      *
      * @param httpClient the ARM HTTP client, or null for the SDK's default
      */

@@ -511,23 +511,22 @@ class ImageLoadIT {
         options = options.withMaxExpandedBytes(2L << 20);
         TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
         byte[] bomb = TestArchives.gzipBomb(64L << 20);
+        assertInvalid(singleLayerArchive(image, bomb, "bomb:v1"), "library/bomb", "expands to more than");
+    }
+
+    /** A legacy archive of {@code image}'s config with {@code layer} as its one layer, tagged {@code tag}. */
+    private static byte[] singleLayerArchive(TestImage image, byte[] layer, String tag) {
         String cfg = TestArchives.hex(image.config().digest()) + ".json";
-        byte[] archive = new TestArchives.Tar()
-                .file("l/layer.tar", bomb)
+        return new TestArchives.Tar()
+                .file("l/layer.tar", layer)
                 .file(cfg, image.config().bytes())
                 .file(
                         "manifest.json",
                         new String(
                                 TestImages.json(List.of(TestImages.obj(
-                                        "Config",
-                                        cfg,
-                                        "RepoTags",
-                                        List.of("bomb:v1"),
-                                        "Layers",
-                                        List.of("l/layer.tar")))),
+                                        "Config", cfg, "RepoTags", List.of(tag), "Layers", List.of("l/layer.tar")))),
                                 StandardCharsets.UTF_8))
                 .build();
-        assertInvalid(archive, "library/bomb", "expands to more than");
     }
 
     /**
@@ -538,7 +537,6 @@ class ImageLoadIT {
     @Test
     void hostileArchivesAreRefusedBeforeAnythingIsPushed() {
         TestImage image = TestImages.simple(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
-        String cfg = TestArchives.hex(image.config().digest()) + ".json";
         byte[] zstdBomb = TestArchives.compress(new byte[0], out -> new com.github.luben.zstd.ZstdOutputStream(out) {
             @Override
             public void close() throws java.io.IOException {
@@ -550,21 +548,7 @@ class ImageLoadIT {
             }
         });
         for (byte[] layer : List.of(zstdBomb, dev.sockerless.aca.testing.HostileArchives.xzHugeDictionary())) {
-            byte[] archive = new TestArchives.Tar()
-                    .file("l/layer.tar", layer)
-                    .file(cfg, image.config().bytes())
-                    .file(
-                            "manifest.json",
-                            new String(
-                                    TestImages.json(List.of(TestImages.obj(
-                                            "Config",
-                                            cfg,
-                                            "RepoTags",
-                                            List.of("hostile:v1"),
-                                            "Layers",
-                                            List.of("l/layer.tar")))),
-                                    StandardCharsets.UTF_8))
-                    .build();
+            byte[] archive = singleLayerArchive(image, layer, "hostile:v1");
             assertInvalid(archive, "library/hostile", layer == zstdBomb ? "decompression bomb" : "KiB of memory");
         }
         assertInvalid(dev.sockerless.aca.testing.HostileArchives.longName(1 << 20), "x", "GNU long name");

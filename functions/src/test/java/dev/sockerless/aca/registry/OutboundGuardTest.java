@@ -195,12 +195,7 @@ class OutboundGuardTest {
     @Test
     void aRetryIsCheckedAgainAfterItsWait() throws Exception {
         AtomicInteger hits = new AtomicInteger();
-        HttpServer server = server(ex -> {
-            hits.incrementAndGet();
-            ex.getResponseHeaders().add("Retry-After", "1");
-            ex.sendResponseHeaders(503, -1);
-            ex.close();
-        });
+        HttpServer server = unavailable(hits, 1);
         try {
             InetAddress loopback = InetAddress.getLoopbackAddress();
             InetAddress[] answers = {loopback, loopback, InetAddress.getByName("169.254.169.254")};
@@ -364,12 +359,7 @@ class OutboundGuardTest {
     @Test
     void retriesStopAtTheBudget() throws Exception {
         AtomicInteger hits = new AtomicInteger();
-        HttpServer server = server(ex -> {
-            hits.incrementAndGet();
-            ex.getResponseHeaders().add("Retry-After", "20");
-            ex.sendResponseHeaders(503, -1);
-            ex.close();
-        });
+        HttpServer server = unavailable(hits, 20);
         try {
             List<Duration> slept = new ArrayList<>();
             RegistryTransport transport =
@@ -406,6 +396,16 @@ class OutboundGuardTest {
                 new InetAddress[] {answers[Math.min(lookups.getAndIncrement(), 1)]});
         return new RegistryTransport(
                 RegistryTransport.newHttpClient(Duration.ofSeconds(5)), Duration.ofSeconds(5), guard, Backoff.NONE);
+    }
+
+    /** A server answering every request 503 with {@code Retry-After: seconds}, counting them in {@code hits}. */
+    static HttpServer unavailable(AtomicInteger hits, int seconds) throws Exception {
+        return server(ex -> {
+            hits.incrementAndGet();
+            ex.getResponseHeaders().add("Retry-After", Integer.toString(seconds));
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
     }
 
     static HttpServer server(com.sun.net.httpserver.HttpHandler handler) throws Exception {

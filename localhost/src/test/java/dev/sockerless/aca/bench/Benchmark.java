@@ -599,30 +599,7 @@ public final class Benchmark {
     /** One container with {@code count} lines: a docker logs of them all, its time, the stand-in's share, heap. */
     private static void logsRow(HttpClient http, String base, LogAnalyticsProcess la, int count) throws Exception {
         String name = "bench-logs-" + count;
-        HttpResponse<String> created = http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/create?name=" + name))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"Image\":\"single\",\"Cmd\":[\"true\"]}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("create failed: " + created.body());
-        }
-        String sockerless = base + "/sockerless/v1/containers/" + name + "/";
-        String job = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(http.send(
-                                HttpRequest.newBuilder(URI.create(sockerless + "job"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body())
-                .path("name")
-                .asText();
-        http.send(
-                HttpRequest.newBuilder(URI.create(sockerless + "execution"))
-                        .PUT(HttpRequest.BodyPublishers.ofString(
-                                "{\"executionName\":\"" + job + "-bench01\",\"status\":\"Succeeded\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        String job = containerWithExecution(http, base, name, "-bench01", "Succeeded");
         la.lines(job, job + "-bench01-abcde", java.time.Instant.parse("2026-11-28T10:00:00Z"), count);
         System.gc();
         long before = usedHeap();
@@ -921,6 +898,15 @@ public final class Benchmark {
     }
 
     private static String startedContainer(HttpClient http, String base, String name) throws Exception {
+        return containerWithExecution(http, base, name, "-run0001", "Running");
+    }
+
+    /**
+     * Creates container {@code name} and records its execution {@code <job><suffix>} with {@code status} (the app's
+     * {@code PUT .../execution}); returns the job name.
+     */
+    private static String containerWithExecution(
+            HttpClient http, String base, String name, String suffix, String status) throws Exception {
         HttpResponse<String> created = http.send(
                 HttpRequest.newBuilder(URI.create(base + "/v1.51/containers/create?name=" + name))
                         .header("Content-Type", "application/json")
@@ -942,7 +928,7 @@ public final class Benchmark {
         http.send(
                 HttpRequest.newBuilder(URI.create(sockerless + "execution"))
                         .PUT(HttpRequest.BodyPublishers.ofString(
-                                "{\"executionName\":\"" + job + "-run0001\",\"status\":\"Running\"}"))
+                                "{\"executionName\":\"" + job + suffix + "\",\"status\":\"" + status + "\"}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         return job;
