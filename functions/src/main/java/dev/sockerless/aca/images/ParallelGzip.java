@@ -49,8 +49,6 @@ final class ParallelGzip extends OutputStream {
     });
     /** One deflater per level and worker thread, reset for each chunk. */
     private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
-    /** Each worker's output buffer: only the piece's own bytes are copied out of it. */
-    private static final ThreadLocal<byte[]> OUTPUT = ThreadLocal.withInitial(() -> new byte[0]);
     /** Chunks compressed or waiting per stream: bounds the memory of one stream to a few MiB. */
     private static final int IN_FLIGHT = 2 * THREADS + 2;
 
@@ -60,6 +58,8 @@ final class ParallelGzip extends OutputStream {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Chunk arrays no deflate uses any more (neither as input nor as dictionary), to fill again. */
     private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+    /** Output arrays whose piece was written, to deflate into again (no garbage of the output's size). */
+    private final ArrayDeque<byte[]> freeOutputs = new ArrayDeque<>();
 
     private long size;
     private byte[] chunk = new byte[CHUNK];
@@ -110,11 +110,15 @@ final class ParallelGzip extends OutputStream {
     }
 
     /** A chunk being deflated, and the dictionary its deflate reads. */
-    private record Pending(Future<byte[]> output, byte @Nullable [] dictionary) {}
+    private record Pending(Future<Piece> output, byte @Nullable [] dictionary) {}
+
+    /** A chunk's raw deflate: the first {@code length} bytes of {@code bytes}. */
+    record Piece(byte[] bytes, int length) {}
 
     private void submit(byte[] data, int length, boolean last) throws IOException {
         byte[] dictionary = previous;
-        pending.add(new Pending(POOL.submit(() -> deflate(data, length, dictionary, level, last)), dictionary));
+        byte[] output = freeOutputs.isEmpty() ? new byte[bound(CHUNK)] : freeOutputs.poll();
+        pending.add(new Pending(POOL.submit(() -> deflate(data, length, dictionary, level, last, output)), dictionary));
         previous = data;
         while (pending.size() >= IN_FLIGHT) {
             writeNext();
@@ -127,7 +131,11 @@ final class ParallelGzip extends OutputStream {
      */
     private void writeNext() throws IOException {
         Pending next = pending.poll();
-        out.write(await(next.output()));
+        Piece piece = await(next.output());
+        out.write(piece.bytes(), 0, piece.length());
+        if (freeOutputs.size() < IN_FLIGHT) {
+            freeOutputs.add(piece.bytes());
+        }
         byte[] dictionary = next.dictionary();
         if (dictionary != null && free.size() < IN_FLIGHT) {
             free.add(dictionary);
@@ -166,7 +174,7 @@ final class ParallelGzip extends OutputStream {
         }
     }
 
-    private static byte[] await(Future<byte[]> future) throws IOException {
+    private static Piece await(Future<Piece> future) throws IOException {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -177,8 +185,17 @@ final class ParallelGzip extends OutputStream {
         }
     }
 
-    /** One chunk as raw deflate: sync-flushed (byte aligned, not final) unless it is the last. */
-    static byte[] deflate(byte[] data, int length, byte @Nullable [] dictionary, int level, boolean last) {
+    /** Room for a chunk of {@code length} bytes deflated: stored blocks add 5 bytes per 16 KiB, flushes a few. */
+    private static int bound(int length) {
+        return length + length / 1000 + (length >> 14) * 5 + 64;
+    }
+
+    /**
+     * One chunk as raw deflate, sync-flushed (byte aligned, not final) unless it is the last, into {@code output}
+     * (or a larger array when it does not fit).
+     */
+    static Piece deflate(
+            byte[] data, int length, byte @Nullable [] dictionary, int level, boolean last, byte[] output) {
         int effective = incompressible(data, length) ? 0 : level;
         Deflater[] deflaters = DEFLATERS.get();
         Deflater d = deflaters[effective];
@@ -194,24 +211,17 @@ final class ParallelGzip extends OutputStream {
             if (last) {
                 d.finish();
             }
-            // stored blocks add 5 bytes per 16 KiB at most; a little more covers the flush markers
-            int bound = length + length / 1000 + (length >> 14) * 5 + 64;
-            byte[] buf = OUTPUT.get();
-            if (buf.length < bound) {
-                buf = new byte[bound];
-                OUTPUT.set(buf);
-            }
+            byte[] buf = output.length < bound(length) ? new byte[bound(length)] : output;
             int n = 0;
             while (true) {
                 int space = buf.length - n;
                 int got = last ? d.deflate(buf, n, space) : d.deflate(buf, n, space, Deflater.SYNC_FLUSH);
                 n += got;
                 if (last ? d.finished() : got < space) { // a sync flush that did not fill the space is complete
-                    return Arrays.copyOf(buf, n);
+                    return new Piece(buf, n);
                 }
                 if (n == buf.length) {
                     buf = Arrays.copyOf(buf, buf.length * 2);
-                    OUTPUT.set(buf);
                 }
             }
         } finally {
