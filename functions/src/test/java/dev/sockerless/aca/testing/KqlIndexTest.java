@@ -124,6 +124,12 @@ class KqlIndexTest {
         int fast = 0;
         for (int round = 0; round < 40; round++) {
             boolean wrongType = round % 10 == 9;
+            if (round % 10 == 0 && round > 0) { // the wrong cell goes: a new table object without it
+                Kql.Table t = tables.get(LogAnalyticsStandIn.LEGACY);
+                List<Kql.Row> rows = new ArrayList<>(t.rows());
+                rows.removeIf(r -> "soon".equals(r.cells().get("_timestamp_d")));
+                tables.put(LogAnalyticsStandIn.LEGACY, new Kql.Table(t.columns(), rows));
+            }
             if (round == 5) {
                 tables.put(
                         LogAnalyticsStandIn.RESOURCE,
@@ -147,7 +153,9 @@ class KqlIndexTest {
                 LogTarget whose = random.nextInt(4) == 0 ? OTHER : TARGET;
                 String stream = random.nextInt(3) == 0 ? "stderr" : "stdout";
                 String text = "line " + serial++;
-                boolean legacy = !tables.containsKey(LogAnalyticsStandIn.RESOURCE) || random.nextBoolean();
+                boolean legacy = !tables.containsKey(LogAnalyticsStandIn.RESOURCE)
+                        || random.nextBoolean()
+                        || (wrongType && i == n / 2);
                 Kql.Table t = tables.get(legacy ? LogAnalyticsStandIn.LEGACY : LogAnalyticsStandIn.RESOURCE);
                 Map<String, Object> cells = new LinkedHashMap<>();
                 t.columns().forEach(c -> cells.put(c, c.endsWith("_d") || c.endsWith("_t") ? null : ""));
@@ -192,7 +200,7 @@ class KqlIndexTest {
             }
         }
         assertThat(compared).isEqualTo(480);
-        assertThat(fast).as("queries answered from a memo").isGreaterThan(100);
+        assertThat(fast).as("queries answered from a memo").isGreaterThan(200);
     }
 
     /** The app's page, tail and follow queries, and variations of their cursor and order. */
