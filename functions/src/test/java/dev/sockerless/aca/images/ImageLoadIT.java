@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -237,6 +239,35 @@ class ImageLoadIT {
     @Test
     void aRepeatedLoadAfterARestartUploadsNothing() throws Exception {
         assertARepeatedLoadUploadsNothing("restarted:v1", true);
+    }
+
+    /**
+     * The image table is asked what gzipping each layer gave for all layers at once, not by each worker before it
+     * starts its layer: with one more layer than workers, every lookup must see all the others begun (a lookup per
+     * worker would hold the last layer's until a first layer is done, and each table round trip would delay its
+     * layer's compression).
+     */
+    @Test
+    void theGzipMemoIsAskedForEveryLayerAtOnce() throws Exception {
+        int layers = LayerPreparer.PARALLELISM + 1;
+        List<TestImages.Layer> content = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            content.add(TestImages.layer(Format.DOCKER, "layer-" + i, "content " + i + "\n"));
+        }
+        TestImage image =
+                TestImages.image(Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), content);
+        CountDownLatch all = new CountDownLatch(layers);
+        List<Boolean> sawEveryLookup = java.util.Collections.synchronizedList(new ArrayList<>());
+        store.beforeGzipLookup(() -> {
+            all.countDown();
+            try {
+                sawEveryLookup.add(all.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        load(TestArchives.legacy(image, List.of("memo:v1")));
+        assertThat(sawEveryLookup).hasSize(layers).containsOnly(true);
     }
 
     /**

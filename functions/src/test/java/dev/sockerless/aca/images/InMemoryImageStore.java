@@ -22,9 +22,19 @@ public final class InMemoryImageStore implements ImageStore {
     private final Map<String, ImageRef> refs = new TreeMap<>();
     private final Map<String, GzippedLayer> gzipped = new TreeMap<>();
 
+    private volatile Runnable beforeGzipLookup = () -> {};
+
+    /** Runs {@code hook} at the start of every {@link #findGzippedLayer} (outside the store's lock). */
+    public void beforeGzipLookup(Runnable hook) {
+        beforeGzipLookup = hook;
+    }
+
     @Override
-    public synchronized Optional<GzippedLayer> findGzippedLayer(String key) {
-        return Optional.ofNullable(gzipped.get(key));
+    public Optional<GzippedLayer> findGzippedLayer(String key) {
+        beforeGzipLookup.run();
+        synchronized (this) {
+            return Optional.ofNullable(gzipped.get(key));
+        }
     }
 
     @Override

@@ -186,6 +186,11 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** The CPU time the process has used so far (user + system), zero when the system does not tell. */
+    java.time.Duration cpu() {
+        return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    }
+
     @Override
     public void close() {
         kill();

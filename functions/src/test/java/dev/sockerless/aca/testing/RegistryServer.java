@@ -112,6 +112,11 @@ public final class RegistryServer implements AutoCloseable {
         return port;
     }
 
+    /** The CPU time the registry process has used so far (for the benchmark: its share of a push). */
+    public java.time.Duration cpu() {
+        return process.cpu();
+    }
+
     /** The registry's captured log output (for diagnostics). */
     public String log() {
         return process.output();
