@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A strict evaluator of the KQL subset the app sends, over in-memory tables: {@code union isfuzzy=true (q), (q)},
@@ -40,24 +41,41 @@ public final class Kql {
     /** The result: output columns in order, rows, and warnings (fuzzy union legs dropped). */
     public record Result(List<String> columns, List<Row> rows, List<String> warnings) {}
 
-    private final List<String> tokens;
-    private int pos;
-    private final Map<String, Table> tables;
-    private final List<String> warnings = new ArrayList<>();
-    private final Map<String, java.util.regex.Pattern> patterns = new java.util.HashMap<>();
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final java.util.regex.Pattern DATETIME =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,7})?Z");
 
-    private Kql(String text, Map<String, Table> tables) {
-        this.tokens = tokenize(text);
+    final List<String> tokens;
+    int pos;
+    private final Map<String, Table> tables;
+    final List<String> warnings = new ArrayList<>();
+    private final Map<String, java.util.regex.Pattern> patterns = new java.util.HashMap<>();
+    /** Rows examined: taken from a table, evaluated by a stage, sorted ({@link KqlIndex} counts its own). */
+    private final AtomicLong examined;
+
+    Kql(List<String> tokens, Map<String, Table> tables, AtomicLong examined) {
+        this.tokens = tokens;
         this.tables = tables;
+        this.examined = examined;
     }
 
+    /** Evaluates {@code text} over every row of {@code tables}, stage by stage: the stand-in's reference semantics. */
     public static Result run(String text, Map<String, Table> tables) {
-        Kql k = new Kql(text, tables);
+        return run(tokenize(text), tables, new AtomicLong());
+    }
+
+    static Result run(List<String> tokens, Map<String, Table> tables, AtomicLong examined) {
+        Kql k = new Kql(tokens, tables, examined);
         Result r = k.query();
-        if (k.pos != k.tokens.size()) {
-            throw new KqlException("Syntax error: unexpected '" + k.tokens.get(k.pos) + "'");
-        }
+        k.end();
         return new Result(r.columns(), r.rows(), k.warnings);
+    }
+
+    /** Fails unless every token was read. */
+    void end() {
+        if (pos != tokens.size()) {
+            throw new KqlException("Syntax error: unexpected '" + tokens.get(pos) + "'");
+        }
     }
 
     // ---- tokens: identifiers, numbers, 'str', "str", @'str', @"str", DATETIME:..., operators
@@ -174,7 +192,7 @@ public final class Kql {
         return pos < tokens.size() ? tokens.get(pos) : "";
     }
 
-    private String next() {
+    String next() {
         if (pos >= tokens.size()) {
             throw new KqlException("Syntax error: unexpected end of query");
         }
@@ -190,7 +208,7 @@ public final class Kql {
 
     private String identifier() {
         String n = next();
-        if (!n.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        if (!NAME.matcher(n).matches()) {
             throw new KqlException("Syntax error: expected a name but found '" + n + "'");
         }
         return n;
@@ -199,34 +217,40 @@ public final class Kql {
     // ---- tabular
 
     private Result query() {
-        Result r = source();
+        return pipe(source());
+    }
+
+    /** The stages from {@link #pos} (each {@code | operator ...}) over {@code r}. */
+    Result pipe(Result r) {
         while (peek().equals("|")) {
             next();
-            String op = identifier();
-            r = switch (op) {
-                case "where" -> where(r);
-                case "project" -> project(r);
-                case "order" -> order(r);
-                case "take" -> take(r);
-                default -> throw new KqlException("Unsupported operator in the stand-in: " + op);
-            };
+            r = stage(r);
         }
         return r;
     }
 
-    private Result source() {
+    /** One stage, its operator at {@link #pos}. */
+    Result stage(Result r) {
+        String op = identifier();
+        return switch (op) {
+            case "where" -> where(r);
+            case "project" -> project(r);
+            case "order" -> order(r);
+            case "take" -> take(r);
+            default -> throw new KqlException("Unsupported operator in the stand-in: " + op);
+        };
+    }
+
+    Result source() {
         String name = identifier();
         if (!name.equals("union")) {
             Table t = tables.get(name);
             if (t == null) {
                 throw new MissingTable(name);
             }
-            List<Row> rows = new ArrayList<>();
-            for (Row row : t.rows()) {
-                Map<String, Object> cells = new LinkedHashMap<>(row.cells());
-                rows.add(new Row(cells, row.ingested()));
-            }
-            return new Result(t.columns(), rows, List.of());
+            // the stored rows themselves: no stage changes a row (project makes new ones)
+            examined.addAndGet(t.rows().size());
+            return new Result(t.columns(), new ArrayList<>(t.rows()), List.of());
         }
         expect("isfuzzy");
         expect("=");
@@ -294,6 +318,7 @@ public final class Kql {
         if (in.rows().isEmpty()) {
             parseOnly(in);
         }
+        examined.addAndGet(in.rows().size());
         for (Row row : in.rows()) {
             pos = start;
             Object v = expr(in, row);
@@ -319,6 +344,7 @@ public final class Kql {
         List<String> columns = new ArrayList<>();
         List<Row> out = new ArrayList<>();
         List<Row> source = in.rows().isEmpty() ? List.of(nullRow(in)) : in.rows();
+        examined.addAndGet(in.rows().size());
         for (Row row : source) {
             pos = start;
             columns.clear();
@@ -343,11 +369,15 @@ public final class Kql {
         return new Row(nulls, null);
     }
 
-    private Result order(Result in) {
+    /** A sort key of {@code order by}. */
+    record OrderKey(String column, boolean descending) {}
+
+    /** The keys of an {@code order by} at {@link #pos} (after the operator), checked against {@code in}'s columns. */
+    List<OrderKey> orderKeys(Result in) {
         expect("by");
-        Comparator<Row> cmp = null;
+        List<OrderKey> keys = new ArrayList<>();
         do {
-            if (cmp != null) {
+            if (!keys.isEmpty()) {
                 expect(",");
             }
             String col = identifier();
@@ -358,19 +388,35 @@ public final class Kql {
             if (!dir.equals("asc") && !dir.equals("desc")) {
                 throw new KqlException("Syntax error: expected asc or desc");
             }
+            keys.add(new OrderKey(col, dir.equals("desc")));
+        } while (peek().equals(","));
+        return keys;
+    }
+
+    /** The order of {@code keys}; a stable sort by it keeps full ties in their order. */
+    static Comparator<Row> comparator(List<OrderKey> keys) {
+        Comparator<Row> cmp = null;
+        for (OrderKey key : keys) {
+            String col = key.column();
             Comparator<Row> c = (a, b) -> compare(a.cells().get(col), b.cells().get(col));
-            if (dir.equals("desc")) {
+            if (key.descending()) {
                 c = c.reversed(); // nulls last for desc, first for asc, as KQL's defaults
             }
             cmp = cmp == null ? c : cmp.thenComparing(c);
-        } while (peek().equals(","));
+        }
+        return Objects.requireNonNull(cmp);
+    }
+
+    private Result order(Result in) {
+        Comparator<Row> cmp = comparator(orderKeys(in));
         List<Row> rows = new ArrayList<>(in.rows());
+        examined.addAndGet(rows.size());
         rows.sort(cmp); // stable: full ties keep ingestion order
         return new Result(in.columns(), rows, List.of());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static int compare(Object a, Object b) {
+    static int compare(Object a, Object b) {
         if (a == null || b == null) {
             return a == null ? (b == null ? 0 : -1) : 1;
         }
@@ -499,17 +545,14 @@ public final class Kql {
             if (v.equals("null")) {
                 return null;
             }
-            if (!v.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,7})?Z")) {
-                throw new KqlException("Syntax error: invalid datetime literal '" + v + "'");
-            }
-            return OffsetDateTime.parse(v).toInstant();
+            return datetime(v);
         }
         if (t.equals("(")) {
             Object v = expr(in, row);
             expect(")");
             return v;
         }
-        if (!t.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        if (!NAME.matcher(t).matches()) {
             throw new KqlException("Syntax error: unexpected '" + t + "'");
         }
         if (!peek().equals("(")) {
@@ -590,6 +633,19 @@ public final class Kql {
             }
             default -> throw new KqlException("Unknown function in the stand-in: '" + t + "'");
         };
+    }
+
+    /** A {@code datetime(...)} literal's value (not {@code null}), as the tokenizer keeps it. */
+    static Instant datetime(String v) {
+        if (!DATETIME.matcher(v).matches()) {
+            throw new KqlException("Syntax error: invalid datetime literal '" + v + "'");
+        }
+        return OffsetDateTime.parse(v).toInstant();
+    }
+
+    /** Whether {@code token} is a name (a column, table or operator). */
+    static boolean isName(String token) {
+        return NAME.matcher(token).matches();
     }
 
     private static void arity(String f, List<Object> args, int n) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Log Analytics query API stand-in (JDK HttpServer): {@code POST /v1/workspaces/{id}/query} and
@@ -156,6 +157,9 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
     public final String workspaceId;
     private final HttpServer server;
     private final Map<String, Kql.Table> tables = new LinkedHashMap<>();
+    /** Evaluates the queries over {@link #tables}: a page costs O(page), not O(table) ({@link KqlIndex}). */
+    private final KqlIndex index = new KqlIndex();
+
     private final Deque<Failure> failures = new ArrayDeque<>();
     public final List<Received> received = new CopyOnWriteArrayList<>();
     private Instant nextIngestion = Instant.parse("2030-01-01T00:00:00Z");
@@ -210,6 +214,14 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
      * does; the rows before get the column's empty value.
      */
     public synchronized void add(String table, Map<String, Object> cells) {
+        append(table, cells, null);
+    }
+
+    /**
+     * Appends a row (ingested at {@code ingested}, else after every earlier row). Rows are only ever appended to a
+     * table; a new column replaces the table ({@link KqlIndex} relies on both).
+     */
+    private void append(String table, Map<String, Object> cells, @Nullable Instant ingested) {
         createTable(table);
         Kql.Table t = tables.get(table);
         for (String k : cells.keySet()) {
@@ -237,7 +249,7 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
         t.columns().forEach(c -> row.put(c, empty(c)));
         row.putAll(cells);
         nextIngestion = nextIngestion.plusSeconds(1);
-        t.rows().add(new Kql.Row(row, nextIngestion));
+        t.rows().add(new Kql.Row(row, ingested != null ? ingested : nextIngestion));
     }
 
     /** A cell's value when the row did not carry it: null for datetime and real columns, else "" (strings). */
@@ -256,10 +268,7 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
      * time is approximate, visibility lags), or out of order.
      */
     public synchronized void add(String table, Map<String, Object> cells, Instant ingested) {
-        add(table, cells);
-        List<Kql.Row> rows = tables.get(table).rows();
-        Kql.Row last = rows.remove(rows.size() - 1);
-        rows.add(new Kql.Row(last.cells(), ingested));
+        append(table, cells, ingested);
     }
 
     public synchronized void fail(Failure f) {
@@ -354,20 +363,18 @@ public final class LogAnalyticsStandIn implements AutoCloseable {
         return DEFAULT_WAIT;
     }
 
+    /** Rows examined by the KQL evaluation so far ({@link KqlIndex#examined}). */
+    synchronized long rowsExamined() {
+        return index.examined.get();
+    }
+
     private synchronized String evaluate(String query, String timespan) throws IOException {
-        Map<String, Kql.Table> visible = new LinkedHashMap<>();
         Instant[] span = parseTimespan(timespan);
-        tables.forEach((name, t) -> {
-            List<Kql.Row> rows = new ArrayList<>();
-            for (Kql.Row r : t.rows()) {
-                Instant tg = (Instant) r.cells().get("TimeGenerated");
-                if (span == null || (tg != null && !tg.isBefore(span[0]) && tg.isBefore(span[1]))) {
-                    rows.add(r);
-                }
-            }
-            visible.put(name, new Kql.Table(t.columns(), rows));
+        // the rows the timespan leaves: TimeGenerated in [start, end)
+        Kql.Result result = index.run(query, tables, r -> {
+            Instant tg = (Instant) r.cells().get("TimeGenerated");
+            return span == null || (tg != null && !tg.isBefore(span[0]) && tg.isBefore(span[1]));
         });
-        Kql.Result result = Kql.run(query, visible);
         List<Kql.Row> rows = result.rows();
         List<String> problems = new ArrayList<>();
         if (rows.size() > maxRows) {
