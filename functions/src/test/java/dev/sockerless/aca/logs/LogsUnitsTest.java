@@ -78,6 +78,27 @@ class LogsUnitsTest {
         assertThat(raw.toByteArray()).containsExactly('a', 'b', 'c');
     }
 
+    /** Frames that cross the writer's pages come out whole and in order, the size and the limit exact. */
+    @Test
+    void framesAcrossPagesComeOutAsWritten() {
+        java.util.Random random = new java.util.Random(7);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        long limit = 3L * MultiplexedStreamWriter.PAGE + 12_345;
+        MultiplexedStreamWriter w = new MultiplexedStreamWriter(true, limit);
+        while (true) {
+            byte[] payload = new byte[random.nextInt(3) == 0 ? random.nextInt(100_000) : random.nextInt(300)];
+            random.nextBytes(payload);
+            if (!w.write(StreamType.STDOUT, payload)) {
+                assertThat(expected.size() + payload.length).isGreaterThan((int) limit);
+                break;
+            }
+            expected.writeBytes(payload);
+            assertThat(w.size()).isEqualTo(expected.size());
+        }
+        assertThat(w.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(w.size()).isGreaterThan(2 * MultiplexedStreamWriter.PAGE);
+    }
+
     @Test
     void linePrefixesAreDockers() {
         LogLine line = new LogLine(Instant.parse("2025-06-01T10:00:00.1Z"), StreamType.STDOUT, "hi");
