@@ -95,12 +95,7 @@ public final class ImageLookup {
     }
 
     private FoundImage withRefs(ImageRecord image) {
-        List<ImageRef> refs = new ArrayList<>();
-        for (ImageRef r : store.listRefs()) {
-            if (r.imageId().equals(image.id())) {
-                refs.add(r);
-            }
-        }
+        List<ImageRef> refs = new ArrayList<>(store.refsOf(image.id()));
         refs.sort(Comparator.comparing(ImageRef::key));
         return new FoundImage(image, refs);
     }

@@ -33,6 +33,11 @@ public interface ImageStore {
 
     List<ImageRef> listRefs();
 
+    /** The references to one image (an inspect needs these, not every reference of the table). */
+    default List<ImageRef> refsOf(Digest imageId) {
+        return listRefs().stream().filter(r -> r.imageId().equals(imageId)).toList();
+    }
+
     /** Points a reference at an image, replacing what it pointed at before. */
     void saveRef(ImageRef ref);
 

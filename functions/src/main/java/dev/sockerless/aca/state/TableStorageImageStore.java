@@ -199,6 +199,18 @@ public final class TableStorageImageStore implements ImageStore {
                 .toList();
     }
 
+    /** Filtered by the table service: only the image's own references cross the wire. */
+    @Override
+    public List<ImageRef> refsOf(Digest imageId) {
+        return query(
+                        refs,
+                        "PartitionKey eq " + Tables.literal(REF_PARTITION) + " and ImageId eq "
+                                + Tables.literal(imageId.toString()))
+                .stream()
+                .map(TableStorageImageStore::toRef)
+                .toList();
+    }
+
     @Override
     public void saveRef(ImageRef ref) {
         TableEntity entity = new TableEntity(REF_PARTITION, refKey(ref.key()));

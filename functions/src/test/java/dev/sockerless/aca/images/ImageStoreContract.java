@@ -325,6 +325,22 @@ public abstract class ImageStoreContract {
     }
 
     @Test
+    void anImagesReferencesAreExactlyThoseThatPointAtIt() {
+        Digest mine = Digest.of(config("mine"));
+        Digest other = Digest.of(config("other"));
+        ImageRef a = ref("docker.io/library/alpine:latest", mine, null);
+        ImageRef b = ref("myreg:5000/team/app:v1", mine, null);
+        ImageRef c = ref("docker.io/library/busybox:latest", other, null);
+        List.of(a, b, c).forEach(store::saveRef);
+
+        assertThat(store.refsOf(mine)).containsExactlyInAnyOrder(a, b);
+        assertThat(store.refsOf(other)).containsExactly(c);
+        assertThat(store.refsOf(Digest.of(config("none")))).isEmpty();
+        store.saveRef(ref("myreg:5000/team/app:v1", other, null)); // retagged: it leaves the first image's list
+        assertThat(store.refsOf(mine)).containsExactly(a);
+    }
+
+    @Test
     void savingAReferenceAgainReplacesWhatItPointedAt() {
         Digest first = Digest.of(config("first"));
         Digest second = Digest.of(config("second"));
