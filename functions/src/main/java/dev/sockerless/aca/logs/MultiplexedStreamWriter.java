@@ -16,12 +16,12 @@ import java.util.List;
 public final class MultiplexedStreamWriter {
 
     public static final int HEADER_LENGTH = 8;
+    static final int PAGE = 64 * 1024;
     private static final int STREAM_INDEX = 0;
     private static final int SIZE_INDEX = 4;
 
     private final boolean raw;
     private final long maxBytes;
-    static final int PAGE = 64 * 1024;
 
     private final List<byte[]> pages = new ArrayList<>();
     /** Bytes used of the last page. */
