@@ -45,6 +45,7 @@ public final class BridgeBenchmark {
     private BridgeBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        LocalHost.noDelay(); // before the JVM's first HTTP server, as the local host's main does
         Path keys = Files.writeString(
                 Files.createTempFile("bench-keys", ".json"),
                 "{\"masterKey\":\"m\",\"functionKeys\":{\"default\":\"" + KEY + "\"}}");

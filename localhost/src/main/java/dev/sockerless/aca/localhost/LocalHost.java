@@ -111,6 +111,30 @@ public final class LocalHost implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalHost.class.getName());
 
+    /**
+     * The JDK HTTP server's switch for {@code TCP_NODELAY} on the connections it accepts (module jdk.httpserver,
+     * {@code sun.net.httpserver.ServerConfig}: read once, when the first server of the JVM is made; off by default).
+     */
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        noDelay();
+    }
+
+    /**
+     * Turns Nagle's algorithm off for the JDK HTTP servers of this JVM (unless {@value #NO_DELAY} is set otherwise), as
+     * the Functions host's Kestrel has it: {@code KestrelServerOptions.NoDelay}, "defaults to true" (learn.microsoft.com,
+     * Microsoft.AspNetCore.Server.Kestrel; the sockets transport's {@code SocketTransportOptions.NoDelay} likewise).
+     * With Nagle on, a reply whose body follows its headers in a second small write waits for the client's delayed
+     * ACK: measured 40-90 ms added to a warm pull or inspect through the local host. Call it before any JDK HTTP server
+     * is made (a JVM that starts stand-ins first, such as the benchmark's).
+     */
+    public static void noDelay() {
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final ExecutorService invocations;

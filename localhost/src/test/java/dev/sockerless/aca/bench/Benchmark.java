@@ -40,6 +40,7 @@ public final class Benchmark {
     private static final int LOAD_LAYER_BYTES = 56 << 20;
 
     public static void main(String[] args) throws Exception {
+        LocalHost.noDelay(); // before the stand-ins make the JVM's first HTTP server, as the local host's main does
         try (TokenServer tokens = TokenServer.builder()
                         .service("registry.docker.io")
                         .issuer("auth.docker.io")

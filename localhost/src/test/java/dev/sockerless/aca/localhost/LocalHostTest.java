@@ -83,6 +83,29 @@ class LocalHostTest {
 
     // ------------------------------------------------------------------------------------------------- routing
 
+    /**
+     * The local host turns Nagle's algorithm off for the JDK HTTP server unless told otherwise (as Kestrel's NoDelay
+     * defaults to true); a value the operator set is kept.
+     */
+    @Test
+    void nagleIsOffUnlessTheOperatorSaysOtherwise() {
+        String before = System.getProperty(LocalHost.NO_DELAY);
+        try {
+            System.clearProperty(LocalHost.NO_DELAY);
+            LocalHost.noDelay();
+            assertThat(System.getProperty(LocalHost.NO_DELAY)).isEqualTo("true");
+            System.setProperty(LocalHost.NO_DELAY, "false");
+            LocalHost.noDelay();
+            assertThat(System.getProperty(LocalHost.NO_DELAY)).isEqualTo("false");
+        } finally {
+            if (before == null) {
+                System.clearProperty(LocalHost.NO_DELAY);
+            } else {
+                System.setProperty(LocalHost.NO_DELAY, before);
+            }
+        }
+    }
+
     @Test
     void firstMatchInNameOrderWinsNotTheMostSpecificRoute() throws Exception {
         // ImageGet (images/{*path}) sorts before ImageList (images/json): on Azure the catch-all wins
