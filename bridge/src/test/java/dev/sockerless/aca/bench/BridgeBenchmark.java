@@ -57,8 +57,6 @@ public final class BridgeBenchmark {
             BridgeBenchmark.arm = arm;
             new RegistryPusher(registry.baseUrl())
                     .push("bench/single", "latest", TestImages.rich(Format.OCI, TestImages.Platform.LINUX_AMD64));
-            // without it the JDK server's replies meet the client's delayed ACKs: ±40 ms swings on either side
-            System.setProperty("sun.net.httpserver.nodelay", "true");
             System.setProperty("AzureWebJobsStorage", azurite.connectionString());
             System.setProperty("SOCKERLESS_INSECURE_REGISTRIES", registry.hostPort());
             System.setProperty(
