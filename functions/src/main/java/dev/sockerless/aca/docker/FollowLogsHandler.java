@@ -10,6 +10,7 @@ import dev.sockerless.aca.follow.FollowStarter;
 import dev.sockerless.aca.follow.FollowState;
 import dev.sockerless.aca.follow.FollowWatermark;
 import dev.sockerless.aca.follow.LogCache;
+import dev.sockerless.aca.io.DaemonThreads;
 import dev.sockerless.aca.logs.LogLineFormatter;
 import dev.sockerless.aca.logs.LogQuery;
 import dev.sockerless.aca.logs.LogsParameters;
@@ -76,11 +77,7 @@ public final class FollowLogsHandler {
     }
 
     /** Storage work of a long-poll, run so that the answer never waits for it past the deadline. */
-    private static final ExecutorService STORAGE = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "follow-read");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService STORAGE = Executors.newCachedThreadPool(DaemonThreads.named("follow-read"));
 
     /** What the lookup of a followed container finds: the record, whether it has a TTY, its labels. */
     public record Target(ContainerRecord container, boolean tty, Map<String, String> labels) {}

@@ -1,5 +1,6 @@
 package dev.sockerless.aca.follow;
 
+import dev.sockerless.aca.io.DaemonThreads;
 import dev.sockerless.aca.logs.ContainerLogsKql;
 import dev.sockerless.aca.logs.FollowRow;
 import dev.sockerless.aca.logs.LogAnalyticsLogSource;
@@ -36,11 +37,8 @@ public final class FollowPoller {
     /** How many containers' storage work of a poll runs at once. */
     static final int PARALLEL = 8;
 
-    private static final ExecutorService WORK = Executors.newFixedThreadPool(PARALLEL, r -> {
-        Thread t = new Thread(r, "follow-poll");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService WORK =
+            Executors.newFixedThreadPool(PARALLEL, DaemonThreads.named("follow-poll"));
 
     private final LogCache cache;
     private final FollowTargets targets;

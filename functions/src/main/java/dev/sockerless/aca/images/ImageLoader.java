@@ -7,6 +7,7 @@ import dev.sockerless.aca.images.LayerPreparer.Kind;
 import dev.sockerless.aca.images.LayerPreparer.Prepared;
 import dev.sockerless.aca.images.LayerPreparer.StreamTo;
 import dev.sockerless.aca.images.LayerPreparer.Streamed;
+import dev.sockerless.aca.io.DaemonThreads;
 import dev.sockerless.aca.registry.BlobSource;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
@@ -63,11 +64,7 @@ public final class ImageLoader {
      * Registry requests of loads: streamed uploads (each waiting on its layer's compression: at most one per layer
      * being prepared), commits and uploads of blobs.
      */
-    private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, r -> {
-        Thread t = new Thread(r, "image-upload");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, DaemonThreads.named("image-upload"));
 
     static final int IO_THREADS = 8;
 

@@ -1,6 +1,7 @@
 package dev.sockerless.aca.images;
 
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.DaemonThreads;
 import dev.sockerless.aca.registry.BlobSource;
 import dev.sockerless.aca.registry.Digest;
 import dev.sockerless.aca.registry.ImageReference;
@@ -49,11 +50,8 @@ final class LayerPreparer {
     /** Entries kept in {@link #gzipped}. */
     private static final int MAX_GZIPPED_ENTRIES = 10_000;
 
-    private final ExecutorService workers = Executors.newFixedThreadPool(PARALLELISM, r -> {
-        Thread t = new Thread(r, "image-load");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers =
+            Executors.newFixedThreadPool(PARALLELISM, DaemonThreads.named("image-load"));
 
     /**
      * What gzipping an uncompressed layer gave, by diffID and level: gzip here is deterministic, so a repeated load

@@ -1,5 +1,6 @@
 package dev.sockerless.aca.images;
 
+import dev.sockerless.aca.io.DaemonThreads;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -42,11 +43,7 @@ final class ParallelGzip extends OutputStream {
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, 0};
 
     private static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
-        Thread t = new Thread(r, "gzip");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, DaemonThreads.named("gzip"));
     /** One deflater per level and worker thread, reset for each chunk. */
     private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[10]);
     /** Chunks compressed or waiting per stream: bounds the memory of one stream to a few MiB. */

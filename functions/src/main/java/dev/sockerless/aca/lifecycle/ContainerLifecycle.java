@@ -8,6 +8,7 @@ import dev.sockerless.aca.containers.ContainerStore;
 import dev.sockerless.aca.containers.Execution;
 import dev.sockerless.aca.errors.DockerApiException;
 import dev.sockerless.aca.io.Backoff;
+import dev.sockerless.aca.io.DaemonThreads;
 import dev.sockerless.aca.logs.ExitCodes;
 import dev.sockerless.aca.logs.LogTarget;
 import java.time.Clock;
@@ -60,11 +61,8 @@ public final class ContainerLifecycle {
     /** Concurrent ARM reads of one listing. */
     static final int READ_CONCURRENCY = 8;
 
-    private static final ExecutorService READS = Executors.newFixedThreadPool(READ_CONCURRENCY, r -> {
-        Thread t = new Thread(r, "arm-execution-read");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService READS =
+            Executors.newFixedThreadPool(READ_CONCURRENCY, DaemonThreads.named("arm-execution-read"));
 
     private final ContainerStore store;
     private final ContainerLookup lookup;

@@ -1,5 +1,6 @@
 package dev.sockerless.aca.registry;
 
+import dev.sockerless.aca.io.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,11 +37,7 @@ final class GuardedTunnel implements AutoCloseable {
     private final ServerSocket server;
     private final OutboundGuard guard;
     private final int connectTimeoutMillis;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "registry-tunnel");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("registry-tunnel"));
 
     GuardedTunnel(OutboundGuard guard, Duration connectTimeout) throws IOException {
         this.guard = guard;

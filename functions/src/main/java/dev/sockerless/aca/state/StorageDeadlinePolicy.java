@@ -10,6 +10,7 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.util.HttpClientOptions;
 import dev.sockerless.aca.errors.DockerApiException;
+import dev.sockerless.aca.io.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -40,11 +41,8 @@ public final class StorageDeadlinePolicy implements HttpPipelinePolicy {
     /** How the state tables are named in messages. */
     public static final String STATE = "state storage (Azure Table Storage)";
 
-    private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "state-storage-call");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService CALLS =
+            Executors.newCachedThreadPool(DaemonThreads.named("state-storage-call"));
 
     private final String storage;
     private final Duration deadline;

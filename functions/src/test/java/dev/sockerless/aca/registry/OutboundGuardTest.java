@@ -289,12 +289,8 @@ class OutboundGuardTest {
             t.setDaemon(true);
             t.start();
             String authority = "registry.test:" + upstream.getLocalPort();
-            OutboundGuard guard = OutboundGuard.trusting(
-                    List.of(authority), host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
-            try (GuardedTunnel tunnel = new GuardedTunnel(guard, Duration.ofSeconds(5));
-                    java.net.Socket s = new java.net.Socket(
-                            InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
-                s.setSoTimeout(5000);
+            try (GuardedTunnel tunnel = loopbackTunnel(List.of(authority));
+                    java.net.Socket s = clientOf(tunnel)) {
                 s.getOutputStream()
                         .write(("GET http://" + authority + "/v2/x/tags/list?n=1 HTTP/1.1\r\nHost: " + authority
                                         + "\r\nConnection: keep-alive\r\nProxy-Connection: keep-alive\r\n"
@@ -324,12 +320,8 @@ class OutboundGuardTest {
             t.setDaemon(true);
             t.start();
             String authority = "registry.test:" + echo.getLocalPort();
-            OutboundGuard guard = OutboundGuard.trusting(
-                    List.of(authority), host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
-            try (GuardedTunnel tunnel = new GuardedTunnel(guard, Duration.ofSeconds(5));
-                    java.net.Socket s = new java.net.Socket(
-                            InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
-                s.setSoTimeout(5000);
+            try (GuardedTunnel tunnel = loopbackTunnel(List.of(authority));
+                    java.net.Socket s = clientOf(tunnel)) {
                 s.getOutputStream()
                         .write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\nhello")
                                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -338,13 +330,8 @@ class OutboundGuardTest {
                         new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
                 assertThat(answer).isEqualTo("HTTP/1.1 200 Connection established\r\nContent-Length: 0\r\n\r\nhello");
             }
-            try (GuardedTunnel tunnel = new GuardedTunnel(
-                            OutboundGuard.trusting(
-                                    List.of(), host -> new InetAddress[] {InetAddress.getLoopbackAddress()}),
-                            Duration.ofSeconds(5));
-                    java.net.Socket s = new java.net.Socket(
-                            InetAddress.getLoopbackAddress(), tunnel.address().getPort())) {
-                s.setSoTimeout(5000);
+            try (GuardedTunnel tunnel = loopbackTunnel(List.of());
+                    java.net.Socket s = clientOf(tunnel)) {
                 s.getOutputStream()
                         .write(("CONNECT " + authority + " HTTP/1.1\r\n\r\n")
                                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -354,6 +341,21 @@ class OutboundGuardTest {
                         .startsWith("HTTP/1.1 403 refusing to connect to " + authority + ": it resolves to 127.0.0.1");
             }
         }
+    }
+
+    /** A tunnel whose guard resolves every name to loopback and trusts {@code trusted} (so only those reach it). */
+    private static GuardedTunnel loopbackTunnel(List<String> trusted) throws java.io.IOException {
+        return new GuardedTunnel(
+                OutboundGuard.trusting(trusted, host -> new InetAddress[] {InetAddress.getLoopbackAddress()}),
+                Duration.ofSeconds(5));
+    }
+
+    /** A client connection to {@code tunnel}, reads bounded at 5 s. */
+    private static java.net.Socket clientOf(GuardedTunnel tunnel) throws java.io.IOException {
+        java.net.Socket s = new java.net.Socket(
+                InetAddress.getLoopbackAddress(), tunnel.address().getPort());
+        s.setSoTimeout(5000);
+        return s;
     }
 
     @Test
