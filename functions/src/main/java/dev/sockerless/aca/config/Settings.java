@@ -37,6 +37,8 @@ public final class Settings {
         SOCKERLESS_STAGING_REGISTRY(null),
         SOCKERLESS_LOAD_MAX_EXPANDED_BYTES(String.valueOf(8L << 30)),
         SOCKERLESS_LOAD_COMPRESS_LAYERS("true"),
+        /** Let ISA-L (Intel GKL's native library, x86-64 Linux) gzip layers; false: the JDK's deflate only. */
+        SOCKERLESS_LOAD_GZIP_ISAL("true"),
         /** Loads running at once on one instance; one more answers 429 with Retry-After. */
         SOCKERLESS_LOAD_MAX_CONCURRENT("2"),
         /**

@@ -227,7 +227,8 @@ public final class AppServices {
     static LoadOptions loadOptions(Settings settings) {
         return LoadOptions.defaults(settings.require(Settings.Key.SOCKERLESS_STAGING_REGISTRY))
                 .withMaxExpandedBytes(settings.positiveLong(Settings.Key.SOCKERLESS_LOAD_MAX_EXPANDED_BYTES))
-                .withCompressLayers(settings.bool(Settings.Key.SOCKERLESS_LOAD_COMPRESS_LAYERS));
+                .withCompressLayers(settings.bool(Settings.Key.SOCKERLESS_LOAD_COMPRESS_LAYERS))
+                .withGzipIsal(settings.bool(Settings.Key.SOCKERLESS_LOAD_GZIP_ISAL));
     }
 
     static FollowSettings followSettings(Settings settings) {

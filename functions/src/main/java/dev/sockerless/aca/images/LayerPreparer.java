@@ -170,7 +170,7 @@ final class LayerPreparer {
             CompletableFuture<Optional<GzippedLayer>> memoLookup) {
         String type = layerType(kind, layer.compression(), oci);
         try {
-            String gzipKey = GzippedLayer.key(diffId, options.gzipLevel());
+            String gzipKey = GzippedLayer.key(diffId, options.gzipMethod());
             GzippedLayer known = memoLookup.join().orElse(null);
             if (known != null) {
                 // Seen before: verify the content, and gzip it only if the registry turns out to need it.
@@ -196,7 +196,7 @@ final class LayerPreparer {
                                     layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
                             OutputStream gzip = new ParallelGzip(
                                     new DigestOutputStream(spoolWrites(spool.writer()), compressed),
-                                    options.gzipLevel())) {
+                                    options.gzipMethod())) {
                         transfer(in, gzip);
                     }
                     spool.finish();
@@ -328,7 +328,7 @@ final class LayerPreparer {
                 Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
                 temps.add(temp);
                 try (InputStream in = layer.openUncompressed(options.maxExpandedBytes());
-                        OutputStream gzip = new ParallelGzip(Files.newOutputStream(temp), options.gzipLevel())) {
+                        OutputStream gzip = new ParallelGzip(Files.newOutputStream(temp), options.gzipMethod())) {
                     in.transferTo(gzip);
                 }
                 file = temp;
@@ -382,7 +382,7 @@ final class LayerPreparer {
         // round trip before each layer would hold up its compression (measured: 15-80 ms each on a busy host).
         CompletableFuture<Optional<GzippedLayer>> memoLookup = kind == Kind.GZIP
                 ? CompletableFuture.supplyAsync(
-                        () -> Optional.ofNullable(known(GzippedLayer.key(diffId, options.gzipLevel()))), io)
+                        () -> Optional.ofNullable(known(GzippedLayer.key(diffId, options.gzipMethod()))), io)
                 : CompletableFuture.completedFuture(Optional.empty());
         return workers.submit(() -> prepare(layer, diffId, kind, oci, options, temps, streamTo, memoLookup));
     }

@@ -16,24 +16,26 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A deterministic gzip writer that compresses on every core (pigz style): the input is cut into
- * {@value #CHUNK}-byte chunks, each deflated on its own by a worker with the previous 32 KiB of input as its
- * dictionary and ended with a sync flush (byte aligned, not final), the last one finished; the raw deflate pieces are
- * written in order into one gzip member whose CRC-32 and size are computed here over the input. A chunk whose bytes
- * look incompressible (order-0 entropy over {@value #STORE_ENTROPY_BITS} bits a byte: random or already compressed
- * data) is stored (level 0) instead of being searched for matches that are not there.
+ * {@value #CHUNK}-byte chunks, each deflated on its own by a worker. A chunk whose bytes look incompressible (order-0
+ * entropy over {@value #STORE_ENTROPY_BITS} bits a byte: random or already compressed data) is stored (level 0)
+ * instead of being searched for matches that are not there. Two formats ({@link GzipMethod}):
+ *
+ * <ul>
+ *   <li>JDK ({@code pgz1}): each chunk deflated with the previous 32 KiB of input as its dictionary and ended with a
+ *       sync flush (byte aligned, not final), the last one finished; the raw deflate pieces are written in order
+ *       into one gzip member whose CRC-32 and size are computed here over the input.
+ *   <li>ISA-L ({@code pgz2-...}): each chunk deflated by ISA-L ({@link IsalDeflate}, stateless: no dictionary, last
+ *       block final) into a gzip member of its own, with its own CRC-32 and size; the members are written in order.
+ *       A gzip file is a series of members (RFC 1952, 2.2), which every gzip reader decompresses as one stream (Go's
+ *       {@code compress/gzip}, which containerd and Docker use, reads all members by default; so do the JDK's
+ *       {@code GZIPInputStream}, gzip and pigz); eStargz layers and BGZF files are such series too.
+ * </ul>
  *
  * <p>Deterministic: the chunk boundaries, the dictionaries and each chunk's level depend only on the input and the
- * level, never on timing, so the same input and level give the same bytes (and digest) every time. Header: no name,
- * mtime 0, OS 0, like the JDK's {@code GZIPOutputStream}.
+ * method, never on timing, so the same input and method give the same bytes (and digest) every time. Header: no
+ * name, mtime 0, OS 0, like the JDK's {@code GZIPOutputStream}.
  */
 final class ParallelGzip extends OutputStream {
-
-    /**
-     * The version of the bytes this writes for a given input and level: change it whenever they change (chunking,
-     * dictionary, stored-block rule, header), so that remembered digests ({@link GzippedLayer}) of the old output
-     * are not taken for the new.
-     */
-    static final String FORMAT = "pgz1";
 
     /** Chunk size: small enough for both cores to share one layer, big enough that flushes cost nothing. */
     static final int CHUNK = 128 * 1024;
@@ -51,6 +53,9 @@ final class ParallelGzip extends OutputStream {
 
     private final OutputStream out;
     private final int level;
+    /** ISA-L, a member per chunk; else the JDK, one member. */
+    private final boolean members;
+
     private final CRC32 crc = new CRC32();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Chunk arrays no deflate uses any more (neither as input nor as dictionary), to fill again. */
@@ -67,13 +72,13 @@ final class ParallelGzip extends OutputStream {
     private byte @Nullable [] previous;
     private boolean closed;
 
-    ParallelGzip(OutputStream out, int level) throws IOException {
-        if (level < 1 || level > 9) {
-            throw new IllegalArgumentException("level must be 1..9");
-        }
+    ParallelGzip(OutputStream out, GzipMethod method) throws IOException {
         this.out = out;
-        this.level = level;
-        out.write(HEADER);
+        this.level = method.level();
+        this.members = method.isal();
+        if (!members) {
+            out.write(HEADER);
+        }
     }
 
     @Override
@@ -86,8 +91,10 @@ final class ParallelGzip extends OutputStream {
         if (closed) {
             throw new IOException("closed");
         }
-        crc.update(b, off, len);
-        size += len;
+        if (!members) {
+            crc.update(b, off, len);
+            size += len;
+        }
         while (len > 0) {
             if (full != null) { // more input: the held-back chunk is not the last
                 submit(full, CHUNK, false);
@@ -109,13 +116,17 @@ final class ParallelGzip extends OutputStream {
     /** A chunk being deflated, and the dictionary its deflate reads. */
     private record Pending(Future<Piece> output, byte @Nullable [] dictionary) {}
 
-    /** A chunk's raw deflate: the first {@code length} bytes of {@code bytes}. */
+    /** A chunk's output (raw deflate, or a whole member): the first {@code length} bytes of {@code bytes}. */
     record Piece(byte[] bytes, int length) {}
 
     private void submit(byte[] data, int length, boolean last) throws IOException {
         byte[] dictionary = previous;
-        byte[] output = freeOutputs.isEmpty() ? new byte[bound(CHUNK)] : freeOutputs.poll();
-        pending.add(new Pending(POOL.submit(() -> deflate(data, length, dictionary, level, last, output)), dictionary));
+        byte[] output = freeOutputs.isEmpty() ? new byte[memberBound(CHUNK)] : freeOutputs.poll();
+        pending.add(new Pending(
+                POOL.submit(() -> members
+                        ? member(data, length, level, output)
+                        : deflate(data, length, dictionary, level, last, output)),
+                dictionary));
         previous = data;
         while (pending.size() >= IN_FLIGHT) {
             writeNext();
@@ -155,14 +166,11 @@ final class ParallelGzip extends OutputStream {
             while (!pending.isEmpty()) {
                 writeNext();
             }
-            byte[] trailer = new byte[8];
-            int value = (int) crc.getValue();
-            int isize = (int) size; // ISIZE: the size modulo 2^32
-            for (int i = 0; i < 4; i++) {
-                trailer[i] = (byte) (value >>> (8 * i));
-                trailer[4 + i] = (byte) (isize >>> (8 * i));
+            if (!members) {
+                byte[] trailer = new byte[8];
+                trailer(trailer, 0, (int) crc.getValue(), size);
+                out.write(trailer);
             }
-            out.write(trailer);
         } finally {
             for (Pending p : pending) {
                 p.output().cancel(false);
@@ -187,12 +195,58 @@ final class ParallelGzip extends OutputStream {
         return length + length / 1000 + (length >> 14) * 5 + 64;
     }
 
+    /** Room for a chunk of {@code length} bytes as a gzip member: its deflate, header and trailer. */
+    private static int memberBound(int length) {
+        return bound(length) + HEADER.length + 8;
+    }
+
+    /** A gzip trailer at {@code at}: CRC-32, then ISIZE (the size modulo 2^32), little-endian. */
+    private static void trailer(byte[] buf, int at, int crc, long size) {
+        int isize = (int) size;
+        for (int i = 0; i < 4; i++) {
+            buf[at + i] = (byte) (crc >>> (8 * i));
+            buf[at + 4 + i] = (byte) (isize >>> (8 * i));
+        }
+    }
+
+    /**
+     * One chunk as a gzip member of its own into {@code output} (or a larger array when it does not fit): ISA-L
+     * deflates it unless it looks incompressible, is empty or would not fit (then it is stored, by the JDK at level
+     * 0: a copy with a block header every 64 KiB at most).
+     */
+    static Piece member(byte[] data, int length, int level, byte[] output) {
+        byte[] buf = output.length < memberBound(length) ? new byte[memberBound(length)] : output;
+        System.arraycopy(HEADER, 0, buf, 0, HEADER.length);
+        int n = length > 0 && !incompressible(data, length)
+                ? IsalDeflate.deflate(data, length, level, buf, HEADER.length, buf.length - HEADER.length - 8)
+                : -1;
+        if (n < 0) {
+            Piece stored = deflate(data, length, null, 0, true, buf, HEADER.length);
+            buf = stored.bytes();
+            n = stored.length() - HEADER.length;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(data, 0, length);
+        int end = HEADER.length + n;
+        if (end + 8 > buf.length) {
+            buf = Arrays.copyOf(buf, end + 8);
+        }
+        trailer(buf, end, (int) crc.getValue(), length);
+        return new Piece(buf, end + 8);
+    }
+
     /**
      * One chunk as raw deflate, sync-flushed (byte aligned, not final) unless it is the last, into {@code output}
      * (or a larger array when it does not fit).
      */
     static Piece deflate(
             byte[] data, int length, byte @Nullable [] dictionary, int level, boolean last, byte[] output) {
+        return deflate(data, length, dictionary, level, last, output, 0);
+    }
+
+    /** As {@link #deflate(byte[], int, byte[], int, boolean, byte[])}, written from {@code from} of the output. */
+    private static Piece deflate(
+            byte[] data, int length, byte @Nullable [] dictionary, int level, boolean last, byte[] output, int from) {
         int effective = incompressible(data, length) ? 0 : level;
         Deflater[] deflaters = DEFLATERS.get();
         Deflater d = deflaters[effective];
@@ -208,8 +262,8 @@ final class ParallelGzip extends OutputStream {
             if (last) {
                 d.finish();
             }
-            byte[] buf = output.length < bound(length) ? new byte[bound(length)] : output;
-            int n = 0;
+            byte[] buf = output.length < from + bound(length) ? Arrays.copyOf(output, from + bound(length)) : output;
+            int n = from;
             while (true) {
                 int space = buf.length - n;
                 int got = last ? d.deflate(buf, n, space) : d.deflate(buf, n, space, Deflater.SYNC_FLUSH);

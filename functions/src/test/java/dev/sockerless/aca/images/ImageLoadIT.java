@@ -371,7 +371,7 @@ class ImageLoadIT {
         assertInvalid(TestArchives.legacy(lying, List.of("unverified:v1")), "library/unverified", "diffID");
         // the deterministic gzip of the layer: the digest its session would have been committed as
         java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
-        try (ParallelGzip out = new ParallelGzip(gz, options.gzipLevel())) {
+        try (ParallelGzip out = new ParallelGzip(gz, options.gzipMethod())) {
             out.write(other.tar());
         }
         assertThat(proxy.exchanges())

@@ -116,12 +116,12 @@ public abstract class ImageStoreContract {
     @Test
     void aGzippedLayerIsRememberedByItsKeyAndListsNoImage() {
         Digest diffId = Digest.of("layer".getBytes(StandardCharsets.UTF_8));
-        String key = GzippedLayer.key(diffId, 1);
+        String key = GzippedLayer.key(diffId, new GzipMethod(1, false));
         assertThat(store.findGzippedLayer(key)).isEmpty();
         GzippedLayer gzip = new GzippedLayer(Digest.of("gzip".getBytes(StandardCharsets.UTF_8)), 123_456_789_012L);
         store.saveGzippedLayer(key, gzip);
         assertThat(store.findGzippedLayer(key)).contains(gzip);
-        assertThat(store.findGzippedLayer(GzippedLayer.key(diffId, 6)))
+        assertThat(store.findGzippedLayer(GzippedLayer.key(diffId, new GzipMethod(6, false))))
                 .as("another level")
                 .isEmpty();
         assertThat(store.listImages()).isEmpty();
