@@ -6,8 +6,14 @@ LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 .PHONY: run bridge arm-stand-in test fmt fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
 
 ## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
+## The JVM options Azure starts a Java app with: the Functions Java worker's (Azure/azure-functions-java-worker,
+## worker.config.json: C1 only, which runs SHA-256 at a tenth of C2's speed), then the app's own
+## languageWorkers__java__arguments (bicep/modules/functionapp.bicep: C2 back on). `make run` and the benchmark's app use both.
+FUNCTIONS_JAVA_OPTIONS := -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -noverify -Djava.net.preferIPv4Stack=true
+APP_JAVA_ARGUMENTS := -XX:TieredStopAtLevel=4
+
 run: deps-node package
-	exec java -cp "localhost/target/classes:$$(cat localhost/target/classpath.txt)" dev.sockerless.aca.localhost.LocalHost
+	exec java $(FUNCTIONS_JAVA_OPTIONS) $(APP_JAVA_ARGUMENTS) -cp "localhost/target/classes:$$(cat localhost/target/classpath.txt)" dev.sockerless.aca.localhost.LocalHost
 
 ## bridge: build and run the bridge next to the docker CLI: the Docker API on $SOCKERLESS_BRIDGE_LISTEN (default
 ## 127.0.0.1:2375) for the app at $SOCKERLESS_BRIDGE_APP, called with the function key $SOCKERLESS_BRIDGE_KEY
@@ -78,5 +84,5 @@ clean:
 ## stand-in); then the bridge: its overhead on pull and inspect, and the docker logs -f delay through it.
 ## BENCH_ROWS="load logs pull lifecycle" (any of them) runs only those tables of the app's benchmark, without the bridge's
 bench: deps deps-skopeo package
-	java -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark $(BENCH_ROWS)
+	java -Dbench.appJvmOptions="$(FUNCTIONS_JAVA_OPTIONS) $(APP_JAVA_ARGUMENTS)" -cp "localhost/target/test-classes:localhost/target/classes:$$(cat localhost/target/test-classpath.txt)" dev.sockerless.aca.bench.Benchmark $(BENCH_ROWS)
 	$(if $(BENCH_ROWS),,java -cp "bridge/target/test-classes:bridge/target/classes:$$(cat bridge/target/test-classpath.txt)" dev.sockerless.aca.bench.BridgeBenchmark)

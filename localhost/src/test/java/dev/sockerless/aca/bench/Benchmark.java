@@ -109,8 +109,7 @@ public final class Benchmark {
                         if (!Boolean.getBoolean("bench.skipGzipLevels")) { // the level table takes ~20 s
                             gzipLevels();
                         }
-                        load(http, base, stagingRegistry);
-                        repeatedLoad(http, base);
+                        loadRows(stagingRegistry);
                     }
                     if (only.contains("logs")) {
                         logs(http, base, logAnalytics);
@@ -155,8 +154,7 @@ public final class Benchmark {
                 System.out.printf("peak heap during the pulls (whole JVM): %d MB%n", peakHeap() >> 20);
                 overhead(http, base, host);
                 gzipLevels();
-                load(http, base, stagingRegistry);
-                repeatedLoad(http, base);
+                loadRows(stagingRegistry);
                 logs(http, base, logAnalytics);
                 follow(http, base, logAnalytics);
                 followReaders(http, base, logAnalytics, tables);
@@ -235,50 +233,132 @@ public final class Benchmark {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    /** A load as the Functions host hands one over whole: application/octet-stream with a Content-Length. */
-    private static HttpResponse<String> postLoad(HttpClient http, String base, byte[] archive, boolean quiet)
-            throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1.51/images/load?quiet=" + (quiet ? 1 : 0)))
-                        .header("Content-Type", "application/octet-stream")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(archive))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    /**
+     * The load rows, against the app in a process of its own ({@link AppProcess}: the Functions Java worker's JVM
+     * options and the app's), given this JVM's settings for it.
+     */
+    private static void loadRows(RegistryServer staging) throws Exception {
+        java.util.Map<String, String> settings = new java.util.TreeMap<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("SOCKERLESS_")
+                        || name.equals("AzureWebJobsStorage")
+                        || name.equals("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"))
+                .forEach(name -> settings.put(name, System.getProperty(name)));
+        try (AppProcess app = AppProcess.start(settings)) {
+            System.out.printf("%nthe app's JVM options: %s%n", String.join(" ", AppProcess.jvmOptions()));
+            load(app, staging);
+            repeatedLoad(app);
+        }
+    }
+
+    /** What curl (the client, a process of its own) did: wall s, user + sys s, the status and body it got. */
+    private record Sent(double wall, double cpu, int status, String body) {}
+
+    /**
+     * A load as the Functions host hands one over whole: application/octet-stream with a Content-Length, sent by
+     * {@code curl -T} from a file (no {@code Expect: 100-continue}, as the docker CLI sends none).
+     */
+    private static Sent postLoad(AppProcess app, Path archive, boolean quiet) throws Exception {
+        Path body = Files.createTempFile("bench", ".body");
+        try {
+            Timed curl = timed(List.of(
+                    "curl",
+                    "-sS",
+                    "-o",
+                    body.toString(),
+                    "-w",
+                    "%{http_code}",
+                    "-H",
+                    "Content-Type: application/octet-stream",
+                    "-H",
+                    "Expect:",
+                    "-X",
+                    "POST",
+                    "-T", // the file streamed, its size as Content-Length (--data-binary @ reads it all first)
+                    archive.toString(),
+                    app.base() + "/v1.51/images/load?quiet=" + (quiet ? 1 : 0)));
+            return new Sent(curl.wall(), curl.cpu(), Integer.parseInt(curl.out().trim()), Files.readString(body));
+        } finally {
+            Files.deleteIfExists(body);
+        }
+    }
+
+    /** A process's wall s, user + sys s, max RSS MB (of {@code /usr/bin/time}) and standard output. */
+    private record Timed(double wall, double cpu, double maxRssMb, String out) {}
+
+    /** Runs {@code command} under {@code /usr/bin/time}; it must exit 0 within 10 minutes. */
+    private static Timed timed(List<String> command) throws Exception {
+        Path times = Files.createTempFile("bench", ".time");
+        try {
+            List<String> timedCommand =
+                    new ArrayList<>(List.of("/usr/bin/time", "-o", times.toString(), "-f", "%U %S %M"));
+            timedCommand.addAll(command);
+            long t0 = System.nanoTime();
+            Process p =
+                    new ProcessBuilder(timedCommand).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException(command.get(0) + " failed: " + out);
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            String[] f = Files.readString(times).trim().split("\\s+");
+            int n = f.length; // the last line: an exit note may come first
+            return new Timed(
+                    wall,
+                    Double.parseDouble(f[n - 3]) + Double.parseDouble(f[n - 2]),
+                    Double.parseDouble(f[n - 1]) / 1024,
+                    out);
+        } finally {
+            Files.deleteIfExists(times);
+        }
+    }
+
+    /** {@code archive} written to a temporary file, for the client to send. */
+    private static Path file(byte[] archive) throws java.io.IOException {
+        Path file = Files.createTempFile("bench", ".tar");
+        Files.write(file, archive);
+        return file;
     }
 
     /**
      * The fair load row: the same archive (a Docker 25 {@code docker save}: {@value #LOAD_MIXED_LAYERS} layers of 40 %
      * random bytes and 60 % log-like text, and one all-random layer) loaded through the local host (application/
-     * octet-stream with a Content-Length, as Azure carries it) and copied by {@code skopeo copy docker-archive:}, both
-     * straight to the same staging registry (no proxy in either path), each to a fresh repository, alternating which
-     * goes first, {@value #LOAD_RUNS} times with a new archive each time (so neither side knows a layer), after
-     * {@value #LOAD_WARM_UPS} uncounted loads of other archives that warm the app's JVM up. Wall time,
-     * MB/s of archive, CPU seconds (the app: this whole JVM, which also sends the body; skopeo: user + sys of its
-     * process) and peak memory (the app: heap of this JVM incl. the client's copy of the archive; skopeo: max RSS).
+     * octet-stream with a Content-Length, as Azure carries it, sent by curl) and copied by {@code skopeo copy
+     * docker-archive:}, both from a file straight to the same staging registry (no proxy in either path), each to a
+     * fresh repository, alternating which goes first, {@value #LOAD_RUNS} times with a new archive each time (so
+     * neither side knows a layer), after {@value #LOAD_WARM_UPS} uncounted loads of other archives that warm the
+     * app's JVM up. Wall time (curl's process, skopeo's process), MB/s of archive, CPU seconds (the app's process;
+     * curl's; skopeo's user + sys) and peak RSS (the app's JVM since the run began, skopeo's max).
      */
-    private static void load(HttpClient http, String base, RegistryServer staging) throws Exception {
-        List<double[]> app = new ArrayList<>();
+    private static void load(AppProcess app, RegistryServer staging) throws Exception {
+        List<double[]> apps = new ArrayList<>();
         List<double[]> peer = new ArrayList<>();
         double mb = 0;
-        // loads first, not counted: the JIT compiles the load's paths (and the client's) as on a serving instance
-        // (skopeo, a native binary, has nothing to warm up); after one such load the JIT compilers still took
-        // 0.2-0.6 CPU s of each measured load, which the per-run breakdown shows
+        // loads first, not counted: the JIT compiles the load's paths as on a serving instance (skopeo, a native
+        // binary, has nothing to warm up); after three such loads the JIT compilers still took 0.15-0.3 CPU s of each
+        // measured load, after ten 0.04-0.2 (the per-run breakdown shows it)
         for (int warmUp = 0; warmUp < LOAD_WARM_UPS; warmUp++) {
-            appLoad(http, base, fairArchive(loadImage(LOAD_RUNS + 1 + warmUp), "bench/warm-up-" + warmUp));
+            Path warm = file(fairArchive(loadImage(LOAD_RUNS + 1 + warmUp), "bench/warm-up-" + warmUp));
+            try {
+                appLoad(app, warm);
+            } finally {
+                Files.deleteIfExists(warm);
+            }
         }
         LOAD_CPU.clear();
         for (int run = 0; run < LOAD_RUNS; run++) {
             dev.sockerless.aca.testing.TestImage image = loadImage(run);
             byte[] archive = fairArchive(image, "bench/fair-app-" + run);
             mb = archive.length / 1e6;
-            Path file = Files.createTempFile("bench", ".tar");
+            Path appFile = file(archive);
+            Path file = file(fairArchive(image, "bench/fair-skopeo-" + run));
             try {
-                Files.write(file, fairArchive(image, "bench/fair-skopeo-" + run));
                 for (int turn = 0; turn < 2; turn++) {
                     settle();
                     long registry0 = staging.cpu().toNanos();
                     if ((turn + run) % 2 == 0) {
-                        app.add(withRegistryCpu(appLoad(http, base, archive), staging, registry0));
+                        apps.add(withRegistryCpu(appLoad(app, appFile), staging, registry0));
                     } else if (Files.isExecutable(Path.of("/usr/bin/skopeo"))) {
                         peer.add(withRegistryCpu(
                                 skopeoLoad(file, staging.hostPort() + "/bench/fair-skopeo-" + run + ":v1"),
@@ -288,9 +368,10 @@ public final class Benchmark {
                 }
             } finally {
                 Files.deleteIfExists(file);
+                Files.deleteIfExists(appFile);
             }
         }
-        double[] a = medians(app);
+        double[] a = medians(apps);
         System.out.println();
         System.out.printf(
                 "| load of a %.0f MB Docker 25 archive (%d mixed layers + 1 random), straight to the staging "
@@ -305,15 +386,16 @@ public final class Benchmark {
         System.out.printf(
                 "| wall time | %.2f s (%.1f MB/s) | %.2f s (%.1f MB/s) |%n", a[0], mb / a[0], s[0], mb / s[0]);
         System.out.printf("| CPU seconds | %.2f | %.2f |%n", a[1], s[1]);
-        System.out.printf("| peak memory | %.0f MB heap | %.0f MB RSS |%n", a[2], s[2]);
+        System.out.printf("| the client's CPU seconds (curl sending the archive) | %.2f | n/a |%n", a[3]);
+        System.out.printf("| peak memory | %.0f MB RSS (the JVM's) | %.0f MB RSS |%n", a[2], s[2]);
         System.out.printf(
                 "| the staging registry's CPU seconds (the same process for both, on the same cores) | %.2f | %.2f |%n",
-                a[3], s[3]);
+                a[4], s[3]);
         System.out.printf(
                 "| throughput ratio sockerless / skopeo (median of the per-run ratios: %s) | **%.2f** | 1 |%n",
-                ratios(app, peer), medianRatio(app, peer));
+                ratios(apps, peer), medianRatio(apps, peer));
         System.out.println();
-        System.out.println("the app's CPU by thread group, run by run (wall time: CPU ms):");
+        System.out.println("the app's CPU by thread group, run by run (wall time: CPU ms of the app's process):");
         LOAD_CPU.forEach(line -> System.out.println("- " + line));
     }
 
@@ -361,7 +443,7 @@ public final class Benchmark {
     }
 
     private static final int LOAD_RUNS = 3;
-    private static final int LOAD_WARM_UPS = 3;
+    private static final int LOAD_WARM_UPS = Integer.getInteger("bench.loadWarmUps", 10);
     private static final int LOAD_MIXED_LAYERS = 3;
     private static final int LOAD_MIXED_BYTES = 24 << 20;
     private static final int LOAD_RANDOM_BYTES = 16 << 20;
@@ -424,34 +506,8 @@ public final class Benchmark {
         return java.util.Arrays.copyOf(sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), n);
     }
 
-    /** One load through the local host: wall s, CPU s of this JVM, peak heap MB. */
-    /**
-     * CPU nanoseconds so far by thread group (numbers of pools and workers folded) of this JVM's live threads, the
-     * JVM's own included (JIT compilers, GC workers), read from {@code /proc/self/task} (Linux; 10 ms ticks). A
-     * thread that ended between two readings is missing from their difference (the process total still has it).
-     */
-    private static java.util.Map<String, Long> threadCpu() {
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    // "pid (comm) state ..." where comm is the thread's name cut to 15 characters
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
-                    out.merge(threadGroup(comm), ticks * 10_000_000L, Long::sum);
-                } catch (java.io.IOException | RuntimeException ended) {
-                    // the thread ended while being read
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out;
-    }
-
-    private static String threadGroup(String comm) {
+    /** A thread's group in the CPU breakdown: numbers of pools and workers folded, the JVM's own threads named. */
+    static String threadGroup(String comm) {
         if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
             return "JIT compilers";
         }
@@ -464,43 +520,33 @@ public final class Benchmark {
         return comm.replaceAll("-[0-9]*$", "").replaceAll("-[0-9]+-", "-");
     }
 
-    private static long gcMillis() {
-        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime)
-                .sum();
-    }
-
     /** Where the app's CPU went in each load run, by thread group (see {@link #appLoad}). */
     private static final List<String> LOAD_CPU = new ArrayList<>();
 
     /**
-     * One load through the local host: wall s, CPU s of this JVM, peak heap MB; the CPU by thread group goes to
-     * {@link #LOAD_CPU} (gzip: the compressing workers; image-load: reading, hashing, spooling; image-upload and the
-     * HttpClient workers: the streamed uploads; bench-client: the benchmark sending the body, as the docker CLI
-     * would; localhost-http: the local host receiving it; JIT compilers, GC and safepoints: the JVM's own threads).
+     * One load through the app's process: wall s (curl's), the app's CPU s, its peak RSS MB, curl's CPU s; the app's
+     * CPU by thread group goes to {@link #LOAD_CPU} (gzip: the compressing workers; image-load: reading, hashing,
+     * spooling; image-upload and the HttpClient workers: the streamed uploads; localhost-http: the local host
+     * receiving the body; JIT compilers, GC and safepoints: the JVM's own threads).
      */
-    private static double[] appLoad(HttpClient http, String base, byte[] archive) throws Exception {
-        resetPeakHeap();
-        java.util.Map<String, Long> threads0 = threadCpu();
-        long gc0 = gcMillis();
-        long cpu0 = processCpuNanos();
-        long t0 = System.nanoTime();
-        HttpResponse<String> r = postLoad(http, base, archive, true);
-        double wall = (System.nanoTime() - t0) / 1e9;
-        double cpu = (processCpuNanos() - cpu0) / 1e9;
-        if (r.statusCode() != 200 || !r.body().contains("Loaded image")) {
-            throw new IllegalStateException("load failed: " + r.statusCode() + " " + r.body());
+    private static double[] appLoad(AppProcess app, Path archive) throws Exception {
+        app.resetPeakRss();
+        java.util.Map<String, Long> threads0 = app.threadCpu();
+        long cpu0 = app.cpuNanos();
+        Sent sent = postLoad(app, archive, true);
+        double cpu = (app.cpuNanos() - cpu0) / 1e9;
+        if (sent.status() != 200 || !sent.body().contains("Loaded image")) {
+            throw new IllegalStateException("load failed: " + sent.status() + " " + sent.body());
         }
         List<String> parts = new ArrayList<>();
-        threadCpu().forEach((group, nanos) -> {
+        app.threadCpu().forEach((group, nanos) -> {
             long ms = (nanos - threads0.getOrDefault(group, 0L)) / 1_000_000;
             if (ms >= 10) {
                 parts.add(group + " " + ms);
             }
         });
-        parts.add("GC pauses " + (gcMillis() - gc0));
-        LOAD_CPU.add(String.format("%.2f s: ", wall) + String.join(", ", parts) + " ms");
-        return new double[] {wall, cpu, peakHeap() / 1048576.0};
+        LOAD_CPU.add(String.format("%.2f s: ", sent.wall()) + String.join(", ", parts) + " ms");
+        return new double[] {sent.wall(), cpu, app.peakRssMb(), sent.cpu()};
     }
 
     /** A run's figures with the staging registry's CPU seconds since {@code registry0} (ns) appended. */
@@ -523,41 +569,13 @@ public final class Benchmark {
 
     /** skopeo copy under /usr/bin/time: wall s, user + sys s, max RSS MB. */
     private static double[] skopeoLoad(Path archive, String destination) throws Exception {
-        Path times = Files.createTempFile("bench", ".time");
-        try {
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(
-                            "/usr/bin/time",
-                            "-o",
-                            times.toString(),
-                            "-f",
-                            "%U %S %M",
-                            "/usr/bin/skopeo",
-                            "copy",
-                            "--dest-tls-verify=false",
-                            "docker-archive:" + archive,
-                            "docker://" + destination)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("skopeo copy failed");
-            }
-            double wall = (System.nanoTime() - t0) / 1e9;
-            String[] f = Files.readString(times).trim().split("\\s+");
-            return new double[] {
-                wall, Double.parseDouble(f[0]) + Double.parseDouble(f[1]), Double.parseDouble(f[2]) / 1024
-            };
-        } finally {
-            Files.deleteIfExists(times);
-        }
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        Timed skopeo = timed(List.of(
+                "/usr/bin/skopeo",
+                "copy",
+                "--dest-tls-verify=false",
+                "docker-archive:" + archive,
+                "docker://" + destination));
+        return new double[] {skopeo.wall(), skopeo.cpu(), skopeo.maxRssMb()};
     }
 
     private static double[] medians(List<double[]> runs) {
@@ -595,18 +613,22 @@ public final class Benchmark {
     }
 
     /** A repeated load of the same archive: its time and the blob uploads its progress reports. */
-    private static void repeatedLoad(HttpClient http, String base) throws Exception {
-        byte[] archive = fairArchive(loadImage(LOAD_RUNS), "bench/repeat");
-        HttpResponse<String> first = postLoad(http, base, archive, true);
-        if (first.statusCode() != 200) {
-            throw new IllegalStateException("load failed: " + first.statusCode() + " " + first.body());
+    private static void repeatedLoad(AppProcess app) throws Exception {
+        Path archive = file(fairArchive(loadImage(LOAD_RUNS), "bench/repeat"));
+        Sent again;
+        try {
+            Sent first = postLoad(app, archive, true);
+            if (first.status() != 200) {
+                throw new IllegalStateException("load failed: " + first.status() + " " + first.body());
+            }
+            again = postLoad(app, archive, false);
+        } finally {
+            Files.deleteIfExists(archive);
         }
-        long t1 = System.nanoTime();
-        HttpResponse<String> again = postLoad(http, base, archive, false);
-        if (again.statusCode() != 200 || !again.body().contains("Loaded image")) {
-            throw new IllegalStateException("repeated load failed: " + again.statusCode() + " " + again.body());
+        if (again.status() != 200 || !again.body().contains("Loaded image")) {
+            throw new IllegalStateException("repeated load failed: " + again.status() + " " + again.body());
         }
-        double repeat = (System.nanoTime() - t1) / 1e9;
+        double repeat = again.wall();
         long uploads =
                 again.body().lines().filter(l -> l.contains("\"Pushing\"")).count();
         System.out.printf("| repeated load of the same archive | %.2f s, %d blob uploads | n/a |%n", repeat, uploads);
@@ -1039,11 +1061,11 @@ public final class Benchmark {
 
     /** A new JVM serving the app: time to the first {@code /_ping} and to the first image inspect. */
     private static void coldStart(String storage) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.sockerless.aca.localhost.LocalHost");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(AppProcess.jvmOptions()); // as Azure starts it
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sockerless.aca.localhost.LocalHost"));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("SOCKERLESS_LISTEN", "127.0.0.1:0");
         pb.environment().put("AzureWebJobsStorage", storage);
         pb.redirectErrorStream(true);
