@@ -30,9 +30,10 @@ final class IsalDeflate {
 
     private static final Logger LOG = Logger.getLogger(IsalDeflate.class.getName());
 
-    /** One deflater per worker thread and level (1 or 2), and the array it deflates into (offset 0 only). */
+    /** One deflater per worker thread and level (1 or 2), reset for each chunk. */
     private static final ThreadLocal<IntelDeflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new IntelDeflater[3]);
 
+    /** The array each thread's deflater writes into (GKL writes from offset 0 only), copied to the caller's after. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
     /**
@@ -80,19 +81,19 @@ final class IsalDeflate {
      * bytes (the caller then stores the chunk). Only call when {@link #available()}.
      */
     static int deflate(byte[] data, int length, int level, byte[] out, int offset, int room) {
+        if (!available()) {
+            throw new IllegalStateException("ISA-L is not available on this machine");
+        }
         if (length <= 0 || level < 1 || level > 2) {
             throw new IllegalArgumentException("length " + length + ", level " + level);
+        }
+        if (room <= 0 || offset + room > out.length) {
+            throw new IllegalArgumentException("room " + room + " at " + offset + " of " + out.length);
         }
         IntelDeflater[] deflaters = DEFLATERS.get();
         IntelDeflater d = deflaters[level];
         if (d == null) {
             d = deflaters[level] = new IntelDeflater(level, true);
-        }
-        if (!available()) {
-            throw new IllegalStateException("ISA-L is not available on this machine");
-        }
-        if (room <= 0 || offset + room > out.length) {
-            throw new IllegalArgumentException("room " + room + " at " + offset + " of " + out.length);
         }
         byte[] scratch = SCRATCH.get();
         if (scratch.length < room) {

@@ -50,7 +50,10 @@ public record LoadOptions(
         }
     }
 
-    /** Defaults: anonymous, 1 GiB bodies, 8 GiB expanded, gzip level 1 (ISA-L allowed), the JVM's temp dir, linux/amd64. */
+    /**
+     * Defaults: anonymous, 1 GiB bodies, 8 GiB expanded, gzip level 1 (ISA-L allowed), the JVM's temp dir,
+     * linux/amd64.
+     */
     public static LoadOptions defaults(String stagingRegistry) {
         return new LoadOptions(
                 stagingRegistry,

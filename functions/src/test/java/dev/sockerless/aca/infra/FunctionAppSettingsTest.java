@@ -58,7 +58,10 @@ class FunctionAppSettingsTest {
             "AzureWebJobsStorage__clientId",
             "identityClientId",
             "AZURE_CLIENT_ID",
-            "identityClientId");
+            "identityClientId",
+            // the Java worker's JVM arguments after its defaults (C2 back on: localhost JvmOptionsTest, README)
+            "languageWorkers__java__arguments",
+            "'-XX:TieredStopAtLevel=4'");
 
     @Test
     void everyKeyWithoutADefaultIsClassified() {
