@@ -242,6 +242,86 @@ class ImageLoadIT {
     }
 
     /**
+     * With ISA-L off ({@code SOCKERLESS_LOAD_GZIP_ISAL=false}) the JDK's gzip pushes one member for a layer of several
+     * chunks, and ISA-L's a member per chunk; each load's memo is filed under its own format, so a load with the
+     * other method never takes the first one's digest: it compresses the layer its way and pushes that blob.
+     */
+    @Test
+    void theJdkAndIsalGzipsEachVerifyAndNeverShareAMemo() throws Exception {
+        java.util.Random random = new java.util.Random(9);
+        StringBuilder text = new StringBuilder();
+        while (text.length() < 3 * ParallelGzip.CHUNK) {
+            text.append("2026-12-03T19:20:00Z INFO job ")
+                    .append(random.nextInt(1000))
+                    .append(" done\n");
+        }
+        TestImages.Layer layer = TestImages.layer(
+                Format.DOCKER, Map.of("log.txt", text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        TestImage image = TestImages.image(
+                Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), List.of(layer));
+        Digest diffId = Digest.parse(layer.diffId());
+        GzipMethod jdk = new GzipMethod(1, false);
+        GzipMethod isal = GzipMethod.of(1, true);
+        assertThat(isal.isal()).as("ISA-L loads here (see ParallelGzipTest)").isTrue();
+
+        String jdkLayer = loadTheLayer(image, jdk, "jdk");
+        assertThat(store.findGzippedLayer(GzippedLayer.key(diffId, isal))).isEmpty();
+        assertThat(gzipMembers(reader.getBlob(staged("library/jdk"), jdkLayer).body()))
+                .isEqualTo(1);
+
+        proxy.reset();
+        String isalLayer = loadTheLayer(image, isal, "isal");
+        assertThat(isalLayer).isNotEqualTo(jdkLayer);
+        assertThat(gzipMembers(reader.getBlob(staged("library/isal"), isalLayer).body()))
+                .as("a member per chunk")
+                .isEqualTo((layer.tar().length + ParallelGzip.CHUNK - 1) / ParallelGzip.CHUNK)
+                .isGreaterThan(1);
+        assertThat(uploads())
+                .as("the ISA-L gzip was uploaded, not taken from the JDK's memo")
+                .isPositive();
+    }
+
+    /**
+     * Loads a one-layer image as {@code <name>:v1} with {@code method}'s gzip, checks what the registry got and that
+     * the memo holds the pushed layer under the method's key; returns the layer's digest.
+     */
+    private String loadTheLayer(TestImage image, GzipMethod method, String name) throws Exception {
+        options = options.withGzipIsal(method.isal());
+        load(TestArchives.legacy(image, List.of(name + ":v1")));
+        String pushed = verifyPushed(staged("library/" + name), "v1", image)
+                .path("layers")
+                .get(0)
+                .path("digest")
+                .asText();
+        Digest diffId = Digest.parse(image.layers().get(0).diffId());
+        assertThat(store.findGzippedLayer(GzippedLayer.key(diffId, method)))
+                .map(g -> g.digest().toString())
+                .contains(pushed);
+        return pushed;
+    }
+
+    /** The gzip members of a blob: each inflated to its end, its 8-byte trailer skipped. */
+    private static int gzipMembers(byte[] gz) throws java.util.zip.DataFormatException {
+        int members = 0;
+        int at = 0;
+        while (at < gz.length) {
+            assertThat(gz[at] & 0xff).isEqualTo(0x1f);
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+            inflater.setInput(gz, at + 10, gz.length - at - 10);
+            byte[] sink = new byte[1 << 16];
+            while (!inflater.finished()) {
+                if (inflater.inflate(sink) == 0 && inflater.needsInput()) {
+                    throw new AssertionError("truncated member at " + at);
+                }
+            }
+            at = gz.length - inflater.getRemaining() + 8;
+            inflater.end();
+            members++;
+        }
+        return members;
+    }
+
+    /**
      * The image table is asked what gzipping each layer gave for all layers at once, not by each worker before it
      * starts its layer: with one more layer than workers, every lookup must see all the others begun (a lookup per
      * worker would hold the last layer's until a first layer is done, and each table round trip would delay its
