@@ -217,7 +217,12 @@ public final class ImageLoader {
             } catch (RegistryException e) {
                 throw RegistryFailures.pushError(e);
             }
-            // 4. The image table, last.
+            // 4. The image table, last: what gzipping each layer gave (saved while the registry work went on) first.
+            for (Plan plan : plans) {
+                for (Prepared blob : plan.blobs()) {
+                    blob.remembered().exceptionally(e -> null).join();
+                }
+            }
             List<LoadedImage> out = new ArrayList<>();
             for (Plan plan : plans) {
                 LoadedImage loaded = new LoadedImage(

@@ -242,6 +242,37 @@ class ImageLoadIT {
     }
 
     /**
+     * What gzipping a layer gave goes to the image table off the layer's worker (which goes on with the next layer
+     * instead of waiting for the table), and the load answers only once every layer's is there: a load on another
+     * instance right after must find them.
+     */
+    @Test
+    void aLoadAnswersOnlyOnceItsGzipMemosAreSavedOffTheWorkers() throws Exception {
+        List<TestImages.Layer> content = new ArrayList<>();
+        for (int i = 0; i <= LayerPreparer.PARALLELISM; i++) {
+            content.add(TestImages.layer(Format.DOCKER, "layer-" + i, "memo " + i + "\n"));
+        }
+        TestImage image =
+                TestImages.image(Format.DOCKER, TestImages.Platform.LINUX_AMD64, UnaryOperator.identity(), content);
+        List<String> savers = java.util.Collections.synchronizedList(new ArrayList<>());
+        store.beforeGzipSave(() -> {
+            savers.add(Thread.currentThread().getName());
+            try {
+                Thread.sleep(300); // a slow table
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        load(TestArchives.legacy(image, List.of("saved:v1")));
+        for (TestImages.Layer layer : content) {
+            assertThat(store.findGzippedLayer(GzippedLayer.key(Digest.parse(layer.diffId()), options.gzipMethod())))
+                    .as("the memo of %s", layer.diffId())
+                    .isPresent();
+        }
+        assertThat(savers).hasSize(content.size()).noneMatch(name -> name.startsWith("image-load"));
+    }
+
+    /**
      * With ISA-L off ({@code SOCKERLESS_LOAD_GZIP_ISAL=false}) the JDK's gzip pushes one member for a layer of several
      * chunks, and ISA-L's a member per chunk; each load's memo is filed under its own format, so a load with the
      * other method never takes the first one's digest: it compresses the layer its way and pushes that blob.

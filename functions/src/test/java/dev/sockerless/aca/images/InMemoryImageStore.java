@@ -37,9 +37,19 @@ public final class InMemoryImageStore implements ImageStore {
         }
     }
 
+    private volatile Runnable beforeGzipSave = () -> {};
+
+    /** Runs {@code hook} at the start of every {@link #saveGzippedLayer} (outside the store's lock). */
+    public void beforeGzipSave(Runnable hook) {
+        beforeGzipSave = hook;
+    }
+
     @Override
-    public synchronized void saveGzippedLayer(String key, GzippedLayer layer) {
-        gzipped.put(key, layer);
+    public void saveGzippedLayer(String key, GzippedLayer layer) {
+        beforeGzipSave.run();
+        synchronized (this) {
+            gzipped.put(key, layer);
+        }
     }
 
     @Override
