@@ -337,7 +337,7 @@ public final class Benchmark {
         double mb = 0;
         // loads first, not counted: the JIT compiles the load's paths as on a serving instance (skopeo, a native
         // binary, has nothing to warm up); after three such loads the JIT compilers still took 0.15-0.3 CPU s of each
-        // measured load, after ten 0.04-0.2 (the per-run breakdown shows it)
+        // measured load, after ten 0.04-0.27 (the per-run breakdown shows it)
         for (int warmUp = 0; warmUp < LOAD_WARM_UPS; warmUp++) {
             Path warm = file(fairArchive(loadImage(LOAD_RUNS + 1 + warmUp), "bench/warm-up-" + warmUp));
             try {
