@@ -5,13 +5,13 @@ LISTEN ?= $(or $(SOCKERLESS_LISTEN),127.0.0.1:7071)
 
 .PHONY: run bridge arm-stand-in test fmt fuzz bicep-syntax bench deps deps-node deps-registry deps-skopeo package clean
 
-## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 ## The JVM options Azure starts a Java app with: the Functions Java worker's (Azure/azure-functions-java-worker,
 ## worker.config.json: C1 only, which runs SHA-256 at a tenth of C2's speed), then the app's own
 ## languageWorkers__java__arguments (bicep/modules/functionapp.bicep: C2 back on). `make run` and the benchmark's app use both.
 FUNCTIONS_JAVA_OPTIONS := -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -noverify -Djava.net.preferIPv4Stack=true
 APP_JAVA_ARGUMENTS := -XX:TieredStopAtLevel=4
 
+## run: build and serve the function app on $SOCKERLESS_LISTEN (default 127.0.0.1:7071), with Azurite unless AzureWebJobsStorage is set
 run: deps-node package
 	exec java $(FUNCTIONS_JAVA_OPTIONS) $(APP_JAVA_ARGUMENTS) -cp "localhost/target/classes:$$(cat localhost/target/classpath.txt)" dev.sockerless.aca.localhost.LocalHost
 
