@@ -247,7 +247,7 @@ final class ParallelGzip extends OutputStream {
     /** As {@link #deflate(byte[], int, byte[], int, boolean, byte[])}, written from {@code from} of the output. */
     private static Piece deflate(
             byte[] data, int length, byte @Nullable [] dictionary, int level, boolean last, byte[] output, int from) {
-        int effective = incompressible(data, length) ? 0 : level;
+        int effective = level == 0 || incompressible(data, length) ? 0 : level; // level 0: the caller stores it
         Deflater[] deflaters = DEFLATERS.get();
         Deflater d = deflaters[effective];
         if (d == null) {

@@ -400,46 +400,85 @@ public final class Benchmark {
     }
 
     /**
-     * The gzip level, by measurement: JDK deflate (the app's compressor) on 24 MiB of the load row's log-like text
-     * and of the JDK's own {@code lib/modules} (binaries), in 128 KiB sync-flushed chunks as the app compresses, on
-     * one core: MB/s and compressed size per level.
+     * The gzip level and deflate, by measurement: the JDK's deflate (the app's without ISA-L) and ISA-L's through
+     * GKL's {@code IntelDeflater} (the app's {@code IsalDeflate}: stateless, a whole chunk a call) on 24 MiB of the load
+     * row's log-like text and of the JDK's own {@code lib/modules} (binaries), in 128 KiB chunks as the app compresses,
+     * on one core: MB/s and compressed size. Best of two rounds, the first warming up.
      */
     private static void gzipLevels() throws Exception {
-        byte[] text = logText(new java.util.Random(1), 24 << 20);
-        byte[] binary = java.util.Arrays.copyOf(
-                Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib", "modules")), 24 << 20);
+        List<byte[]> text = chunks(logText(new java.util.Random(1), 24 << 20));
+        List<byte[]> binary = chunks(java.util.Arrays.copyOf(
+                Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib", "modules")), 24 << 20));
         System.out.println();
-        System.out.println(
-                "| gzip level (JDK deflate, 128 KiB chunks, one core) | log-like text: MB/s, size | binaries: "
-                        + "MB/s, size |");
+        System.out.println("| deflate, level (128 KiB chunks, one core) | log-like text: MB/s, size | binaries: "
+                + "MB/s, size |");
         System.out.println("|---|---|---|");
         for (int level : new int[] {1, 2, 3, 4, 6, 9}) {
-            String[] cells = new String[2];
-            for (int k = 0; k < 2; k++) {
-                byte[] in = k == 0 ? text : binary;
-                double best = Double.MAX_VALUE;
-                long out = 0;
-                for (int round = 0; round < 2; round++) { // the first warms up
-                    java.util.zip.Deflater d = new java.util.zip.Deflater(level, true);
-                    byte[] buf = new byte[256 * 1024];
-                    out = 0;
-                    long t0 = System.nanoTime();
-                    for (int off = 0; off < in.length; off += 128 * 1024) {
-                        d.reset();
-                        d.setInput(in, off, Math.min(128 * 1024, in.length - off));
-                        int n;
-                        do {
-                            n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
-                            out += n;
-                        } while (n == buf.length);
-                    }
-                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-                    d.end();
-                }
-                cells[k] = String.format("%.0f MB/s, %.1f %%", in.length / 1e6 / best, 100.0 * out / in.length);
-            }
-            System.out.printf("| %d | %s | %s |%n", level, cells[0], cells[1]);
+            System.out.printf(
+                    "| JDK %d | %s | %s |%n", level, rate(text, jdkDeflate(level)), rate(binary, jdkDeflate(level)));
         }
+        if (!new com.intel.gkl.compression.IntelDeflater(1, true).load(null)) {
+            System.out.println("| ISA-L | not available here | |");
+            return;
+        }
+        for (int level : new int[] {1, 2}) {
+            System.out.printf(
+                    "| ISA-L %d | %s | %s |%n",
+                    level, rate(text, isalDeflate(level)), rate(binary, isalDeflate(level)));
+        }
+    }
+
+    /** Deflates one chunk into {@code buf} (big enough for it); returns the compressed size. */
+    private interface ChunkDeflate {
+        int deflate(byte[] chunk, byte[] buf);
+    }
+
+    private static ChunkDeflate jdkDeflate(int level) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(level, true);
+        return (chunk, buf) -> {
+            d.reset();
+            d.setInput(chunk);
+            return d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+        };
+    }
+
+    private static ChunkDeflate isalDeflate(int level) {
+        com.intel.gkl.compression.IntelDeflater d = new com.intel.gkl.compression.IntelDeflater(level, true);
+        return (chunk, buf) -> {
+            d.reset();
+            d.setInput(chunk, 0, chunk.length);
+            d.finish();
+            int n = d.deflate(buf, 0, buf.length);
+            if (!d.finished()) {
+                throw new IllegalStateException("ISA-L did not finish a chunk");
+            }
+            return n;
+        };
+    }
+
+    private static List<byte[]> chunks(byte[] in) {
+        List<byte[]> out = new ArrayList<>();
+        for (int off = 0; off < in.length; off += 128 * 1024) {
+            out.add(java.util.Arrays.copyOfRange(in, off, Math.min(in.length, off + 128 * 1024)));
+        }
+        return out;
+    }
+
+    /** "MB/s, size %" of {@code deflate} over the chunks, best of two rounds. */
+    private static String rate(List<byte[]> chunks, ChunkDeflate deflate) {
+        long total = chunks.stream().mapToLong(c -> c.length).sum();
+        byte[] buf = new byte[256 * 1024];
+        double best = Double.MAX_VALUE;
+        long out = 0;
+        for (int round = 0; round < 2; round++) {
+            out = 0;
+            long t0 = System.nanoTime();
+            for (byte[] chunk : chunks) {
+                out += deflate.deflate(chunk, buf);
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return String.format("%.0f MB/s, %.1f %%", total / 1e6 / best, 100.0 * out / total);
     }
 
     private static final int LOAD_RUNS = 3;
