@@ -37,13 +37,14 @@ final class IsalDeflate {
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
     /**
-     * The input, copied into an array of this thread's with zeros after it: whatever a native loop might read past
-     * the input's end is then always the same zeros, never the heap after the caller's array or stale bytes of a
-     * reused one, so the output depends on the input alone.
+     * The input, copied into an array of this thread's with zeros after it when the caller's array has no room for
+     * them: whatever a native loop might read past the input's end is then always the same zeros, never the heap
+     * after the caller's array or stale bytes of a reused one, so the output depends on the input alone.
      */
     private static final ThreadLocal<byte[]> INPUT = ThreadLocal.withInitial(() -> new byte[0]);
 
-    private static final int PADDING = 256;
+    /** Zeros given after the input (an array with this much room after the input is deflated in place). */
+    static final int PADDING = 256;
 
     private IsalDeflate() {}
 
@@ -78,7 +79,9 @@ final class IsalDeflate {
     /**
      * Deflates {@code data[0, length)} ({@code length > 0}) at ISA-L level {@code level} (1 or 2) as one complete raw
      * deflate stream into {@code out} from {@code offset}; returns its length, or -1 if it is longer than {@code room}
-     * bytes (the caller then stores the chunk). Only call when {@link #available()}.
+     * bytes (the caller then stores the chunk). When {@code data} has {@link #PADDING} bytes of room after the input,
+     * they are set to zero and the input is deflated in place; else it is copied first. Only call when
+     * {@link #available()}.
      */
     static int deflate(byte[] data, int length, int level, byte[] out, int offset, int room) {
         if (!available()) {
@@ -100,12 +103,15 @@ final class IsalDeflate {
             scratch = new byte[room];
             SCRATCH.set(scratch);
         }
-        byte[] input = INPUT.get();
-        if (input.length < length + PADDING) {
-            input = new byte[length + PADDING];
-            INPUT.set(input);
+        byte[] input = data;
+        if (data.length - length < PADDING) {
+            input = INPUT.get();
+            if (input.length < length + PADDING) {
+                input = new byte[length + PADDING];
+                INPUT.set(input);
+            }
+            System.arraycopy(data, 0, input, 0, length);
         }
-        System.arraycopy(data, 0, input, 0, length);
         Arrays.fill(input, length, length + PADDING, (byte) 0);
         d.reset();
         d.setInput(input, 0, length); // GKL reads from offset 0 whatever offset it is given

@@ -225,6 +225,63 @@ class ParallelGzipTest {
     }
 
     @Test
+    void isalDeflatesInPlaceExactlyAsFromACopy() {
+        // an array with room for the padding is deflated in place (its padding zeroed first), else copied: the same
+        // bytes either way, whatever the padding held before
+        byte[] data = mixed(CHUNK, 13);
+        byte[] padded = java.util.Arrays.copyOf(data, CHUNK + IsalDeflate.PADDING);
+        java.util.Arrays.fill(padded, CHUNK, padded.length, (byte) 0x5a);
+        byte[] fromCopy = new byte[2 * CHUNK];
+        byte[] inPlace = new byte[2 * CHUNK];
+        int n = IsalDeflate.deflate(data, data.length, 1, fromCopy, 0, fromCopy.length);
+        int m = IsalDeflate.deflate(padded, CHUNK, 1, inPlace, 0, inPlace.length);
+        assertThat(n).isPositive();
+        assertThat(java.util.Arrays.copyOf(inPlace, m)).isEqualTo(java.util.Arrays.copyOf(fromCopy, n));
+        assertThat(java.util.Arrays.copyOfRange(padded, CHUNK, padded.length)).containsOnly(0);
+        assertThat(java.util.Arrays.copyOf(padded, CHUNK)).isEqualTo(data);
+    }
+
+    @Test
+    void theEntropySampleTellsRandomFromTextAndMixedChunks() {
+        byte[] noise = new byte[CHUNK];
+        new Random(21).nextBytes(noise);
+        assertThat(ParallelGzip.incompressible(noise, CHUNK)).isTrue();
+        assertThat(ParallelGzip.incompressible(noise, 8192)).isTrue(); // a short chunk is read whole
+        byte[] text = new byte[CHUNK];
+        Random lines = new Random(22);
+        for (int at = 0; at < CHUNK; ) {
+            byte[] line = ("2026-12-03T11:00:0" + lines.nextInt(10) + "Z INFO id=" + lines.nextInt(1_000_000)
+                            + " done in " + lines.nextInt(500) + " ms\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            int n = Math.min(line.length, CHUNK - at);
+            System.arraycopy(line, 0, text, at, n);
+            at += n;
+        }
+        assertThat(ParallelGzip.incompressible(text, CHUNK)).isFalse();
+        // half random, half text, in halves or interleaved by 4 KiB: the sample keeps the proportions
+        byte[] halves = noise.clone();
+        System.arraycopy(text, 0, halves, CHUNK / 2, CHUNK / 2);
+        assertThat(ParallelGzip.incompressible(halves, CHUNK)).isFalse();
+        byte[] interleaved = noise.clone();
+        for (int off = 0; off < CHUNK; off += 8192) {
+            System.arraycopy(text, off, interleaved, off, 4096);
+        }
+        assertThat(ParallelGzip.incompressible(interleaved, CHUNK)).isFalse();
+        // the sample is what is read: random bytes between its windows leave a text chunk compressed
+        byte[] textOutsideSample = text.clone();
+        int stride = CHUNK / ParallelGzip.SAMPLE_WINDOWS;
+        for (int w = 0; w < ParallelGzip.SAMPLE_WINDOWS; w++) {
+            System.arraycopy(
+                    noise,
+                    w * stride + ParallelGzip.SAMPLE_WINDOW,
+                    textOutsideSample,
+                    w * stride + ParallelGzip.SAMPLE_WINDOW,
+                    stride - ParallelGzip.SAMPLE_WINDOW);
+        }
+        assertThat(ParallelGzip.incompressible(textOutsideSample, CHUNK)).isFalse();
+    }
+
+    @Test
     void storesRandomBytesAndCompressesText() throws IOException {
         byte[] noise = new byte[20 * CHUNK];
         new Random(1).nextBytes(noise);
