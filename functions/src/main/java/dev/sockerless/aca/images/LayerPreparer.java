@@ -33,8 +33,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The layer half of a load ({@link ImageLoader} does the steps): streams each layer of an archive once, checks its
  * uncompressed digest against its diffID and computes the digest and size of what will be pushed — gzipping an
- * uncompressed layer ({@link ParallelGzip}) into a {@link GrowingSpool} that is streamed into an upload session of
- * the staging registry while it grows, keeping a compressed layer's bytes as stored. Remembers what gzipping gave by
+ * uncompressed layer ({@link ParallelGzip}) through a {@link LayerPipe} into an upload session of the staging
+ * registry while it is compressed, keeping a compressed layer's bytes as stored. Remembers what gzipping gave by
  * diffID and level, so a repeated load knows its layers' digests without compressing them again.
  */
 final class LayerPreparer {
@@ -93,7 +93,7 @@ final class LayerPreparer {
     record Streamed(
             ImageReference repository, RegistryPush push, Future<RegistryPush.Upload> upload, AtomicBoolean committed) {
 
-        /** The session, or null when streaming failed (the blob is then uploaded from the spool file). */
+        /** The session, or null when streaming failed (the blob is then uploaded from a fresh gzip of the layer). */
         RegistryPush.@Nullable Upload session() {
             try {
                 return await(upload);
@@ -159,7 +159,7 @@ final class LayerPreparer {
 
     /**
      * Streams a layer once: checks its uncompressed digest against {@code diffId} and computes the digest and
-     * size of what will be pushed (spooling a gzip to a temporary file when the layer is recompressed).
+     * size of what will be pushed (streaming a layer gzipped afresh to the registry as it is compressed).
      */
     private Prepared prepare(
             ArchiveLayer layer,
@@ -186,32 +186,36 @@ final class LayerPreparer {
                         known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
             }
             if (kind == Kind.GZIP) {
-                Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
-                temps.add(temp);
-                GrowingSpool spool = new GrowingSpool(temp);
-                Streamed streamed = stream(spool, layer, options, streamTo);
+                LayerPipe pipe = new LayerPipe();
+                Streamed streamed = stream(pipe, layer, options, streamTo);
                 MessageDigest uncompressed = Digest.sha256();
                 MessageDigest compressed = Digest.sha256();
-                boolean spooled = false;
+                boolean piped = false;
                 try {
                     try (InputStream in = new DigestInputStream(
                                     layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
                             OutputStream gzip = new ParallelGzip(
-                                    new DigestOutputStream(spoolWrites(spool.writer()), compressed),
-                                    options.gzipMethod())) {
+                                    new DigestOutputStream(pipe.writer(), compressed), options.gzipMethod())) {
                         transfer(in, gzip);
                     }
-                    spool.finish();
-                    spooled = true;
+                    pipe.finish();
+                    piped = true;
                 } finally {
-                    if (!spooled) {
-                        spool.fail(new IOException("layer " + layer.path() + " could not be compressed"));
+                    if (!piped) {
+                        pipe.fail(new IOException("layer " + layer.path() + " could not be compressed"));
                     }
                 }
                 checkDiffId(layer, diffId, Digest.from(uncompressed));
-                GzippedLayer result = new GzippedLayer(Digest.from(compressed), spool.size());
+                GzippedLayer result = new GzippedLayer(Digest.from(compressed), pipe.written());
+                // what was streamed cannot be read again: any other upload of it gzips the archive's bytes afresh
                 return new Prepared(
-                        result.digest(), result.size(), type, spool, diffId, streamed, remember(gzipKey, result));
+                        result.digest(),
+                        result.size(),
+                        type,
+                        new GzipOnFirstOpen(layer, options, temps),
+                        diffId,
+                        streamed,
+                        remember(gzipKey, result));
             }
             MessageDigest stored = Digest.sha256();
             MessageDigest uncompressed = Digest.sha256();
@@ -230,67 +234,34 @@ final class LayerPreparer {
             return new Prepared(storedDigest, layer.size(), type, layer::open, diffId);
         } catch (java.io.EOFException e) {
             throw DockerApiException.invalid("invalid archive: layer " + layer.path() + " is truncated");
-        } catch (SpoolWriteFailed e) {
-            throw DockerApiException.system("cannot spool layer " + layer.path() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw DockerApiException.invalid(
                     "invalid archive: cannot read layer " + layer.path() + ": " + e.getMessage());
         }
     }
 
-    /** A write to a spool file failed (a full disk): the load's fault, not the archive's. */
-    private static final class SpoolWriteFailed extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        SpoolWriteFailed(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
-    /** A spool file's stream whose write failures are {@link SpoolWriteFailed}, told apart from the archive's. */
-    private static OutputStream spoolWrites(OutputStream file) {
-        return new java.io.FilterOutputStream(file) {
-            @Override
-            public void write(int b) throws IOException {
-                try {
-                    out.write(b);
-                } catch (IOException e) {
-                    throw new SpoolWriteFailed(e);
-                }
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    throw new SpoolWriteFailed(e);
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    throw new SpoolWriteFailed(e);
-                }
-            }
-        };
-    }
-
     /**
-     * Streams the spool, while it is written, into an upload session of {@code streamTo}'s repository (one chunked
-     * {@code PATCH}), so that the upload overlaps the compression; null when the loader has no such repository.
+     * Streams the pipe, while it is written, into an upload session of {@code streamTo}'s repository (one chunked
+     * {@code PATCH}), so that the upload overlaps the compression. Once the upload is over, the pipe is abandoned: a
+     * failed upload never holds up the compression.
      */
-    private Streamed stream(GrowingSpool spool, ArchiveLayer layer, LoadOptions options, StreamTo streamTo) {
+    private Streamed stream(LayerPipe pipe, ArchiveLayer layer, LoadOptions options, StreamTo streamTo) {
         RegistryPush push = registries.forPush(streamTo.repository(), options.credentials());
         // the deadline's bound: an uncompressed layer grows by a few bytes a block when stored
         long bound = layer.compression() == Compression.NONE
                 ? layer.size() + layer.size() / 100 + (1 << 20)
                 : options.maxExpandedBytes() + options.maxExpandedBytes() / 100;
         Streamed streamed = new Streamed(
-                streamTo.repository(), push, io.submit(() -> push.stream(spool, bound)), new AtomicBoolean());
+                streamTo.repository(),
+                push,
+                io.submit(() -> {
+                    try {
+                        return push.stream(pipe, bound);
+                    } finally {
+                        pipe.abandon();
+                    }
+                }),
+                new AtomicBoolean());
         streamTo.streams().add(streamed);
         return streamed;
     }

@@ -358,14 +358,17 @@ public final class RegistryTransport {
                 return HttpRequest.BodyPublishers.ofByteArray(new byte[0]);
             }
             BlobSource source = request.stream();
-            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> {
-                try {
-                    return source.open();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            // ofInputStream has no length: the JDK client sends it chunked
+            java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> buffers = source.publisher();
+            HttpRequest.BodyPublisher stream = buffers != null
+                    ? HttpRequest.BodyPublishers.fromPublisher(buffers)
+                    : HttpRequest.BodyPublishers.ofInputStream(() -> {
+                        try {
+                            return source.open();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            // neither has a length: the JDK client sends it chunked
             return request.chunked()
                     ? stream
                     : HttpRequest.BodyPublishers.fromPublisher(stream, request.streamLength());
