@@ -172,9 +172,8 @@ final class LayerPreparer {
             CompletableFuture<Optional<GzippedLayer>> memoLookup) {
         String type = layerType(kind, layer.compression(), oci);
         try {
-            String gzipKey = GzippedLayer.key(diffId, options.gzipMethod());
-            GzippedLayer known = memoLookup.join().orElse(null);
-            if (known != null) {
+            GzippedLayer knownAlready = memoLookup.isDone() ? memoLookup.join().orElse(null) : null;
+            if (knownAlready != null) {
                 // Seen before: verify the content, and gzip it only if the registry turns out to need it.
                 MessageDigest uncompressed = Digest.sha256();
                 try (InputStream in =
@@ -182,40 +181,10 @@ final class LayerPreparer {
                     in.transferTo(OutputStream.nullOutputStream());
                 }
                 checkDiffId(layer, diffId, Digest.from(uncompressed));
-                return new Prepared(
-                        known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
+                return known(knownAlready, type, layer, diffId, options, temps);
             }
             if (kind == Kind.GZIP) {
-                LayerPipe pipe = new LayerPipe();
-                Streamed streamed = stream(pipe, layer, options, streamTo);
-                MessageDigest uncompressed = Digest.sha256();
-                MessageDigest compressed = Digest.sha256();
-                boolean piped = false;
-                try {
-                    try (InputStream in = new DigestInputStream(
-                                    layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
-                            OutputStream gzip = new ParallelGzip(
-                                    new DigestOutputStream(pipe.writer(), compressed), options.gzipMethod())) {
-                        transfer(in, gzip);
-                    }
-                    pipe.finish();
-                    piped = true;
-                } finally {
-                    if (!piped) {
-                        pipe.fail(new IOException("layer " + layer.path() + " could not be compressed"));
-                    }
-                }
-                checkDiffId(layer, diffId, Digest.from(uncompressed));
-                GzippedLayer result = new GzippedLayer(Digest.from(compressed), pipe.written());
-                // what was streamed cannot be read again: any other upload of it gzips the archive's bytes afresh
-                return new Prepared(
-                        result.digest(),
-                        result.size(),
-                        type,
-                        new GzipOnFirstOpen(layer, options, temps),
-                        diffId,
-                        streamed,
-                        remember(gzipKey, result));
+                return gzipAndStream(layer, diffId, type, options, temps, streamTo, memoLookup);
             }
             MessageDigest stored = Digest.sha256();
             MessageDigest uncompressed = Digest.sha256();
@@ -266,12 +235,82 @@ final class LayerPreparer {
         return streamed;
     }
 
-    /** Copies in pieces of a gzip chunk (transferTo's 8 KiB would cost a digest and a lock call per 8 KiB). */
-    private static void transfer(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[ParallelGzip.CHUNK];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, n);
+    /** A layer the memo knows (and whose content was verified): gzipped only if an upload turns out to need it. */
+    private static Prepared known(
+            GzippedLayer known, String type, ArchiveLayer layer, Digest diffId, LoadOptions options, List<Path> temps) {
+        return new Prepared(known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
+    }
+
+    /**
+     * Hashes and gzips a layer into a {@link LayerPipe} from its first byte, while the memo is still being asked
+     * (a table round trip, measured at 25-40 ms at the start of a busy load, is then off the layer's critical path):
+     * the pipe holds what is compressed meanwhile. The memo's answer starts the upload of the pipe, or, when the memo
+     * knows the layer, stops the gzip (the layer is still read to the end and its diffID checked) and drops the pipe
+     * unsent: a repeated load uploads nothing.
+     */
+    private Prepared gzipAndStream(
+            ArchiveLayer layer,
+            Digest diffId,
+            String type,
+            LoadOptions options,
+            List<Path> temps,
+            StreamTo streamTo,
+            CompletableFuture<Optional<GzippedLayer>> memoLookup)
+            throws IOException {
+        LayerPipe pipe = new LayerPipe();
+        AtomicBoolean knownToMemo = new AtomicBoolean();
+        CompletableFuture<Optional<Streamed>> decided = memoLookup.thenApply(known -> {
+            try {
+                if (known.isPresent()) {
+                    knownToMemo.set(true);
+                    pipe.abandon();
+                    return Optional.empty();
+                }
+                return Optional.of(stream(pipe, layer, options, streamTo));
+            } catch (RuntimeException e) {
+                pipe.abandon(); // nothing will read it: the writer must not wait for a reader
+                throw e;
+            }
+        });
+        MessageDigest uncompressed = Digest.sha256();
+        MessageDigest compressed = Digest.sha256();
+        boolean piped = false;
+        try {
+            try (InputStream in =
+                            new DigestInputStream(layer.openUncompressed(options.maxExpandedBytes()), uncompressed);
+                    OutputStream gzip =
+                            new ParallelGzip(new DigestOutputStream(pipe.writer(), compressed), options.gzipMethod())) {
+                // pieces of a gzip chunk (transferTo's 8 KiB would cost a digest and a lock call per 8 KiB)
+                byte[] buffer = new byte[ParallelGzip.CHUNK];
+                int n;
+                while ((n = in.read(buffer)) >= 0 && !decided.isCompletedExceptionally()) {
+                    if (!knownToMemo.get()) {
+                        gzip.write(buffer, 0, n);
+                    }
+                }
+            }
+            Optional<Streamed> streamed = await(decided);
+            if (streamed.isEmpty()) {
+                checkDiffId(layer, diffId, Digest.from(uncompressed));
+                return known(memoLookup.join().orElseThrow(), type, layer, diffId, options, temps);
+            }
+            pipe.finish();
+            piped = true;
+            checkDiffId(layer, diffId, Digest.from(uncompressed));
+            GzippedLayer result = new GzippedLayer(Digest.from(compressed), pipe.written());
+            // what was streamed cannot be read again: any other upload of it gzips the archive's bytes afresh
+            return new Prepared(
+                    result.digest(),
+                    result.size(),
+                    type,
+                    new GzipOnFirstOpen(layer, options, temps),
+                    diffId,
+                    streamed.get(),
+                    remember(GzippedLayer.key(diffId, options.gzipMethod()), result));
+        } finally {
+            if (!piped) {
+                pipe.fail(new IOException("layer " + layer.path() + " could not be compressed"));
+            }
         }
     }
 

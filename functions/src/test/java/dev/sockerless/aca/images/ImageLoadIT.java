@@ -381,6 +381,64 @@ class ImageLoadIT {
         assertThat(sawEveryLookup).hasSize(layers).containsOnly(true);
     }
 
+    /** CPU time of the threads named {@code name} (a pool's workers), in nanoseconds. */
+    private static long cpuOf(String name) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                total += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
+    /**
+     * A layer is read, hashed and compressed while the image table is asked what gzipping it gave (a round trip that
+     * would otherwise hold up the layer); the memo's answer starts its upload, or, when the memo knows the layer,
+     * drops what was compressed unsent: the repeated load on a new instance still uploads nothing.
+     */
+    @Test
+    void aLayerIsCompressedWhileTheMemoIsAskedAndAKnownLayerIsNeverUploaded() throws Exception {
+        byte[] noise = new byte[6 << 20];
+        new java.util.Random(17).nextBytes(noise);
+        TestImage image = TestImages.image(
+                Format.DOCKER,
+                TestImages.Platform.LINUX_AMD64,
+                UnaryOperator.identity(),
+                List.of(TestImages.layer(Format.DOCKER, java.util.Map.of("noise.bin", noise))));
+        byte[] archive = TestArchives.legacy(image, List.of("early:v1"));
+        for (boolean repeated : new boolean[] {false, true}) {
+            loader = newLoader(); // a new instance: the memo comes from the table
+            proxy.reset();
+            long before = cpuOf("image-load");
+            List<Boolean> workedMeanwhile = java.util.Collections.synchronizedList(new ArrayList<>());
+            store.beforeGzipLookup(() -> {
+                // the lookup answers only once the layer's worker has hashed a few MiB (or after 10 s)
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                boolean worked;
+                while (!(worked = cpuOf("image-load") - before > TimeUnit.MILLISECONDS.toNanos(2))
+                        && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                workedMeanwhile.add(worked);
+            });
+            try {
+                load(archive);
+            } finally {
+                store.beforeGzipLookup(() -> {});
+            }
+            assertThat(workedMeanwhile)
+                    .as("the layer was worked on while the memo was asked")
+                    .containsExactly(true);
+            if (repeated) {
+                assertThat(uploads()).as("uploads of the repeated load").isZero();
+            } else {
+                assertThat(uploads()).isPositive();
+            }
+        }
+    }
+
     /**
      * Loads an archive twice, the second time in the same loader or (a new instance) in a new one, whose knowledge of
      * the layers' gzip comes from the image table: the second load uploads nothing, asks the registry about the three

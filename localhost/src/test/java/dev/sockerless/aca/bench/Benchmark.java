@@ -326,7 +326,7 @@ public final class Benchmark {
      * random bytes and 60 % log-like text, and one all-random layer) loaded through the local host (application/
      * octet-stream with a Content-Length, as Azure carries it, sent by curl) and copied by {@code skopeo copy
      * docker-archive:}, both from a file straight to the same staging registry (no proxy in either path), each to a
-     * fresh repository, alternating which goes first, {@value #LOAD_RUNS} times with a new archive each time (so
+     * fresh repository, alternating which goes first, {@link #LOAD_RUNS} times (three unless {@code -Dbench.loadRuns} says) with a new archive each time (so
      * neither side knows a layer), after {@value #LOAD_WARM_UPS} uncounted loads of other archives that warm the
      * app's JVM up. Wall time (curl's process, skopeo's process), MB/s of archive, CPU seconds (the app's process;
      * curl's; skopeo's user + sys) and peak RSS (the app's JVM since the run began, skopeo's max).
@@ -481,7 +481,7 @@ public final class Benchmark {
         return String.format("%.0f MB/s, %.1f %%", total / 1e6 / best, 100.0 * out / total);
     }
 
-    private static final int LOAD_RUNS = 3;
+    private static final int LOAD_RUNS = Integer.getInteger("bench.loadRuns", 3);
     private static final int LOAD_WARM_UPS = Integer.getInteger("bench.loadWarmUps", 10);
     private static final int LOAD_MIXED_LAYERS = 3;
     private static final int LOAD_MIXED_BYTES = 24 << 20;
