@@ -30,9 +30,12 @@ public record GzipMethod(int level, boolean isal) {
     /**
      * The version of the bytes this method writes for a given input: change it whenever they change (chunking,
      * dictionary, stored-block rule, header, library), so that remembered digests ({@link GzippedLayer}) of the old
-     * output are not taken for the new.
+     * output are not taken for the new. {@code pgz1} (JDK) and {@code pgz2-...} (ISA-L) stored a chunk by the entropy
+     * of all its bytes; {@code pgz3} and {@code pgz4-...} by that of a sample ({@link ParallelGzip#incompressible}),
+     * so a chunk mixing random and text bytes can be stored by one and deflated by the other.
+     * {@code ParallelGzipTest.theJdkFormatWritesTheBytesItAlwaysWrote} holds the JDK's name to its bytes.
      */
     public String format() {
-        return isal ? "pgz2-" + IsalDeflate.VERSION : "pgz1";
+        return isal ? "pgz4-" + IsalDeflate.VERSION : "pgz3";
     }
 }

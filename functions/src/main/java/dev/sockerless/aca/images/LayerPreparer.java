@@ -236,9 +236,10 @@ final class LayerPreparer {
     }
 
     /** A layer the memo knows (and whose content was verified): gzipped only if an upload turns out to need it. */
-    private static Prepared known(
+    private Prepared known(
             GzippedLayer known, String type, ArchiveLayer layer, Digest diffId, LoadOptions options, List<Path> temps) {
-        return new Prepared(known.digest(), known.size(), type, new GzipOnFirstOpen(layer, options, temps), diffId);
+        return new Prepared(
+                known.digest(), known.size(), type, new GzipOnFirstOpen(layer, diffId, known, options, temps), diffId);
     }
 
     /**
@@ -303,7 +304,7 @@ final class LayerPreparer {
                     result.digest(),
                     result.size(),
                     type,
-                    new GzipOnFirstOpen(layer, options, temps),
+                    new GzipOnFirstOpen(layer, diffId, result, options, temps),
                     diffId,
                     streamed.get(),
                     remember(GzippedLayer.key(diffId, options.gzipMethod()), result));
@@ -321,15 +322,26 @@ final class LayerPreparer {
         }
     }
 
-    /** A layer gzipped to a temporary file when first read (a repeated load whose registry lost the blob). */
-    private static final class GzipOnFirstOpen implements BlobSource {
+    /**
+     * A layer gzipped to a temporary file when first read (a repeated load whose registry lost the blob, another
+     * repository, a refused stream), which must give the digest the manifest names. When it does not (the memo came
+     * from an instance whose ISA-L picked other code for its CPU, or from a version that wrote other bytes under the
+     * same format name), the memo is corrected to what this instance wrote and the load fails with a message to load
+     * again: the next load pushes the new digest. Without the correction every later load of the layer would fail.
+     */
+    private final class GzipOnFirstOpen implements BlobSource {
         private final ArchiveLayer layer;
+        private final Digest diffId;
+        private final GzippedLayer expected;
         private final LoadOptions options;
         private final List<Path> temps;
         private @Nullable Path file;
 
-        GzipOnFirstOpen(ArchiveLayer layer, LoadOptions options, List<Path> temps) {
+        GzipOnFirstOpen(
+                ArchiveLayer layer, Digest diffId, GzippedLayer expected, LoadOptions options, List<Path> temps) {
             this.layer = layer;
+            this.diffId = diffId;
+            this.expected = expected;
             this.options = options;
             this.temps = temps;
         }
@@ -339,13 +351,51 @@ final class LayerPreparer {
             if (file == null) {
                 Path temp = LoadTempFiles.create(options.tempDir(), "layer", ".tar.gz");
                 temps.add(temp);
+                MessageDigest digest = Digest.sha256();
+                long size;
                 try (InputStream in = layer.openUncompressed(options.maxExpandedBytes());
-                        OutputStream gzip = new ParallelGzip(Files.newOutputStream(temp), options.gzipMethod())) {
-                    in.transferTo(gzip);
+                        OutputStream written = Files.newOutputStream(temp)) {
+                    CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(written, digest));
+                    try (OutputStream gzip = new ParallelGzip(counted, options.gzipMethod())) {
+                        in.transferTo(gzip);
+                    }
+                    size = counted.count;
+                }
+                GzippedLayer actual = new GzippedLayer(Digest.from(digest), size);
+                if (!actual.equals(expected)) {
+                    remember(GzippedLayer.key(diffId, options.gzipMethod()), actual)
+                            .join();
+                    throw DockerApiException.system(
+                            "layer " + layer.path() + " gzipped to " + actual.digest()
+                                    + " here, not to the remembered " + expected.digest()
+                                    + " (written by an instance with "
+                                    + "another CPU or version); the memo now says " + actual.digest() + ": load again",
+                            null);
                 }
                 file = temp;
             }
             return Files.newInputStream(file);
+        }
+    }
+
+    /** Counts the bytes written through it. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
         }
     }
 

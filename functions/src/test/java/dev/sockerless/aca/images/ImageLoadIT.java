@@ -483,6 +483,37 @@ class ImageLoadIT {
         verifyPushed(staged("library/lost"), "v1", image);
     }
 
+    /**
+     * A gzip memo naming a digest this instance does not write for the layer (one written by an instance whose ISA-L
+     * picked other code for its CPU, or by a version that changed its bytes without a new format name), for a blob the
+     * registry lacks: the load fails with a message to load again, having corrected the memo, and the next load pushes
+     * the layer under the digest it really has. Without the correction every later load of the layer would fail.
+     */
+    @Test
+    void aMemoNamingAnotherDigestIsCorrectedAndTheNextLoadPushesTheLayer() throws Exception {
+        TestImage image = TestImages.image(
+                Format.DOCKER,
+                TestImages.Platform.LINUX_AMD64,
+                UnaryOperator.identity(),
+                List.of(TestImages.layer(Format.DOCKER, "memo/x", "a layer gzipped elsewhere\n")));
+        byte[] archive = TestArchives.legacy(image, List.of("othercpu:v1"));
+        String key = GzippedLayer.key(Digest.parse(image.layers().get(0).diffId()), options.gzipMethod());
+        Digest elsewhere = Digest.of("bytes another instance wrote".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        store.saveGzippedLayer(key, new GzippedLayer(elsewhere, 4242));
+        assertThatThrownBy(() -> load(archive))
+                .isInstanceOf(DockerApiException.class)
+                .hasMessageContaining("not to the remembered " + elsewhere)
+                .hasMessageContaining("load again");
+        assertThat(tagStatus(staged("library/othercpu"), "v1")).isEqualTo(404);
+        GzippedLayer corrected = store.findGzippedLayer(key).orElseThrow();
+        assertThat(corrected.digest()).isNotEqualTo(elsewhere);
+        loader = newLoader();
+        load(archive);
+        JsonNode manifest = verifyPushed(staged("library/othercpu"), "v1", image);
+        assertThat(manifest.path("layers").get(0).path("digest").asText())
+                .isEqualTo(corrected.digest().toString());
+    }
+
     @Test
     void manyLargeLayersPreparedInParallelAllVerify() throws Exception {
         java.util.Random random = new java.util.Random(7);

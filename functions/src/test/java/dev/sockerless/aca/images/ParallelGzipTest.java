@@ -86,13 +86,60 @@ class ParallelGzipTest {
         assertThat(IsalDeflate.source()).contains(IsalDeflate.VERSION + ".jar");
     }
 
+    /**
+     * The bytes of the JDK's format, pinned: a change to the chunking, the dictionaries, the stored-chunk rule or the
+     * header fails here, and must come with a new {@link GzipMethod#format()} name (the gzip memo maps a layer to the
+     * digest of its gzip by that name: a repeated load that re-gzips a layer the registry lost must get the remembered
+     * digest). The input has text, random bytes, chunks mixing the two, and a chunk whose sample is text and the rest
+     * random. ISA-L's bytes are not pinned: it picks its code by CPU features (AVX-512 here), and another machine's
+     * may write other bytes; a memo from such an instance is corrected where it fails
+     * ({@code ImageLoadIT.aMemoNamingAnotherDigestIsCorrectedAndTheNextLoadPushesTheLayer}).
+     */
+    @Test
+    void theJdkFormatWritesTheBytesItAlwaysWrote() throws IOException {
+        byte[] noise = new byte[CHUNK];
+        new Random(31).nextBytes(noise);
+        byte[] text = mixed(CHUNK, 32);
+        java.util.Arrays.fill(text, CHUNK / 3, 2 * CHUNK / 3, (byte) 'y');
+        byte[] sampledText = noise.clone();
+        int stride = CHUNK / ParallelGzip.SAMPLE_WINDOWS;
+        for (int w = 0; w < ParallelGzip.SAMPLE_WINDOWS; w++) {
+            System.arraycopy(text, w * stride, sampledText, w * stride, ParallelGzip.SAMPLE_WINDOW);
+        }
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        input.write(mixed(5 * CHUNK + 17, 11));
+        input.write(sampledText);
+        input.write(noise, 0, 1000);
+        byte[] data = input.toByteArray();
+        java.util.Map<String, String> digests = new java.util.LinkedHashMap<>();
+        for (GzipMethod method : new GzipMethod[] {JDK1, new GzipMethod(6, false)}) {
+            digests.put(method.level() + "|" + method.format(), sha256(gzip(data, method, 65536)));
+        }
+        assertThat(digests)
+                .containsExactly(
+                        java.util.Map.entry(
+                                "1|pgz3", "e37cd3373e0622a3a70262542203699cfce777f981a7300b4f68fdc21e5ba505"),
+                        java.util.Map.entry(
+                                "6|pgz3", "55e0ed6ed95e4d31a13effaf14fa8da25eb2c88a3905900136ac52f33f427085"));
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void isalIsUsedOnlyWhereAllowedAndAtItsLevels() {
         assertThat(GzipMethod.of(1, true)).isEqualTo(ISAL1);
         assertThat(GzipMethod.of(2, true).isal()).isTrue();
         assertThat(GzipMethod.of(3, true).isal()).isFalse();
         assertThat(GzipMethod.of(1, false).isal()).isFalse();
-        assertThat(ISAL1.format()).isEqualTo("pgz2-" + IsalDeflate.VERSION).isNotEqualTo(JDK1.format());
+        assertThat(ISAL1.format()).isEqualTo("pgz4-" + IsalDeflate.VERSION).isNotEqualTo(JDK1.format());
     }
 
     /**
