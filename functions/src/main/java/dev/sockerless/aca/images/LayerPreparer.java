@@ -363,8 +363,7 @@ final class LayerPreparer {
                 }
                 GzippedLayer actual = new GzippedLayer(Digest.from(digest), size);
                 if (!actual.equals(expected)) {
-                    remember(GzippedLayer.key(diffId, options.gzipMethod()), actual)
-                            .join();
+                    correct(GzippedLayer.key(diffId, options.gzipMethod()), actual);
                     throw DockerApiException.system(
                             "layer " + layer.path() + " gzipped to " + actual.digest()
                                     + " here, not to the remembered " + expected.digest()
@@ -413,6 +412,21 @@ final class LayerPreparer {
             return stored;
         } catch (RuntimeException e) {
             return null; // a memo the table cannot give is a layer compressed afresh, not a failed load
+        }
+    }
+
+    /**
+     * Replaces a memo that named another digest, in this process and in the image table, on the calling thread (an
+     * upload's: waiting for the io pool from one of its threads could wait for ever).
+     */
+    private void correct(String key, GzippedLayer layer) {
+        if (gzipped.containsKey(key) || gzipped.size() < MAX_GZIPPED_ENTRIES) {
+            gzipped.put(key, layer);
+        }
+        try {
+            memo.saveGzippedLayer(key, layer);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the gzip memo of a layer could not be corrected in the image table", e);
         }
     }
 
