@@ -41,9 +41,10 @@ import java.util.function.Supplier;
  * ({@code <staging>/<repository path of its name>}) and records it in the image table under its original names.
  *
  * <p>Nothing is half done: all blobs and manifests (by digest) of every image are pushed first; tags are put only
- * when all of that succeeded, and the image table is written only after the tags. A failed load leaves no tag and
- * no record, and its retry re-uploads nothing the registry already holds (blobs are HEADed first; gzip output is
- * deterministic: {@link ParallelGzip}, mtime 0, fixed level).
+ * when all of that succeeded, and the image table is written only after the tags. (An archive of one image with one
+ * name puts its manifest by tag only: with nothing else to wait for, that put is the step that makes the image.) A
+ * failed load leaves no tag and no record, and its retry re-uploads nothing the registry already holds (blobs are
+ * HEADed first; gzip output is deterministic: {@link ParallelGzip}, mtime 0, fixed level).
  *
  * <p>Layers: an uncompressed layer is gzipped (unless {@link LoadOptions#compressLayers()} is off) into a temporary
  * file while its uncompressed digest is checked; a compressed layer of an OCI layout is pushed byte for byte. The
@@ -168,7 +169,11 @@ public final class ImageLoader {
                 plans.add(plan(image, staging, options, preparedByPath, progress));
             }
             try {
-                // 2. Blobs, then manifests by digest, of every image in every repository.
+                // 2. Blobs, then manifests by digest, of every image in every repository. One image with one name
+                // skips the put by digest (whose purpose is that no tag goes up before every manifest is in): its
+                // manifest goes straight to its tag, which stores it by digest as well, one request fewer.
+                boolean byTagOnly =
+                        plans.size() == 1 && plans.get(0).image().names().size() == 1;
                 Map<String, Set<Digest>> present = new HashMap<>();
                 Map<Digest, String> anyRepository = new HashMap<>();
                 for (Plan plan : plans) {
@@ -200,7 +205,10 @@ public final class ImageLoader {
                         for (Prepared blob : plan.blobs()) {
                             anyRepository.putIfAbsent(blob.digest(), repository.repository());
                         }
-                        push.putManifest(plan.manifestDigest().toString(), plan.manifest(), plan.manifestMediaType());
+                        if (!byTagOnly) {
+                            push.putManifest(
+                                    plan.manifestDigest().toString(), plan.manifest(), plan.manifestMediaType());
+                        }
                     }
                 }
                 // 3. Tags, only once all content is in place.

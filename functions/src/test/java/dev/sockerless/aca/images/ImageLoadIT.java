@@ -534,12 +534,14 @@ class ImageLoadIT {
     @Test
     void aFailingManifestPutLeavesNoTagAndTheRetryUploadsNothing() throws Exception {
         TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
-        byte[] archive = TestArchives.legacy(image, List.of("flaky:v1"));
+        // two names: the manifest is put by digest before either tag
+        byte[] archive = TestArchives.legacy(image, List.of("flaky:v1", "flaky:v2"));
         proxy.failWhen((method, path) -> method.equals("PUT") && path.contains("/manifests/sha256:"));
         assertThatThrownBy(() -> load(archive))
                 .isInstanceOf(DockerApiException.class)
                 .hasMessageContaining("put manifest");
         assertThat(tagStatus(staged("library/flaky"), "v1")).isEqualTo(404);
+        assertThat(tagStatus(staged("library/flaky"), "v2")).isEqualTo(404);
         assertThat(store.listImages()).isEmpty();
 
         proxy.failWhen(null);
@@ -547,6 +549,31 @@ class ImageLoadIT {
         load(archive);
         assertThat(uploads()).isZero();
         verifyPushed(staged("library/flaky"), "v1", image);
+        verifyPushed(staged("library/flaky"), "v2", image);
+    }
+
+    @Test
+    void oneImageWithOneNameHasItsManifestPutByTagOnlyAndAFailedPutLeavesNothing() throws Exception {
+        TestImage image = TestImages.rich(Format.DOCKER, TestImages.Platform.LINUX_AMD64);
+        byte[] archive = TestArchives.legacy(image, List.of("single:v1"));
+        proxy.failWhen((method, path) -> method.equals("PUT") && path.contains("/manifests/"));
+        assertThatThrownBy(() -> load(archive))
+                .isInstanceOf(DockerApiException.class)
+                .hasMessageContaining("put manifest");
+        assertThat(tagStatus(staged("library/single"), "v1")).isEqualTo(404);
+        assertThat(store.listImages()).isEmpty();
+
+        proxy.failWhen(null);
+        proxy.reset();
+        LoadedImage loaded = load(archive).get(0);
+        assertThat(proxy.exchanges())
+                .filteredOn(e -> e.method().equals("PUT") && e.path().contains("/manifests/"))
+                .extracting(e -> e.path().substring(e.path().lastIndexOf('/') + 1))
+                .containsExactly("v1");
+        verifyPushed(staged("library/single"), "v1", image);
+        // the registry holds it by digest as well, as a pull by digest needs
+        assertThat(tagStatus(staged("library/single"), loaded.manifestDigest().toString()))
+                .isEqualTo(200);
     }
 
     @Test
