@@ -337,7 +337,9 @@ public final class Benchmark {
         double mb = 0;
         // loads first, not counted: the JIT compiles the load's paths as on a serving instance (skopeo, a native
         // binary, has nothing to warm up); after three such loads the JIT compilers still took 0.15-0.3 CPU s of each
-        // measured load, after ten 0.04-0.27 (the per-run breakdown shows it)
+        // measured load, after ten 0.04-0.27, after thirty 0.03-0.09 (the per-run breakdown shows it: -XX:+Print
+        // Compilation counted ~50 compilations a load after thirty, the long tail of the SDKs' and netty's methods
+        // reaching their thresholds, each taking CPU from the load on a 2-core machine)
         for (int warmUp = 0; warmUp < LOAD_WARM_UPS; warmUp++) {
             Path warm = file(fairArchive(loadImage(LOAD_RUNS + 1 + warmUp), "bench/warm-up-" + warmUp));
             try {
@@ -490,7 +492,7 @@ public final class Benchmark {
     }
 
     private static final int LOAD_RUNS = Integer.getInteger("bench.loadRuns", 3);
-    private static final int LOAD_WARM_UPS = Integer.getInteger("bench.loadWarmUps", 10);
+    private static final int LOAD_WARM_UPS = Integer.getInteger("bench.loadWarmUps", 30);
     private static final int LOAD_MIXED_LAYERS = 3;
     private static final int LOAD_MIXED_BYTES = 24 << 20;
     private static final int LOAD_RANDOM_BYTES = 16 << 20;
