@@ -406,12 +406,19 @@ final class LayerPreparer {
         }
         try {
             GzippedLayer stored = memo.findGzippedLayer(key).orElse(null);
-            if (stored != null && gzipped.size() < MAX_GZIPPED_ENTRIES) {
-                gzipped.put(key, stored);
+            if (stored != null) {
+                keepInMemory(key, stored);
             }
             return stored;
         } catch (RuntimeException e) {
             return null; // a memo the table cannot give is a layer compressed afresh, not a failed load
+        }
+    }
+
+    /** Puts a memo in {@link #gzipped}: a new key only while it holds fewer than its bound, a known key always. */
+    private void keepInMemory(String key, GzippedLayer layer) {
+        if (gzipped.containsKey(key) || gzipped.size() < MAX_GZIPPED_ENTRIES) {
+            gzipped.put(key, layer);
         }
     }
 
@@ -420,9 +427,7 @@ final class LayerPreparer {
      * upload's: waiting for the io pool from one of its threads could wait for ever).
      */
     private void correct(String key, GzippedLayer layer) {
-        if (gzipped.containsKey(key) || gzipped.size() < MAX_GZIPPED_ENTRIES) {
-            gzipped.put(key, layer);
-        }
+        keepInMemory(key, layer);
         try {
             memo.saveGzippedLayer(key, layer);
         } catch (RuntimeException e) {
@@ -436,9 +441,7 @@ final class LayerPreparer {
      * waits for {@link Prepared#remembered} before it answers.
      */
     private CompletableFuture<Void> remember(String key, GzippedLayer layer) {
-        if (gzipped.size() < MAX_GZIPPED_ENTRIES) {
-            gzipped.put(key, layer);
-        }
+        keepInMemory(key, layer);
         return CompletableFuture.runAsync(
                 () -> {
                     try {
